@@ -1,0 +1,28 @@
+package io.alfred.gitops.cli;
+
+import io.alfred.gitops.config.Overrides;
+import java.util.Optional;
+import picocli.CommandLine.Option;
+
+/** Options every command takes; each overrides the configuration key of the same meaning. */
+public class CommonOptions {
+    @Option(names = "--repo", paramLabel = "URL|DIR", description = "Git URL, or a local directory holding a git repository (gitops.source.url).")
+    String repo;
+
+    @Option(names = "--ref", paramLabel = "REF", description = "Branch, refs/tags/... or commit SHA (gitops.source.ref).")
+    String ref;
+
+    @Option(names = "--path", paramLabel = "PATH", description = "Path of the overlay inside the repository (gitops.source.path).")
+    String path;
+
+    @Option(names = "--cluster", paramLabel = "NAME", description = "Name of this cluster (gitops.cluster.name).")
+    String cluster;
+
+    @Option(names = "--env", paramLabel = "ENV", description = "Environment of this cluster (gitops.cluster.environment).")
+    String environment;
+
+    public Overrides overrides() {
+        return new Overrides(Optional.ofNullable(repo), Optional.ofNullable(ref), Optional.ofNullable(path),
+                Optional.ofNullable(cluster), Optional.ofNullable(environment));
+    }
+}

@@ -1,0 +1,45 @@
+package io.alfred.gitops.cli;
+
+import io.alfred.gitops.StageException;
+import io.alfred.gitops.config.GitopsConfig;
+import io.alfred.gitops.config.SettingsResolver;
+import io.alfred.gitops.reconcile.SyncLoop;
+import io.quarkus.runtime.Quarkus;
+import jakarta.inject.Inject;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Spec;
+
+/** {@code run} (the default): the daemon. */
+@Command(name = "run", mixinStandardHelpOptions = true, description = "Run the daemon: keep the cluster equal to git.")
+public class RunCommand implements Callable<Integer> {
+    @Mixin
+    CommonOptions options;
+
+    @Spec
+    CommandSpec spec;
+
+    @Inject
+    GitopsConfig config;
+
+    @Inject
+    SyncLoop loop;
+
+    @Override
+    public Integer call() {
+        return runDaemon(options, spec.commandLine().getErr());
+    }
+
+    Integer runDaemon(CommonOptions opts, java.io.PrintWriter err) {
+        try {
+            loop.start(SettingsResolver.resolve(config, opts.overrides()));
+        } catch (StageException e) {
+            err.println("alfred-gitops: " + e.getMessage());
+            return ExitCodes.ERROR;
+        }
+        Quarkus.waitForExit();
+        return ExitCodes.OK;
+    }
+}

@@ -1,0 +1,149 @@
+package io.alfred.gitops.config;
+
+import io.smallrye.config.ConfigMapping;
+import io.smallrye.config.WithDefault;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * Every {@code gitops.*} key of DESIGN.md. Durations are read as text and parsed by
+ * {@link SettingsResolver} so that a bad value gets a message naming its key, and so that command
+ * line options can override them before validation.
+ */
+@ConfigMapping(prefix = "gitops")
+public interface GitopsConfig {
+
+    Cluster cluster();
+
+    Source source();
+
+    Render render();
+
+    Apply apply();
+
+    Safety safety();
+
+    Pubsub pubsub();
+
+    Events events();
+
+    Trigger trigger();
+
+    Webhook webhook();
+
+    Api api();
+
+    LeaderElection leaderElection();
+
+    @WithDefault("alfred-gitops")
+    String namespace();
+
+    interface Cluster {
+        Optional<String> name();
+
+        Optional<String> environment();
+    }
+
+    interface Source {
+        Optional<String> url();
+
+        @WithDefault("main")
+        String ref();
+
+        /** Defaults to {@code infra/k8s/overlays/<environment>}, resolved after command line overrides. */
+        Optional<String> path();
+
+        @WithDefault("1m")
+        String interval();
+
+        Optional<String> workdir();
+
+        Auth auth();
+
+        interface Auth {
+            Optional<String> username();
+
+            Optional<String> tokenFile();
+
+            Optional<String> sshKeyFile();
+
+            Optional<String> knownHostsFile();
+        }
+    }
+
+    interface Render {
+        @WithDefault("auto")
+        String kustomize();
+
+        @WithDefault("2m")
+        String timeout();
+
+        Map<String, String> substitute();
+    }
+
+    interface Apply {
+        @WithDefault("alfred-gitops")
+        String fieldManager();
+
+        @WithDefault("true")
+        boolean prune();
+
+        @WithDefault("0.5")
+        double pruneGuard();
+
+        @WithDefault("false")
+        boolean allowEmpty();
+    }
+
+    interface Safety {
+        @WithDefault("enforce")
+        String pdb();
+
+        @WithDefault("5m")
+        String rolloutTimeout();
+
+        @WithDefault("true")
+        boolean rollback();
+    }
+
+    interface Pubsub {
+        Optional<String> project();
+    }
+
+    interface Events {
+        Optional<String> topic();
+    }
+
+    interface Trigger {
+        Optional<String> subscription();
+    }
+
+    interface Webhook {
+        Github github();
+
+        Gitlab gitlab();
+
+        Pubsub pubsub();
+
+        interface Github {
+            Optional<String> secretFile();
+        }
+
+        interface Gitlab {
+            Optional<String> tokenFile();
+        }
+
+        interface Pubsub {
+            Optional<String> audience();
+        }
+    }
+
+    interface Api {
+        Optional<String> tokenFile();
+    }
+
+    interface LeaderElection {
+        @WithDefault("false")
+        boolean enabled();
+    }
+}

@@ -1,0 +1,92 @@
+package io.alfred.gitops.reconcile;
+
+import io.alfred.gitops.StageException;
+import io.alfred.gitops.config.Settings;
+import io.alfred.gitops.render.RenderResult;
+import io.alfred.gitops.source.Redactor;
+import jakarta.enterprise.context.ApplicationScoped;
+import java.time.Instant;
+import java.util.List;
+
+/** What the daemon knows about its last cycles; read by {@code GET /status}. */
+@ApplicationScoped
+public class SyncStatus {
+
+    /** The JSON document of {@code GET /status}. */
+    public record View(
+            String cluster,
+            String environment,
+            Source source,
+            String lastFetchedRevision,
+            String lastAttemptedRevision,
+            String lastAppliedRevision,
+            String lastResult,
+            Failure lastError,
+            Render lastRender,
+            int inventorySize,
+            boolean leader,
+            Instant lastCycleAt,
+            Instant nextScheduledAt) {
+    }
+
+    public record Source(String url, String ref, String path, String interval) {
+    }
+
+    public record Failure(String stage, String object, String message, Instant at) {
+    }
+
+    public record Render(String revision, int objects, long durationMs, List<String> warnings) {
+    }
+
+    private String cluster;
+    private String environment;
+    private Source source;
+    private String lastFetchedRevision;
+    private String lastAttemptedRevision;
+    private String lastResult = "idle";
+    private Failure lastError;
+    private Render lastRender;
+    private Instant lastCycleAt;
+    private Instant nextScheduledAt;
+
+    public synchronized View view() {
+        return new View(cluster, environment, source, lastFetchedRevision, lastAttemptedRevision, null, lastResult,
+                lastError, lastRender, 0, true, lastCycleAt, nextScheduledAt);
+    }
+
+    public synchronized void configure(Settings s) {
+        cluster = s.cluster().name();
+        environment = s.cluster().environment();
+        source = new Source(Redactor.url(s.source().url()), s.source().ref(), s.source().path(),
+                s.source().interval().toString());
+    }
+
+    public synchronized void scheduled(Instant next) {
+        nextScheduledAt = next;
+    }
+
+    public synchronized void fetched(String revision) {
+        lastFetchedRevision = revision;
+    }
+
+    public synchronized void rendered(RenderResult r) {
+        lastAttemptedRevision = r.revision();
+        lastResult = "rendered";
+        lastError = null;
+        lastRender = new Render(r.revision(), r.manifests().size(), r.duration().toMillis(), r.warnings());
+        lastCycleAt = Instant.now();
+    }
+
+    public synchronized void unchanged() {
+        lastCycleAt = Instant.now();
+    }
+
+    public synchronized void failed(String revision, StageException e) {
+        if (revision != null) {
+            lastAttemptedRevision = revision;
+        }
+        lastResult = "failed";
+        lastError = new Failure(e.stage().label(), e.object(), e.getMessage(), Instant.now());
+        lastCycleAt = Instant.now();
+    }
+}

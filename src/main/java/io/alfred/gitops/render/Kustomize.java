@@ -1,0 +1,141 @@
+package io.alfred.gitops.render;
+
+import java.io.File;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * Runs the real Kustomize: {@code kustomize build} when a kustomize binary is configured or on
+ * PATH, else {@code kubectl kustomize}. Root-only load restrictor; exec and Helm plugins stay off
+ * (Kustomize's defaults, never enabled here); a hard timeout kills the process tree.
+ */
+public final class Kustomize {
+    private static final Pattern KLOG_ERROR = Pattern.compile("err=\"((?:[^\"\\\\]|\\\\.)*)\"");
+
+    private final List<String> command;
+    private final Duration timeout;
+
+    public Kustomize(String setting, Duration timeout) {
+        this.command = commandFor(setting);
+        this.timeout = timeout;
+    }
+
+    /** The command a build runs, without the directory argument. */
+    public List<String> command() {
+        return command;
+    }
+
+    static List<String> commandFor(String setting) {
+        String binary = setting;
+        if (setting == null || setting.isBlank() || setting.equals("auto")) {
+            binary = onPath("kustomize") ? "kustomize" : "kubectl";
+        }
+        String name = Path.of(binary).getFileName().toString();
+        List<String> cmd = new ArrayList<>();
+        cmd.add(binary);
+        cmd.add(name.startsWith("kubectl") ? "kustomize" : "build");
+        cmd.add("--load-restrictor=LoadRestrictionsRootOnly");
+        return List.copyOf(cmd);
+    }
+
+    private static boolean onPath(String executable) {
+        String path = System.getenv("PATH");
+        if (path == null) {
+            return false;
+        }
+        for (String dir : path.split(File.pathSeparator)) {
+            if (!dir.isEmpty() && Files.isExecutable(Path.of(dir, executable))) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** Output of the build, or an exception carrying Kustomize's own error message. */
+    public Output build(Path dir, String displayPath) {
+        List<String> cmd = new ArrayList<>(command);
+        cmd.add(dir.toString());
+        Path stdout = null;
+        Path stderr = null;
+        try {
+            stdout = Files.createTempFile("kustomize-", ".out");
+            stderr = Files.createTempFile("kustomize-", ".err");
+            ProcessBuilder pb = new ProcessBuilder(cmd).redirectOutput(stdout.toFile()).redirectError(stderr.toFile());
+            pb.environment().keySet().removeIf(k -> !k.equals("PATH") && !k.equals("HOME") && !k.equals("TMPDIR"));
+            Process process;
+            try {
+                process = pb.start();
+            } catch (IOException e) {
+                throw new RenderException(displayPath, "cannot run " + String.join(" ", command)
+                        + " (gitops.render.kustomize): " + e.getMessage());
+            }
+            boolean finished = process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS);
+            if (!finished) {
+                process.descendants().forEach(ProcessHandle::destroyForcibly);
+                process.destroyForcibly();
+                process.waitFor(5, TimeUnit.SECONDS);
+                throw new RenderException(displayPath, "kustomize did not finish within " + timeout
+                        + " (gitops.render.timeout) and was killed");
+            }
+            String err = Files.readString(stderr, StandardCharsets.UTF_8);
+            List<String> warnings = new ArrayList<>();
+            List<String> errors = new ArrayList<>();
+            for (String line : err.split("\n")) {
+                if (line.isBlank()) {
+                    continue;
+                }
+                (line.startsWith("# Warning:") || line.startsWith("Warning:") ? warnings : errors).add(line.trim());
+            }
+            if (process.exitValue() != 0) {
+                throw new RenderException(displayPath, "kustomize failed: " + errorMessage(errors, process.exitValue()));
+            }
+            return new Output(Files.readString(stdout, StandardCharsets.UTF_8), warnings);
+        } catch (IOException e) {
+            throw new RenderException(displayPath, "kustomize I/O failed: " + e.getMessage(), e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new RenderException(displayPath, "interrupted while kustomize was running");
+        } finally {
+            deleteQuietly(stdout);
+            deleteQuietly(stderr);
+        }
+    }
+
+    /** kubectl wraps Kustomize's message in a klog line; keep only the message. */
+    static String errorMessage(List<String> lines, int exit) {
+        if (lines.isEmpty()) {
+            return "exit code " + exit;
+        }
+        List<String> out = new ArrayList<>();
+        for (String line : lines) {
+            Matcher m = KLOG_ERROR.matcher(line);
+            if (m.find()) {
+                out.add(m.group(1).replace("\\\"", "\"").replace("\\\\", "\\"));
+            } else {
+                out.add(line.startsWith("Error: ") ? line.substring(7) : line);
+            }
+        }
+        return String.join("; ", out);
+    }
+
+    private static void deleteQuietly(Path p) {
+        if (p != null) {
+            try {
+                Files.deleteIfExists(p);
+            } catch (IOException ignored) {
+                // a temp file; the OS cleans up
+            }
+        }
+    }
+
+    public record Output(String yaml, List<String> warnings) {
+    }
+}

@@ -1,0 +1,34 @@
+package io.alfred.gitops.render;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import com.fasterxml.jackson.dataformat.yaml.YAMLGenerator;
+import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
+import java.util.List;
+
+/** Writes manifests as multi-document YAML. */
+public final class ManifestWriter {
+    private static final YAMLMapper YAML = new YAMLMapper(YAMLFactory.builder()
+            .enable(YAMLGenerator.Feature.MINIMIZE_QUOTES)
+            .disable(YAMLGenerator.Feature.WRITE_DOC_START_MARKER)
+            .build());
+
+    private ManifestWriter() {
+    }
+
+    public static String toYaml(List<Manifest> manifests) {
+        StringBuilder out = new StringBuilder();
+        for (Manifest m : manifests) {
+            out.append("---\n").append(toYaml(m));
+        }
+        return out.toString();
+    }
+
+    public static String toYaml(Manifest m) {
+        try {
+            return YAML.writeValueAsString(m.body());
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("cannot write " + m.ref() + " as YAML", e);
+        }
+    }
+}

@@ -1,0 +1,62 @@
+package io.alfred.gitops.render;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CodingErrorAction;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.stream.Stream;
+
+/** A path without a kustomization: every YAML file under it, in path order, as Flux does. */
+final class PlainManifests {
+    private PlainManifests() {
+    }
+
+    static List<Manifest> load(Path root, Path dir) {
+        List<Path> files;
+        try (Stream<Path> s = Files.walk(dir)) {
+            files = s.filter(Files::isRegularFile)
+                    .filter(p -> !hidden(dir.relativize(p)))
+                    .filter(p -> p.toString().endsWith(".yaml") || p.toString().endsWith(".yml"))
+                    .sorted().toList();
+        } catch (IOException e) {
+            throw new RenderException(root.relativize(dir).toString(), "cannot list files: " + e.getMessage());
+        }
+        List<Manifest> out = new ArrayList<>();
+        for (Path file : files) {
+            String display = root.relativize(file).toString();
+            out.addAll(ManifestParser.parse(readUtf8(file, display), display));
+        }
+        return out;
+    }
+
+    static String readUtf8(Path file, String display) {
+        try {
+            return decodeUtf8(Files.readAllBytes(file), display);
+        } catch (IOException e) {
+            throw new RenderException(display, "cannot read: " + e.getMessage());
+        }
+    }
+
+    static String decodeUtf8(byte[] bytes, String display) {
+        try {
+            return StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
+                    .onUnmappableCharacter(CodingErrorAction.REPORT).decode(ByteBuffer.wrap(bytes)).toString();
+        } catch (CharacterCodingException e) {
+            throw new RenderException(display, "not valid UTF-8: " + e.getMessage());
+        }
+    }
+
+    private static boolean hidden(Path relative) {
+        for (Path part : relative) {
+            if (part.toString().startsWith(".")) {
+                return true;
+            }
+        }
+        return false;
+    }
+}

@@ -1,0 +1,109 @@
+package io.alfred.gitops.render;
+
+import io.alfred.gitops.config.RenderSettings;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+
+/**
+ * Renders one path of a checked-out revision into validated objects in apply order: Kustomize
+ * (or the plain YAML files of a directory without a kustomization), then substitution, then
+ * identity checks. Results are cached by revision, path, substitutions and Kustomize command.
+ */
+public final class Renderer {
+    private static final int CACHE_SIZE = 8;
+
+    private final Kustomize kustomize;
+    private final Substitution substitution;
+    private final String settingsKey;
+    private final Map<String, RenderResult> cache = new LinkedHashMap<>(16, 0.75f, true) {
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<String, RenderResult> eldest) {
+            return size() > CACHE_SIZE;
+        }
+    };
+
+    public Renderer(RenderSettings settings) {
+        this.kustomize = new Kustomize(settings.kustomize(), settings.timeout());
+        this.substitution = new Substitution(settings.substitutions());
+        this.settingsKey = new TreeMap<>(settings.substitutions()) + "|" + kustomize.command();
+    }
+
+    public Kustomize kustomize() {
+        return kustomize;
+    }
+
+    /**
+     * @param checkout the root of the revision's tree
+     * @param path the path inside it to render
+     * @param revision the commit SHA, for the cache
+     */
+    public RenderResult render(Path checkout, String path, String revision) {
+        String key = revision + "|" + path + "|" + settingsKey;
+        synchronized (cache) {
+            RenderResult cached = cache.get(key);
+            if (cached != null) {
+                return cached;
+            }
+        }
+        RenderResult result = renderUncached(checkout, path, revision);
+        synchronized (cache) {
+            cache.put(key, result);
+        }
+        return result;
+    }
+
+    private RenderResult renderUncached(Path checkout, String path, String revision) {
+        long start = System.nanoTime();
+        Path root = checkout.toAbsolutePath().normalize();
+        Path dir = root.resolve(path).normalize();
+        if (!dir.startsWith(root)) {
+            throw new RenderException(path, "path leads outside the repository (gitops.source.path)");
+        }
+        if (!Files.isDirectory(dir)) {
+            throw new RenderException(path, "no such directory in revision " + revision + " (gitops.source.path)");
+        }
+        SourceTreeGuard.checkSymlinks(root);
+        List<Manifest> raw;
+        List<String> warnings = List.of();
+        if (SourceTreeGuard.kustomizationFile(dir) != null) {
+            SourceTreeGuard.checkNoRemoteBases(root, dir);
+            Kustomize.Output output = kustomize.build(dir, path);
+            warnings = output.warnings();
+            raw = ManifestParser.parse(output.yaml(), "kustomize build " + path);
+        } else {
+            raw = PlainManifests.load(root, dir);
+        }
+        List<Manifest> manifests = substitution.apply(raw);
+        validate(manifests);
+        return new RenderResult(revision, path, ApplyOrder.sort(manifests), warnings,
+                Duration.ofNanos(System.nanoTime() - start));
+    }
+
+    private static void validate(List<Manifest> manifests) {
+        Set<String> clusterScopedCustom = ApplyOrder.customClusterScopedKinds(manifests);
+        Map<String, Manifest> seen = new HashMap<>();
+        List<String> duplicates = new ArrayList<>();
+        for (Manifest m : manifests) {
+            Manifest previous = seen.putIfAbsent(m.ref().key(), m);
+            if (previous != null) {
+                duplicates.add(m.ref() + " is defined twice (" + previous.origin() + " and " + m.origin() + ")");
+            }
+            if (ApplyOrder.isClusterScoped(m.ref(), clusterScopedCustom) && !m.ref().namespace().isEmpty()) {
+                throw new RenderException(m.ref() + " (" + m.origin() + ")",
+                        m.ref().kind() + " is cluster-scoped and cannot have metadata.namespace");
+            }
+        }
+        if (!duplicates.isEmpty()) {
+            throw new RenderException(duplicates.get(0).substring(0, duplicates.get(0).indexOf(" is defined")),
+                    "duplicate objects: " + String.join("; ", duplicates));
+        }
+    }
+}

@@ -1,0 +1,152 @@
+package io.alfred.gitops.render;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.StringReader;
+import java.math.BigInteger;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.regex.Pattern;
+import org.yaml.snakeyaml.LoaderOptions;
+import org.yaml.snakeyaml.Yaml;
+import org.yaml.snakeyaml.constructor.SafeConstructor;
+import org.yaml.snakeyaml.error.MarkedYAMLException;
+import org.yaml.snakeyaml.error.YAMLException;
+import org.yaml.snakeyaml.nodes.MappingNode;
+import org.yaml.snakeyaml.nodes.Node;
+import org.yaml.snakeyaml.nodes.NodeTuple;
+import org.yaml.snakeyaml.nodes.ScalarNode;
+import org.yaml.snakeyaml.nodes.SequenceNode;
+import org.yaml.snakeyaml.nodes.Tag;
+
+/**
+ * Multi-document YAML to JSON trees, the way the API server's YAML decoder reads it, but strict:
+ * duplicate keys are errors, alias expansion and nesting are bounded (no "billion laughs"), and
+ * every error carries the line it is on. Timestamps stay strings, as in Kubernetes.
+ */
+public final class YamlDocuments {
+    static final int MAX_ALIASES = 50;
+    static final int MAX_DEPTH = 100;
+    static final int MAX_DOCUMENT_CODE_POINTS = 16 * 1024 * 1024;
+    private static final Pattern INT = Pattern.compile("[-+]?(0|[1-9][0-9_]*)");
+    private static final JsonNodeFactory NODES = JsonNodeFactory.instance;
+
+    /** One document and the line (1-based) it starts on. */
+    public record Document(JsonNode node, int line) {
+    }
+
+    private YamlDocuments() {
+    }
+
+    public static List<Document> parse(String text, String source) {
+        LoaderOptions options = new LoaderOptions();
+        options.setAllowDuplicateKeys(false);
+        options.setMaxAliasesForCollections(MAX_ALIASES);
+        options.setAllowRecursiveKeys(false);
+        options.setNestingDepthLimit(MAX_DEPTH);
+        options.setCodePointLimit(MAX_DOCUMENT_CODE_POINTS);
+        Yaml yaml = new Yaml(new SafeConstructor(options));
+        List<Document> documents = new ArrayList<>();
+        try {
+            for (Node node : yaml.composeAll(new StringReader(text))) {
+                if (node != null) {
+                    documents.add(new Document(toJson(node, source, 0), line(node)));
+                }
+            }
+        } catch (MarkedYAMLException e) {
+            int line = e.getProblemMark() == null ? 0 : e.getProblemMark().getLine() + 1;
+            String problem = e.getProblem() == null ? e.getMessage() : e.getProblem();
+            throw new RenderException(source + (line > 0 ? ":" + line : ""), "invalid YAML: "
+                    + (e.getContext() == null ? "" : e.getContext() + ", ") + problem);
+        } catch (YAMLException e) {
+            throw new RenderException(source, "invalid YAML: " + e.getMessage());
+        }
+        return documents;
+    }
+
+    private static JsonNode toJson(Node node, String source, int depth) {
+        if (depth > MAX_DEPTH) {
+            throw new RenderException(source + ":" + line(node), "YAML nested deeper than " + MAX_DEPTH + " levels");
+        }
+        if (node instanceof MappingNode map) {
+            ObjectNode object = NODES.objectNode();
+            List<NodeTuple> merges = new ArrayList<>();
+            for (NodeTuple tuple : map.getValue()) {
+                if (tuple.getKeyNode().getTag().equals(Tag.MERGE)) {
+                    merges.add(tuple);
+                    continue;
+                }
+                if (!(tuple.getKeyNode() instanceof ScalarNode key)) {
+                    throw new RenderException(source + ":" + line(tuple.getKeyNode()), "mapping keys must be scalars");
+                }
+                if (object.has(key.getValue())) {
+                    throw new RenderException(source + ":" + line(key), "duplicate key '" + key.getValue() + "'");
+                }
+                object.set(key.getValue(), toJson(tuple.getValueNode(), source, depth + 1));
+            }
+            for (NodeTuple merge : merges) {
+                mergeInto(object, toJson(merge.getValueNode(), source, depth + 1), source, merge);
+            }
+            return object;
+        }
+        if (node instanceof SequenceNode seq) {
+            ArrayNode array = NODES.arrayNode();
+            for (Node item : seq.getValue()) {
+                array.add(toJson(item, source, depth + 1));
+            }
+            return array;
+        }
+        return scalar((ScalarNode) node);
+    }
+
+    private static void mergeInto(ObjectNode target, JsonNode merged, String source, NodeTuple where) {
+        List<JsonNode> maps = merged.isArray() ? toList(merged) : List.of(merged);
+        for (JsonNode m : maps) {
+            if (!m.isObject()) {
+                throw new RenderException(source + ":" + line(where.getKeyNode()), "'<<' must merge a mapping");
+            }
+            m.fields().forEachRemaining(e -> {
+                if (!target.has(e.getKey())) {
+                    target.set(e.getKey(), e.getValue());
+                }
+            });
+        }
+    }
+
+    private static List<JsonNode> toList(JsonNode array) {
+        List<JsonNode> out = new ArrayList<>();
+        array.forEach(out::add);
+        return out;
+    }
+
+    private static JsonNode scalar(ScalarNode node) {
+        String v = node.getValue();
+        Tag tag = node.getTag();
+        if (tag.equals(Tag.NULL)) {
+            return NODES.nullNode();
+        }
+        if (tag.equals(Tag.BOOL)) {
+            String lower = v.toLowerCase(Locale.ROOT);
+            return NODES.booleanNode(lower.equals("true") || lower.equals("yes") || lower.equals("on") || lower.equals("y"));
+        }
+        if (tag.equals(Tag.INT) && INT.matcher(v).matches()) {
+            BigInteger n = new BigInteger(v.replace("_", "").replace("+", ""));
+            return n.bitLength() < 64 ? NODES.numberNode(n.longValue()) : NODES.numberNode(n);
+        }
+        if (tag.equals(Tag.FLOAT)) {
+            try {
+                return NODES.numberNode(new java.math.BigDecimal(v.replace("_", "")));
+            } catch (NumberFormatException e) {
+                return NODES.textNode(v); // .inf and .nan have no JSON form
+            }
+        }
+        return NODES.textNode(v);
+    }
+
+    private static int line(Node node) {
+        return node.getStartMark() == null ? 0 : node.getStartMark().getLine() + 1;
+    }
+}

@@ -1,0 +1,367 @@
+package io.alfred.gitops.source;
+
+import io.alfred.gitops.config.SourceSettings;
+import java.io.IOException;
+import java.net.UnknownHostException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.regex.Pattern;
+import org.eclipse.jgit.api.Git;
+import org.eclipse.jgit.api.errors.GitAPIException;
+import org.eclipse.jgit.api.errors.InvalidRemoteException;
+import org.eclipse.jgit.api.errors.TransportException;
+import org.eclipse.jgit.errors.NoRemoteRepositoryException;
+import org.eclipse.jgit.lib.ObjectId;
+import org.eclipse.jgit.lib.Ref;
+import org.eclipse.jgit.lib.RefUpdate;
+import org.eclipse.jgit.lib.Repository;
+import org.eclipse.jgit.revwalk.RevCommit;
+import org.eclipse.jgit.revwalk.RevWalk;
+import org.eclipse.jgit.storage.file.FileRepositoryBuilder;
+import org.eclipse.jgit.transport.FetchResult;
+import org.eclipse.jgit.transport.RefSpec;
+import org.eclipse.jgit.transport.TrackingRefUpdate;
+import org.jboss.logging.Logger;
+
+/**
+ * The infra repository, mirrored with JGit into a private bare repository under
+ * {@code gitops.source.workdir}: cloned once, then fetched incrementally, and only when the remote
+ * ref moved (the remote's refs are listed first). Revisions are full commit SHAs; any commit can be
+ * checked out into a read-only snapshot for rendering.
+ */
+public final class GitSource implements AutoCloseable {
+    private static final Logger LOG = Logger.getLogger(GitSource.class);
+    private static final Pattern COMMIT = Pattern.compile("[0-9a-f]{40}");
+    private static final String LOCAL_NAMESPACE = "refs/gitops/";
+
+    private final SourceSettings settings;
+    private final Path home;
+    private final Path repoDir;
+    private final GitAuth auth;
+    private final SnapshotStore snapshots;
+    private final AtomicLong fetches = new AtomicLong();
+    private Repository repository;
+    private String lastRemoteObject;
+    private String lastRevision;
+
+    public GitSource(SourceSettings settings) {
+        this.settings = settings;
+        this.home = settings.workdir().resolve(shortHash(settings.url()));
+        this.repoDir = home.resolve("repo.git");
+        this.auth = new GitAuth(settings);
+        this.snapshots = new SnapshotStore(home.resolve("snapshots"));
+    }
+
+    public String url() {
+        return settings.url();
+    }
+
+    /** Number of fetches from the remote since this source was created (the cheap path does none). */
+    public long fetchCount() {
+        return fetches.get();
+    }
+
+    /**
+     * Finds the commit the configured ref points at now, fetching only when the remote moved.
+     * On failure the previous revision stays the last good one; the exception names the URL.
+     */
+    public synchronized PollResult poll() {
+        String ref = settings.ref();
+        if (COMMIT.matcher(ref).matches()) {
+            boolean fetched = ensureCommit(ref);
+            return remember(ref, ref, fetched);
+        }
+        Ref remote = resolveRemoteRef(ref);
+        String remoteObject = remote.getObjectId().name();
+        if (remoteObject.equals(lastRemoteObject) && lastRevision != null && withRepository(r -> hasCommit(r, lastRevision))) {
+            return new PollResult(lastRevision, false, false);
+        }
+        String localRef = LOCAL_NAMESPACE + remote.getName().substring("refs/".length());
+        fetch(List.of(new RefSpec("+" + remote.getName() + ":" + localRef)));
+        String commit = withRepository(r -> peel(r, remote.getObjectId()));
+        return remember(remoteObject, commit, true);
+    }
+
+    /**
+     * A directory holding the tree of {@code revision}, fetching the commit first if it is not
+     * here yet (an older revision for a rollback, say).
+     */
+    public synchronized Path checkout(String revision) {
+        if (!COMMIT.matcher(revision).matches()) {
+            throw new SourceException(settings.url(), "'" + revision + "' is not a full commit SHA");
+        }
+        ensureCommit(revision);
+        return withRepository(r -> snapshots.export(r, ObjectId.fromString(revision)));
+    }
+
+    private PollResult remember(String remoteObject, String commit, boolean fetched) {
+        boolean changed = !commit.equals(lastRevision);
+        lastRemoteObject = remoteObject;
+        lastRevision = commit;
+        return new PollResult(commit, changed, fetched);
+    }
+
+    /** Makes sure the commit is in the local repository; true when a fetch was needed. */
+    private boolean ensureCommit(String sha) {
+        if (withRepository(r -> hasCommit(r, sha))) {
+            return false;
+        }
+        fetch(List.of(new RefSpec("+refs/heads/*:" + LOCAL_NAMESPACE + "heads/*"),
+                new RefSpec("+refs/tags/*:" + LOCAL_NAMESPACE + "tags/*")));
+        if (!withRepository(r -> hasCommit(r, sha))) {
+            throw new SourceException(settings.url(), "commit " + sha + " is not reachable from any branch or tag");
+        }
+        return true;
+    }
+
+    private Ref resolveRemoteRef(String ref) {
+        Collection<Ref> refs = remoteCall(() -> auth.configure(Git.lsRemoteRepository().setRemote(settings.url())
+                .setHeads(true).setTags(true)).call());
+        List<String> candidates = ref.startsWith("refs/") ? List.of(ref) : List.of("refs/heads/" + ref, "refs/tags/" + ref);
+        for (String candidate : candidates) {
+            for (Ref r : refs) {
+                if (r.getName().equals(candidate)) {
+                    return r;
+                }
+            }
+        }
+        List<String> names = new ArrayList<>();
+        refs.stream().map(Ref::getName).filter(n -> !n.endsWith("^{}")).sorted().limit(20).forEach(names::add);
+        throw new SourceException(settings.url(), "ref '" + ref + "' does not exist on the remote (gitops.source.ref); "
+                + (names.isEmpty() ? "the remote has no branches or tags" : "it has " + String.join(", ", names)));
+    }
+
+    private void fetch(List<RefSpec> specs) {
+        try {
+            fetchOnce(specs);
+        } catch (WorkdirBrokenException e) {
+            LOG.warnf("fetch: workdir %s is unusable (%s); cloning again", repoDir, e.getMessage());
+            recreateRepository();
+            fetchOnce(specs);
+        }
+    }
+
+    private void fetchOnce(List<RefSpec> specs) {
+        FetchResult result = remoteCall(() -> auth.configure(git().fetch().setRemote(settings.url())
+                .setRefSpecs(specs).setRemoveDeletedRefs(false)).call());
+        fetches.incrementAndGet();
+        for (TrackingRefUpdate update : result.getTrackingRefUpdates()) {
+            RefUpdate.Result r = update.getResult();
+            if (r == RefUpdate.Result.LOCK_FAILURE || r == RefUpdate.Result.IO_FAILURE || r == RefUpdate.Result.REJECTED_OTHER_REASON) {
+                throw new WorkdirBrokenException("cannot update " + update.getLocalName() + ": " + r);
+            }
+        }
+    }
+
+    private String peel(Repository r, ObjectId id) throws IOException {
+        try (RevWalk walk = new RevWalk(r)) {
+            RevCommit commit = walk.parseCommit(id);
+            return commit.name();
+        }
+    }
+
+    private static boolean hasCommit(Repository r, String sha) throws IOException {
+        ObjectId id = ObjectId.fromString(sha);
+        if (!r.getObjectDatabase().has(id)) {
+            return false;
+        }
+        try (RevWalk walk = new RevWalk(r)) {
+            walk.parseCommit(id);
+            return true;
+        } catch (org.eclipse.jgit.errors.IncorrectObjectTypeException e) {
+            return false;
+        }
+    }
+
+    private interface RepoFunction<T> {
+        T apply(Repository r) throws IOException;
+    }
+
+    /** Runs a local read; a repository that cannot be read is re-cloned once. */
+    private <T> T withRepository(RepoFunction<T> f) {
+        try {
+            return f.apply(repository());
+        } catch (IOException | RuntimeException e) {
+            if (e instanceof SourceException se) {
+                throw se;
+            }
+            LOG.warnf("fetch: workdir %s is unusable (%s); cloning again", repoDir, e.toString());
+            recreateRepository();
+            try {
+                String sha = lastRevision;
+                lastRemoteObject = null;
+                if (sha != null) {
+                    ensureCommit(sha);
+                }
+                return f.apply(repository());
+            } catch (IOException | RuntimeException again) {
+                if (again instanceof SourceException se) {
+                    throw se;
+                }
+                throw new SourceException(settings.url(), "local repository " + repoDir + " is unusable: " + again, again);
+            }
+        }
+    }
+
+    private Git git() {
+        try {
+            return Git.wrap(repository());
+        } catch (IOException e) {
+            throw new WorkdirBrokenException(e.toString());
+        }
+    }
+
+    private Repository repository() throws IOException {
+        if (repository == null) {
+            repository = openOrCreate();
+        }
+        return repository;
+    }
+
+    private Repository openOrCreate() throws IOException {
+        if (Files.exists(repoDir)) {
+            try {
+                Repository r = new FileRepositoryBuilder().setGitDir(repoDir.toFile()).setMustExist(true).build();
+                r.getRefDatabase().getRefs(); // fails on a corrupted ref database
+                r.getObjectDatabase().newReader().close();
+                return r;
+            } catch (IOException | RuntimeException e) {
+                LOG.warnf("fetch: workdir %s is not a usable git repository (%s); cloning again", repoDir, e.toString());
+                deleteRecursively(repoDir);
+            }
+        }
+        Files.createDirectories(repoDir.getParent());
+        try {
+            Git.init().setBare(true).setGitDir(repoDir.toFile()).setDirectory(repoDir.toFile())
+                    .setInitialBranch("gitops").call().close();
+        } catch (GitAPIException e) {
+            throw new IOException("cannot create " + repoDir + ": " + e.getMessage(), e);
+        }
+        Files.writeString(home.resolve("url"), Redactor.url(settings.url()) + "\n", StandardCharsets.UTF_8);
+        return new FileRepositoryBuilder().setGitDir(repoDir.toFile()).setMustExist(true).build();
+    }
+
+    private void recreateRepository() {
+        if (repository != null) {
+            repository.close();
+            repository = null;
+        }
+        deleteRecursively(repoDir);
+    }
+
+    private interface RemoteCall<T> {
+        T call() throws GitAPIException;
+    }
+
+    private <T> T remoteCall(RemoteCall<T> call) {
+        try {
+            return call.call();
+        } catch (InvalidRemoteException e) {
+            throw new SourceException(settings.url(), "no git repository at this URL: " + cause(e));
+        } catch (TransportException e) {
+            throw new SourceException(settings.url(), classify(e));
+        } catch (GitAPIException | org.eclipse.jgit.api.errors.JGitInternalException e) {
+            throw new WorkdirBrokenException(cause(e));
+        }
+    }
+
+    private String classify(TransportException e) {
+        String rejection = auth.hostKeyRejection();
+        if (rejection != null) {
+            return "SSH host key rejected: " + rejection;
+        }
+        String message = cause(e);
+        String lower = message.toLowerCase(java.util.Locale.ROOT);
+        if (lower.contains("not authorized") || lower.contains("authentication") || lower.contains("auth fail")
+                || lower.contains("401") || lower.contains("403") || lower.contains("no more authentication methods")) {
+            return "credentials refused (check gitops.source.auth.*): " + message;
+        }
+        if (hasCause(e, NoRemoteRepositoryException.class) || lower.contains("repository not found")
+                || lower.contains("not found")) {
+            return "no git repository at this URL: " + message;
+        }
+        if (hasCause(e, UnknownHostException.class) || lower.contains("connection refused")
+                || lower.contains("unknownhost") || lower.contains("timed out") || lower.contains("connect")) {
+            return "remote unreachable: " + message;
+        }
+        return "transport error: " + message;
+    }
+
+    private String cause(Throwable e) {
+        StringBuilder sb = new StringBuilder();
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            String m = t.getMessage() == null ? t.getClass().getSimpleName() : t.getMessage();
+            if (sb.indexOf(m) < 0) {
+                if (sb.length() > 0) {
+                    sb.append(": ");
+                }
+                sb.append(m);
+            }
+        }
+        return auth.redact(sb.toString());
+    }
+
+    private static boolean hasCause(Throwable e, Class<? extends Throwable> type) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (type.isInstance(t)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    static void deleteRecursively(Path dir) {
+        if (!Files.exists(dir, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+            return;
+        }
+        try (var paths = Files.walk(dir)) {
+            paths.sorted(java.util.Comparator.reverseOrder()).forEach(p -> {
+                try {
+                    Files.deleteIfExists(p);
+                } catch (IOException e) {
+                    throw new java.io.UncheckedIOException(e);
+                }
+            });
+        } catch (IOException | java.io.UncheckedIOException e) {
+            throw new SourceException("", "cannot delete " + dir + ": " + e.getMessage(), e);
+        }
+    }
+
+    private static String shortHash(String url) {
+        try {
+            byte[] digest = MessageDigest.getInstance("SHA-256").digest(url.getBytes(StandardCharsets.UTF_8));
+            return HexFormat.of().formatHex(digest, 0, 8);
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    public Optional<String> lastRevision() {
+        return Optional.ofNullable(lastRevision);
+    }
+
+    @Override
+    public synchronized void close() {
+        if (repository != null) {
+            repository.close();
+            repository = null;
+        }
+        auth.close();
+    }
+
+    /** The local mirror is damaged or locked; the remedy is a fresh clone. */
+    private static final class WorkdirBrokenException extends RuntimeException {
+        WorkdirBrokenException(String message) {
+            super(message);
+        }
+    }
+}
