@@ -7,8 +7,9 @@ import java.util.Set;
 
 /**
  * Entry point. One-shot commands (render, diff, reconcile, events) do not serve HTTP, so they
- * never fight a running daemon for its port; the decision has to be made before Quarkus reads its
- * runtime configuration, hence here rather than in the command.
+ * never fight a running daemon for its port, and keep Quarkus' start-up lines out of their output.
+ * The decision has to be made before Quarkus reads its runtime configuration, hence here rather
+ * than in the command.
  */
 @QuarkusMain
 public final class Main {
@@ -18,10 +19,18 @@ public final class Main {
     }
 
     public static void main(String... args) {
-        if (isOneShot(args) && System.getProperty("quarkus.http.host-enabled") == null) {
-            System.setProperty("quarkus.http.host-enabled", "false");
+        if (isOneShot(args)) {
+            setIfAbsent("quarkus.http.host-enabled", "false");
+            // a command's output is its result; Quarkus' start-up lines are daemon logs
+            setIfAbsent("quarkus.log.category.\"io.quarkus\".level", "WARN");
         }
         Quarkus.run(PicocliRunner.class, args);
+    }
+
+    private static void setIfAbsent(String key, String value) {
+        if (System.getProperty(key) == null) {
+            System.setProperty(key, value);
+        }
     }
 
     static boolean isOneShot(String... args) {

@@ -52,8 +52,9 @@ public final class YamlDocuments {
         List<Document> documents = new ArrayList<>();
         try {
             for (Node node : yaml.composeAll(new StringReader(text))) {
-                if (node != null) {
-                    documents.add(new Document(toJson(node, source, 0), line(node)));
+                JsonNode json = node == null ? null : toJson(node, source, 0);
+                if (json != null && !json.isNull()) {
+                    documents.add(new Document(json, line(node)));
                 }
             }
         } catch (MarkedYAMLException e) {

@@ -85,7 +85,8 @@ public final class GitSource implements AutoCloseable {
         if (remoteObject.equals(lastRemoteObject) && lastRevision != null && withRepository(r -> hasCommit(r, lastRevision))) {
             return new PollResult(lastRevision, false, false);
         }
-        String localRef = LOCAL_NAMESPACE + remote.getName().substring("refs/".length());
+        String name = remote.getName();
+        String localRef = LOCAL_NAMESPACE + (name.startsWith("refs/") ? name.substring("refs/".length()) : name);
         fetch(List.of(new RefSpec("+" + remote.getName() + ":" + localRef)));
         String commit = withRepository(r -> peel(r, remote.getObjectId()));
         return remember(remoteObject, commit, true);
@@ -115,18 +116,29 @@ public final class GitSource implements AutoCloseable {
         if (withRepository(r -> hasCommit(r, sha))) {
             return false;
         }
-        fetch(List.of(new RefSpec("+refs/heads/*:" + LOCAL_NAMESPACE + "heads/*"),
-                new RefSpec("+refs/tags/*:" + LOCAL_NAMESPACE + "tags/*")));
+        List<RefSpec> everything = List.of(new RefSpec("+refs/heads/*:" + LOCAL_NAMESPACE + "heads/*"),
+                new RefSpec("+refs/tags/*:" + LOCAL_NAMESPACE + "tags/*"));
+        fetch(everything);
         if (!withRepository(r -> hasCommit(r, sha))) {
-            throw new SourceException(settings.url(), "commit " + sha + " is not reachable from any branch or tag");
+            // Either the remote does not have it, or our refs claim objects the mirror lost (so the
+            // fetch negotiated them away): one fresh clone tells which.
+            LOG.warnf("fetch: commit %s still missing after fetch; cloning %s again to rule out a damaged mirror",
+                    sha, repoDir);
+            recreateRepository();
+            fetch(everything);
+            if (!withRepository(r -> hasCommit(r, sha))) {
+                throw new SourceException(settings.url(), "commit " + sha + " is not reachable from any branch or tag");
+            }
         }
         return true;
     }
 
     private Ref resolveRemoteRef(String ref) {
+        boolean symbolic = ref.equals("HEAD");
         Collection<Ref> refs = remoteCall(() -> auth.configure(Git.lsRemoteRepository().setRemote(settings.url())
-                .setHeads(true).setTags(true)).call());
-        List<String> candidates = ref.startsWith("refs/") ? List.of(ref) : List.of("refs/heads/" + ref, "refs/tags/" + ref);
+                .setHeads(!symbolic).setTags(!symbolic)).call());
+        List<String> candidates = symbolic || ref.startsWith("refs/") ? List.of(ref)
+                : List.of("refs/heads/" + ref, "refs/tags/" + ref);
         for (String candidate : candidates) {
             for (Ref r : refs) {
                 if (r.getName().equals(candidate)) {

@@ -1,0 +1,67 @@
+package io.alfred.gitops.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.alfred.gitops.testing.TestRepo;
+import io.quarkus.test.junit.main.LaunchResult;
+import io.quarkus.test.junit.main.QuarkusMainLauncher;
+import io.quarkus.test.junit.main.QuarkusMainTest;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+
+/** {@code alfred-gitops render} end to end: the real command line on a real git repository. */
+@QuarkusMainTest
+class RenderCommandTest {
+
+    @Test
+    void rendersTheExampleFromALocalRepositoryOrItsUrlAlike(QuarkusMainLauncher launcher) throws Exception {
+        Path tmp = Files.createTempDirectory("render-cmd");
+        try (TestRepo repo = TestRepo.withExample(tmp.resolve("infra"))) {
+            LaunchResult fromDir = launcher.launch("render", "--repo", repo.dir().toString(), "--cluster", "local",
+                    "--env", "dev");
+            assertThat(fromDir.exitCode()).as(fromDir.getErrorOutput()).isZero();
+            String yaml = fromDir.getOutput();
+            assertThat(yaml).startsWith("---\napiVersion: apiextensions.k8s.io/v1\nkind: CustomResourceDefinition");
+            assertThat(yaml).contains("environment: development").contains("cluster-name: local");
+            assertThat(fromDir.getErrorOutput()).contains("objects from").doesNotContain("Listening on: http");
+
+            LaunchResult fromUrl = launcher.launch("render", "--repo", repo.url(), "--cluster", "local", "--env", "dev");
+            assertThat(fromUrl.exitCode()).isZero();
+            assertThat(documents(fromUrl.getOutput())).isEqualTo(yaml);
+        }
+    }
+
+    /** The test launcher captures log lines into the same stream; a second launch in one JVM logs a metrics warning. */
+    private static String documents(String output) {
+        return output.substring(output.indexOf("---\n"));
+    }
+
+    @Test
+    void errorsExitWithTwoAndNameTheStage(QuarkusMainLauncher launcher) throws Exception {
+        Path tmp = Files.createTempDirectory("render-cmd");
+        try (TestRepo repo = TestRepo.withExample(tmp.resolve("infra"))) {
+            LaunchResult noCluster = launcher.launch("render", "--repo", repo.dir().toString(), "--env", "dev");
+            assertThat(noCluster.exitCode()).isEqualTo(2);
+            assertThat(noCluster.getErrorOutput()).contains("config: invalid configuration")
+                    .contains("gitops.cluster.name is not set");
+
+            LaunchResult badPath = launcher.launch("render", "--repo", repo.dir().toString(), "--cluster", "c",
+                    "--env", "qa");
+            assertThat(badPath.exitCode()).isEqualTo(2);
+            assertThat(badPath.getErrorOutput()).contains("render: infra/k8s/overlays/qa: no such directory");
+
+            repo.write("infra/k8s/overlays/dev/dev-config.yaml", "apiVersion: v1\nkind: ConfigMap\nmetadata: [\n");
+            repo.commit("break dev");
+            LaunchResult broken = launcher.launch("render", "--repo", repo.dir().toString(), "--cluster", "c",
+                    "--env", "dev");
+            assertThat(broken.exitCode()).isEqualTo(2);
+            assertThat(broken.getErrorOutput()).contains("render: infra/k8s/overlays/dev: kustomize failed");
+
+            LaunchResult badRef = launcher.launch("render", "--repo", repo.dir().toString(), "--cluster", "c",
+                    "--env", "dev", "--ref", "nope");
+            assertThat(badRef.exitCode()).isEqualTo(2);
+            assertThat(badRef.getErrorOutput()).contains("fetch: ").contains("ref 'nope' does not exist");
+        }
+    }
+}

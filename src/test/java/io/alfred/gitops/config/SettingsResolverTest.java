@@ -1,0 +1,133 @@
+package io.alfred.gitops.config;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.alfred.gitops.Stage;
+import io.alfred.gitops.StageException;
+import io.smallrye.config.PropertiesConfigSource;
+import io.smallrye.config.SmallRyeConfig;
+import io.smallrye.config.SmallRyeConfigBuilder;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Optional;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Configuration is validated up front; each message names the key and what is wrong. */
+class SettingsResolverTest {
+    @TempDir
+    Path tmp;
+
+    static GitopsConfig config(Map<String, String> properties) {
+        SmallRyeConfig config = new SmallRyeConfigBuilder().withMapping(GitopsConfig.class)
+                .withSources(new PropertiesConfigSource(properties, "test", 500)).build();
+        return config.getConfigMapping(GitopsConfig.class);
+    }
+
+    private Map<String, String> valid() {
+        Map<String, String> p = new HashMap<>();
+        p.put("gitops.cluster.name", "eu-1");
+        p.put("gitops.cluster.environment", "prod");
+        p.put("gitops.source.url", "https://git.example.com/infra.git");
+        return p;
+    }
+
+    @Test
+    void defaultsFollowDesign() {
+        Settings s = SettingsResolver.resolve(config(valid()), Overrides.none());
+        assertThat(s.source().ref()).isEqualTo("main");
+        assertThat(s.source().path()).isEqualTo("infra/k8s/overlays/prod");
+        assertThat(s.source().interval()).isEqualTo(Duration.ofMinutes(1));
+        assertThat(s.render().kustomize()).isEqualTo("auto");
+        assertThat(s.render().substitutions()).containsEntry("cluster_name", "eu-1").containsEntry("cluster_env", "prod");
+    }
+
+    @Test
+    void commandLineOverridesKeys() {
+        Settings s = SettingsResolver.resolve(config(valid()), new Overrides(Optional.of("https://other/repo.git"),
+                Optional.of("refs/tags/v2"), Optional.empty(), Optional.of("us-1"), Optional.of("dev")));
+        assertThat(s.source().url()).isEqualTo("https://other/repo.git");
+        assertThat(s.source().ref()).isEqualTo("refs/tags/v2");
+        assertThat(s.source().path()).as("the default path follows --env").isEqualTo("infra/k8s/overlays/dev");
+        assertThat(s.cluster().name()).isEqualTo("us-1");
+    }
+
+    @Test
+    void missingUrlAndClusterAreNamed() {
+        Map<String, String> p = valid();
+        p.remove("gitops.source.url");
+        p.remove("gitops.cluster.name");
+        assertThatThrownBy(() -> SettingsResolver.resolve(config(p), Overrides.none()))
+                .isInstanceOfSatisfying(StageException.class, e -> assertThat(e.stage()).isEqualTo(Stage.CONFIG))
+                .hasMessageContaining("gitops.source.url is not set")
+                .hasMessageContaining("GITOPS_SOURCE_URL")
+                .hasMessageContaining("--repo")
+                .hasMessageContaining("gitops.cluster.name is not set");
+    }
+
+    @Test
+    void badIntervalIsNamed() {
+        Map<String, String> p = valid();
+        p.put("gitops.source.interval", "every minute");
+        assertThatThrownBy(() -> SettingsResolver.resolve(config(p), Overrides.none()))
+                .hasMessageContaining("gitops.source.interval 'every minute' is not a duration");
+        p.put("gitops.source.interval", "0s");
+        assertThatThrownBy(() -> SettingsResolver.resolve(config(p), Overrides.none()))
+                .hasMessageContaining("gitops.source.interval must be a positive duration");
+    }
+
+    @Test
+    void durationsAcceptFluxAndIsoForms() {
+        assertThat(Durations.parse("k", "1m30s")).isEqualTo(Duration.ofSeconds(90));
+        assertThat(Durations.parse("k", "500ms")).isEqualTo(Duration.ofMillis(500));
+        assertThat(Durations.parse("k", "2h")).isEqualTo(Duration.ofHours(2));
+        assertThat(Durations.parse("k", "PT45S")).isEqualTo(Duration.ofSeconds(45));
+    }
+
+    @Test
+    void unreadableTokenFileIsNamed() {
+        Map<String, String> p = valid();
+        p.put("gitops.source.auth.token-file", tmp.resolve("nope").toString());
+        assertThatThrownBy(() -> SettingsResolver.resolve(config(p), Overrides.none()))
+                .hasMessageContaining("gitops.source.auth.token-file file '" + tmp.resolve("nope") + "' does not exist or is not readable");
+    }
+
+    @Test
+    void sshNeedsKeyAndKnownHosts() {
+        Map<String, String> p = valid();
+        p.put("gitops.source.url", "git@github.com:acme/infra.git");
+        assertThatThrownBy(() -> SettingsResolver.resolve(config(p), Overrides.none()))
+                .hasMessageContaining("gitops.source.auth.ssh-key-file is required for the SSH URL")
+                .hasMessageContaining("gitops.source.auth.known-hosts-file is required");
+    }
+
+    @Test
+    void aLocalDirectoryMustHoldARepository() throws Exception {
+        Map<String, String> p = valid();
+        p.put("gitops.source.url", tmp.toString());
+        assertThatThrownBy(() -> SettingsResolver.resolve(config(p), Overrides.none()))
+                .hasMessageContaining("does not hold a git repository");
+        Files.createDirectories(tmp.resolve(".git"));
+        assertThat(SettingsResolver.resolve(config(p), Overrides.none()).source().url()).startsWith("file:/");
+    }
+
+    @Test
+    void pathMustStayInsideTheRepository() {
+        Map<String, String> p = valid();
+        p.put("gitops.source.path", "../elsewhere");
+        assertThatThrownBy(() -> SettingsResolver.resolve(config(p), Overrides.none()))
+                .hasMessageContaining("gitops.source.path '../elsewhere' must be a path inside the repository");
+    }
+
+    @Test
+    void badSubstitutionNameIsNamed() {
+        Map<String, String> p = valid();
+        p.put("gitops.render.substitute.bad-name", "x");
+        assertThatThrownBy(() -> SettingsResolver.resolve(config(p), Overrides.none()))
+                .hasMessageContaining("gitops.render.substitute.bad-name is not a valid variable name");
+    }
+}

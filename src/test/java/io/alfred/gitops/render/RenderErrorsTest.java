@@ -1,0 +1,185 @@
+package io.alfred.gitops.render;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.alfred.gitops.Stage;
+import io.alfred.gitops.StageException;
+import io.alfred.gitops.config.RenderSettings;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Bad input fails at stage render with the file or object and the cause. */
+class RenderErrorsTest {
+    @TempDir
+    Path root;
+
+    private static final String CM = """
+            apiVersion: v1
+            kind: ConfigMap
+            metadata:
+              name: %s
+              namespace: apps
+            data:
+              key: value
+            """;
+
+    private RenderResult render(String path) {
+        return renderer(Map.of()).render(root, path, "rev-" + System.nanoTime());
+    }
+
+    private Renderer renderer(Map<String, String> vars) {
+        return new Renderer(new RenderSettings("auto", Duration.ofMinutes(1), vars));
+    }
+
+    private void write(String path, String content) throws Exception {
+        Path f = root.resolve(path);
+        Files.createDirectories(f.getParent());
+        Files.writeString(f, content);
+    }
+
+    @Test
+    void aDirectoryWithoutKustomizationTakesEveryYamlFile() throws Exception {
+        write("plain/b.yaml", CM.formatted("b"));
+        write("plain/a.yml", CM.formatted("a") + "---\n" + CM.formatted("a2"));
+        write("plain/sub/c.yaml", CM.formatted("c"));
+        write("plain/README.md", "not yaml");
+        write("plain/.hidden/d.yaml", CM.formatted("d"));
+        List<String> names = render("plain").manifests().stream().map(m -> m.ref().name()).toList();
+        assertThat(names).containsExactly("a", "a2", "b", "c");
+    }
+
+    @Test
+    void brokenYamlNamesFileAndLine() throws Exception {
+        write("plain/ok.yaml", CM.formatted("ok"));
+        write("plain/broken.yaml", "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: x\n data: [\n");
+        assertThatThrownBy(() -> render("plain"))
+                .isInstanceOfSatisfying(StageException.class, e -> assertThat(e.stage()).isEqualTo(Stage.RENDER))
+                .hasMessageStartingWith("render: plain/broken.yaml:")
+                .hasMessageContaining("invalid YAML");
+    }
+
+    @Test
+    void kustomizeErrorsCarryKustomizesMessageAndThePath() throws Exception {
+        write("overlay/kustomization.yaml", "resources:\n- missing.yaml\n");
+        assertThatThrownBy(() -> render("overlay"))
+                .isInstanceOf(RenderException.class)
+                .hasMessageStartingWith("render: overlay: kustomize failed:")
+                .hasMessageContaining("missing.yaml");
+    }
+
+    @Test
+    void brokenYamlInsideAKustomizationIsReported() throws Exception {
+        write("overlay/kustomization.yaml", "resources:\n- cm.yaml\n");
+        write("overlay/cm.yaml", "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: [unclosed\n");
+        assertThatThrownBy(() -> render("overlay")).isInstanceOf(RenderException.class)
+                .hasMessageContaining("overlay").hasMessageContaining("kustomize failed");
+    }
+
+    @Test
+    void remoteBasesAreRefused() throws Exception {
+        write("base/kustomization.yaml", "resources:\n- https://github.com/example/infra//base?ref=main\n");
+        write("overlay/kustomization.yaml", "resources:\n- ../base\n");
+        assertThatThrownBy(() -> render("overlay")).isInstanceOf(RenderException.class)
+                .hasMessageContaining("base/kustomization.yaml")
+                .hasMessageContaining("remote resource 'https://github.com/example/infra//base?ref=main' refused");
+        write("base/kustomization.yaml", "resources:\n- github.com/example/infra/base\n");
+        assertThatThrownBy(() -> render("overlay")).hasMessageContaining("remote resource");
+    }
+
+    @Test
+    void aSymlinkOutOfTheCheckoutIsRefused() throws Exception {
+        write("overlay/cm.yaml", CM.formatted("x"));
+        Files.createSymbolicLink(root.resolve("overlay/passwd.yaml"), Path.of("/etc/passwd"));
+        assertThatThrownBy(() -> render("overlay")).isInstanceOf(RenderException.class)
+                .hasMessageContaining("overlay/passwd.yaml").hasMessageContaining("symlink leads outside the checkout");
+        Files.delete(root.resolve("overlay/passwd.yaml"));
+        Files.createSymbolicLink(root.resolve("overlay/sneaky"), Path.of("../../"));
+        assertThatThrownBy(() -> render("overlay")).hasMessageContaining("overlay/sneaky");
+    }
+
+    @Test
+    void aSymlinkInsideTheCheckoutIsFine() throws Exception {
+        write("shared/cm.yaml", CM.formatted("shared"));
+        write("overlay/own.yaml", CM.formatted("own"));
+        Files.createSymbolicLink(root.resolve("overlay/link.yaml"), Path.of("../shared/cm.yaml"));
+        assertThat(render("overlay").manifests()).hasSize(2);
+    }
+
+    @Test
+    void objectsMustHaveIdentity() throws Exception {
+        write("a/x.yaml", "kind: ConfigMap\nmetadata:\n  name: x\n");
+        assertThatThrownBy(() -> render("a")).hasMessageContaining("a/x.yaml:1").hasMessageContaining("apiVersion is missing");
+        write("a/x.yaml", "apiVersion: v1\nmetadata:\n  name: x\n");
+        assertThatThrownBy(() -> render("a")).hasMessageContaining("kind is missing");
+        write("a/x.yaml", "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  labels: {}\n");
+        assertThatThrownBy(() -> render("a")).hasMessageContaining("metadata.name is missing");
+        write("a/x.yaml", "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: 42\n");
+        assertThatThrownBy(() -> render("a")).hasMessageContaining("metadata.name is missing or not a string");
+        write("a/x.yaml", "- just\n- a list\n");
+        assertThatThrownBy(() -> render("a")).hasMessageContaining("must be a mapping");
+    }
+
+    @Test
+    void duplicateObjectsAreRefusedNamingBothPlaces() throws Exception {
+        write("d/one.yaml", CM.formatted("same"));
+        write("d/two.yaml", CM.formatted("same"));
+        assertThatThrownBy(() -> render("d")).isInstanceOf(RenderException.class)
+                .hasMessageContaining("ConfigMap apps/same is defined twice (d/one.yaml:1 and d/two.yaml:1)");
+    }
+
+    @Test
+    void sameNameInAnotherNamespaceOrKindIsNotADuplicate() throws Exception {
+        write("d/one.yaml", CM.formatted("same"));
+        write("d/two.yaml", CM.formatted("same").replace("namespace: apps", "namespace: other"));
+        write("d/three.yaml", CM.formatted("same").replace("kind: ConfigMap", "kind: Secret"));
+        assertThat(render("d").manifests()).hasSize(3);
+    }
+
+    @Test
+    void clusterScopedObjectWithANamespaceIsRefused() throws Exception {
+        write("c/ns.yaml", "apiVersion: v1\nkind: Namespace\nmetadata:\n  name: apps\n  namespace: default\n");
+        assertThatThrownBy(() -> render("c")).hasMessageContaining("Namespace is cluster-scoped");
+    }
+
+    @Test
+    void missingPathIsNamed() {
+        assertThatThrownBy(() -> render("does/not/exist")).isInstanceOf(RenderException.class)
+                .hasMessageContaining("does/not/exist: no such directory");
+        assertThatThrownBy(() -> render("../outside")).hasMessageContaining("outside the repository");
+    }
+
+    @Test
+    void invalidUtf8IsRefused() throws Exception {
+        Files.createDirectories(root.resolve("u"));
+        Files.write(root.resolve("u/bad.yaml"), new byte[] {'a', ':', ' ', (byte) 0xC3, (byte) 0x28, '\n'});
+        assertThatThrownBy(() -> render("u")).hasMessageContaining("u/bad.yaml").hasMessageContaining("not valid UTF-8");
+    }
+
+    @Test
+    void aHangingKustomizeIsKilledAtTheTimeout() throws Exception {
+        Path fake = root.resolve("bin/kustomize");
+        write("bin/kustomize", "#!/bin/sh\nsleep 60\n");
+        Files.setPosixFilePermissions(fake, PosixFilePermissions.fromString("rwx------"));
+        write("k/kustomization.yaml", "resources: []\n");
+        Renderer slow = new Renderer(new RenderSettings(fake.toString(), Duration.ofMillis(500), Map.of()));
+        assertThatThrownBy(() -> slow.render(root, "k", "r")).isInstanceOf(RenderException.class)
+                .hasMessageContaining("did not finish within PT0.5S (gitops.render.timeout) and was killed");
+    }
+
+    @Test
+    void rendersAreCachedByRevision() throws Exception {
+        write("p/cm.yaml", CM.formatted("v1"));
+        Renderer r = renderer(Map.of());
+        RenderResult first = r.render(root, "p", "abc");
+        write("p/cm.yaml", CM.formatted("v2"));
+        assertThat(r.render(root, "p", "abc")).isSameAs(first);
+        assertThat(r.render(root, "p", "def").manifests().get(0).ref().name()).isEqualTo("v2");
+    }
+}

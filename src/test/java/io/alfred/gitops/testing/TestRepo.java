@@ -1,0 +1,168 @@
+package io.alfred.gitops.testing;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.stream.Stream;
+import org.eclipse.jgit.api.Git;
+import org.eclipse.jgit.api.ResetCommand;
+import org.eclipse.jgit.api.errors.GitAPIException;
+import org.eclipse.jgit.lib.PersonIdent;
+import org.eclipse.jgit.lib.Repository;
+
+/** A real git repository made by a test: write files, commit, tag, rewrite history. */
+public final class TestRepo implements AutoCloseable {
+    private static final PersonIdent AUTHOR = new PersonIdent("Test Author", "author@example.com");
+
+    private final Path dir;
+    private final Git git;
+
+    private TestRepo(Path dir, Git git) {
+        this.dir = dir;
+        this.git = git;
+    }
+
+    public static TestRepo create(Path dir) {
+        try {
+            Files.createDirectories(dir);
+            return new TestRepo(dir, Git.init().setDirectory(dir.toFile()).setInitialBranch("main").call());
+        } catch (IOException | GitAPIException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** A repository holding the bundled example infra repo, committed on main. */
+    public static TestRepo withExample(Path dir) {
+        TestRepo repo = create(dir);
+        repo.copyTree(Path.of("examples/alfred-platform"), "");
+        repo.commit("example infra repo");
+        return repo;
+    }
+
+    public TestRepo copyTree(Path source, String into) {
+        try (Stream<Path> files = Files.walk(source)) {
+            files.filter(Files::isRegularFile).forEach(f -> {
+                String rel = source.relativize(f).toString();
+                write(into.isEmpty() ? rel : into + "/" + rel, read(f));
+            });
+            return this;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    public TestRepo write(String path, String content) {
+        try {
+            Path file = dir.resolve(path);
+            Files.createDirectories(file.getParent());
+            Files.writeString(file, content, StandardCharsets.UTF_8);
+            return this;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    public TestRepo writeBytes(String path, byte[] content) {
+        try {
+            Path file = dir.resolve(path);
+            Files.createDirectories(file.getParent());
+            Files.write(file, content);
+            return this;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    public TestRepo symlink(String path, String target) {
+        try {
+            Path link = dir.resolve(path);
+            Files.createDirectories(link.getParent());
+            Files.createSymbolicLink(link, Path.of(target));
+            return this;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    public String read(String path) {
+        return read(dir.resolve(path));
+    }
+
+    /** Replaces the first occurrence of {@code from} in a file. */
+    public TestRepo edit(String path, String from, String to) {
+        String content = read(path);
+        if (!content.contains(from)) {
+            throw new IllegalArgumentException(path + " does not contain " + from);
+        }
+        return write(path, content.replaceFirst(java.util.regex.Pattern.quote(from),
+                java.util.regex.Matcher.quoteReplacement(to)));
+    }
+
+    public TestRepo delete(String path) {
+        try {
+            Files.delete(dir.resolve(path));
+            return this;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    public String commit(String message) {
+        try {
+            git.add().addFilepattern(".").call();
+            git.add().addFilepattern(".").setUpdate(true).call();
+            return git.commit().setMessage(message).setAuthor(AUTHOR).setCommitter(AUTHOR).setSign(false).call().name();
+        } catch (GitAPIException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    public void tag(String name, boolean annotated) {
+        try {
+            if (annotated) {
+                git.tag().setName(name).setAnnotated(true).setMessage("release " + name).setTagger(AUTHOR)
+                        .setSigned(false).call();
+            } else {
+                git.tag().setName(name).setAnnotated(false).call();
+            }
+        } catch (GitAPIException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** Rewrites history: main points at {@code sha}, as after a force-push. */
+    public void resetHard(String sha) {
+        try {
+            git.reset().setMode(ResetCommand.ResetType.HARD).setRef(sha).call();
+        } catch (GitAPIException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    public Repository repository() {
+        return git.getRepository();
+    }
+
+    public Path dir() {
+        return dir;
+    }
+
+    public String url() {
+        return dir.toUri().toString();
+    }
+
+    private static String read(Path f) {
+        try {
+            return Files.readString(f, StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    @Override
+    public void close() {
+        git.close();
+    }
+}
