@@ -1,0 +1,175 @@
+package io.alfred.gitops.sandbox;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.BiConsumer;
+
+/**
+ * What the sandbox does in place of a cluster's controllers: CRDs become Established and are
+ * served, Namespaces become Active and take their objects with them when deleted, and workloads
+ * report a finished rollout (or, when told, one that never finishes or fails), so that the daemon's
+ * wait stage has something real to watch.
+ */
+public final class Controllers {
+    /** How a workload's rollout ends in the sandbox. */
+    public enum Rollout { COMPLETE, STUCK, FAILED }
+
+    private final ObjectStore store;
+    private final ResourceCatalog catalog;
+    private final Map<String, Rollout> rollouts = new ConcurrentHashMap<>();
+    private volatile boolean workloads = true;
+
+    Controllers(ObjectStore store, ResourceCatalog catalog) {
+        this.store = store;
+        this.catalog = catalog;
+    }
+
+    /** Whether workload rollouts are simulated at all (off: status only changes through /status). */
+    public void simulateWorkloads(boolean on) {
+        this.workloads = on;
+    }
+
+    /** How the rollouts of one workload end from now on; {@code kind} is e.g. Deployment. */
+    public void rollout(String kind, String namespace, String name, Rollout outcome) {
+        rollouts.put(kind + "/" + namespace + "/" + name, outcome);
+    }
+
+    public void resetRollouts() {
+        rollouts.clear();
+    }
+
+    /** Status the server itself sets as part of a write. */
+    void reconcileStatus(ResourceType type, JsonNode live, ObjectNode next) {
+        String gk = type.group() + "/" + type.kind();
+        if (gk.equals("apiextensions.k8s.io/CustomResourceDefinition")) {
+            ObjectNode status = next.putObject("status");
+            ArrayNode conditions = status.putArray("conditions");
+            String now = now();
+            conditions.addObject().put("type", "NamesAccepted").put("status", "True").put("reason", "NoConflicts")
+                    .put("message", "no conflicts found").put("lastTransitionTime", now);
+            conditions.addObject().put("type", "Established").put("status", "True").put("reason", "InitialNamesAccepted")
+                    .put("message", "the initial names have been accepted").put("lastTransitionTime", now);
+            status.set("acceptedNames", next.path("spec").path("names").deepCopy());
+            ArrayNode stored = status.putArray("storedVersions");
+            for (JsonNode v : next.path("spec").path("versions")) {
+                if (v.path("storage").asBoolean()) {
+                    stored.add(v.path("name").asText());
+                }
+            }
+            if (live != null && live.path("status").equals(status)) {
+                next.set("status", live.path("status").deepCopy());
+            }
+        } else if (gk.equals("/Namespace")) {
+            next.putObject("status").put("phase", "Active");
+        }
+    }
+
+    /** Runs after a stored write; may store a status update of its own. */
+    void afterWrite(ResourceType type, ObjectNode object, BiConsumer<ResourceType, ObjectNode> storeStatus) {
+        String gk = type.group() + "/" + type.kind();
+        if (gk.equals("apiextensions.k8s.io/CustomResourceDefinition")) {
+            catalog.register(object);
+            return;
+        }
+        if (!workloads || !type.group().equals("apps")) {
+            return;
+        }
+        ObjectNode metadata = (ObjectNode) object.path("metadata");
+        Rollout outcome = rollouts.getOrDefault(type.kind() + "/" + metadata.path("namespace").asText() + "/"
+                + metadata.path("name").asText(), Rollout.COMPLETE);
+        long generation = metadata.path("generation").asLong(1);
+        int replicas = object.path("spec").path("replicas").asInt(1);
+        ObjectNode status = object.putObject("status");
+        switch (type.kind()) {
+            case "Deployment" -> deploymentStatus(status, generation, replicas, outcome);
+            case "StatefulSet" -> statefulSetStatus(status, generation, replicas, outcome);
+            case "DaemonSet" -> daemonSetStatus(status, generation, outcome);
+            default -> {
+                return;
+            }
+        }
+        storeStatus.accept(type, object);
+    }
+
+    private static void deploymentStatus(ObjectNode status, long generation, int replicas, Rollout outcome) {
+        boolean done = outcome == Rollout.COMPLETE;
+        status.put("observedGeneration", generation).put("replicas", replicas)
+                .put("updatedReplicas", done ? replicas : 0).put("readyReplicas", done ? replicas : 0)
+                .put("availableReplicas", done ? replicas : 0);
+        if (!done) {
+            status.put("unavailableReplicas", replicas);
+        }
+        ArrayNode conditions = status.putArray("conditions");
+        String now = now();
+        conditions.addObject().put("type", "Available").put("status", done ? "True" : "False")
+                .put("reason", done ? "MinimumReplicasAvailable" : "MinimumReplicasUnavailable")
+                .put("lastTransitionTime", now);
+        ObjectNode progressing = conditions.addObject().put("type", "Progressing").put("lastTransitionTime", now);
+        switch (outcome) {
+            case COMPLETE -> progressing.put("status", "True").put("reason", "NewReplicaSetAvailable");
+            case STUCK -> progressing.put("status", "True").put("reason", "ReplicaSetUpdated");
+            case FAILED -> progressing.put("status", "False").put("reason", "ProgressDeadlineExceeded")
+                    .put("message", "ReplicaSet has timed out progressing.");
+            default -> throw new IllegalStateException();
+        }
+    }
+
+    private static void statefulSetStatus(ObjectNode status, long generation, int replicas, Rollout outcome) {
+        boolean done = outcome == Rollout.COMPLETE;
+        String revision = "rev-" + generation;
+        status.put("observedGeneration", generation).put("replicas", replicas)
+                .put("readyReplicas", done ? replicas : 0).put("currentReplicas", done ? replicas : 0)
+                .put("updatedReplicas", done ? replicas : 0).put("availableReplicas", done ? replicas : 0)
+                .put("currentRevision", done ? revision : "rev-" + (generation - 1)).put("updateRevision", revision);
+    }
+
+    private static void daemonSetStatus(ObjectNode status, long generation, Rollout outcome) {
+        boolean done = outcome == Rollout.COMPLETE;
+        status.put("observedGeneration", generation).put("desiredNumberScheduled", 1)
+                .put("currentNumberScheduled", 1).put("numberReady", done ? 1 : 0)
+                .put("updatedNumberScheduled", done ? 1 : 0).put("numberAvailable", done ? 1 : 0)
+                .put("numberMisscheduled", 0);
+    }
+
+    /** Cascades a real cluster performs: a deleted Namespace empties, a deleted CRD takes its resources. */
+    void afterDelete(ResourceType type, JsonNode deleted) {
+        String gk = type.group() + "/" + type.kind();
+        if (gk.equals("/Namespace")) {
+            String ns = deleted.path("metadata").path("name").asText();
+            for (ObjectNode o : store.all()) {
+                if (ns.equals(o.path("metadata").path("namespace").asText(null))) {
+                    remove(o);
+                }
+            }
+        } else if (gk.equals("apiextensions.k8s.io/CustomResourceDefinition")) {
+            String group = deleted.path("spec").path("group").asText();
+            String kind = deleted.path("spec").path("names").path("kind").asText();
+            for (ObjectNode o : store.all()) {
+                if (o.path("kind").asText().equals(kind) && o.path("apiVersion").asText().startsWith(group + "/")) {
+                    remove(o);
+                }
+            }
+            catalog.unregister(deleted);
+        }
+    }
+
+    private void remove(ObjectNode o) {
+        String apiVersion = o.path("apiVersion").asText();
+        int slash = apiVersion.indexOf('/');
+        String group = slash < 0 ? "" : apiVersion.substring(0, slash);
+        String version = slash < 0 ? apiVersion : apiVersion.substring(slash + 1);
+        catalog.byKind(group, version, o.path("kind").asText()).ifPresent(t -> store.remove(
+                new ApiPath("", group, version, null, t.plural(), null, null, Map.of())
+                        .objectPath(t, o.path("metadata").path("namespace").asText(""),
+                                o.path("metadata").path("name").asText())));
+    }
+
+    private static String now() {
+        return Instant.now().truncatedTo(ChronoUnit.SECONDS).toString();
+    }
+}

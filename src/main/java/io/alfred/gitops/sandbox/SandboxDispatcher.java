@@ -1,0 +1,180 @@
+package io.alfred.gitops.sandbox;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.fabric8.kubernetes.client.server.mock.KubernetesCrudDispatcher;
+import io.fabric8.mockwebserver.http.MockResponse;
+import io.fabric8.mockwebserver.http.RecordedRequest;
+import java.time.Duration;
+import java.util.Optional;
+
+/**
+ * Routes API requests the way kube-apiserver does: discovery, then reads (served by fabric8's CRUD
+ * store, which also runs the watches), then writes with real semantics ({@link Writes}).
+ */
+final class SandboxDispatcher extends KubernetesCrudDispatcher {
+    private final ResourceCatalog catalog = new ResourceCatalog();
+    private final ObjectStore store = new ObjectStore(this);
+    private final Controllers controllers = new Controllers(store, catalog);
+    private final Writes writes = new Writes(store, catalog, controllers);
+    private final Faults faults = new Faults();
+    private volatile String serverAddress = "127.0.0.1:0";
+
+    Faults faults() {
+        return faults;
+    }
+
+    Controllers controllers() {
+        return controllers;
+    }
+
+    ObjectStore store() {
+        return store;
+    }
+
+    void serverAddress(String address) {
+        this.serverAddress = address;
+    }
+
+    @Override
+    public MockResponse dispatch(RecordedRequest request) {
+        ApiPath path = ApiPath.parse(request.getPath());
+        MockResponse response;
+        try {
+            if (faults.failNow()) {
+                int code = faults.errorCode();
+                response = status(new ApiError(code, code == 429 ? "TooManyRequests" : "InternalError",
+                        "injected fault: the sandbox answered " + code, null, null, null, null));
+            } else {
+                response = route(request, path);
+            }
+        } catch (ApiError e) {
+            response = status(e);
+        }
+        Duration delay = faults.delayNow();
+        if (!delay.isZero()) {
+            response.setBodyDelay(delay);
+        }
+        return response;
+    }
+
+    private MockResponse route(RecordedRequest request, ApiPath path) {
+        String plain = request.getPath().split("\\?")[0];
+        if (plain.equals("/version")) {
+            return json(200, ObjectStore.JSON.createObjectNode().put("major", "1").put("minor", "32")
+                    .put("gitVersion", "v1.32.0-alfred-sandbox").put("platform", "linux/amd64"));
+        }
+        if (plain.equals("/api")) {
+            return json(200, catalog.coreVersions(serverAddress));
+        }
+        if (plain.equals("/apis")) {
+            return json(200, catalog.groups());
+        }
+        if (path.group() == null) {
+            return pageNotFound();
+        }
+        if (path.isDiscovery()) {
+            if (path.version() == null) {
+                JsonNode group = catalog.group(path.group());
+                return group == null ? pageNotFound() : json(200, group);
+            }
+            return catalog.servesGroupVersion(path.group(), path.version())
+                    ? json(200, catalog.resources(path.group(), path.version())) : pageNotFound();
+        }
+        Optional<ResourceType> type = catalog.byPlural(path.group(), path.version(), path.plural());
+        if (type.isEmpty() || path.subresource() != null && !("status".equals(path.subresource())
+                && type.get().statusSubresource())) {
+            return pageNotFound();
+        }
+        ResourceType t = type.get();
+        if (path.namespace() != null && !t.namespaced()) {
+            return pageNotFound();
+        }
+        String body = request.getBody() == null ? null : request.getUtf8Body(); // reading consumes the buffer
+        switch (request.method()) {
+            case GET:
+                if (path.name() == null && path.namespace() != null && !"true".equals(path.query().get("watch"))
+                        && store.get("/api/v1/namespaces/" + path.namespace()) == null) {
+                    return super.handleGet(request.getPath()); // an empty list, as for a real missing namespace
+                }
+                MockResponse read = super.handleGet(request.getPath());
+                if (read.code() == 404 && path.name() != null) {
+                    return status(ApiError.notFound(t, path.name()));
+                }
+                return read.setHeader("Content-Type", "application/json");
+            case POST:
+                checkRejection(t, path, path.namespace(), nameIn(body));
+                return result(writes.create(t, path, body, managerFor(request, path)));
+            case PUT:
+                checkRejection(t, path, path.namespace(), path.name());
+                return result(writes.replace(t, path, body, managerFor(request, path)));
+            case PATCH:
+                checkRejection(t, path, path.namespace(), path.name());
+                return result(writes.patch(t, path, request.getHeader("Content-Type"), body,
+                        managerFor(request, path)));
+            case DELETE:
+                checkRejection(t, path, path.namespace(), path.name());
+                return result(writes.delete(t, path));
+            default:
+                return status(new ApiError(405, "MethodNotAllowed", "method not allowed", null, null, null, null));
+        }
+    }
+
+    private void checkRejection(ResourceType type, ApiPath path, String namespace, String name) {
+        if (name == null) {
+            return;
+        }
+        Faults.Rejection r = faults.rejectionFor(type.kind(), namespace, name);
+        if (r != null) {
+            throw new ApiError(r.code(), r.code() == 422 ? "Invalid" : "InternalError",
+                    r.code() == 422 ? type.qualifiedKind() + " \"" + name + "\" is invalid: " + r.message() : r.message(),
+                    name, type.group(), type.kind(), null);
+        }
+    }
+
+    private static String nameIn(String body) {
+        try {
+            return ObjectStore.JSON.readTree(body).path("metadata").path("name").asText(null);
+        } catch (Exception e) {
+            return null;
+        }
+    }
+
+    /** The field manager of a non-apply write: the query parameter, else the client's user agent, as a real server does. */
+    private static String managerFor(RecordedRequest request, ApiPath path) {
+        String manager = path.fieldManager();
+        if (manager != null && !manager.isEmpty()) {
+            return manager;
+        }
+        String agent = request.getHeader("User-Agent");
+        if (agent == null || agent.isEmpty()) {
+            return "unknown";
+        }
+        return agent.split("/")[0];
+    }
+
+    private static MockResponse result(Writes.Result r) {
+        return json(r.code(), r.object());
+    }
+
+    private static MockResponse json(int code, Object body) {
+        return new MockResponse().setResponseCode(code).setHeader("Content-Type", "application/json")
+                .setBody(ObjectStore.write(body));
+    }
+
+    private static MockResponse status(ApiError e) {
+        return json(e.code, e.toStatus());
+    }
+
+    private static MockResponse pageNotFound() {
+        return new MockResponse().setResponseCode(404).setHeader("Content-Type", "text/plain; charset=utf-8")
+                .setBody("404 page not found\n");
+    }
+
+    @Override
+    public void reset() {
+        super.reset();
+        catalog.reset();
+        controllers.resetRollouts();
+        faults.clear();
+    }
+}
