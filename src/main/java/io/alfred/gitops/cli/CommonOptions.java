@@ -21,6 +21,9 @@ public class CommonOptions {
     @Option(names = "--env", paramLabel = "ENV", description = "Environment of this cluster (gitops.cluster.environment).")
     String environment;
 
+    @Option(names = "--sandbox", description = "Use a built-in sandbox API server instead of the kubeconfig cluster.")
+    boolean sandbox;
+
     public Overrides overrides() {
         return new Overrides(Optional.ofNullable(repo), Optional.ofNullable(ref), Optional.ofNullable(path),
                 Optional.ofNullable(cluster), Optional.ofNullable(environment));

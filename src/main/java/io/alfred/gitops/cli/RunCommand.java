@@ -1,7 +1,11 @@
 package io.alfred.gitops.cli;
 
 import io.alfred.gitops.StageException;
+import io.alfred.gitops.cluster.ClusterConnection;
+import io.alfred.gitops.cluster.SandboxProvider;
+import jakarta.enterprise.inject.Instance;
 import io.alfred.gitops.config.GitopsConfig;
+import io.alfred.gitops.config.Settings;
 import io.alfred.gitops.config.SettingsResolver;
 import io.alfred.gitops.reconcile.SyncLoop;
 import io.quarkus.runtime.Quarkus;
@@ -27,19 +31,32 @@ public class RunCommand implements Callable<Integer> {
     @Inject
     SyncLoop loop;
 
+    @Inject
+    Instance<SandboxProvider> sandboxes;
+
     @Override
     public Integer call() {
         return runDaemon(options, spec.commandLine().getErr());
     }
 
     Integer runDaemon(CommonOptions opts, java.io.PrintWriter err) {
+        Settings settings;
         try {
-            loop.start(SettingsResolver.resolve(config, opts.overrides()));
+            settings = SettingsResolver.resolve(config, opts.overrides());
         } catch (StageException e) {
             err.println("alfred-gitops: " + e.getMessage());
             return ExitCodes.ERROR;
         }
-        Quarkus.waitForExit();
+        if (opts.sandbox && sandboxes.isUnsatisfied()) {
+            err.println("alfred-gitops: config: --sandbox: this build has no sandbox API server (native image)");
+            return ExitCodes.ERROR;
+        }
+        try (ClusterConnection cluster = opts.sandbox ? sandboxes.get().start(settings.source().workdir())
+                : ClusterConnection.fromEnvironment()) {
+            cluster.kubeconfig().ifPresent(k -> err.println("alfred-gitops: sandbox kubeconfig: " + k));
+            loop.start(settings);
+            Quarkus.waitForExit();
+        }
         return ExitCodes.OK;
     }
 }

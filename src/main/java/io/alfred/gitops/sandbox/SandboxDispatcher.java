@@ -89,6 +89,11 @@ final class SandboxDispatcher extends KubernetesCrudDispatcher {
         if (path.namespace() != null && !t.namespaced()) {
             return pageNotFound();
         }
+        String contentType = request.getHeader("Content-Type");
+        if (contentType != null && contentType.startsWith("application/vnd.kubernetes.protobuf")) {
+            return status(new ApiError(415, "UnsupportedMediaType", "the sandbox API server reads JSON and YAML only, "
+                    + "not protobuf", null, null, null, null));
+        }
         String body = request.getBody() == null ? null : request.getUtf8Body(); // reading consumes the buffer
         switch (request.method()) {
             case GET:

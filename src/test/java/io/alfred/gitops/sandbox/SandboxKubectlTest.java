@@ -1,0 +1,93 @@
+package io.alfred.gitops.sandbox;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.fabric8.kubernetes.api.model.ConfigMap;
+import io.fabric8.kubernetes.api.model.ConfigMapBuilder;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** A user pokes the sandbox with the real kubectl through the kubeconfig it writes. */
+class SandboxKubectlTest {
+    @TempDir
+    static Path tmp;
+
+    static SandboxApiServer sandbox;
+    static Path kubeconfig;
+
+    @BeforeAll
+    static void start() {
+        sandbox = SandboxApiServer.start();
+        kubeconfig = sandbox.writeKubeconfig(tmp.resolve("kubeconfig"));
+        try (KubernetesClient client = sandbox.client()) {
+            ConfigMap cm = new ConfigMapBuilder().withNewMetadata().withName("settings").withNamespace("default")
+                    .addToLabels("app", "demo").endMetadata().addToData("mode", "git").build();
+            client.resource(cm).fieldManager("alfred-gitops").serverSideApply();
+        }
+    }
+
+    @AfterAll
+    static void stop() {
+        sandbox.close();
+    }
+
+    record Result(int exit, String out, String err) {
+    }
+
+    static Result kubectl(String... args) throws Exception {
+        List<String> cmd = new ArrayList<>(List.of("kubectl", "--kubeconfig", kubeconfig.toString()));
+        cmd.addAll(List.of(args));
+        Process p = new ProcessBuilder(cmd).start();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        String err = new String(p.getErrorStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertThat(p.waitFor(60, TimeUnit.SECONDS)).isTrue();
+        return new Result(p.exitValue(), out, err);
+    }
+
+    @Test
+    void getListsAndShowsYaml() throws Exception {
+        Result list = kubectl("get", "configmaps", "-n", "default");
+        assertThat(list.exit()).as(list.err()).isZero();
+        assertThat(list.out()).contains("settings");
+
+        Result yaml = kubectl("get", "cm", "settings", "-o", "yaml", "--show-managed-fields");
+        assertThat(yaml.exit()).as(yaml.err()).isZero();
+        assertThat(yaml.out()).contains("mode: git").contains("manager: alfred-gitops").contains("resourceVersion:");
+
+        Result namespaces = kubectl("get", "namespaces");
+        assertThat(namespaces.exit()).as(namespaces.err()).isZero();
+        assertThat(namespaces.out()).contains("kube-system");
+    }
+
+    @Test
+    void patchLabelAndDeleteWork() throws Exception {
+        try (KubernetesClient client = sandbox.client()) {
+            client.resource(new ConfigMapBuilder().withNewMetadata().withName("scratch").withNamespace("default")
+                    .endMetadata().addToData("a", "1").build()).create();
+        }
+        Result patch = kubectl("patch", "configmap", "scratch", "--type=merge", "-p", "{\"data\":{\"a\":\"2\"}}");
+        assertThat(patch.exit()).as(patch.err()).isZero();
+        Result label = kubectl("label", "configmap", "scratch", "team=platform");
+        assertThat(label.exit()).as(label.err()).isZero();
+        Result yaml = kubectl("get", "cm", "scratch", "-o", "yaml", "--show-managed-fields");
+        assertThat(yaml.out()).contains("a: \"2\"").contains("team: platform").contains("manager: kubectl-patch");
+        Result delete = kubectl("delete", "configmap", "scratch");
+        assertThat(delete.exit()).as(delete.err()).isZero();
+        assertThat(kubectl("get", "cm", "scratch").err()).contains("NotFound").contains("\"scratch\" not found");
+    }
+
+    @Test
+    void unknownKindsAreReportedLikeARealServer() throws Exception {
+        Result r = kubectl("get", "widgets");
+        assertThat(r.exit()).isNotZero();
+        assertThat(r.err()).contains("the server doesn't have a resource type \"widgets\"");
+    }
+}
