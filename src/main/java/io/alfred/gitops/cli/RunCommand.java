@@ -2,8 +2,7 @@ package io.alfred.gitops.cli;
 
 import io.alfred.gitops.StageException;
 import io.alfred.gitops.cluster.ClusterConnection;
-import io.alfred.gitops.cluster.SandboxProvider;
-import jakarta.enterprise.inject.Instance;
+
 import io.alfred.gitops.config.GitopsConfig;
 import io.alfred.gitops.config.Settings;
 import io.alfred.gitops.config.SettingsResolver;
@@ -32,7 +31,7 @@ public class RunCommand implements Callable<Integer> {
     SyncLoop loop;
 
     @Inject
-    Instance<SandboxProvider> sandboxes;
+    ClusterOpener clusters;
 
     @Override
     public Integer call() {
@@ -47,15 +46,13 @@ public class RunCommand implements Callable<Integer> {
             err.println("alfred-gitops: " + e.getMessage());
             return ExitCodes.ERROR;
         }
-        if (opts.sandbox && sandboxes.isUnsatisfied()) {
-            err.println("alfred-gitops: config: --sandbox: this build has no sandbox API server (native image)");
-            return ExitCodes.ERROR;
-        }
-        try (ClusterConnection cluster = opts.sandbox ? sandboxes.get().start(settings.source().workdir())
-                : ClusterConnection.fromEnvironment()) {
+        try (ClusterConnection cluster = clusters.open(opts, settings)) {
             cluster.kubeconfig().ifPresent(k -> err.println("alfred-gitops: sandbox kubeconfig: " + k));
-            loop.start(settings);
+            loop.start(settings, cluster.client());
             Quarkus.waitForExit();
+        } catch (StageException e) {
+            err.println("alfred-gitops: " + e.getMessage());
+            return ExitCodes.ERROR;
         }
         return ExitCodes.OK;
     }

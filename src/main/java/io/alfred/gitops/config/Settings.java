@@ -1,5 +1,5 @@
 package io.alfred.gitops.config;
 
 /** The validated, effective configuration of one run: configuration keys with command line overrides applied. */
-public record Settings(ClusterSettings cluster, SourceSettings source, RenderSettings render) {
+public record Settings(ClusterSettings cluster, SourceSettings source, RenderSettings render, ApplySettings apply) {
 }

@@ -81,13 +81,27 @@ public final class SettingsResolver {
         substitutions.put("cluster_name", cluster == null ? "" : cluster);
         substitutions.put("cluster_env", env == null ? "" : env);
 
+        GitopsConfig.Apply apply = config.apply();
+        if (apply.fieldManager().isBlank()) {
+            problem("gitops.apply.field-manager", "must not be empty");
+        }
+        if (!(apply.pruneGuard() > 0 && apply.pruneGuard() <= 1)) {
+            problem("gitops.apply.prune-guard", "must be a share of the inventory above 0 and at most 1, got "
+                    + apply.pruneGuard());
+        }
+        if (!config.namespace().matches("[a-z0-9]([-a-z0-9]*[a-z0-9])?") || config.namespace().length() > 63) {
+            problem("gitops.namespace", "'" + config.namespace() + "' is not a valid namespace name");
+        }
+
         if (!problems.isEmpty()) {
             throw new StageException(Stage.CONFIG, "", "invalid configuration:\n  " + String.join("\n  ", problems));
         }
         SourceSettings source = new SourceSettings(url, ref, path, interval, workdir, auth.username(), token, sshKey,
                 knownHosts);
         return new Settings(new ClusterSettings(cluster, env), source,
-                new RenderSettings(render.kustomize(), renderTimeout, substitutions));
+                new RenderSettings(render.kustomize(), renderTimeout, substitutions),
+                new ApplySettings(apply.fieldManager(), apply.prune(), apply.pruneGuard(), apply.allowEmpty(),
+                        config.namespace()));
     }
 
     public static boolean isSsh(String url) {

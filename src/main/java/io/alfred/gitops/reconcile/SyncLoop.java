@@ -2,17 +2,16 @@ package io.alfred.gitops.reconcile;
 
 import io.alfred.gitops.Stage;
 import io.alfred.gitops.StageException;
+import io.alfred.gitops.change.Change;
 import io.alfred.gitops.config.Settings;
+import io.alfred.gitops.prune.Inventory;
 import io.alfred.gitops.render.RenderResult;
-import io.alfred.gitops.render.Renderer;
-import io.alfred.gitops.source.GitSource;
-import io.alfred.gitops.source.PollResult;
+import io.fabric8.kubernetes.client.KubernetesClient;
 import io.quarkus.scheduler.Scheduled.ConcurrentExecution;
 import io.quarkus.scheduler.Scheduler;
 import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.concurrent.ScheduledExecutorService;
@@ -24,8 +23,9 @@ import org.jboss.logging.Logger;
 
 /**
  * The daemon's loop: every {@code gitops.source.interval} (with jitter) it asks for a cycle; cycles
- * run one at a time on a single worker, and requests that arrive while one is queued coalesce
- * into it. A cycle fetches, renders a new revision and records the outcome.
+ * run one at a time on a single worker, and requests that arrive while one is queued coalesce into
+ * it. A cycle fetches, renders and reconciles, whether or not the revision moved, so drift is put
+ * back within one interval.
  */
 @ApplicationScoped
 public class SyncLoop {
@@ -45,17 +45,16 @@ public class SyncLoop {
     });
     private final AtomicBoolean queued = new AtomicBoolean();
     private Settings settings;
-    private GitSource source;
-    private Renderer renderer;
-    private volatile String lastRenderedRevision;
+    private Revisions revisions;
+    private Reconciler reconciler;
 
-    public synchronized void start(Settings settings) {
+    public synchronized void start(Settings settings, KubernetesClient client) {
         if (this.settings != null) {
             throw new IllegalStateException("already started");
         }
         this.settings = settings;
-        this.source = new GitSource(settings.source());
-        this.renderer = new Renderer(settings.render());
+        this.revisions = new Revisions(settings);
+        this.reconciler = new Reconciler(client, settings.apply());
         status.configure(settings);
         Duration interval = settings.source().interval();
         scheduler.newJob("gitops-source-poll")
@@ -65,7 +64,7 @@ public class SyncLoop {
                 .setTask(execution -> onTick())
                 .schedule();
         status.scheduled(Instant.now().plus(interval));
-        LOG.infof("watching %s ref %s path %s every %s", source.url(), settings.source().ref(),
+        LOG.infof("watching %s ref %s path %s every %s", revisions.url(), settings.source().ref(),
                 settings.source().path(), interval);
         request("startup", Duration.ZERO);
     }
@@ -89,30 +88,39 @@ public class SyncLoop {
 
     void runCycle(String trigger) {
         String revision = null;
-        Stage stage = Stage.FETCH;
         try {
-            PollResult poll = source.poll();
-            revision = poll.revision();
-            status.fetched(revision);
-            if (revision.equals(lastRenderedRevision)) {
-                status.unchanged();
-                LOG.debugf("cycle (%s): %s unchanged, nothing to do", trigger, shortSha(revision));
-                return;
-            }
-            stage = Stage.RENDER;
-            Path tree = source.checkout(revision);
-            RenderResult result = renderer.render(tree, settings.source().path(), revision);
-            lastRenderedRevision = revision;
-            status.rendered(result);
-            LOG.infof("cycle (%s): rendered %s at %s: %d objects in %d ms", trigger, settings.source().path(),
-                    shortSha(revision), result.manifests().size(), result.duration().toMillis());
+            RenderResult render = revisions.latest();
+            revision = render.revision();
+            status.rendered(render);
+            CycleResult result = reconciler.reconcile(render);
+            Inventory inventory = result.outcome() == CycleResult.Outcome.FAILED ? null : reconciler.inventory();
+            status.cycle(result, inventory == null ? status.view().inventorySize() : inventory.size());
+            log(trigger, result);
         } catch (StageException e) {
             status.failed(revision, e);
             LOG.errorf("cycle (%s) failed: %s", trigger, e.getMessage());
         } catch (RuntimeException e) {
-            StageException wrapped = new StageException(stage, source.url(), "unexpected error: " + e, e);
+            StageException wrapped = new StageException(revision == null ? Stage.FETCH : Stage.PLAN, revisions.url(),
+                    "unexpected error: " + e, e);
             status.failed(revision, wrapped);
             LOG.error("cycle (" + trigger + ") failed unexpectedly", e);
+        }
+    }
+
+    private void log(String trigger, CycleResult r) {
+        String rev = shortSha(r.revision());
+        switch (r.outcome()) {
+            case NOOP -> LOG.debugf("cycle (%s) at %s: in sync", trigger, rev);
+            case SUCCEEDED -> {
+                LOG.infof("cycle (%s) at %s %s: %s in %d ms", trigger, rev, r.drift() ? "corrected drift" : "applied",
+                        r.changes().summary(), r.duration().toMillis());
+                for (Change c : r.changes().effective()) {
+                    LOG.infof("  %s", c.line());
+                }
+            }
+            case BLOCKED -> LOG.warnf("cycle (%s) at %s blocked: %s", trigger, rev, r.refusal().getMessage());
+            case FAILED -> LOG.errorf("cycle (%s) at %s failed: %s", trigger, rev, r.error().getMessage());
+            default -> throw new IllegalStateException();
         }
     }
 
@@ -123,8 +131,11 @@ public class SyncLoop {
     @PreDestroy
     void stop() {
         worker.shutdownNow();
-        if (source != null) {
-            source.close();
+        if (revisions != null) {
+            revisions.close();
+        }
+        if (reconciler != null) {
+            reconciler.close();
         }
     }
 }

@@ -23,6 +23,7 @@ public class SyncStatus {
             String lastResult,
             Failure lastError,
             Render lastRender,
+            String lastChanges,
             int inventorySize,
             boolean leader,
             Instant lastCycleAt,
@@ -43,15 +44,18 @@ public class SyncStatus {
     private Source source;
     private String lastFetchedRevision;
     private String lastAttemptedRevision;
+    private String lastAppliedRevision;
     private String lastResult = "idle";
     private Failure lastError;
     private Render lastRender;
+    private String lastChanges;
+    private int inventorySize;
     private Instant lastCycleAt;
     private Instant nextScheduledAt;
 
     public synchronized View view() {
-        return new View(cluster, environment, source, lastFetchedRevision, lastAttemptedRevision, null, lastResult,
-                lastError, lastRender, 0, true, lastCycleAt, nextScheduledAt);
+        return new View(cluster, environment, source, lastFetchedRevision, lastAttemptedRevision, lastAppliedRevision,
+                lastResult, lastError, lastRender, lastChanges, inventorySize, true, lastCycleAt, nextScheduledAt);
     }
 
     public synchronized void configure(Settings s) {
@@ -65,20 +69,35 @@ public class SyncStatus {
         nextScheduledAt = next;
     }
 
-    public synchronized void fetched(String revision) {
-        lastFetchedRevision = revision;
-    }
-
     public synchronized void rendered(RenderResult r) {
+        lastFetchedRevision = r.revision();
         lastAttemptedRevision = r.revision();
-        lastResult = "rendered";
-        lastError = null;
         lastRender = new Render(r.revision(), r.manifests().size(), r.duration().toMillis(), r.warnings());
-        lastCycleAt = Instant.now();
     }
 
-    public synchronized void unchanged() {
+    public synchronized void inventory(String appliedRevision, int size) {
+        lastAppliedRevision = appliedRevision;
+        inventorySize = size;
+    }
+
+    public synchronized void cycle(CycleResult result, int inventorySize) {
         lastCycleAt = Instant.now();
+        lastResult = result.outcome().name().toLowerCase();
+        this.inventorySize = inventorySize;
+        switch (result.outcome()) {
+            case SUCCEEDED, NOOP -> {
+                lastAppliedRevision = result.revision();
+                lastError = null;
+                if (result.outcome() == CycleResult.Outcome.SUCCEEDED) {
+                    lastChanges = result.changes().summary();
+                }
+            }
+            case FAILED -> lastError = new Failure(result.error().stage().label(), result.error().object(),
+                    result.error().getMessage(), lastCycleAt);
+            case BLOCKED -> lastError = new Failure("blocked", result.refusal().object(), result.refusal().getMessage(),
+                    lastCycleAt);
+            default -> throw new IllegalStateException();
+        }
     }
 
     public synchronized void failed(String revision, StageException e) {

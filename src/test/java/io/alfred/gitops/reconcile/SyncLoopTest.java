@@ -4,7 +4,9 @@ import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.hamcrest.Matchers.equalTo;
 
+import io.alfred.gitops.config.ApplySettings;
 import io.alfred.gitops.config.ClusterSettings;
+import io.alfred.gitops.sandbox.SandboxApiServer;
 import io.alfred.gitops.config.RenderSettings;
 import io.alfred.gitops.config.Settings;
 import io.alfred.gitops.config.SourceSettings;
@@ -18,7 +20,7 @@ import java.util.Map;
 import java.util.function.Predicate;
 import org.junit.jupiter.api.Test;
 
-/** The daemon's fetch loop on a real repository, observed through GET /status. */
+/** The daemon's loop on a real repository and the sandbox, observed through GET /status. */
 @QuarkusTest
 class SyncLoopTest {
     @Inject
@@ -30,24 +32,36 @@ class SyncLoopTest {
     @Test
     void pollsRendersNewRevisionsAndReportsFailures() throws Exception {
         Path tmp = Files.createTempDirectory("sync-loop");
-        try (TestRepo repo = TestRepo.withExample(tmp.resolve("infra"))) {
+        try (TestRepo repo = TestRepo.withExample(tmp.resolve("infra"));
+                SandboxApiServer sandbox = SandboxApiServer.start()) {
             String first = repo.repository().resolve("HEAD").name();
             SourceSettings source = new SourceSettings(repo.url(), "main", "infra/k8s/overlays/dev",
                     Duration.ofSeconds(1), tmp.resolve("work"), java.util.Optional.empty(), java.util.Optional.empty(),
                     java.util.Optional.empty(), java.util.Optional.empty());
             loop.start(new Settings(new ClusterSettings("test", "dev"), source,
-                    new RenderSettings("auto", Duration.ofMinutes(1), Map.of("cluster_name", "test", "cluster_env", "dev"))));
+                    new RenderSettings("auto", Duration.ofMinutes(1), Map.of("cluster_name", "test", "cluster_env", "dev")),
+                    ApplySettings.defaults()), sandbox.client());
 
-            awaitStatus(v -> first.equals(v.lastAttemptedRevision()) && "rendered".equals(v.lastResult()));
+            awaitStatus(v -> first.equals(v.lastAppliedRevision()) && "succeeded".equals(v.lastResult()));
             given().get("/status").then().statusCode(200)
                     .body("cluster", equalTo("test"))
                     .body("source.path", equalTo("infra/k8s/overlays/dev"))
                     .body("lastFetchedRevision", equalTo(first))
-                    .body("lastRender.objects", equalTo(35));
+                    .body("lastRender.objects", equalTo(35))
+                    .body("inventorySize", equalTo(35));
+
+            try (var client = sandbox.client()) {
+                client.apps().deployments().inNamespace("alfred-platform").withName("grafana").scale(4);
+            }
+            awaitStatus(v -> v.lastChanges() != null && v.lastChanges().contains("1 configured"));
+            try (var client = sandbox.client()) {
+                assertThat(client.apps().deployments().inNamespace("alfred-platform").withName("grafana").get()
+                        .getSpec().getReplicas()).as("drift corrected").isEqualTo(1);
+            }
 
             String second = repo.edit("infra/k8s/overlays/dev/patches/set-replicas.yaml", "replicas: 1", "replicas: 2")
                     .commit("scale agent-core");
-            awaitStatus(v -> second.equals(v.lastAttemptedRevision()) && "rendered".equals(v.lastResult()));
+            awaitStatus(v -> second.equals(v.lastAppliedRevision()) && "succeeded".equals(v.lastResult()));
 
             String broken = repo.write("infra/k8s/overlays/dev/dev-config.yaml", "kind: [\n").commit("break");
             awaitStatus(v -> broken.equals(v.lastAttemptedRevision()) && "failed".equals(v.lastResult()));

@@ -1,0 +1,120 @@
+package io.alfred.gitops.apply;
+
+import io.alfred.gitops.change.Action;
+import io.alfred.gitops.change.Change;
+import io.alfred.gitops.change.ChangeSet;
+import io.alfred.gitops.plan.ClusterKinds;
+import io.alfred.gitops.plan.PlannedObject;
+import io.alfred.gitops.plan.Planner;
+import io.alfred.gitops.render.ApplyOrder;
+import io.alfred.gitops.render.ObjectRef;
+import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientException;
+import io.fabric8.kubernetes.client.KubernetesClientTimeoutException;
+import io.fabric8.kubernetes.client.dsl.base.ResourceDefinitionContext;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.EnumMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.TimeUnit;
+import org.jboss.logging.Logger;
+
+/**
+ * The apply stage: server-side apply with force of the objects whose plan is not unchanged, staged
+ * (CRDs, Namespaces, cluster-scoped, namespaced configuration, workloads, the rest), with bounded
+ * concurrency inside a stage; CRDs are waited for until Established and Namespaces until Active
+ * before the next stage.
+ */
+public final class Applier {
+    private static final Logger LOG = Logger.getLogger(Applier.class);
+    static final Duration ESTABLISH_TIMEOUT = Duration.ofSeconds(60);
+
+    private final KubernetesClient client;
+    private final String fieldManager;
+    private final ExecutorService pool;
+
+    public Applier(KubernetesClient client, String fieldManager, ExecutorService pool) {
+        this.client = client;
+        this.fieldManager = fieldManager;
+        this.pool = pool;
+    }
+
+    public ChangeSet apply(List<PlannedObject> objects, ClusterKinds kinds) {
+        Set<String> customClusterScoped = ApplyOrder.customClusterScopedKinds(objects.stream().map(PlannedObject::desired).toList());
+        Map<ApplyOrder.Phase, List<PlannedObject>> byPhase = new EnumMap<>(ApplyOrder.Phase.class);
+        for (PlannedObject o : objects) {
+            if (o.action() == Action.CREATED || o.action() == Action.CONFIGURED) {
+                byPhase.computeIfAbsent(ApplyOrder.phaseOf(o.desired().ref(), customClusterScoped), p -> new ArrayList<>()).add(o);
+            }
+        }
+        List<Change> applied = new ArrayList<>();
+        for (Map.Entry<ApplyOrder.Phase, List<PlannedObject>> stage : byPhase.entrySet()) {
+            List<CompletableFuture<Void>> futures = new ArrayList<>();
+            for (PlannedObject o : stage.getValue()) {
+                futures.add(CompletableFuture.runAsync(() -> applyOne(o, kinds), pool));
+            }
+            for (int i = 0; i < futures.size(); i++) {
+                try {
+                    futures.get(i).join();
+                } catch (CompletionException e) {
+                    if (e.getCause() instanceof ApplyException ae) {
+                        throw ae;
+                    }
+                    throw new ApplyException(stage.getValue().get(i).desired().ref().toString(), "unexpected error: "
+                            + e.getCause(), e.getCause());
+                }
+                applied.add(stage.getValue().get(i).change());
+            }
+            if (stage.getKey() == ApplyOrder.Phase.CRDS) {
+                stage.getValue().forEach(o -> awaitEstablished(o.desired().ref()));
+                kinds.forget();
+            } else if (stage.getKey() == ApplyOrder.Phase.NAMESPACES) {
+                stage.getValue().forEach(o -> awaitActive(o.desired().ref()));
+            }
+        }
+        return new ChangeSet(applied);
+    }
+
+    private void applyOne(PlannedObject o, ClusterKinds kinds) {
+        ObjectRef ref = o.desired().ref();
+        try {
+            ResourceDefinitionContext ctx = kinds.context(ref);
+            GenericKubernetesResource body = client.getKubernetesSerialization().convertValue(o.desired().body(),
+                    GenericKubernetesResource.class);
+            var resources = client.genericKubernetesResources(ctx);
+            (ctx.isNamespaceScoped() ? resources.inNamespace(ref.namespace()).resource(body) : resources.resource(body))
+                    .fieldManager(fieldManager).forceConflicts().serverSideApply();
+            LOG.debugf("apply: %s %s", ref, o.action().label());
+        } catch (KubernetesClientException e) {
+            throw new ApplyException(ref.toString(), "the API server refused it: " + Planner.serverMessage(e), e);
+        } catch (IllegalStateException e) {
+            throw new ApplyException(ref.toString(), "the cluster does not serve " + ref.apiVersion() + " " + ref.kind(), e);
+        }
+    }
+
+    private void awaitEstablished(ObjectRef crd) {
+        try {
+            client.apiextensions().v1().customResourceDefinitions().withName(crd.name()).waitUntilCondition(c -> c != null
+                    && c.getStatus() != null && c.getStatus().getConditions().stream()
+                            .anyMatch(x -> "Established".equals(x.getType()) && "True".equals(x.getStatus())),
+                    ESTABLISH_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (KubernetesClientTimeoutException e) {
+            throw new ApplyException(crd.toString(), "not Established within " + ESTABLISH_TIMEOUT, e);
+        }
+    }
+
+    private void awaitActive(ObjectRef namespace) {
+        try {
+            client.namespaces().withName(namespace.name()).waitUntilCondition(n -> n != null && n.getStatus() != null
+                    && "Active".equals(n.getStatus().getPhase()), ESTABLISH_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (KubernetesClientTimeoutException e) {
+            throw new ApplyException(namespace.toString(), "not Active within " + ESTABLISH_TIMEOUT, e);
+        }
+    }
+}

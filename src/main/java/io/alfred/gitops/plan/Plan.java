@@ -1,0 +1,20 @@
+package io.alfred.gitops.plan;
+
+import io.alfred.gitops.change.Action;
+import io.alfred.gitops.change.ChangeSet;
+import java.util.List;
+
+/** Every rendered object with what applying it would do. */
+public record Plan(List<PlannedObject> objects) {
+    public Plan {
+        objects = List.copyOf(objects);
+    }
+
+    public List<PlannedObject> toApply() {
+        return objects.stream().filter(o -> o.action() != Action.UNCHANGED).toList();
+    }
+
+    public ChangeSet changeSet() {
+        return new ChangeSet(objects.stream().map(PlannedObject::change).toList());
+    }
+}

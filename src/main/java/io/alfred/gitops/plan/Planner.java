@@ -1,0 +1,207 @@
+package io.alfred.gitops.plan;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.alfred.gitops.change.Action;
+import io.alfred.gitops.render.Manifest;
+import io.alfred.gitops.render.ObjectRef;
+import io.fabric8.kubernetes.api.model.APIResource;
+import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientException;
+import io.fabric8.kubernetes.client.dsl.Resource;
+import io.fabric8.kubernetes.client.dsl.base.ResourceDefinitionContext;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ExecutorService;
+
+/**
+ * The plan stage: a server-side dry-run apply (force, the daemon's field manager) of every rendered
+ * object, compared with the live object. Every object must pass before anything is applied; a kind
+ * the cluster does not serve is a rejection naming the missing CRD.
+ */
+public final class Planner {
+    public static final String MANAGED_BY = "app.kubernetes.io/managed-by";
+    public static final String MANAGER_NAME = "alfred-gitops";
+
+    private final KubernetesClient client;
+    private final String fieldManager;
+    private final ExecutorService pool;
+
+    public Planner(KubernetesClient client, String fieldManager, ExecutorService pool) {
+        this.client = client;
+        this.fieldManager = fieldManager;
+        this.pool = pool;
+    }
+
+    /**
+     * @param manifests the rendered objects
+     * @param kinds discovery for this cycle
+     * @param pending group/Kind of CRDs and names of Namespaces the render creates but the cluster
+     *        does not have yet: objects depending on them are planned as created, unvalidated
+     *        (only {@code diff} asks for that; a reconcile creates them first)
+     */
+    public Plan plan(List<Manifest> manifests, ClusterKinds kinds, Set<String> pending) {
+        return plan(manifests, kinds, pending, false);
+    }
+
+    /**
+     * @param trustLive the revision was applied successfully before: an object whose live state
+     *        already holds every field git gives it is unchanged without a dry run (nothing was
+     *        removed from git since, so a dry run could not find anything else)
+     */
+    public Plan plan(List<Manifest> manifests, ClusterKinds kinds, Set<String> pending, boolean trustLive) {
+        List<CompletableFuture<Object>> futures = new ArrayList<>();
+        for (Manifest m : manifests) {
+            Manifest desired = withManagedByLabel(m);
+            futures.add(CompletableFuture.supplyAsync(() -> planOne(desired, kinds, pending, trustLive), pool));
+        }
+        List<PlannedObject> planned = new ArrayList<>();
+        List<String> rejections = new ArrayList<>();
+        String firstObject = null;
+        String firstReason = null;
+        for (int i = 0; i < futures.size(); i++) {
+            Object result = join(futures.get(i));
+            if (result instanceof PlannedObject p) {
+                planned.add(p);
+            } else {
+                String reason = (String) result;
+                ObjectRef ref = manifests.get(i).ref();
+                rejections.add(ref + ": " + reason);
+                if (firstObject == null) {
+                    firstObject = ref.toString();
+                    firstReason = reason;
+                }
+            }
+        }
+        if (!rejections.isEmpty()) {
+            throw new PlanException(firstObject, firstReason, rejections);
+        }
+        return new Plan(planned);
+    }
+
+    private static Object join(CompletableFuture<Object> f) {
+        try {
+            return f.join();
+        } catch (CompletionException e) {
+            Throwable cause = e.getCause() == null ? e : e.getCause();
+            return "unexpected error: " + cause;
+        }
+    }
+
+    /** A PlannedObject, or the reason the cluster refuses the object. */
+    private Object planOne(Manifest desired, ClusterKinds kinds, Set<String> pending, boolean trustLive) {
+        ObjectRef ref = desired.ref();
+        Optional<APIResource> served = kinds.find(ref);
+        if (served.isEmpty()) {
+            if (pending.contains(ref.group() + "/" + ref.kind())) {
+                return unvalidated(desired);
+            }
+            return "the cluster does not serve " + ref.apiVersion() + " " + ref.kind() + " (no CRD "
+                    + (ref.group().isEmpty() ? "can serve the core group" : "for group " + ref.group()) + " is installed;"
+                    + " install it or add it to the render)";
+        }
+        boolean namespaced = Boolean.TRUE.equals(served.get().getNamespaced());
+        if (namespaced && ref.namespace().isEmpty()) {
+            return ref.kind() + " is namespaced and has no metadata.namespace (set it, or `namespace:` in the kustomization)";
+        }
+        if (!namespaced && !ref.namespace().isEmpty()) {
+            return ref.kind() + " is cluster-scoped and cannot have metadata.namespace";
+        }
+        if (namespaced && pending.contains(ref.namespace())) {
+            return unvalidated(desired);
+        }
+        ResourceDefinitionContext ctx = kinds.context(ref);
+        try {
+            Resource<GenericKubernetesResource> resource = resource(ctx, ref, desired);
+            GenericKubernetesResource liveObject = resource.get();
+            JsonNode live = liveObject == null ? null : toJson(liveObject);
+            if (trustLive && live != null && isSubset(desired.body(), live)) {
+                return new PlannedObject(desired, live, null, Action.UNCHANGED, "", true);
+            }
+            GenericKubernetesResource dry = resource.dryRun().fieldManager(fieldManager).forceConflicts().serverSideApply();
+            JsonNode wouldBe = toJson(dry);
+            Action action = live == null ? Action.CREATED : Differ.same(live, wouldBe) ? Action.UNCHANGED : Action.CONFIGURED;
+            String diff = action == Action.UNCHANGED ? "" : Differ.diff(title(ref), live, wouldBe, desired.isSecret());
+            return new PlannedObject(desired, live, wouldBe, action, diff, true);
+        } catch (KubernetesClientException e) {
+            return "the API server refused it: " + serverMessage(e);
+        }
+    }
+
+    private PlannedObject unvalidated(Manifest desired) {
+        String diff = Differ.diff(title(desired.ref()), null, desired.body(), desired.isSecret());
+        return new PlannedObject(desired, null, null, Action.CREATED, diff, false);
+    }
+
+    Resource<GenericKubernetesResource> resource(ResourceDefinitionContext ctx, ObjectRef ref, Manifest desired) {
+        GenericKubernetesResource body = client.getKubernetesSerialization().convertValue(desired.body(),
+                GenericKubernetesResource.class);
+        var resources = client.genericKubernetesResources(ctx);
+        return ctx.isNamespaceScoped() ? resources.inNamespace(ref.namespace()).resource(body) : resources.resource(body);
+    }
+
+    JsonNode toJson(GenericKubernetesResource r) {
+        return client.getKubernetesSerialization().convertValue(r, JsonNode.class);
+    }
+
+    static String title(ObjectRef ref) {
+        return ref.kind() + "/" + (ref.namespace().isEmpty() ? "" : ref.namespace() + "/") + ref.name();
+    }
+
+    /** The API server's own message (its Status), not fabric8's wrapping of it. */
+    public static String serverMessage(KubernetesClientException e) {
+        if (e.getStatus() != null && e.getStatus().getMessage() != null) {
+            return e.getStatus().getMessage() + " (" + e.getCode() + ")";
+        }
+        return e.getMessage();
+    }
+
+    /** Every applied object carries {@code app.kubernetes.io/managed-by: alfred-gitops}. */
+    static Manifest withManagedByLabel(Manifest m) {
+        ObjectNode body = m.body().deepCopy();
+        ObjectNode metadata = (ObjectNode) body.get("metadata");
+        JsonNode labels = metadata.get("labels");
+        ObjectNode l = labels instanceof ObjectNode o ? o : metadata.putObject("labels");
+        l.put(MANAGED_BY, MANAGER_NAME);
+        return new Manifest(m.ref(), body, m.origin());
+    }
+
+    /** Whether every field of {@code desired} has the same value in {@code live} (list items pairwise). */
+    public static boolean isSubset(JsonNode desired, JsonNode live) {
+        if (desired.isObject()) {
+            if (!live.isObject()) {
+                return false;
+            }
+            Iterator<Map.Entry<String, JsonNode>> it = desired.fields();
+            while (it.hasNext()) {
+                Map.Entry<String, JsonNode> e = it.next();
+                if (!isSubset(e.getValue(), live.path(e.getKey()))) {
+                    return false;
+                }
+            }
+            return true;
+        }
+        if (desired.isArray()) {
+            if (!live.isArray() || live.size() != desired.size()) {
+                return false;
+            }
+            for (int i = 0; i < desired.size(); i++) {
+                if (!isSubset(desired.get(i), live.get(i))) {
+                    return false;
+                }
+            }
+            return true;
+        }
+        if (desired.isNumber() && live.isNumber()) {
+            return desired.decimalValue().compareTo(live.decimalValue()) == 0;
+        }
+        return desired.equals(live);
+    }
+}

@@ -1,0 +1,85 @@
+package io.alfred.gitops.prune;
+
+import io.alfred.gitops.Stage;
+import io.alfred.gitops.StageException;
+import io.alfred.gitops.plan.Planner;
+import io.fabric8.kubernetes.api.model.ConfigMap;
+import io.fabric8.kubernetes.api.model.ConfigMapBuilder;
+import io.fabric8.kubernetes.api.model.NamespaceBuilder;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Collectors;
+
+/**
+ * The inventory ConfigMap {@code alfred-gitops-inventory} in {@code gitops.namespace} (DESIGN.md,
+ * "In-cluster state"): {@code objects} (one {@code apiVersion kind namespace name} per line),
+ * {@code lastAppliedRevision}, {@code lastGoodRevision}.
+ */
+public final class InventoryStore {
+    public static final String NAME = "alfred-gitops-inventory";
+
+    private final KubernetesClient client;
+    private final String namespace;
+    private final String fieldManager;
+
+    public InventoryStore(KubernetesClient client, String namespace, String fieldManager) {
+        this.client = client;
+        this.namespace = namespace;
+        this.fieldManager = fieldManager;
+    }
+
+    public Inventory load() {
+        try {
+            ConfigMap cm = client.configMaps().inNamespace(namespace).withName(NAME).get();
+            if (cm == null || cm.getData() == null) {
+                return Inventory.empty();
+            }
+            Map<String, String> data = cm.getData();
+            List<InventoryEntry> entries = new ArrayList<>();
+            for (String line : data.getOrDefault("objects", "").split("\n")) {
+                if (!line.isBlank()) {
+                    entries.add(InventoryEntry.parse(line));
+                }
+            }
+            return new Inventory(entries, blankToNull(data.get("lastAppliedRevision")), blankToNull(data.get("lastGoodRevision")));
+        } catch (KubernetesClientException e) {
+            throw new StageException(Stage.PLAN, "ConfigMap " + namespace + "/" + NAME,
+                    "cannot read the inventory: " + Planner.serverMessage(e), e);
+        } catch (IllegalArgumentException e) {
+            throw new StageException(Stage.PLAN, "ConfigMap " + namespace + "/" + NAME, "the inventory is corrupt: "
+                    + e.getMessage(), e);
+        }
+    }
+
+    public void save(Inventory inventory, Stage stage) {
+        try {
+            if (client.namespaces().withName(namespace).get() == null) {
+                client.namespaces().resource(new NamespaceBuilder().withNewMetadata().withName(namespace)
+                        .addToLabels("app.kubernetes.io/part-of", "alfred-gitops").endMetadata().build())
+                        .fieldManager(fieldManager).serverSideApply();
+            }
+            ConfigMap cm = new ConfigMapBuilder().withNewMetadata().withName(NAME).withNamespace(namespace)
+                    .addToLabels("app.kubernetes.io/part-of", "alfred-gitops").endMetadata()
+                    .addToData("objects", inventory.entries().stream().map(InventoryEntry::line)
+                            .collect(Collectors.joining("\n")))
+                    .addToData("lastAppliedRevision", nullToBlank(inventory.lastAppliedRevision()))
+                    .addToData("lastGoodRevision", nullToBlank(inventory.lastGoodRevision()))
+                    .build();
+            client.resource(cm).fieldManager(fieldManager).forceConflicts().serverSideApply();
+        } catch (KubernetesClientException e) {
+            throw new StageException(stage, "ConfigMap " + namespace + "/" + NAME,
+                    "cannot write the inventory: " + Planner.serverMessage(e), e);
+        }
+    }
+
+    private static String blankToNull(String s) {
+        return s == null || s.isBlank() ? null : s;
+    }
+
+    private static String nullToBlank(String s) {
+        return s == null ? "" : s;
+    }
+}

@@ -1,0 +1,78 @@
+package io.alfred.gitops.prune;
+
+import io.alfred.gitops.Stage;
+import io.alfred.gitops.StageException;
+import io.alfred.gitops.change.Action;
+import io.alfred.gitops.change.Change;
+import io.alfred.gitops.change.ChangeSet;
+import io.alfred.gitops.plan.ClusterKinds;
+import io.alfred.gitops.plan.Planner;
+import io.alfred.gitops.render.ApplyOrder;
+import io.alfred.gitops.render.ObjectRef;
+import io.fabric8.kubernetes.api.model.DeletionPropagation;
+import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientException;
+import io.fabric8.kubernetes.client.dsl.Resource;
+import io.fabric8.kubernetes.client.dsl.base.ResourceDefinitionContext;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * The prune stage: deletes inventory objects that are no longer rendered (background propagation),
+ * in reverse apply order with Namespaces last. Objects annotated {@code gitops.alfred.io/prune:
+ * disabled}, or whose managed-by label someone removed, are left alone and reported as skipped.
+ */
+public final class Pruner {
+    public static final String PRUNE_ANNOTATION = "gitops.alfred.io/prune";
+    private static final List<ApplyOrder.Phase> ORDER = List.of(ApplyOrder.Phase.OTHER, ApplyOrder.Phase.WORKLOADS,
+            ApplyOrder.Phase.CONFIG, ApplyOrder.Phase.CLUSTER, ApplyOrder.Phase.CRDS, ApplyOrder.Phase.NAMESPACES);
+
+    private final KubernetesClient client;
+
+    public Pruner(KubernetesClient client) {
+        this.client = client;
+    }
+
+    public ChangeSet prune(List<InventoryEntry> candidates, ClusterKinds kinds) {
+        List<InventoryEntry> ordered = new ArrayList<>(candidates);
+        ordered.sort(Comparator.comparing(e -> ORDER.indexOf(ApplyOrder.phaseOf(e.ref(), Set.of()))));
+        List<Change> changes = new ArrayList<>();
+        for (InventoryEntry entry : ordered) {
+            changes.add(pruneOne(entry.ref(), kinds));
+        }
+        return new ChangeSet(changes);
+    }
+
+    private Change pruneOne(ObjectRef ref, ClusterKinds kinds) {
+        if (kinds.find(ref).isEmpty()) {
+            return new Change(ref, Action.SKIPPED, "", "its kind is no longer served; nothing to delete");
+        }
+        ResourceDefinitionContext ctx = kinds.context(ref);
+        var resources = client.genericKubernetesResources(ctx);
+        Resource<GenericKubernetesResource> resource = ctx.isNamespaceScoped()
+                ? resources.inNamespace(ref.namespace()).withName(ref.name()) : resources.withName(ref.name());
+        try {
+            GenericKubernetesResource live = resource.get();
+            if (live == null) {
+                return new Change(ref, Action.SKIPPED, "", "already gone");
+            }
+            Map<String, String> annotations = live.getMetadata().getAnnotations();
+            if (annotations != null && "disabled".equals(annotations.get(PRUNE_ANNOTATION))) {
+                return new Change(ref, Action.SKIPPED, "", PRUNE_ANNOTATION + ": disabled");
+            }
+            Map<String, String> labels = live.getMetadata().getLabels();
+            if (labels == null || !Planner.MANAGER_NAME.equals(labels.get(Planner.MANAGED_BY))) {
+                return new Change(ref, Action.SKIPPED, "", "no longer labelled " + Planner.MANAGED_BY + "="
+                        + Planner.MANAGER_NAME);
+            }
+            resource.withPropagationPolicy(DeletionPropagation.BACKGROUND).delete();
+            return Change.of(ref, Action.DELETED);
+        } catch (KubernetesClientException e) {
+            throw new StageException(Stage.PRUNE, ref.toString(), "cannot delete: " + Planner.serverMessage(e), e);
+        }
+    }
+}

@@ -1,0 +1,26 @@
+package io.alfred.gitops.reconcile;
+
+import io.alfred.gitops.StageException;
+import io.alfred.gitops.change.ChangeSet;
+import io.alfred.gitops.safety.GateRefusal;
+import java.time.Duration;
+
+/**
+ * How one cycle ended.
+ *
+ * @param drift the revision had been applied before and live objects were put back
+ * @param error the failure (outcome FAILED), else null
+ * @param refusal the gate that refused (outcome BLOCKED), else null
+ */
+public record CycleResult(Outcome outcome, String revision, ChangeSet changes, boolean drift, StageException error,
+        GateRefusal refusal, Duration duration) {
+
+    public enum Outcome {
+        /** something was applied or pruned, and all went well */
+        SUCCEEDED,
+        /** the cluster already matched git */
+        NOOP,
+        FAILED,
+        BLOCKED
+    }
+}

@@ -1,0 +1,201 @@
+package io.alfred.gitops.reconcile;
+
+import io.alfred.gitops.Stage;
+import io.alfred.gitops.StageException;
+import io.alfred.gitops.apply.Applier;
+import io.alfred.gitops.change.Action;
+import io.alfred.gitops.change.Change;
+import io.alfred.gitops.change.ChangeSet;
+import io.alfred.gitops.config.ApplySettings;
+import io.alfred.gitops.plan.ClusterKinds;
+import io.alfred.gitops.plan.Plan;
+import io.alfred.gitops.plan.PlannedObject;
+import io.alfred.gitops.plan.Planner;
+import io.alfred.gitops.prune.Inventory;
+import io.alfred.gitops.prune.InventoryEntry;
+import io.alfred.gitops.prune.InventoryStore;
+import io.alfred.gitops.prune.Pruner;
+import io.alfred.gitops.render.Manifest;
+import io.alfred.gitops.render.RenderResult;
+import io.alfred.gitops.safety.GateRefusal;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientException;
+import java.time.Duration;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.stream.Collectors;
+
+/**
+ * One reconcile cycle on a rendered revision (DESIGN.md, "Pipeline"): bootstrap the render's new
+ * Namespaces and CRDs, plan everything (all or nothing), check the gates, apply the changes, prune
+ * what left git, record the inventory.
+ *
+ * <p>The inventory is written as "previous plus everything about to be applied" before any write
+ * and as "what is rendered" after pruning, so a crash in between neither loses track of an object
+ * nor deletes one that is still rendered.
+ */
+public final class Reconciler implements AutoCloseable {
+    /** Concurrent API calls inside one stage. */
+    static final int CONCURRENCY = 8;
+
+    private final KubernetesClient client;
+    private final ApplySettings settings;
+    private final ExecutorService pool = Executors.newFixedThreadPool(CONCURRENCY, r -> {
+        Thread t = new Thread(r, "gitops-api");
+        t.setDaemon(true);
+        return t;
+    });
+    private final Planner planner;
+    private final Applier applier;
+    private final Pruner pruner;
+    private final InventoryStore inventoryStore;
+
+    public Reconciler(KubernetesClient client, ApplySettings settings) {
+        this.client = client;
+        this.settings = settings;
+        this.planner = new Planner(client, settings.fieldManager(), pool);
+        this.applier = new Applier(client, settings.fieldManager(), pool);
+        this.pruner = new Pruner(client);
+        this.inventoryStore = new InventoryStore(client, settings.namespace(), settings.fieldManager());
+    }
+
+    public Inventory inventory() {
+        return inventoryStore.load();
+    }
+
+    /** What a cycle would do, without writing anything (the {@code diff} command). */
+    public ChangeSet diff(RenderResult render) {
+        ClusterKinds kinds = new ClusterKinds(client);
+        Plan plan = planner.plan(render.manifests(), kinds, pendingDependencies(render.manifests(), kinds));
+        Inventory inventory = inventoryStore.load();
+        ChangeSet changes = plan.changeSet();
+        if (settings.prune()) {
+            List<InventoryEntry> gone = inventory.without(keys(render.manifests()));
+            changes = changes.plus(new ChangeSet(gone.stream()
+                    .map(e -> io.alfred.gitops.change.Change.of(e.ref(), Action.DELETED)).toList()));
+        }
+        return changes;
+    }
+
+    public CycleResult reconcile(RenderResult render) {
+        long start = System.nanoTime();
+        String revision = render.revision();
+        try {
+            Inventory inventory = inventoryStore.load();
+            List<Manifest> manifests = render.manifests();
+            ClusterKinds kinds = new ClusterKinds(client);
+            boolean seenBefore = revision.equals(inventory.lastAppliedRevision())
+                    && revision.equals(inventory.lastGoodRevision());
+
+            checkEmptyRender(manifests);
+            Set<String> bootstrapped = new HashSet<>();
+            inventory = bootstrap(manifests, inventory, kinds, bootstrapped);
+
+            Plan plan = planner.plan(manifests, kinds, Set.of(), seenBefore);
+            List<InventoryEntry> toPrune = settings.prune() ? inventory.without(keys(manifests)) : List.of();
+            checkPruneGuard(toPrune, inventory);
+
+            List<PlannedObject> changed = plan.toApply();
+            ChangeSet changes = new ChangeSet(plan.changeSet().changes().stream()
+                    .map(c -> bootstrapped.contains(c.ref().key()) ? Change.of(c.ref(), Action.CREATED) : c).toList());
+            List<InventoryEntry> rendered = manifests.stream().map(m -> InventoryEntry.of(m.ref())).toList();
+            if (!changed.isEmpty()) {
+                inventoryStore.save(inventory.union(rendered), Stage.APPLY);
+                applier.apply(changed, kinds);
+            }
+            ChangeSet pruned = pruner.prune(toPrune, kinds);
+            changes = changes.plus(pruned);
+            boolean wrote = !changed.isEmpty() || !bootstrapped.isEmpty() || pruned.changes().stream().anyMatch(c -> c.action() == Action.DELETED);
+            Inventory next = new Inventory(rendered, revision, revision);
+            if (wrote || !next.equals(inventory)) {
+                inventoryStore.save(next, Stage.PRUNE);
+            }
+            return new CycleResult(wrote ? CycleResult.Outcome.SUCCEEDED : CycleResult.Outcome.NOOP, revision, changes,
+                    wrote && seenBefore, null, null, elapsed(start));
+        } catch (GateRefusal refusal) {
+            return new CycleResult(CycleResult.Outcome.BLOCKED, revision, ChangeSet.empty(), false, null, refusal,
+                    elapsed(start));
+        } catch (StageException e) {
+            return new CycleResult(CycleResult.Outcome.FAILED, revision, ChangeSet.empty(), false, e, null, elapsed(start));
+        } catch (KubernetesClientException e) {
+            StageException wrapped = new StageException(Stage.PLAN, client.getMasterUrl().toString(),
+                    "the API server is unreachable or failing: " + Planner.serverMessage(e), e);
+            return new CycleResult(CycleResult.Outcome.FAILED, revision, ChangeSet.empty(), false, wrapped, null,
+                    elapsed(start));
+        }
+    }
+
+    /**
+     * A real API server cannot dry-run an object into a namespace, or of a kind, that does not exist
+     * yet: the render's new Namespaces and CRDs are planned (dry run), then created, before the rest.
+     */
+    private Inventory bootstrap(List<Manifest> manifests, Inventory inventory, ClusterKinds kinds, Set<String> created) {
+        List<Manifest> foundations = manifests.stream().filter(m -> m.ref().group().isEmpty()
+                && m.ref().kind().equals("Namespace") || m.ref().group().equals("apiextensions.k8s.io")
+                && m.ref().kind().equals("CustomResourceDefinition")).toList();
+        if (foundations.isEmpty()) {
+            return inventory;
+        }
+        List<PlannedObject> missing = planner.plan(foundations, kinds, Set.of()).objects().stream()
+                .filter(o -> o.action() == Action.CREATED).toList();
+        if (missing.isEmpty()) {
+            return inventory;
+        }
+        Inventory withNew = inventory.union(missing.stream().map(o -> InventoryEntry.of(o.desired().ref())).toList());
+        inventoryStore.save(withNew, Stage.APPLY);
+        applier.apply(missing, kinds);
+        kinds.forget();
+        missing.forEach(o -> created.add(o.desired().ref().key()));
+        return withNew;
+    }
+
+    /** Group/Kind of CRDs and names of Namespaces the render adds and the cluster lacks. */
+    private static Set<String> pendingDependencies(List<Manifest> manifests, ClusterKinds kinds) {
+        Set<String> pending = new HashSet<>();
+        for (Manifest m : manifests) {
+            if (m.ref().kind().equals("Namespace") && m.ref().group().isEmpty()) {
+                pending.add(m.ref().name());
+            } else if (m.ref().kind().equals("CustomResourceDefinition")) {
+                pending.add(m.body().path("spec").path("group").asText() + "/"
+                        + m.body().path("spec").path("names").path("kind").asText());
+            }
+        }
+        return pending;
+    }
+
+    private void checkEmptyRender(List<Manifest> manifests) {
+        if (manifests.isEmpty() && !settings.allowEmpty()) {
+            throw new GateRefusal("empty-render", "", "the render has no objects; nothing is applied or pruned "
+                    + "(set gitops.apply.allow-empty=true if emptying the cluster is intended)");
+        }
+    }
+
+    private void checkPruneGuard(List<InventoryEntry> toPrune, Inventory inventory) {
+        if (toPrune.isEmpty() || inventory.size() == 0) {
+            return;
+        }
+        double share = (double) toPrune.size() / inventory.size();
+        if (share > settings.pruneGuard() && !(settings.allowEmpty() && toPrune.size() == inventory.size())) {
+            throw new GateRefusal("prune-guard", "", String.format(
+                    "the cycle would delete %d of %d inventory objects (%.0f%%), more than gitops.apply.prune-guard=%.0f%%;"
+                            + " nothing was applied or deleted (first: %s)",
+                    toPrune.size(), inventory.size(), share * 100, settings.pruneGuard() * 100, toPrune.get(0).ref()));
+        }
+    }
+
+    private static Set<String> keys(List<Manifest> manifests) {
+        return manifests.stream().map(m -> m.ref().key()).collect(Collectors.toSet());
+    }
+
+    private static Duration elapsed(long start) {
+        return Duration.ofNanos(System.nanoTime() - start);
+    }
+
+    @Override
+    public void close() {
+        pool.shutdownNow();
+    }
+}

@@ -1,0 +1,27 @@
+package io.alfred.gitops.safety;
+
+/**
+ * A safety gate refused the cycle before anything was applied. Not a failure of the cluster or the
+ * input: {@code reconcile --once} exits 3 and the cycle is reported as blocked.
+ *
+ * @see io.alfred.gitops.reconcile.CycleResult
+ */
+public class GateRefusal extends RuntimeException {
+    private final String gate;
+    private final String object;
+
+    public GateRefusal(String gate, String object, String reason) {
+        super(gate + ": " + (object == null || object.isEmpty() ? "" : object + ": ") + reason);
+        this.gate = gate;
+        this.object = object;
+    }
+
+    /** Which gate: {@code prune-guard}, {@code empty-render}, later {@code pdb}, {@code rollout}. */
+    public String gate() {
+        return gate;
+    }
+
+    public String object() {
+        return object;
+    }
+}
