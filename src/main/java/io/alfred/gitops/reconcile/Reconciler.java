@@ -69,7 +69,7 @@ public final class Reconciler implements AutoCloseable {
     /** What a cycle would do, without writing anything (the {@code diff} command). */
     public ChangeSet diff(RenderResult render) {
         ClusterKinds kinds = new ClusterKinds(client);
-        Plan plan = planner.plan(render.manifests(), kinds, pendingDependencies(render.manifests(), kinds));
+        Plan plan = planner.plan(render.manifests(), kinds, missingFoundations(render.manifests(), kinds));
         Inventory inventory = inventoryStore.load();
         ChangeSet changes = plan.changeSet();
         if (settings.prune()) {
@@ -139,7 +139,8 @@ public final class Reconciler implements AutoCloseable {
         if (foundations.isEmpty()) {
             return inventory;
         }
-        List<PlannedObject> missing = planner.plan(foundations, kinds, Set.of()).objects().stream()
+        // trusting the live state: only missing foundations are dry-run here, the rest is planned with everything
+        List<PlannedObject> missing = planner.plan(foundations, kinds, Set.of(), true).objects().stream()
                 .filter(o -> o.action() == Action.CREATED).toList();
         if (missing.isEmpty()) {
             return inventory;
@@ -152,18 +153,28 @@ public final class Reconciler implements AutoCloseable {
         return withNew;
     }
 
-    /** Group/Kind of CRDs and names of Namespaces the render adds and the cluster lacks. */
-    private static Set<String> pendingDependencies(List<Manifest> manifests, ClusterKinds kinds) {
-        Set<String> pending = new HashSet<>();
+    /** Names of Namespaces and group/Kind of CRDs that the render adds and the cluster lacks. */
+    private Set<String> missingFoundations(List<Manifest> manifests, ClusterKinds kinds) {
+        Set<String> missing = new HashSet<>();
         for (Manifest m : manifests) {
             if (m.ref().kind().equals("Namespace") && m.ref().group().isEmpty()) {
-                pending.add(m.ref().name());
+                if (client.namespaces().withName(m.ref().name()).get() == null) {
+                    missing.add(m.ref().name());
+                }
             } else if (m.ref().kind().equals("CustomResourceDefinition")) {
-                pending.add(m.body().path("spec").path("group").asText() + "/"
-                        + m.body().path("spec").path("names").path("kind").asText());
+                String group = m.body().path("spec").path("group").asText();
+                String kind = m.body().path("spec").path("names").path("kind").asText();
+                boolean served = false;
+                for (com.fasterxml.jackson.databind.JsonNode v : m.body().path("spec").path("versions")) {
+                    served |= kinds.find(io.alfred.gitops.render.ObjectRef.of(group + "/" + v.path("name").asText(),
+                            kind, "", "x")).isPresent();
+                }
+                if (!served) {
+                    missing.add(group + "/" + kind);
+                }
             }
         }
-        return pending;
+        return missing;
     }
 
     private void checkEmptyRender(List<Manifest> manifests) {

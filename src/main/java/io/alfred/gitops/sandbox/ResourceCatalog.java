@@ -170,6 +170,11 @@ final class ResourceCatalog {
                     ArrayNode sn = r.putArray("shortNames");
                     t.shortNames().forEach(sn::add);
                 }
+                if (t.group().equals("apps") && List.of("Deployment", "StatefulSet", "ReplicaSet").contains(t.kind())) {
+                    ObjectNode scale = resources.addObject().put("name", t.plural() + "/scale").put("singularName", "")
+                            .put("namespaced", true).put("kind", "Scale").put("group", "autoscaling").put("version", "v1");
+                    scale.putArray("verbs").add("get").add("patch").add("update");
+                }
                 if (t.statusSubresource()) {
                     resources.addObject().put("name", t.plural() + "/status").put("singularName", "")
                             .put("namespaced", t.namespaced()).put("kind", t.kind())

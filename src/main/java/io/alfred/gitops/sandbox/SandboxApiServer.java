@@ -73,6 +73,15 @@ public final class SandboxApiServer implements AutoCloseable {
         return dispatcher.controllers();
     }
 
+    /** API requests (not discovery) served since the last reset, by verb; dry runs counted apart. */
+    public java.util.Map<String, Long> requestCounts() {
+        return dispatcher.requestCounts();
+    }
+
+    public void resetRequestCounts() {
+        dispatcher.resetRequestCounts();
+    }
+
     /** Number of objects stored. */
     public int objectCount() {
         return dispatcher.store().size();

@@ -18,6 +18,29 @@ final class SandboxDispatcher extends KubernetesCrudDispatcher {
     private final Writes writes = new Writes(store, catalog, controllers);
     private final Faults faults = new Faults();
     private volatile String serverAddress = "127.0.0.1:0";
+    private final java.util.Map<String, java.util.concurrent.atomic.AtomicLong> requests =
+            new java.util.concurrent.ConcurrentHashMap<>();
+
+    /** Requests served so far by verb: GET, LIST, WATCH, POST, PUT, PATCH, DELETE, with a "dry-run " prefix for dry runs. */
+    java.util.Map<String, Long> requestCounts() {
+        java.util.Map<String, Long> out = new java.util.TreeMap<>();
+        requests.forEach((k, v) -> out.put(k, v.get()));
+        return out;
+    }
+
+    void resetRequestCounts() {
+        requests.clear();
+    }
+
+    private void count(RecordedRequest request, ApiPath path) {
+        String verb = request.method().name();
+        if (verb.equals("GET")) {
+            verb = "true".equals(path.query().get("watch")) ? "WATCH" : path.name() == null ? "LIST" : "GET";
+        } else if (path.dryRun()) {
+            verb = "dry-run " + verb;
+        }
+        requests.computeIfAbsent(verb, k -> new java.util.concurrent.atomic.AtomicLong()).incrementAndGet();
+    }
 
     Faults faults() {
         return faults;
@@ -82,10 +105,11 @@ final class SandboxDispatcher extends KubernetesCrudDispatcher {
         }
         Optional<ResourceType> type = catalog.byPlural(path.group(), path.version(), path.plural());
         if (type.isEmpty() || path.subresource() != null && !("status".equals(path.subresource())
-                && type.get().statusSubresource())) {
+                && type.get().statusSubresource()) && !("scale".equals(path.subresource()) && Writes.scalable(type.get()))) {
             return pageNotFound();
         }
         ResourceType t = type.get();
+        count(request, path);
         if (path.namespace() != null && !t.namespaced()) {
             return pageNotFound();
         }
@@ -95,6 +119,9 @@ final class SandboxDispatcher extends KubernetesCrudDispatcher {
                     + "not protobuf", null, null, null, null));
         }
         String body = request.getBody() == null ? null : request.getUtf8Body(); // reading consumes the buffer
+        if ("scale".equals(path.subresource())) {
+            return result(writes.scale(t, path, request.method().name(), contentType, body, managerFor(request, path)));
+        }
         switch (request.method()) {
             case GET:
                 if (path.name() == null && path.namespace() != null && !"true".equals(path.query().get("watch"))

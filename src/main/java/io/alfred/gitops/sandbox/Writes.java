@@ -216,6 +216,51 @@ final class Writes {
         }
     }
 
+    static boolean scalable(ResourceType type) {
+        return type.group().equals("apps") && java.util.Set.of("Deployment", "StatefulSet", "ReplicaSet").contains(type.kind());
+    }
+
+    /** The {@code scale} subresource (autoscaling/v1 Scale), as kubectl scale and HPAs use it. */
+    Result scale(ResourceType type, ApiPath path, String method, String contentType, String body, String manager) {
+        lock.lock();
+        try {
+            ObjectNode live = existing(type, path);
+            ObjectNode scale = scaleOf(live);
+            if (method.equals("GET")) {
+                return new Result(200, scale);
+            }
+            JsonNode requested = method.equals("PUT") ? parseJson(body) : mergePatch(scale.deepCopy(), parseJson(body));
+            JsonNode replicas = requested.path("spec").path("replicas");
+            if (!replicas.canConvertToInt() || replicas.asInt() < 0) {
+                throw ApiError.invalid(type, path.name(), "spec.replicas", "Invalid value: " + replicas
+                        + ": must be greater than or equal to 0");
+            }
+            ObjectNode result = live.deepCopy();
+            ((ObjectNode) result.path("spec")).put("replicas", replicas.asInt());
+            Result updated = finishUpdate(type, path, live, result, manager, null);
+            return new Result(200, scaleOf((ObjectNode) updated.object()));
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    private static ObjectNode scaleOf(ObjectNode object) {
+        ObjectNode scale = ObjectStore.JSON.createObjectNode().put("kind", "Scale").put("apiVersion", "autoscaling/v1");
+        ObjectNode metadata = scale.putObject("metadata");
+        for (String key : new String[] {"name", "namespace", "uid", "resourceVersion", "creationTimestamp"}) {
+            if (object.path("metadata").has(key)) {
+                metadata.set(key, object.path("metadata").get(key).deepCopy());
+            }
+        }
+        scale.putObject("spec").put("replicas", object.path("spec").path("replicas").asInt(1));
+        StringBuilder selector = new StringBuilder();
+        object.path("spec").path("selector").path("matchLabels").fields().forEachRemaining(e ->
+                selector.append(selector.length() == 0 ? "" : ",").append(e.getKey()).append('=').append(e.getValue().asText()));
+        scale.putObject("status").put("replicas", object.path("status").path("replicas").asInt(0))
+                .put("selector", selector.toString());
+        return scale;
+    }
+
     /** Writes a status computed by the simulated controllers (the only writers of status besides /status). */
     private void storeStatus(ResourceType type, ObjectNode object) {
         ((ObjectNode) object.path("metadata")).put("resourceVersion", store.nextResourceVersion());
