@@ -89,8 +89,9 @@ public class SyncLoop {
     void runCycle(String trigger) {
         String revision = null;
         try {
-            RenderResult render = revisions.latest();
-            revision = render.revision();
+            revision = revisions.poll().revision();
+            status.fetched(revision);
+            RenderResult render = revisions.render(revision);
             status.rendered(render);
             CycleResult result = reconciler.reconcile(render);
             Inventory inventory = result.outcome() == CycleResult.Outcome.FAILED ? null : reconciler.inventory();

@@ -69,9 +69,12 @@ public class SyncStatus {
         nextScheduledAt = next;
     }
 
+    public synchronized void fetched(String revision) {
+        lastFetchedRevision = revision;
+        lastAttemptedRevision = revision;
+    }
+
     public synchronized void rendered(RenderResult r) {
-        lastFetchedRevision = r.revision();
-        lastAttemptedRevision = r.revision();
         lastRender = new Render(r.revision(), r.manifests().size(), r.duration().toMillis(), r.warnings());
     }
 
