@@ -4,6 +4,12 @@ import io.alfred.gitops.StageException;
 import io.alfred.gitops.cluster.ClusterConnection;
 
 import io.alfred.gitops.config.GitopsConfig;
+import io.alfred.gitops.pubsub.PubSubConnection;
+import io.alfred.gitops.trigger.NoticeHandler;
+import io.alfred.gitops.trigger.PubSubTrigger;
+import io.alfred.gitops.trigger.RepoMatcher;
+import io.alfred.gitops.trigger.TriggerMetrics;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.alfred.gitops.config.Settings;
 import io.alfred.gitops.config.SettingsResolver;
 import io.alfred.gitops.reconcile.SyncLoop;
@@ -33,6 +39,9 @@ public class RunCommand implements Callable<Integer> {
     @Inject
     ClusterOpener clusters;
 
+    @Inject
+    MeterRegistry registry;
+
     @Override
     public Integer call() {
         return runDaemon(options, spec.commandLine().getErr());
@@ -46,10 +55,26 @@ public class RunCommand implements Callable<Integer> {
             err.println("alfred-gitops: " + e.getMessage());
             return ExitCodes.ERROR;
         }
-        try (ClusterConnection cluster = clusters.open(opts, settings)) {
+        var subscription = config.trigger().subscription();
+        if (subscription.isPresent() && config.pubsub().project().isEmpty()) {
+            err.println("alfred-gitops: config: gitops.pubsub.project is not set (required by gitops.trigger.subscription)");
+            return ExitCodes.ERROR;
+        }
+        try (ClusterConnection cluster = clusters.open(opts, settings);
+                PubSubConnection pubsub = PubSubConnection.fromEnvironment()) {
             cluster.kubeconfig().ifPresent(k -> err.println("alfred-gitops: sandbox kubeconfig: " + k));
             loop.start(settings, cluster.client());
-            Quarkus.waitForExit();
+            PubSubTrigger trigger = subscription.map(s -> new PubSubTrigger(pubsub, config.pubsub().project().get(), s,
+                    new NoticeHandler(new RepoMatcher(settings.source().url(), settings.source().ref()), loop,
+                            new TriggerMetrics(registry))).start()).orElse(null);
+            try {
+                Quarkus.waitForExit();
+            } finally {
+                if (trigger != null) {
+                    trigger.close();
+                }
+                loop.stop();
+            }
         } catch (StageException e) {
             err.println("alfred-gitops: " + e.getMessage());
             return ExitCodes.ERROR;

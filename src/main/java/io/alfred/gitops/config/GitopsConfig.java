@@ -134,7 +134,14 @@ public interface GitopsConfig {
         }
 
         interface Pubsub {
+            /** Expected {@code aud} of push tokens; the push endpoint is off without it. */
             Optional<String> audience();
+
+            /** Expected {@code email} of push tokens: the push subscription's service account. */
+            Optional<String> serviceAccount();
+
+            @WithDefault("https://www.googleapis.com/oauth2/v3/certs")
+            String jwksUrl();
         }
     }
 

@@ -32,6 +32,11 @@ public final class Revisions implements AutoCloseable {
         return renderer.render(source.checkout(revision), path, revision);
     }
 
+    /** Whether the announced revision is the polled one or older than it. */
+    public boolean reached(String announced, String polled) {
+        return announced.equals(polled) || source.isAncestor(announced, polled);
+    }
+
     public String url() {
         return source.url();
     }

@@ -357,6 +357,19 @@ public final class GitSource implements AutoCloseable {
         }
     }
 
+    /** Whether {@code ancestor} is {@code descendant} or one of its ancestors (both must be here). */
+    public synchronized boolean isAncestor(String ancestor, String descendant) {
+        return withRepository(r -> {
+            if (!hasCommit(r, ancestor) || !hasCommit(r, descendant)) {
+                return false;
+            }
+            try (RevWalk walk = new RevWalk(r)) {
+                return walk.isMergedInto(walk.parseCommit(ObjectId.fromString(ancestor)),
+                        walk.parseCommit(ObjectId.fromString(descendant)));
+            }
+        });
+    }
+
     public Optional<String> lastRevision() {
         return Optional.ofNullable(lastRevision);
     }

@@ -70,6 +70,8 @@ class SyncLoopTest {
             assertThat(failed.lastError().message()).contains("infra/k8s/overlays/dev");
             assertThat(failed.lastRender().revision()).as("last good render is kept").isEqualTo(second);
             given().get("/status").then().body("lastError.stage", equalTo("render"));
+        } finally {
+            loop.stop();
         }
     }
 

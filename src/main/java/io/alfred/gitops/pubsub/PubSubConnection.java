@@ -1,0 +1,65 @@
+package io.alfred.gitops.pubsub;
+
+import com.google.api.gax.core.CredentialsProvider;
+import com.google.api.gax.core.GoogleCredentialsProvider;
+import com.google.api.gax.core.NoCredentialsProvider;
+import com.google.api.gax.grpc.GrpcTransportChannel;
+import com.google.api.gax.rpc.FixedTransportChannelProvider;
+import com.google.api.gax.rpc.TransportChannelProvider;
+import com.google.cloud.pubsub.v1.stub.PublisherStubSettings;
+import io.grpc.ManagedChannel;
+import io.grpc.ManagedChannelBuilder;
+import java.util.Optional;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * How to reach Pub/Sub: Google's endpoint with Application Default Credentials, or the emulator
+ * named by {@code PUBSUB_EMULATOR_HOST} over a plaintext channel without credentials (the client
+ * library does not read that variable by itself).
+ */
+public final class PubSubConnection implements AutoCloseable {
+    private final ManagedChannel channel;
+
+    private PubSubConnection(ManagedChannel channel) {
+        this.channel = channel;
+    }
+
+    public static PubSubConnection fromEnvironment() {
+        String emulator = System.getenv("PUBSUB_EMULATOR_HOST");
+        return emulator == null || emulator.isBlank() ? new PubSubConnection(null) : emulator(emulator);
+    }
+
+    public static PubSubConnection emulator(String hostAndPort) {
+        return new PubSubConnection(ManagedChannelBuilder.forTarget(hostAndPort).usePlaintext().build());
+    }
+
+    public boolean isEmulator() {
+        return channel != null;
+    }
+
+    public TransportChannelProvider channelProvider() {
+        return channel != null ? FixedTransportChannelProvider.create(GrpcTransportChannel.create(channel))
+                : PublisherStubSettings.defaultGrpcTransportProviderBuilder().build();
+    }
+
+    public CredentialsProvider credentials() {
+        return channel != null ? NoCredentialsProvider.create()
+                : GoogleCredentialsProvider.newBuilder().setScopesToApply(PublisherStubSettings.getDefaultServiceScopes()).build();
+    }
+
+    public Optional<ManagedChannel> channel() {
+        return Optional.ofNullable(channel);
+    }
+
+    @Override
+    public void close() {
+        if (channel != null) {
+            channel.shutdown();
+            try {
+                channel.awaitTermination(5, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+    }
+}

@@ -1,0 +1,168 @@
+package io.alfred.gitops.reconcile;
+
+import io.alfred.gitops.Stage;
+import io.alfred.gitops.StageException;
+import io.alfred.gitops.change.Change;
+import io.alfred.gitops.config.Settings;
+import io.alfred.gitops.prune.Inventory;
+import io.alfred.gitops.render.RenderResult;
+import io.alfred.gitops.trigger.Trigger;
+import io.alfred.gitops.trigger.TriggerSink;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import java.time.Duration;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
+import org.jboss.logging.Logger;
+
+/**
+ * Runs cycles one at a time on a single worker. Triggers that arrive while a cycle runs or waits
+ * collapse into one follow-up cycle that targets the newest announced revision. A push whose
+ * revision is already applied starts nothing; one announced before the git server serves it is
+ * fetched again with backoff for {@link #LAG_WINDOW}, then left to the next poll.
+ */
+public final class CycleRunner implements TriggerSink, AutoCloseable {
+    private static final Logger LOG = Logger.getLogger(CycleRunner.class);
+    static final Duration LAG_WINDOW = Duration.ofSeconds(20);
+
+    private final SyncStatus status;
+    private final Revisions revisions;
+    private final Reconciler reconciler;
+    private final ScheduledExecutorService worker = new ScheduledThreadPoolExecutor(1, r -> {
+        Thread t = new Thread(r, "gitops-cycle");
+        t.setDaemon(true);
+        return t;
+    });
+    private final AtomicReference<Trigger> queued = new AtomicReference<>();
+    private final AtomicLong cycles = new AtomicLong();
+
+    public CycleRunner(Settings settings, KubernetesClient client, SyncStatus status) {
+        this.status = status;
+        this.revisions = new Revisions(settings);
+        this.reconciler = new Reconciler(client, settings.apply());
+        status.configure(settings);
+    }
+
+    @Override
+    public boolean offer(Trigger trigger) {
+        return offer(trigger, Duration.ZERO);
+    }
+
+    public boolean offer(Trigger trigger, Duration delay) {
+        if (worker.isShutdown()) {
+            return false;
+        }
+        Trigger previous = queued.getAndUpdate(pending -> newest(pending, trigger));
+        if (previous == null) {
+            worker.schedule(this::runQueued, delay.toMillis(), TimeUnit.MILLISECONDS);
+        }
+        return true;
+    }
+
+    /** The pending trigger that targets the newest announced revision. */
+    private static Trigger newest(Trigger pending, Trigger incoming) {
+        if (pending == null || incoming.revision() != null || pending.revision() == null) {
+            return incoming;
+        }
+        return pending;
+    }
+
+    /** Cycles run so far (no-op pushes that were skipped are not cycles). */
+    public long cycles() {
+        return cycles.get();
+    }
+
+    private void runQueued() {
+        Trigger trigger = queued.getAndSet(null);
+        if (trigger != null) {
+            runCycle(trigger);
+        }
+    }
+
+    void runCycle(Trigger trigger) {
+        if (trigger.revision() != null && trigger.revision().equals(status.view().lastAppliedRevision())) {
+            LOG.debugf("trigger %s: revision already applied, nothing to do", trigger);
+            return;
+        }
+        cycles.incrementAndGet();
+        String revision = null;
+        try {
+            revision = pollFor(trigger);
+            status.fetched(revision);
+            RenderResult render = revisions.render(revision);
+            status.rendered(render);
+            CycleResult result = reconciler.reconcile(render);
+            Inventory inventory = result.outcome() == CycleResult.Outcome.FAILED ? null : reconciler.inventory();
+            status.cycle(result, inventory == null ? status.view().inventorySize() : inventory.size());
+            log(trigger, result);
+        } catch (StageException e) {
+            status.failed(revision, e);
+            LOG.errorf("cycle (%s) failed: %s", trigger, e.getMessage());
+        } catch (RuntimeException e) {
+            StageException wrapped = new StageException(revision == null ? Stage.FETCH : Stage.PLAN, revisions.url(),
+                    "unexpected error: " + e, e);
+            status.failed(revision, wrapped);
+            LOG.error("cycle (" + trigger + ") failed unexpectedly", e);
+        }
+    }
+
+    /** The ref's revision now; for an announced push, waits (bounded) until the server serves it. */
+    private String pollFor(Trigger trigger) {
+        String polled = revisions.poll().revision();
+        if (trigger.revision() == null) {
+            return polled;
+        }
+        long deadline = System.nanoTime() + LAG_WINDOW.toNanos();
+        long backoff = 250;
+        while (!revisions.reached(trigger.revision(), polled) && System.nanoTime() < deadline) {
+            try {
+                Thread.sleep(backoff);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                break;
+            }
+            backoff = Math.min(backoff * 2, 4000);
+            polled = revisions.poll().revision();
+        }
+        if (!revisions.reached(trigger.revision(), polled)) {
+            LOG.warnf("trigger %s: the remote does not serve the announced revision after %s; applying %s, the next poll"
+                    + " picks it up", trigger, LAG_WINDOW, shortSha(polled));
+        }
+        return polled;
+    }
+
+    private void log(Trigger trigger, CycleResult r) {
+        String rev = shortSha(r.revision());
+        switch (r.outcome()) {
+            case NOOP -> LOG.debugf("cycle (%s) at %s: in sync", trigger, rev);
+            case SUCCEEDED -> {
+                LOG.infof("cycle (%s) at %s %s: %s in %d ms", trigger, rev, r.drift() ? "corrected drift" : "applied",
+                        r.changes().summary(), r.duration().toMillis());
+                for (Change c : r.changes().effective()) {
+                    LOG.infof("  %s", c.line());
+                }
+            }
+            case BLOCKED -> LOG.warnf("cycle (%s) at %s blocked: %s", trigger, rev, r.refusal().getMessage());
+            case FAILED -> LOG.errorf("cycle (%s) at %s failed: %s", trigger, rev, r.error().getMessage());
+            default -> throw new IllegalStateException();
+        }
+    }
+
+    static String shortSha(String sha) {
+        return sha == null || sha.length() < 12 ? sha : sha.substring(0, 12);
+    }
+
+    @Override
+    public void close() {
+        worker.shutdownNow();
+        try {
+            worker.awaitTermination(10, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        revisions.close();
+        reconciler.close();
+    }
+}

@@ -1,0 +1,50 @@
+package io.alfred.gitops.trigger;
+
+import java.util.List;
+import java.util.Map;
+import org.jboss.logging.Logger;
+
+/**
+ * What every push channel does with a notification: parse it, ignore another repository or ref,
+ * count and log a malformed one once, and queue a cycle for a match.
+ */
+public final class NoticeHandler {
+    private static final Logger LOG = Logger.getLogger(NoticeHandler.class);
+
+    /** What became of a notification. */
+    public enum Result { ACCEPTED, IGNORED, MALFORMED, NOT_RUNNING }
+
+    private final RepoMatcher matcher;
+    private final TriggerSink sink;
+    private final TriggerMetrics metrics;
+
+    public NoticeHandler(RepoMatcher matcher, TriggerSink sink, TriggerMetrics metrics) {
+        this.matcher = matcher;
+        this.sink = sink;
+        this.metrics = metrics;
+    }
+
+    public Result handle(String source, Trigger.Kind kind, String id, byte[] body, Map<String, String> attributes) {
+        List<PushNotice> notices;
+        try {
+            notices = PushNotices.parse(body, attributes);
+        } catch (MalformedNoticeException e) {
+            LOG.warnf("trigger: malformed %s notification %s: %s", source, id, e.getMessage());
+            metrics.count(source, "malformed");
+            return Result.MALFORMED;
+        }
+        PushNotice match = notices.stream().filter(matcher::matches).findFirst().orElse(null);
+        if (match == null) {
+            LOG.debugf("trigger: %s notification %s is for another repository or ref; ignored", source, id);
+            metrics.count(source, "ignored");
+            return Result.IGNORED;
+        }
+        if (!sink.offer(new Trigger(kind, match.revision(), id, match.actor()))) {
+            return Result.NOT_RUNNING;
+        }
+        LOG.infof("trigger: %s push of %s to %s (%s) queued", source, match.revision() == null ? "?" : match.revision(),
+                match.ref(), id);
+        metrics.count(source, "accepted");
+        return Result.ACCEPTED;
+    }
+}

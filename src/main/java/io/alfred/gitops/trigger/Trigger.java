@@ -1,0 +1,30 @@
+package io.alfred.gitops.trigger;
+
+import java.util.Locale;
+
+/**
+ * Why a cycle runs.
+ *
+ * @param revision the commit a push announced, or null (poll the ref)
+ * @param id the message id or webhook delivery id, for the audit trail
+ * @param actor who pushed, when known
+ */
+public record Trigger(Kind kind, String revision, String id, String actor) {
+    public enum Kind {
+        STARTUP, SCHEDULE, PUBSUB, WEBHOOK, MANUAL;
+
+        public String label() {
+            return name().toLowerCase(Locale.ROOT);
+        }
+    }
+
+    public static Trigger of(Kind kind) {
+        return new Trigger(kind, null, null, null);
+    }
+
+    @Override
+    public String toString() {
+        return kind.label() + (revision == null ? "" : " " + revision.substring(0, Math.min(12, revision.length())))
+                + (id == null ? "" : " id=" + id);
+    }
+}

@@ -1,0 +1,182 @@
+package io.alfred.gitops.testing;
+
+import com.google.api.gax.core.NoCredentialsProvider;
+import com.google.api.gax.grpc.GrpcTransportChannel;
+import com.google.api.gax.rpc.FixedTransportChannelProvider;
+import com.google.cloud.pubsub.v1.Publisher;
+import com.google.cloud.pubsub.v1.SubscriptionAdminClient;
+import com.google.cloud.pubsub.v1.SubscriptionAdminSettings;
+import com.google.cloud.pubsub.v1.TopicAdminClient;
+import com.google.cloud.pubsub.v1.TopicAdminSettings;
+import com.google.protobuf.ByteString;
+import com.google.pubsub.v1.PubsubMessage;
+import com.google.pubsub.v1.PushConfig;
+import com.google.pubsub.v1.SubscriptionName;
+import com.google.pubsub.v1.TopicName;
+import io.alfred.gitops.pubsub.PubSubConnection;
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.net.ServerSocket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The real Pub/Sub emulator of the Google Cloud SDK, started on a free loopback port. Found through
+ * {@code PUBSUB_EMULATOR_BIN}, else {@code gcloud info}, else {@code /usr/lib/google-cloud-sdk}.
+ * Tests that need it call {@link #startOrSkip()}, which skips them loudly when it is absent.
+ */
+public final class PubSubEmulator implements AutoCloseable {
+    public static final String PROJECT = "alfred-test";
+
+    private final Process process;
+    private final int port;
+    private final PubSubConnection connection;
+
+    private PubSubEmulator(Process process, int port) {
+        this.process = process;
+        this.port = port;
+        this.connection = PubSubConnection.emulator(hostAndPort());
+    }
+
+    public static PubSubEmulator startOrSkip() {
+        Path bin = locate();
+        if (bin == null) {
+            String why = "Pub/Sub emulator not found (set PUBSUB_EMULATOR_BIN or install the Google Cloud SDK with the "
+                    + "pubsub-emulator component): tests that need it are SKIPPED";
+            System.err.println("WARNING: " + why);
+            org.junit.jupiter.api.Assumptions.abort(why);
+        }
+        try {
+            int port;
+            try (ServerSocket s = new ServerSocket(0)) {
+                port = s.getLocalPort();
+            }
+            Process p = new ProcessBuilder(bin.toString(), "--host=127.0.0.1", "--port=" + port).redirectErrorStream(true).start();
+            CountDownLatch ready = new CountDownLatch(1);
+            Thread reader = new Thread(() -> {
+                try (BufferedReader r = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
+                    String line;
+                    while ((line = r.readLine()) != null) {
+                        if (line.contains("Server started")) {
+                            ready.countDown();
+                        }
+                    }
+                } catch (IOException ignored) {
+                    // process ended
+                }
+            }, "pubsub-emulator-log");
+            reader.setDaemon(true);
+            reader.start();
+            if (!ready.await(60, TimeUnit.SECONDS)) {
+                p.destroyForcibly();
+                throw new IllegalStateException("the Pub/Sub emulator did not start within 60 s");
+            }
+            return new PubSubEmulator(p, port);
+        } catch (IOException e) {
+            throw new IllegalStateException("cannot start the Pub/Sub emulator: " + e.getMessage(), e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static Path locate() {
+        String explicit = System.getenv("PUBSUB_EMULATOR_BIN");
+        if (explicit != null && Files.isExecutable(Path.of(explicit))) {
+            return Path.of(explicit);
+        }
+        for (String root : new String[] {sdkRootFromGcloud(), "/usr/lib/google-cloud-sdk", "/usr/share/google-cloud-sdk"}) {
+            if (root != null) {
+                Path bin = Path.of(root, "platform/pubsub-emulator/bin/cloud-pubsub-emulator");
+                if (Files.isExecutable(bin)) {
+                    return bin;
+                }
+            }
+        }
+        return null;
+    }
+
+    private static String sdkRootFromGcloud() {
+        try {
+            Process p = new ProcessBuilder("gcloud", "info", "--format=value(installation.sdk_root)")
+                    .redirectError(ProcessBuilder.Redirect.DISCARD).start();
+            String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).trim();
+            return p.waitFor(30, TimeUnit.SECONDS) && p.exitValue() == 0 && !out.isEmpty() ? out : null;
+        } catch (IOException | InterruptedException e) {
+            return null;
+        }
+    }
+
+    public String hostAndPort() {
+        return "127.0.0.1:" + port;
+    }
+
+    public PubSubConnection connection() {
+        return connection;
+    }
+
+    private FixedTransportChannelProvider channel() {
+        return FixedTransportChannelProvider.create(GrpcTransportChannel.create(connection.channel().orElseThrow()));
+    }
+
+    public void createTopic(String topic) {
+        try (TopicAdminClient admin = TopicAdminClient.create(TopicAdminSettings.newBuilder()
+                .setTransportChannelProvider(channel()).setCredentialsProvider(NoCredentialsProvider.create()).build())) {
+            admin.createTopic(TopicName.of(PROJECT, topic));
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    public void createSubscription(String topic, String subscription) {
+        try (SubscriptionAdminClient admin = SubscriptionAdminClient.create(SubscriptionAdminSettings.newBuilder()
+                .setTransportChannelProvider(channel()).setCredentialsProvider(NoCredentialsProvider.create()).build())) {
+            admin.createSubscription(SubscriptionName.of(PROJECT, subscription), TopicName.of(PROJECT, topic),
+                    PushConfig.getDefaultInstance(), 10);
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** Publishes and waits for the server's acknowledgement; returns the message id. */
+    public String publish(String topic, String data, Map<String, String> attributes) {
+        Publisher publisher = null;
+        try {
+            publisher = Publisher.newBuilder(TopicName.of(PROJECT, topic)).setChannelProvider(channel())
+                    .setCredentialsProvider(NoCredentialsProvider.create()).build();
+            return publisher.publish(PubsubMessage.newBuilder().setData(ByteString.copyFromUtf8(data))
+                    .putAllAttributes(attributes).build()).get(30, TimeUnit.SECONDS);
+        } catch (Exception e) {
+            throw new IllegalStateException("publish failed: " + e, e);
+        } finally {
+            if (publisher != null) {
+                publisher.shutdown();
+                try {
+                    publisher.awaitTermination(10, TimeUnit.SECONDS);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            }
+        }
+    }
+
+    @Override
+    public void close() {
+        connection.close();
+        process.descendants().forEach(ProcessHandle::destroy);
+        process.destroy();
+        try {
+            if (!process.waitFor(10, TimeUnit.SECONDS)) {
+                process.descendants().forEach(ProcessHandle::destroyForcibly);
+                process.destroyForcibly();
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}

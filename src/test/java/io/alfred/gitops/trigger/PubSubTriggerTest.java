@@ -1,0 +1,170 @@
+package io.alfred.gitops.trigger;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.alfred.gitops.config.ApplySettings;
+import io.alfred.gitops.config.ClusterSettings;
+import io.alfred.gitops.config.RenderSettings;
+import io.alfred.gitops.config.Settings;
+import io.alfred.gitops.config.SourceSettings;
+import io.alfred.gitops.reconcile.CycleRunner;
+import io.alfred.gitops.reconcile.SyncStatus;
+import io.alfred.gitops.sandbox.SandboxApiServer;
+import io.alfred.gitops.testing.PubSubEmulator;
+import io.alfred.gitops.testing.TestRepo;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.function.BooleanSupplier;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Pushes announced through the real Pub/Sub emulator reach the sandbox cluster. */
+class PubSubTriggerTest {
+    static PubSubEmulator emulator;
+    static int counter;
+
+    @TempDir
+    Path tmp;
+
+    TestRepo repo;
+    SandboxApiServer sandbox;
+    KubernetesClient client;
+    SyncStatus status;
+    CycleRunner runner;
+    PubSubTrigger trigger;
+    TriggerMetrics metrics;
+    String topic;
+
+    @BeforeAll
+    static void startEmulator() {
+        emulator = PubSubEmulator.startOrSkip();
+    }
+
+    @AfterAll
+    static void stopEmulator() {
+        if (emulator != null) {
+            emulator.close();
+        }
+    }
+
+    @BeforeEach
+    void setUp() {
+        counter++;
+        topic = "pushes-" + counter;
+        emulator.createTopic(topic);
+        emulator.createSubscription(topic, "alfred-" + counter);
+        repo = TestRepo.withExample(tmp.resolve("infra"));
+        sandbox = SandboxApiServer.start();
+        client = sandbox.client();
+        Settings settings = new Settings(new ClusterSettings("test", "dev"),
+                SourceSettings.anonymous(repo.url(), "main", "infra/k8s/overlays/dev", tmp.resolve("work")),
+                new RenderSettings("auto", Duration.ofMinutes(1), Map.of("cluster_name", "test", "cluster_env", "dev")),
+                ApplySettings.defaults());
+        status = new SyncStatus();
+        runner = new CycleRunner(settings, client, status);
+        metrics = new TriggerMetrics(new SimpleMeterRegistry());
+        trigger = new PubSubTrigger(emulator.connection(), PubSubEmulator.PROJECT, "alfred-" + counter,
+                new NoticeHandler(new RepoMatcher(repo.url(), "main"), runner, metrics)).start();
+        String first = head();
+        runner.offer(Trigger.of(Trigger.Kind.STARTUP));
+        await(() -> first.equals(status.view().lastAppliedRevision()));
+    }
+
+    @AfterEach
+    void tearDown() {
+        trigger.close();
+        runner.close();
+        client.close();
+        sandbox.close();
+        repo.close();
+    }
+
+    private String head() {
+        try {
+            return repo.repository().resolve("HEAD").name();
+        } catch (java.io.IOException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private String githubPush(String sha, String url, String ref) {
+        return """
+                {"ref":"%s","after":"%s","repository":{"clone_url":"%s"},"pusher":{"name":"octocat"}}
+                """.formatted(ref, sha, url);
+    }
+
+    private static void await(BooleanSupplier condition) {
+        long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+        while (!condition.getAsBoolean()) {
+            assertThat(System.nanoTime()).as("condition not reached in time").isLessThan(deadline);
+            try {
+                Thread.sleep(50);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            }
+        }
+    }
+
+    private String image(String deployment) {
+        return client.apps().deployments().inNamespace("alfred-platform").withName(deployment).get().getSpec()
+                .getTemplate().getSpec().getContainers().get(0).getImage();
+    }
+
+    @Test
+    void anAnnouncedPushIsApplied() {
+        String sha = repo.edit("infra/k8s/base/ui/ui-chat.yaml", "ui-chat:latest", "ui-chat:4.0").commit("ui 4.0");
+        emulator.publish(topic, githubPush(sha, repo.url(), "refs/heads/main"), Map.of());
+        await(() -> sha.equals(status.view().lastAppliedRevision()));
+        assertThat(image("ui-chat")).isEqualTo("alfred-platform/ui-chat:4.0");
+        assertThat(metrics.value("pubsub", "accepted")).isEqualTo(1);
+    }
+
+    @Test
+    void aBurstOfMessagesCollapsesIntoAFewCyclesEndingOnTheNewest() {
+        long before = runner.cycles();
+        List<String> commits = new ArrayList<>();
+        for (int i = 1; i <= 10; i++) {
+            commits.add(repo.edit("infra/k8s/base/ui/ui-admin.yaml", i == 1 ? "ui-admin:latest" : "ui-admin:" + (i - 1),
+                    "ui-admin:" + i).commit("admin " + i));
+        }
+        for (int round = 0; round < 5; round++) {
+            for (String sha : commits) {
+                emulator.publish(topic, githubPush(sha, repo.url(), "refs/heads/main"), Map.of());
+            }
+        }
+        String newest = commits.get(commits.size() - 1);
+        await(() -> newest.equals(status.view().lastAppliedRevision()) && metrics.value("pubsub", "accepted") == 50);
+        long cycles = runner.cycles() - before;
+        assertThat(cycles).as("50 messages, a handful of cycles").isBetween(1L, 12L);
+        assertThat(image("ui-admin")).isEqualTo("alfred-platform/ui-admin:10");
+    }
+
+    @Test
+    void anotherRepositoryOrBranchIsIgnoredAndAMalformedMessageCounted() {
+        String sha = repo.edit("infra/k8s/base/ui/ui-chat.yaml", "ui-chat:latest", "ui-chat:5.0").commit("ui 5.0");
+        long before = runner.cycles();
+        emulator.publish(topic, githubPush(sha, "https://github.com/someone/else.git", "refs/heads/main"), Map.of());
+        emulator.publish(topic, githubPush(sha, repo.url(), "refs/heads/feature"), Map.of());
+        emulator.publish(topic, "{this is not json", Map.of());
+        await(() -> metrics.value("pubsub", "ignored") == 2 && metrics.value("pubsub", "malformed") == 1);
+        assertThat(runner.cycles()).isEqualTo(before);
+        assertThat(image("ui-chat")).isEqualTo("alfred-platform/ui-chat:latest");
+    }
+
+    @Test
+    void theGenericFormInAttributesWorks() {
+        String sha = repo.edit("infra/k8s/base/ui/ui-chat.yaml", "ui-chat:latest", "ui-chat:6.0").commit("ui 6.0");
+        emulator.publish(topic, "", Map.of("ref", "refs/heads/main", "revision", sha));
+        await(() -> sha.equals(status.view().lastAppliedRevision()));
+    }
+}
