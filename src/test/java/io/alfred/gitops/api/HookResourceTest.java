@@ -1,0 +1,211 @@
+package io.alfred.gitops.api;
+
+import static io.restassured.RestAssured.given;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.alfred.gitops.config.ApplySettings;
+import io.alfred.gitops.config.ClusterSettings;
+import io.alfred.gitops.config.RenderSettings;
+import io.alfred.gitops.config.Settings;
+import io.alfred.gitops.config.SourceSettings;
+import io.alfred.gitops.reconcile.SyncLoop;
+import io.alfred.gitops.reconcile.SyncStatus;
+import io.alfred.gitops.sandbox.SandboxApiServer;
+import io.alfred.gitops.testing.TestRepo;
+import io.quarkus.test.junit.QuarkusTest;
+import io.quarkus.test.junit.TestProfile;
+import jakarta.inject.Inject;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Base64;
+import java.util.HexFormat;
+import java.util.Map;
+import java.util.function.BooleanSupplier;
+import javax.crypto.Mac;
+import javax.crypto.spec.SecretKeySpec;
+import org.jose4j.jws.AlgorithmIdentifiers;
+import org.jose4j.jws.JsonWebSignature;
+import org.jose4j.jwk.RsaJwkGenerator;
+import org.jose4j.jwt.JwtClaims;
+import org.jose4j.jwt.NumericDate;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/** The push endpoints over real HTTP: authentication, filtering, limits, and a push that deploys. */
+@QuarkusTest
+@TestProfile(HookTestProfile.class)
+class HookResourceTest {
+    @Inject
+    SyncLoop loop;
+
+    @Inject
+    SyncStatus status;
+
+    TestRepo repo;
+    SandboxApiServer sandbox;
+    String head;
+
+    @BeforeEach
+    void start() throws Exception {
+        Path tmp = Files.createTempDirectory("hook-test");
+        repo = TestRepo.withExample(tmp.resolve("infra"));
+        head = repo.repository().resolve("HEAD").name();
+        sandbox = SandboxApiServer.start();
+        loop.start(new Settings(new ClusterSettings("test", "dev"),
+                new SourceSettings(repo.url(), "main", "infra/k8s/overlays/dev", Duration.ofHours(1), tmp.resolve("work"),
+                        java.util.Optional.empty(), java.util.Optional.empty(), java.util.Optional.empty(),
+                        java.util.Optional.empty()),
+                new RenderSettings("auto", Duration.ofMinutes(1), Map.of("cluster_name", "test", "cluster_env", "dev")),
+                ApplySettings.defaults()), sandbox.client());
+        await(() -> head.equals(status.view().lastAppliedRevision()));
+    }
+
+    @AfterEach
+    void stop() {
+        loop.stop();
+        sandbox.close();
+        repo.close();
+    }
+
+    private long cycles() {
+        return loop.runner().orElseThrow().cycles();
+    }
+
+    private static void await(BooleanSupplier condition) {
+        long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+        while (!condition.getAsBoolean()) {
+            assertThat(System.nanoTime()).as("condition not reached in time").isLessThan(deadline);
+            try {
+                Thread.sleep(50);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            }
+        }
+    }
+
+    private String push(String sha, String url) {
+        return "{\"ref\":\"refs/heads/main\",\"after\":\"" + sha + "\",\"repository\":{\"clone_url\":\"" + url
+                + "\"},\"pusher\":{\"name\":\"octocat\"}}";
+    }
+
+    static String sign(String secret, String body) throws Exception {
+        Mac mac = Mac.getInstance("HmacSHA256");
+        mac.init(new SecretKeySpec(secret.getBytes(StandardCharsets.UTF_8), "HmacSHA256"));
+        return "sha256=" + HexFormat.of().formatHex(mac.doFinal(body.getBytes(StandardCharsets.UTF_8)));
+    }
+
+    @Test
+    void githubPushWithAValidSignatureDeploys() throws Exception {
+        String sha = repo.edit("infra/k8s/base/ui/ui-chat.yaml", "ui-chat:latest", "ui-chat:7.0").commit("ui 7");
+        String body = push(sha, repo.url());
+        given().contentType("application/json").header("X-GitHub-Event", "push").header("X-GitHub-Delivery", "d-1")
+                .header("X-Hub-Signature-256", sign(HookTestProfile.GITHUB_SECRET, body)).body(body)
+                .post("/hooks/github").then().statusCode(202);
+        await(() -> sha.equals(status.view().lastAppliedRevision()));
+    }
+
+    @Test
+    void badOrMissingSignaturesGet401AndStartNothing() throws Exception {
+        long before = cycles();
+        String body = push(repo.edit("infra/k8s/base/ui/ui-chat.yaml", "ui-chat:latest", "ui-chat:8.0").commit("ui 8"),
+                repo.url());
+        given().contentType("application/json").header("X-GitHub-Event", "push").body(body)
+                .post("/hooks/github").then().statusCode(401);
+        given().contentType("application/json").header("X-GitHub-Event", "push")
+                .header("X-Hub-Signature-256", sign("wrong-secret", body)).body(body).post("/hooks/github").then().statusCode(401);
+        given().contentType("application/json").header("X-GitHub-Event", "push")
+                .header("X-Hub-Signature-256", "sha256=zz").body(body).post("/hooks/github").then().statusCode(401);
+        given().contentType("application/json").header("X-Gitlab-Event", "Push Hook").header("X-Gitlab-Token", "nope")
+                .body(body).post("/hooks/gitlab").then().statusCode(401);
+        given().post("/reconcile").then().statusCode(401);
+        given().header("Authorization", "Bearer wrong").post("/reconcile").then().statusCode(401);
+        Thread.sleep(300);
+        assertThat(cycles()).isEqualTo(before);
+    }
+
+    @Test
+    void pingOtherEventsForeignReposLimitsAndContentTypes() throws Exception {
+        String ping = "{\"zen\":\"hi\"}";
+        given().contentType("application/json").header("X-GitHub-Event", "ping")
+                .header("X-Hub-Signature-256", sign(HookTestProfile.GITHUB_SECRET, ping)).body(ping)
+                .post("/hooks/github").then().statusCode(200);
+        given().contentType("application/json").header("X-GitHub-Event", "issues")
+                .header("X-Hub-Signature-256", sign(HookTestProfile.GITHUB_SECRET, ping)).body(ping)
+                .post("/hooks/github").then().statusCode(202);
+        String foreign = push("1".repeat(40), "https://github.com/someone/else.git");
+        given().contentType("application/json").header("X-GitHub-Event", "push")
+                .header("X-Hub-Signature-256", sign(HookTestProfile.GITHUB_SECRET, foreign)).body(foreign)
+                .post("/hooks/github").then().statusCode(202);
+        given().contentType("text/plain").body("hello").post("/hooks/github").then().statusCode(415);
+        String huge = "{\"pad\":\"" + "x".repeat(2 * 1024 * 1024) + "\"}";
+        given().contentType("application/json").body(huge).post("/hooks/github").then().statusCode(413);
+    }
+
+    @Test
+    void gitlabAndManualTriggers() {
+        String sha = repo.edit("infra/k8s/base/ui/ui-admin.yaml", "ui-admin:latest", "ui-admin:9.0").commit("admin 9");
+        String body = "{\"object_kind\":\"push\",\"ref\":\"refs/heads/main\",\"after\":\"" + sha
+                + "\",\"project\":{\"git_http_url\":\"" + repo.url() + "\"}}";
+        given().contentType("application/json").header("X-Gitlab-Event", "Push Hook")
+                .header("X-Gitlab-Token", HookTestProfile.GITLAB_TOKEN).body(body).post("/hooks/gitlab").then().statusCode(202);
+        await(() -> sha.equals(status.view().lastAppliedRevision()));
+        given().header("Authorization", "Bearer " + HookTestProfile.API_TOKEN).post("/reconcile").then().statusCode(202);
+        given().header("Authorization", "Bearer " + HookTestProfile.API_TOKEN).queryParam("revision", "main")
+                .post("/reconcile").then().statusCode(400);
+    }
+
+    // --- Pub/Sub push ------------------------------------------------------------------------
+
+    private static String token(java.util.function.Consumer<JwtClaims> edit, boolean otherKey) throws Exception {
+        JwtClaims claims = new JwtClaims();
+        claims.setIssuer("https://accounts.google.com");
+        claims.setAudience(HookTestProfile.AUDIENCE);
+        claims.setSubject("1234567890");
+        claims.setIssuedAtToNow();
+        claims.setExpirationTimeMinutesInTheFuture(10);
+        claims.setClaim("email", HookTestProfile.ACCOUNT);
+        claims.setClaim("email_verified", true);
+        edit.accept(claims);
+        JsonWebSignature jws = new JsonWebSignature();
+        jws.setPayload(claims.toJson());
+        jws.setKey(otherKey ? RsaJwkGenerator.generateJwk(2048).getPrivateKey() : HookTestProfile.KEY.getPrivateKey());
+        jws.setKeyIdHeaderValue(HookTestProfile.KEY.getKeyId());
+        jws.setAlgorithmHeaderValue(AlgorithmIdentifiers.RSA_USING_SHA256);
+        return jws.getCompactSerialization();
+    }
+
+    private String envelope(String data) {
+        return "{\"message\":{\"data\":\"" + Base64.getEncoder().encodeToString(data.getBytes(StandardCharsets.UTF_8))
+                + "\",\"attributes\":{},\"messageId\":\"m-1\"},\"subscription\":\"projects/p/subscriptions/s\"}";
+    }
+
+    private int pushWith(String token, String body) {
+        return given().contentType("application/json").header("Authorization", "Bearer " + token).body(body)
+                .post("/hooks/pubsub").then().extract().statusCode();
+    }
+
+    @Test
+    void pubsubPushTokensAreVerified() throws Exception {
+        String sha = repo.edit("infra/k8s/base/ui/ui-chat.yaml", "ui-chat:latest", "ui-chat:10.0").commit("ui 10");
+        String body = envelope(push(sha, repo.url()));
+        long before = cycles();
+        assertThat(pushWith(token(c -> c.setExpirationTime(NumericDate.fromSeconds(NumericDate.now().getValue() - 3600)),
+                false), body)).as("expired").isEqualTo(401);
+        assertThat(pushWith(token(c -> c.setAudience("https://elsewhere.example.com"), false), body)).as("audience")
+                .isEqualTo(401);
+        assertThat(pushWith(token(c -> c.setClaim("email", "intruder@evil.example"), false), body)).as("email").isEqualTo(401);
+        assertThat(pushWith(token(c -> c.setClaim("email_verified", false), false), body)).as("unverified").isEqualTo(401);
+        assertThat(pushWith(token(c -> { }, true), body)).as("signature").isEqualTo(401);
+        assertThat(pushWith(token(c -> c.setIssuer("https://evil.example.com"), false), body)).as("issuer").isEqualTo(401);
+        given().contentType("application/json").body(body).post("/hooks/pubsub").then().statusCode(401);
+        assertThat(cycles()).isEqualTo(before);
+
+        assertThat(pushWith(token(c -> { }, false), envelope("garbage"))).as("malformed is acknowledged").isEqualTo(200);
+        assertThat(pushWith(token(c -> { }, false), body)).as("valid").isEqualTo(202);
+        await(() -> sha.equals(status.view().lastAppliedRevision()));
+    }
+}
