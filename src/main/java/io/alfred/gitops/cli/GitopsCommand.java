@@ -12,7 +12,7 @@ import picocli.CommandLine.Spec;
 @TopCommand
 @Command(name = "alfred-gitops", mixinStandardHelpOptions = true, version = "alfred-gitops 0.1.0",
         description = "Event-driven GitOps reconciler for Kubernetes. Without a command: run.",
-        subcommands = {RunCommand.class, RenderCommand.class, DiffCommand.class, ReconcileCommand.class})
+        subcommands = {RunCommand.class, RenderCommand.class, DiffCommand.class, ReconcileCommand.class, EventsCommand.class})
 public class GitopsCommand implements Callable<Integer> {
     @Mixin
     CommonOptions options;

@@ -4,6 +4,11 @@ import io.alfred.gitops.StageException;
 import io.alfred.gitops.cluster.ClusterConnection;
 
 import io.alfred.gitops.config.GitopsConfig;
+import io.alfred.gitops.events.EventPublisher;
+import io.alfred.gitops.events.EventSink;
+import io.alfred.gitops.events.Outbox;
+import io.alfred.gitops.events.OutboxStatus;
+import io.alfred.gitops.events.StdoutEventSink;
 import io.alfred.gitops.pubsub.PubSubConnection;
 import io.alfred.gitops.trigger.NoticeHandler;
 import io.alfred.gitops.trigger.PubSubTrigger;
@@ -42,6 +47,12 @@ public class RunCommand implements Callable<Integer> {
     @Inject
     MeterRegistry registry;
 
+    @Inject
+    OutboxStatus outboxStatus;
+
+    /** Events the outbox holds at most before cycles wait (planned events are compacted first). */
+    static final int OUTBOX_CAPACITY = 1000;
+
     @Override
     public Integer call() {
         return runDaemon(options, spec.commandLine().getErr());
@@ -56,14 +67,24 @@ public class RunCommand implements Callable<Integer> {
             return ExitCodes.ERROR;
         }
         var subscription = config.trigger().subscription();
-        if (subscription.isPresent() && config.pubsub().project().isEmpty()) {
-            err.println("alfred-gitops: config: gitops.pubsub.project is not set (required by gitops.trigger.subscription)");
+        var topic = config.events().topic();
+        if ((subscription.isPresent() || topic.isPresent()) && config.pubsub().project().isEmpty()) {
+            err.println("alfred-gitops: config: gitops.pubsub.project is not set (required by "
+                    + (topic.isPresent() ? "gitops.events.topic" : "gitops.trigger.subscription") + ")");
             return ExitCodes.ERROR;
         }
         try (ClusterConnection cluster = clusters.open(opts, settings);
                 PubSubConnection pubsub = PubSubConnection.fromEnvironment()) {
             cluster.kubeconfig().ifPresent(k -> err.println("alfred-gitops: sandbox kubeconfig: " + k));
-            loop.start(settings, cluster.client());
+            EventSink events = new StdoutEventSink(System.out);
+            EventPublisher publisher = null;
+            if (topic.isPresent()) {
+                Outbox outbox = new Outbox(cluster.client(), settings.apply().namespace(), OUTBOX_CAPACITY, outboxStatus);
+                publisher = new EventPublisher(outbox, pubsub, config.pubsub().project().get(), topic.get(), outboxStatus)
+                        .start();
+                events = outbox;
+            }
+            loop.start(settings, cluster.client(), events);
             PubSubTrigger trigger = subscription.map(s -> new PubSubTrigger(pubsub, config.pubsub().project().get(), s,
                     new NoticeHandler(new RepoMatcher(settings.source().url(), settings.source().ref()), loop,
                             new TriggerMetrics(registry))).start()).orElse(null);
@@ -74,6 +95,9 @@ public class RunCommand implements Callable<Integer> {
                     trigger.close();
                 }
                 loop.stop();
+                if (publisher != null) {
+                    publisher.close();
+                }
             }
         } catch (StageException e) {
             err.println("alfred-gitops: " + e.getMessage());

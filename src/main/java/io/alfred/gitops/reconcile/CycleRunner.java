@@ -3,6 +3,9 @@ package io.alfred.gitops.reconcile;
 import io.alfred.gitops.Stage;
 import io.alfred.gitops.StageException;
 import io.alfred.gitops.change.Change;
+import io.alfred.gitops.change.ChangeSet;
+import io.alfred.gitops.events.CycleEvents;
+import io.alfred.gitops.events.EventSink;
 import io.alfred.gitops.config.Settings;
 import io.alfred.gitops.prune.Inventory;
 import io.alfred.gitops.render.RenderResult;
@@ -37,9 +40,21 @@ public final class CycleRunner implements TriggerSink, AutoCloseable {
     });
     private final AtomicReference<Trigger> queued = new AtomicReference<>();
     private final AtomicLong cycles = new AtomicLong();
+    private final EventSink events;
+    private final String cluster;
+    private final String environment;
+    /** The last failure reported; the same failure on the same revision is not reported again. */
+    private String lastFailure;
 
     public CycleRunner(Settings settings, KubernetesClient client, SyncStatus status) {
+        this(settings, client, status, EventSink.NONE);
+    }
+
+    public CycleRunner(Settings settings, KubernetesClient client, SyncStatus status, EventSink events) {
         this.status = status;
+        this.events = events;
+        this.cluster = settings.cluster().name();
+        this.environment = settings.cluster().environment();
         this.revisions = new Revisions(settings);
         this.reconciler = new Reconciler(client, settings.apply());
         status.configure(settings);
@@ -87,25 +102,74 @@ public final class CycleRunner implements TriggerSink, AutoCloseable {
             return;
         }
         cycles.incrementAndGet();
+        long start = System.nanoTime();
         String revision = null;
+        String previous = status.view().lastAppliedRevision();
+        CycleEvents cycleEvents = new CycleEvents(events, cluster, environment, trigger, null, previous);
         try {
             revision = pollFor(trigger);
+            cycleEvents = new CycleEvents(events, cluster, environment, trigger, revision, previous);
             status.fetched(revision);
             RenderResult render = revisions.render(revision);
             status.rendered(render);
-            CycleResult result = reconciler.reconcile(render);
+            CycleEvents ce = cycleEvents;
+            CycleResult result = reconciler.reconcile(render, new Reconciler.Listener() {
+                @Override
+                public void planned(ChangeSet planned, boolean drift) {
+                    ce.started(drift);
+                    ce.planned(planned);
+                }
+
+                @Override
+                public void applied(ChangeSet done, boolean drift) {
+                    ce.applied(done, drift);
+                }
+            });
             Inventory inventory = result.outcome() == CycleResult.Outcome.FAILED ? null : reconciler.inventory();
             status.cycle(result, inventory == null ? status.view().inventorySize() : inventory.size());
-            log(trigger, result);
+            switch (result.outcome()) {
+                case SUCCEEDED -> {
+                    cycleEvents.succeeded(result.changes(), result.duration());
+                    lastFailure = null;
+                }
+                case NOOP -> lastFailure = null;
+                case BLOCKED -> {
+                    if (firstTime("blocked " + revision + " " + result.refusal().getMessage())) {
+                        cycleEvents.blocked(result.refusal(), result.duration());
+                    }
+                }
+                case FAILED -> reportFailure(trigger, revision, result.error(), cycleEvents, result.duration());
+                default -> throw new IllegalStateException();
+            }
+            if (result.outcome() != CycleResult.Outcome.FAILED) {
+                log(trigger, result);
+            }
         } catch (StageException e) {
             status.failed(revision, e);
-            LOG.errorf("cycle (%s) failed: %s", trigger, e.getMessage());
+            reportFailure(trigger, revision, e, cycleEvents, Duration.ofNanos(System.nanoTime() - start));
         } catch (RuntimeException e) {
             StageException wrapped = new StageException(revision == null ? Stage.FETCH : Stage.PLAN, revisions.url(),
                     "unexpected error: " + e, e);
             status.failed(revision, wrapped);
             LOG.error("cycle (" + trigger + ") failed unexpectedly", e);
+            cycleEvents.failed(wrapped, Duration.ofNanos(System.nanoTime() - start));
         }
+    }
+
+    /** A failure is logged and published once; the same failure of the same revision again only at debug level. */
+    private void reportFailure(Trigger trigger, String revision, StageException e, CycleEvents cycleEvents, Duration took) {
+        if (firstTime("failed " + revision + " " + e.getMessage())) {
+            LOG.errorf("cycle (%s) failed: %s", trigger, e.getMessage());
+            cycleEvents.failed(e, took);
+        } else {
+            LOG.debugf("cycle (%s) failed again: %s", trigger, e.getMessage());
+        }
+    }
+
+    private boolean firstTime(String failure) {
+        boolean first = !failure.equals(lastFailure);
+        lastFailure = failure;
+        return first;
     }
 
     /** The ref's revision now; for an announced push, waits (bounded) until the server serves it. */
@@ -145,7 +209,7 @@ public final class CycleRunner implements TriggerSink, AutoCloseable {
                 }
             }
             case BLOCKED -> LOG.warnf("cycle (%s) at %s blocked: %s", trigger, rev, r.refusal().getMessage());
-            case FAILED -> LOG.errorf("cycle (%s) at %s failed: %s", trigger, rev, r.error().getMessage());
+            case FAILED -> LOG.debugf("cycle (%s) at %s failed", trigger, rev);
             default -> throw new IllegalStateException();
         }
     }

@@ -80,7 +80,24 @@ public final class Reconciler implements AutoCloseable {
         return changes;
     }
 
+    /** Told of a cycle's progress, so that events go out as it happens. */
+    public interface Listener {
+        Listener NONE = new Listener() { };
+
+        /** The plan found something to do (changes or prunes); called before the gates and the apply. */
+        default void planned(ChangeSet planned, boolean drift) {
+        }
+
+        /** The changes were applied and the prunes done. */
+        default void applied(ChangeSet done, boolean drift) {
+        }
+    }
+
     public CycleResult reconcile(RenderResult render) {
+        return reconcile(render, Listener.NONE);
+    }
+
+    public CycleResult reconcile(RenderResult render, Listener listener) {
         long start = System.nanoTime();
         String revision = render.revision();
         try {
@@ -96,11 +113,16 @@ public final class Reconciler implements AutoCloseable {
 
             Plan plan = planner.plan(manifests, kinds, Set.of(), seenBefore);
             List<InventoryEntry> toPrune = settings.prune() ? inventory.without(keys(manifests)) : List.of();
-            checkPruneGuard(toPrune, inventory);
-
             List<PlannedObject> changed = plan.toApply();
             ChangeSet changes = new ChangeSet(plan.changeSet().changes().stream()
                     .map(c -> bootstrapped.contains(c.ref().key()) ? Change.of(c.ref(), Action.CREATED) : c).toList());
+            boolean drift = seenBefore && !changed.isEmpty();
+            if (!changed.isEmpty() || !toPrune.isEmpty() || !bootstrapped.isEmpty()) {
+                listener.planned(changes.plus(new ChangeSet(toPrune.stream()
+                        .map(e -> Change.of(e.ref(), Action.DELETED)).toList())), drift);
+            }
+            checkPruneGuard(toPrune, inventory);
+
             List<InventoryEntry> rendered = manifests.stream().map(m -> InventoryEntry.of(m.ref())).toList();
             if (!changed.isEmpty()) {
                 inventoryStore.save(inventory.union(rendered), Stage.APPLY);
@@ -113,8 +135,11 @@ public final class Reconciler implements AutoCloseable {
             if (wrote || !next.equals(inventory)) {
                 inventoryStore.save(next, Stage.PRUNE);
             }
+            if (wrote) {
+                listener.applied(changes, drift);
+            }
             return new CycleResult(wrote ? CycleResult.Outcome.SUCCEEDED : CycleResult.Outcome.NOOP, revision, changes,
-                    wrote && seenBefore, null, null, elapsed(start));
+                    drift, null, null, elapsed(start));
         } catch (GateRefusal refusal) {
             return new CycleResult(CycleResult.Outcome.BLOCKED, revision, ChangeSet.empty(), false, null, refusal,
                     elapsed(start));

@@ -1,6 +1,7 @@
 package io.alfred.gitops.reconcile;
 
 import io.alfred.gitops.config.Settings;
+import io.alfred.gitops.events.EventSink;
 import io.alfred.gitops.trigger.Trigger;
 import io.alfred.gitops.trigger.TriggerSink;
 import io.fabric8.kubernetes.client.KubernetesClient;
@@ -36,11 +37,15 @@ public class SyncLoop implements TriggerSink {
     private volatile CycleRunner runner;
 
     public synchronized void start(Settings settings, KubernetesClient client) {
+        start(settings, client, EventSink.NONE);
+    }
+
+    public synchronized void start(Settings settings, KubernetesClient client, EventSink events) {
         if (this.runner != null) {
             throw new IllegalStateException("already started");
         }
         this.settings = settings;
-        this.runner = new CycleRunner(settings, client, status);
+        this.runner = new CycleRunner(settings, client, status, events);
         Duration interval = settings.source().interval();
         scheduler.newJob(JOB)
                 .setInterval(interval.toString())

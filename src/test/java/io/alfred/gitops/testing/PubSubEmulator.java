@@ -33,11 +33,13 @@ import java.util.concurrent.TimeUnit;
 public final class PubSubEmulator implements AutoCloseable {
     public static final String PROJECT = "alfred-test";
 
-    private final Process process;
+    private Process process;
+    private final Path bin;
     private final int port;
     private final PubSubConnection connection;
 
-    private PubSubEmulator(Process process, int port) {
+    private PubSubEmulator(Path bin, Process process, int port) {
+        this.bin = bin;
         this.process = process;
         this.port = port;
         this.connection = PubSubConnection.emulator(hostAndPort());
@@ -51,11 +53,28 @@ public final class PubSubEmulator implements AutoCloseable {
             System.err.println("WARNING: " + why);
             org.junit.jupiter.api.Assumptions.abort(why);
         }
+        int port;
+        try (ServerSocket s = new ServerSocket(0)) {
+            port = s.getLocalPort();
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        }
+        return new PubSubEmulator(bin, launch(bin, port), port);
+    }
+
+    /** Stops the emulator process (state is lost, as with the real emulator). */
+    public void stop() {
+        kill(process);
+    }
+
+    /** Starts it again on the same port; topics and subscriptions must be created again. */
+    public void restart() {
+        kill(process);
+        process = launch(bin, port);
+    }
+
+    private static Process launch(Path bin, int port) {
         try {
-            int port;
-            try (ServerSocket s = new ServerSocket(0)) {
-                port = s.getLocalPort();
-            }
             Process p = new ProcessBuilder(bin.toString(), "--host=127.0.0.1", "--port=" + port).redirectErrorStream(true).start();
             CountDownLatch ready = new CountDownLatch(1);
             Thread reader = new Thread(() -> {
@@ -76,7 +95,7 @@ public final class PubSubEmulator implements AutoCloseable {
                 p.destroyForcibly();
                 throw new IllegalStateException("the Pub/Sub emulator did not start within 60 s");
             }
-            return new PubSubEmulator(p, port);
+            return p;
         } catch (IOException e) {
             throw new IllegalStateException("cannot start the Pub/Sub emulator: " + e.getMessage(), e);
         } catch (InterruptedException e) {
@@ -134,12 +153,49 @@ public final class PubSubEmulator implements AutoCloseable {
     }
 
     public void createSubscription(String topic, String subscription) {
+        createSubscription(topic, subscription, "");
+    }
+
+    /** A subscription with message ordering on and an optional filter. */
+    public void createSubscription(String topic, String subscription, String filter) {
         try (SubscriptionAdminClient admin = SubscriptionAdminClient.create(SubscriptionAdminSettings.newBuilder()
                 .setTransportChannelProvider(channel()).setCredentialsProvider(NoCredentialsProvider.create()).build())) {
-            admin.createSubscription(SubscriptionName.of(PROJECT, subscription), TopicName.of(PROJECT, topic),
-                    PushConfig.getDefaultInstance(), 10);
+            admin.createSubscription(com.google.pubsub.v1.Subscription.newBuilder()
+                    .setName(SubscriptionName.of(PROJECT, subscription).toString())
+                    .setTopic(TopicName.of(PROJECT, topic).toString()).setAckDeadlineSeconds(10)
+                    .setEnableMessageOrdering(true).setFilter(filter).build());
         } catch (IOException e) {
             throw new IllegalStateException(e);
+        }
+    }
+
+    /** Receives every message of a subscription into a list (acknowledging each). */
+    public Received receive(String subscription) {
+        return new Received(this, subscription);
+    }
+
+    /** Messages received so far by a streaming subscriber. */
+    public static final class Received implements AutoCloseable {
+        private final java.util.List<PubsubMessage> messages = new java.util.concurrent.CopyOnWriteArrayList<>();
+        private final com.google.cloud.pubsub.v1.Subscriber subscriber;
+
+        Received(PubSubEmulator emulator, String subscription) {
+            subscriber = com.google.cloud.pubsub.v1.Subscriber.newBuilder(
+                    com.google.pubsub.v1.ProjectSubscriptionName.of(PROJECT, subscription),
+                    (com.google.cloud.pubsub.v1.MessageReceiver) (m, ack) -> {
+                        messages.add(m);
+                        ack.ack();
+                    }).setChannelProvider(emulator.channel()).setCredentialsProvider(NoCredentialsProvider.create()).build();
+            subscriber.startAsync().awaitRunning();
+        }
+
+        public java.util.List<PubsubMessage> messages() {
+            return java.util.List.copyOf(messages);
+        }
+
+        @Override
+        public void close() {
+            subscriber.stopAsync();
         }
     }
 
@@ -168,6 +224,10 @@ public final class PubSubEmulator implements AutoCloseable {
     @Override
     public void close() {
         connection.close();
+        kill(process);
+    }
+
+    private static void kill(Process process) {
         process.descendants().forEach(ProcessHandle::destroy);
         process.destroy();
         try {

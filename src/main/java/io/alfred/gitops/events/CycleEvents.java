@@ -1,0 +1,106 @@
+package io.alfred.gitops.events;
+
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.alfred.gitops.StageException;
+import io.alfred.gitops.change.Change;
+import io.alfred.gitops.change.ChangeSet;
+import io.alfred.gitops.safety.GateRefusal;
+import io.alfred.gitops.trigger.Trigger;
+import java.time.Duration;
+import java.util.UUID;
+
+/**
+ * The events of one cycle, in order, with what an auditor needs: the trigger and who pushed, the
+ * revision and the previous one, the change set (kind, namespace, name, action; never a diff or a
+ * value), the stage and cause of a failure, the gate of a refusal, durations.
+ */
+public final class CycleEvents {
+    private final EventSink sink;
+    private final String cluster;
+    private final String environment;
+    private final Trigger trigger;
+    private final String revision;
+    private final String previousRevision;
+    private boolean started;
+
+    public CycleEvents(EventSink sink, String cluster, String environment, Trigger trigger, String revision,
+            String previousRevision) {
+        this.sink = sink;
+        this.cluster = cluster;
+        this.environment = environment;
+        this.trigger = trigger;
+        this.revision = revision;
+        this.previousRevision = previousRevision;
+    }
+
+    public void started(boolean drift) {
+        if (started) {
+            return;
+        }
+        started = true;
+        ObjectNode data = data();
+        ObjectNode t = data.putObject("trigger").put("kind", drift ? "drift" : trigger.kind().label());
+        if (trigger.id() != null) {
+            t.put("id", trigger.id());
+        }
+        if (trigger.actor() != null) {
+            t.put("actor", trigger.actor());
+        }
+        if (trigger.revision() != null) {
+            t.put("announcedRevision", trigger.revision());
+        }
+        emit(EventType.STARTED, data);
+    }
+
+    public void planned(ChangeSet changes) {
+        started(false);
+        emit(EventType.PLANNED, withChanges(data(), changes));
+    }
+
+    public void applied(ChangeSet changes, boolean drift) {
+        emit(drift ? EventType.DRIFT_CORRECTED : EventType.APPLIED, withChanges(data(), changes));
+    }
+
+    public void succeeded(ChangeSet changes, Duration duration) {
+        ObjectNode data = withChanges(data(), changes);
+        data.put("durationMs", duration.toMillis());
+        emit(EventType.SUCCEEDED, data);
+    }
+
+    public void failed(StageException error, Duration duration) {
+        started(false);
+        ObjectNode data = data().put("stage", error.stage().label()).put("object", error.object())
+                .put("cause", error.reason()).put("durationMs", duration.toMillis());
+        emit(EventType.FAILED, data);
+    }
+
+    public void blocked(GateRefusal refusal, Duration duration) {
+        started(false);
+        ObjectNode data = data().put("gate", refusal.gate()).put("object", refusal.object())
+                .put("reason", refusal.getMessage()).put("durationMs", duration.toMillis());
+        emit(EventType.BLOCKED, data);
+    }
+
+    private ObjectNode data() {
+        return DeployEvent.JSON.createObjectNode().put("cluster", cluster).put("environment", environment)
+                .put("revision", revision).put("previousRevision", previousRevision);
+    }
+
+    private static ObjectNode withChanges(ObjectNode data, ChangeSet changes) {
+        data.put("summary", changes.summary());
+        ArrayNode list = data.putArray("changes");
+        for (Change c : changes.effective()) {
+            ObjectNode o = list.addObject().put("kind", c.ref().kind()).put("namespace", c.ref().namespace())
+                    .put("name", c.ref().name()).put("action", c.action().label());
+            if (!c.note().isEmpty()) {
+                o.put("note", c.note());
+            }
+        }
+        return data;
+    }
+
+    private void emit(EventType type, ObjectNode data) {
+        sink.emit(new DeployEvent(UUID.randomUUID().toString(), type, DeployEvent.now(), cluster, environment, revision, data));
+    }
+}

@@ -1,0 +1,145 @@
+package io.alfred.gitops.events;
+
+import com.google.api.core.ApiFuture;
+import com.google.api.gax.retrying.RetrySettings;
+import java.time.Duration;
+import com.google.cloud.pubsub.v1.Publisher;
+import com.google.protobuf.ByteString;
+import com.google.pubsub.v1.PubsubMessage;
+import com.google.pubsub.v1.TopicName;
+import io.alfred.gitops.pubsub.PubSubConnection;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.jboss.logging.Logger;
+
+/**
+ * Publishes the outbox to {@code gitops.events.topic}, oldest first, one at a time, with message
+ * ordering on (ordering key: the cluster). An event leaves the outbox only after Pub/Sub
+ * acknowledged it; while Pub/Sub is unreachable it is retried with exponential backoff (1 s to
+ * 60 s), always the oldest first, so order holds across outages and restarts.
+ */
+public final class EventPublisher implements AutoCloseable {
+    private static final Logger LOG = Logger.getLogger(EventPublisher.class);
+    static final long MAX_BACKOFF_MS = 60_000;
+
+    private final Outbox outbox;
+    private final Publisher publisher;
+    private final OutboxStatus status;
+    private final Thread thread;
+    private volatile boolean running = true;
+
+    public EventPublisher(Outbox outbox, PubSubConnection connection, String project, String topic, OutboxStatus status) {
+        this.outbox = outbox;
+        this.status = status;
+        try {
+            this.publisher = Publisher.newBuilder(TopicName.of(project, topic))
+                    .setChannelProvider(connection.channelProvider())
+                    .setCredentialsProvider(connection.credentials())
+                    .setEnableMessageOrdering(true)
+                    // fail a publish within half a minute; the outbox, not the client, retries for as long as it takes
+                    .setRetrySettings(RetrySettings.newBuilder()
+                            .setInitialRetryDelayDuration(Duration.ofMillis(100)).setRetryDelayMultiplier(2)
+                            .setMaxRetryDelayDuration(Duration.ofSeconds(5))
+                            .setInitialRpcTimeoutDuration(Duration.ofSeconds(10)).setRpcTimeoutMultiplier(1)
+                            .setMaxRpcTimeoutDuration(Duration.ofSeconds(10))
+                            .setTotalTimeoutDuration(Duration.ofSeconds(30)).build())
+                    .build();
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot create the Pub/Sub publisher for " + topic, e);
+        }
+        this.thread = new Thread(this::run, "gitops-events");
+        this.thread.setDaemon(true);
+    }
+
+    public EventPublisher start() {
+        thread.start();
+        return this;
+    }
+
+    private void run() {
+        long backoff = 1000;
+        boolean outage = false;
+        while (running) {
+            try {
+                List<Outbox.Entry> pending = outbox.pending();
+                if (pending.isEmpty()) {
+                    outbox.awaitChange(1000);
+                    continue;
+                }
+                for (Outbox.Entry entry : pending) {
+                    publish(entry.event());
+                    outbox.remove(entry.key());
+                    status.published();
+                }
+                if (outage) {
+                    LOG.infof("events: Pub/Sub reachable again; pending events delivered");
+                    outage = false;
+                }
+                backoff = 1000;
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            } catch (Exception e) {
+                if (!running) {
+                    return;
+                }
+                if (!outage) {
+                    LOG.warnf("events: publishing failed (%s); retrying with backoff, events wait in the outbox",
+                            e.getCause() != null ? e.getCause().toString() : e.toString());
+                    outage = true;
+                }
+                try {
+                    Thread.sleep(backoff);
+                } catch (InterruptedException ie) {
+                    Thread.currentThread().interrupt();
+                    return;
+                }
+                backoff = Math.min(backoff * 2, MAX_BACKOFF_MS);
+            }
+        }
+    }
+
+    private void publish(DeployEvent event) throws Exception {
+        PubsubMessage message = PubsubMessage.newBuilder()
+                .setData(ByteString.copyFrom(event.toCloudEvent().getData().toBytes()))
+                .putAllAttributes(event.pubsubAttributes())
+                .setOrderingKey(event.cluster())
+                .build();
+        ApiFuture<String> future = publisher.publish(message);
+        try {
+            future.get(30, TimeUnit.SECONDS);
+        } catch (Exception e) {
+            publisher.resumePublish(event.cluster()); // an ordering key pauses after a failure
+            throw e;
+        }
+    }
+
+    @Override
+    public void close() {
+        running = false;
+        thread.interrupt();
+        try {
+            thread.join(5000);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        // shutdown() waits for outstanding publishes; an event still unacknowledged stays in the outbox anyway
+        Thread stopper = new Thread(() -> {
+            publisher.shutdown();
+            try {
+                publisher.awaitTermination(5, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }, "gitops-events-shutdown");
+        stopper.setDaemon(true);
+        stopper.start();
+        try {
+            stopper.join(5000);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}
