@@ -93,6 +93,12 @@ public final class SettingsResolver {
             problem("gitops.namespace", "'" + config.namespace() + "' is not a valid namespace name");
         }
 
+        GitopsConfig.Safety safety = config.safety();
+        if (!java.util.Set.of("enforce", "warn", "off").contains(safety.pdb())) {
+            problem("gitops.safety.pdb", "must be enforce, warn or off, got '" + safety.pdb() + "'");
+        }
+        Duration rolloutTimeout = duration("gitops.safety.rollout-timeout", safety.rolloutTimeout());
+
         if (!problems.isEmpty()) {
             throw new StageException(Stage.CONFIG, "", "invalid configuration:\n  " + String.join("\n  ", problems));
         }
@@ -101,7 +107,8 @@ public final class SettingsResolver {
         return new Settings(new ClusterSettings(cluster, env), source,
                 new RenderSettings(render.kustomize(), renderTimeout, substitutions),
                 new ApplySettings(apply.fieldManager(), apply.prune(), apply.pruneGuard(), apply.allowEmpty(),
-                        config.namespace()));
+                        config.namespace()),
+                new SafetySettings(safety.pdb(), rolloutTimeout, safety.rollback()));
     }
 
     public static boolean isSsh(String url) {

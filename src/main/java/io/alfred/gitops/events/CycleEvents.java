@@ -62,9 +62,13 @@ public final class CycleEvents {
         emit(drift ? EventType.DRIFT_CORRECTED : EventType.APPLIED, withChanges(data(), changes));
     }
 
-    public void succeeded(ChangeSet changes, Duration duration) {
+    public void succeeded(ChangeSet changes, Duration duration, java.util.List<String> findings) {
         ObjectNode data = withChanges(data(), changes);
         data.put("durationMs", duration.toMillis());
+        if (!findings.isEmpty()) {
+            ArrayNode f = data.putArray("safetyFindings");
+            findings.forEach(f::add);
+        }
         emit(EventType.SUCCEEDED, data);
     }
 
@@ -80,6 +84,13 @@ public final class CycleEvents {
         ObjectNode data = data().put("gate", refusal.gate()).put("object", refusal.object())
                 .put("reason", refusal.getMessage()).put("durationMs", duration.toMillis());
         emit(EventType.BLOCKED, data);
+    }
+
+    /** The last good revision was applied again after this cycle's revision failed its rollout. */
+    public void rolledBack(String restored, ChangeSet changes, Duration duration) {
+        ObjectNode data = withChanges(data(), changes);
+        data.put("failedRevision", revision).put("restoredRevision", restored).put("durationMs", duration.toMillis());
+        emit(EventType.ROLLEDBACK, data);
     }
 
     private ObjectNode data() {

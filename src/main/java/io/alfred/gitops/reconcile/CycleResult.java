@@ -11,9 +11,14 @@ import java.time.Duration;
  * @param drift the revision had been applied before and live objects were put back
  * @param error the failure (outcome FAILED), else null
  * @param refusal the gate that refused (outcome BLOCKED), else null
+ * @param findings safety findings that did not block (warn mode, budgets that never allow a disruption)
  */
 public record CycleResult(Outcome outcome, String revision, ChangeSet changes, boolean drift, StageException error,
-        GateRefusal refusal, Duration duration) {
+        GateRefusal refusal, Duration duration, java.util.List<String> findings) {
+
+    public CycleResult {
+        findings = java.util.List.copyOf(findings);
+    }
 
     public enum Outcome {
         /** something was applied or pruned, and all went well */

@@ -45,6 +45,9 @@ public final class CycleRunner implements TriggerSink, AutoCloseable {
     private final String environment;
     /** The last failure reported; the same failure on the same revision is not reported again. */
     private String lastFailure;
+    private final boolean rollback;
+    /** A revision whose rollout failed: not retried until a newer commit or a manual reconcile. */
+    private volatile String failedRevision;
 
     public CycleRunner(Settings settings, KubernetesClient client, SyncStatus status) {
         this(settings, client, status, EventSink.NONE);
@@ -56,7 +59,8 @@ public final class CycleRunner implements TriggerSink, AutoCloseable {
         this.cluster = settings.cluster().name();
         this.environment = settings.cluster().environment();
         this.revisions = new Revisions(settings);
-        this.reconciler = new Reconciler(client, settings.apply());
+        this.reconciler = new Reconciler(client, settings.apply(), settings.safety());
+        this.rollback = settings.safety().rollback();
         status.configure(settings);
     }
 
@@ -108,6 +112,15 @@ public final class CycleRunner implements TriggerSink, AutoCloseable {
         CycleEvents cycleEvents = new CycleEvents(events, cluster, environment, trigger, null, previous);
         try {
             revision = pollFor(trigger);
+            if (revision.equals(failedRevision)) {
+                if (trigger.kind() != Trigger.Kind.MANUAL) {
+                    LOG.debugf("cycle (%s): %s failed its rollout and was rolled back; waiting for a newer commit", trigger,
+                            shortSha(revision));
+                    return;
+                }
+                failedRevision = null;
+                status.failedRevision(null);
+            }
             cycleEvents = new CycleEvents(events, cluster, environment, trigger, revision, previous);
             status.fetched(revision);
             RenderResult render = revisions.render(revision);
@@ -129,7 +142,7 @@ public final class CycleRunner implements TriggerSink, AutoCloseable {
             status.cycle(result, inventory == null ? status.view().inventorySize() : inventory.size());
             switch (result.outcome()) {
                 case SUCCEEDED -> {
-                    cycleEvents.succeeded(result.changes(), result.duration());
+                    cycleEvents.succeeded(result.changes(), result.duration(), result.findings());
                     lastFailure = null;
                 }
                 case NOOP -> lastFailure = null;
@@ -138,7 +151,12 @@ public final class CycleRunner implements TriggerSink, AutoCloseable {
                         cycleEvents.blocked(result.refusal(), result.duration());
                     }
                 }
-                case FAILED -> reportFailure(trigger, revision, result.error(), cycleEvents, result.duration());
+                case FAILED -> {
+                    reportFailure(trigger, revision, result.error(), cycleEvents, result.duration());
+                    if (result.error().stage() == Stage.WAIT && rollback) {
+                        rollBack(revision, cycleEvents);
+                    }
+                }
                 default -> throw new IllegalStateException();
             }
             if (result.outcome() != CycleResult.Outcome.FAILED) {
@@ -153,6 +171,43 @@ public final class CycleRunner implements TriggerSink, AutoCloseable {
             status.failed(revision, wrapped);
             LOG.error("cycle (" + trigger + ") failed unexpectedly", e);
             cycleEvents.failed(wrapped, Duration.ofNanos(System.nanoTime() - start));
+        }
+    }
+
+    /**
+     * A failed rollout: re-render the last good revision from git, apply it, wait for it, publish
+     * {@code rolledback}. The failed revision is remembered so that it is not retried in a loop; a
+     * rollback that fails too ends as failed.
+     */
+    private void rollBack(String failed, CycleEvents cycleEvents) {
+        String good = reconciler.inventory().lastGoodRevision();
+        failedRevision = failed;
+        status.failedRevision(failed);
+        if (good == null || good.equals(failed)) {
+            LOG.errorf("rollback: no earlier good revision to return to; %s stays as it is", shortSha(failed));
+            return;
+        }
+        long start = System.nanoTime();
+        try {
+            CycleResult result = reconciler.reconcile(revisions.render(good));
+            Inventory inventory = reconciler.inventory();
+            status.cycle(result, inventory.size());
+            if (result.outcome() == CycleResult.Outcome.SUCCEEDED || result.outcome() == CycleResult.Outcome.NOOP) {
+                LOG.warnf("rollback: %s failed its rollout; %s is applied again (%s)", shortSha(failed), shortSha(good),
+                        result.changes().summary());
+                cycleEvents.rolledBack(good, result.changes(), Duration.ofNanos(System.nanoTime() - start));
+                status.failedRevision(failed);
+                return;
+            }
+            StageException e = result.error() != null ? result.error()
+                    : new StageException(Stage.PLAN, good, "blocked: " + result.refusal().getMessage());
+            LOG.errorf("rollback to %s failed too: %s", shortSha(good), e.getMessage());
+            cycleEvents.failed(new StageException(e.stage(), e.object(), "rollback to " + good + " failed: " + e.reason()),
+                    Duration.ofNanos(System.nanoTime() - start));
+        } catch (StageException e) {
+            LOG.errorf("rollback to %s failed too: %s", shortSha(good), e.getMessage());
+            cycleEvents.failed(new StageException(e.stage(), e.object(), "rollback to " + good + " failed: " + e.reason()),
+                    Duration.ofNanos(System.nanoTime() - start));
         }
     }
 
@@ -199,6 +254,9 @@ public final class CycleRunner implements TriggerSink, AutoCloseable {
 
     private void log(Trigger trigger, CycleResult r) {
         String rev = shortSha(r.revision());
+        if (r.outcome() == CycleResult.Outcome.SUCCEEDED) {
+            r.findings().forEach(f -> LOG.warnf("safety: %s", f));
+        }
         switch (r.outcome()) {
             case NOOP -> LOG.debugf("cycle (%s) at %s: in sync", trigger, rev);
             case SUCCEEDED -> {

@@ -3,6 +3,12 @@ package io.alfred.gitops.reconcile;
 import io.alfred.gitops.Stage;
 import io.alfred.gitops.StageException;
 import io.alfred.gitops.apply.Applier;
+import io.alfred.gitops.apply.RolloutWaiter;
+import io.alfred.gitops.config.SafetySettings;
+import io.alfred.gitops.safety.HpaAwareness;
+import io.alfred.gitops.safety.PdbGate;
+import java.util.ArrayList;
+import java.util.Map;
 import io.alfred.gitops.change.Action;
 import io.alfred.gitops.change.Change;
 import io.alfred.gitops.change.ChangeSet;
@@ -43,6 +49,9 @@ public final class Reconciler implements AutoCloseable {
 
     private final KubernetesClient client;
     private final ApplySettings settings;
+    private final SafetySettings safety;
+    private final PdbGate pdbGate;
+    private final RolloutWaiter waiter;
     private final ExecutorService pool = Executors.newFixedThreadPool(CONCURRENCY, r -> {
         Thread t = new Thread(r, "gitops-api");
         t.setDaemon(true);
@@ -54,8 +63,15 @@ public final class Reconciler implements AutoCloseable {
     private final InventoryStore inventoryStore;
 
     public Reconciler(KubernetesClient client, ApplySettings settings) {
+        this(client, settings, SafetySettings.defaults());
+    }
+
+    public Reconciler(KubernetesClient client, ApplySettings settings, SafetySettings safety) {
         this.client = client;
         this.settings = settings;
+        this.safety = safety;
+        this.pdbGate = new PdbGate(client);
+        this.waiter = new RolloutWaiter(client, safety.rolloutTimeout(), Duration.ofMillis(500));
         this.planner = new Planner(client, settings.fieldManager(), pool);
         this.applier = new Applier(client, settings.fieldManager(), pool);
         this.pruner = new Pruner(client);
@@ -88,7 +104,7 @@ public final class Reconciler implements AutoCloseable {
         default void planned(ChangeSet planned, boolean drift) {
         }
 
-        /** The changes were applied and the prunes done. */
+        /** The changes were applied (before the rollout wait and the prune). */
         default void applied(ChangeSet done, boolean drift) {
         }
     }
@@ -100,9 +116,10 @@ public final class Reconciler implements AutoCloseable {
     public CycleResult reconcile(RenderResult render, Listener listener) {
         long start = System.nanoTime();
         String revision = render.revision();
+        List<String> findings = new ArrayList<>();
         try {
             Inventory inventory = inventoryStore.load();
-            List<Manifest> manifests = render.manifests();
+            List<Manifest> manifests = new HpaAwareness(client, settings.fieldManager()).apply(render.manifests());
             ClusterKinds kinds = new ClusterKinds(client);
             boolean seenBefore = revision.equals(inventory.lastAppliedRevision())
                     && revision.equals(inventory.lastGoodRevision());
@@ -122,11 +139,19 @@ public final class Reconciler implements AutoCloseable {
                         .map(e -> Change.of(e.ref(), Action.DELETED)).toList())), drift);
             }
             checkPruneGuard(toPrune, inventory);
+            checkBudgets(plan, findings);
 
             List<InventoryEntry> rendered = manifests.stream().map(m -> InventoryEntry.of(m.ref())).toList();
             if (!changed.isEmpty()) {
                 inventoryStore.save(inventory.union(rendered), Stage.APPLY);
+                List<PlannedObject> rolling = RolloutWaiter.workloads(changed);
+                Map<String, Integer> healthy = rolling.isEmpty() ? Map.of()
+                        : waiter.healthyBefore(rolling.stream().map(o -> o.desired().ref().namespace()).distinct().toList());
                 applier.apply(changed, kinds);
+                listener.applied(changes, drift);
+                waiter.await(rolling, healthy);
+            } else if (!bootstrapped.isEmpty()) {
+                listener.applied(changes, drift);
             }
             ChangeSet pruned = pruner.prune(toPrune, kinds);
             changes = changes.plus(pruned);
@@ -135,21 +160,19 @@ public final class Reconciler implements AutoCloseable {
             if (wrote || !next.equals(inventory)) {
                 inventoryStore.save(next, Stage.PRUNE);
             }
-            if (wrote) {
-                listener.applied(changes, drift);
-            }
             return new CycleResult(wrote ? CycleResult.Outcome.SUCCEEDED : CycleResult.Outcome.NOOP, revision, changes,
-                    drift, null, null, elapsed(start));
+                    drift, null, null, elapsed(start), findings);
         } catch (GateRefusal refusal) {
             return new CycleResult(CycleResult.Outcome.BLOCKED, revision, ChangeSet.empty(), false, null, refusal,
-                    elapsed(start));
+                    elapsed(start), findings);
         } catch (StageException e) {
-            return new CycleResult(CycleResult.Outcome.FAILED, revision, ChangeSet.empty(), false, e, null, elapsed(start));
+            return new CycleResult(CycleResult.Outcome.FAILED, revision, ChangeSet.empty(), false, e, null, elapsed(start),
+                    findings);
         } catch (KubernetesClientException e) {
             StageException wrapped = new StageException(Stage.PLAN, client.getMasterUrl().toString(),
                     "the API server is unreachable or failing: " + Planner.serverMessage(e), e);
             return new CycleResult(CycleResult.Outcome.FAILED, revision, ChangeSet.empty(), false, wrapped, null,
-                    elapsed(start));
+                    elapsed(start), findings);
         }
     }
 
@@ -220,6 +243,24 @@ public final class Reconciler implements AutoCloseable {
                             + " nothing was applied or deleted (first: %s)",
                     toPrune.size(), inventory.size(), share * 100, settings.pruneGuard() * 100, toPrune.get(0).ref()));
         }
+    }
+
+    /** The PodDisruptionBudget gate, by {@code gitops.safety.pdb}. */
+    private void checkBudgets(Plan plan, List<String> findings) {
+        if (safety.pdb().equals("off")) {
+            return;
+        }
+        PdbGate.Report report = pdbGate.check(plan.objects());
+        findings.addAll(report.warnings());
+        if (report.refusals().isEmpty()) {
+            return;
+        }
+        if (safety.pdb().equals("warn")) {
+            findings.addAll(report.refusals());
+            return;
+        }
+        String first = report.refusals().get(0);
+        throw new GateRefusal("pdb", first.substring(0, first.indexOf(':')), String.join("; ", report.refusals()));
     }
 
     private static Set<String> keys(List<Manifest> manifests) {

@@ -24,6 +24,7 @@ public class SyncStatus {
             Failure lastError,
             Render lastRender,
             String lastChanges,
+            String failedRevision,
             int inventorySize,
             boolean leader,
             Instant lastCycleAt,
@@ -49,13 +50,14 @@ public class SyncStatus {
     private Failure lastError;
     private Render lastRender;
     private String lastChanges;
+    private String failedRevision;
     private int inventorySize;
     private Instant lastCycleAt;
     private Instant nextScheduledAt;
 
     public synchronized View view() {
         return new View(cluster, environment, source, lastFetchedRevision, lastAttemptedRevision, lastAppliedRevision,
-                lastResult, lastError, lastRender, lastChanges, inventorySize, true, lastCycleAt, nextScheduledAt);
+                lastResult, lastError, lastRender, lastChanges, failedRevision, inventorySize, true, lastCycleAt, nextScheduledAt);
     }
 
     public synchronized void configure(Settings s) {
@@ -76,6 +78,11 @@ public class SyncStatus {
 
     public synchronized void rendered(RenderResult r) {
         lastRender = new Render(r.revision(), r.manifests().size(), r.duration().toMillis(), r.warnings());
+    }
+
+    /** The revision whose rollout failed and was rolled back, or null. */
+    public synchronized void failedRevision(String revision) {
+        failedRevision = revision;
     }
 
     public synchronized void inventory(String appliedRevision, int size) {

@@ -23,6 +23,7 @@ public final class Controllers {
     private final ResourceCatalog catalog;
     private final Map<String, Rollout> rollouts = new ConcurrentHashMap<>();
     private volatile boolean workloads = true;
+    private volatile java.util.regex.Pattern stuckImages;
 
     Controllers(ObjectStore store, ResourceCatalog catalog) {
         this.store = store;
@@ -41,6 +42,25 @@ public final class Controllers {
 
     public void resetRollouts() {
         rollouts.clear();
+        stuckImages = null;
+    }
+
+    /** Workloads whose pod template uses an image matching this pattern never become ready (crash-looping). */
+    public void stuckImages(String regex) {
+        this.stuckImages = regex == null ? null : java.util.regex.Pattern.compile(regex);
+    }
+
+    private boolean usesStuckImage(JsonNode object) {
+        java.util.regex.Pattern p = stuckImages;
+        if (p == null) {
+            return false;
+        }
+        for (JsonNode c : object.path("spec").path("template").path("spec").path("containers")) {
+            if (p.matcher(c.path("image").asText()).find()) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** Status the server itself sets as part of a write. */
@@ -76,12 +96,16 @@ public final class Controllers {
             catalog.register(object);
             return;
         }
+        if (workloads && gk.equals("policy/PodDisruptionBudget")) {
+            updateBudgets(object.path("metadata").path("namespace").asText(), storeStatus);
+            return;
+        }
         if (!workloads || !type.group().equals("apps")) {
             return;
         }
         ObjectNode metadata = (ObjectNode) object.path("metadata");
-        Rollout outcome = rollouts.getOrDefault(type.kind() + "/" + metadata.path("namespace").asText() + "/"
-                + metadata.path("name").asText(), Rollout.COMPLETE);
+        Rollout outcome = usesStuckImage(object) ? Rollout.STUCK : rollouts.getOrDefault(type.kind() + "/"
+                + metadata.path("namespace").asText() + "/" + metadata.path("name").asText(), Rollout.COMPLETE);
         long generation = metadata.path("generation").asLong(1);
         int replicas = object.path("spec").path("replicas").asInt(1);
         ObjectNode status = object.putObject("status");
@@ -94,6 +118,81 @@ public final class Controllers {
             }
         }
         storeStatus.accept(type, object);
+        updateBudgets(metadata.path("namespace").asText(), storeStatus);
+    }
+
+    /**
+     * PodDisruptionBudget status from the simulated workloads of its namespace: expected pods and
+     * healthy pods of the workloads its selector matches, the healthy count it requires, and the
+     * disruptions it allows now, as the disruption controller computes them.
+     */
+    void updateBudgets(String namespace, BiConsumer<ResourceType, ObjectNode> storeStatus) {
+        ResourceType pdbType = catalog.byKind("policy", "v1", "PodDisruptionBudget").orElseThrow();
+        java.util.List<ObjectNode> all = store.all();
+        for (ObjectNode pdb : all) {
+            if (!pdb.path("kind").asText().equals("PodDisruptionBudget")
+                    || !namespace.equals(pdb.path("metadata").path("namespace").asText())) {
+                continue;
+            }
+            JsonNode selector = pdb.path("spec").path("selector").path("matchLabels");
+            int expected = 0;
+            int healthy = 0;
+            for (ObjectNode w : all) {
+                if (!w.path("apiVersion").asText().equals("apps/v1")
+                        || !namespace.equals(w.path("metadata").path("namespace").asText())
+                        || !selects(selector, w.path("spec").path("template").path("metadata").path("labels"))) {
+                    continue;
+                }
+                if (w.path("kind").asText().equals("DaemonSet")) {
+                    expected += 1;
+                    healthy += w.path("status").path("numberReady").asInt(0);
+                } else {
+                    expected += w.path("spec").path("replicas").asInt(1);
+                    healthy += w.path("status").path("readyReplicas").asInt(0);
+                }
+            }
+            int desired = desiredHealthy(pdb.path("spec"), expected);
+            ObjectNode next = pdb.deepCopy();
+            next.putObject("status").put("observedGeneration", pdb.path("metadata").path("generation").asLong(1))
+                    .put("expectedPods", expected).put("currentHealthy", healthy).put("desiredHealthy", desired)
+                    .put("disruptionsAllowed", Math.max(0, healthy - desired));
+            if (!next.path("status").equals(pdb.path("status"))) {
+                storeStatus.accept(pdbType, next);
+            }
+        }
+    }
+
+    private static boolean selects(JsonNode matchLabels, JsonNode labels) {
+        if (!matchLabels.isObject() || matchLabels.isEmpty()) {
+            return false;
+        }
+        java.util.Iterator<Map.Entry<String, JsonNode>> it = matchLabels.fields();
+        while (it.hasNext()) {
+            Map.Entry<String, JsonNode> e = it.next();
+            if (!e.getValue().equals(labels.path(e.getKey()))) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** minAvailable or expected - maxUnavailable, percentages rounded up, as the disruption controller does. */
+    static int desiredHealthy(JsonNode spec, int expected) {
+        if (spec.has("minAvailable")) {
+            return scaled(spec.path("minAvailable"), expected);
+        }
+        if (spec.has("maxUnavailable")) {
+            return Math.max(0, expected - scaled(spec.path("maxUnavailable"), expected));
+        }
+        return expected;
+    }
+
+    private static int scaled(JsonNode value, int total) {
+        if (value.isTextual() && value.asText().endsWith("%")) {
+            int pct = Integer.parseInt(value.asText().substring(0, value.asText().length() - 1));
+            return (int) Math.ceil(total * pct / 100.0);
+        }
+        return value.asInt();
     }
 
     private static void deploymentStatus(ObjectNode status, long generation, int replicas, Rollout outcome) {

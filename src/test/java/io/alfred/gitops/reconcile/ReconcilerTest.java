@@ -280,7 +280,7 @@ class ReconcilerTest {
     @Test
     void aHandEditIsCorrectedWithinOneCycle() {
         cycle();
-        client.apps().deployments().inNamespace(NS).withName("agent-core").scale(7);
+        client.apps().deployments().inNamespace(NS).withName("grafana").scale(3);
         client.configMaps().inNamespace(NS).withName("alfred-config").edit(cm -> {
             cm.getData().put("log-level", "trace");
             return cm;
@@ -289,8 +289,8 @@ class ReconcilerTest {
         assertThat(r.outcome()).isEqualTo(CycleResult.Outcome.SUCCEEDED);
         assertThat(r.drift()).isTrue();
         assertThat(effective(r)).containsExactlyInAnyOrder("ConfigMap/alfred-platform/alfred-config configured",
-                "Deployment/alfred-platform/agent-core configured");
-        assertThat(deployment("agent-core").getSpec().getReplicas()).isEqualTo(1);
+                "Deployment/alfred-platform/grafana configured");
+        assertThat(deployment("grafana").getSpec().getReplicas()).isEqualTo(1);
         assertThat(client.configMaps().inNamespace(NS).withName("alfred-config").get().getData())
                 .containsEntry("log-level", "debug");
     }
