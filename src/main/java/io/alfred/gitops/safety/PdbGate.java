@@ -76,7 +76,7 @@ public final class PdbGate {
                             + byDesign + " disruption(s) for " + expected + " healthy pod(s)");
                 }
                 JsonNode min = pdb.spec().path("minAvailable");
-                if (replicas < liveReplicas && min.isInt() && replicas < min.asInt()) {
+                if (replicas < liveReplicas && min.isIntegralNumber() && replicas < min.asInt()) {
                     refusals.add(workload + ": scaling to " + replicas + " replica(s) goes below " + name
                             + " minAvailable " + min.asInt());
                 }
@@ -100,7 +100,7 @@ public final class PdbGate {
             Manifest m = o.desired();
             if (m.ref().kind().equals("PodDisruptionBudget") && m.ref().namespace().equals(namespace)) {
                 Budget live = out.get(m.ref().name());
-                boolean sameSpec = live != null && live.spec().equals(m.body().path("spec"));
+                boolean sameSpec = live != null && io.alfred.gitops.plan.Planner.isSubset(m.body().path("spec"), live.spec());
                 out.put(m.ref().name(), new Budget(m.ref().name(), m.body().path("spec"), sameSpec ? live.allowedNow() : null));
             }
         }
