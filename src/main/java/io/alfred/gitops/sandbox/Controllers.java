@@ -24,6 +24,7 @@ public final class Controllers {
     private final Map<String, Rollout> rollouts = new ConcurrentHashMap<>();
     private volatile boolean workloads = true;
     private volatile java.util.regex.Pattern stuckImages;
+    private volatile DeploymentSimulator deployments;
 
     Controllers(ObjectStore store, ResourceCatalog catalog) {
         this.store = store;
@@ -43,6 +44,19 @@ public final class Controllers {
     public void resetRollouts() {
         rollouts.clear();
         stuckImages = null;
+    }
+
+    /**
+     * Deployments roll step by step with pods that become ready after {@code delay} (Duration.ZERO:
+     * rollouts finish at once, the default).
+     */
+    public void podReadyDelay(java.time.Duration delay) {
+        DeploymentSimulator previous = deployments;
+        deployments = delay.isZero() ? null
+                : new DeploymentSimulator(store, catalog, delay, this::usesStuckImage, this::updateBudgets);
+        if (previous != null) {
+            previous.close();
+        }
     }
 
     /** Workloads whose pod template uses an image matching this pattern never become ready (crash-looping). */
@@ -106,6 +120,11 @@ public final class Controllers {
         ObjectNode metadata = (ObjectNode) object.path("metadata");
         Rollout outcome = usesStuckImage(object) ? Rollout.STUCK : rollouts.getOrDefault(type.kind() + "/"
                 + metadata.path("namespace").asText() + "/" + metadata.path("name").asText(), Rollout.COMPLETE);
+        DeploymentSimulator simulator = deployments;
+        if (simulator != null && type.kind().equals("Deployment")) {
+            simulator.written(object, storeStatus);
+            return;
+        }
         long generation = metadata.path("generation").asLong(1);
         int replicas = object.path("spec").path("replicas").asInt(1);
         ObjectNode status = object.putObject("status");

@@ -261,12 +261,27 @@ final class Writes {
         return scale;
     }
 
-    /** Writes a status computed by the simulated controllers (the only writers of status besides /status). */
-    private void storeStatus(ResourceType type, ObjectNode object) {
-        ((ObjectNode) object.path("metadata")).put("resourceVersion", store.nextResourceVersion());
-        store.put(new ApiPath("", type.group(), type.version(), null, type.plural(), null, null, java.util.Map.of())
-                .objectPath(type, object.path("metadata").path("namespace").asText(""),
-                        object.path("metadata").path("name").asText()), object);
+    /**
+     * Writes a status computed by the simulated controllers (the only writers of status besides
+     * /status): under the write lock, onto the object as stored now, so a controller working from
+     * an older copy never undoes a spec change.
+     */
+    private void storeStatus(ResourceType type, ObjectNode withStatus) {
+        lock.lock();
+        try {
+            String path = new ApiPath("", type.group(), type.version(), null, type.plural(), null, null, java.util.Map.of())
+                    .objectPath(type, withStatus.path("metadata").path("namespace").asText(""),
+                            withStatus.path("metadata").path("name").asText());
+            ObjectNode current = store.get(path);
+            if (current == null || current.path("status").equals(withStatus.path("status"))) {
+                return;
+            }
+            current.set("status", withStatus.path("status").deepCopy());
+            ((ObjectNode) current.path("metadata")).put("resourceVersion", store.nextResourceVersion());
+            store.put(path, current);
+        } finally {
+            lock.unlock();
+        }
     }
 
     private Result finishStatus(ResourceType type, ApiPath path, ObjectNode live, JsonNode status) {

@@ -323,6 +323,30 @@ class SafetyTest {
     }
 
     @Test
+    void aRolloutThatTakesABudgetBelowItsMinimumFailsEarly() {
+        sandbox.controllers().podReadyDelay(Duration.ofMillis(200));
+        sandbox.controllers().stuckImages("crash");
+        try {
+            cycle("enforce", "app/ns.yaml", namespace(), "app/web.yaml", deployment("web", 3, "web:1", ROLLING_1),
+                    "app/pdb.yaml", pdb("web", "web", "minAvailable: 3"));
+            repo.write("app/web.yaml", deployment("web", 3, "web:crash", ROLLING_1));
+            repo.commit("crashing image");
+            Settings settings = settings(new SafetySettings("warn", Duration.ofSeconds(60), true));
+            try (Revisions revisions = new Revisions(settings);
+                    Reconciler reconciler = new Reconciler(client, settings.apply(), settings.safety())) {
+                CycleResult r = reconciler.reconcile(revisions.latest());
+                assertThat(r.outcome()).isEqualTo(CycleResult.Outcome.FAILED);
+                assertThat(r.error().stage()).isEqualTo(Stage.WAIT);
+                assertThat(r.error().getMessage()).contains("PodDisruptionBudget shop/web")
+                        .contains("the rollout took healthy pods below the budget: 2 healthy (was 3), 3 required")
+                        .as("failed early, not at the 60 s timeout").doesNotContain("not finished within");
+            }
+        } finally {
+            sandbox.controllers().podReadyDelay(Duration.ZERO);
+        }
+    }
+
+    @Test
     void theExampleProdOverlayPassesTheGateAndRolls() {
         try (TestRepo example = TestRepo.withExample(tmp.resolve("example"))) {
             Settings settings = new Settings(new ClusterSettings("test", "prod"),
