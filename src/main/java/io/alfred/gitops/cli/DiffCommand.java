@@ -3,9 +3,7 @@ package io.alfred.gitops.cli;
 import io.alfred.gitops.StageException;
 import io.alfred.gitops.change.ChangeSet;
 import io.alfred.gitops.cluster.ClusterConnection;
-import io.alfred.gitops.config.GitopsConfig;
 import io.alfred.gitops.config.Settings;
-import io.alfred.gitops.config.SettingsResolver;
 import io.alfred.gitops.reconcile.Reconciler;
 import io.alfred.gitops.reconcile.Revisions;
 import io.alfred.gitops.render.RenderResult;
@@ -14,31 +12,23 @@ import java.io.PrintWriter;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Model.CommandSpec;
-import picocli.CommandLine.Spec;
 
 /** {@code diff}: what a cycle would change, from a server-side dry run; writes nothing. */
 @Command(name = "diff", mixinStandardHelpOptions = true,
         description = "Server-side dry-run diff against the cluster. Exit 0 no changes, 1 changes, 2 error.")
-public class DiffCommand implements Callable<Integer> {
+public class DiffCommand extends CommandSupport implements Callable<Integer> {
     @Mixin
     CommonOptions options;
 
-    @Spec
-    CommandSpec spec;
-
-    @Inject
-    GitopsConfig config;
 
     @Inject
     ClusterOpener clusters;
 
     @Override
     public Integer call() {
-        PrintWriter out = spec.commandLine().getOut();
-        PrintWriter err = spec.commandLine().getErr();
+        PrintWriter out = out();
         try {
-            Settings settings = SettingsResolver.resolve(config, options.overrides());
+            Settings settings = settings(options);
             try (Revisions revisions = new Revisions(settings);
                     ClusterConnection cluster = clusters.open(options, settings);
                     Reconciler reconciler = new Reconciler(cluster.client(), settings.apply())) {
@@ -50,8 +40,7 @@ public class DiffCommand implements Callable<Integer> {
                 return changes.hasChanges() ? ExitCodes.CHANGES_OR_FAILED : ExitCodes.OK;
             }
         } catch (StageException e) {
-            err.println("alfred-gitops: " + e.getMessage());
-            return ExitCodes.ERROR;
+            return fail(e, ExitCodes.ERROR);
         }
     }
 }

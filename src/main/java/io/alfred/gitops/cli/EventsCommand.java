@@ -5,22 +5,18 @@ import com.google.cloud.pubsub.v1.MessageReceiver;
 import com.google.cloud.pubsub.v1.Subscriber;
 import com.google.pubsub.v1.ProjectSubscriptionName;
 import com.google.pubsub.v1.PubsubMessage;
-import io.alfred.gitops.config.GitopsConfig;
 import io.alfred.gitops.events.EventLine;
 import io.alfred.gitops.pubsub.PubSubConnection;
 import io.quarkus.runtime.Quarkus;
-import jakarta.inject.Inject;
 import java.io.PrintWriter;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.Spec;
 
 /** {@code events}: a ready audit consumer that prints deploy events as they arrive. */
 @Command(name = "events", mixinStandardHelpOptions = true,
         description = "Print deploy events from a Pub/Sub subscription as they arrive, one per line.")
-public class EventsCommand implements Callable<Integer> {
+public class EventsCommand extends CommandSupport implements Callable<Integer> {
     @Option(names = "--subscription", required = true, description = "Subscription on gitops.events.topic.")
     String subscription;
 
@@ -36,19 +32,13 @@ public class EventsCommand implements Callable<Integer> {
     @Option(names = "--project", description = "Google Cloud project (gitops.pubsub.project).")
     String project;
 
-    @Spec
-    CommandSpec spec;
-
-    @Inject
-    GitopsConfig config;
 
     @Override
     public Integer call() {
-        PrintWriter out = spec.commandLine().getOut();
-        PrintWriter err = spec.commandLine().getErr();
+        PrintWriter out = out();
         String p = project != null ? project : config.pubsub().project().orElse(null);
         if (p == null) {
-            err.println("alfred-gitops: config: gitops.pubsub.project is not set (or use --project)");
+            err().println("alfred-gitops: config: gitops.pubsub.project is not set (or use --project)");
             return ExitCodes.ERROR;
         }
         try (PubSubConnection connection = PubSubConnection.fromEnvironment()) {
@@ -65,12 +55,12 @@ public class EventsCommand implements Callable<Integer> {
                     .setChannelProvider(connection.channelProvider()).setCredentialsProvider(connection.credentials())
                     .build();
             subscriber.startAsync().awaitRunning();
-            err.println("alfred-gitops: reading " + ProjectSubscriptionName.of(p, subscription) + " (Ctrl-C to stop)");
+            err().println("alfred-gitops: reading " + ProjectSubscriptionName.of(p, subscription) + " (Ctrl-C to stop)");
             Quarkus.waitForExit();
             subscriber.stopAsync();
             return ExitCodes.OK;
         } catch (IllegalStateException e) {
-            err.println("alfred-gitops: events: " + e.getMessage());
+            err().println("alfred-gitops: events: " + e.getMessage());
             return ExitCodes.CHANGES_OR_FAILED;
         }
     }

@@ -2,9 +2,7 @@ package io.alfred.gitops.cli;
 
 import io.alfred.gitops.StageException;
 import io.alfred.gitops.cluster.ClusterConnection;
-import io.alfred.gitops.config.GitopsConfig;
 import io.alfred.gitops.config.Settings;
-import io.alfred.gitops.config.SettingsResolver;
 import io.alfred.gitops.reconcile.CycleResult;
 import io.alfred.gitops.reconcile.Reconciler;
 import io.alfred.gitops.reconcile.Revisions;
@@ -14,39 +12,30 @@ import java.io.PrintWriter;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.Spec;
 
 /** {@code reconcile --once}: one full cycle, then exit. */
 @Command(name = "reconcile", mixinStandardHelpOptions = true,
         description = "One full cycle, then exit. Exit 0 success or no-op, 1 failed, 3 blocked by a safety gate, 2 error.")
-public class ReconcileCommand implements Callable<Integer> {
+public class ReconcileCommand extends CommandSupport implements Callable<Integer> {
     @Mixin
     CommonOptions options;
 
     @Option(names = "--once", required = true, description = "Run one cycle and exit (continuous reconciling is `run`).")
     boolean once;
 
-    @Spec
-    CommandSpec spec;
-
-    @Inject
-    GitopsConfig config;
 
     @Inject
     ClusterOpener clusters;
 
     @Override
     public Integer call() {
-        PrintWriter out = spec.commandLine().getOut();
-        PrintWriter err = spec.commandLine().getErr();
+        PrintWriter out = out();
         Settings settings;
         try {
-            settings = SettingsResolver.resolve(config, options.overrides());
+            settings = settings(options);
         } catch (StageException e) {
-            err.println("alfred-gitops: " + e.getMessage());
-            return ExitCodes.ERROR;
+            return fail(e, ExitCodes.ERROR);
         }
         try (Revisions revisions = new Revisions(settings);
                 ClusterConnection cluster = clusters.open(options, settings);
@@ -64,18 +53,15 @@ public class ReconcileCommand implements Callable<Integer> {
                 }
                 case BLOCKED -> {
                     out.flush();
-                    err.println("alfred-gitops: blocked: " + result.refusal().getMessage());
+                    err().println("alfred-gitops: blocked: " + result.refusal().getMessage());
                     return ExitCodes.BLOCKED;
                 }
                 default -> {
-                    out.flush();
-                    err.println("alfred-gitops: " + result.error().getMessage());
-                    return ExitCodes.CHANGES_OR_FAILED;
+                    return fail(result.error(), ExitCodes.CHANGES_OR_FAILED);
                 }
             }
         } catch (StageException e) {
-            err.println("alfred-gitops: " + e.getMessage());
-            return e.stage() == io.alfred.gitops.Stage.CONFIG ? ExitCodes.ERROR : ExitCodes.CHANGES_OR_FAILED;
+            return fail(e, e.stage() == io.alfred.gitops.Stage.CONFIG ? ExitCodes.ERROR : ExitCodes.CHANGES_OR_FAILED);
         }
     }
 }

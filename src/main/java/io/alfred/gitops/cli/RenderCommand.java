@@ -1,55 +1,43 @@
 package io.alfred.gitops.cli;
 
 import io.alfred.gitops.StageException;
-import io.alfred.gitops.config.GitopsConfig;
 import io.alfred.gitops.config.Settings;
-import io.alfred.gitops.config.SettingsResolver;
 import io.alfred.gitops.render.ManifestWriter;
 import io.alfred.gitops.render.RenderResult;
 import io.alfred.gitops.render.Renderer;
 import io.alfred.gitops.source.GitSource;
 import io.alfred.gitops.source.PollResult;
-import jakarta.inject.Inject;
 import java.io.PrintWriter;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Model.CommandSpec;
-import picocli.CommandLine.Spec;
 
 /** {@code render}: fetch the revision and print the rendered overlay, in apply order. */
 @Command(name = "render", mixinStandardHelpOptions = true,
         description = "Print the rendered overlay as multi-document YAML, in apply order. Exit 0 ok, 2 error.")
-public class RenderCommand implements Callable<Integer> {
+public class RenderCommand extends CommandSupport implements Callable<Integer> {
     @Mixin
     CommonOptions options;
 
-    @Spec
-    CommandSpec spec;
-
-    @Inject
-    GitopsConfig config;
 
     @Override
     public Integer call() {
-        PrintWriter out = spec.commandLine().getOut();
-        PrintWriter err = spec.commandLine().getErr();
+        PrintWriter out = out();
         try {
-            Settings settings = SettingsResolver.resolve(config, options.overrides());
+            Settings settings = settings(options);
             try (GitSource source = new GitSource(settings.source())) {
                 PollResult poll = source.poll();
                 RenderResult result = new Renderer(settings.render())
                         .render(source.checkout(poll.revision()), settings.source().path(), poll.revision());
-                result.warnings().forEach(w -> err.println("kustomize: " + w));
+                result.warnings().forEach(w -> err().println("kustomize: " + w));
                 out.print(ManifestWriter.toYaml(result.manifests()));
                 out.flush();
-                err.printf("# %d objects from %s at %s, path %s%n", result.manifests().size(),
+                err().printf("# %d objects from %s at %s, path %s%n", result.manifests().size(),
                         source.url(), poll.revision(), settings.source().path());
                 return ExitCodes.OK;
             }
         } catch (StageException e) {
-            err.println("alfred-gitops: " + e.getMessage());
-            return ExitCodes.ERROR;
+            return fail(e, ExitCodes.ERROR);
         }
     }
 }

@@ -11,6 +11,7 @@ import io.alfred.gitops.config.SourceSettings;
 import io.alfred.gitops.reconcile.SyncLoop;
 import io.alfred.gitops.reconcile.SyncStatus;
 import io.alfred.gitops.sandbox.SandboxApiServer;
+import io.alfred.gitops.testing.Await;
 import io.alfred.gitops.testing.TestRepo;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.TestProfile;
@@ -75,16 +76,7 @@ class HookResourceTest {
     }
 
     private static void await(BooleanSupplier condition) {
-        long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
-        while (!condition.getAsBoolean()) {
-            assertThat(System.nanoTime()).as("condition not reached in time").isLessThan(deadline);
-            try {
-                Thread.sleep(50);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                return;
-            }
-        }
+        Await.until(condition, Duration.ofSeconds(60), () -> "");
     }
 
     private String push(String sha, String url) {

@@ -14,6 +14,7 @@ import io.alfred.gitops.reconcile.CycleRunner;
 import io.alfred.gitops.reconcile.SyncStatus;
 import io.alfred.gitops.sandbox.SandboxApiServer;
 import io.alfred.gitops.testing.PubSubEmulator;
+import io.alfred.gitops.testing.Await;
 import io.alfred.gitops.testing.TestRepo;
 import io.alfred.gitops.trigger.Trigger;
 import io.fabric8.kubernetes.client.KubernetesClient;
@@ -78,16 +79,7 @@ class DeployEventsTest {
     }
 
     private static void await(BooleanSupplier condition) {
-        long deadline = System.nanoTime() + Duration.ofSeconds(90).toNanos();
-        while (!condition.getAsBoolean()) {
-            assertThat(System.nanoTime()).as("condition not reached in time").isLessThan(deadline);
-            try {
-                Thread.sleep(50);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                return;
-            }
-        }
+        Await.until(condition, Duration.ofSeconds(90), () -> "");
     }
 
     private static List<String> types(List<PubsubMessage> messages) {

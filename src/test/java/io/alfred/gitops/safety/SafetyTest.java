@@ -18,6 +18,7 @@ import io.alfred.gitops.reconcile.Revisions;
 import io.alfred.gitops.reconcile.SyncStatus;
 import io.alfred.gitops.sandbox.Controllers;
 import io.alfred.gitops.sandbox.SandboxApiServer;
+import io.alfred.gitops.testing.Await;
 import io.alfred.gitops.testing.TestRepo;
 import io.alfred.gitops.trigger.Trigger;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
@@ -393,10 +394,6 @@ class SafetyTest {
     }
 
     private static void await(BooleanSupplier condition) {
-        long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
-        while (!condition.getAsBoolean()) {
-            assertThat(System.nanoTime()).as("condition not reached in time").isLessThan(deadline);
-            sleep(50);
-        }
+        Await.until(condition, Duration.ofSeconds(60), () -> "");
     }
 }

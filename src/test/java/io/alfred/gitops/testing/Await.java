@@ -1,0 +1,31 @@
+package io.alfred.gitops.testing;
+
+import java.time.Duration;
+import java.util.function.BooleanSupplier;
+import java.util.function.Supplier;
+
+/** Waits for a condition that asynchronous work (a daemon cycle, a Pub/Sub delivery) makes true. */
+public final class Await {
+    private Await() {
+    }
+
+    public static void until(BooleanSupplier condition) {
+        until(condition, Duration.ofSeconds(60), () -> "");
+    }
+
+    /** Fails with {@code state} when the condition is not met within {@code limit}. */
+    public static void until(BooleanSupplier condition, Duration limit, Supplier<Object> state) {
+        long deadline = System.nanoTime() + limit.toNanos();
+        while (!condition.getAsBoolean()) {
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError("condition not reached within " + limit + " " + state.get());
+            }
+            try {
+                Thread.sleep(20);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new AssertionError("interrupted while waiting");
+            }
+        }
+    }
+}
