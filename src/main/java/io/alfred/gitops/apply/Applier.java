@@ -8,11 +8,9 @@ import io.alfred.gitops.plan.PlannedObject;
 import io.alfred.gitops.plan.Planner;
 import io.alfred.gitops.render.ApplyOrder;
 import io.alfred.gitops.render.ObjectRef;
-import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.fabric8.kubernetes.client.KubernetesClientTimeoutException;
-import io.fabric8.kubernetes.client.dsl.base.ResourceDefinitionContext;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.EnumMap;
@@ -84,12 +82,7 @@ public final class Applier {
     private void applyOne(PlannedObject o, ClusterKinds kinds) {
         ObjectRef ref = o.desired().ref();
         try {
-            ResourceDefinitionContext ctx = kinds.context(ref);
-            GenericKubernetesResource body = client.getKubernetesSerialization().convertValue(o.desired().body(),
-                    GenericKubernetesResource.class);
-            var resources = client.genericKubernetesResources(ctx);
-            (ctx.isNamespaceScoped() ? resources.inNamespace(ref.namespace()).resource(body) : resources.resource(body))
-                    .fieldManager(fieldManager).forceConflicts().serverSideApply();
+            kinds.resource(o.desired()).fieldManager(fieldManager).forceConflicts().serverSideApply();
             LOG.debugf("apply: %s %s", ref, o.action().label());
         } catch (KubernetesClientException e) {
             throw new ApplyException(ref.toString(), "the API server refused it: " + Planner.serverMessage(e), e);

@@ -1,6 +1,9 @@
 package io.alfred.gitops.plan;
 
+import io.alfred.gitops.render.Manifest;
 import io.alfred.gitops.render.ObjectRef;
+import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
+import io.fabric8.kubernetes.client.dsl.Resource;
 import io.fabric8.kubernetes.api.model.APIResource;
 import io.fabric8.kubernetes.api.model.APIResourceList;
 import io.fabric8.kubernetes.client.KubernetesClient;
@@ -31,6 +34,23 @@ public final class ClusterKinds {
         APIResource r = find(ref).orElseThrow(() -> new IllegalStateException("not served: " + ref));
         return new ResourceDefinitionContext.Builder().withGroup(ref.group()).withVersion(ref.version())
                 .withKind(ref.kind()).withPlural(r.getName()).withNamespaced(Boolean.TRUE.equals(r.getNamespaced())).build();
+    }
+
+    /** The object of a rendered manifest, through the served resource of its kind (with its body, to apply). */
+    public Resource<GenericKubernetesResource> resource(Manifest m) {
+        ResourceDefinitionContext ctx = context(m.ref());
+        GenericKubernetesResource body = client.getKubernetesSerialization().convertValue(m.body(),
+                GenericKubernetesResource.class);
+        var resources = client.genericKubernetesResources(ctx);
+        return ctx.isNamespaceScoped() ? resources.inNamespace(m.ref().namespace()).resource(body) : resources.resource(body);
+    }
+
+    /** An object by identity, through the served resource of its kind (to read or delete). */
+    public Resource<GenericKubernetesResource> named(ObjectRef ref) {
+        ResourceDefinitionContext ctx = context(ref);
+        var resources = client.genericKubernetesResources(ctx);
+        return ctx.isNamespaceScoped() ? resources.inNamespace(ref.namespace()).withName(ref.name())
+                : resources.withName(ref.name());
     }
 
     public void forget() {

@@ -10,7 +10,6 @@ import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.fabric8.kubernetes.client.dsl.Resource;
-import io.fabric8.kubernetes.client.dsl.base.ResourceDefinitionContext;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
@@ -117,9 +116,8 @@ public final class Planner {
         if (namespaced && pending.contains(ref.namespace())) {
             return unvalidated(desired);
         }
-        ResourceDefinitionContext ctx = kinds.context(ref);
         try {
-            Resource<GenericKubernetesResource> resource = resource(ctx, ref, desired);
+            Resource<GenericKubernetesResource> resource = kinds.resource(desired);
             GenericKubernetesResource liveObject = resource.get();
             JsonNode live = liveObject == null ? null : toJson(liveObject);
             if (trustLive && live != null && isSubset(desired.body(), live)) {
@@ -138,13 +136,6 @@ public final class Planner {
     private PlannedObject unvalidated(Manifest desired) {
         String diff = Differ.diff(title(desired.ref()), null, desired.body(), desired.isSecret());
         return new PlannedObject(desired, null, null, Action.CREATED, diff, false);
-    }
-
-    Resource<GenericKubernetesResource> resource(ResourceDefinitionContext ctx, ObjectRef ref, Manifest desired) {
-        GenericKubernetesResource body = client.getKubernetesSerialization().convertValue(desired.body(),
-                GenericKubernetesResource.class);
-        var resources = client.genericKubernetesResources(ctx);
-        return ctx.isNamespaceScoped() ? resources.inNamespace(ref.namespace()).resource(body) : resources.resource(body);
     }
 
     JsonNode toJson(GenericKubernetesResource r) {

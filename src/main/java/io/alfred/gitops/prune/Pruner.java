@@ -11,10 +11,8 @@ import io.alfred.gitops.render.ApplyOrder;
 import io.alfred.gitops.render.ObjectRef;
 import io.fabric8.kubernetes.api.model.DeletionPropagation;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
-import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.fabric8.kubernetes.client.dsl.Resource;
-import io.fabric8.kubernetes.client.dsl.base.ResourceDefinitionContext;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
@@ -31,12 +29,6 @@ public final class Pruner {
     private static final List<ApplyOrder.Phase> ORDER = List.of(ApplyOrder.Phase.OTHER, ApplyOrder.Phase.WORKLOADS,
             ApplyOrder.Phase.CONFIG, ApplyOrder.Phase.CLUSTER, ApplyOrder.Phase.CRDS, ApplyOrder.Phase.NAMESPACES);
 
-    private final KubernetesClient client;
-
-    public Pruner(KubernetesClient client) {
-        this.client = client;
-    }
-
     public ChangeSet prune(List<InventoryEntry> candidates, ClusterKinds kinds) {
         List<InventoryEntry> ordered = new ArrayList<>(candidates);
         ordered.sort(Comparator.comparing(e -> ORDER.indexOf(ApplyOrder.phaseOf(e.ref(), Set.of()))));
@@ -51,10 +43,7 @@ public final class Pruner {
         if (kinds.find(ref).isEmpty()) {
             return new Change(ref, Action.SKIPPED, "", "its kind is no longer served; nothing to delete");
         }
-        ResourceDefinitionContext ctx = kinds.context(ref);
-        var resources = client.genericKubernetesResources(ctx);
-        Resource<GenericKubernetesResource> resource = ctx.isNamespaceScoped()
-                ? resources.inNamespace(ref.namespace()).withName(ref.name()) : resources.withName(ref.name());
+        Resource<GenericKubernetesResource> resource = kinds.named(ref);
         try {
             GenericKubernetesResource live = resource.get();
             if (live == null) {

@@ -74,7 +74,7 @@ public final class Reconciler implements AutoCloseable {
         this.waiter = new RolloutWaiter(client, safety.rolloutTimeout(), Duration.ofMillis(500));
         this.planner = new Planner(client, settings.fieldManager(), pool);
         this.applier = new Applier(client, settings.fieldManager(), pool);
-        this.pruner = new Pruner(client);
+        this.pruner = new Pruner();
         this.inventoryStore = new InventoryStore(client, settings.namespace(), settings.fieldManager());
     }
 
