@@ -24,13 +24,16 @@ public class OutboxStatus {
 
     @PostConstruct
     void metrics() {
-        Gauge.builder("gitops.outbox.pending", pending, AtomicLong::get).description("Events not yet acknowledged by Pub/Sub")
-                .register(registry);
+        if (registry == null) {
+            return;
+        }
+        Gauge.builder("gitops.events.outbox.depth", pending, AtomicLong::get)
+                .description("Events in the outbox, not yet acknowledged by Pub/Sub").register(registry);
         Gauge.builder("gitops.outbox.full", full, f -> f.get() ? 1 : 0)
                 .description("1 while cycles wait for room in the outbox").register(registry);
         Gauge.builder("gitops.outbox.dropped", dropped, AtomicLong::get)
                 .description("planned events compacted away because the outbox was full").register(registry);
-        Gauge.builder("gitops.events.published", published, AtomicLong::get)
+        io.micrometer.core.instrument.FunctionCounter.builder("gitops.events.published", published, AtomicLong::get)
                 .description("Events acknowledged by Pub/Sub").register(registry);
     }
 

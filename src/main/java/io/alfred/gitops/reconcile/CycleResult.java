@@ -12,12 +12,15 @@ import java.time.Duration;
  * @param error the failure (outcome FAILED), else null
  * @param refusal the gate that refused (outcome BLOCKED), else null
  * @param findings safety findings that did not block (warn mode, budgets that never allow a disruption)
+ * @param stageDurations time spent in plan, apply, wait and prune
  */
 public record CycleResult(Outcome outcome, String revision, ChangeSet changes, boolean drift, StageException error,
-        GateRefusal refusal, Duration duration, java.util.List<String> findings) {
+        GateRefusal refusal, Duration duration, java.util.List<String> findings,
+        java.util.Map<String, Duration> stageDurations) {
 
     public CycleResult {
         findings = java.util.List.copyOf(findings);
+        stageDurations = java.util.Map.copyOf(stageDurations);
     }
 
     public enum Outcome {

@@ -19,6 +19,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 import org.jboss.logging.Logger;
+import org.jboss.logging.MDC;
 
 /**
  * Runs cycles one at a time on a single worker. Triggers that arrive while a cycle runs or waits
@@ -29,6 +30,7 @@ import org.jboss.logging.Logger;
 public final class CycleRunner implements TriggerSink, AutoCloseable {
     private static final Logger LOG = Logger.getLogger(CycleRunner.class);
     static final Duration LAG_WINDOW = Duration.ofSeconds(20);
+    static final Duration SHUTDOWN_GRACE = Duration.ofSeconds(30);
 
     private final SyncStatus status;
     private final Revisions revisions;
@@ -41,6 +43,7 @@ public final class CycleRunner implements TriggerSink, AutoCloseable {
     private final AtomicReference<Trigger> queued = new AtomicReference<>();
     private final AtomicLong cycles = new AtomicLong();
     private final EventSink events;
+    private final CycleMetrics metrics;
     private final String cluster;
     private final String environment;
     /** The last failure reported; the same failure on the same revision is not reported again. */
@@ -54,7 +57,14 @@ public final class CycleRunner implements TriggerSink, AutoCloseable {
     }
 
     public CycleRunner(Settings settings, KubernetesClient client, SyncStatus status, EventSink events) {
+        this(settings, client, status, events, CycleMetrics.detached());
+    }
+
+    public CycleRunner(Settings settings, KubernetesClient client, SyncStatus status, EventSink events,
+            CycleMetrics metrics) {
         this.status = status;
+        this.metrics = metrics;
+        ((ScheduledThreadPoolExecutor) worker).setExecuteExistingDelayedTasksAfterShutdownPolicy(false);
         this.events = events;
         this.cluster = settings.cluster().name();
         this.environment = settings.cluster().environment();
@@ -105,13 +115,26 @@ public final class CycleRunner implements TriggerSink, AutoCloseable {
             LOG.debugf("trigger %s: revision already applied, nothing to do", trigger);
             return;
         }
-        cycles.incrementAndGet();
+        long number = cycles.incrementAndGet();
+        MDC.put("cycle", String.valueOf(number));
+        MDC.put("stage", "fetch");
+        try {
+            runCycleLogged(trigger);
+        } finally {
+            MDC.remove("cycle");
+            MDC.remove("stage");
+            MDC.remove("revision");
+        }
+    }
+
+    private void runCycleLogged(Trigger trigger) {
         long start = System.nanoTime();
         String revision = null;
         String previous = status.view().lastAppliedRevision();
         CycleEvents cycleEvents = new CycleEvents(events, cluster, environment, trigger, null, previous);
         try {
             revision = pollFor(trigger);
+            MDC.put("revision", revision);
             if (revision.equals(failedRevision)) {
                 if (trigger.kind() != Trigger.Kind.MANUAL) {
                     LOG.debugf("cycle (%s): %s failed its rollout and was rolled back; waiting for a newer commit", trigger,
@@ -123,8 +146,13 @@ public final class CycleRunner implements TriggerSink, AutoCloseable {
             }
             cycleEvents = new CycleEvents(events, cluster, environment, trigger, revision, previous);
             status.fetched(revision);
+            metrics.stage("fetch", Duration.ofNanos(System.nanoTime() - start));
+            MDC.put("stage", "render");
+            long renderStart = System.nanoTime();
             RenderResult render = revisions.render(revision);
+            metrics.stage("render", Duration.ofNanos(System.nanoTime() - renderStart));
             status.rendered(render);
+            MDC.put("stage", "reconcile");
             CycleEvents ce = cycleEvents;
             CycleResult result = reconciler.reconcile(render, new Reconciler.Listener() {
                 @Override
@@ -140,6 +168,10 @@ public final class CycleRunner implements TriggerSink, AutoCloseable {
             });
             Inventory inventory = result.outcome() == CycleResult.Outcome.FAILED ? null : reconciler.inventory();
             status.cycle(result, inventory == null ? status.view().inventorySize() : inventory.size());
+            metrics.cycle(result, status.view().inventorySize());
+            if (result.outcome() == CycleResult.Outcome.SUCCEEDED || result.outcome() == CycleResult.Outcome.NOOP) {
+                metrics.applied(revision);
+            }
             switch (result.outcome()) {
                 case SUCCEEDED -> {
                     cycleEvents.succeeded(result.changes(), result.duration(), result.findings());
@@ -276,11 +308,17 @@ public final class CycleRunner implements TriggerSink, AutoCloseable {
         return sha == null || sha.length() < 12 ? sha : sha.substring(0, 12);
     }
 
+    /** Lets a cycle in flight finish its writes (bounded by {@link #SHUTDOWN_GRACE}), starts no new one. */
     @Override
     public void close() {
-        worker.shutdownNow();
+        queued.set(null);
+        worker.shutdown();
         try {
-            worker.awaitTermination(10, TimeUnit.SECONDS);
+            if (!worker.awaitTermination(SHUTDOWN_GRACE.toSeconds(), TimeUnit.SECONDS)) {
+                LOG.warnf("shutdown: the cycle in flight did not finish within %s; interrupting it", SHUTDOWN_GRACE);
+                worker.shutdownNow();
+                worker.awaitTermination(5, TimeUnit.SECONDS);
+            }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }

@@ -117,6 +117,8 @@ public final class Reconciler implements AutoCloseable {
         long start = System.nanoTime();
         String revision = render.revision();
         List<String> findings = new ArrayList<>();
+        Map<String, Duration> stages = new java.util.LinkedHashMap<>();
+        long mark = System.nanoTime();
         try {
             Inventory inventory = inventoryStore.load();
             List<Manifest> manifests = new HpaAwareness(client, settings.fieldManager()).apply(render.manifests());
@@ -129,6 +131,7 @@ public final class Reconciler implements AutoCloseable {
             inventory = bootstrap(manifests, inventory, kinds, bootstrapped);
 
             Plan plan = planner.plan(manifests, kinds, Set.of(), seenBefore);
+            mark = lap(stages, "plan", mark);
             List<InventoryEntry> toPrune = settings.prune() ? inventory.without(keys(manifests)) : List.of();
             List<PlannedObject> changed = plan.toApply();
             ChangeSet changes = new ChangeSet(plan.changeSet().changes().stream()
@@ -147,13 +150,17 @@ public final class Reconciler implements AutoCloseable {
                 List<PlannedObject> rolling = RolloutWaiter.workloads(changed);
                 Map<String, Integer> healthy = rolling.isEmpty() ? Map.of()
                         : waiter.healthyBefore(rolling.stream().map(o -> o.desired().ref().namespace()).distinct().toList());
+                mark = lap(stages, "gate", mark);
                 applier.apply(changed, kinds);
+                mark = lap(stages, "apply", mark);
                 listener.applied(changes, drift);
                 waiter.await(rolling, healthy);
+                mark = lap(stages, "wait", mark);
             } else if (!bootstrapped.isEmpty()) {
                 listener.applied(changes, drift);
             }
             ChangeSet pruned = pruner.prune(toPrune, kinds);
+            lap(stages, "prune", mark);
             changes = changes.plus(pruned);
             boolean wrote = !changed.isEmpty() || !bootstrapped.isEmpty() || pruned.changes().stream().anyMatch(c -> c.action() == Action.DELETED);
             Inventory next = new Inventory(rendered, revision, revision);
@@ -161,18 +168,18 @@ public final class Reconciler implements AutoCloseable {
                 inventoryStore.save(next, Stage.PRUNE);
             }
             return new CycleResult(wrote ? CycleResult.Outcome.SUCCEEDED : CycleResult.Outcome.NOOP, revision, changes,
-                    drift, null, null, elapsed(start), findings);
+                    drift, null, null, elapsed(start), findings, stages);
         } catch (GateRefusal refusal) {
             return new CycleResult(CycleResult.Outcome.BLOCKED, revision, ChangeSet.empty(), false, null, refusal,
-                    elapsed(start), findings);
+                    elapsed(start), findings, stages);
         } catch (StageException e) {
             return new CycleResult(CycleResult.Outcome.FAILED, revision, ChangeSet.empty(), false, e, null, elapsed(start),
-                    findings);
+                    findings, stages);
         } catch (KubernetesClientException e) {
             StageException wrapped = new StageException(Stage.PLAN, client.getMasterUrl().toString(),
                     "the API server is unreachable or failing: " + Planner.serverMessage(e), e);
             return new CycleResult(CycleResult.Outcome.FAILED, revision, ChangeSet.empty(), false, wrapped, null,
-                    elapsed(start), findings);
+                    elapsed(start), findings, stages);
         }
     }
 
@@ -265,6 +272,12 @@ public final class Reconciler implements AutoCloseable {
 
     private static Set<String> keys(List<Manifest> manifests) {
         return manifests.stream().map(m -> m.ref().key()).collect(Collectors.toSet());
+    }
+
+    private static long lap(Map<String, Duration> stages, String stage, long since) {
+        long now = System.nanoTime();
+        stages.merge(stage, Duration.ofNanos(now - since), Duration::plus);
+        return now;
     }
 
     private static Duration elapsed(long start) {

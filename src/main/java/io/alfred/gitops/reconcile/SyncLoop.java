@@ -33,8 +33,12 @@ public class SyncLoop implements TriggerSink {
     @Inject
     SyncStatus status;
 
+    @Inject
+    io.micrometer.core.instrument.MeterRegistry registry;
+
     private volatile Settings settings;
     private volatile CycleRunner runner;
+    private volatile KubernetesClient client;
 
     public synchronized void start(Settings settings, KubernetesClient client) {
         start(settings, client, EventSink.NONE);
@@ -45,7 +49,8 @@ public class SyncLoop implements TriggerSink {
             throw new IllegalStateException("already started");
         }
         this.settings = settings;
-        this.runner = new CycleRunner(settings, client, status, events);
+        this.client = client;
+        this.runner = new CycleRunner(settings, client, status, events, new CycleMetrics(registry));
         Duration interval = settings.source().interval();
         scheduler.newJob(JOB)
                 .setInterval(interval.toString())
@@ -70,6 +75,11 @@ public class SyncLoop implements TriggerSink {
         return r != null && r.offer(trigger);
     }
 
+    /** The cluster of the running daemon, empty before {@link #start}. */
+    public Optional<KubernetesClient> client() {
+        return Optional.ofNullable(client);
+    }
+
     public Optional<CycleRunner> runner() {
         return Optional.ofNullable(runner);
     }
@@ -91,6 +101,7 @@ public class SyncLoop implements TriggerSink {
             runner.close();
             runner = null;
             settings = null;
+            client = null;
         }
     }
 }

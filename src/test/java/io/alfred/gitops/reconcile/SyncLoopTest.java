@@ -49,6 +49,13 @@ class SyncLoopTest {
                     .body("lastFetchedRevision", equalTo(first))
                     .body("lastRender.objects", equalTo(35))
                     .body("inventorySize", equalTo(35));
+            given().get("/q/health/ready").then().statusCode(200);
+            String metrics = given().get("/q/metrics").then().statusCode(200).extract().asString();
+            assertThat(metrics).contains("gitops_reconcile_total{result=\"succeeded\"}")
+                    .contains("gitops_objects_managed 35.0")
+                    .contains("gitops_revision_info{revision=\"" + first + "\"} 1.0")
+                    .contains("gitops_reconcile_duration_seconds_count{stage=\"plan\"}")
+                    .contains("gitops_reconcile_duration_seconds_count{stage=\"render\"}");
 
             try (var client = sandbox.client()) {
                 client.apps().deployments().inNamespace("alfred-platform").withName("grafana").scale(4);
@@ -73,6 +80,7 @@ class SyncLoopTest {
         } finally {
             loop.stop();
         }
+        given().get("/q/health/ready").then().statusCode(503);
     }
 
     private void awaitStatus(Predicate<SyncStatus.View> condition) throws InterruptedException {
