@@ -37,10 +37,13 @@ public final class Applier {
     private final String fieldManager;
     private final ExecutorService pool;
 
-    public Applier(KubernetesClient client, String fieldManager, ExecutorService pool) {
+    private final WriteGuard guard;
+
+    public Applier(KubernetesClient client, String fieldManager, ExecutorService pool, WriteGuard guard) {
         this.client = client;
         this.fieldManager = fieldManager;
         this.pool = pool;
+        this.guard = guard;
     }
 
     public ChangeSet apply(List<PlannedObject> objects, ClusterKinds kinds) {
@@ -81,6 +84,7 @@ public final class Applier {
 
     private void applyOne(PlannedObject o, ClusterKinds kinds) {
         ObjectRef ref = o.desired().ref();
+        guard.check(ref.toString());
         try {
             kinds.resource(o.desired()).fieldManager(fieldManager).forceConflicts().serverSideApply();
             LOG.debugf("apply: %s %s", ref, o.action().label());

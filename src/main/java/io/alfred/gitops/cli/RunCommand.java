@@ -1,7 +1,10 @@
 package io.alfred.gitops.cli;
 
 import io.alfred.gitops.StageException;
+import io.alfred.gitops.apply.WriteGuard;
 import io.alfred.gitops.cluster.ClusterConnection;
+import io.alfred.gitops.cluster.Leadership;
+import java.time.Duration;
 
 import io.alfred.gitops.config.GitopsConfig;
 import io.alfred.gitops.events.EventPublisher;
@@ -50,12 +53,68 @@ public class RunCommand implements Callable<Integer> {
     @Inject
     OutboxStatus outboxStatus;
 
+    static final Duration LEASE_DURATION = Duration.ofSeconds(15);
+
     /** Events the outbox holds at most before cycles wait (planned events are compacted first). */
     static final int OUTBOX_CAPACITY = 1000;
 
     @Override
     public Integer call() {
         return runDaemon(options, spec.commandLine().getErr());
+    }
+
+    private static String identity() {
+        String pod = System.getenv("HOSTNAME");
+        return pod != null && !pod.isBlank() ? pod : "alfred-gitops-" + java.util.UUID.randomUUID();
+    }
+
+    /** What only the leader does: reconcile (the loop), consume triggers, publish events. */
+    private final class Duties {
+        private final Settings settings;
+        private final io.fabric8.kubernetes.client.KubernetesClient client;
+        private final PubSubConnection pubsub;
+        private PubSubTrigger trigger;
+        private EventPublisher publisher;
+        private boolean running;
+
+        Duties(Settings settings, io.fabric8.kubernetes.client.KubernetesClient client, PubSubConnection pubsub) {
+            this.settings = settings;
+            this.client = client;
+            this.pubsub = pubsub;
+        }
+
+        synchronized void start(WriteGuard guard) {
+            if (running) {
+                return;
+            }
+            running = true;
+            EventSink events = new StdoutEventSink(System.out);
+            var topic = config.events().topic();
+            if (topic.isPresent()) {
+                Outbox outbox = new Outbox(client, settings.apply().namespace(), OUTBOX_CAPACITY, outboxStatus);
+                publisher = new EventPublisher(outbox, pubsub, config.pubsub().project().get(), topic.get(), outboxStatus)
+                        .start();
+                events = outbox;
+            }
+            loop.start(settings, client, events, guard);
+            trigger = config.trigger().subscription().map(s -> new PubSubTrigger(pubsub, config.pubsub().project().get(), s,
+                    new NoticeHandler(new RepoMatcher(settings.source().url(), settings.source().ref()), loop,
+                            new TriggerMetrics(registry))).start()).orElse(null);
+        }
+
+        synchronized void stop() {
+            if (!running) {
+                return;
+            }
+            running = false;
+            if (trigger != null) {
+                trigger.close();
+            }
+            loop.stop();
+            if (publisher != null) {
+                publisher.close();
+            }
+        }
     }
 
     Integer runDaemon(CommonOptions opts, java.io.PrintWriter err) {
@@ -76,28 +135,21 @@ public class RunCommand implements Callable<Integer> {
         try (ClusterConnection cluster = clusters.open(opts, settings);
                 PubSubConnection pubsub = PubSubConnection.fromEnvironment()) {
             cluster.kubeconfig().ifPresent(k -> err.println("alfred-gitops: sandbox kubeconfig: " + k));
-            EventSink events = new StdoutEventSink(System.out);
-            EventPublisher publisher = null;
-            if (topic.isPresent()) {
-                Outbox outbox = new Outbox(cluster.client(), settings.apply().namespace(), OUTBOX_CAPACITY, outboxStatus);
-                publisher = new EventPublisher(outbox, pubsub, config.pubsub().project().get(), topic.get(), outboxStatus)
-                        .start();
-                events = outbox;
-            }
-            loop.start(settings, cluster.client(), events);
-            PubSubTrigger trigger = subscription.map(s -> new PubSubTrigger(pubsub, config.pubsub().project().get(), s,
-                    new NoticeHandler(new RepoMatcher(settings.source().url(), settings.source().ref()), loop,
-                            new TriggerMetrics(registry))).start()).orElse(null);
+            Duties duties = new Duties(settings, cluster.client(), pubsub);
             try {
-                Quarkus.waitForExit();
+                if (config.leaderElection().enabled()) {
+                    loop.standby(settings, cluster.client());
+                    try (Leadership leadership = new Leadership(cluster.client(), settings.apply().namespace(),
+                            identity(), LEASE_DURATION, true)) {
+                        leadership.start(() -> duties.start(new WriteGuard(leadership::isLeader)), duties::stop);
+                        Quarkus.waitForExit();
+                    }
+                } else {
+                    duties.start(WriteGuard.ALWAYS);
+                    Quarkus.waitForExit();
+                }
             } finally {
-                if (trigger != null) {
-                    trigger.close();
-                }
-                loop.stop();
-                if (publisher != null) {
-                    publisher.close();
-                }
+                duties.stop();
             }
         } catch (StageException e) {
             err.println("alfred-gitops: " + e.getMessage());

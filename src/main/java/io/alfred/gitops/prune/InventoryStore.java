@@ -25,10 +25,14 @@ public final class InventoryStore {
     private final String namespace;
     private final String fieldManager;
 
-    public InventoryStore(KubernetesClient client, String namespace, String fieldManager) {
+    private final io.alfred.gitops.apply.WriteGuard guard;
+
+    public InventoryStore(KubernetesClient client, String namespace, String fieldManager,
+            io.alfred.gitops.apply.WriteGuard guard) {
         this.client = client;
         this.namespace = namespace;
         this.fieldManager = fieldManager;
+        this.guard = guard;
     }
 
     public Inventory load() {
@@ -55,6 +59,7 @@ public final class InventoryStore {
     }
 
     public void save(Inventory inventory, Stage stage) {
+        guard.check("ConfigMap " + namespace + "/" + NAME);
         try {
             if (client.namespaces().withName(namespace).get() == null) {
                 client.namespaces().resource(new NamespaceBuilder().withNewMetadata().withName(namespace)

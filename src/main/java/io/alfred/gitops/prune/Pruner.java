@@ -29,6 +29,12 @@ public final class Pruner {
     private static final List<ApplyOrder.Phase> ORDER = List.of(ApplyOrder.Phase.OTHER, ApplyOrder.Phase.WORKLOADS,
             ApplyOrder.Phase.CONFIG, ApplyOrder.Phase.CLUSTER, ApplyOrder.Phase.CRDS, ApplyOrder.Phase.NAMESPACES);
 
+    private final io.alfred.gitops.apply.WriteGuard guard;
+
+    public Pruner(io.alfred.gitops.apply.WriteGuard guard) {
+        this.guard = guard;
+    }
+
     public ChangeSet prune(List<InventoryEntry> candidates, ClusterKinds kinds) {
         List<InventoryEntry> ordered = new ArrayList<>(candidates);
         ordered.sort(Comparator.comparing(e -> ORDER.indexOf(ApplyOrder.phaseOf(e.ref(), Set.of()))));
@@ -58,8 +64,11 @@ public final class Pruner {
                 return new Change(ref, Action.SKIPPED, "", "no longer labelled " + Planner.MANAGED_BY + "="
                         + Planner.MANAGER_NAME);
             }
+            guard.check(ref.toString());
             resource.withPropagationPolicy(DeletionPropagation.BACKGROUND).delete();
             return Change.of(ref, Action.DELETED);
+        } catch (StageException e) {
+            throw e;
         } catch (KubernetesClientException e) {
             throw new StageException(Stage.PRUNE, ref.toString(), "cannot delete: " + Planner.serverMessage(e), e);
         }

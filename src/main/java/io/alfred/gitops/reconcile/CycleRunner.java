@@ -62,6 +62,11 @@ public final class CycleRunner implements TriggerSink, AutoCloseable {
 
     public CycleRunner(Settings settings, KubernetesClient client, SyncStatus status, EventSink events,
             CycleMetrics metrics) {
+        this(settings, client, status, events, metrics, io.alfred.gitops.apply.WriteGuard.ALWAYS);
+    }
+
+    public CycleRunner(Settings settings, KubernetesClient client, SyncStatus status, EventSink events,
+            CycleMetrics metrics, io.alfred.gitops.apply.WriteGuard guard) {
         this.status = status;
         this.metrics = metrics;
         ((ScheduledThreadPoolExecutor) worker).setExecuteExistingDelayedTasksAfterShutdownPolicy(false);
@@ -69,7 +74,7 @@ public final class CycleRunner implements TriggerSink, AutoCloseable {
         this.cluster = settings.cluster().name();
         this.environment = settings.cluster().environment();
         this.revisions = new Revisions(settings);
-        this.reconciler = new Reconciler(client, settings.apply(), settings.safety());
+        this.reconciler = new Reconciler(client, settings.apply(), settings.safety(), guard);
         this.rollback = settings.safety().rollback();
         status.configure(settings);
     }

@@ -4,6 +4,7 @@ import io.alfred.gitops.Stage;
 import io.alfred.gitops.StageException;
 import io.alfred.gitops.apply.Applier;
 import io.alfred.gitops.apply.RolloutWaiter;
+import io.alfred.gitops.apply.WriteGuard;
 import io.alfred.gitops.config.SafetySettings;
 import io.alfred.gitops.safety.HpaAwareness;
 import io.alfred.gitops.safety.PdbGate;
@@ -67,15 +68,20 @@ public final class Reconciler implements AutoCloseable {
     }
 
     public Reconciler(KubernetesClient client, ApplySettings settings, SafetySettings safety) {
+        this(client, settings, safety, WriteGuard.ALWAYS);
+    }
+
+    /** @param guard asked before every write (leader election) */
+    public Reconciler(KubernetesClient client, ApplySettings settings, SafetySettings safety, WriteGuard guard) {
         this.client = client;
         this.settings = settings;
         this.safety = safety;
         this.pdbGate = new PdbGate(client);
         this.waiter = new RolloutWaiter(client, safety.rolloutTimeout(), Duration.ofMillis(500));
         this.planner = new Planner(client, settings.fieldManager(), pool);
-        this.applier = new Applier(client, settings.fieldManager(), pool);
-        this.pruner = new Pruner();
-        this.inventoryStore = new InventoryStore(client, settings.namespace(), settings.fieldManager());
+        this.applier = new Applier(client, settings.fieldManager(), pool, guard);
+        this.pruner = new Pruner(guard);
+        this.inventoryStore = new InventoryStore(client, settings.namespace(), settings.fieldManager(), guard);
     }
 
     public Inventory inventory() {

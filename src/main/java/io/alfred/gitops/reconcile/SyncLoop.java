@@ -45,12 +45,25 @@ public class SyncLoop implements TriggerSink {
     }
 
     public synchronized void start(Settings settings, KubernetesClient client, EventSink events) {
+        start(settings, client, events, io.alfred.gitops.apply.WriteGuard.ALWAYS);
+    }
+
+    /** Waits as a standby: configured and connected, ready, not reconciling until {@link #start} (leader election). */
+    public synchronized void standby(Settings settings, KubernetesClient client) {
+        this.client = client;
+        status.configure(settings);
+        status.leader(false);
+    }
+
+    public synchronized void start(Settings settings, KubernetesClient client, EventSink events,
+            io.alfred.gitops.apply.WriteGuard guard) {
         if (this.runner != null) {
             throw new IllegalStateException("already started");
         }
         this.settings = settings;
         this.client = client;
-        this.runner = new CycleRunner(settings, client, status, events, new CycleMetrics(registry));
+        this.runner = new CycleRunner(settings, client, status, events, new CycleMetrics(registry), guard);
+        status.leader(true);
         Duration interval = settings.source().interval();
         scheduler.newJob(JOB)
                 .setInterval(interval.toString())
@@ -101,7 +114,7 @@ public class SyncLoop implements TriggerSink {
             runner.close();
             runner = null;
             settings = null;
-            client = null;
+            status.leader(false);
         }
     }
 }

@@ -51,13 +51,14 @@ public class SyncStatus {
     private Render lastRender;
     private String lastChanges;
     private String failedRevision;
+    private boolean leader = true;
     private int inventorySize;
     private Instant lastCycleAt;
     private Instant nextScheduledAt;
 
     public synchronized View view() {
         return new View(cluster, environment, source, lastFetchedRevision, lastAttemptedRevision, lastAppliedRevision,
-                lastResult, lastError, lastRender, lastChanges, failedRevision, inventorySize, true, lastCycleAt, nextScheduledAt);
+                lastResult, lastError, lastRender, lastChanges, failedRevision, inventorySize, leader, lastCycleAt, nextScheduledAt);
     }
 
     public synchronized void configure(Settings s) {
@@ -78,6 +79,10 @@ public class SyncStatus {
 
     public synchronized void rendered(RenderResult r) {
         lastRender = new Render(r.revision(), r.manifests().size(), r.duration().toMillis(), r.warnings());
+    }
+
+    public synchronized void leader(boolean leading) {
+        leader = leading;
     }
 
     /** The revision whose rollout failed and was rolled back, or null. */
