@@ -23,6 +23,7 @@ import org.jboss.logging.Logger;
 public final class EventPublisher implements AutoCloseable {
     private static final Logger LOG = Logger.getLogger(EventPublisher.class);
     static final long MAX_BACKOFF_MS = 60_000;
+    static final Duration FLUSH_ON_CLOSE = Duration.ofSeconds(5);
 
     private final Outbox outbox;
     private final Publisher publisher;
@@ -116,8 +117,19 @@ public final class EventPublisher implements AutoCloseable {
         }
     }
 
+    /** Flushes the outbox best-effort (up to {@link #FLUSH_ON_CLOSE}); what is left stays for the next start. */
     @Override
     public void close() {
+        long deadline = System.nanoTime() + FLUSH_ON_CLOSE.toNanos();
+        try {
+            while (running && System.nanoTime() < deadline && !outbox.pending().isEmpty()) {
+                outbox.awaitChange(200);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (RuntimeException e) {
+            // the API server is gone: the events stay in the outbox
+        }
         running = false;
         thread.interrupt();
         try {
