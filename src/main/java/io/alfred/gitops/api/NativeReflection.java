@@ -1,0 +1,16 @@
+package io.alfred.gitops.api;
+
+import io.alfred.gitops.reconcile.SyncStatus;
+import io.quarkus.runtime.annotations.RegisterForReflection;
+
+/**
+ * Types serialised by Jackson through reflection, registered for the native image. Events,
+ * inventory and outbox entries are written as Jackson trees or fabric8 model objects, which need
+ * no registration of their own.
+ */
+@RegisterForReflection(targets = {SyncStatus.View.class, SyncStatus.Source.class, SyncStatus.Failure.class,
+    SyncStatus.Render.class})
+public final class NativeReflection {
+    private NativeReflection() {
+    }
+}
