@@ -56,10 +56,14 @@ public final class Planner {
      *        removed from git since, so a dry run could not find anything else)
      */
     public Plan plan(List<Manifest> manifests, ClusterKinds kinds, Set<String> pending, boolean trustLive) {
+        Map<String, JsonNode> listed = trustLive ? listManaged(manifests, kinds) : Map.of();
         List<CompletableFuture<Object>> futures = new ArrayList<>();
         for (Manifest m : manifests) {
             Manifest desired = withManagedByLabel(m);
-            futures.add(CompletableFuture.supplyAsync(() -> planOne(desired, kinds, pending, trustLive), pool));
+            JsonNode known = listed.get(m.ref().key());
+            futures.add(CompletableFuture.supplyAsync(() -> known != null && isSubset(desired.body(), known)
+                    ? new PlannedObject(desired, known, null, Action.UNCHANGED, "", true)
+                    : planOne(desired, kinds, pending, trustLive), pool));
         }
         List<PlannedObject> planned = new ArrayList<>();
         List<String> rejections = new ArrayList<>();
@@ -92,6 +96,37 @@ public final class Planner {
             Throwable cause = e.getCause() == null ? e : e.getCause();
             return "unexpected error: " + cause;
         }
+    }
+
+    /**
+     * The live managed objects of every kind in the render, one LIST per kind (label
+     * {@code app.kubernetes.io/managed-by=alfred-gitops}), so that a steady-state cycle's reads grow
+     * with the number of kinds rather than objects. An object missing here is read on its own.
+     */
+    private Map<String, JsonNode> listManaged(List<Manifest> manifests, ClusterKinds kinds) {
+        Map<String, JsonNode> out = new java.util.HashMap<>();
+        java.util.Set<String> seen = new java.util.HashSet<>();
+        for (Manifest m : manifests) {
+            ObjectRef ref = m.ref();
+            if (!seen.add(ref.apiVersion() + " " + ref.kind()) || kinds.find(ref).isEmpty()) {
+                continue;
+            }
+            listOfKind(kinds, ref).forEach(item -> {
+                JsonNode json = toJson(item);
+                ObjectRef live = ObjectRef.of(ref.apiVersion(), ref.kind(), item.getMetadata().getNamespace(),
+                        item.getMetadata().getName());
+                out.put(live.key(), json);
+            });
+        }
+        return out;
+    }
+
+    /** The managed objects of one kind, across namespaces. */
+    private List<GenericKubernetesResource> listOfKind(ClusterKinds kinds, ObjectRef ref) {
+        var ctx = kinds.context(ref);
+        var resources = client.genericKubernetesResources(ctx);
+        return (ctx.isNamespaceScoped() ? resources.inAnyNamespace().withLabel(MANAGED_BY, MANAGER_NAME)
+                : resources.withLabel(MANAGED_BY, MANAGER_NAME)).list().getItems();
     }
 
     /** A PlannedObject, or the reason the cluster refuses the object. */

@@ -172,11 +172,13 @@ public final class CycleRunner implements TriggerSink, AutoCloseable {
                 }
             });
             Inventory inventory = result.outcome() == CycleResult.Outcome.FAILED ? null : reconciler.inventory();
-            status.cycle(result, inventory == null ? status.view().inventorySize() : inventory.size());
-            metrics.cycle(result, status.view().inventorySize());
+            int inventorySize = inventory == null ? status.view().inventorySize() : inventory.size();
+            // metrics first: the status is what observers wait on
+            metrics.cycle(result, inventorySize);
             if (result.outcome() == CycleResult.Outcome.SUCCEEDED || result.outcome() == CycleResult.Outcome.NOOP) {
                 metrics.applied(revision);
             }
+            status.cycle(result, inventorySize);
             switch (result.outcome()) {
                 case SUCCEEDED -> {
                     cycleEvents.succeeded(result.changes(), result.duration(), result.findings());

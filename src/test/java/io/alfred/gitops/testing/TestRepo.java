@@ -132,6 +132,20 @@ public final class TestRepo implements AutoCloseable {
         }
     }
 
+    /** Adds {@code n} empty commits (a long history for benchmarks). */
+    public String emptyCommits(int n) {
+        try {
+            String last = null;
+            for (int i = 0; i < n; i++) {
+                last = git.commit().setMessage("c" + i).setAuthor(AUTHOR).setCommitter(AUTHOR).setAllowEmpty(true)
+                        .setSign(false).call().name();
+            }
+            return last;
+        } catch (GitAPIException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
     /** Rewrites history: main points at {@code sha}, as after a force-push. */
     public void resetHard(String sha) {
         try {

@@ -1,0 +1,173 @@
+package io.alfred.gitops.bench;
+
+import com.sun.management.OperatingSystemMXBean;
+import io.alfred.gitops.config.ApplySettings;
+import io.alfred.gitops.config.RenderSettings;
+import io.alfred.gitops.config.SourceSettings;
+import io.alfred.gitops.reconcile.CycleResult;
+import io.alfred.gitops.reconcile.Reconciler;
+import io.alfred.gitops.render.Manifest;
+import io.alfred.gitops.render.RenderResult;
+import io.alfred.gitops.render.Renderer;
+import io.alfred.gitops.sandbox.SandboxApiServer;
+import io.alfred.gitops.source.GitSource;
+import io.alfred.gitops.testing.TestRepo;
+import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import java.lang.management.ManagementFactory;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Cold apply and steady state of generated overlays on the sandbox, side by side with a bare loop
+ * of fabric8 server-side apply calls; render against {@code kubectl kustomize} alone; a no-change
+ * fetch against {@code git fetch}. Run with {@code mvn -Pbench}.
+ */
+class ReconcileBench {
+    static final int[] SIZES = {100, 1000};
+
+    @Test
+    void coldApplyAndSteadyState() throws Exception {
+        BenchResults results = new BenchResults();
+        for (int size : SIZES) {
+            Path dir = Files.createTempDirectory("bench-" + size);
+            generated(dir, size);
+            RenderResult render = new Renderer(new RenderSettings("auto", Duration.ofMinutes(2), Map.of()))
+                    .render(dir, "app", "bench-" + size);
+            Map<String, Object> params = Map.of("objects", render.manifests().size(), "cluster", "sandbox");
+
+            double bare;
+            try (SandboxApiServer sandbox = SandboxApiServer.start(); KubernetesClient client = sandbox.client()) {
+                long t0 = System.nanoTime();
+                for (Manifest m : render.manifests()) {
+                    client.resource(client.getKubernetesSerialization().convertValue(m.body(), GenericKubernetesResource.class))
+                            .fieldManager("bare").forceConflicts().serverSideApply();
+                }
+                bare = (System.nanoTime() - t0) / 1e9;
+            }
+            try (SandboxApiServer sandbox = SandboxApiServer.start(); KubernetesClient client = sandbox.client();
+                    Reconciler reconciler = new Reconciler(client, ApplySettings.defaults())) {
+                long t0 = System.nanoTime();
+                CycleResult cold = reconciler.reconcile(render);
+                double ours = (System.nanoTime() - t0) / 1e9;
+                if (cold.outcome() != CycleResult.Outcome.SUCCEEDED) {
+                    throw new AssertionError("cold apply did not succeed: " + cold.error());
+                }
+                results.add("cold_apply_objects_per_s_" + size, render.manifests().size() / ours, "obj/s", params);
+                results.add("cold_apply_bare_ssa_objects_per_s_" + size, render.manifests().size() / bare, "obj/s", params);
+                results.add("cold_apply_time_ratio_vs_bare_" + size, ours / bare, "x", params);
+
+                sandbox.resetRequestCounts();
+                OperatingSystemMXBean os = (OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
+                long proc0 = os.getProcessCpuTime();
+                long w0 = System.nanoTime();
+                CycleResult steady = reconciler.reconcile(render);
+                double wall = (System.nanoTime() - w0) / 1e6;
+                double procCpu = (os.getProcessCpuTime() - proc0) / 1e6;
+                if (steady.outcome() != CycleResult.Outcome.NOOP) {
+                    throw new AssertionError("steady state was not a no-op: " + steady.outcome());
+                }
+                Map<String, Long> verbs = sandbox.requestCounts();
+                Map<String, Object> p = new LinkedHashMap<>(params);
+                p.put("requests", verbs);
+                results.add("steady_state_wall_" + size, wall, "ms", p);
+                results.add("steady_state_process_cpu_" + size, procCpu, "ms", Map.of("objects", size,
+                        "note", "whole JVM, sandbox server included"));
+                results.add("steady_state_write_requests_" + size, verbs.entrySet().stream()
+                        .filter(e -> !e.getKey().equals("GET") && !e.getKey().equals("LIST")).mapToLong(Map.Entry::getValue)
+                        .sum(), "req", Map.of("objects", size));
+                results.add("steady_state_read_requests_" + size, verbs.getOrDefault("GET", 0L)
+                        + verbs.getOrDefault("LIST", 0L), "req", Map.of("objects", size));
+            }
+        }
+        renderAndFetch(results);
+        results.printAndWrite("cold apply, steady state, render, fetch (sandbox; 2 cores)");
+    }
+
+    /** ConfigMaps, Services and Deployments in thirds, plain YAML files (no Kustomize), in one namespace. */
+    static void generated(Path root, int size) throws Exception {
+        Path app = Files.createDirectories(root.resolve("app"));
+        StringBuilder sb = new StringBuilder("apiVersion: v1\nkind: Namespace\nmetadata: {name: bench}\n");
+        for (int i = 0; i < size; i++) {
+            sb.append("---\n");
+            switch (i % 3) {
+                case 0 -> sb.append("apiVersion: v1\nkind: ConfigMap\nmetadata: {name: cm-").append(i)
+                        .append(", namespace: bench}\ndata: {key: value-").append(i).append("}\n");
+                case 1 -> sb.append("apiVersion: v1\nkind: Service\nmetadata: {name: svc-").append(i)
+                        .append(", namespace: bench}\nspec:\n  selector: {app: app-").append(i)
+                        .append("}\n  ports: [{port: 80, targetPort: 8080}]\n");
+                default -> sb.append("apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: app-").append(i)
+                        .append(", namespace: bench}\nspec:\n  replicas: 1\n  selector: {matchLabels: {app: app-").append(i)
+                        .append("}}\n  template:\n    metadata: {labels: {app: app-").append(i)
+                        .append("}}\n    spec:\n      containers: [{name: app, image: 'nginx:1.27'}]\n");
+            }
+        }
+        Files.writeString(app.resolve("objects.yaml"), sb.toString());
+    }
+
+    private void renderAndFetch(BenchResults results) throws Exception {
+        Path tmp = Files.createTempDirectory("bench-render");
+        try (TestRepo repo = TestRepo.withExample(tmp.resolve("infra"))) {
+            Path overlay = repo.dir().resolve("infra/k8s/overlays/prod");
+            int n = 10;
+            double[] ours = new double[n];
+            double[] kubectl = new double[n];
+            for (int i = 0; i < n; i++) {
+                long t0 = System.nanoTime();
+                new Renderer(new RenderSettings("auto", Duration.ofMinutes(1), Map.of("cluster_name", "b",
+                        "cluster_env", "prod"))).render(repo.dir(), "infra/k8s/overlays/prod", "r" + i);
+                ours[i] = (System.nanoTime() - t0) / 1e6;
+                long t1 = System.nanoTime();
+                Process p = new ProcessBuilder("kubectl", "kustomize", overlay.toString())
+                        .redirectOutput(ProcessBuilder.Redirect.DISCARD).redirectError(ProcessBuilder.Redirect.DISCARD).start();
+                p.waitFor(60, TimeUnit.SECONDS);
+                kubectl[i] = (System.nanoTime() - t1) / 1e6;
+            }
+            double o = BenchResults.percentile(ours, 50);
+            double k = BenchResults.percentile(kubectl, 50);
+            results.add("render_prod_median", o, "ms", Map.of("runs", n));
+            results.add("kubectl_kustomize_prod_median", k, "ms", Map.of("runs", n));
+            results.add("render_ratio_vs_kubectl_kustomize", o / k, "x", Map.of("runs", n));
+        }
+        // no-change fetch on a repository with 10,000 commits, against git fetch
+        Path big = Files.createTempDirectory("bench-fetch");
+        try (TestRepo repo = TestRepo.create(big.resolve("remote"))) {
+            repo.write("file.txt", "history\n").commit("first");
+            repo.emptyCommits(9_999);
+            Path clone = big.resolve("git-clone");
+            run("git", "clone", "-q", "--bare", repo.dir().toString(), clone.toString());
+            try (GitSource source = new GitSource(SourceSettings.anonymous(repo.url(), "main", ".", big.resolve("work")))) {
+                source.poll();
+                int n = 10;
+                double[] ours = new double[n];
+                double[] git = new double[n];
+                for (int i = 0; i < n; i++) {
+                    long t0 = System.nanoTime();
+                    source.poll();
+                    ours[i] = (System.nanoTime() - t0) / 1e6;
+                    long t1 = System.nanoTime();
+                    run("git", "-C", clone.toString(), "fetch", "-q", "origin");
+                    git[i] = (System.nanoTime() - t1) / 1e6;
+                }
+                double o = BenchResults.percentile(ours, 50);
+                double g = BenchResults.percentile(git, 50);
+                results.add("no_change_fetch_median", o, "ms", Map.of("commits", 10_000));
+                results.add("git_fetch_no_change_median", g, "ms", Map.of("commits", 10_000));
+                results.add("no_change_fetch_ratio_vs_git", o / g, "x", Map.of("commits", 10_000));
+            }
+        }
+    }
+
+    private static void run(String... cmd) throws Exception {
+        Process p = new ProcessBuilder(cmd).redirectOutput(ProcessBuilder.Redirect.DISCARD)
+                .redirectError(ProcessBuilder.Redirect.INHERIT).start();
+        if (!p.waitFor(120, TimeUnit.SECONDS) || p.exitValue() != 0) {
+            throw new IllegalStateException(String.join(" ", cmd) + " failed");
+        }
+    }
+}
