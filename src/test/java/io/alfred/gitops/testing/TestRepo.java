@@ -132,6 +132,25 @@ public final class TestRepo implements AutoCloseable {
         }
     }
 
+    /** A new repository cloned from this one (to prepare commits this one does not have yet). */
+    public TestRepo cloneTo(Path dir) {
+        try {
+            return new TestRepo(dir, Git.cloneRepository().setURI(url()).setDirectory(dir.toFile()).call());
+        } catch (GitAPIException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** Takes main from another repository, as a push to this one would. */
+    public void fetchMainFrom(TestRepo other) {
+        try {
+            git.fetch().setRemote(other.url())
+                    .setRefSpecs(new org.eclipse.jgit.transport.RefSpec("+refs/heads/main:refs/heads/main")).call();
+        } catch (GitAPIException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
     /** Adds {@code n} empty commits (a long history for benchmarks). */
     public String emptyCommits(int n) {
         try {
