@@ -3,22 +3,17 @@ package io.alfred.gitops.sandbox;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.alfred.gitops.testing.TestCluster;
+import io.alfred.gitops.testing.ClusterSuite;
 import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.ConfigMapBuilder;
 import io.fabric8.kubernetes.api.model.ManagedFieldsEntry;
-import io.fabric8.kubernetes.api.model.NamespaceBuilder;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.apps.DeploymentBuilder;
-import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.fabric8.kubernetes.client.dsl.base.PatchContext;
 import io.fabric8.kubernetes.client.dsl.base.PatchType;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -26,30 +21,7 @@ import org.junit.jupiter.api.Test;
  * management, conflicts, merge strategy). Runs on the sandbox, or on a real API server when one is
  * available (see TestCluster), with the same assertions.
  */
-class SandboxApplyTest {
-    static TestCluster cluster;
-    static KubernetesClient client;
-    static int counter;
-    String ns;
-
-    @BeforeAll
-    static void start() {
-        cluster = TestCluster.start();
-        client = cluster.client();
-    }
-
-    @AfterAll
-    static void stop() {
-        client.close();
-        cluster.close();
-    }
-
-    @BeforeEach
-    void namespace() {
-        ns = "apply-" + (++counter);
-        client.namespaces().resource(new NamespaceBuilder().withNewMetadata().withName(ns).endMetadata().build()).create();
-    }
-
+class SandboxApplyTest extends ClusterSuite {
     private ConfigMap cm(Map<String, String> labels, Map<String, String> data) {
         return new ConfigMapBuilder().withNewMetadata().withName("settings").withNamespace(ns).withLabels(labels)
                 .endMetadata().withData(data).build();

@@ -3,18 +3,16 @@ package io.alfred.gitops.sandbox;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.alfred.gitops.testing.TestCluster;
+import io.alfred.gitops.testing.ClusterSuite;
 import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.ConfigMapBuilder;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResourceBuilder;
-import io.fabric8.kubernetes.api.model.NamespaceBuilder;
 import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinition;
 import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinitionBuilder;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.apps.DeploymentBuilder;
 import io.fabric8.kubernetes.api.model.apps.DeploymentStatusBuilder;
-import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.fabric8.kubernetes.client.Watch;
 import io.fabric8.kubernetes.client.Watcher;
@@ -25,8 +23,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
@@ -35,29 +31,10 @@ import org.junit.jupiter.api.Test;
  * from the Kubernetes API documentation ("API Concepts": dry-run, resource versions; "Custom
  * Resources"; object names and label syntax). Runs on a real API server when one is available.
  */
-class SandboxSemanticsTest {
-    static TestCluster cluster;
-    static KubernetesClient client;
-    static int counter;
-    String ns;
-
-    @BeforeAll
-    static void start() {
-        cluster = TestCluster.start();
-        client = cluster.client();
-        cluster.sandbox().ifPresent(s -> s.controllers().simulateWorkloads(false));
-    }
-
-    @AfterAll
-    static void stop() {
-        client.close();
-        cluster.close();
-    }
-
+class SandboxSemanticsTest extends ClusterSuite {
     @BeforeEach
-    void namespace() {
-        ns = "sem-" + (++counter);
-        client.namespaces().resource(new NamespaceBuilder().withNewMetadata().withName(ns).endMetadata().build()).create();
+    void quietControllers() {
+        cluster.sandbox().ifPresent(s -> s.controllers().simulateWorkloads(false));
     }
 
     private ConfigMap cm(String name, String value) {
