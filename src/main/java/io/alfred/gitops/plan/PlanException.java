@@ -9,17 +9,9 @@ import java.util.List;
  * object and carries the API server's message, then lists the others.
  */
 public class PlanException extends StageException {
-    private final List<String> rejections;
-
     public PlanException(String object, String reason, List<String> rejections) {
         super(Stage.PLAN, object, reason + (rejections.size() > 1
                 ? " (and " + (rejections.size() - 1) + " more: " + String.join("; ", rejections.subList(1, rejections.size())) + ")"
                 : ""));
-        this.rejections = List.copyOf(rejections);
-    }
-
-    /** Every rejection, {@code Kind ns/name: message}. */
-    public List<String> rejections() {
-        return rejections;
     }
 }

@@ -33,10 +33,6 @@ public final class PubSubConnection implements AutoCloseable {
         return new PubSubConnection(ManagedChannelBuilder.forTarget(hostAndPort).usePlaintext().build());
     }
 
-    public boolean isEmulator() {
-        return channel != null;
-    }
-
     public TransportChannelProvider channelProvider() {
         return channel != null ? FixedTransportChannelProvider.create(GrpcTransportChannel.create(channel))
                 : PublisherStubSettings.defaultGrpcTransportProviderBuilder().build();

@@ -90,11 +90,6 @@ public class SyncStatus {
         failedRevision = revision;
     }
 
-    public synchronized void inventory(String appliedRevision, int size) {
-        lastAppliedRevision = appliedRevision;
-        inventorySize = size;
-    }
-
     public synchronized void cycle(CycleResult result, int inventorySize) {
         lastCycleAt = Instant.now();
         lastResult = result.outcome().name().toLowerCase();

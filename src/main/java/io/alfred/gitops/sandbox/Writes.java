@@ -3,7 +3,6 @@ package io.alfred.gitops.sandbox;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
 import io.fabric8.zjsonpatch.JsonPatch;
@@ -482,9 +481,5 @@ final class Writes {
             sb.append(alphabet.charAt(ThreadLocalRandom.current().nextInt(alphabet.length())));
         }
         return sb.toString();
-    }
-
-    static ArrayNode emptyArray() {
-        return ObjectStore.JSON.createArrayNode();
     }
 }
