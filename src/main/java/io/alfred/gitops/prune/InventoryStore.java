@@ -48,7 +48,8 @@ public final class InventoryStore {
                     entries.add(InventoryEntry.parse(line));
                 }
             }
-            return new Inventory(entries, blankToNull(data.get("lastAppliedRevision")), blankToNull(data.get("lastGoodRevision")));
+            return new Inventory(entries, blankToNull(data.get("lastAppliedRevision")), blankToNull(data.get("lastGoodRevision")),
+                    blankToNull(data.get("renderDigest")));
         } catch (KubernetesClientException e) {
             throw new StageException(Stage.PLAN, "ConfigMap " + namespace + "/" + NAME,
                     "cannot read the inventory: " + Planner.serverMessage(e), e);
@@ -72,6 +73,7 @@ public final class InventoryStore {
                             .collect(Collectors.joining("\n")))
                     .addToData("lastAppliedRevision", nullToBlank(inventory.lastAppliedRevision()))
                     .addToData("lastGoodRevision", nullToBlank(inventory.lastGoodRevision()))
+                    .addToData("renderDigest", nullToBlank(inventory.renderDigest()))
                     .build();
             client.resource(cm).fieldManager(fieldManager).forceConflicts().serverSideApply();
         } catch (KubernetesClientException e) {

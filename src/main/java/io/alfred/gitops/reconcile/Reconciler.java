@@ -129,8 +129,10 @@ public final class Reconciler implements AutoCloseable {
             Inventory inventory = inventoryStore.load();
             List<Manifest> manifests = new HpaAwareness(client, settings.fieldManager()).apply(render.manifests());
             ClusterKinds kinds = new ClusterKinds(client);
-            boolean seenBefore = revision.equals(inventory.lastAppliedRevision())
-                    && revision.equals(inventory.lastGoodRevision());
+            String digest = digest(manifests);
+            // live objects may be trusted only when exactly this render was applied in full before:
+            // then nothing was removed from git since, and a dry run could not find anything else
+            boolean seenBefore = digest.equals(inventory.renderDigest());
 
             checkEmptyRender(manifests);
             Set<String> bootstrapped = new HashSet<>();
@@ -169,7 +171,7 @@ public final class Reconciler implements AutoCloseable {
             lap(stages, "prune", mark);
             changes = changes.plus(pruned);
             boolean wrote = !changed.isEmpty() || !bootstrapped.isEmpty() || pruned.changes().stream().anyMatch(c -> c.action() == Action.DELETED);
-            Inventory next = new Inventory(rendered, revision, revision);
+            Inventory next = new Inventory(rendered, revision, revision, digest);
             if (wrote || !next.equals(inventory)) {
                 inventoryStore.save(next, Stage.PRUNE);
             }
@@ -278,6 +280,20 @@ public final class Reconciler implements AutoCloseable {
 
     private static Set<String> keys(List<Manifest> manifests) {
         return manifests.stream().map(m -> m.ref().key()).collect(Collectors.toSet());
+    }
+
+    /** SHA-256 of the rendered objects, in order. */
+    static String digest(List<Manifest> manifests) {
+        try {
+            java.security.MessageDigest sha = java.security.MessageDigest.getInstance("SHA-256");
+            for (Manifest m : manifests) {
+                sha.update(m.body().toString().getBytes(java.nio.charset.StandardCharsets.UTF_8));
+                sha.update((byte) 0);
+            }
+            return java.util.HexFormat.of().formatHex(sha.digest());
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
     }
 
     private static long lap(Map<String, Duration> stages, String stage, long since) {
