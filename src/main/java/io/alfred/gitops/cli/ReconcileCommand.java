@@ -4,9 +4,14 @@ import io.alfred.gitops.StageException;
 import io.alfred.gitops.cluster.ClusterConnection;
 import io.alfred.gitops.config.Settings;
 import io.alfred.gitops.reconcile.CycleResult;
-import io.alfred.gitops.reconcile.Reconciler;
-import io.alfred.gitops.reconcile.Revisions;
-import io.alfred.gitops.render.RenderResult;
+import io.alfred.gitops.events.EventPublisher;
+import io.alfred.gitops.events.EventSink;
+import io.alfred.gitops.events.Outbox;
+import io.alfred.gitops.events.OutboxStatus;
+import io.alfred.gitops.pubsub.PubSubConnection;
+import io.alfred.gitops.reconcile.CycleRunner;
+import io.alfred.gitops.reconcile.SyncStatus;
+import io.alfred.gitops.trigger.Trigger;
 import jakarta.inject.Inject;
 import java.io.PrintWriter;
 import java.util.concurrent.Callable;
@@ -14,7 +19,7 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
-/** {@code reconcile --once}: one full cycle, then exit. */
+/** {@code reconcile --once}: one full cycle (events and rollback included), then exit. */
 @Command(name = "reconcile", mixinStandardHelpOptions = true,
         description = "One full cycle, then exit. Exit 0 success or no-op, 1 failed, 3 blocked by a safety gate, 2 error.")
 public class ReconcileCommand extends CommandSupport implements Callable<Integer> {
@@ -37,27 +42,50 @@ public class ReconcileCommand extends CommandSupport implements Callable<Integer
         } catch (StageException e) {
             return fail(e, ExitCodes.ERROR);
         }
-        try (Revisions revisions = new Revisions(settings);
-                ClusterConnection cluster = clusters.open(options, settings);
-                Reconciler reconciler = new Reconciler(cluster.client(), settings.apply())) {
-            RenderResult render = revisions.latest();
-            CycleResult result = reconciler.reconcile(render);
-            out.print(result.changes().render(true));
-            switch (result.outcome()) {
-                case SUCCEEDED, NOOP -> {
-                    out.printf("reconcile %s at %s: %s in %d ms%n", result.outcome() == CycleResult.Outcome.NOOP
-                            ? "no-op" : "succeeded", render.revision(), result.changes().summary(),
-                            result.duration().toMillis());
-                    out.flush();
+        var topic = config.events().topic();
+        if (topic.isPresent() && config.pubsub().project().isEmpty()) {
+            err().println("alfred-gitops: config: gitops.pubsub.project is not set (required by gitops.events.topic)");
+            return ExitCodes.ERROR;
+        }
+        EventPublisher publisher = null;
+        try (ClusterConnection cluster = clusters.open(options, settings);
+                PubSubConnection pubsub = PubSubConnection.fromEnvironment()) {
+            EventSink events = EventSink.NONE; // stdout is the change set's; without a topic no events
+            if (topic.isPresent()) {
+                OutboxStatus outboxStatus = OutboxStatus.detached();
+                Outbox outbox = new Outbox(cluster.client(), settings.apply().namespace(), RunCommand.OUTBOX_CAPACITY,
+                        outboxStatus);
+                publisher = new EventPublisher(outbox, pubsub, config.pubsub().project().get(), topic.get(), outboxStatus)
+                        .start();
+                events = outbox;
+            }
+            try (CycleRunner runner = new CycleRunner(settings, cluster.client(), new SyncStatus(), events)) {
+                CycleResult result = runner.runOnce(Trigger.of(Trigger.Kind.MANUAL));
+                if (result == null) {
+                    out.println("reconcile no-op: nothing to do");
                     return ExitCodes.OK;
                 }
-                case BLOCKED -> {
-                    out.flush();
-                    err().println("alfred-gitops: blocked: " + result.refusal().getMessage());
-                    return ExitCodes.BLOCKED;
+                out.print(result.changes().render(true));
+                switch (result.outcome()) {
+                    case SUCCEEDED, NOOP -> {
+                        out.printf("reconcile %s at %s: %s in %d ms%n", result.outcome() == CycleResult.Outcome.NOOP
+                                ? "no-op" : "succeeded", result.revision(), result.changes().summary(),
+                                result.duration().toMillis());
+                        out.flush();
+                        return ExitCodes.OK;
+                    }
+                    case BLOCKED -> {
+                        out.flush();
+                        err().println("alfred-gitops: blocked: " + result.refusal().getMessage());
+                        return ExitCodes.BLOCKED;
+                    }
+                    default -> {
+                        return fail(result.error(), ExitCodes.CHANGES_OR_FAILED);
+                    }
                 }
-                default -> {
-                    return fail(result.error(), ExitCodes.CHANGES_OR_FAILED);
+            } finally {
+                if (publisher != null) {
+                    publisher.close(); // flushes the outbox best-effort; what is left goes out with the daemon
                 }
             }
         } catch (StageException e) {

@@ -115,16 +115,26 @@ public final class CycleRunner implements TriggerSink, AutoCloseable {
         }
     }
 
-    void runCycle(Trigger trigger) {
+    /**
+     * One cycle now, on the caller's thread ({@code reconcile --once}): the same cycle as the
+     * daemon's, events and rollback included.
+     *
+     * @return how it ended; null when there was nothing to do (an applied or rolled-back revision)
+     */
+    public CycleResult runOnce(Trigger trigger) {
+        return runCycle(trigger);
+    }
+
+    CycleResult runCycle(Trigger trigger) {
         if (trigger.revision() != null && trigger.revision().equals(status.view().lastAppliedRevision())) {
             LOG.debugf("trigger %s: revision already applied, nothing to do", trigger);
-            return;
+            return null;
         }
         long number = cycles.incrementAndGet();
         MDC.put("cycle", String.valueOf(number));
         MDC.put("stage", "fetch");
         try {
-            runCycleLogged(trigger);
+            return runCycleLogged(trigger);
         } finally {
             MDC.remove("cycle");
             MDC.remove("stage");
@@ -132,7 +142,7 @@ public final class CycleRunner implements TriggerSink, AutoCloseable {
         }
     }
 
-    private void runCycleLogged(Trigger trigger) {
+    private CycleResult runCycleLogged(Trigger trigger) {
         long start = System.nanoTime();
         String revision = null;
         String previous = status.view().lastAppliedRevision();
@@ -144,7 +154,7 @@ public final class CycleRunner implements TriggerSink, AutoCloseable {
                 if (trigger.kind() != Trigger.Kind.MANUAL) {
                     LOG.debugf("cycle (%s): %s failed its rollout and was rolled back; waiting for a newer commit", trigger,
                             shortSha(revision));
-                    return;
+                    return null;
                 }
                 failedRevision = null;
                 status.failedRevision(null);
@@ -201,16 +211,24 @@ public final class CycleRunner implements TriggerSink, AutoCloseable {
             if (result.outcome() != CycleResult.Outcome.FAILED) {
                 log(trigger, result);
             }
+            return result;
         } catch (StageException e) {
             status.failed(revision, e);
             reportFailure(trigger, revision, e, cycleEvents, Duration.ofNanos(System.nanoTime() - start));
+            return failed(revision, e, start);
         } catch (RuntimeException e) {
             StageException wrapped = new StageException(revision == null ? Stage.FETCH : Stage.PLAN, revisions.url(),
                     "unexpected error: " + e, e);
             status.failed(revision, wrapped);
             LOG.error("cycle (" + trigger + ") failed unexpectedly", e);
             cycleEvents.failed(wrapped, Duration.ofNanos(System.nanoTime() - start));
+            return failed(revision, wrapped, start);
         }
+    }
+
+    private static CycleResult failed(String revision, StageException e, long start) {
+        return new CycleResult(CycleResult.Outcome.FAILED, revision, ChangeSet.empty(), false, e, null,
+                Duration.ofNanos(System.nanoTime() - start), java.util.List.of(), java.util.Map.of());
     }
 
     /**
