@@ -71,14 +71,4 @@ record ApiPath(String raw, String group, String version, String namespace, Strin
     String fieldManager() {
         return query.get("fieldManager");
     }
-
-    /** The path of the object itself (no subresource, no query), as the CRUD store keys it. */
-    String objectPath(ResourceType type, String objectNamespace, String objectName) {
-        StringBuilder sb = new StringBuilder(type.group().isEmpty() ? "/api/" + type.version()
-                : "/apis/" + type.group() + "/" + type.version());
-        if (type.namespaced()) {
-            sb.append("/namespaces/").append(objectNamespace);
-        }
-        return sb.append('/').append(type.plural()).append('/').append(objectName).toString();
-    }
 }

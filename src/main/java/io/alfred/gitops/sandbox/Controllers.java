@@ -198,18 +198,19 @@ public final class Controllers {
     /** minAvailable or expected - maxUnavailable, percentages rounded up, as the disruption controller does. */
     static int desiredHealthy(JsonNode spec, int expected) {
         if (spec.has("minAvailable")) {
-            return scaled(spec.path("minAvailable"), expected);
+            return scaled(spec.path("minAvailable"), expected, true);
         }
         if (spec.has("maxUnavailable")) {
-            return Math.max(0, expected - scaled(spec.path("maxUnavailable"), expected));
+            return Math.max(0, expected - scaled(spec.path("maxUnavailable"), expected, true));
         }
         return expected;
     }
 
-    private static int scaled(JsonNode value, int total) {
+    /** An int-or-percent resolved against {@code total}, as the controllers resolve it. */
+    static int scaled(JsonNode value, int total, boolean roundUp) {
         if (value.isTextual() && value.asText().endsWith("%")) {
-            int pct = Integer.parseInt(value.asText().substring(0, value.asText().length() - 1));
-            return (int) Math.ceil(total * pct / 100.0);
+            double exact = total * Double.parseDouble(value.asText().replace("%", "")) / 100.0;
+            return (int) (roundUp ? Math.ceil(exact) : Math.floor(exact));
         }
         return value.asInt();
     }
@@ -282,9 +283,7 @@ public final class Controllers {
         String group = slash < 0 ? "" : apiVersion.substring(0, slash);
         String version = slash < 0 ? apiVersion : apiVersion.substring(slash + 1);
         catalog.byKind(group, version, o.path("kind").asText()).ifPresent(t -> store.remove(
-                new ApiPath("", group, version, null, t.plural(), null, null, Map.of())
-                        .objectPath(t, o.path("metadata").path("namespace").asText(""),
-                                o.path("metadata").path("name").asText())));
+                t.objectPath(o.path("metadata").path("namespace").asText(""), o.path("metadata").path("name").asText())));
     }
 
     private static String now() {

@@ -3,6 +3,7 @@ package io.alfred.gitops.sandbox;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.fasterxml.jackson.databind.node.TextNode;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
@@ -80,7 +81,7 @@ final class DeploymentSimulator implements AutoCloseable {
     private synchronized void step(String key, BiConsumer<ResourceType, ObjectNode> storeStatus) {
         Rollout r = rollouts.get(key);
         String[] parts = key.split("/", 2);
-        ObjectNode d = store.get("/apis/apps/v1/namespaces/" + parts[0] + "/deployments/" + parts[1]);
+        ObjectNode d = store.get(catalog.byKind("apps", "v1", "Deployment").orElseThrow().objectPath(parts[0], parts[1]));
         if (r == null || d == null) {
             rollouts.remove(key);
             return;
@@ -197,15 +198,9 @@ final class DeploymentSimulator implements AutoCloseable {
         }
     }
 
+    /** maxSurge / maxUnavailable, 25% when unset (the Deployment default). */
     private static int scaled(JsonNode value, int total, boolean roundUp) {
-        if (value.isMissingNode() || value.isNull()) {
-            return (int) (roundUp ? Math.ceil(total * 0.25) : Math.floor(total * 0.25));
-        }
-        if (value.isTextual() && value.asText().endsWith("%")) {
-            double exact = total * Double.parseDouble(value.asText().replace("%", "")) / 100.0;
-            return (int) (roundUp ? Math.ceil(exact) : Math.floor(exact));
-        }
-        return value.asInt();
+        return Controllers.scaled(value.isMissingNode() || value.isNull() ? TextNode.valueOf("25%") : value, total, roundUp);
     }
 
     private static String key(JsonNode d) {

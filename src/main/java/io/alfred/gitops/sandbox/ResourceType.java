@@ -15,6 +15,15 @@ record ResourceType(String group, String version, String plural, String singular
         return group.isEmpty() ? kind : kind + "." + group;
     }
 
+    /** The path of one object of this type, as the CRUD store keys it. */
+    String objectPath(String namespace, String name) {
+        StringBuilder sb = new StringBuilder(group.isEmpty() ? "/api/" + version : "/apis/" + group + "/" + version);
+        if (namespaced) {
+            sb.append("/namespaces/").append(namespace);
+        }
+        return sb.append('/').append(plural).append('/').append(name).toString();
+    }
+
     /** How the API server names the resource in NotFound messages: {@code deployments.apps}, {@code configmaps}. */
     String qualifiedPlural() {
         return group.isEmpty() ? plural : plural + "." + group;

@@ -58,7 +58,7 @@ final class Writes {
         String namespace = namespaceOf(type, path, object);
         Validation.validate(type, object);
         String name = metadata.path("name").asText();
-        String objectPath = path.objectPath(type, namespace, name);
+        String objectPath = type.objectPath(namespace, name);
         if (store.get(objectPath) != null) {
             throw ApiError.alreadyExists(type, name);
         }
@@ -161,7 +161,7 @@ final class Writes {
             config.remove("status");
         }
         Set<List<String>> fields = Fields.leaves(config);
-        ObjectNode live = store.get(path.objectPath(type, namespaceOf(type, path, config), path.name()));
+        ObjectNode live = store.get(type.objectPath(namespaceOf(type, path, config), path.name()));
         if (live == null) {
             Result created = doCreate(type, path, config.deepCopy(), manager, "Apply", fields, path.dryRun());
             return created;
@@ -199,7 +199,7 @@ final class Writes {
             if (path.dryRun()) {
                 return new Result(200, live);
             }
-            String objectPath = path.objectPath(type, live.path("metadata").path("namespace").asText(""), path.name());
+            String objectPath = type.objectPath(live.path("metadata").path("namespace").asText(""), path.name());
             if (live.path("metadata").path("finalizers").size() > 0 && !type.kind().equals("Namespace")) {
                 ObjectNode marked = live.deepCopy();
                 ((ObjectNode) marked.path("metadata")).put("deletionTimestamp", now())
@@ -268,9 +268,8 @@ final class Writes {
     private void storeStatus(ResourceType type, ObjectNode withStatus) {
         lock.lock();
         try {
-            String path = new ApiPath("", type.group(), type.version(), null, type.plural(), null, null, java.util.Map.of())
-                    .objectPath(type, withStatus.path("metadata").path("namespace").asText(""),
-                            withStatus.path("metadata").path("name").asText());
+            String path = type.objectPath(withStatus.path("metadata").path("namespace").asText(""),
+                    withStatus.path("metadata").path("name").asText());
             ObjectNode current = store.get(path);
             if (current == null || current.path("status").equals(withStatus.path("status"))) {
                 return;
@@ -295,7 +294,7 @@ final class Writes {
         }
         if (!path.dryRun()) {
             ((ObjectNode) result.path("metadata")).put("resourceVersion", store.nextResourceVersion());
-            store.put(path.objectPath(type, live.path("metadata").path("namespace").asText(""), path.name()), result);
+            store.put(type.objectPath(live.path("metadata").path("namespace").asText(""), path.name()), result);
         }
         return new Result(200, result);
     }
@@ -339,7 +338,7 @@ final class Writes {
         controllers.reconcileStatus(type, live, result);
         if (!path.dryRun()) {
             metadata.put("resourceVersion", store.nextResourceVersion());
-            store.put(path.objectPath(type, metadata.path("namespace").asText(""), metadata.path("name").asText()), result);
+            store.put(type.objectPath(metadata.path("namespace").asText(""), metadata.path("name").asText()), result);
             controllers.afterWrite(type, result, this::storeStatus);
         }
         return new Result(200, result);
@@ -371,7 +370,7 @@ final class Writes {
             throw new ApiError(405, "MethodNotAllowed", "the server does not allow this method on the requested resource",
                     null, null, null, null);
         }
-        ObjectNode live = store.get(path.objectPath(type, path.namespace(), path.name()));
+        ObjectNode live = store.get(type.objectPath(path.namespace(), path.name()));
         if (live == null) {
             throw ApiError.notFound(type, path.name());
         }
