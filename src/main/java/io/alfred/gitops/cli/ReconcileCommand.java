@@ -43,10 +43,6 @@ public class ReconcileCommand extends CommandSupport implements Callable<Integer
             return fail(e, ExitCodes.ERROR);
         }
         var topic = config.events().topic();
-        if (topic.isPresent() && config.pubsub().project().isEmpty()) {
-            err().println("alfred-gitops: config: gitops.pubsub.project is not set (required by gitops.events.topic)");
-            return ExitCodes.ERROR;
-        }
         EventPublisher publisher = null;
         try (ClusterConnection cluster = clusters.open(options, settings);
                 PubSubConnection pubsub = PubSubConnection.fromEnvironment()) {

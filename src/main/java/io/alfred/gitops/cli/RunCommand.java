@@ -125,13 +125,6 @@ public class RunCommand implements Callable<Integer> {
             err.println("alfred-gitops: " + e.getMessage());
             return ExitCodes.ERROR;
         }
-        var subscription = config.trigger().subscription();
-        var topic = config.events().topic();
-        if ((subscription.isPresent() || topic.isPresent()) && config.pubsub().project().isEmpty()) {
-            err.println("alfred-gitops: config: gitops.pubsub.project is not set (required by "
-                    + (topic.isPresent() ? "gitops.events.topic" : "gitops.trigger.subscription") + ")");
-            return ExitCodes.ERROR;
-        }
         try (ClusterConnection cluster = clusters.open(opts, settings);
                 PubSubConnection pubsub = PubSubConnection.fromEnvironment()) {
             cluster.kubeconfig().ifPresent(k -> err.println("alfred-gitops: sandbox kubeconfig: " + k));

@@ -93,6 +93,12 @@ public final class SettingsResolver {
             problem("gitops.namespace", "'" + config.namespace() + "' is not a valid namespace name");
         }
 
+        if (config.pubsub().project().isEmpty()) {
+            config.events().topic().ifPresent(t -> problem("gitops.pubsub.project", "is not set (required by gitops.events.topic)"));
+            config.trigger().subscription().ifPresent(t -> problem("gitops.pubsub.project",
+                    "is not set (required by gitops.trigger.subscription)"));
+        }
+
         GitopsConfig.Safety safety = config.safety();
         if (!java.util.Set.of("enforce", "warn", "off").contains(safety.pdb())) {
             problem("gitops.safety.pdb", "must be enforce, warn or off, got '" + safety.pdb() + "'");

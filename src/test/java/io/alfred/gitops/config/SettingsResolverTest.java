@@ -124,6 +124,18 @@ class SettingsResolverTest {
     }
 
     @Test
+    void pubSubSettingsNeedAProject() {
+        Map<String, String> p = valid();
+        p.put("gitops.events.topic", "deploys");
+        p.put("gitops.trigger.subscription", "pushes");
+        assertThatThrownBy(() -> SettingsResolver.resolve(config(p), Overrides.none()))
+                .hasMessageContaining("gitops.pubsub.project is not set (required by gitops.events.topic)")
+                .hasMessageContaining("gitops.pubsub.project is not set (required by gitops.trigger.subscription)");
+        p.put("gitops.pubsub.project", "acme");
+        assertThat(SettingsResolver.resolve(config(p), Overrides.none())).isNotNull();
+    }
+
+    @Test
     void badSubstitutionNameIsNamed() {
         Map<String, String> p = valid();
         p.put("gitops.render.substitute.bad-name", "x");
