@@ -13,10 +13,11 @@ import java.time.Duration;
  * @param refusal the gate that refused (outcome BLOCKED), else null
  * @param findings safety findings that did not block (warn mode, budgets that never allow a disruption)
  * @param stageDurations time spent in plan, apply, wait and prune
+ * @param inventorySize objects in the inventory after the cycle, -1 when it could not be read
  */
 public record CycleResult(Outcome outcome, String revision, ChangeSet changes, boolean drift, StageException error,
         GateRefusal refusal, Duration duration, java.util.List<String> findings,
-        java.util.Map<String, Duration> stageDurations) {
+        java.util.Map<String, Duration> stageDurations, int inventorySize) {
 
     public CycleResult {
         findings = java.util.List.copyOf(findings);

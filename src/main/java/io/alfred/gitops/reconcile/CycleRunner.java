@@ -7,7 +7,6 @@ import io.alfred.gitops.change.ChangeSet;
 import io.alfred.gitops.events.CycleEvents;
 import io.alfred.gitops.events.EventSink;
 import io.alfred.gitops.config.Settings;
-import io.alfred.gitops.prune.Inventory;
 import io.alfred.gitops.render.RenderResult;
 import io.alfred.gitops.trigger.Trigger;
 import io.alfred.gitops.trigger.TriggerSink;
@@ -181,8 +180,7 @@ public final class CycleRunner implements TriggerSink, AutoCloseable {
                     ce.applied(done, drift);
                 }
             });
-            Inventory inventory = result.outcome() == CycleResult.Outcome.FAILED ? null : reconciler.inventory();
-            int inventorySize = inventory == null ? status.view().inventorySize() : inventory.size();
+            int inventorySize = result.inventorySize() >= 0 ? result.inventorySize() : status.view().inventorySize();
             // metrics first: the status is what observers wait on
             metrics.cycle(result, inventorySize);
             if (result.outcome() == CycleResult.Outcome.SUCCEEDED || result.outcome() == CycleResult.Outcome.NOOP) {
@@ -228,7 +226,7 @@ public final class CycleRunner implements TriggerSink, AutoCloseable {
 
     private static CycleResult failed(String revision, StageException e, long start) {
         return new CycleResult(CycleResult.Outcome.FAILED, revision, ChangeSet.empty(), false, e, null,
-                Duration.ofNanos(System.nanoTime() - start), java.util.List.of(), java.util.Map.of());
+                Duration.ofNanos(System.nanoTime() - start), java.util.List.of(), java.util.Map.of(), -1);
     }
 
     /**
@@ -247,8 +245,7 @@ public final class CycleRunner implements TriggerSink, AutoCloseable {
         long start = System.nanoTime();
         try {
             CycleResult result = reconciler.reconcile(revisions.render(good));
-            Inventory inventory = reconciler.inventory();
-            status.cycle(result, inventory.size());
+            status.cycle(result, result.inventorySize() >= 0 ? result.inventorySize() : status.view().inventorySize());
             if (result.outcome() == CycleResult.Outcome.SUCCEEDED || result.outcome() == CycleResult.Outcome.NOOP) {
                 LOG.warnf("rollback: %s failed its rollout; %s is applied again (%s)", shortSha(failed), shortSha(good),
                         result.changes().summary());

@@ -125,8 +125,10 @@ public final class Reconciler implements AutoCloseable {
         List<String> findings = new ArrayList<>();
         Map<String, Duration> stages = new java.util.LinkedHashMap<>();
         long mark = System.nanoTime();
+        int inventorySize = -1;
         try {
             Inventory inventory = inventoryStore.load();
+            inventorySize = inventory.size();
             List<Manifest> manifests = new HpaAwareness(client, settings.fieldManager()).apply(render.manifests());
             ClusterKinds kinds = new ClusterKinds(client);
             String digest = digest(manifests);
@@ -137,6 +139,7 @@ public final class Reconciler implements AutoCloseable {
             checkEmptyRender(manifests);
             Set<String> bootstrapped = new HashSet<>();
             inventory = bootstrap(manifests, inventory, kinds, bootstrapped);
+            inventorySize = inventory.size();
 
             Plan plan = planner.plan(manifests, kinds, Set.of(), seenBefore);
             mark = lap(stages, "plan", mark);
@@ -154,7 +157,9 @@ public final class Reconciler implements AutoCloseable {
 
             List<InventoryEntry> rendered = manifests.stream().map(m -> InventoryEntry.of(m.ref())).toList();
             if (!changed.isEmpty()) {
-                inventoryStore.save(inventory.union(rendered), Stage.APPLY);
+                Inventory pending = inventory.union(rendered);
+                inventoryStore.save(pending, Stage.APPLY);
+                inventorySize = pending.size();
                 List<PlannedObject> rolling = RolloutWaiter.workloads(changed);
                 Map<String, Integer> healthy = rolling.isEmpty() ? Map.of()
                         : waiter.healthyBefore(rolling.stream().map(o -> o.desired().ref().namespace()).distinct().toList());
@@ -176,18 +181,18 @@ public final class Reconciler implements AutoCloseable {
                 inventoryStore.save(next, Stage.PRUNE);
             }
             return new CycleResult(wrote ? CycleResult.Outcome.SUCCEEDED : CycleResult.Outcome.NOOP, revision, changes,
-                    drift, null, null, elapsed(start), findings, stages);
+                    drift, null, null, elapsed(start), findings, stages, next.size());
         } catch (GateRefusal refusal) {
             return new CycleResult(CycleResult.Outcome.BLOCKED, revision, ChangeSet.empty(), false, null, refusal,
-                    elapsed(start), findings, stages);
+                    elapsed(start), findings, stages, inventorySize);
         } catch (StageException e) {
             return new CycleResult(CycleResult.Outcome.FAILED, revision, ChangeSet.empty(), false, e, null, elapsed(start),
-                    findings, stages);
+                    findings, stages, inventorySize);
         } catch (KubernetesClientException e) {
             StageException wrapped = new StageException(Stage.PLAN, client.getMasterUrl().toString(),
                     "the API server is unreachable or failing: " + Planner.serverMessage(e), e);
             return new CycleResult(CycleResult.Outcome.FAILED, revision, ChangeSet.empty(), false, wrapped, null,
-                    elapsed(start), findings, stages);
+                    elapsed(start), findings, stages, inventorySize);
         }
     }
 

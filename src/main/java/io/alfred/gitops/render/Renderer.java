@@ -36,10 +36,6 @@ public final class Renderer {
         this.settingsKey = new TreeMap<>(settings.substitutions()) + "|" + kustomize.command();
     }
 
-    public Kustomize kustomize() {
-        return kustomize;
-    }
-
     /**
      * @param checkout the root of the revision's tree
      * @param path the path inside it to render
