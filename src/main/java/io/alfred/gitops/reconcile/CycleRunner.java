@@ -206,9 +206,7 @@ public final class CycleRunner implements TriggerSink, AutoCloseable {
                 }
                 default -> throw new IllegalStateException();
             }
-            if (result.outcome() != CycleResult.Outcome.FAILED) {
-                log(trigger, result);
-            }
+            log(trigger, result);
             return result;
         } catch (StageException e) {
             status.failed(revision, e);
@@ -321,7 +319,7 @@ public final class CycleRunner implements TriggerSink, AutoCloseable {
                 }
             }
             case BLOCKED -> LOG.warnf("cycle (%s) at %s blocked: %s", trigger, rev, r.refusal().getMessage());
-            case FAILED -> LOG.debugf("cycle (%s) at %s failed", trigger, rev);
+            case FAILED -> LOG.debugf("cycle (%s) at %s failed (reported above)", trigger, rev);
             default -> throw new IllegalStateException();
         }
     }
