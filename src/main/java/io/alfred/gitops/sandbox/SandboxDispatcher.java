@@ -1,6 +1,7 @@
 package io.alfred.gitops.sandbox;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.fabric8.kubernetes.client.server.mock.KubernetesAttributesExtractor;
 import io.fabric8.kubernetes.client.server.mock.KubernetesCrudDispatcher;
 import io.fabric8.mockwebserver.http.MockResponse;
 import io.fabric8.mockwebserver.http.RecordedRequest;
@@ -13,7 +14,7 @@ import java.util.Optional;
  */
 final class SandboxDispatcher extends KubernetesCrudDispatcher {
     private final ResourceCatalog catalog = new ResourceCatalog();
-    private final ObjectStore store = new ObjectStore(this);
+    private final ObjectStore store = new ObjectStore(this, (KubernetesAttributesExtractor) attributeExtractor);
     private final Controllers controllers = new Controllers(store, catalog);
     private final Writes writes = new Writes(store, catalog, controllers);
     private final Faults faults = new Faults();
@@ -126,9 +127,16 @@ final class SandboxDispatcher extends KubernetesCrudDispatcher {
             case GET:
                 if (path.name() == null && path.namespace() != null && !"true".equals(path.query().get("watch"))
                         && store.get("/api/v1/namespaces/" + path.namespace()) == null) {
-                    return super.handleGet(request.getPath()); // an empty list, as for a real missing namespace
+                    return store.read(() -> super.handleGet(request.getPath())); // empty, as for a missing namespace
                 }
-                MockResponse read = super.handleGet(request.getPath());
+                if (path.name() != null && path.subresource() == null && !"true".equals(path.query().get("watch"))) {
+                    String stored = store.raw(t.objectPath(path.namespace(), path.name()));
+                    return stored == null ? status(ApiError.notFound(t, path.name()))
+                            : new MockResponse().setResponseCode(200).setHeader("Content-Type", "application/json")
+                                    .setBody(stored);
+                }
+                MockResponse read = "true".equals(path.query().get("watch")) ? super.handleGet(request.getPath())
+                        : store.read(() -> super.handleGet(request.getPath()));
                 if (read.code() == 404 && path.name() != null) {
                     return status(ApiError.notFound(t, path.name()));
                 }
