@@ -3,6 +3,7 @@ package io.alfred.gitops.apply;
 import io.alfred.gitops.change.Action;
 import io.alfred.gitops.change.Change;
 import io.alfred.gitops.change.ChangeSet;
+import io.alfred.gitops.cluster.NoAnswerRetry;
 import io.alfred.gitops.plan.ClusterKinds;
 import io.alfred.gitops.plan.PlannedObject;
 import io.alfred.gitops.plan.Planner;
@@ -86,7 +87,7 @@ public final class Applier {
         ObjectRef ref = o.desired().ref();
         guard.check(ref.toString());
         try {
-            kinds.resource(o.desired()).fieldManager(fieldManager).forceConflicts().serverSideApply();
+            NoAnswerRetry.call(() -> kinds.resource(o.desired()).fieldManager(fieldManager).forceConflicts().serverSideApply());
             LOG.debugf("apply: %s %s", ref, o.action().label());
         } catch (KubernetesClientException e) {
             throw new ApplyException(ref.toString(), "the API server refused it: " + Planner.serverMessage(e), e);

@@ -1,6 +1,7 @@
 package io.alfred.gitops.cluster;
 
 import io.fabric8.kubernetes.client.Config;
+import io.fabric8.kubernetes.client.ConfigBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import java.nio.file.Path;
@@ -22,10 +23,27 @@ public final class ClusterConnection implements AutoCloseable {
         this.kubeconfig = kubeconfig;
     }
 
+    /** Attempts after the first for a request answered 429 or 5xx, or lost to an I/O error. */
+    public static final int RETRIES = 10;
+    /** First backoff; fabric8 doubles it per attempt, up to 32 times this. */
+    public static final int RETRY_BACKOFF_MS = 100;
+
     /** The cluster of the kubeconfig, or of the pod's service account when running in a cluster. */
     public static ClusterConnection fromEnvironment() {
-        return new ClusterConnection(new KubernetesClientBuilder().withConfig(Config.autoConfigure(null)).build(),
+        return new ClusterConnection(new KubernetesClientBuilder().withConfig(resilient(Config.autoConfigure(null))).build(),
                 () -> { }, null);
+    }
+
+    /**
+     * How the daemon talks to any API server: a request answered 429 or 5xx, or lost to an I/O
+     * error, is retried by the fabric8 client with exponential backoff ({@link #RETRIES},
+     * {@link #RETRY_BACKOFF_MS}). Objects are written by server-side apply or deleted, which a retry
+     * cannot do twice; the outbox is written with resourceVersion preconditions, so a retried
+     * write that had landed comes back as a conflict, which the outbox re-reads and retries.
+     */
+    public static Config resilient(Config base) {
+        return new ConfigBuilder(base).withRequestRetryBackoffLimit(RETRIES)
+                .withRequestRetryBackoffInterval(RETRY_BACKOFF_MS).build();
     }
 
     /**

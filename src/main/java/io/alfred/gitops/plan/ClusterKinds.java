@@ -1,13 +1,14 @@
 package io.alfred.gitops.plan;
 
+import io.alfred.gitops.cluster.NoAnswerRetry;
 import io.alfred.gitops.render.Manifest;
 import io.alfred.gitops.render.ObjectRef;
-import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
-import io.fabric8.kubernetes.client.dsl.Resource;
 import io.fabric8.kubernetes.api.model.APIResource;
 import io.fabric8.kubernetes.api.model.APIResourceList;
+import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
+import io.fabric8.kubernetes.client.dsl.Resource;
 import io.fabric8.kubernetes.client.dsl.base.ResourceDefinitionContext;
 import java.util.Map;
 import java.util.Optional;
@@ -60,7 +61,7 @@ public final class ClusterKinds {
     private Optional<APIResourceList> resources(String groupVersion) {
         return cache.computeIfAbsent(groupVersion, gv -> {
             try {
-                return Optional.ofNullable(client.getApiResources(gv));
+                return Optional.ofNullable(NoAnswerRetry.call(() -> client.getApiResources(gv)));
             } catch (KubernetesClientException e) {
                 if (e.getCode() == 404) {
                     return Optional.empty();

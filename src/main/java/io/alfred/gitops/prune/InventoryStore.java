@@ -2,6 +2,7 @@ package io.alfred.gitops.prune;
 
 import io.alfred.gitops.Stage;
 import io.alfred.gitops.StageException;
+import io.alfred.gitops.cluster.NoAnswerRetry;
 import io.alfred.gitops.plan.Planner;
 import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.ConfigMapBuilder;
@@ -37,7 +38,7 @@ public final class InventoryStore {
 
     public Inventory load() {
         try {
-            ConfigMap cm = client.configMaps().inNamespace(namespace).withName(NAME).get();
+            ConfigMap cm = NoAnswerRetry.call(() -> client.configMaps().inNamespace(namespace).withName(NAME).get());
             if (cm == null || cm.getData() == null) {
                 return Inventory.empty();
             }
@@ -62,7 +63,7 @@ public final class InventoryStore {
     public void save(Inventory inventory, Stage stage) {
         guard.check("ConfigMap " + namespace + "/" + NAME);
         try {
-            if (client.namespaces().withName(namespace).get() == null) {
+            if (NoAnswerRetry.call(() -> client.namespaces().withName(namespace).get()) == null) {
                 client.namespaces().resource(new NamespaceBuilder().withNewMetadata().withName(namespace)
                         .addToLabels("app.kubernetes.io/part-of", "alfred-gitops").endMetadata().build())
                         .fieldManager(fieldManager).serverSideApply();
@@ -75,7 +76,7 @@ public final class InventoryStore {
                     .addToData("lastGoodRevision", nullToBlank(inventory.lastGoodRevision()))
                     .addToData("renderDigest", nullToBlank(inventory.renderDigest()))
                     .build();
-            client.resource(cm).fieldManager(fieldManager).forceConflicts().serverSideApply();
+            NoAnswerRetry.call(() -> client.resource(cm).fieldManager(fieldManager).forceConflicts().serverSideApply());
         } catch (KubernetesClientException e) {
             throw new StageException(stage, "ConfigMap " + namespace + "/" + NAME,
                     "cannot write the inventory: " + Planner.serverMessage(e), e);

@@ -5,6 +5,7 @@ import io.alfred.gitops.StageException;
 import io.alfred.gitops.change.Action;
 import io.alfred.gitops.change.Change;
 import io.alfred.gitops.change.ChangeSet;
+import io.alfred.gitops.cluster.NoAnswerRetry;
 import io.alfred.gitops.plan.ClusterKinds;
 import io.alfred.gitops.plan.Planner;
 import io.alfred.gitops.render.ApplyOrder;
@@ -51,7 +52,7 @@ public final class Pruner {
         }
         Resource<GenericKubernetesResource> resource = kinds.named(ref);
         try {
-            GenericKubernetesResource live = resource.get();
+            GenericKubernetesResource live = NoAnswerRetry.call(resource::get);
             if (live == null) {
                 return new Change(ref, Action.SKIPPED, "", "already gone");
             }
@@ -65,7 +66,7 @@ public final class Pruner {
                         + Planner.MANAGER_NAME);
             }
             guard.check(ref.toString());
-            resource.withPropagationPolicy(DeletionPropagation.BACKGROUND).delete();
+            NoAnswerRetry.call(() -> resource.withPropagationPolicy(DeletionPropagation.BACKGROUND).delete());
             return Change.of(ref, Action.DELETED);
         } catch (StageException e) {
             throw e;

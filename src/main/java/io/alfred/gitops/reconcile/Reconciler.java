@@ -5,15 +5,12 @@ import io.alfred.gitops.StageException;
 import io.alfred.gitops.apply.Applier;
 import io.alfred.gitops.apply.RolloutWaiter;
 import io.alfred.gitops.apply.WriteGuard;
-import io.alfred.gitops.config.SafetySettings;
-import io.alfred.gitops.safety.HpaAwareness;
-import io.alfred.gitops.safety.PdbGate;
-import java.util.ArrayList;
-import java.util.Map;
 import io.alfred.gitops.change.Action;
 import io.alfred.gitops.change.Change;
 import io.alfred.gitops.change.ChangeSet;
+import io.alfred.gitops.cluster.NoAnswerRetry;
 import io.alfred.gitops.config.ApplySettings;
+import io.alfred.gitops.config.SafetySettings;
 import io.alfred.gitops.plan.ClusterKinds;
 import io.alfred.gitops.plan.Plan;
 import io.alfred.gitops.plan.PlannedObject;
@@ -25,11 +22,15 @@ import io.alfred.gitops.prune.Pruner;
 import io.alfred.gitops.render.Manifest;
 import io.alfred.gitops.render.RenderResult;
 import io.alfred.gitops.safety.GateRefusal;
+import io.alfred.gitops.safety.HpaAwareness;
+import io.alfred.gitops.safety.PdbGate;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -62,6 +63,7 @@ public final class Reconciler implements AutoCloseable {
     private final Applier applier;
     private final Pruner pruner;
     private final InventoryStore inventoryStore;
+    private volatile DigestMemo lastDigest;
 
     public Reconciler(KubernetesClient client, ApplySettings settings) {
         this(client, settings, SafetySettings.defaults());
@@ -131,7 +133,7 @@ public final class Reconciler implements AutoCloseable {
             inventorySize = inventory.size();
             List<Manifest> manifests = new HpaAwareness(client, settings.fieldManager()).apply(render.manifests());
             ClusterKinds kinds = new ClusterKinds(client);
-            String digest = digest(manifests);
+            String digest = digestOf(manifests);
             // live objects may be trusted only when exactly this render was applied in full before:
             // then nothing was removed from git since, and a dry run could not find anything else
             boolean seenBefore = digest.equals(inventory.renderDigest());
@@ -226,7 +228,7 @@ public final class Reconciler implements AutoCloseable {
         Set<String> missing = new HashSet<>();
         for (Manifest m : manifests) {
             if (m.ref().kind().equals("Namespace") && m.ref().group().isEmpty()) {
-                if (client.namespaces().withName(m.ref().name()).get() == null) {
+                if (NoAnswerRetry.call(() -> client.namespaces().withName(m.ref().name()).get()) == null) {
                     missing.add(m.ref().name());
                 }
             } else if (m.ref().kind().equals("CustomResourceDefinition")) {
@@ -285,6 +287,20 @@ public final class Reconciler implements AutoCloseable {
 
     private static Set<String> keys(List<Manifest> manifests) {
         return manifests.stream().map(m -> m.ref().key()).collect(Collectors.toSet());
+    }
+
+    /** The digest of a render, remembered for the list it was computed from: renders are cached per revision. */
+    private String digestOf(List<Manifest> manifests) {
+        DigestMemo memo = lastDigest;
+        if (memo != null && memo.manifests() == manifests) {
+            return memo.digest();
+        }
+        String digest = digest(manifests);
+        lastDigest = new DigestMemo(manifests, digest);
+        return digest;
+    }
+
+    private record DigestMemo(List<Manifest> manifests, String digest) {
     }
 
     /** SHA-256 of the rendered objects, in order. */

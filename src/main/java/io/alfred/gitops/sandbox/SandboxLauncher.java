@@ -2,6 +2,8 @@ package io.alfred.gitops.sandbox;
 
 import io.alfred.gitops.cluster.ClusterConnection;
 import io.alfred.gitops.cluster.SandboxProvider;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.nio.file.Path;
 import org.jboss.logging.Logger;
@@ -17,6 +19,7 @@ public class SandboxLauncher implements SandboxProvider {
         Path kubeconfig = server.writeKubeconfig(workdir.resolve("sandbox-kubeconfig"));
         LOG.infof("sandbox API server listening on %s; look with: kubectl --kubeconfig %s get all -A", server.url(),
                 kubeconfig);
-        return ClusterConnection.of(server.client(), server::close, kubeconfig);
+        KubernetesClient client = new KubernetesClientBuilder().withConfig(ClusterConnection.resilient(server.config())).build();
+        return ClusterConnection.of(client, server::close, kubeconfig);
     }
 }

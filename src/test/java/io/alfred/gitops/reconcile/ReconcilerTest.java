@@ -288,11 +288,49 @@ class ReconcilerTest {
         CycleResult r = cycle();
         assertThat(r.outcome()).isEqualTo(CycleResult.Outcome.SUCCEEDED);
         assertThat(r.drift()).isTrue();
-        assertThat(effective(r)).containsExactlyInAnyOrder("ConfigMap/alfred-platform/alfred-config configured",
-                "Deployment/alfred-platform/grafana configured");
+        // the hand edits made the editing client the owner of those fields: the forced apply takes them back, and says so
+        assertThat(effective(r)).containsExactlyInAnyOrder(
+                "ConfigMap/alfred-platform/alfred-config configured (fields taken over from fabric8-kubernetes-client: data.log-level)",
+                "Deployment/alfred-platform/grafana configured (fields taken over from fabric8-kubernetes-client: spec.replicas)");
         assertThat(deployment("grafana").getSpec().getReplicas()).isEqualTo(1);
         assertThat(client.configMaps().inNamespace(NS).withName("alfred-config").get().getData())
                 .containsEntry("log-level", "debug");
+    }
+
+    /**
+     * The steady-state view (one LIST per kind, no dry run) must still see a change made between
+     * two intervals: the first cycle after the edit corrects it, and only that cycle writes.
+     */
+    @Test
+    void theSteadyStateViewCatchesDriftOnTheNextCycle() {
+        cycle();
+        cluster.sandbox().ifPresent(s -> s.resetRequestCounts());
+        assertThat(cycle().outcome()).isEqualTo(CycleResult.Outcome.NOOP);
+        cluster.sandbox().ifPresent(s -> assertThat(s.requestCounts().keySet())
+                .as("in sync: no dry run, no write").containsOnly("GET", "LIST"));
+
+        // another manager adds a label of its own and changes a field git sets: only the second is drift
+        client.configMaps().inNamespace(NS).withName("alfred-config").edit(cm -> {
+            cm.getMetadata().getLabels().put("team", "someone-else");
+            return cm;
+        });
+        cluster.sandbox().ifPresent(s -> s.resetRequestCounts());
+        assertThat(cycle().outcome()).as("a field git does not set is not drift").isEqualTo(CycleResult.Outcome.NOOP);
+        cluster.sandbox().ifPresent(s -> assertThat(s.requestCounts().keySet()).containsOnly("GET", "LIST"));
+
+        client.apps().deployments().inNamespace(NS).withName("grafana").edit(d -> {
+            d.getSpec().getTemplate().getSpec().getContainers().get(0).setImage("grafana/grafana:hand-edited");
+            return d;
+        });
+        CycleResult corrected = cycle();
+        assertThat(corrected.drift()).isTrue();
+        assertThat(effective(corrected)).singleElement().asString()
+                .startsWith("Deployment/alfred-platform/grafana configured (fields taken over from fabric8-kubernetes-client: spec.template.spec.containers");
+        assertThat(deployment("grafana").getSpec().getTemplate().getSpec().getContainers().get(0).getImage())
+                .isNotEqualTo("grafana/grafana:hand-edited");
+        assertThat(client.configMaps().inNamespace(NS).withName("alfred-config").get().getMetadata().getLabels())
+                .as("the other manager's label is left alone").containsEntry("team", "someone-else");
+        assertThat(cycle().outcome()).as("and the cycle after is quiet again").isEqualTo(CycleResult.Outcome.NOOP);
     }
 
     @Test
