@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.alfred.gitops.config.GitopsConfig;
 import io.alfred.gitops.reconcile.SyncLoop;
+import io.alfred.gitops.trigger.DeliveryLog;
 import io.alfred.gitops.trigger.NoticeHandler;
 import io.alfred.gitops.trigger.PushTokenVerifier;
 import io.alfred.gitops.trigger.RepoMatcher;
@@ -47,6 +48,7 @@ public class HookResource {
     MeterRegistry registry;
 
     private final Map<String, PushTokenVerifier> verifiers = new ConcurrentHashMap<>();
+    private final DeliveryLog deliveries = new DeliveryLog();
 
     @POST
     @Path("github")
@@ -126,10 +128,11 @@ public class HookResource {
             return answer(503, "the daemon is not running");
         }
         NoticeHandler handler = new NoticeHandler(new RepoMatcher(settings.get().source().url(), settings.get().source().ref()),
-                loop, new TriggerMetrics(registry));
+                loop, new TriggerMetrics(registry), deliveries);
         Trigger.Kind kind = source.startsWith("pubsub") ? Trigger.Kind.PUBSUB : Trigger.Kind.WEBHOOK;
         return switch (handler.handle(source, kind, id, body, attributes)) {
             case ACCEPTED -> answer(202, "queued");
+            case DUPLICATE -> answer(202, "ignored: this delivery was accepted before");
             case IGNORED -> answer(202, "ignored: another repository or ref");
             // acknowledged so that a push subscription does not redeliver it forever
             case MALFORMED -> answer(source.equals("pubsub-push") ? 200 : 400, "malformed notification");

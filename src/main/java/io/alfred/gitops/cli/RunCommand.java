@@ -13,6 +13,7 @@ import io.alfred.gitops.events.Outbox;
 import io.alfred.gitops.events.OutboxStatus;
 import io.alfred.gitops.events.StdoutEventSink;
 import io.alfred.gitops.pubsub.PubSubConnection;
+import io.alfred.gitops.trigger.DeliveryLog;
 import io.alfred.gitops.trigger.NoticeHandler;
 import io.alfred.gitops.trigger.PubSubTrigger;
 import io.alfred.gitops.trigger.RepoMatcher;
@@ -99,7 +100,7 @@ public class RunCommand implements Callable<Integer> {
             loop.start(settings, client, events, guard);
             trigger = config.trigger().subscription().map(s -> new PubSubTrigger(pubsub, config.pubsub().project().get(), s,
                     new NoticeHandler(new RepoMatcher(settings.source().url(), settings.source().ref()), loop,
-                            new TriggerMetrics(registry))).start()).orElse(null);
+                            new TriggerMetrics(registry), new DeliveryLog())).start()).orElse(null);
         }
 
         synchronized void stop() {
@@ -110,7 +111,11 @@ public class RunCommand implements Callable<Integer> {
             if (trigger != null) {
                 trigger.close();
             }
-            loop.stop();
+            // on SIGTERM the container has already stopped the loop (@PreDestroy); the proxy would build a new one
+            var container = io.quarkus.arc.Arc.container();
+            if (container != null && container.isRunning()) {
+                loop.stop();
+            }
             if (publisher != null) {
                 publisher.close();
             }

@@ -12,19 +12,26 @@ public final class NoticeHandler {
     private static final Logger LOG = Logger.getLogger(NoticeHandler.class);
 
     /** What became of a notification. */
-    public enum Result { ACCEPTED, IGNORED, MALFORMED, NOT_RUNNING }
+    public enum Result { ACCEPTED, IGNORED, MALFORMED, NOT_RUNNING, DUPLICATE }
 
     private final RepoMatcher matcher;
     private final TriggerSink sink;
     private final TriggerMetrics metrics;
+    private final DeliveryLog deliveries;
 
-    public NoticeHandler(RepoMatcher matcher, TriggerSink sink, TriggerMetrics metrics) {
+    public NoticeHandler(RepoMatcher matcher, TriggerSink sink, TriggerMetrics metrics, DeliveryLog deliveries) {
         this.matcher = matcher;
         this.sink = sink;
         this.metrics = metrics;
+        this.deliveries = deliveries;
     }
 
     public Result handle(String source, Trigger.Kind kind, String id, byte[] body, Map<String, String> attributes) {
+        if (deliveries.seen(source, id)) {
+            LOG.infof("trigger: %s delivery %s was accepted before; replay ignored", source, id);
+            metrics.count(source, "duplicate");
+            return Result.DUPLICATE;
+        }
         List<PushNotice> notices;
         try {
             notices = PushNotices.parse(body, attributes);
@@ -42,6 +49,7 @@ public final class NoticeHandler {
         if (!sink.offer(new Trigger(kind, match.revision(), id, match.actor()))) {
             return Result.NOT_RUNNING;
         }
+        deliveries.accepted(source, id);
         LOG.infof("trigger: %s push of %s to %s (%s) queued", source, match.revision() == null ? "?" : match.revision(),
                 match.ref(), id);
         metrics.count(source, "accepted");

@@ -28,13 +28,25 @@ public final class PushTokenVerifier {
                 .build();
     }
 
+    /** jose4j quotes an unparsable token (or its parts) in its messages: a bearer token must never reach a log. */
+    static String withoutToken(String message, String token) {
+        String out = message.replace(token, "<token>");
+        for (String part : token.split("\\.")) {
+            if (part.length() >= 8) {
+                out = out.replace(part, "<token part>");
+            }
+        }
+        return out;
+    }
+
     /** Null when the token is good, else why it is not (for the log; the caller answers 401 either way). */
     public String reject(String authorization) {
         if (authorization == null || !authorization.startsWith("Bearer ")) {
             return "no bearer token";
         }
+        String token = authorization.substring("Bearer ".length()).trim();
         try {
-            JwtClaims claims = consumer.processToClaims(authorization.substring("Bearer ".length()).trim());
+            JwtClaims claims = consumer.processToClaims(token);
             if (!serviceAccount.equals(claims.getStringClaimValue("email"))) {
                 return "email is not " + serviceAccount;
             }
@@ -43,9 +55,10 @@ public final class PushTokenVerifier {
             }
             return null;
         } catch (InvalidJwtException e) {
-            return "invalid token: " + e.getErrorDetails().stream().map(d -> d.getErrorMessage()).findFirst().orElse("?");
+            return "invalid token: " + withoutToken(e.getErrorDetails().stream().map(d -> d.getErrorMessage()).findFirst()
+                    .orElse("?"), token);
         } catch (MalformedClaimException e) {
-            return "malformed claim: " + e.getMessage();
+            return "malformed claim: " + withoutToken(e.getMessage(), token);
         }
     }
 }

@@ -120,6 +120,78 @@ class HookResourceTest {
     }
 
     @Test
+    void aReplayedDeliveryQueuesNothingTheSecondTime() throws Exception {
+        String sha = repo.edit("infra/k8s/base/ui/ui-chat.yaml", "ui-chat:latest", "ui-chat:9.0").commit("ui 9");
+        String body = push(sha, repo.url());
+        String signature = sign(HookTestProfile.GITHUB_SECRET, body);
+        given().contentType("application/json").header("X-GitHub-Event", "push").header("X-GitHub-Delivery", "replay-1")
+                .header("X-Hub-Signature-256", signature).body(body).post("/hooks/github").then().statusCode(202)
+                .body("message", org.hamcrest.Matchers.equalTo("queued"));
+        await(() -> sha.equals(status.view().lastAppliedRevision()));
+        long before = cycles();
+        given().contentType("application/json").header("X-GitHub-Event", "push").header("X-GitHub-Delivery", "replay-1")
+                .header("X-Hub-Signature-256", signature).body(body).post("/hooks/github").then().statusCode(202)
+                .body("message", org.hamcrest.Matchers.containsString("accepted before"));
+        Thread.sleep(300);
+        assertThat(cycles()).as("a replay starts no cycle").isEqualTo(before);
+    }
+
+    /** Random bodies, content types and credentials: never a server error, never a cycle. */
+    @Test
+    void fuzzedRequestsNeverFailTheServerNorStartACycle() throws Exception {
+        java.util.Random random = new java.util.Random(20261126);
+        String[] paths = {"/hooks/github", "/hooks/gitlab", "/hooks/pubsub", "/reconcile"};
+        String[] types = {"application/json", "text/plain", "application/octet-stream", "application/x-www-form-urlencoded",
+                "application/json; charset=utf-16", "multipart/form-data; boundary=x"};
+        String valid = push(head, repo.url());
+        long before = cycles();
+        java.util.Map<Integer, Integer> codes = new java.util.TreeMap<>();
+        java.net.http.HttpClient http = java.net.http.HttpClient.newHttpClient();
+        for (int i = 0; i < 300; i++) {
+            byte[] body = switch (random.nextInt(4)) {
+                case 0 -> randomBytes(random, random.nextInt(4096));
+                case 1 -> mutate(random, valid).getBytes(StandardCharsets.UTF_8);
+                case 2 -> ("{\"message\":{\"data\":\"" + Base64.getEncoder().encodeToString(randomBytes(random, 64))
+                        + "\",\"messageId\":\"" + i + "\"}}").getBytes(StandardCharsets.UTF_8);
+                default -> new byte[0];
+            };
+            var request = java.net.http.HttpRequest.newBuilder(java.net.URI.create("http://127.0.0.1:"
+                    + io.restassured.RestAssured.port + paths[random.nextInt(paths.length)]))
+                    .header("Content-Type", types[random.nextInt(types.length)])
+                    .POST(java.net.http.HttpRequest.BodyPublishers.ofByteArray(body));
+            switch (random.nextInt(5)) {
+                case 0 -> request.header("X-Hub-Signature-256", "sha256=" + HexFormat.of().formatHex(randomBytes(random, 32)));
+                case 1 -> request.header("X-Hub-Signature-256", sign(HookTestProfile.GITHUB_SECRET, valid)); // another body's
+                case 2 -> request.header("X-Gitlab-Token", HexFormat.of().formatHex(randomBytes(random, 12)));
+                case 3 -> request.header("Authorization", "Bearer " + Base64.getUrlEncoder().encodeToString(randomBytes(random, 48)));
+                default -> { }
+            }
+            request.header("X-GitHub-Event", random.nextBoolean() ? "push" : "ping").header("X-Gitlab-Event", "Push Hook");
+            int code = http.send(request.build(), java.net.http.HttpResponse.BodyHandlers.discarding()).statusCode();
+            codes.merge(code, 1, Integer::sum);
+            assertThat(code).as("request %d", i).isLessThan(500).isNotIn(200, 202);
+        }
+        Thread.sleep(300);
+        assertThat(cycles()).as("no fuzzed request started a cycle").isEqualTo(before);
+        assertThat(codes).containsKeys(401, 415);
+    }
+
+    private static byte[] randomBytes(java.util.Random random, int n) {
+        byte[] b = new byte[n];
+        random.nextBytes(b);
+        return b;
+    }
+
+    private static String mutate(java.util.Random random, String s) {
+        StringBuilder sb = new StringBuilder(s);
+        for (int k = 0; k < 1 + random.nextInt(8); k++) {
+            int at = random.nextInt(sb.length());
+            sb.setCharAt(at, (char) (32 + random.nextInt(95)));
+        }
+        return sb.toString();
+    }
+
+    @Test
     void pingOtherEventsForeignReposLimitsAndContentTypes() throws Exception {
         String ping = "{\"zen\":\"hi\"}";
         given().contentType("application/json").header("X-GitHub-Event", "ping")

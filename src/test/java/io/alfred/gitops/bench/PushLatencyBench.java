@@ -14,6 +14,7 @@ import io.alfred.gitops.sandbox.SandboxApiServer;
 import io.alfred.gitops.source.GitSource;
 import io.alfred.gitops.testing.PubSubEmulator;
 import io.alfred.gitops.testing.TestRepo;
+import io.alfred.gitops.trigger.DeliveryLog;
 import io.alfred.gitops.trigger.NoticeHandler;
 import io.alfred.gitops.trigger.PubSubTrigger;
 import io.alfred.gitops.trigger.RepoMatcher;
@@ -51,7 +52,7 @@ class PushLatencyBench {
             try (CycleRunner runner = new CycleRunner(settings, client, status);
                     PubSubTrigger trigger = new PubSubTrigger(emulator.connection(), PubSubEmulator.PROJECT, "alfred",
                             new NoticeHandler(new RepoMatcher(repo.url(), "main"), runner,
-                                    new TriggerMetrics(new SimpleMeterRegistry()))).start()) {
+                                    new TriggerMetrics(new SimpleMeterRegistry()), new DeliveryLog())).start()) {
                 String head = repo.repository().resolve("HEAD").name();
                 runner.offer(Trigger.of(Trigger.Kind.STARTUP));
                 awaitApplied(status, head);

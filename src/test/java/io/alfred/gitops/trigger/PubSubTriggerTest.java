@@ -74,7 +74,7 @@ class PubSubTriggerTest {
         runner = new CycleRunner(settings, client, status);
         metrics = new TriggerMetrics(new SimpleMeterRegistry());
         trigger = new PubSubTrigger(emulator.connection(), PubSubEmulator.PROJECT, "alfred-" + counter,
-                new NoticeHandler(new RepoMatcher(repo.url(), "main"), runner, metrics)).start();
+                new NoticeHandler(new RepoMatcher(repo.url(), "main"), runner, metrics, new DeliveryLog())).start();
         String first = head();
         runner.offer(Trigger.of(Trigger.Kind.STARTUP));
         await(() -> first.equals(status.view().lastAppliedRevision()));
@@ -119,6 +119,38 @@ class PubSubTriggerTest {
         await(() -> sha.equals(status.view().lastAppliedRevision()));
         assertThat(image("ui-chat")).isEqualTo("alfred-platform/ui-chat:4.0");
         assertThat(metrics.value("pubsub", "accepted")).isEqualTo(1);
+    }
+
+    /**
+     * The emulator killed and started again (its state is lost, as a real outage can lose a
+     * subscription until it is recreated): the trigger subscribes again by itself and the next
+     * announced push is applied, with no restart of the daemon.
+     */
+    @Test
+    void theSubscriptionResumesAfterPubSubIsKilledAndRestarted() {
+        String before = repo.edit("infra/k8s/base/ui/ui-chat.yaml", "ui-chat:latest", "ui-chat:5.0").commit("ui 5.0");
+        emulator.publish(topic, githubPush(before, repo.url(), "refs/heads/main"), Map.of());
+        await(() -> before.equals(status.view().lastAppliedRevision()));
+
+        emulator.restart();
+        emulator.createTopic(topic);
+        emulator.createSubscription(topic, "alfred-" + counter);
+        String after = repo.edit("infra/k8s/base/ui/ui-chat.yaml", "ui-chat:5.0", "ui-chat:6.0").commit("ui 6.0");
+        // nothing polls in this test: only a delivered message can apply it; published until one is
+        // delivered, as the subscriber may still be backing off
+        Await.until(() -> {
+            if (after.equals(status.view().lastAppliedRevision())) {
+                return true;
+            }
+            emulator.publish(topic, githubPush(after, repo.url(), "refs/heads/main"), Map.of());
+            try {
+                Thread.sleep(1000);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            return after.equals(status.view().lastAppliedRevision());
+        }, Duration.ofSeconds(90), status::view);
+        assertThat(image("ui-chat")).isEqualTo("alfred-platform/ui-chat:6.0");
     }
 
     @Test
