@@ -1,6 +1,10 @@
 package io.alfred.gitops.api;
 
 import io.alfred.gitops.reconcile.SyncLoop;
+import io.fabric8.kubernetes.client.ConfigBuilder;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientBuilder;
+import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import org.eclipse.microprofile.health.HealthCheck;
@@ -11,8 +15,14 @@ import org.eclipse.microprofile.health.Readiness;
 @Readiness
 @ApplicationScoped
 public class ClusterReadiness implements HealthCheck {
+    /** A probe answers within the kubelet's default timeout, so it neither retries nor waits long. */
+    static final int PROBE_TIMEOUT_MS = 800;
+
     @Inject
     SyncLoop loop;
+
+    private KubernetesClient probeFor;
+    private KubernetesClient probe;
 
     @Override
     public HealthCheckResponse call() {
@@ -21,11 +31,32 @@ public class ClusterReadiness implements HealthCheck {
             return HealthCheckResponse.named("cluster").down().withData("reason", "the daemon has not started").build();
         }
         try {
-            String version = client.get().getKubernetesVersion().getGitVersion();
+            String version = probe(client.get()).getKubernetesVersion().getGitVersion();
             return HealthCheckResponse.named("cluster").up().withData("server", version).build();
         } catch (RuntimeException e) {
             return HealthCheckResponse.named("cluster").down().withData("reason", "API server unreachable: "
                     + e.getMessage()).build();
+        }
+    }
+
+    /** The daemon's client retries for many seconds; the probe asks once, with the same configuration otherwise. */
+    private synchronized KubernetesClient probe(KubernetesClient client) {
+        if (probeFor != client) {
+            close();
+            probe = new KubernetesClientBuilder().withConfig(new ConfigBuilder(client.getConfiguration())
+                    .withRequestRetryBackoffLimit(0).withRequestTimeout(PROBE_TIMEOUT_MS)
+                    .withConnectionTimeout(PROBE_TIMEOUT_MS).build()).build();
+            probeFor = client;
+        }
+        return probe;
+    }
+
+    @PreDestroy
+    synchronized void close() {
+        if (probe != null) {
+            probe.close();
+            probe = null;
+            probeFor = null;
         }
     }
 }
