@@ -1,0 +1,93 @@
+package io.alfred.gitops.testing;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.io.Writer;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.Arrays;
+import java.util.logging.Handler;
+import java.util.logging.Level;
+import java.util.logging.LogRecord;
+import java.util.logging.Logger;
+import org.junit.jupiter.api.extension.BeforeAllCallback;
+import org.junit.jupiter.api.extension.BeforeEachCallback;
+import org.junit.jupiter.api.extension.ExtensionContext;
+
+/**
+ * Every log record of the whole test run, appended to {@code target/test-logs/suite.log}, which
+ * {@code SecretsNeverLoggedIT} searches for test secrets. Registered for every test class by
+ * ServiceLoader; it re-attaches itself before each test because a Quarkus test application
+ * replaces the root logger's handlers when it starts.
+ */
+public final class SuiteLog implements BeforeAllCallback, BeforeEachCallback {
+    public static final Path FILE = Path.of("target/test-logs/suite.log");
+    private static final Handler HANDLER = new FileHandler();
+
+    @Override
+    public void beforeAll(ExtensionContext context) {
+        attach();
+    }
+
+    @Override
+    public void beforeEach(ExtensionContext context) {
+        attach();
+    }
+
+    private static synchronized void attach() {
+        Logger root = Logger.getLogger("");
+        if (!Arrays.asList(root.getHandlers()).contains(HANDLER)) {
+            root.addHandler(HANDLER);
+        }
+    }
+
+    private static final class FileHandler extends Handler {
+        private final Writer out;
+
+        FileHandler() {
+            setLevel(Level.ALL);
+            try {
+                Files.createDirectories(FILE.getParent());
+                out = Files.newBufferedWriter(FILE, StandardCharsets.UTF_8, StandardOpenOption.CREATE,
+                        StandardOpenOption.TRUNCATE_EXISTING);
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        }
+
+        @Override
+        public synchronized void publish(LogRecord record) {
+            String message = record.getMessage();
+            try {
+                if (record.getParameters() != null && message != null) {
+                    message = message.contains("%") ? String.format(message, record.getParameters())
+                            : java.text.MessageFormat.format(message, record.getParameters());
+                }
+                StringBuilder sb = new StringBuilder(record.getLevel() + " " + record.getLoggerName() + " " + message);
+                for (Throwable t = record.getThrown(); t != null; t = t.getCause()) {
+                    sb.append(" | ").append(t);
+                }
+                out.write(sb.append('\n').toString());
+                out.flush();
+            } catch (IOException | RuntimeException e) {
+                // a log line that cannot be written is not a test failure
+            }
+        }
+
+        @Override
+        public synchronized void flush() {
+            try {
+                out.flush();
+            } catch (IOException ignored) {
+                // nothing to do
+            }
+        }
+
+        @Override
+        public void close() {
+            flush();
+        }
+    }
+}
