@@ -110,7 +110,8 @@ public final class EventPublisher implements AutoCloseable {
                 .build();
         ApiFuture<String> future = publisher.publish(message);
         try {
-            future.get(30, TimeUnit.SECONDS);
+            String messageId = future.get(30, TimeUnit.SECONDS);
+            LOG.debugf("events: published %s %s as message %s", event.type().type(), event.id(), messageId);
         } catch (Exception e) {
             publisher.resumePublish(event.cluster()); // an ordering key pauses after a failure
             throw e;
