@@ -2,6 +2,7 @@ package io.alfred.gitops.cli;
 
 import io.alfred.gitops.StageException;
 import io.alfred.gitops.config.Settings;
+import io.alfred.gitops.render.Manifest;
 import io.alfred.gitops.render.ManifestWriter;
 import io.alfred.gitops.render.RenderResult;
 import io.alfred.gitops.render.Renderer;
@@ -11,6 +12,7 @@ import java.io.PrintWriter;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
 
 /** {@code render}: fetch the revision and print the rendered overlay, in apply order. */
 @Command(name = "render", mixinStandardHelpOptions = true,
@@ -19,6 +21,8 @@ public class RenderCommand extends CommandSupport implements Callable<Integer> {
     @Mixin
     CommonOptions options;
 
+    @Option(names = "--show-secrets", description = "Print Secret values (hidden by default: a terminal or a CI log is no place for them).")
+    boolean showSecrets;
 
     @Override
     public Integer call() {
@@ -30,7 +34,8 @@ public class RenderCommand extends CommandSupport implements Callable<Integer> {
                 RenderResult result = new Renderer(settings.render())
                         .render(source.checkout(poll.revision()), settings.source().path(), poll.revision());
                 result.warnings().forEach(w -> err().println("kustomize: " + w));
-                out.print(ManifestWriter.toYaml(result.manifests()));
+                out.print(ManifestWriter.toYaml(showSecrets ? result.manifests()
+                        : result.manifests().stream().map(Manifest::withSecretValuesHidden).toList()));
                 out.flush();
                 err().printf("# %d objects from %s at %s, path %s%n", result.manifests().size(),
                         source.url(), poll.revision(), settings.source().path());

@@ -22,4 +22,19 @@ public record Manifest(ObjectRef ref, ObjectNode body, String origin) {
     public boolean isSecret() {
         return ref.group().isEmpty() && "Secret".equals(ref.kind());
     }
+
+    /** This manifest, or for a Secret a copy whose {@code data} and {@code stringData} values are replaced by their size. */
+    public Manifest withSecretValuesHidden() {
+        if (!isSecret()) {
+            return this;
+        }
+        ObjectNode copy = body.deepCopy();
+        for (String field : new String[] {"data", "stringData"}) {
+            if (copy.get(field) instanceof ObjectNode values) {
+                values.fieldNames().forEachRemaining(key -> values.put(key,
+                        "<hidden: " + values.get(key).asText().length() + " characters>"));
+            }
+        }
+        return new Manifest(ref, copy, origin);
+    }
 }

@@ -24,11 +24,29 @@ class RenderCommandTest {
             String yaml = fromDir.getOutput();
             assertThat(yaml).startsWith("---\napiVersion: apiextensions.k8s.io/v1\nkind: CustomResourceDefinition");
             assertThat(yaml).contains("environment: development").contains("cluster-name: local");
+            assertThat(yaml).as("Secret values hidden by default").contains("db-password: \"<hidden: 36 characters>\"")
+                    .doesNotContain("eW91ci1zdXBlci1zZWNyZXQtcGFzc3dvcmQ=");
             assertThat(fromDir.getErrorOutput()).contains("objects from").doesNotContain("Listening on: http");
 
             LaunchResult fromUrl = launcher.launch("render", "--repo", repo.url(), "--cluster", "local", "--env", "dev");
             assertThat(fromUrl.exitCode()).isZero();
             assertThat(documents(fromUrl.getOutput())).isEqualTo(yaml);
+        }
+    }
+
+    @Test
+    void showSecretsPrintsThem(QuarkusMainLauncher launcher) throws Exception {
+        Path tmp = Files.createTempDirectory("render-secrets");
+        try (TestRepo repo = TestRepo.create(tmp.resolve("infra"))) {
+            repo.write("app/secret.yaml", "apiVersion: v1\nkind: Secret\nmetadata: {name: s, namespace: default}\n"
+                    + "data: {token: c2hvd24=}\nstringData: {plain: visible}\n").commit("a secret");
+            LaunchResult hidden = launcher.launch("render", "--repo", repo.dir().toString(), "--path", "app",
+                    "--cluster", "c", "--env", "dev");
+            assertThat(hidden.getOutput()).contains("token: \"<hidden: 8 characters>\"").contains("plain: \"<hidden: 7 characters>\"")
+                    .doesNotContain("c2hvd24=").doesNotContain("visible");
+            LaunchResult shown = launcher.launch("render", "--repo", repo.dir().toString(), "--path", "app",
+                    "--cluster", "c", "--env", "dev", "--show-secrets");
+            assertThat(shown.getOutput()).contains("token: c2hvd24=").contains("plain: visible");
         }
     }
 
