@@ -54,6 +54,9 @@ public class RunCommand implements Callable<Integer> {
     @Inject
     OutboxStatus outboxStatus;
 
+    @Inject
+    ShutdownHooks shutdownHooks;
+
     static final Duration LEASE_DURATION = Duration.ofSeconds(15);
 
     /** Events the outbox holds at most before cycles wait (planned events are compacted first). */
@@ -111,11 +114,7 @@ public class RunCommand implements Callable<Integer> {
             if (trigger != null) {
                 trigger.close();
             }
-            // on SIGTERM the container has already stopped the loop (@PreDestroy); the proxy would build a new one
-            var container = io.quarkus.arc.Arc.container();
-            if (container != null && container.isRunning()) {
-                loop.stop();
-            }
+            loop.stop();
             if (publisher != null) {
                 publisher.close();
             }
@@ -134,6 +133,7 @@ public class RunCommand implements Callable<Integer> {
                 PubSubConnection pubsub = PubSubConnection.fromEnvironment()) {
             cluster.kubeconfig().ifPresent(k -> err.println("alfred-gitops: sandbox kubeconfig: " + k));
             Duties duties = new Duties(settings, cluster.client(), pubsub);
+            shutdownHooks.add(duties::stop);
             try {
                 if (config.leaderElection().enabled()) {
                     loop.standby(settings, cluster.client());
