@@ -3,11 +3,7 @@ package io.alfred.gitops.cluster;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.alfred.gitops.apply.WriteGuard;
-import io.alfred.gitops.config.ApplySettings;
-import io.alfred.gitops.config.ClusterSettings;
-import io.alfred.gitops.config.RenderSettings;
 import io.alfred.gitops.config.Settings;
-import io.alfred.gitops.config.SourceSettings;
 import io.alfred.gitops.events.EventSink;
 import io.alfred.gitops.reconcile.CycleMetrics;
 import io.alfred.gitops.reconcile.CycleRunner;
@@ -15,11 +11,11 @@ import io.alfred.gitops.reconcile.SyncStatus;
 import io.alfred.gitops.sandbox.SandboxApiServer;
 import io.alfred.gitops.testing.Await;
 import io.alfred.gitops.testing.TestRepo;
+import io.alfred.gitops.testing.TestSettings;
 import io.alfred.gitops.trigger.Trigger;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.Map;
 import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -43,10 +39,7 @@ class LeadershipTest {
         Instance(String name, SandboxApiServer sandbox, TestRepo repo, boolean releaseOnClose) {
             this.name = name;
             this.client = sandbox.client();
-            this.settings = new Settings(new ClusterSettings("test", "dev"),
-                    SourceSettings.anonymous(repo.url(), "main", "infra/k8s/overlays/dev", tmp.resolve("work-" + name)),
-                    new RenderSettings("auto", Duration.ofMinutes(1), Map.of("cluster_name", "test", "cluster_env", "dev")),
-                    ApplySettings.defaults());
+            this.settings = TestSettings.overlay(repo.url(), "dev", tmp.resolve("work-" + name));
             this.leadership = new Leadership(client, "alfred-gitops", name, LEASE, releaseOnClose);
             leadership.start(() -> {
                 CycleRunner r = new CycleRunner(settings, client, status, EventSink.NONE, CycleMetrics.detached(),

@@ -5,17 +5,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.alfred.gitops.Stage;
 import io.alfred.gitops.StageException;
 import io.alfred.gitops.config.ApplySettings;
-import io.alfred.gitops.config.ClusterSettings;
-import io.alfred.gitops.config.RenderSettings;
-import io.alfred.gitops.config.Settings;
-import io.alfred.gitops.config.SourceSettings;
 import io.alfred.gitops.sandbox.SandboxApiServer;
 import io.alfred.gitops.testing.TestRepo;
+import io.alfred.gitops.testing.TestSettings;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.List;
-import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -156,10 +151,7 @@ class BadInputCorpusTest {
     }
 
     static Revisions revisions(String path) {
-        return new Revisions(new Settings(new ClusterSettings("test", "dev"),
-                SourceSettings.anonymous(repo.url(), "main", path, tmp.resolve("work")),
-                new RenderSettings("auto", Duration.ofMinutes(1), Map.of("cluster_name", "test", "cluster_env", "dev")),
-                ApplySettings.defaults()));
+        return new Revisions(TestSettings.path(repo.url(), path, "dev", tmp.resolve("work")));
     }
 
     /** Runs a cycle on the case's path the way the daemon does; returns the failure. */

@@ -2,19 +2,15 @@ package io.alfred.gitops.reconcile;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.alfred.gitops.config.ApplySettings;
-import io.alfred.gitops.config.ClusterSettings;
-import io.alfred.gitops.config.RenderSettings;
 import io.alfred.gitops.config.Settings;
-import io.alfred.gitops.config.SourceSettings;
 import io.alfred.gitops.sandbox.SandboxApiServer;
 import io.alfred.gitops.testing.Await;
 import io.alfred.gitops.testing.TestRepo;
+import io.alfred.gitops.testing.TestSettings;
 import io.alfred.gitops.trigger.Trigger;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -28,10 +24,7 @@ class CycleRunnerTest {
         try (TestRepo served = TestRepo.withExample(tmp.resolve("served"));
                 SandboxApiServer sandbox = SandboxApiServer.start();
                 KubernetesClient client = sandbox.client()) {
-            Settings settings = new Settings(new ClusterSettings("test", "dev"),
-                    SourceSettings.anonymous(served.url(), "main", "infra/k8s/overlays/dev", tmp.resolve("work")),
-                    new RenderSettings("auto", Duration.ofMinutes(1), Map.of("cluster_name", "test", "cluster_env", "dev")),
-                    ApplySettings.defaults());
+            Settings settings = TestSettings.overlay(served.url(), "dev", tmp.resolve("work"));
             SyncStatus status = new SyncStatus();
             try (CycleRunner runner = new CycleRunner(settings, client, status);
                     TestRepo ahead = served.cloneTo(tmp.resolve("ahead"))) {

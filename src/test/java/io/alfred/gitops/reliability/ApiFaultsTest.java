@@ -4,10 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.alfred.gitops.cluster.ClusterConnection;
 import io.alfred.gitops.config.ApplySettings;
-import io.alfred.gitops.config.ClusterSettings;
-import io.alfred.gitops.config.RenderSettings;
 import io.alfred.gitops.config.Settings;
-import io.alfred.gitops.config.SourceSettings;
 import io.alfred.gitops.reconcile.CycleResult;
 import io.alfred.gitops.reconcile.Reconciler;
 import io.alfred.gitops.reconcile.Revisions;
@@ -15,12 +12,12 @@ import io.alfred.gitops.render.Manifest;
 import io.alfred.gitops.render.RenderResult;
 import io.alfred.gitops.sandbox.SandboxApiServer;
 import io.alfred.gitops.testing.TestRepo;
+import io.alfred.gitops.testing.TestSettings;
 import io.fabric8.kubernetes.client.ConfigBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -42,10 +39,7 @@ class ApiFaultsTest {
     void setUp() {
         repo = TestRepo.withExample(tmp.resolve("infra"));
         sandbox = SandboxApiServer.start();
-        Settings settings = new Settings(new ClusterSettings("test", "prod"),
-                SourceSettings.anonymous(repo.url(), "main", "infra/k8s/overlays/prod", tmp.resolve("work")),
-                new RenderSettings("auto", Duration.ofMinutes(1), Map.of("cluster_name", "test", "cluster_env", "prod")),
-                ApplySettings.defaults());
+        Settings settings = TestSettings.overlay(repo.url(), "prod", tmp.resolve("work"));
         try (Revisions revisions = new Revisions(settings)) {
             render = revisions.latest();
         }

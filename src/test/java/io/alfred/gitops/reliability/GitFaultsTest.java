@@ -3,11 +3,7 @@ package io.alfred.gitops.reliability;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.alfred.gitops.Stage;
-import io.alfred.gitops.config.ApplySettings;
-import io.alfred.gitops.config.ClusterSettings;
-import io.alfred.gitops.config.RenderSettings;
 import io.alfred.gitops.config.Settings;
-import io.alfred.gitops.config.SourceSettings;
 import io.alfred.gitops.events.DeployEvent;
 import io.alfred.gitops.events.EventType;
 import io.alfred.gitops.reconcile.CycleResult;
@@ -15,13 +11,12 @@ import io.alfred.gitops.reconcile.CycleRunner;
 import io.alfred.gitops.reconcile.SyncStatus;
 import io.alfred.gitops.sandbox.SandboxApiServer;
 import io.alfred.gitops.testing.TestRepo;
+import io.alfred.gitops.testing.TestSettings;
 import io.alfred.gitops.trigger.Trigger;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.List;
-import java.util.Map;
 import java.util.Random;
 import java.util.concurrent.CopyOnWriteArrayList;
 import org.junit.jupiter.api.AfterEach;
@@ -53,10 +48,7 @@ class GitFaultsTest {
         sandbox = SandboxApiServer.start();
         client = sandbox.client();
         status = new SyncStatus();
-        Settings settings = new Settings(new ClusterSettings("test", "dev"),
-                SourceSettings.anonymous(repo.url(), "main", "infra/k8s/overlays/dev", tmp.resolve("work")),
-                new RenderSettings("auto", Duration.ofMinutes(1), Map.of("cluster_name", "test", "cluster_env", "dev")),
-                ApplySettings.defaults());
+        Settings settings = TestSettings.overlay(repo.url(), "dev", tmp.resolve("work"));
         runner = new CycleRunner(settings, client, status, events::add);
     }
 

@@ -2,17 +2,14 @@ package io.alfred.gitops.trigger;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.alfred.gitops.config.ApplySettings;
-import io.alfred.gitops.config.ClusterSettings;
-import io.alfred.gitops.config.RenderSettings;
 import io.alfred.gitops.config.Settings;
-import io.alfred.gitops.config.SourceSettings;
 import io.alfred.gitops.reconcile.CycleRunner;
 import io.alfred.gitops.reconcile.SyncStatus;
 import io.alfred.gitops.sandbox.SandboxApiServer;
 import io.alfred.gitops.testing.PubSubEmulator;
 import io.alfred.gitops.testing.Await;
 import io.alfred.gitops.testing.TestRepo;
+import io.alfred.gitops.testing.TestSettings;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.nio.file.Path;
@@ -66,10 +63,7 @@ class PubSubTriggerTest {
         repo = TestRepo.withExample(tmp.resolve("infra"));
         sandbox = SandboxApiServer.start();
         client = sandbox.client();
-        Settings settings = new Settings(new ClusterSettings("test", "dev"),
-                SourceSettings.anonymous(repo.url(), "main", "infra/k8s/overlays/dev", tmp.resolve("work")),
-                new RenderSettings("auto", Duration.ofMinutes(1), Map.of("cluster_name", "test", "cluster_env", "dev")),
-                ApplySettings.defaults());
+        Settings settings = TestSettings.overlay(repo.url(), "dev", tmp.resolve("work"));
         status = new SyncStatus();
         runner = new CycleRunner(settings, client, status);
         metrics = new TriggerMetrics(new SimpleMeterRegistry());
