@@ -41,7 +41,7 @@ class SecretsNeverLoggedIT {
                 assertThat(text).as("%s contains a test secret", output.getFileName()).doesNotContain(secret);
             }
         }
-        assertThat(bytes).as("the suite logged something to search").isGreaterThan(300_000);
+        assertThat(bytes).as("the suite logged something to search").isGreaterThan(200_000);
         System.out.printf("secrets scan: %d files, %.1f MB, %d secrets, none found%n", outputs.size(), bytes / 1e6,
                 secrets.size());
     }

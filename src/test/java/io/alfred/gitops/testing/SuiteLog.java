@@ -17,14 +17,16 @@ import org.junit.jupiter.api.extension.BeforeEachCallback;
 import org.junit.jupiter.api.extension.ExtensionContext;
 
 /**
- * Every log record of the whole test run, appended to {@code target/test-logs/suite.log}, which
- * {@code SecretsNeverLoggedIT} searches for test secrets. Registered for every test class by
- * ServiceLoader; it re-attaches itself before each test because a Quarkus test application
- * replaces the root logger's handlers when it starts.
+ * Every log record of the unit test run, written to the file named by the system property
+ * {@code alfred.suite-log} (set by the surefire configuration), which {@code SecretsNeverLoggedIT}
+ * searches for test secrets. Registered for every test class by ServiceLoader (Quarkus' JUnit
+ * configuration turns on extension autodetection); it re-attaches itself before each test because
+ * a Quarkus test application replaces the root logger's handlers when it starts. Without the
+ * property (the failsafe run, an IDE) it does nothing.
  */
 public final class SuiteLog implements BeforeAllCallback, BeforeEachCallback {
-    public static final Path FILE = Path.of("target/test-logs/suite.log");
-    private static final Handler HANDLER = new FileHandler();
+    private static final String FILE = System.getProperty("alfred.suite-log");
+    private static final Handler HANDLER = FILE == null ? null : new FileHandler(Path.of(FILE));
 
     @Override
     public void beforeAll(ExtensionContext context) {
@@ -37,6 +39,9 @@ public final class SuiteLog implements BeforeAllCallback, BeforeEachCallback {
     }
 
     private static synchronized void attach() {
+        if (HANDLER == null) {
+            return;
+        }
         Logger root = Logger.getLogger("");
         if (!Arrays.asList(root.getHandlers()).contains(HANDLER)) {
             root.addHandler(HANDLER);
@@ -46,11 +51,11 @@ public final class SuiteLog implements BeforeAllCallback, BeforeEachCallback {
     private static final class FileHandler extends Handler {
         private final Writer out;
 
-        FileHandler() {
+        FileHandler(Path file) {
             setLevel(Level.ALL);
             try {
-                Files.createDirectories(FILE.getParent());
-                out = Files.newBufferedWriter(FILE, StandardCharsets.UTF_8, StandardOpenOption.CREATE,
+                Files.createDirectories(file.toAbsolutePath().getParent());
+                out = Files.newBufferedWriter(file, StandardCharsets.UTF_8, StandardOpenOption.CREATE,
                         StandardOpenOption.TRUNCATE_EXISTING);
             } catch (IOException e) {
                 throw new UncheckedIOException(e);
