@@ -70,7 +70,7 @@ public final class Planner {
                 continue;
             }
             Manifest desired = withManagedByLabel(m);
-            futures.add(CompletableFuture.supplyAsync(() -> planOne(desired, kinds, pending, trustLive), pool));
+            futures.add(CompletableFuture.supplyAsync(() -> planOne(desired, kinds, pending, trustLive, known), pool));
         }
         List<PlannedObject> planned = new ArrayList<>();
         List<String> rejections = new ArrayList<>();
@@ -148,8 +148,12 @@ public final class Planner {
         }
     }
 
-    /** A PlannedObject, or the reason the cluster refuses the object. */
-    private Object planOne(Manifest desired, ClusterKinds kinds, Set<String> pending, boolean trustLive) {
+    /**
+     * A PlannedObject, or the reason the cluster refuses the object.
+     *
+     * @param listed the live object from this cycle's list of its kind, or null: then it is read on its own
+     */
+    private Object planOne(Manifest desired, ClusterKinds kinds, Set<String> pending, boolean trustLive, JsonNode listed) {
         ObjectRef ref = desired.ref();
         Optional<APIResource> served = kinds.find(ref);
         if (served.isEmpty()) {
@@ -172,8 +176,11 @@ public final class Planner {
         }
         try {
             Resource<GenericKubernetesResource> resource = kinds.resource(desired);
-            GenericKubernetesResource liveObject = NoAnswerRetry.call(resource::get);
-            JsonNode live = liveObject == null ? null : toJson(liveObject);
+            JsonNode live = listed;
+            if (live == null) {
+                GenericKubernetesResource liveObject = NoAnswerRetry.call(resource::get);
+                live = liveObject == null ? null : toJson(liveObject);
+            }
             if (trustLive && live != null && isSubset(desired.body(), live)) {
                 return new PlannedObject(desired, live, null, Action.UNCHANGED, "", true);
             }
