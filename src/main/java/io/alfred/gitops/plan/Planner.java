@@ -1,6 +1,8 @@
 package io.alfred.gitops.plan;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.alfred.gitops.change.Action;
 import io.alfred.gitops.cluster.NoAnswerRetry;
@@ -11,6 +13,8 @@ import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.fabric8.kubernetes.client.dsl.Resource;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
@@ -30,7 +34,7 @@ public final class Planner {
     public static final String MANAGED_BY = "app.kubernetes.io/managed-by";
     public static final String MANAGER_NAME = "alfred-gitops";
 
-    private static final com.fasterxml.jackson.databind.ObjectMapper JSON = new com.fasterxml.jackson.databind.ObjectMapper();
+    private static final ObjectMapper JSON = new ObjectMapper();
 
     private final KubernetesClient client;
     private final String fieldManager;
@@ -137,13 +141,13 @@ public final class Planner {
         var ctx = kinds.context(ref);
         String path = (ctx.getGroup() == null || ctx.getGroup().isEmpty() ? "api/" + ctx.getVersion()
                 : "apis/" + ctx.getGroup() + "/" + ctx.getVersion()) + "/" + ctx.getPlural()
-                + "?labelSelector=" + java.net.URLEncoder.encode(MANAGED_BY + "=" + MANAGER_NAME, java.nio.charset.StandardCharsets.UTF_8);
+                + "?labelSelector=" + URLEncoder.encode(MANAGED_BY + "=" + MANAGER_NAME, StandardCharsets.UTF_8);
         String base = client.getMasterUrl().toString();
         String url = base.endsWith("/") ? base + path : base + "/" + path;
         String body = NoAnswerRetry.call(() -> client.raw(url));
         try {
             return body == null ? JSON.createArrayNode() : JSON.readTree(body).path("items");
-        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+        } catch (JsonProcessingException e) {
             throw new KubernetesClientException("unreadable list of " + ref.kind() + ": " + e.getOriginalMessage());
         }
     }
