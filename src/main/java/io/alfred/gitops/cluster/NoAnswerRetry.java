@@ -35,11 +35,4 @@ public final class NoAnswerRetry {
             backoff *= 2;
         }
     }
-
-    public static void run(Runnable request) {
-        call(() -> {
-            request.run();
-            return null;
-        });
-    }
 }
