@@ -27,6 +27,11 @@ public final class LogCapture extends Handler implements AutoCloseable {
 
     @Override
     public void publish(LogRecord record) {
+        lines.add(format(record));
+    }
+
+    /** {@code logger message | exception | cause ...}, the message with its parameters filled in. */
+    static String format(LogRecord record) {
         String message = record.getMessage();
         try {
             if (record.getParameters() != null && message != null) {
@@ -40,7 +45,7 @@ public final class LogCapture extends Handler implements AutoCloseable {
         for (Throwable t = record.getThrown(); t != null; t = t.getCause()) {
             sb.append(" | ").append(t);
         }
-        lines.add(sb.toString());
+        return sb.toString();
     }
 
     public List<String> lines() {

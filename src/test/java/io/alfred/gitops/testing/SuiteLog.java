@@ -64,17 +64,8 @@ public final class SuiteLog implements BeforeAllCallback, BeforeEachCallback {
 
         @Override
         public synchronized void publish(LogRecord record) {
-            String message = record.getMessage();
             try {
-                if (record.getParameters() != null && message != null) {
-                    message = message.contains("%") ? String.format(message, record.getParameters())
-                            : java.text.MessageFormat.format(message, record.getParameters());
-                }
-                StringBuilder sb = new StringBuilder(record.getLevel() + " " + record.getLoggerName() + " " + message);
-                for (Throwable t = record.getThrown(); t != null; t = t.getCause()) {
-                    sb.append(" | ").append(t);
-                }
-                out.write(sb.append('\n').toString());
+                out.write(record.getLevel() + " " + LogCapture.format(record) + "\n");
                 out.flush();
             } catch (IOException | RuntimeException e) {
                 // a log line that cannot be written is not a test failure
