@@ -1,12 +1,8 @@
 package io.alfred.gitops.bench;
 
+import io.alfred.gitops.testing.DaemonProcess;
 import io.alfred.gitops.testing.SandboxProcess;
 import io.alfred.gitops.testing.TestRepo;
-import java.net.ServerSocket;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -31,11 +27,10 @@ class StartupBench {
             "-XX:+ExitOnOutOfMemoryError");
     /** The memory limit of k8s/base/deployment.yaml. */
     static final String CONTAINER_LIMIT = "-XX:MaxRAM=512m";
-    static final Path JAR = Path.of("target/quarkus-app/quarkus-run.jar");
 
     @Test
     void startupAndMemory() throws Exception {
-        Assumptions.assumeTrue(Files.exists(JAR), "run mvn package first: " + JAR + " is missing");
+        Assumptions.assumeTrue(Files.exists(DaemonProcess.JAR), "run mvn package first: " + DaemonProcess.JAR + " is missing");
         BenchResults results = new BenchResults();
         Path tmp = Files.createTempDirectory("bench-startup");
         try (TestRepo example = TestRepo.withExample(tmp.resolve("infra"))) {
@@ -95,47 +90,34 @@ class StartupBench {
 
     /** Starts the daemon, times it to ready, waits for a succeeded cycle (and a no-op one when asked), reads its memory. */
     private static Measured measure(List<String> args, Map<String, String> env, boolean steady) throws Exception {
-        int port;
-        try (ServerSocket s = new ServerSocket(0)) {
-            port = s.getLocalPort();
-        }
-        List<String> cmd = new ArrayList<>(List.of("java"));
-        cmd.addAll(IMAGE_JVM_OPTIONS);
-        cmd.addAll(List.of(CONTAINER_LIMIT, "-Dquarkus.http.port=" + port, "-Dgitops.source.interval=2s", "-jar",
-                JAR.toString()));
-        cmd.addAll(args);
-        ProcessBuilder pb = new ProcessBuilder(cmd).redirectOutput(ProcessBuilder.Redirect.DISCARD)
-                .redirectError(ProcessBuilder.Redirect.DISCARD);
-        pb.environment().putAll(env);
+        List<String> jvm = new ArrayList<>(IMAGE_JVM_OPTIONS);
+        jvm.addAll(List.of(CONTAINER_LIMIT, "-Dgitops.source.interval=2s"));
+        Path log = Files.createTempFile("startup-bench", ".log");
         long t0 = System.nanoTime();
-        Process p = pb.start();
-        try {
-            HttpClient http = HttpClient.newHttpClient();
-            while (code(http, port, "/q/health/ready") != 200) {
-                if (!p.isAlive()) {
-                    throw new IllegalStateException("the daemon exited with " + p.exitValue() + ": " + cmd);
+        try (DaemonProcess daemon = DaemonProcess.start(jvm, args, env, log)) {
+            while (daemon.code("/q/health/ready") != 200) {
+                if (!daemon.isAlive()) {
+                    throw new IllegalStateException("the daemon exited: " + daemon.log());
                 }
                 Thread.sleep(10);
             }
             double ready = (System.nanoTime() - t0) / 1e6;
             // applied (by this run, or by an earlier one on the same sandbox), then one more cycle with nothing to do
-            String applied = awaitStatus(http, port, "\"lastAppliedRevision\":\"[0-9a-f]{40}\"", null);
+            String applied = awaitStatus(daemon, "\"lastAppliedRevision\":\"[0-9a-f]{40}\"", null);
             if (steady) {
-                awaitStatus(http, port, "\"lastResult\":\"noop\"", field(applied, "lastCycleAt"));
+                awaitStatus(daemon, "\"lastResult\":\"noop\"", field(applied, "lastCycleAt"));
             }
-            return new Measured(ready, rssMiB(p.pid()), heapUsedMiB(body(http, port, "/q/metrics")));
-        } finally {
-            p.destroy();
-            p.waitFor(60, TimeUnit.SECONDS);
+            return new Measured(ready, daemon.rssMiB(),
+                    daemon.metricSum("jvm_memory_used_bytes{area=\"heap\"") / (1024 * 1024));
         }
     }
 
     /** Waits for a /status matching {@code regex} from a cycle other than {@code notCycleAt}; returns it. */
-    private static String awaitStatus(HttpClient http, int port, String regex, String notCycleAt) throws InterruptedException {
+    private static String awaitStatus(DaemonProcess daemon, String regex, String notCycleAt) throws InterruptedException {
         long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(10);
         Pattern wanted = Pattern.compile(regex);
         while (true) {
-            String status = body(http, port, "/status").replace(" ", "");
+            String status = daemon.body("/status").replace(" ", "");
             if (wanted.matcher(status).find() && (notCycleAt == null || !notCycleAt.equals(field(status, "lastCycleAt")))) {
                 return status;
             }
@@ -149,43 +131,5 @@ class StartupBench {
     private static String field(String json, String name) {
         Matcher m = Pattern.compile("\"" + name + "\":\"([^\"]*)\"").matcher(json);
         return m.find() ? m.group(1) : "";
-    }
-
-    private static final Pattern HEAP = Pattern.compile("^jvm_memory_used_bytes\\{area=\"heap\"[^}]*}\\s+(\\S+)", Pattern.MULTILINE);
-
-    static double heapUsedMiB(String metrics) {
-        Matcher m = HEAP.matcher(metrics);
-        double bytes = 0;
-        while (m.find()) {
-            bytes += Double.parseDouble(m.group(1));
-        }
-        return bytes / (1024 * 1024);
-    }
-
-    private static int code(HttpClient http, int port, String path) {
-        try {
-            return http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path)).build(),
-                    HttpResponse.BodyHandlers.discarding()).statusCode();
-        } catch (Exception e) {
-            return 0;
-        }
-    }
-
-    private static String body(HttpClient http, int port, String path) {
-        try {
-            return http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path)).build(),
-                    HttpResponse.BodyHandlers.ofString()).body();
-        } catch (Exception e) {
-            return "";
-        }
-    }
-
-    private static double rssMiB(long pid) throws Exception {
-        for (String line : Files.readAllLines(Path.of("/proc/" + pid + "/status"))) {
-            if (line.startsWith("VmRSS:")) {
-                return Long.parseLong(line.replaceAll("\\D+", "")) / 1024.0;
-            }
-        }
-        return -1;
     }
 }

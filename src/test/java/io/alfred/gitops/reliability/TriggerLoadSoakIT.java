@@ -15,8 +15,6 @@ import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
 import org.junit.jupiter.api.Test;
@@ -94,7 +92,7 @@ class TriggerLoadSoakIT {
                 String newest = head;
                 Await.until(() -> daemon.body("/status").contains("\"lastAppliedRevision\":\"" + newest + "\""),
                         Duration.ofMinutes(2), () -> daemon.body("/status"));
-                double cycles = cycles(daemon.body("/q/metrics"));
+                double cycles = daemon.metricSum("gitops_reconcile_total{");
                 try (var client = sandbox.client()) {
                     assertThat(client.configMaps().inNamespace("alfred-platform").withName("load-marker").get().getData())
                             .containsEntry("commit", String.valueOf(commits));
@@ -112,15 +110,6 @@ class TriggerLoadSoakIT {
                 assertThat(daemon.isAlive()).isTrue();
             }
         }
-    }
-
-    private static double cycles(String metrics) {
-        Matcher m = Pattern.compile("^gitops_reconcile_total\\{[^}]*}\\s+(\\S+)", Pattern.MULTILINE).matcher(metrics);
-        double sum = 0;
-        while (m.find()) {
-            sum += Double.parseDouble(m.group(1));
-        }
-        return sum;
     }
 
     private static String sign(String body) throws Exception {

@@ -13,6 +13,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /** The packaged daemon ({@code target/quarkus-app}) as an operating-system process, with its HTTP port. */
 public final class DaemonProcess implements AutoCloseable {
@@ -90,6 +92,22 @@ public final class DaemonProcess implements AutoCloseable {
 
     private HttpRequest request(String path) {
         return HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path)).timeout(Duration.ofSeconds(10)).build();
+    }
+
+    /**
+     * The sum of the samples of one Prometheus series on {@code /q/metrics}: every heap pool for
+     * <code>jvm_memory_used_bytes{area="heap"</code>, every result for <code>gitops_reconcile_total{</code>.
+     *
+     * @param series the metric name and the start of its labels, as the exposition writes them
+     */
+    public double metricSum(String series) {
+        Matcher m = Pattern.compile("^" + Pattern.quote(series) + "[^}\\n]*}\\s+(\\S+)", Pattern.MULTILINE)
+                .matcher(body("/q/metrics"));
+        double sum = 0;
+        while (m.find()) {
+            sum += Double.parseDouble(m.group(1));
+        }
+        return sum;
     }
 
     /** Resident memory from /proc, in MiB. */
