@@ -4,33 +4,69 @@ import io.quarkus.picocli.runtime.PicocliRunner;
 import io.quarkus.runtime.Quarkus;
 import io.quarkus.runtime.annotations.QuarkusMain;
 import java.util.Set;
+import org.jboss.logging.Logger;
 
 /**
- * Entry point. One-shot commands (render, diff, reconcile, events) do not serve HTTP, so they
- * never fight a running daemon for its port, and keep Quarkus' start-up lines out of their output.
- * The decision has to be made before Quarkus reads its runtime configuration, hence here rather
- * than in the command.
+ * Entry point. Decisions that must be made before Quarkus reads its runtime configuration are made
+ * here, from the command line:
+ * <ul>
+ * <li>one-shot commands (render, diff, reconcile, events) do not serve HTTP, so they never fight a
+ * running daemon for its port;</li>
+ * <li>a one-shot command's result is its standard output: its standard error carries warnings and
+ * errors only, unless {@code -v} asks for the daemon's INFO lines (and stack traces);</li>
+ * <li>no colour codes unless a person is looking at a terminal;</li>
+ * <li>an exception nothing caught is logged through the log manager (one JSON line in JSON mode)
+ * instead of printed by the JVM.</li>
+ * </ul>
  */
 @QuarkusMain
 public final class Main {
     private static final Set<String> ONE_SHOT = Set.of("render", "diff", "reconcile", "events");
+    private static final Logger LOG = Logger.getLogger(Main.class);
+    /** Set when {@code -v} is given; commands print stack traces then. */
+    public static final String VERBOSE_PROPERTY = "alfred.verbose";
 
     private Main() {
     }
 
     public static void main(String... args) {
+        boolean verbose = isVerbose(args);
+        if (verbose) {
+            System.setProperty(VERBOSE_PROPERTY, "true");
+        }
         if (isOneShot(args)) {
             setIfAbsent("quarkus.http.host-enabled", "false");
-            // a command's output is its result; Quarkus' start-up lines are daemon logs
-            setIfAbsent("quarkus.log.category.\"io.quarkus\".level", "WARN");
+            setIfAbsent("quarkus.log.level", verbose ? "INFO" : "WARN");
+        } else if (verbose) {
+            setIfAbsent("quarkus.log.category.\"io.alfred\".level", "DEBUG");
         }
+        if (System.console() == null) {
+            setIfAbsent("quarkus.console.color", "false");
+        }
+        Thread.setDefaultUncaughtExceptionHandler((thread, e) -> {
+            LOG.errorf("uncaught %s in thread %s (run with -v for the stack trace)", e, thread.getName());
+            LOG.debug("uncaught exception", e);
+        });
         Quarkus.run(PicocliRunner.class, args);
+    }
+
+    public static boolean verbose() {
+        return Boolean.getBoolean(VERBOSE_PROPERTY);
     }
 
     private static void setIfAbsent(String key, String value) {
         if (System.getProperty(key) == null) {
             System.setProperty(key, value);
         }
+    }
+
+    static boolean isVerbose(String... args) {
+        for (String arg : args) {
+            if (arg.equals("-v") || arg.equals("--verbose")) {
+                return true;
+            }
+        }
+        return false;
     }
 
     static boolean isOneShot(String... args) {

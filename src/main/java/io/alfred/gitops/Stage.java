@@ -1,10 +1,15 @@
 package io.alfred.gitops;
 
-/** The pipeline stages of one reconcile cycle; every failure is attributed to exactly one. */
+import java.util.Locale;
+
+/**
+ * The pipeline stages of one reconcile cycle; every failure is attributed to exactly one.
+ * {@link #CONFIG} and {@link #CLUSTER} come before any cycle: the settings, and reaching the API server.
+ */
 public enum Stage {
-    CONFIG, FETCH, RENDER, PLAN, APPLY, WAIT, PRUNE;
+    CONFIG, CLUSTER, FETCH, RENDER, PLAN, APPLY, WAIT, PRUNE;
 
     public String label() {
-        return name().toLowerCase(java.util.Locale.ROOT);
+        return name().toLowerCase(Locale.ROOT);
     }
 }

@@ -1,5 +1,6 @@
 package io.alfred.gitops.api;
 
+import io.alfred.gitops.pubsub.PubSubHealth;
 import io.alfred.gitops.reconcile.SyncStatus;
 import io.quarkus.runtime.annotations.RegisterForReflection;
 
@@ -8,8 +9,8 @@ import io.quarkus.runtime.annotations.RegisterForReflection;
  * inventory and outbox entries are written as Jackson trees or fabric8 model objects, which need
  * no registration of their own.
  */
-@RegisterForReflection(targets = {SyncStatus.View.class, SyncStatus.Source.class, SyncStatus.Failure.class,
-    SyncStatus.Render.class})
+@RegisterForReflection(targets = {StatusResource.Document.class, SyncStatus.View.class, SyncStatus.Source.class,
+    SyncStatus.Failure.class, SyncStatus.Render.class, PubSubHealth.View.class})
 public final class NativeReflection {
     private NativeReflection() {
     }

@@ -15,13 +15,31 @@ public class ClusterOpener {
     @Inject
     Instance<SandboxProvider> sandboxes;
 
+    /** The cluster, not yet asked anything (the daemon starts without its API server and waits for it). */
     ClusterConnection open(CommonOptions options, Settings settings) {
         if (!options.sandbox) {
-            return ClusterConnection.fromEnvironment();
+            return ClusterConnection.fromEnvironment(settings.cluster().connectTimeout());
         }
         if (sandboxes.isUnsatisfied()) {
             throw new StageException(Stage.CONFIG, "--sandbox", "this build has no sandbox API server (native image)");
         }
-        return sandboxes.get().start(settings.source().workdir());
+        return sandboxes.get().start();
+    }
+
+    /**
+     * The cluster, once it answered: a one-shot command learns within the connect timeout that it
+     * cannot reach the API server, instead of retrying every request of a cycle.
+     *
+     * @throws io.alfred.gitops.cluster.ClusterAccessException naming the server, its origin and the problem
+     */
+    ClusterConnection openVerified(CommonOptions options, Settings settings) {
+        ClusterConnection cluster = open(options, settings);
+        try {
+            cluster.verify(settings.cluster().connectTimeout());
+            return cluster;
+        } catch (RuntimeException e) {
+            cluster.close();
+            throw e;
+        }
     }
 }

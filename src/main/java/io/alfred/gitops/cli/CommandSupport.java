@@ -1,5 +1,6 @@
 package io.alfred.gitops.cli;
 
+import io.alfred.gitops.Main;
 import io.alfred.gitops.StageException;
 import io.alfred.gitops.config.GitopsConfig;
 import io.alfred.gitops.config.Settings;
@@ -33,6 +34,9 @@ abstract class CommandSupport {
     int fail(StageException e, int exitCode) {
         out().flush();
         err().println("alfred-gitops: " + e.getMessage());
+        if (Main.verbose() && e.getCause() != null) {
+            e.getCause().printStackTrace(err());
+        }
         return exitCode;
     }
 }

@@ -24,6 +24,9 @@ public class CommonOptions {
     @Option(names = "--sandbox", description = "Use a built-in sandbox API server instead of the kubeconfig cluster.")
     boolean sandbox;
 
+    @Option(names = {"-v", "--verbose"}, description = "Log progress (INFO) and print stack traces; the daemon logs DEBUG.")
+    boolean verbose;
+
     public Overrides overrides() {
         return new Overrides(Optional.ofNullable(repo), Optional.ofNullable(ref), Optional.ofNullable(path),
                 Optional.ofNullable(cluster), Optional.ofNullable(environment));

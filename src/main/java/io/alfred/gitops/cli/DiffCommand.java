@@ -7,6 +7,7 @@ import io.alfred.gitops.config.Settings;
 import io.alfred.gitops.reconcile.Reconciler;
 import io.alfred.gitops.reconcile.Revisions;
 import io.alfred.gitops.render.RenderResult;
+import io.fabric8.kubernetes.client.KubernetesClientException;
 import jakarta.inject.Inject;
 import java.io.PrintWriter;
 import java.util.concurrent.Callable;
@@ -20,7 +21,6 @@ public class DiffCommand extends CommandSupport implements Callable<Integer> {
     @Mixin
     CommonOptions options;
 
-
     @Inject
     ClusterOpener clusters;
 
@@ -29,11 +29,16 @@ public class DiffCommand extends CommandSupport implements Callable<Integer> {
         PrintWriter out = out();
         try {
             Settings settings = settings(options);
-            try (Revisions revisions = new Revisions(settings);
-                    ClusterConnection cluster = clusters.open(options, settings);
+            try (ClusterConnection cluster = clusters.openVerified(options, settings);
+                    Revisions revisions = new Revisions(settings);
                     Reconciler reconciler = new Reconciler(cluster.client(), settings.apply())) {
                 RenderResult render = revisions.latest();
-                ChangeSet changes = reconciler.diff(render);
+                ChangeSet changes;
+                try {
+                    changes = reconciler.diff(render);
+                } catch (KubernetesClientException e) {
+                    throw cluster.accessFailure(e);
+                }
                 out.print(changes.render(true));
                 out.printf("diff at %s: %s%n", render.revision(), changes.summary());
                 out.flush();

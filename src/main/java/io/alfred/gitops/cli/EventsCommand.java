@@ -1,15 +1,28 @@
 package io.alfred.gitops.cli;
 
+import com.google.api.core.ApiService;
+import com.google.api.gax.rpc.ApiException;
+import com.google.api.gax.rpc.NotFoundException;
+import com.google.api.gax.rpc.PermissionDeniedException;
 import com.google.cloud.pubsub.v1.AckReplyConsumer;
 import com.google.cloud.pubsub.v1.MessageReceiver;
 import com.google.cloud.pubsub.v1.Subscriber;
+import com.google.cloud.pubsub.v1.SubscriptionAdminClient;
+import com.google.cloud.pubsub.v1.SubscriptionAdminSettings;
+import com.google.common.util.concurrent.MoreExecutors;
 import com.google.pubsub.v1.ProjectSubscriptionName;
 import com.google.pubsub.v1.PubsubMessage;
+import com.google.pubsub.v1.Subscription;
 import io.alfred.gitops.events.EventLine;
 import io.alfred.gitops.pubsub.PubSubConnection;
+import io.alfred.gitops.pubsub.PubSubResource;
+import io.grpc.Status;
 import io.quarkus.runtime.Quarkus;
+import java.io.IOException;
 import java.io.PrintWriter;
+import java.util.Optional;
 import java.util.concurrent.Callable;
+import java.util.concurrent.atomic.AtomicReference;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -32,6 +45,8 @@ public class EventsCommand extends CommandSupport implements Callable<Integer> {
     @Option(names = "--project", description = "Google Cloud project (gitops.pubsub.project).")
     String project;
 
+    @Option(names = {"-v", "--verbose"}, description = "Log progress (INFO) and print stack traces.")
+    boolean verbose;
 
     @Override
     public Integer call() {
@@ -41,7 +56,13 @@ public class EventsCommand extends CommandSupport implements Callable<Integer> {
             err().println("alfred-gitops: config: gitops.pubsub.project is not set (or use --project)");
             return ExitCodes.ERROR;
         }
+        PubSubResource resource = PubSubResource.eventsSubscription(p, subscription);
         try (PubSubConnection connection = PubSubConnection.fromEnvironment()) {
+            Optional<String> problem = check(connection, resource);
+            if (problem.isPresent()) {
+                err().println("alfred-gitops: events: " + problem.get());
+                return ExitCodes.ERROR;
+            }
             MessageReceiver receiver = (PubsubMessage message, AckReplyConsumer consumer) -> {
                 if (EventLine.matches(message, type, cluster)) {
                     synchronized (out) {
@@ -54,14 +75,51 @@ public class EventsCommand extends CommandSupport implements Callable<Integer> {
             Subscriber subscriber = Subscriber.newBuilder(ProjectSubscriptionName.of(p, subscription), receiver)
                     .setChannelProvider(connection.channelProvider()).setCredentialsProvider(connection.credentials())
                     .build();
-            subscriber.startAsync().awaitRunning();
-            err().println("alfred-gitops: reading " + ProjectSubscriptionName.of(p, subscription) + " (Ctrl-C to stop)");
+            AtomicReference<String> failure = new AtomicReference<>();
+            subscriber.addListener(new ApiService.Listener() {
+                @Override
+                public void failed(ApiService.State from, Throwable cause) {
+                    failure.set(resource.path() + ": " + Status.fromThrowable(cause));
+                    Quarkus.asyncExit(ExitCodes.ERROR);
+                }
+            }, MoreExecutors.directExecutor());
+            subscriber.startAsync();
+            err().println("alfred-gitops: reading " + resource.path() + " (Ctrl-C to stop)");
+            err().flush();
             Quarkus.waitForExit();
+            if (failure.get() != null) {
+                err().println("alfred-gitops: events: " + failure.get());
+                return ExitCodes.ERROR;
+            }
             subscriber.stopAsync();
             return ExitCodes.OK;
-        } catch (IllegalStateException e) {
-            err().println("alfred-gitops: events: " + e.getMessage());
-            return ExitCodes.CHANGES_OR_FAILED;
+        }
+    }
+
+    /**
+     * The subscription exists and is readable (a missing one is an error naming the command that
+     * creates it); without message ordering, one cluster's events may arrive out of order (a warning).
+     * Credentials that may consume but not describe it are no reason to stop.
+     */
+    private Optional<String> check(PubSubConnection connection, PubSubResource resource) {
+        try (SubscriptionAdminClient admin = SubscriptionAdminClient.create(SubscriptionAdminSettings.newBuilder()
+                .setTransportChannelProvider(connection.channelProvider())
+                .setCredentialsProvider(connection.credentials()).build())) {
+            Subscription found = admin.getSubscription(resource.path());
+            if (!found.getEnableMessageOrdering()) {
+                err().println("alfred-gitops: warning: " + resource.path() + " has message ordering off: one cluster's"
+                        + " events may arrive out of order; create it with --enable-message-ordering");
+            }
+            return Optional.empty();
+        } catch (NotFoundException e) {
+            return Optional.of(resource.path() + " does not exist; create it on the events topic: " + resource.createCommand());
+        } catch (PermissionDeniedException e) {
+            return Optional.empty();
+        } catch (ApiException e) {
+            return Optional.of("Pub/Sub cannot be reached for " + resource.path() + " (" + e.getStatusCode().getCode()
+                    + "): check the network or PUBSUB_EMULATOR_HOST");
+        } catch (IOException e) {
+            return Optional.of("cannot connect to Pub/Sub: " + e.getMessage());
         }
     }
 }

@@ -5,8 +5,6 @@ import jakarta.inject.Inject;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Model.CommandSpec;
-import picocli.CommandLine.Spec;
 
 /** The command line of DESIGN.md: the daemon and its one-shot commands share one artifact. */
 @TopCommand
@@ -17,14 +15,11 @@ public class GitopsCommand implements Callable<Integer> {
     @Mixin
     CommonOptions options;
 
-    @Spec
-    CommandSpec spec;
-
     @Inject
     RunCommand run;
 
     @Override
     public Integer call() {
-        return run.runDaemon(options, spec.commandLine().getErr());
+        return run.runDaemon(options);
     }
 }

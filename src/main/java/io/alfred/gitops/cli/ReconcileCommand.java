@@ -1,6 +1,8 @@
 package io.alfred.gitops.cli;
 
+import io.alfred.gitops.Stage;
 import io.alfred.gitops.StageException;
+import io.alfred.gitops.cluster.ClusterFailure;
 import io.alfred.gitops.cluster.ClusterConnection;
 import io.alfred.gitops.config.Settings;
 import io.alfred.gitops.reconcile.CycleResult;
@@ -9,6 +11,7 @@ import io.alfred.gitops.events.EventSink;
 import io.alfred.gitops.events.Outbox;
 import io.alfred.gitops.events.OutboxStatus;
 import io.alfred.gitops.pubsub.PubSubConnection;
+import io.alfred.gitops.pubsub.PubSubHealth;
 import io.alfred.gitops.reconcile.CycleRunner;
 import io.alfred.gitops.reconcile.SyncStatus;
 import io.alfred.gitops.trigger.Trigger;
@@ -29,7 +32,6 @@ public class ReconcileCommand extends CommandSupport implements Callable<Integer
     @Option(names = "--once", required = true, description = "Run one cycle and exit (continuous reconciling is `run`).")
     boolean once;
 
-
     @Inject
     ClusterOpener clusters;
 
@@ -44,15 +46,15 @@ public class ReconcileCommand extends CommandSupport implements Callable<Integer
         }
         var topic = config.events().topic();
         EventPublisher publisher = null;
-        try (ClusterConnection cluster = clusters.open(options, settings);
+        try (ClusterConnection cluster = clusters.openVerified(options, settings);
                 PubSubConnection pubsub = PubSubConnection.fromEnvironment()) {
             EventSink events = EventSink.NONE; // stdout is the change set's; without a topic no events
             if (topic.isPresent()) {
                 OutboxStatus outboxStatus = OutboxStatus.detached();
                 Outbox outbox = new Outbox(cluster.client(), settings.apply().namespace(), RunCommand.OUTBOX_CAPACITY,
                         outboxStatus);
-                publisher = new EventPublisher(outbox, pubsub, config.pubsub().project().get(), topic.get(), outboxStatus)
-                        .start();
+                publisher = new EventPublisher(outbox, pubsub, config.pubsub().project().get(), topic.get(), outboxStatus,
+                        PubSubHealth.detached()).start();
                 events = outbox;
             }
             try (CycleRunner runner = new CycleRunner(settings, cluster.client(), new SyncStatus(), events)) {
@@ -76,7 +78,9 @@ public class ReconcileCommand extends CommandSupport implements Callable<Integer
                         return ExitCodes.BLOCKED;
                     }
                     default -> {
-                        return fail(result.error(), ExitCodes.CHANGES_OR_FAILED);
+                        return ClusterFailure.isAccessProblem(result.error())
+                                ? fail(cluster.accessFailure(result.error()), ExitCodes.ERROR)
+                                : fail(result.error(), ExitCodes.CHANGES_OR_FAILED);
                     }
                 }
             } finally {
@@ -85,7 +89,8 @@ public class ReconcileCommand extends CommandSupport implements Callable<Integer
                 }
             }
         } catch (StageException e) {
-            return fail(e, e.stage() == io.alfred.gitops.Stage.CONFIG ? ExitCodes.ERROR : ExitCodes.CHANGES_OR_FAILED);
+            return fail(e, e.stage() == Stage.CONFIG || e.stage() == Stage.CLUSTER ? ExitCodes.ERROR
+                    : ExitCodes.CHANGES_OR_FAILED);
         }
     }
 }

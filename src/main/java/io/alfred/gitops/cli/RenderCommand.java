@@ -1,5 +1,6 @@
 package io.alfred.gitops.cli;
 
+import io.alfred.gitops.Main;
 import io.alfred.gitops.StageException;
 import io.alfred.gitops.config.Settings;
 import io.alfred.gitops.render.Manifest;
@@ -37,8 +38,10 @@ public class RenderCommand extends CommandSupport implements Callable<Integer> {
                 out.print(ManifestWriter.toYaml(showSecrets ? result.manifests()
                         : result.manifests().stream().map(Manifest::withSecretValuesHidden).toList()));
                 out.flush();
-                err().printf("# %d objects from %s at %s, path %s%n", result.manifests().size(),
-                        source.url(), poll.revision(), settings.source().path());
+                if (Main.verbose()) {
+                    err().printf("# %d objects from %s at %s, path %s%n", result.manifests().size(),
+                            source.url(), poll.revision(), settings.source().path());
+                }
                 return ExitCodes.OK;
             }
         } catch (StageException e) {

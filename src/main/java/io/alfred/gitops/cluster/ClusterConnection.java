@@ -4,7 +4,9 @@ import io.fabric8.kubernetes.client.Config;
 import io.fabric8.kubernetes.client.ConfigBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
+import io.fabric8.kubernetes.client.KubernetesClientException;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.Optional;
 
 /**
@@ -13,25 +15,34 @@ import java.util.Optional;
  * this connection. Production code only ever sees the fabric8 client.
  */
 public final class ClusterConnection implements AutoCloseable {
-    private final KubernetesClient client;
-    private final Runnable onClose;
-    private final Path kubeconfig;
-
-    private ClusterConnection(KubernetesClient client, Runnable onClose, Path kubeconfig) {
-        this.client = client;
-        this.onClose = onClose;
-        this.kubeconfig = kubeconfig;
-    }
-
     /** Attempts after the first for a request answered 429 or 5xx, or lost to an I/O error. */
     public static final int RETRIES = 10;
     /** First backoff; fabric8 doubles it per attempt, up to 32 times this. */
     public static final int RETRY_BACKOFF_MS = 100;
 
-    /** The cluster of the kubeconfig, or of the pod's service account when running in a cluster. */
-    public static ClusterConnection fromEnvironment() {
-        return new ClusterConnection(new KubernetesClientBuilder().withConfig(resilient(Config.autoConfigure(null))).build(),
-                () -> { }, null);
+    private final KubernetesClient client;
+    private final Runnable onClose;
+    private final ClusterOrigin origin;
+
+    private ClusterConnection(KubernetesClient client, Runnable onClose, ClusterOrigin origin) {
+        this.client = client;
+        this.onClose = onClose;
+        this.origin = origin;
+    }
+
+    /**
+     * The cluster of the kubeconfig, or of the pod's service account when running in a cluster.
+     *
+     * @throws ClusterAccessException when there is neither: nothing to connect to
+     */
+    public static ClusterConnection fromEnvironment(Duration connectTimeout) {
+        ClusterOrigin origin = ClusterOrigin.detect();
+        if (origin.kind() == ClusterOrigin.Kind.NONE) {
+            throw ClusterAccessException.notConfigured();
+        }
+        Config config = new ConfigBuilder(resilient(Config.autoConfigure(null)))
+                .withConnectionTimeout((int) connectTimeout.toMillis()).build();
+        return new ClusterConnection(new KubernetesClientBuilder().withConfig(config).build(), () -> { }, origin);
     }
 
     /**
@@ -46,20 +57,54 @@ public final class ClusterConnection implements AutoCloseable {
                 .withRequestRetryBackoffInterval(RETRY_BACKOFF_MS).build();
     }
 
-    /**
-     * @param onClose what to stop with the connection (a sandbox server)
-     * @param kubeconfig a kubeconfig written for this cluster, if any
-     */
-    public static ClusterConnection of(KubernetesClient client, Runnable onClose, Path kubeconfig) {
-        return new ClusterConnection(client, onClose, kubeconfig);
+    /** @param onClose what to stop with the connection (a sandbox server) */
+    public static ClusterConnection of(KubernetesClient client, Runnable onClose, ClusterOrigin origin) {
+        return new ClusterConnection(client, onClose, origin);
     }
 
     public KubernetesClient client() {
         return client;
     }
 
-    public Optional<Path> kubeconfig() {
-        return Optional.ofNullable(kubeconfig);
+    public ClusterOrigin origin() {
+        return origin;
+    }
+
+    /** The kubeconfig written for a sandbox, if this is one. */
+    public Optional<Path> sandboxKubeconfig() {
+        return origin.kind() == ClusterOrigin.Kind.SANDBOX ? origin.file() : Optional.empty();
+    }
+
+    public String server() {
+        return client.getMasterUrl().toString();
+    }
+
+    /**
+     * Asks the API server for its version once, without retries, within {@code timeout}: the
+     * quick answer to "can this cluster be used at all?".
+     *
+     * @return the server's version
+     * @throws ClusterAccessException naming the server, where it came from, and what went wrong
+     */
+    public String verify(Duration timeout) {
+        Config once = new ConfigBuilder(client.getConfiguration()).withRequestRetryBackoffLimit(0)
+                .withConnectionTimeout((int) timeout.toMillis()).withRequestTimeout((int) timeout.toMillis()).build();
+        try (KubernetesClient probe = new KubernetesClientBuilder().withConfig(once).build()) {
+            return probe.getKubernetesVersion().getGitVersion();
+        } catch (KubernetesClientException e) {
+            throw accessFailure(e);
+        }
+    }
+
+    /** A failure of this cluster as the one line a person reads: an access problem gets its own wording. */
+    public ClusterAccessException accessFailure(Throwable failure) {
+        Optional<ClusterFailure> known = ClusterFailure.of(failure);
+        String reason = known.map(ClusterFailure::reason).orElseGet(() -> "the API server cannot be used: "
+                + failure.getMessage());
+        if (known.map(ClusterFailure::isAddressProblem).orElse(true)) {
+            reason += "; " + origin.whatToCheck();
+        }
+        return new ClusterAccessException(server(), origin, reason, failure);
     }
 
     @Override

@@ -42,6 +42,10 @@ public interface GitopsConfig {
         Optional<String> name();
 
         Optional<String> environment();
+
+        /** How long a connection to the API server may take before it counts as unreachable. */
+        @WithDefault("10s")
+        String connectTimeout();
     }
 
     interface Source {

@@ -36,6 +36,8 @@ public final class SettingsResolver {
         String env = required("gitops.cluster.environment", "--env",
                 overrides.environment().or(() -> config.cluster().environment()));
 
+        Duration connectTimeout = duration("gitops.cluster.connect-timeout", config.cluster().connectTimeout());
+
         GitopsConfig.Source src = config.source();
         String url = required("gitops.source.url", "--repo", overrides.repo().or(src::url));
         if (url != null) {
@@ -110,7 +112,7 @@ public final class SettingsResolver {
         }
         SourceSettings source = new SourceSettings(url, ref, path, interval, workdir, auth.username(), token, sshKey,
                 knownHosts);
-        return new Settings(new ClusterSettings(cluster, env), source,
+        return new Settings(new ClusterSettings(cluster, env, connectTimeout), source,
                 new RenderSettings(render.kustomize(), renderTimeout, substitutions),
                 new ApplySettings(apply.fieldManager(), apply.prune(), apply.pruneGuard(), apply.allowEmpty(),
                         config.namespace()),

@@ -7,7 +7,10 @@ import com.google.cloud.pubsub.v1.Publisher;
 import com.google.protobuf.ByteString;
 import com.google.pubsub.v1.PubsubMessage;
 import com.google.pubsub.v1.TopicName;
+import io.alfred.gitops.pubsub.Backoff;
 import io.alfred.gitops.pubsub.PubSubConnection;
+import io.alfred.gitops.pubsub.PubSubHealth;
+import io.alfred.gitops.pubsub.PubSubResource;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.List;
@@ -17,23 +20,30 @@ import org.jboss.logging.Logger;
 /**
  * Publishes the outbox to {@code gitops.events.topic}, oldest first, one at a time, with message
  * ordering on (ordering key: the cluster). An event leaves the outbox only after Pub/Sub
- * acknowledged it; while Pub/Sub is unreachable it is retried with exponential backoff (1 s to
- * 60 s), always the oldest first, so order holds across outages and restarts.
+ * acknowledged it; while Pub/Sub is unreachable, or the topic missing or forbidden, it is retried
+ * with exponential backoff (1 s to 60 s), always the oldest first, so order holds across outages and
+ * restarts. The topic's state goes to {@link PubSubHealth}, which logs each change once.
  */
 public final class EventPublisher implements AutoCloseable {
     private static final Logger LOG = Logger.getLogger(EventPublisher.class);
-    static final long MAX_BACKOFF_MS = 60_000;
     static final Duration FLUSH_ON_CLOSE = Duration.ofSeconds(5);
 
     private final Outbox outbox;
     private final Publisher publisher;
     private final OutboxStatus status;
+    private final PubSubHealth health;
+    private final PubSubResource resource;
+    private final Backoff backoff = Backoff.standard();
     private final Thread thread;
     private volatile boolean running = true;
 
-    public EventPublisher(Outbox outbox, PubSubConnection connection, String project, String topic, OutboxStatus status) {
+    public EventPublisher(Outbox outbox, PubSubConnection connection, String project, String topic, OutboxStatus status,
+            PubSubHealth health) {
         this.outbox = outbox;
         this.status = status;
+        this.health = health;
+        this.resource = PubSubResource.eventsTopic(project, topic);
+        health.watch(resource);
         try {
             this.publisher = Publisher.newBuilder(TopicName.of(project, topic))
                     .setChannelProvider(connection.channelProvider())
@@ -60,8 +70,6 @@ public final class EventPublisher implements AutoCloseable {
     }
 
     private void run() {
-        long backoff = 1000;
-        boolean outage = false;
         while (running) {
             try {
                 List<Outbox.Entry> pending = outbox.pending();
@@ -74,11 +82,7 @@ public final class EventPublisher implements AutoCloseable {
                     outbox.remove(entry.key());
                     status.published();
                 }
-                if (outage) {
-                    LOG.infof("events: Pub/Sub reachable again; pending events delivered");
-                    outage = false;
-                }
-                backoff = 1000;
+                backoff.reset();
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 return;
@@ -86,18 +90,13 @@ public final class EventPublisher implements AutoCloseable {
                 if (!running) {
                     return;
                 }
-                if (!outage) {
-                    LOG.warnf("events: publishing failed (%s); retrying with backoff, events wait in the outbox",
-                            e.getCause() != null ? e.getCause().toString() : e.toString());
-                    outage = true;
-                }
+                health.failed(resource, e);
                 try {
-                    Thread.sleep(backoff);
+                    Thread.sleep(backoff.next().toMillis());
                 } catch (InterruptedException ie) {
                     Thread.currentThread().interrupt();
                     return;
                 }
-                backoff = Math.min(backoff * 2, MAX_BACKOFF_MS);
             }
         }
     }
@@ -111,6 +110,7 @@ public final class EventPublisher implements AutoCloseable {
         ApiFuture<String> future = publisher.publish(message);
         try {
             String messageId = future.get(30, TimeUnit.SECONDS);
+            health.ok(resource);
             LOG.debugf("events: published %s %s as message %s", event.type().type(), event.id(), messageId);
         } catch (Exception e) {
             publisher.resumePublish(event.cluster()); // an ordering key pauses after a failure

@@ -11,6 +11,7 @@ import io.alfred.gitops.render.ObjectRef;
 import io.fabric8.kubernetes.api.model.APIResource;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.alfred.gitops.cluster.ClusterFailure;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.fabric8.kubernetes.client.dsl.Resource;
 import java.net.URLEncoder;
@@ -213,8 +214,15 @@ public final class Planner {
         return ref.kind() + "/" + (ref.namespace().isEmpty() ? "" : ref.namespace() + "/") + ref.name();
     }
 
-    /** The API server's own message (its Status), not fabric8's wrapping of it. */
+    /**
+     * The API server's own message (its Status), not fabric8's wrapping of it; a denied request
+     * (401, 403) says which credentials lack which permission.
+     */
     public static String serverMessage(KubernetesClientException e) {
+        Optional<ClusterFailure> denied = ClusterFailure.of(e).filter(f -> !f.isAddressProblem());
+        if (denied.isPresent()) {
+            return denied.get().reason();
+        }
         if (e.getStatus() != null && e.getStatus().getMessage() != null) {
             return e.getStatus().getMessage() + " (" + e.getCode() + ")";
         }

@@ -30,6 +30,11 @@ public final class CycleRunner implements TriggerSink, AutoCloseable {
     private static final Logger LOG = Logger.getLogger(CycleRunner.class);
     static final Duration LAG_WINDOW = Duration.ofSeconds(20);
     static final Duration SHUTDOWN_GRACE = Duration.ofSeconds(30);
+    /**
+     * The text log's prefix, {@code "cycle 12 at f099837b4411: "}: the cycle number and the revision
+     * stay separate fields ({@code cycle}, {@code revision}) in the JSON log.
+     */
+    static final String LOG_PREFIX = "cyclePrefix";
 
     private final SyncStatus status;
     private final Revisions revisions;
@@ -131,11 +136,13 @@ public final class CycleRunner implements TriggerSink, AutoCloseable {
         }
         long number = cycles.incrementAndGet();
         MDC.put("cycle", String.valueOf(number));
+        MDC.put(LOG_PREFIX, "cycle " + number + ": ");
         MDC.put("stage", "fetch");
         try {
             return runCycleLogged(trigger);
         } finally {
             MDC.remove("cycle");
+            MDC.remove(LOG_PREFIX);
             MDC.remove("stage");
             MDC.remove("revision");
         }
@@ -149,6 +156,7 @@ public final class CycleRunner implements TriggerSink, AutoCloseable {
         try {
             revision = pollFor(trigger);
             MDC.put("revision", revision);
+            MDC.put(LOG_PREFIX, "cycle " + MDC.get("cycle") + " at " + shortSha(revision) + ": ");
             if (revision.equals(failedRevision)) {
                 if (trigger.kind() != Trigger.Kind.MANUAL) {
                     LOG.debugf("cycle (%s): %s failed its rollout and was rolled back; waiting for a newer commit", trigger,
@@ -266,10 +274,10 @@ public final class CycleRunner implements TriggerSink, AutoCloseable {
     /** A failure is logged and published once; the same failure of the same revision again only at debug level. */
     private void reportFailure(Trigger trigger, String revision, StageException e, CycleEvents cycleEvents, Duration took) {
         if (firstTime("failed " + revision + " " + e.getMessage())) {
-            LOG.errorf("cycle (%s) failed: %s", trigger, e.getMessage());
+            LOG.errorf("failed (trigger %s): %s", trigger, e.getMessage());
             cycleEvents.failed(e, took);
         } else {
-            LOG.debugf("cycle (%s) failed again: %s", trigger, e.getMessage());
+            LOG.debugf("failed again (trigger %s): %s", trigger, e.getMessage());
         }
     }
 
@@ -304,22 +312,22 @@ public final class CycleRunner implements TriggerSink, AutoCloseable {
         return polled;
     }
 
+    /** One line per outcome; the log prefix already names the cycle and its revision. */
     private void log(Trigger trigger, CycleResult r) {
-        String rev = shortSha(r.revision());
         if (r.outcome() == CycleResult.Outcome.SUCCEEDED) {
             r.findings().forEach(f -> LOG.warnf("safety: %s", f));
         }
         switch (r.outcome()) {
-            case NOOP -> LOG.debugf("cycle (%s) at %s: in sync", trigger, rev);
+            case NOOP -> LOG.debugf("in sync (trigger %s)", trigger);
             case SUCCEEDED -> {
-                LOG.infof("cycle (%s) at %s %s: %s in %d ms", trigger, rev, r.drift() ? "corrected drift" : "applied",
+                LOG.infof("%s (trigger %s): %s in %d ms", r.drift() ? "corrected drift" : "applied", trigger,
                         r.changes().summary(), r.duration().toMillis());
                 for (Change c : r.changes().effective()) {
                     LOG.infof("  %s", c.line());
                 }
             }
-            case BLOCKED -> LOG.warnf("cycle (%s) at %s blocked: %s", trigger, rev, r.refusal().getMessage());
-            case FAILED -> LOG.debugf("cycle (%s) at %s failed (reported above)", trigger, rev);
+            case BLOCKED -> LOG.warnf("blocked (trigger %s): %s", trigger, r.refusal().getMessage());
+            case FAILED -> LOG.debugf("failed (trigger %s), reported above", trigger);
             default -> throw new IllegalStateException();
         }
     }

@@ -5,11 +5,15 @@ import com.google.cloud.pubsub.v1.AckReplyConsumer;
 import com.google.cloud.pubsub.v1.Subscriber;
 import com.google.pubsub.v1.ProjectSubscriptionName;
 import com.google.pubsub.v1.PubsubMessage;
+import io.alfred.gitops.pubsub.Backoff;
 import io.alfred.gitops.pubsub.PubSubConnection;
+import io.alfred.gitops.pubsub.PubSubHealth;
+import io.alfred.gitops.pubsub.PubSubResource;
 import java.time.Duration;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.jboss.logging.Logger;
 
 /**
@@ -19,31 +23,48 @@ import org.jboss.logging.Logger;
  * it, it is nacked for redelivery.
  *
  * <p>The client retries a broken stream by itself, but gives up for good on errors it deems final
- * (the subscription missing while Pub/Sub or its emulator restarts, permissions being fixed): a
- * failed subscriber is then replaced by a new one after a backoff, so the trigger resumes without
- * a restart of the daemon. The schedule keeps polling meanwhile, so nothing waits on it.
+ * (a missing subscription, a permission error): a failed subscriber is then replaced by a new one
+ * after an exponential backoff (1 s to 1 min), so the trigger resumes without a restart of the
+ * daemon. The backoff starts again only once a subscriber stayed up for {@link #STABLE}: a
+ * subscriber is "running" as soon as it starts, long before Pub/Sub refuses its stream. The state
+ * goes to {@link PubSubHealth}, which logs each change once. The schedule keeps polling meanwhile.
  */
 public final class PubSubTrigger implements AutoCloseable {
     private static final Logger LOG = Logger.getLogger(PubSubTrigger.class);
-    static final Duration FIRST_BACKOFF = Duration.ofSeconds(1);
-    static final Duration MAX_BACKOFF = Duration.ofMinutes(1);
+    static final Duration STABLE = Duration.ofSeconds(10);
 
     private final PubSubConnection connection;
     private final ProjectSubscriptionName subscription;
+    private final PubSubResource resource;
     private final NoticeHandler handler;
-    private final ScheduledExecutorService restarts = Executors.newSingleThreadScheduledExecutor(r -> {
+    private final PubSubHealth health;
+    private final Backoff backoff;
+    private final Duration stable;
+    private final AtomicInteger attempts = new AtomicInteger();
+    private final ScheduledThreadPoolExecutor restarts = new ScheduledThreadPoolExecutor(1, r -> {
         Thread t = new Thread(r, "pubsub-trigger-restart");
         t.setDaemon(true);
         return t;
     });
     private Subscriber subscriber;
-    private Duration backoff = FIRST_BACKOFF;
     private boolean closed;
 
-    public PubSubTrigger(PubSubConnection connection, String project, String subscription, NoticeHandler handler) {
+    public PubSubTrigger(PubSubConnection connection, String project, String subscription, NoticeHandler handler,
+            PubSubHealth health) {
+        this(connection, project, subscription, handler, health, Backoff.standard(), STABLE);
+    }
+
+    PubSubTrigger(PubSubConnection connection, String project, String subscription, NoticeHandler handler,
+            PubSubHealth health, Backoff backoff, Duration stable) {
         this.connection = connection;
         this.subscription = ProjectSubscriptionName.of(project, subscription);
+        this.resource = PubSubResource.triggerSubscription(project, subscription);
         this.handler = handler;
+        this.health = health;
+        this.backoff = backoff;
+        this.stable = stable;
+        restarts.setExecuteExistingDelayedTasksAfterShutdownPolicy(false);
+        health.watch(resource);
     }
 
     public PubSubTrigger start() {
@@ -52,12 +73,18 @@ public final class PubSubTrigger implements AutoCloseable {
             s.awaitRunning();
             LOG.infof("trigger: listening on Pub/Sub subscription %s", subscription);
         } catch (IllegalStateException e) {
-            // the listener logged it and schedules the next attempt
+            // the listener reported it and schedules the next attempt
         }
         return this;
     }
 
+    /** Subscribers started so far, the first included. */
+    int attempts() {
+        return attempts.get();
+    }
+
     private synchronized Subscriber subscribe() {
+        attempts.incrementAndGet();
         Subscriber s = Subscriber.newBuilder(subscription, this::receive)
                 .setChannelProvider(connection.channelProvider())
                 .setCredentialsProvider(connection.credentials())
@@ -66,7 +93,7 @@ public final class PubSubTrigger implements AutoCloseable {
         s.addListener(new ApiService.Listener() {
             @Override
             public void running() {
-                resetBackoff();
+                schedule(() -> stillRunning(s), stable);
             }
 
             @Override
@@ -79,27 +106,39 @@ public final class PubSubTrigger implements AutoCloseable {
         return s;
     }
 
-    private synchronized void resetBackoff() {
-        backoff = FIRST_BACKOFF;
+    private void stillRunning(Subscriber s) {
+        if (s.state() == ApiService.State.RUNNING) {
+            backoff.reset();
+            health.ok(resource);
+        }
     }
 
     private synchronized void restartLater(Throwable failure) {
         if (closed) {
             return;
         }
-        LOG.warnf("trigger: the Pub/Sub subscription %s failed (%s); subscribing again in %d s", subscription,
-                failure.getMessage(), backoff.toSeconds());
-        restarts.schedule(() -> {
+        health.failed(resource, failure);
+        Duration wait = backoff.next();
+        LOG.debugf("trigger: subscription %s failed (%s); subscribing again in %d ms", subscription, failure, wait.toMillis());
+        schedule(() -> {
             synchronized (this) {
                 if (!closed) {
                     subscribe();
                 }
             }
-        }, backoff.toMillis(), TimeUnit.MILLISECONDS);
-        backoff = backoff.multipliedBy(2).compareTo(MAX_BACKOFF) > 0 ? MAX_BACKOFF : backoff.multipliedBy(2);
+        }, wait);
+    }
+
+    private void schedule(Runnable task, Duration delay) {
+        try {
+            restarts.schedule(task, delay.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (RejectedExecutionException e) {
+            // closing
+        }
     }
 
     void receive(PubsubMessage message, AckReplyConsumer consumer) {
+        health.ok(resource);
         NoticeHandler.Result result = handler.handle("pubsub", Trigger.Kind.PUBSUB, message.getMessageId(),
                 message.getData().toByteArray(), message.getAttributesMap());
         if (result == NoticeHandler.Result.NOT_RUNNING) {
@@ -109,6 +148,7 @@ public final class PubSubTrigger implements AutoCloseable {
         }
     }
 
+    /** Stops the subscriber first, then the executor its listener runs on (the other order rejects its last callbacks). */
     @Override
     public void close() {
         Subscriber s;
@@ -116,11 +156,17 @@ public final class PubSubTrigger implements AutoCloseable {
             closed = true;
             s = subscriber;
         }
-        restarts.shutdownNow();
         try {
             s.stopAsync().awaitTerminated(10, TimeUnit.SECONDS);
         } catch (Exception e) {
             LOG.debugf("trigger: subscriber did not stop cleanly: %s", e.toString());
         }
+        restarts.shutdown();
+        try {
+            restarts.awaitTermination(2, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        restarts.shutdownNow();
     }
 }

@@ -1,5 +1,6 @@
 package io.alfred.gitops.bench;
 
+import io.alfred.gitops.pubsub.PubSubHealth;
 import io.alfred.gitops.config.ApplySettings;
 import io.alfred.gitops.config.ClusterSettings;
 import io.alfred.gitops.config.RenderSettings;
@@ -52,7 +53,7 @@ class PushLatencyBench {
             try (CycleRunner runner = new CycleRunner(settings, client, status);
                     PubSubTrigger trigger = new PubSubTrigger(emulator.connection(), PubSubEmulator.PROJECT, "alfred",
                             new NoticeHandler(new RepoMatcher(repo.url(), "main"), runner,
-                                    new TriggerMetrics(new SimpleMeterRegistry()), new DeliveryLog())).start()) {
+                                    new TriggerMetrics(new SimpleMeterRegistry()), new DeliveryLog()), PubSubHealth.detached()).start()) {
                 String head = repo.repository().resolve("HEAD").name();
                 runner.offer(Trigger.of(Trigger.Kind.STARTUP));
                 awaitApplied(status, head);

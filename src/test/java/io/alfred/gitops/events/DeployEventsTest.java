@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.google.pubsub.v1.PubsubMessage;
+import io.alfred.gitops.pubsub.PubSubHealth;
 import io.alfred.gitops.config.ApplySettings;
 import io.alfred.gitops.config.ClusterSettings;
 import io.alfred.gitops.config.RenderSettings;
@@ -54,7 +55,7 @@ class DeployEventsTest {
         client = sandbox.client();
         outbox = new Outbox(client, "alfred-gitops", 1000, OutboxStatus.detached());
         publisher = new EventPublisher(outbox, emulator.connection(), PubSubEmulator.PROJECT, "events",
-                OutboxStatus.detached()).start();
+                OutboxStatus.detached(), PubSubHealth.detached()).start();
         status = new SyncStatus();
         runner = new CycleRunner(settings("eu-1"), client, status, outbox);
     }
@@ -162,7 +163,8 @@ class DeployEventsTest {
         try (PubSubEmulator.Received received = emulator.receive("audit")) {
             // ... and a new one starts: pending events go first, with the ids they were stored with
             publisher = new EventPublisher(new Outbox(client, "alfred-gitops", 1000, OutboxStatus.detached()),
-                    emulator.connection(), PubSubEmulator.PROJECT, "events", OutboxStatus.detached()).start();
+                    emulator.connection(), PubSubEmulator.PROJECT, "events", OutboxStatus.detached(),
+                    PubSubHealth.detached()).start();
             await(() -> deduplicated(received.messages()).size() >= 4);
             Thread.sleep(300);
             List<PubsubMessage> m = deduplicated(received.messages());

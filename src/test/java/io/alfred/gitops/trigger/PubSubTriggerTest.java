@@ -2,6 +2,7 @@ package io.alfred.gitops.trigger;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.alfred.gitops.pubsub.PubSubHealth;
 import io.alfred.gitops.config.Settings;
 import io.alfred.gitops.reconcile.CycleRunner;
 import io.alfred.gitops.reconcile.SyncStatus;
@@ -68,7 +69,8 @@ class PubSubTriggerTest {
         runner = new CycleRunner(settings, client, status);
         metrics = new TriggerMetrics(new SimpleMeterRegistry());
         trigger = new PubSubTrigger(emulator.connection(), PubSubEmulator.PROJECT, "alfred-" + counter,
-                new NoticeHandler(new RepoMatcher(repo.url(), "main"), runner, metrics, new DeliveryLog())).start();
+                new NoticeHandler(new RepoMatcher(repo.url(), "main"), runner, metrics, new DeliveryLog()),
+                PubSubHealth.detached()).start();
         String first = head();
         runner.offer(Trigger.of(Trigger.Kind.STARTUP));
         await(() -> first.equals(status.view().lastAppliedRevision()));
