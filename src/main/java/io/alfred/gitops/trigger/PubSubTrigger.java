@@ -3,6 +3,7 @@ package io.alfred.gitops.trigger;
 import com.google.api.core.ApiService;
 import com.google.cloud.pubsub.v1.AckReplyConsumer;
 import com.google.cloud.pubsub.v1.Subscriber;
+import com.google.common.util.concurrent.MoreExecutors;
 import com.google.pubsub.v1.ProjectSubscriptionName;
 import com.google.pubsub.v1.PubsubMessage;
 import io.alfred.gitops.pubsub.Backoff;
@@ -100,7 +101,7 @@ public final class PubSubTrigger implements AutoCloseable {
             public void failed(ApiService.State from, Throwable failure) {
                 restartLater(failure);
             }
-        }, restarts);
+        }, MoreExecutors.directExecutor()); // not restarts: the subscriber's last callbacks come after close() shut it down
         subscriber = s;
         s.startAsync();
         return s;
@@ -148,7 +149,7 @@ public final class PubSubTrigger implements AutoCloseable {
         }
     }
 
-    /** Stops the subscriber first, then the executor its listener runs on (the other order rejects its last callbacks). */
+    /** Stops the subscriber, then the restarts; a callback arriving after that finds {@code closed} set. */
     @Override
     public void close() {
         Subscriber s;

@@ -43,6 +43,10 @@ class ApiServerDownAtStartIT {
                 Thread.sleep(250);
             }
             assertThat(daemon.body("/q/health/ready")).contains("API server unreachable");
+            assertThat(daemon.log().lines().filter(l -> l.contains("not ready until it answers")))
+                    .as("the start-up says once, in one line, which server from which kubeconfig does not answer")
+                    .singleElement().asString().contains("cluster: http://127.0.0.1:" + apiPort + "/ (from KUBECONFIG="
+                            + kubeconfig + "): connection refused");
 
             try (SandboxApiServer sandbox = SandboxApiServer.start(apiPort)) {
                 Await.until(() -> daemon.code("/q/health/ready") == 200, Duration.ofSeconds(60), daemon::log);
