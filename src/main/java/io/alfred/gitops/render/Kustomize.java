@@ -9,8 +9,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 /**
  * Runs the real Kustomize: {@code kustomize build} when a kustomize binary is configured or on
@@ -18,8 +16,6 @@ import java.util.regex.Pattern;
  * (Kustomize's defaults, never enabled here); a hard timeout kills the process tree.
  */
 public final class Kustomize {
-    private static final Pattern KLOG_ERROR = Pattern.compile("err=\"((?:[^\"\\\\]|\\\\.)*)\"");
-
     private final List<String> command;
     private final Duration timeout;
 
@@ -59,8 +55,12 @@ public final class Kustomize {
         return false;
     }
 
-    /** Output of the build, or an exception carrying Kustomize's own error message. */
-    public Output build(Path dir, String displayPath) {
+    /**
+     * Output of the build, or an exception carrying Kustomize's own error message.
+     *
+     * @param root the checkout's root: paths in the error are written relative to it
+     */
+    public Output build(Path root, Path dir, String displayPath) {
         List<String> cmd = new ArrayList<>(command);
         cmd.add(dir.toString());
         Path stdout = null;
@@ -95,7 +95,8 @@ public final class Kustomize {
                 (line.startsWith("# Warning:") || line.startsWith("Warning:") ? warnings : errors).add(line.trim());
             }
             if (process.exitValue() != 0) {
-                throw new RenderException(displayPath, "kustomize failed: " + errorMessage(errors, process.exitValue()));
+                throw new RenderException(displayPath, "kustomize failed: "
+                        + KustomizeErrors.message(errors, process.exitValue(), root));
             }
             return new Output(Files.readString(stdout, StandardCharsets.UTF_8), warnings);
         } catch (IOException e) {
@@ -107,23 +108,6 @@ public final class Kustomize {
             deleteQuietly(stdout);
             deleteQuietly(stderr);
         }
-    }
-
-    /** kubectl wraps Kustomize's message in a klog line; keep only the message. */
-    static String errorMessage(List<String> lines, int exit) {
-        if (lines.isEmpty()) {
-            return "exit code " + exit;
-        }
-        List<String> out = new ArrayList<>();
-        for (String line : lines) {
-            Matcher m = KLOG_ERROR.matcher(line);
-            if (m.find()) {
-                out.add(m.group(1).replace("\\\"", "\"").replace("\\\\", "\\"));
-            } else {
-                out.add(line.startsWith("Error: ") ? line.substring(7) : line);
-            }
-        }
-        return String.join("; ", out);
     }
 
     private static void deleteQuietly(Path p) {

@@ -70,8 +70,13 @@ public final class Renderer {
         List<Manifest> raw;
         List<String> warnings = List.of();
         if (SourceTreeGuard.kustomizationFile(dir) != null) {
-            SourceTreeGuard.checkNoRemoteBases(root, dir);
-            Kustomize.Output output = kustomize.build(dir, path);
+            Set<Path> kustomizationDirs = SourceTreeGuard.checkNoRemoteBases(root, dir);
+            Kustomize.Output output;
+            try {
+                output = kustomize.build(root, dir, path);
+            } catch (RenderException e) {
+                throw BrokenYaml.isYamlError(e.reason()) ? BrokenYaml.find(root, kustomizationDirs).orElse(e) : e;
+            }
             warnings = output.warnings();
             raw = ManifestParser.parse(output.yaml(), "kustomize build " + path);
         } else {

@@ -8,7 +8,7 @@ import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.util.ArrayDeque;
 import java.util.Deque;
-import java.util.HashSet;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.stream.Stream;
@@ -44,10 +44,14 @@ final class SourceTreeGuard {
         }
     }
 
-    /** Walks the kustomizations reachable from {@code dir}; refuses remote resources, bases and components. */
-    static void checkNoRemoteBases(Path root, Path dir) {
+    /**
+     * Walks the kustomizations reachable from {@code dir}; refuses remote resources, bases and components.
+     *
+     * @return the directories walked, {@code dir} first
+     */
+    static Set<Path> checkNoRemoteBases(Path root, Path dir) {
         Deque<Path> queue = new ArrayDeque<>(List.of(dir));
-        Set<Path> seen = new HashSet<>();
+        Set<Path> seen = new LinkedHashSet<>();
         while (!queue.isEmpty()) {
             Path current = queue.pop().normalize();
             if (!seen.add(current)) {
@@ -84,6 +88,7 @@ final class SourceTreeGuard {
                 throw new RenderException(display, "Helm charts are not rendered (helmCharts needs --enable-helm)");
             }
         }
+        return seen;
     }
 
     static Path kustomizationFile(Path dir) {

@@ -65,21 +65,44 @@ class RenderErrorsTest {
                 .hasMessageContaining("invalid YAML");
     }
 
+    /** Paths relative to the repository, said once, not the snapshot directory's absolute path four times. */
     @Test
-    void kustomizeErrorsCarryKustomizesMessageAndThePath() throws Exception {
+    void kustomizeErrorsNameFilesRelativeToTheRepositoryOnce() throws Exception {
         write("overlay/kustomization.yaml", "resources:\n- missing.yaml\n");
         assertThatThrownBy(() -> render("overlay"))
                 .isInstanceOf(RenderException.class)
-                .hasMessageStartingWith("render: overlay: kustomize failed:")
-                .hasMessageContaining("missing.yaml");
+                .hasMessage("render: overlay: kustomize failed: resource 'missing.yaml' does not exist (overlay/missing.yaml)");
     }
 
     @Test
-    void brokenYamlInsideAKustomizationIsReported() throws Exception {
-        write("overlay/kustomization.yaml", "resources:\n- cm.yaml\n");
-        write("overlay/cm.yaml", "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: [unclosed\n");
+    void brokenYamlInsideAKustomizationNamesFileAndLine() throws Exception {
+        write("base/kustomization.yaml", "resources:\n- ok.yaml\n- cm.yaml\n");
+        write("base/ok.yaml", CM.formatted("ok"));
+        write("base/cm.yaml", "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: [unclosed\n");
+        write("overlay/kustomization.yaml", "resources:\n- ../base\n");
         assertThatThrownBy(() -> render("overlay")).isInstanceOf(RenderException.class)
-                .hasMessageContaining("overlay").hasMessageContaining("kustomize failed");
+                .hasMessageStartingWith("render: base/cm.yaml:").hasMessageContaining("invalid YAML");
+    }
+
+    /** kubectl reports a duplicate key as a multi-line klog record without a file name. */
+    @Test
+    void aDuplicateKeyNamesFileAndLineWithoutKlogResidue() throws Exception {
+        write("overlay/kustomization.yaml", "resources:\n- cm.yaml\n");
+        write("overlay/cm.yaml", "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: a\n  name: b\n");
+        assertThatThrownBy(() -> render("overlay")).isInstanceOf(RenderException.class)
+                .hasMessage("render: overlay/cm.yaml:5: duplicate key 'name'");
+    }
+
+    @Test
+    void klogWrappersAreRemoved() {
+        Path snapshot = Path.of("/var/lib/alfred-gitops/x/snapshots/abc");
+        assertThat(KustomizeErrors.message(List.of("E1130 13:14:41.086656   21406 run.go:72] \"command failed\" err=<",
+                "\tmap[string]interface {}(nil): yaml: unmarshal errors:", "\t  line 5: mapping key \"name\" already defined at line 4",
+                " >"), 1, snapshot)).isEqualTo("yaml: unmarshal errors:; line 5: mapping key \"name\" already defined at line 4");
+        assertThat(KustomizeErrors.message(List.of("E1130 13:14:41.086656   21406 run.go:72] \"command failed\" err=\"accumulating"
+                + " resources: open /var/lib/alfred-gitops/x/snapshots/abc/overlay/p.yaml: denied\""), 1, snapshot))
+                .isEqualTo("accumulating resources: open overlay/p.yaml: denied");
+        assertThat(KustomizeErrors.message(List.of(), 3, snapshot)).isEqualTo("exit code 3");
     }
 
     @Test
