@@ -1,9 +1,11 @@
 package io.alfred.gitops.plan;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.alfred.gitops.change.Action;
 import io.alfred.gitops.change.Change;
 import io.alfred.gitops.render.Manifest;
+import java.util.List;
 
 /**
  * One rendered object after planning.
@@ -15,10 +17,24 @@ import io.alfred.gitops.render.Manifest;
  * @param takeovers fields the apply takes from other field managers ({@link FieldTakeover})
  */
 public record PlannedObject(Manifest desired, JsonNode live, JsonNode wouldBe, Action action, String diff,
-        boolean validated, java.util.List<String> takeovers) {
+        boolean validated, List<String> takeovers) {
 
     public PlannedObject(Manifest desired, JsonNode live, JsonNode wouldBe, Action action, String diff, boolean validated) {
-        this(desired, live, wouldBe, action, diff, validated, java.util.List.of());
+        this(desired, live, wouldBe, action, diff, validated, List.of());
+    }
+
+    /** This object with {@code spec.replicas} set to a step on the way to git's count ({@code ScaleStep}). */
+    public PlannedObject withReplicas(int replicas) {
+        ObjectNode body = desired.body().deepCopy();
+        body.withObject("/spec").put("replicas", replicas);
+        JsonNode stepWouldBe = null;
+        if (wouldBe != null) {
+            ObjectNode copy = wouldBe.deepCopy();
+            copy.withObject("/spec").put("replicas", replicas);
+            stepWouldBe = copy;
+        }
+        return new PlannedObject(new Manifest(desired.ref(), body, desired.origin()), live, stepWouldBe, action, diff,
+                validated, takeovers);
     }
 
     public Change change() {

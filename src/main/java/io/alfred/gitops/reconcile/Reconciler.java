@@ -24,6 +24,7 @@ import io.alfred.gitops.render.RenderResult;
 import io.alfred.gitops.safety.GateRefusal;
 import io.alfred.gitops.safety.HpaAwareness;
 import io.alfred.gitops.safety.PdbGate;
+import io.alfred.gitops.safety.ScaleStep;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import java.time.Duration;
@@ -155,7 +156,11 @@ public final class Reconciler implements AutoCloseable {
                         .map(e -> Change.of(e.ref(), Action.DELETED)).toList())), drift);
             }
             checkPruneGuard(toPrune, inventory);
-            checkBudgets(plan, findings);
+            List<ScaleStep> steps = checkBudgets(plan, findings);
+            if (!steps.isEmpty()) {
+                changed = inSteps(changed, steps);
+                changes = noted(changes, steps);
+            }
 
             List<InventoryEntry> rendered = manifests.stream().map(m -> InventoryEntry.of(m.ref())).toList();
             if (!changed.isEmpty()) {
@@ -178,7 +183,8 @@ public final class Reconciler implements AutoCloseable {
             lap(stages, "prune", mark);
             changes = changes.plus(pruned);
             boolean wrote = !changed.isEmpty() || !bootstrapped.isEmpty() || pruned.changes().stream().anyMatch(c -> c.action() == Action.DELETED);
-            Inventory next = new Inventory(rendered, revision, revision, digest);
+            // a render held back by scale steps was not applied in full: the next cycle plans it again, not as drift
+            Inventory next = new Inventory(rendered, revision, revision, steps.isEmpty() ? digest : null);
             if (wrote || !next.equals(inventory)) {
                 inventoryStore.save(next, Stage.PRUNE);
             }
@@ -267,22 +273,46 @@ public final class Reconciler implements AutoCloseable {
         }
     }
 
-    /** The PodDisruptionBudget gate, by {@code gitops.safety.pdb}. */
-    private void checkBudgets(Plan plan, List<String> findings) {
+    /**
+     * The PodDisruptionBudget gate, by {@code gitops.safety.pdb}: refuses (or with {@code warn}
+     * reports) what the budgets cannot afford, and returns the scale-downs to take in steps.
+     */
+    private List<ScaleStep> checkBudgets(Plan plan, List<String> findings) {
         if (safety.pdb().equals("off")) {
-            return;
+            return List.of();
         }
         PdbGate.Report report = pdbGate.check(plan.objects());
         findings.addAll(report.warnings());
-        if (report.refusals().isEmpty()) {
-            return;
+        if (!report.refusals().isEmpty() && safety.pdb().equals("enforce")) {
+            String first = report.refusals().get(0);
+            throw new GateRefusal("pdb", first.substring(0, first.indexOf(':')), String.join("; ", report.refusals()));
         }
+        findings.addAll(report.refusals());
         if (safety.pdb().equals("warn")) {
-            findings.addAll(report.refusals());
-            return;
+            report.steps().forEach(step -> findings.add("pdb (warn): " + step.title() + " scaled from " + step.from()
+                    + " to " + step.target() + " at once, beyond what " + step.budget() + " allows now ("
+                    + step.allowedNow() + ")"));
+            return List.of();
         }
-        String first = report.refusals().get(0);
-        throw new GateRefusal("pdb", first.substring(0, first.indexOf(':')), String.join("; ", report.refusals()));
+        report.steps().forEach(step -> findings.add(step.describe()));
+        return report.steps();
+    }
+
+    /** The workloads of the steps at their step's replica count instead of git's. */
+    private static List<PlannedObject> inSteps(List<PlannedObject> changed, List<ScaleStep> steps) {
+        Map<String, ScaleStep> byKey = steps.stream().collect(Collectors.toMap(s -> s.workload().key(), s -> s));
+        return changed.stream().map(o -> {
+            ScaleStep step = byKey.get(o.desired().ref().key());
+            return step == null ? o : o.withReplicas(step.to());
+        }).toList();
+    }
+
+    private static ChangeSet noted(ChangeSet changes, List<ScaleStep> steps) {
+        Map<String, ScaleStep> byKey = steps.stream().collect(Collectors.toMap(s -> s.workload().key(), s -> s));
+        return new ChangeSet(changes.changes().stream().map(c -> {
+            ScaleStep step = byKey.get(c.ref().key());
+            return step == null ? c : new Change(c.ref(), c.action(), c.diff(), step.progress());
+        }).toList());
     }
 
     private static Set<String> keys(List<Manifest> manifests) {

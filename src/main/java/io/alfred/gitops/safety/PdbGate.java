@@ -3,6 +3,7 @@ package io.alfred.gitops.safety;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.alfred.gitops.change.Action;
 import io.alfred.gitops.plan.PlannedObject;
+import io.alfred.gitops.plan.Planner;
 import io.alfred.gitops.render.Manifest;
 import io.fabric8.kubernetes.api.model.policy.v1.PodDisruptionBudget;
 import io.fabric8.kubernetes.client.KubernetesClient;
@@ -11,6 +12,7 @@ import java.util.HashMap;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 
 /**
@@ -18,12 +20,17 @@ import java.util.Set;
  * DaemonSet whose pod template or replica count changes is checked against the budgets that select
  * its pods (live ones and those of the render). Kubernetes itself does not make rollouts respect
  * budgets (they only gate evictions), so the daemon must.
+ *
+ * <p>A rollout the budgets cannot afford is refused. A scale-down is not: it goes in
+ * {@link ScaleStep steps} the live budget allows, cycle after cycle, so that one workload scaled up
+ * by hand never holds back every other change. A budget that git's own replica count can never
+ * satisfy is a finding naming both objects.
  */
 public final class PdbGate {
     private static final Set<String> WORKLOADS = Set.of("Deployment", "StatefulSet", "DaemonSet");
 
-    /** Reasons to refuse, and findings that do not block. */
-    public record Report(List<String> refusals, List<String> warnings) {
+    /** Reasons to refuse, findings that do not block, and scale-downs to take in steps. */
+    public record Report(List<String> refusals, List<String> warnings, List<ScaleStep> steps) {
     }
 
     private final KubernetesClient client;
@@ -35,10 +42,14 @@ public final class PdbGate {
     public Report check(List<PlannedObject> plan) {
         List<String> refusals = new ArrayList<>();
         List<String> warnings = new ArrayList<>();
+        List<ScaleStep> steps = new ArrayList<>();
         Map<String, List<Budget>> budgets = new HashMap<>();
         for (PlannedObject o : plan) {
-            if (!o.desired().ref().group().equals("apps") || !WORKLOADS.contains(o.desired().ref().kind())
-                    || o.action() != Action.CONFIGURED || o.live() == null) {
+            if (!isWorkload(o)) {
+                continue;
+            }
+            warnings.addAll(unsatisfiable(o, declaredBudgets(o.desired().ref().namespace(), plan)));
+            if (o.action() != Action.CONFIGURED || o.live() == null) {
                 continue;
             }
             JsonNode live = o.live();
@@ -56,14 +67,18 @@ public final class PdbGate {
             int down = Disruptions.unavailableDuringChange(kind, next.path("spec"), liveReplicas, templateChanged, nodes);
             JsonNode podLabels = next.path("spec").path("template").path("metadata").path("labels");
             String workload = kind + " " + namespace + "/" + o.desired().ref().name();
-            for (Budget pdb : budgets.computeIfAbsent(namespace, ns -> budgetsIn(ns, plan))) {
+            List<Budget> inNamespace = budgets.computeIfAbsent(namespace, ns -> budgetsIn(ns, plan));
+            if (!templateChanged) {
+                stepFor(o, workload, liveReplicas, replicas, podLabels, inNamespace).ifPresent(steps::add);
+                continue;
+            }
+            for (Budget pdb : inNamespace) {
                 if (!selects(pdb.spec().path("selector"), podLabels)) {
                     continue;
                 }
                 String name = "PodDisruptionBudget " + namespace + "/" + pdb.name();
                 int byDesign = Disruptions.allowedByDesign(pdb.spec(), expected);
-                String change = templateChanged ? "rolling it takes down " + down + " pod(s) at once"
-                        : "scaling from " + liveReplicas + " to " + replicas + " removes " + down + " pod(s)";
+                String change = "rolling it takes down " + down + " pod(s) at once";
                 if (byDesign == 0) {
                     warnings.add(name + " can never allow a disruption of " + workload + " (" + expected + " pod(s), "
                             + describe(pdb.spec()) + "): node drains will hang");
@@ -75,14 +90,63 @@ public final class PdbGate {
                     refusals.add(workload + ": " + change + ", but " + name + " (" + describe(pdb.spec()) + ") allows "
                             + byDesign + " disruption(s) for " + expected + " healthy pod(s)");
                 }
-                JsonNode min = pdb.spec().path("minAvailable");
-                if (replicas < liveReplicas && min.isIntegralNumber() && replicas < min.asInt()) {
-                    refusals.add(workload + ": scaling to " + replicas + " replica(s) goes below " + name
-                            + " minAvailable " + min.asInt());
-                }
             }
         }
-        return new Report(refusals, warnings);
+        return new Report(refusals, warnings, steps);
+    }
+
+    private static boolean isWorkload(PlannedObject o) {
+        return o.desired().ref().group().equals("apps") && WORKLOADS.contains(o.desired().ref().kind());
+    }
+
+    /**
+     * A pure scale-down beyond what the selecting budgets allow now: the step they allow (none while
+     * they allow nothing). A budget of the render without a status yet is taken at its design value
+     * for the live pods.
+     */
+    private static Optional<ScaleStep> stepFor(PlannedObject o, String workload, int liveReplicas, int replicas,
+            JsonNode podLabels, List<Budget> budgets) {
+        int down = liveReplicas - replicas;
+        if (down <= 0) {
+            return Optional.empty();
+        }
+        Budget limiting = null;
+        int allowed = Integer.MAX_VALUE;
+        for (Budget pdb : budgets) {
+            if (!selects(pdb.spec().path("selector"), podLabels)) {
+                continue;
+            }
+            int now = pdb.allowedNow() != null ? pdb.allowedNow() : Disruptions.allowedByDesign(pdb.spec(), liveReplicas);
+            if (now < allowed) {
+                allowed = now;
+                limiting = pdb;
+            }
+        }
+        if (limiting == null || allowed >= down) {
+            return Optional.empty();
+        }
+        return Optional.of(new ScaleStep(o.desired().ref(), workload, liveReplicas, liveReplicas - allowed, replicas,
+                "PodDisruptionBudget " + o.desired().ref().namespace() + "/" + limiting.name(), allowed));
+    }
+
+    /** Budgets that the replica count git declares for the workload can never satisfy (minAvailable 2 over 1 replica). */
+    private static List<String> unsatisfiable(PlannedObject o, List<Budget> budgets) {
+        JsonNode spec = o.desired().body().path("spec");
+        if (!spec.path("replicas").isIntegralNumber()) {
+            return List.of(); // a DaemonSet, or replicas owned by an HPA
+        }
+        int replicas = spec.path("replicas").asInt();
+        JsonNode podLabels = spec.path("template").path("metadata").path("labels");
+        List<String> found = new ArrayList<>();
+        for (Budget pdb : budgets) {
+            if (selects(pdb.spec().path("selector"), podLabels) && Disruptions.desiredHealthy(pdb.spec(), replicas) > replicas) {
+                found.add("PodDisruptionBudget " + o.desired().ref().namespace() + "/" + pdb.name() + " ("
+                        + describe(pdb.spec()) + ") can never be satisfied by the " + replicas + " replica(s) git declares for "
+                        + o.desired().ref().kind() + " " + o.desired().ref().namespace() + "/" + o.desired().ref().name()
+                        + ": change one of them in git");
+            }
+        }
+        return found;
     }
 
     private record Budget(String name, JsonNode spec, Integer allowedNow) {
@@ -96,15 +160,24 @@ public final class PdbGate {
             Integer allowed = pdb.getStatus() == null ? null : pdb.getStatus().getDisruptionsAllowed();
             out.put(pdb.getMetadata().getName(), new Budget(pdb.getMetadata().getName(), spec, allowed));
         }
+        for (Budget declared : declaredBudgets(namespace, plan)) {
+            Budget live = out.get(declared.name());
+            boolean sameSpec = live != null && Planner.isSubset(declared.spec(), live.spec());
+            out.put(declared.name(), new Budget(declared.name(), declared.spec(), sameSpec ? live.allowedNow() : null));
+        }
+        return new ArrayList<>(out.values());
+    }
+
+    /** The render's budgets of the namespace (no status: that is the cluster's), without asking the cluster. */
+    private static List<Budget> declaredBudgets(String namespace, List<PlannedObject> plan) {
+        List<Budget> declared = new ArrayList<>();
         for (PlannedObject o : plan) {
             Manifest m = o.desired();
             if (m.ref().kind().equals("PodDisruptionBudget") && m.ref().namespace().equals(namespace)) {
-                Budget live = out.get(m.ref().name());
-                boolean sameSpec = live != null && io.alfred.gitops.plan.Planner.isSubset(m.body().path("spec"), live.spec());
-                out.put(m.ref().name(), new Budget(m.ref().name(), m.body().path("spec"), sameSpec ? live.allowedNow() : null));
+                declared.add(new Budget(m.ref().name(), m.body().path("spec"), null));
             }
         }
-        return new ArrayList<>(out.values());
+        return declared;
     }
 
     static boolean selects(JsonNode selector, JsonNode labels) {

@@ -35,6 +35,8 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /** The PDB gate, HPA-aware apply, rollout wait and rollback, on the sandbox with its simulated controllers. */
 class SafetyTest {
@@ -194,13 +196,71 @@ class SafetyTest {
         assertThat(r.refusal().getMessage()).contains("allows 0 disruption(s) now (status.disruptionsAllowed)");
     }
 
+    private CycleResult again() {
+        Settings settings = settings(new SafetySettings("enforce", Duration.ofSeconds(3), true));
+        try (Revisions revisions = new Revisions(settings);
+                Reconciler reconciler = new Reconciler(client, settings.apply(), settings.safety())) {
+            return reconciler.reconcile(revisions.latest());
+        }
+    }
+
+    private static String configMap(String value) {
+        return "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: settings, namespace: shop}\ndata: {value: \"" + value + "\"}\n";
+    }
+
+    private String configValue() {
+        return client.configMaps().inNamespace(NS).withName("settings").get().getData().get("value");
+    }
+
+    /** A scale-down the live budget cannot absorb at once goes in the steps it allows, cycle after cycle; the rest goes ahead. */
     @Test
-    void scalingBelowMinAvailableIsRefused() {
-        cycle("enforce", "app/ns.yaml", namespace(), "app/web.yaml", deployment("web", 3, "web:1", SURGE_ONLY),
-                "app/pdb.yaml", pdb("web", "web", "minAvailable: 2"));
-        CycleResult r = cycle("enforce", "app/web.yaml", deployment("web", 1, "web:1", SURGE_ONLY));
-        assertThat(r.outcome()).isEqualTo(CycleResult.Outcome.BLOCKED);
-        assertThat(r.refusal().getMessage()).contains("scaling to 1 replica(s) goes below PodDisruptionBudget shop/web minAvailable 2");
+    void aScaleDownTheBudgetCannotAbsorbGoesInStepsWhileTheRestIsApplied() {
+        cycle("enforce", "app/ns.yaml", namespace(), "app/web.yaml", deployment("web", 4, "web:1", SURGE_ONLY),
+                "app/pdb.yaml", pdb("web", "web", "maxUnavailable: 1"), "app/cm.yaml", configMap("1"));
+        CycleResult first = cycle("enforce", "app/web.yaml", deployment("web", 1, "web:1", SURGE_ONLY),
+                "app/cm.yaml", configMap("2"));
+        assertThat(first.outcome()).isEqualTo(CycleResult.Outcome.SUCCEEDED);
+        assertThat(configValue()).as("the rest of the change set went ahead").isEqualTo("2");
+        assertThat(replicas("web")).isEqualTo(3);
+        assertThat(first.findings()).contains("Deployment shop/web: scaled from 4 to 3 replica(s), PodDisruptionBudget"
+                + " shop/web allows 1 disruption(s) now; 2 replica(s) left to remove in later cycles");
+        assertThat(first.changes().changes()).anyMatch(c -> c.line().startsWith("Deployment/shop/web configured (scaled from 4 to 3"));
+
+        CycleResult second = again();
+        assertThat(second.outcome()).as("a step, not drift").isEqualTo(CycleResult.Outcome.SUCCEEDED);
+        assertThat(second.drift()).isFalse();
+        assertThat(replicas("web")).isEqualTo(2);
+        assertThat(second.findings()).anyMatch(f -> f.contains("scaled from 3 to 2") && f.contains("1 replica(s) left"));
+
+        CycleResult third = again();
+        assertThat(third.findings()).noneMatch(f -> f.contains("left to remove"));
+        assertThat(replicas("web")).isEqualTo(1);
+        assertThat(again().outcome()).as("converged").isEqualTo(CycleResult.Outcome.NOOP);
+    }
+
+    /**
+     * The bundled dev example's trap: one replica under minAvailable 2. Scaled up by hand to 3, it
+     * used to block every later cycle; now it is a finding naming both objects, the scale-down
+     * goes as far as the budget allows, and other changes keep flowing.
+     */
+    @Test
+    void aBudgetGitCanNeverSatisfyIsAFindingAndHoldsBackNothingElse() {
+        cycle("enforce", "app/ns.yaml", namespace(), "app/web.yaml", deployment("web", 1, "web:1", SURGE_ONLY),
+                "app/pdb.yaml", pdb("web", "web", "minAvailable: 2"), "app/cm.yaml", configMap("1"));
+        client.apps().deployments().inNamespace(NS).withName("web").scale(3); // by hand
+        CycleResult first = cycle("enforce", "app/cm.yaml", configMap("2"));
+        assertThat(first.outcome()).isEqualTo(CycleResult.Outcome.SUCCEEDED);
+        assertThat(configValue()).isEqualTo("2");
+        assertThat(replicas("web")).isEqualTo(2);
+        assertThat(first.findings()).contains("PodDisruptionBudget shop/web (minAvailable 2) can never be satisfied by the"
+                + " 1 replica(s) git declares for Deployment shop/web: change one of them in git");
+
+        CycleResult second = cycle("enforce", "app/cm.yaml", configMap("3"));
+        assertThat(second.outcome()).isEqualTo(CycleResult.Outcome.SUCCEEDED);
+        assertThat(configValue()).isEqualTo("3");
+        assertThat(replicas("web")).as("never below what the budget allows").isEqualTo(2);
+        assertThat(second.findings()).anyMatch(f -> f.contains("scale-down from 2 to 1 replica(s) waits:"
+                + " PodDisruptionBudget shop/web allows 0 disruption(s) now"));
     }
 
     @Test
@@ -364,6 +424,27 @@ class SafetyTest {
                 assertThat(core.getSpec().getTemplate().getSpec().getContainers().get(0).getImage())
                         .isEqualTo("alfred-platform/agent-core:2.0");
                 assertThat(core.getSpec().getReplicas()).isEqualTo(5);
+            }
+        }
+    }
+
+    /** The bundled example must not ship the trap above: every overlay's budgets can be met by its replica counts. */
+    @ParameterizedTest
+    @ValueSource(strings = {"dev", "staging", "prod"})
+    void theExampleOverlaysDeclareNoBudgetTheirReplicasCannotMeet(String env) {
+        try (TestRepo example = TestRepo.withExample(tmp.resolve("example"))) {
+            Settings settings = new Settings(new ClusterSettings("test", env),
+                    SourceSettings.anonymous(example.url(), "main", "infra/k8s/overlays/" + env, tmp.resolve("work-" + env)),
+                    new RenderSettings("auto", Duration.ofMinutes(1), Map.of("cluster_name", "test", "cluster_env", env)),
+                    ApplySettings.defaults(), SafetySettings.defaults());
+            try (Revisions revisions = new Revisions(settings);
+                    Reconciler reconciler = new Reconciler(client, settings.apply(), settings.safety())) {
+                CycleResult r = reconciler.reconcile(revisions.latest());
+                assertThat(r.outcome()).isEqualTo(CycleResult.Outcome.SUCCEEDED);
+                example.edit("infra/k8s/base/core/deployment.yaml", "agent-core:latest", "agent-core:2.0").commit("core 2.0");
+                CycleResult rolled = reconciler.reconcile(revisions.latest());
+                assertThat(rolled.outcome()).as(String.valueOf(rolled.refusal())).isEqualTo(CycleResult.Outcome.SUCCEEDED);
+                assertThat(rolled.findings()).noneMatch(f -> f.contains("can never"));
             }
         }
     }
