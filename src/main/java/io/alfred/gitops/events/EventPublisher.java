@@ -26,7 +26,7 @@ import org.jboss.logging.Logger;
  */
 public final class EventPublisher implements AutoCloseable {
     private static final Logger LOG = Logger.getLogger(EventPublisher.class);
-    static final Duration FLUSH_ON_CLOSE = Duration.ofSeconds(5);
+    public static final Duration FLUSH_ON_CLOSE = Duration.ofSeconds(5);
 
     private final Outbox outbox;
     private final Publisher publisher;

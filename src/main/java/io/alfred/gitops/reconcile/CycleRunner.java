@@ -29,7 +29,8 @@ import org.jboss.logging.MDC;
 public final class CycleRunner implements TriggerSink, AutoCloseable {
     private static final Logger LOG = Logger.getLogger(CycleRunner.class);
     static final Duration LAG_WINDOW = Duration.ofSeconds(20);
-    static final Duration SHUTDOWN_GRACE = Duration.ofSeconds(30);
+    /** How long SIGTERM waits for the cycle in flight (part of k8s/'s terminationGracePeriodSeconds). */
+    public static final Duration SHUTDOWN_GRACE = Duration.ofSeconds(30);
     /**
      * The text log's prefix, {@code "cycle 12 at f099837b4411: "}: the cycle number and the revision
      * stay separate fields ({@code cycle}, {@code revision}) in the JSON log.

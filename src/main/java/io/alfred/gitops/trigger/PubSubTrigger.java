@@ -33,6 +33,8 @@ import org.jboss.logging.Logger;
 public final class PubSubTrigger implements AutoCloseable {
     private static final Logger LOG = Logger.getLogger(PubSubTrigger.class);
     static final Duration STABLE = Duration.ofSeconds(10);
+    /** How long close() waits for the subscriber to stop. */
+    public static final Duration STOP_TIMEOUT = Duration.ofSeconds(10);
 
     private final PubSubConnection connection;
     private final ProjectSubscriptionName subscription;
@@ -158,7 +160,7 @@ public final class PubSubTrigger implements AutoCloseable {
             s = subscriber;
         }
         try {
-            s.stopAsync().awaitTerminated(10, TimeUnit.SECONDS);
+            s.stopAsync().awaitTerminated(STOP_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
         } catch (Exception e) {
             LOG.debugf("trigger: subscriber did not stop cleanly: %s", e.toString());
         }

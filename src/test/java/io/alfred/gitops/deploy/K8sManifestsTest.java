@@ -10,7 +10,11 @@ import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.rbac.ClusterRole;
 import io.fabric8.kubernetes.api.model.rbac.PolicyRule;
 import io.fabric8.kubernetes.api.model.rbac.Role;
+import io.alfred.gitops.events.EventPublisher;
+import io.alfred.gitops.reconcile.CycleRunner;
+import io.alfred.gitops.trigger.PubSubTrigger;
 import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -28,7 +32,8 @@ class K8sManifestsTest {
             new String[] {"apps", "deployments", "get"}, new String[] {"apps", "deployments", "patch"},
             new String[] {"apps", "statefulsets", "patch"}, new String[] {"", "secrets", "patch"},
             new String[] {"", "namespaces", "get"}, new String[] {"", "namespaces", "patch"},
-            new String[] {"", "namespaces", "watch"}, new String[] {"", "services", "delete"},
+            new String[] {"", "namespaces", "watch"}, new String[] {"", "namespaces", "create"},
+            new String[] {"", "services", "delete"}, new String[] {"", "configmaps", "list"},
             new String[] {"apiextensions.k8s.io", "customresourcedefinitions", "patch"},
             new String[] {"apiextensions.k8s.io", "customresourcedefinitions", "watch"},
             new String[] {"policy", "poddisruptionbudgets", "list"},
@@ -74,7 +79,7 @@ class K8sManifestsTest {
     }
 
     @Test
-    void theDeploymentIsSafeToRun() {
+    void theDeploymentIsSafeToRun() throws Exception {
         Deployment d = one(render("prod"), Deployment.class);
         assertThat(d.getSpec().getReplicas()).isEqualTo(2);
         assertThat(d.getSpec().getStrategy().getRollingUpdate().getMaxUnavailable().getIntVal()).isZero();
@@ -88,6 +93,29 @@ class K8sManifestsTest {
         assertThat(c.getResources().getLimits()).containsKeys("cpu", "memory");
         assertThat(c.getVolumeMounts()).extracting(m -> m.getMountPath()).contains("/tmp", "/var/lib/alfred-gitops");
         assertThat(pod.getVolumes()).filteredOn(v -> v.getEmptyDir() != null).hasSize(2);
+
+        Duration shutdown = CycleRunner.SHUTDOWN_GRACE.plus(EventPublisher.FLUSH_ON_CLOSE).plus(PubSubTrigger.STOP_TIMEOUT);
+        assertThat(pod.getTerminationGracePeriodSeconds()).as("SIGKILL only after the daemon's own shutdown budget")
+                .isGreaterThan(shutdown.toSeconds());
+        assertThat(c.getStartupProbe().getHttpGet().getPath()).isEqualTo("/q/health/started");
+        assertThat(pod.getTopologySpreadConstraints()).extracting(t -> t.getTopologyKey())
+                .contains("kubernetes.io/hostname");
+        assertThat(pod.getTopologySpreadConstraints()).allSatisfy(t -> assertThat(t.getLabelSelector().getMatchLabels())
+                .isEqualTo(d.getSpec().getSelector().getMatchLabels()));
+
+        long uid = pod.getSecurityContext().getRunAsUser();
+        for (String dockerfile : List.of("Dockerfile.native", "src/main/docker/Dockerfile.jvm")) {
+            List<String> users = Files.readAllLines(Path.of(dockerfile)).stream().filter(l -> l.startsWith("USER ")).toList();
+            assertThat(users.get(users.size() - 1)).as(dockerfile + "'s final USER").isEqualTo("USER " + uid);
+        }
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"dev", "staging", "prod"})
+    void eachOverlaySetsTheImageTag(String env) throws Exception {
+        String image = one(render(env), Deployment.class).getSpec().getTemplate().getSpec().getContainers().get(0).getImage();
+        assertThat(image).matches("ghcr\\.io/alfred/alfred-gitops:\\S+");
+        assertThat(Files.readString(Path.of("k8s/overlays/" + env + "/kustomization.yaml"))).contains("images:");
     }
 
     @Test
@@ -103,5 +131,42 @@ class K8sManifestsTest {
                     .isTrue();
         }
         assertThat(covers(state, new String[] {"", "secrets", "get"})).as("the state Role needs no Secrets").isFalse();
+    }
+
+    /** The infra repo's Roles and ClusterRoles can only be applied by an account that may escalate and bind. */
+    @Test
+    void rbacCanApplyTheRolesOfTheInfraRepo() {
+        List<PolicyRule> cluster = one(render("dev"), ClusterRole.class).getRules();
+        for (String resource : List.of("roles", "clusterroles")) {
+            for (String verb : List.of("escalate", "bind", "patch")) {
+                assertThat(covers(cluster, new String[] {"rbac.authorization.k8s.io", resource, verb})).as(verb + " " + resource)
+                        .isTrue();
+            }
+        }
+    }
+
+    /** No permission the code never uses: every verb granted is one of a call the daemon makes (or escalate/bind). */
+    @Test
+    void rbacGrantsNothingTheCodeDoesNotUse() {
+        List<HasMetadata> objects = render("dev");
+        for (PolicyRule rule : one(objects, ClusterRole.class).getRules()) {
+            if (rule.getNonResourceURLs() != null && !rule.getNonResourceURLs().isEmpty()) {
+                assertThat(rule.getVerbs()).containsExactly("get");
+                continue;
+            }
+            for (String verb : rule.getVerbs()) {
+                boolean used = List.of("escalate", "bind").contains(verb) || CLUSTER_CALLS.stream().anyMatch(call ->
+                        call[2].equals(verb) && matches(rule.getApiGroups(), call[0]) && matches(rule.getResources(), call[1]));
+                assertThat(used).as("ClusterRole grants %s on %s/%s, which no call uses", verb, rule.getApiGroups(),
+                        rule.getResources()).isTrue();
+            }
+        }
+        for (PolicyRule rule : one(objects, Role.class).getRules()) {
+            for (String verb : rule.getVerbs()) {
+                assertThat(STATE_CALLS.stream().anyMatch(call -> call[2].equals(verb) && matches(rule.getApiGroups(), call[0])
+                        && matches(rule.getResources(), call[1]))).as("Role grants %s on %s, which no call uses", verb,
+                                rule.getResources()).isTrue();
+            }
+        }
     }
 }

@@ -43,6 +43,8 @@ class ApiServerDownAtStartIT {
                 Thread.sleep(250);
             }
             assertThat(daemon.body("/q/health/ready")).contains("API server unreachable");
+            assertThat(daemon.code("/q/health/started")).as("k8s/'s startupProbe passes: the pod is not restarted")
+                    .isEqualTo(200);
             assertThat(daemon.log().lines().filter(l -> l.contains("not ready until it answers")))
                     .as("the start-up says once, in one line, which server from which kubeconfig does not answer")
                     .singleElement().asString().contains("cluster: http://127.0.0.1:" + apiPort + "/ (from KUBECONFIG="
