@@ -65,9 +65,16 @@ public class PubSubHealth {
         change(resource, PubSubState.OK, "");
     }
 
-    /** A failure Pub/Sub reported for the resource, classified by its gRPC status. */
+    /**
+     * A failure Pub/Sub reported for the resource, classified by its gRPC status. A failure without
+     * one (the client's "ordering key paused" after the failure before it) keeps the state it follows.
+     */
     public void failed(PubSubResource resource, Throwable failure) {
         Status status = Status.fromThrowable(failure);
+        if (status.getCode() == Status.Code.UNKNOWN && state(resource) != PubSubState.OK
+                && state(resource) != PubSubState.UNKNOWN) {
+            return;
+        }
         String detail = status.getCode() + (status.getDescription() == null ? "" : ": " + status.getDescription());
         change(resource, PubSubState.of(failure), detail);
     }

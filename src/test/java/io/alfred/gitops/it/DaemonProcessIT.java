@@ -61,7 +61,7 @@ class DaemonProcessIT {
                 }
             }
             assertThat(logs).isNotEmpty();
-            assertThat(logs).filteredOn(l -> l.path("message").asText().contains("applied: 35 created"))
+            assertThat(logs).filteredOn(l -> l.path("message").asText().contains("applied (trigger startup): 35 created"))
                     .singleElement().satisfies(l -> {
                         assertThat(l.at("/mdc/cycle").asText()).isEqualTo("1");
                         assertThat(l.at("/mdc/revision").asText()).isEqualTo(head);

@@ -135,4 +135,13 @@ class FirstHourIT {
         assertThat(r.err()).as("-v shows progress").contains("cycle 1 at ");
         assertThat(tmp.resolve("home/.kube")).doesNotExist();
     }
+
+    /** Third-party noise stays below INFO even with -v: no fabric8 warning for the prod overlay's SealedSecret v1alpha1. */
+    @Test
+    void customResourcesAtAlphaVersionsDoNotWarnOnEveryApply() throws Exception {
+        Run r = run(Map.of(), "reconcile", "--once", "--sandbox", "-v", "--path", "infra/k8s/overlays/prod");
+        assertThat(r.exit()).as(r.err()).isZero();
+        assertThat(r.out()).contains("SealedSecret/alfred-platform/");
+        assertThat(r.err()).doesNotContain("unstable version").doesNotContain("VersionUsageUtils");
+    }
 }

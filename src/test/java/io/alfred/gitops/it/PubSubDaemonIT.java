@@ -139,4 +139,36 @@ class PubSubDaemonIT {
             assertThat(jsonLines(daemon.log())).anyMatch(l -> l.path("message").asText().contains("usable again"));
         }
     }
+
+    private DaemonProcess events(String subscription, String log) throws Exception {
+        return DaemonProcess.start(List.of(), List.of("events", "--subscription", subscription, "--project",
+                PubSubEmulator.PROJECT), Map.of("PUBSUB_EMULATOR_HOST", emulator.hostAndPort()), tmp.resolve(log));
+    }
+
+    /** The audit consumer: a missing subscription is one line with the command that creates it; unordered is a warning. */
+    @Test
+    void theEventsCommandNamesAMissingOrUnorderedSubscription() throws Exception {
+        DaemonProcess missing = events("no-such-subscription", "events-missing.log");
+        assertThat(missing.exitCode(Duration.ofSeconds(60))).isEqualTo(2);
+        assertThat(missing.log().strip()).isEqualTo("alfred-gitops: events: projects/alfred-test/subscriptions/"
+                + "no-such-subscription does not exist; create it on the events topic: gcloud pubsub subscriptions create"
+                + " no-such-subscription --topic TOPIC --enable-message-ordering --project alfred-test");
+
+        emulator.createTopic("audit");
+        emulator.createSubscription("audit", "unordered", "", false);
+        emulator.createSubscription("audit", "ordered");
+        for (String subscription : List.of("unordered", "ordered")) {
+            DaemonProcess reader = events(subscription, "events-" + subscription + ".log");
+            Await.until(() -> reader.log().contains("(Ctrl-C to stop)"), Duration.ofSeconds(60), reader::log);
+            assertThat(reader.terminate()).as("ended by the signal, as a shell reports it (128 + SIGTERM)").isEqualTo(143);
+            String warning = "alfred-gitops: warning: projects/alfred-test/subscriptions/" + subscription
+                    + " has message ordering off";
+            if (subscription.equals("unordered")) {
+                assertThat(reader.log()).contains(warning);
+            } else {
+                assertThat(reader.log()).doesNotContain("warning");
+            }
+            assertThat(reader.log()).doesNotContain("Exception").doesNotContain("\tat ");
+        }
+    }
 }

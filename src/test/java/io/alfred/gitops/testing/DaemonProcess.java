@@ -120,6 +120,20 @@ public final class DaemonProcess implements AutoCloseable {
         return -1;
     }
 
+    /** Waits for the process to end by itself; its exit code. */
+    public int exitCode(Duration within) throws InterruptedException {
+        if (!process.waitFor(within.toMillis(), TimeUnit.MILLISECONDS)) {
+            throw new AssertionError("still running after " + within + ":\n" + log());
+        }
+        return process.exitValue();
+    }
+
+    /** SIGTERM (what Ctrl-C's SIGINT does to the JVM too), then its exit code. */
+    public int terminate() throws InterruptedException {
+        process.destroy();
+        return exitCode(Duration.ofSeconds(60));
+    }
+
     /** {@code kill -9}: no shutdown hook runs. */
     public void kill() throws InterruptedException {
         process.destroyForcibly();

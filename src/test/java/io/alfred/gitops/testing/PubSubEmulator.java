@@ -158,12 +158,16 @@ public final class PubSubEmulator implements AutoCloseable {
 
     /** A subscription with message ordering on and an optional filter. */
     public void createSubscription(String topic, String subscription, String filter) {
+        createSubscription(topic, subscription, filter, true);
+    }
+
+    public void createSubscription(String topic, String subscription, String filter, boolean ordered) {
         try (SubscriptionAdminClient admin = SubscriptionAdminClient.create(SubscriptionAdminSettings.newBuilder()
                 .setTransportChannelProvider(channel()).setCredentialsProvider(NoCredentialsProvider.create()).build())) {
             admin.createSubscription(com.google.pubsub.v1.Subscription.newBuilder()
                     .setName(SubscriptionName.of(PROJECT, subscription).toString())
                     .setTopic(TopicName.of(PROJECT, topic).toString()).setAckDeadlineSeconds(10)
-                    .setEnableMessageOrdering(true).setFilter(filter).build());
+                    .setEnableMessageOrdering(ordered).setFilter(filter).build());
         } catch (IOException e) {
             throw new IllegalStateException(e);
         }
