@@ -75,7 +75,7 @@ class RenderCommandTest {
             LaunchResult broken = launcher.launch("render", "--repo", repo.dir().toString(), "--cluster", "c",
                     "--env", "dev");
             assertThat(broken.exitCode()).isEqualTo(2);
-            assertThat(broken.getErrorOutput()).contains("render: infra/k8s/overlays/dev: kustomize failed");
+            assertThat(broken.getErrorOutput()).contains("render: infra/k8s/overlays/dev/dev-config.yaml:4: invalid YAML");
 
             LaunchResult badRef = launcher.launch("render", "--repo", repo.dir().toString(), "--cluster", "c",
                     "--env", "dev", "--ref", "nope");

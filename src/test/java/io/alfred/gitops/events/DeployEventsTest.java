@@ -138,7 +138,8 @@ class DeployEventsTest {
             assertThat(types(m)).containsExactly("sync.started", "sync.failed");
             assertThat(m.get(1).getAttributesMap()).containsEntry("outcome", "failed").containsEntry("revision", broken);
             assertThat(data(m.get(1)).path("stage").asText()).isEqualTo("render");
-            assertThat(data(m.get(1)).path("object").asText()).isEqualTo("infra/k8s/overlays/dev");
+            assertThat(data(m.get(1)).path("object").asText()).as("the broken file and line")
+                    .isEqualTo("infra/k8s/overlays/dev/dev-config.yaml:2");
             // the same failure again is not published again
             runner.offer(Trigger.of(Trigger.Kind.SCHEDULE));
             Thread.sleep(1500);

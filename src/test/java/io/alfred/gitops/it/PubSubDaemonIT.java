@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.alfred.gitops.testing.Await;
 import io.alfred.gitops.testing.DaemonProcess;
 import io.alfred.gitops.testing.PubSubEmulator;
+import io.alfred.gitops.testing.SharedPubSubEmulator;
 import io.alfred.gitops.testing.TestRepo;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -14,9 +15,9 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -29,21 +30,16 @@ class PubSubDaemonIT {
     static final ObjectMapper JSON = new ObjectMapper();
     /** k8s/'s terminationGracePeriodSeconds. */
     static final Duration GRACE = Duration.ofSeconds(45);
-    static PubSubEmulator emulator;
+    @RegisterExtension
+    static final SharedPubSubEmulator EMULATOR = new SharedPubSubEmulator();
+    PubSubEmulator emulator;
 
     @TempDir
     Path tmp;
 
-    @BeforeAll
-    static void startEmulator() {
-        emulator = PubSubEmulator.startOrSkip();
-    }
-
-    @AfterAll
-    static void stopEmulator() {
-        if (emulator != null) {
-            emulator.close();
-        }
+    @BeforeEach
+    void emulator() {
+        emulator = EMULATOR.get();
     }
 
     private DaemonProcess start(TestRepo repo, String topic, String subscription) throws Exception {

@@ -9,12 +9,13 @@ import io.alfred.gitops.pubsub.PubSubState;
 import io.alfred.gitops.testing.Await;
 import io.alfred.gitops.testing.LogCapture;
 import io.alfred.gitops.testing.PubSubEmulator;
+import io.alfred.gitops.testing.SharedPubSubEmulator;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.time.Duration;
 import java.util.List;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * A trigger subscription that does not exist, on the real emulator: attempts back off
@@ -22,18 +23,13 @@ import org.junit.jupiter.api.Test;
  * and the trigger recovers by itself once the subscription is created.
  */
 class PubSubTriggerBackoffTest {
-    static PubSubEmulator emulator;
+    @RegisterExtension
+    static final SharedPubSubEmulator EMULATOR = new SharedPubSubEmulator();
+    PubSubEmulator emulator;
 
-    @BeforeAll
-    static void startEmulator() {
-        emulator = PubSubEmulator.startOrSkip();
-    }
-
-    @AfterAll
-    static void stopEmulator() {
-        if (emulator != null) {
-            emulator.close();
-        }
+    @BeforeEach
+    void emulator() {
+        emulator = EMULATOR.get();
     }
 
     private static NoticeHandler ignoringHandler() {

@@ -8,6 +8,7 @@ import io.alfred.gitops.reconcile.CycleRunner;
 import io.alfred.gitops.reconcile.SyncStatus;
 import io.alfred.gitops.sandbox.SandboxApiServer;
 import io.alfred.gitops.testing.PubSubEmulator;
+import io.alfred.gitops.testing.SharedPubSubEmulator;
 import io.alfred.gitops.testing.Await;
 import io.alfred.gitops.testing.TestRepo;
 import io.alfred.gitops.testing.TestSettings;
@@ -19,16 +20,17 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.function.BooleanSupplier;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /** Pushes announced through the real Pub/Sub emulator reach the sandbox cluster. */
 class PubSubTriggerTest {
-    static PubSubEmulator emulator;
+    @RegisterExtension
+    static final SharedPubSubEmulator EMULATOR = new SharedPubSubEmulator();
+    PubSubEmulator emulator;
     static int counter;
 
     @TempDir
@@ -43,20 +45,10 @@ class PubSubTriggerTest {
     TriggerMetrics metrics;
     String topic;
 
-    @BeforeAll
-    static void startEmulator() {
-        emulator = PubSubEmulator.startOrSkip();
-    }
-
-    @AfterAll
-    static void stopEmulator() {
-        if (emulator != null) {
-            emulator.close();
-        }
-    }
 
     @BeforeEach
     void setUp() {
+        emulator = EMULATOR.get();
         counter++;
         topic = "pushes-" + counter;
         emulator.createTopic(topic);
