@@ -78,9 +78,12 @@ public class ReconcileCommand extends CommandSupport implements Callable<Integer
                         return ExitCodes.BLOCKED;
                     }
                     default -> {
-                        return ClusterFailure.isAccessProblem(result.error())
-                                ? fail(cluster.accessFailure(result.error()), ExitCodes.ERROR)
-                                : fail(result.error(), ExitCodes.CHANGES_OR_FAILED);
+                        if (ClusterFailure.isAccessProblem(result.error())) {
+                            return fail(cluster.accessFailure(result.error()), ExitCodes.ERROR);
+                        }
+                        // the source could not be fetched: git unreachable, credentials refused, no such ref
+                        return fail(result.error(), result.error().stage() == Stage.FETCH ? ExitCodes.ERROR
+                                : ExitCodes.CHANGES_OR_FAILED);
                     }
                 }
             } finally {

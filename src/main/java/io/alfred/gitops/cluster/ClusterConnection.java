@@ -5,7 +5,6 @@ import io.fabric8.kubernetes.client.ConfigBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import io.fabric8.kubernetes.client.KubernetesClientException;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Optional;
 
@@ -68,11 +67,6 @@ public final class ClusterConnection implements AutoCloseable {
 
     public ClusterOrigin origin() {
         return origin;
-    }
-
-    /** The kubeconfig written for a sandbox, if this is one. */
-    public Optional<Path> sandboxKubeconfig() {
-        return origin.kind() == ClusterOrigin.Kind.SANDBOX ? origin.file() : Optional.empty();
     }
 
     public String server() {

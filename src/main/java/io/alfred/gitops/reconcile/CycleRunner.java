@@ -190,12 +190,8 @@ public final class CycleRunner implements TriggerSink, AutoCloseable {
                 }
             });
             int inventorySize = result.inventorySize() >= 0 ? result.inventorySize() : status.view().inventorySize();
-            // metrics first: the status is what observers wait on
-            metrics.cycle(result, inventorySize);
-            if (result.outcome() == CycleResult.Outcome.SUCCEEDED || result.outcome() == CycleResult.Outcome.NOOP) {
-                metrics.applied(revision);
-            }
-            status.cycle(result, inventorySize);
+            // the events first: once /status or the metrics say how the cycle ended, its events are in the
+            // durable outbox (a crash in between must not lose them, and observers may read them at once)
             switch (result.outcome()) {
                 case SUCCEEDED -> {
                     cycleEvents.succeeded(result.changes(), result.duration(), result.findings());
@@ -207,26 +203,30 @@ public final class CycleRunner implements TriggerSink, AutoCloseable {
                         cycleEvents.blocked(result.refusal(), result.duration());
                     }
                 }
-                case FAILED -> {
-                    reportFailure(trigger, revision, result.error(), cycleEvents, result.duration());
-                    if (result.error().stage() == Stage.WAIT && rollback) {
-                        rollBack(revision, cycleEvents);
-                    }
-                }
+                case FAILED -> reportFailure(trigger, revision, result.error(), cycleEvents, result.duration());
                 default -> throw new IllegalStateException();
+            }
+            // metrics before the status: the status is what observers wait on
+            metrics.cycle(result, inventorySize);
+            if (result.outcome() == CycleResult.Outcome.SUCCEEDED || result.outcome() == CycleResult.Outcome.NOOP) {
+                metrics.applied(revision);
+            }
+            status.cycle(result, inventorySize);
+            if (result.outcome() == CycleResult.Outcome.FAILED && result.error().stage() == Stage.WAIT && rollback) {
+                rollBack(revision, cycleEvents);
             }
             log(trigger, result);
             return result;
         } catch (StageException e) {
-            status.failed(revision, e);
             reportFailure(trigger, revision, e, cycleEvents, Duration.ofNanos(System.nanoTime() - start));
+            status.failed(revision, e);
             return failed(revision, e, start);
         } catch (RuntimeException e) {
             StageException wrapped = new StageException(revision == null ? Stage.FETCH : Stage.PLAN, revisions.url(),
                     "unexpected error: " + e, e);
-            status.failed(revision, wrapped);
             LOG.error("cycle (" + trigger + ") failed unexpectedly", e);
             cycleEvents.failed(wrapped, Duration.ofNanos(System.nanoTime() - start));
+            status.failed(revision, wrapped);
             return failed(revision, wrapped, start);
         }
     }

@@ -68,6 +68,11 @@ class ReconcileCommandTest {
             LaunchResult usage = launcher.launch("reconcile", "--sandbox", "--repo", repo.dir().toString());
             assertThat(usage.exitCode()).as("--once is required").isEqualTo(2);
 
+            LaunchResult unreachable = launcher.launch("reconcile", "--once", "--sandbox", "--repo",
+                    "https://127.0.0.1:1/infra.git", "--cluster", "local", "--env", "dev");
+            assertThat(unreachable.exitCode()).as("git cannot be reached: " + unreachable.getErrorOutput()).isEqualTo(2);
+            assertThat(unreachable.getErrorOutput()).contains("fetch: https://127.0.0.1:1/infra.git");
+
             LaunchResult config = launcher.launch("reconcile", "--once", "--repo", repo.dir().toString(), "--env", "dev");
             assertThat(config.exitCode()).isEqualTo(2);
             assertThat(config.getErrorOutput()).contains("gitops.cluster.name is not set");

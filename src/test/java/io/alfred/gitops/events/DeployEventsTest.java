@@ -185,7 +185,9 @@ class DeployEventsTest {
         emulator.stop();
         String next = repo.edit("infra/k8s/base/ui/ui-chat.yaml", "ui-chat:latest", "ui-chat:11").commit("ui 11");
         runner.offer(new Trigger(Trigger.Kind.PUBSUB, next, "m-9", null));
-        await(() -> next.equals(status.view().lastAppliedRevision()) && outbox.pending().size() == 4);
+        Await.until(() -> next.equals(status.view().lastAppliedRevision()) && outbox.pending().size() == 4,
+                Duration.ofSeconds(90), () -> "status " + status.view() + ", outbox " + outbox.pending().stream()
+                        .map(e -> e.event().type().type() + " " + e.event().revision()).toList());
         List<String> storedIds = outbox.pending().stream().map(e -> e.event().id()).toList();
         Thread.sleep(1500); // the publisher fails and backs off meanwhile
         emulator.restart();

@@ -21,9 +21,14 @@ import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 
 /**
  * The real Pub/Sub emulator of the Google Cloud SDK, started on a free loopback port. Found through
@@ -180,7 +185,7 @@ public final class PubSubEmulator implements AutoCloseable {
 
     /** Messages received so far by a streaming subscriber. */
     public static final class Received implements AutoCloseable {
-        private final java.util.List<PubsubMessage> messages = new java.util.concurrent.CopyOnWriteArrayList<>();
+        private final List<PubsubMessage> messages = new CopyOnWriteArrayList<>();
         private final com.google.cloud.pubsub.v1.Subscriber subscriber;
 
         Received(PubSubEmulator emulator, String subscription) {
@@ -193,8 +198,8 @@ public final class PubSubEmulator implements AutoCloseable {
             subscriber.startAsync().awaitRunning();
         }
 
-        public java.util.List<PubsubMessage> messages() {
-            return java.util.List.copyOf(messages);
+        public List<PubsubMessage> messages() {
+            return List.copyOf(messages);
         }
 
         @Override
@@ -231,16 +236,23 @@ public final class PubSubEmulator implements AutoCloseable {
         kill(process);
     }
 
+    /**
+     * Stops the launcher script and the emulator JVM it started, and waits for both: a JVM still
+     * shutting down after stop() returned could accept a publish that a test expects to fail.
+     */
     private static void kill(Process process) {
-        process.descendants().forEach(ProcessHandle::destroy);
-        process.destroy();
-        try {
-            if (!process.waitFor(10, TimeUnit.SECONDS)) {
-                process.descendants().forEach(ProcessHandle::destroyForcibly);
-                process.destroyForcibly();
+        List<ProcessHandle> all = new ArrayList<>(process.descendants().toList());
+        all.add(process.toHandle());
+        all.forEach(ProcessHandle::destroy);
+        for (ProcessHandle p : all) {
+            try {
+                p.onExit().get(10, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            } catch (ExecutionException | TimeoutException e) {
+                p.destroyForcibly();
             }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
         }
     }
 }
