@@ -1,5 +1,6 @@
 package io.alfred.gitops.api;
 
+import io.alfred.gitops.cluster.ClusterFailure;
 import io.alfred.gitops.reconcile.SyncLoop;
 import io.fabric8.kubernetes.client.ConfigBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
@@ -34,8 +35,8 @@ public class ClusterReadiness implements HealthCheck {
             String version = probe(client.get()).getKubernetesVersion().getGitVersion();
             return HealthCheckResponse.named("cluster").up().withData("server", version).build();
         } catch (RuntimeException e) {
-            return HealthCheckResponse.named("cluster").down().withData("reason", "API server unreachable: "
-                    + e.getMessage()).build();
+            String why = ClusterFailure.of(e).map(ClusterFailure::reason).orElseGet(e::getMessage);
+            return HealthCheckResponse.named("cluster").down().withData("reason", "API server unreachable: " + why).build();
         }
     }
 
