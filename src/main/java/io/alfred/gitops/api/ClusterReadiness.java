@@ -1,13 +1,13 @@
 package io.alfred.gitops.api;
 
+import io.alfred.gitops.cluster.ClusterConnection;
 import io.alfred.gitops.cluster.ClusterFailure;
 import io.alfred.gitops.reconcile.SyncLoop;
-import io.fabric8.kubernetes.client.ConfigBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
+import java.time.Duration;
 import org.eclipse.microprofile.health.HealthCheck;
 import org.eclipse.microprofile.health.HealthCheckResponse;
 import org.eclipse.microprofile.health.Readiness;
@@ -17,7 +17,7 @@ import org.eclipse.microprofile.health.Readiness;
 @ApplicationScoped
 public class ClusterReadiness implements HealthCheck {
     /** A probe answers within the kubelet's default timeout, so it neither retries nor waits long. */
-    static final int PROBE_TIMEOUT_MS = 800;
+    static final Duration PROBE_TIMEOUT = Duration.ofMillis(800);
 
     @Inject
     SyncLoop loop;
@@ -44,9 +44,7 @@ public class ClusterReadiness implements HealthCheck {
     private synchronized KubernetesClient probe(KubernetesClient client) {
         if (probeFor != client) {
             close();
-            probe = new KubernetesClientBuilder().withConfig(new ConfigBuilder(client.getConfiguration())
-                    .withRequestRetryBackoffLimit(0).withRequestTimeout(PROBE_TIMEOUT_MS)
-                    .withConnectionTimeout(PROBE_TIMEOUT_MS).build()).build();
+            probe = ClusterConnection.askingOnce(client, PROBE_TIMEOUT);
             probeFor = client;
         }
         return probe;

@@ -81,13 +81,21 @@ public final class ClusterConnection implements AutoCloseable {
      * @throws ClusterAccessException naming the server, where it came from, and what went wrong
      */
     public String verify(Duration timeout) {
-        Config once = new ConfigBuilder(client.getConfiguration()).withRequestRetryBackoffLimit(0)
-                .withConnectionTimeout((int) timeout.toMillis()).withRequestTimeout((int) timeout.toMillis()).build();
-        try (KubernetesClient probe = new KubernetesClientBuilder().withConfig(once).build()) {
+        try (KubernetesClient probe = askingOnce(client, timeout)) {
             return probe.getKubernetesVersion().getGitVersion();
         } catch (KubernetesClientException e) {
             throw accessFailure(e);
         }
+    }
+
+    /**
+     * A client of the same cluster that asks once: no retries, and {@code timeout} to connect and to
+     * answer (the daemon's client retries for many seconds, longer than a probe may take).
+     */
+    public static KubernetesClient askingOnce(KubernetesClient client, Duration timeout) {
+        return new KubernetesClientBuilder().withConfig(new ConfigBuilder(client.getConfiguration())
+                .withRequestRetryBackoffLimit(0).withConnectionTimeout((int) timeout.toMillis())
+                .withRequestTimeout((int) timeout.toMillis()).build()).build();
     }
 
     /** A failure of this cluster as the one line a person reads: an access problem gets its own wording. */

@@ -156,7 +156,8 @@ public final class Reconciler implements AutoCloseable {
                         .map(e -> Change.of(e.ref(), Action.DELETED)).toList())), drift);
             }
             checkPruneGuard(toPrune, inventory);
-            List<ScaleStep> steps = checkBudgets(plan, findings);
+            Map<String, ScaleStep> steps = checkBudgets(plan, findings).stream()
+                    .collect(Collectors.toMap(step -> step.workload().key(), step -> step));
             if (!steps.isEmpty()) {
                 changed = inSteps(changed, steps);
                 changes = noted(changes, steps);
@@ -298,19 +299,17 @@ public final class Reconciler implements AutoCloseable {
         return report.steps();
     }
 
-    /** The workloads of the steps at their step's replica count instead of git's. */
-    private static List<PlannedObject> inSteps(List<PlannedObject> changed, List<ScaleStep> steps) {
-        Map<String, ScaleStep> byKey = steps.stream().collect(Collectors.toMap(s -> s.workload().key(), s -> s));
+    /** The workloads of the steps (by key) at their step's replica count instead of git's. */
+    private static List<PlannedObject> inSteps(List<PlannedObject> changed, Map<String, ScaleStep> steps) {
         return changed.stream().map(o -> {
-            ScaleStep step = byKey.get(o.desired().ref().key());
+            ScaleStep step = steps.get(o.desired().ref().key());
             return step == null ? o : o.withReplicas(step.to());
         }).toList();
     }
 
-    private static ChangeSet noted(ChangeSet changes, List<ScaleStep> steps) {
-        Map<String, ScaleStep> byKey = steps.stream().collect(Collectors.toMap(s -> s.workload().key(), s -> s));
+    private static ChangeSet noted(ChangeSet changes, Map<String, ScaleStep> steps) {
         return new ChangeSet(changes.changes().stream().map(c -> {
-            ScaleStep step = byKey.get(c.ref().key());
+            ScaleStep step = steps.get(c.ref().key());
             return step == null ? c : new Change(c.ref(), c.action(), c.diff(), step.progress());
         }).toList());
     }

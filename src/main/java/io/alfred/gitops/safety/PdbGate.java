@@ -44,11 +44,13 @@ public final class PdbGate {
         List<String> warnings = new ArrayList<>();
         List<ScaleStep> steps = new ArrayList<>();
         Map<String, List<Budget>> budgets = new HashMap<>();
+        Map<String, List<Budget>> declared = new HashMap<>();
         for (PlannedObject o : plan) {
             if (!isWorkload(o)) {
                 continue;
             }
-            warnings.addAll(unsatisfiable(o, declaredBudgets(o.desired().ref().namespace(), plan)));
+            warnings.addAll(unsatisfiable(o, declared.computeIfAbsent(o.desired().ref().namespace(),
+                    ns -> declaredBudgets(ns, plan))));
             if (o.action() != Action.CONFIGURED || o.live() == null) {
                 continue;
             }
