@@ -3,6 +3,9 @@ package io.alfred.gitops.apply;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.alfred.gitops.Stage;
 import io.alfred.gitops.StageException;
+import io.alfred.gitops.health.Health;
+import io.alfred.gitops.health.HealthAssessment;
+import io.alfred.gitops.health.ObjectHealth;
 import io.alfred.gitops.plan.PlannedObject;
 import io.alfred.gitops.render.ObjectRef;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
@@ -11,20 +14,22 @@ import io.fabric8.kubernetes.client.KubernetesClient;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
 /**
- * The wait stage: the changed workloads must finish rolling out within
- * {@code gitops.safety.rollout-timeout}, by the rules of {@code kubectl rollout status}
- * (Deployments: observedGeneration caught up, all replicas updated, available and no old ones;
- * ProgressDeadlineExceeded fails at once; StatefulSets: update revision reached and ready;
- * DaemonSets: every scheduled pod updated and available; Jobs: complete). It also fails early when a
- * budget protecting a rolling workload loses healthy pods it had and falls below desiredHealthy.
+ * The wait stage: the changed workloads (Deployments, StatefulSets, DaemonSets, ReplicaSets, Jobs,
+ * Pods) and custom resources must become ready within {@code gitops.safety.rollout-timeout}, as
+ * {@link HealthAssessment} judges them ({@code kubectl rollout status} and kstatus rules). A failed
+ * verdict ends the wait at once; a suspended one (paused, suspended, OnDelete) is reported, not
+ * waited for. It also fails early when a budget protecting a rolling workload loses healthy pods it
+ * had and falls below desiredHealthy.
  */
 public final class RolloutWaiter {
-    private static final Set<String> KINDS = Set.of("apps/Deployment", "apps/StatefulSet", "apps/DaemonSet", "batch/Job");
+    private static final Set<String> WORKLOADS = Set.of("apps/Deployment", "apps/StatefulSet", "apps/DaemonSet",
+            "apps/ReplicaSet", "batch/Job", "/Pod");
 
     private final KubernetesClient client;
     private final Duration timeout;
@@ -49,28 +54,40 @@ public final class RolloutWaiter {
         return out;
     }
 
+    /** What the wait stage waits for among the applied objects: workloads and custom resources. */
     public static List<PlannedObject> workloads(List<PlannedObject> applied) {
-        return applied.stream().filter(o -> KINDS.contains(o.desired().ref().group() + "/" + o.desired().ref().kind())).toList();
+        return applied.stream().filter(o -> isWaitedFor(o.desired().ref())).toList();
     }
 
-    public void await(List<PlannedObject> workloads, Map<String, Integer> healthyBefore) {
+    static boolean isWaitedFor(ObjectRef ref) {
+        return WORKLOADS.contains(ref.group() + "/" + ref.kind()) || HealthAssessment.isCustom(ref.group());
+    }
+
+    /**
+     * Waits until every object is settled.
+     *
+     * @return each object's final health, in the order given
+     * @throws StageException at stage {@code wait}: a failed verdict, the timeout, or a budget broken
+     */
+    public List<ObjectHealth> await(List<PlannedObject> workloads, Map<String, Integer> healthyBefore) {
         long deadline = System.nanoTime() + timeout.toNanos();
-        List<ObjectRef> pending = new ArrayList<>(workloads.stream().map(o -> o.desired().ref()).toList());
+        Map<ObjectRef, Health> settled = new LinkedHashMap<>();
+        List<ObjectRef> all = workloads.stream().map(o -> o.desired().ref()).toList();
+        List<ObjectRef> pending = new ArrayList<>(all);
         while (!pending.isEmpty()) {
             List<ObjectRef> still = new ArrayList<>();
             for (ObjectRef ref : pending) {
-                GenericKubernetesResource live = client.genericKubernetesResources(ref.apiVersion(), ref.kind())
-                        .inNamespace(ref.namespace()).withName(ref.name()).get();
-                if (live == null) {
-                    throw new StageException(Stage.WAIT, ref.toString(), "disappeared during its rollout");
-                }
-                String notDone = notDone(ref, client.getKubernetesSerialization().convertValue(live, JsonNode.class));
-                if (notDone != null) {
-                    still.add(ref);
-                    if (System.nanoTime() > deadline) {
-                        throw new StageException(Stage.WAIT, ref.toString(), "rollout not finished within " + timeout
-                                + " (gitops.safety.rollout-timeout): " + notDone);
+                Health health = healthOf(ref);
+                switch (health.state()) {
+                    case FAILED -> throw new StageException(Stage.WAIT, ref.toString(), "rollout failed: " + health.message());
+                    case PROGRESSING -> {
+                        still.add(ref);
+                        if (System.nanoTime() > deadline) {
+                            throw new StageException(Stage.WAIT, ref.toString(), "rollout not finished within " + timeout
+                                    + " (gitops.safety.rollout-timeout): " + health.message());
+                        }
                     }
+                    default -> settled.put(ref, health);
                 }
             }
             checkBudgets(healthyBefore, still);
@@ -79,74 +96,17 @@ public final class RolloutWaiter {
                 sleep();
             }
         }
+        return all.stream().map(ref -> new ObjectHealth(ref, settled.get(ref))).toList();
     }
 
-    /** Null when rolled out, else what is missing; throws when the rollout has failed for good. */
-    static String notDone(ObjectRef ref, JsonNode o) {
-        JsonNode spec = o.path("spec");
-        JsonNode status = o.path("status");
-        long generation = o.path("metadata").path("generation").asLong(1);
-        if (!ref.kind().equals("Job") && status.path("observedGeneration").asLong(0) < generation) {
-            return "waiting for the controller to observe generation " + generation;
+    private Health healthOf(ObjectRef ref) {
+        GenericKubernetesResource live = client.genericKubernetesResources(ref.apiVersion(), ref.kind())
+                .inNamespace(ref.namespace()).withName(ref.name()).get();
+        if (live == null) {
+            throw new StageException(Stage.WAIT, ref.toString(), "disappeared during its rollout");
         }
-        switch (ref.kind()) {
-            case "Deployment" -> {
-                for (JsonNode c : status.path("conditions")) {
-                    if ("Progressing".equals(c.path("type").asText())
-                            && "ProgressDeadlineExceeded".equals(c.path("reason").asText())) {
-                        throw new StageException(Stage.WAIT, ref.toString(), "rollout failed: progress deadline exceeded"
-                                + (c.has("message") ? " (" + c.path("message").asText() + ")" : ""));
-                    }
-                }
-                int replicas = spec.path("replicas").asInt(1);
-                int updated = status.path("updatedReplicas").asInt(0);
-                if (updated < replicas) {
-                    return updated + " of " + replicas + " new replicas updated";
-                }
-                if (status.path("replicas").asInt(0) > updated) {
-                    return (status.path("replicas").asInt(0) - updated) + " old replicas pending termination";
-                }
-                if (status.path("availableReplicas").asInt(0) < updated) {
-                    return status.path("availableReplicas").asInt(0) + " of " + updated + " updated replicas available";
-                }
-                return null;
-            }
-            case "StatefulSet" -> {
-                int replicas = spec.path("replicas").asInt(1);
-                if (status.path("readyReplicas").asInt(0) < replicas) {
-                    return status.path("readyReplicas").asInt(0) + " of " + replicas + " pods ready";
-                }
-                if ("RollingUpdate".equals(spec.path("updateStrategy").path("type").asText("RollingUpdate"))
-                        && !status.path("updateRevision").asText("").equals(status.path("currentRevision").asText(""))) {
-                    return "waiting for pods to reach revision " + status.path("updateRevision").asText();
-                }
-                return null;
-            }
-            case "DaemonSet" -> {
-                int desired = status.path("desiredNumberScheduled").asInt(0);
-                if (status.path("updatedNumberScheduled").asInt(0) < desired) {
-                    return status.path("updatedNumberScheduled").asInt(0) + " of " + desired + " pods updated";
-                }
-                if (status.path("numberAvailable").asInt(0) < desired) {
-                    return status.path("numberAvailable").asInt(0) + " of " + desired + " pods available";
-                }
-                return null;
-            }
-            case "Job" -> {
-                for (JsonNode c : status.path("conditions")) {
-                    if ("True".equals(c.path("status").asText()) && "Failed".equals(c.path("type").asText())) {
-                        throw new StageException(Stage.WAIT, ref.toString(), "job failed: " + c.path("reason").asText());
-                    }
-                    if ("True".equals(c.path("status").asText()) && "Complete".equals(c.path("type").asText())) {
-                        return null;
-                    }
-                }
-                return "job not complete";
-            }
-            default -> {
-                return null;
-            }
-        }
+        return HealthAssessment.of(ref, client.getKubernetesSerialization().convertValue(live, JsonNode.class))
+                .orElse(Health.ready("no notion of health"));
     }
 
     private void checkBudgets(Map<String, Integer> healthyBefore, List<ObjectRef> rolling) {

@@ -2,12 +2,14 @@ package io.alfred.gitops.events;
 
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.alfred.gitops.health.ObjectHealth;
 import io.alfred.gitops.StageException;
 import io.alfred.gitops.change.Change;
 import io.alfred.gitops.change.ChangeSet;
 import io.alfred.gitops.safety.GateRefusal;
 import io.alfred.gitops.trigger.Trigger;
 import java.time.Duration;
+import java.util.List;
 import java.util.UUID;
 
 /**
@@ -62,12 +64,18 @@ public final class CycleEvents {
         emit(drift ? EventType.DRIFT_CORRECTED : EventType.APPLIED, withChanges(data(), changes));
     }
 
-    public void succeeded(ChangeSet changes, Duration duration, java.util.List<String> findings) {
+    public void succeeded(ChangeSet changes, Duration duration, List<String> findings, List<ObjectHealth> workloads) {
         ObjectNode data = withChanges(data(), changes);
         data.put("durationMs", duration.toMillis());
         if (!findings.isEmpty()) {
             ArrayNode f = data.putArray("safetyFindings");
             findings.forEach(f::add);
+        }
+        if (!workloads.isEmpty()) {
+            ArrayNode w = data.putArray("workloads");
+            workloads.forEach(o -> w.addObject().put("kind", o.ref().kind()).put("namespace", o.ref().namespace())
+                    .put("name", o.ref().name()).put("health", o.health().state().label())
+                    .put("message", o.health().message()));
         }
         emit(EventType.SUCCEEDED, data);
     }

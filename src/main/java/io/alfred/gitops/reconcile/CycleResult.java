@@ -2,11 +2,15 @@ package io.alfred.gitops.reconcile;
 
 import io.alfred.gitops.StageException;
 import io.alfred.gitops.change.ChangeSet;
+import io.alfred.gitops.health.ObjectHealth;
 import io.alfred.gitops.safety.GateRefusal;
 import java.time.Duration;
+import java.util.List;
+import java.util.Map;
 
 /**
- * How one cycle ended.
+ * How one cycle ended; made by the named factories ({@link #succeeded}, {@link #noop},
+ * {@link #blocked}, {@link #failed}).
  *
  * @param drift the revision had been applied before and live objects were put back
  * @param error the failure (outcome FAILED), else null
@@ -14,14 +18,16 @@ import java.time.Duration;
  * @param findings safety findings that did not block (warn mode, budgets that never allow a disruption)
  * @param stageDurations time spent in plan, apply, wait and prune
  * @param inventorySize objects in the inventory after the cycle, -1 when it could not be read
+ * @param workloads the final health of the workloads and custom resources the cycle waited for
  */
 public record CycleResult(Outcome outcome, String revision, ChangeSet changes, boolean drift, StageException error,
-        GateRefusal refusal, Duration duration, java.util.List<String> findings,
-        java.util.Map<String, Duration> stageDurations, int inventorySize) {
+        GateRefusal refusal, Duration duration, List<String> findings, Map<String, Duration> stageDurations,
+        int inventorySize, List<ObjectHealth> workloads) {
 
     public CycleResult {
-        findings = java.util.List.copyOf(findings);
-        stageDurations = java.util.Map.copyOf(stageDurations);
+        findings = List.copyOf(findings);
+        stageDurations = Map.copyOf(stageDurations);
+        workloads = List.copyOf(workloads);
     }
 
     public enum Outcome {
@@ -31,5 +37,34 @@ public record CycleResult(Outcome outcome, String revision, ChangeSet changes, b
         NOOP,
         FAILED,
         BLOCKED
+    }
+
+    public static CycleResult succeeded(String revision, ChangeSet changes, boolean drift, Duration duration,
+            List<String> findings, Map<String, Duration> stages, int inventorySize, List<ObjectHealth> workloads) {
+        return new CycleResult(Outcome.SUCCEEDED, revision, changes, drift, null, null, duration, findings, stages,
+                inventorySize, workloads);
+    }
+
+    public static CycleResult noop(String revision, ChangeSet changes, Duration duration, List<String> findings,
+            Map<String, Duration> stages, int inventorySize) {
+        return new CycleResult(Outcome.NOOP, revision, changes, false, null, null, duration, findings, stages,
+                inventorySize, List.of());
+    }
+
+    public static CycleResult blocked(String revision, GateRefusal refusal, Duration duration, List<String> findings,
+            Map<String, Duration> stages, int inventorySize) {
+        return new CycleResult(Outcome.BLOCKED, revision, ChangeSet.empty(), false, null, refusal, duration, findings,
+                stages, inventorySize, List.of());
+    }
+
+    public static CycleResult failed(String revision, StageException error, Duration duration, List<String> findings,
+            Map<String, Duration> stages, int inventorySize) {
+        return new CycleResult(Outcome.FAILED, revision, ChangeSet.empty(), false, error, null, duration, findings,
+                stages, inventorySize, List.of());
+    }
+
+    /** A cycle that failed before it reached the cluster (fetch, render): nothing else to say. */
+    public static CycleResult failed(String revision, StageException error, Duration duration) {
+        return failed(revision, error, duration, List.of(), Map.of(), -1);
     }
 }

@@ -194,7 +194,7 @@ public final class CycleRunner implements TriggerSink, AutoCloseable {
             // durable outbox (a crash in between must not lose them, and observers may read them at once)
             switch (result.outcome()) {
                 case SUCCEEDED -> {
-                    cycleEvents.succeeded(result.changes(), result.duration(), result.findings());
+                    cycleEvents.succeeded(result.changes(), result.duration(), result.findings(), result.workloads());
                     lastFailure = null;
                 }
                 case NOOP -> lastFailure = null;
@@ -232,8 +232,7 @@ public final class CycleRunner implements TriggerSink, AutoCloseable {
     }
 
     private static CycleResult failed(String revision, StageException e, long start) {
-        return new CycleResult(CycleResult.Outcome.FAILED, revision, ChangeSet.empty(), false, e, null,
-                Duration.ofNanos(System.nanoTime() - start), java.util.List.of(), java.util.Map.of(), -1);
+        return CycleResult.failed(revision, e, Duration.ofNanos(System.nanoTime() - start));
     }
 
     /**

@@ -21,6 +21,7 @@ import io.alfred.gitops.prune.InventoryStore;
 import io.alfred.gitops.prune.Pruner;
 import io.alfred.gitops.render.Manifest;
 import io.alfred.gitops.render.RenderResult;
+import io.alfred.gitops.health.ObjectHealth;
 import io.alfred.gitops.safety.GateRefusal;
 import io.alfred.gitops.safety.HpaAwareness;
 import io.alfred.gitops.safety.PdbGate;
@@ -164,6 +165,7 @@ public final class Reconciler implements AutoCloseable {
             }
 
             List<InventoryEntry> rendered = manifests.stream().map(m -> InventoryEntry.of(m.ref())).toList();
+            List<ObjectHealth> workloadHealth = List.of();
             if (!changed.isEmpty()) {
                 Inventory pending = inventory.union(rendered);
                 inventoryStore.save(pending, Stage.APPLY);
@@ -175,7 +177,7 @@ public final class Reconciler implements AutoCloseable {
                 applier.apply(changed, kinds);
                 mark = lap(stages, "apply", mark);
                 listener.applied(changes, drift);
-                waiter.await(rolling, healthy);
+                workloadHealth = waiter.await(rolling, healthy);
                 mark = lap(stages, "wait", mark);
             } else if (!bootstrapped.isEmpty()) {
                 listener.applied(changes, drift);
@@ -189,19 +191,16 @@ public final class Reconciler implements AutoCloseable {
             if (wrote || !next.equals(inventory)) {
                 inventoryStore.save(next, Stage.PRUNE);
             }
-            return new CycleResult(wrote ? CycleResult.Outcome.SUCCEEDED : CycleResult.Outcome.NOOP, revision, changes,
-                    drift, null, null, elapsed(start), findings, stages, next.size());
+            return wrote ? CycleResult.succeeded(revision, changes, drift, elapsed(start), findings, stages, next.size(),
+                    workloadHealth) : CycleResult.noop(revision, changes, elapsed(start), findings, stages, next.size());
         } catch (GateRefusal refusal) {
-            return new CycleResult(CycleResult.Outcome.BLOCKED, revision, ChangeSet.empty(), false, null, refusal,
-                    elapsed(start), findings, stages, inventorySize);
+            return CycleResult.blocked(revision, refusal, elapsed(start), findings, stages, inventorySize);
         } catch (StageException e) {
-            return new CycleResult(CycleResult.Outcome.FAILED, revision, ChangeSet.empty(), false, e, null, elapsed(start),
-                    findings, stages, inventorySize);
+            return CycleResult.failed(revision, e, elapsed(start), findings, stages, inventorySize);
         } catch (KubernetesClientException e) {
             StageException wrapped = new StageException(Stage.PLAN, client.getMasterUrl().toString(),
                     "the API server is unreachable or failing: " + Planner.serverMessage(e), e);
-            return new CycleResult(CycleResult.Outcome.FAILED, revision, ChangeSet.empty(), false, wrapped, null,
-                    elapsed(start), findings, stages, inventorySize);
+            return CycleResult.failed(revision, wrapped, elapsed(start), findings, stages, inventorySize);
         }
     }
 

@@ -2,11 +2,13 @@ package io.alfred.gitops.events;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.alfred.gitops.change.ChangeSet;
 import io.alfred.gitops.sandbox.SandboxApiServer;
 import io.alfred.gitops.testing.Await;
 import io.alfred.gitops.trigger.Trigger;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import java.time.Duration;
+import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
@@ -27,7 +29,7 @@ class OutboxTest {
                     .containsExactly(EventType.STARTED, EventType.PLANNED, EventType.APPLIED);
 
             // full: the planned event is compacted to make room for succeeded
-            cycle.succeeded(io.alfred.gitops.change.ChangeSet.empty(), Duration.ofMillis(5), java.util.List.of());
+            cycle.succeeded(ChangeSet.empty(), Duration.ofMillis(5), List.of(), List.of());
             assertThat(outbox.pending()).extracting(e -> e.event().type())
                     .containsExactly(EventType.STARTED, EventType.APPLIED, EventType.SUCCEEDED);
 
