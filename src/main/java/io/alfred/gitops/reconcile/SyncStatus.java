@@ -28,7 +28,12 @@ public class SyncStatus {
             int inventorySize,
             boolean leader,
             Instant lastCycleAt,
-            Instant nextScheduledAt) {
+            Instant nextScheduledAt,
+            List<Workload> workloads) {
+    }
+
+    /** A workload's (or custom resource's) health when the last cycle that changed it finished waiting. */
+    public record Workload(String object, String health, String message) {
     }
 
     public record Source(String url, String ref, String path, String interval) {
@@ -55,10 +60,12 @@ public class SyncStatus {
     private int inventorySize;
     private Instant lastCycleAt;
     private Instant nextScheduledAt;
+    private List<Workload> workloads = List.of();
 
     public synchronized View view() {
         return new View(cluster, environment, source, lastFetchedRevision, lastAttemptedRevision, lastAppliedRevision,
-                lastResult, lastError, lastRender, lastChanges, failedRevision, inventorySize, leader, lastCycleAt, nextScheduledAt);
+                lastResult, lastError, lastRender, lastChanges, failedRevision, inventorySize, leader, lastCycleAt, nextScheduledAt,
+                workloads);
     }
 
     public synchronized void configure(Settings s) {
@@ -100,6 +107,8 @@ public class SyncStatus {
                 lastError = null;
                 if (result.outcome() == CycleResult.Outcome.SUCCEEDED) {
                     lastChanges = result.changes().summary();
+                    workloads = result.workloads().stream().map(w -> new Workload(w.ref().toString(),
+                            w.health().state().label(), w.health().message())).toList();
                 }
             }
             case FAILED -> lastError = new Failure(result.error().stage().label(), result.error().object(),

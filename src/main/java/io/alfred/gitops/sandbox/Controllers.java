@@ -114,24 +114,37 @@ public final class Controllers {
             updateBudgets(object.path("metadata").path("namespace").asText(), storeStatus);
             return;
         }
-        if (!workloads || !type.group().equals("apps")) {
+        boolean job = gk.equals("batch/Job");
+        if (!workloads || !(type.group().equals("apps") || job)) {
             return;
         }
         ObjectNode metadata = (ObjectNode) object.path("metadata");
         Rollout outcome = usesStuckImage(object) ? Rollout.STUCK : rollouts.getOrDefault(type.kind() + "/"
                 + metadata.path("namespace").asText() + "/" + metadata.path("name").asText(), Rollout.COMPLETE);
+        long generation = metadata.path("generation").asLong(1);
+        JsonNode before = object.path("status").deepCopy();
+        if (type.kind().equals("Deployment") && object.path("spec").path("paused").asBoolean(false)) {
+            // a paused Deployment's controller observes the change and rolls nothing
+            ObjectNode status = before.isObject() ? (ObjectNode) before : object.objectNode();
+            object.set("status", status);
+            status.put("observedGeneration", generation);
+            status.putArray("conditions").addObject().put("type", "Progressing").put("status", "Unknown")
+                    .put("reason", "DeploymentPaused").put("lastTransitionTime", now());
+            storeStatus.accept(type, object);
+            return;
+        }
         DeploymentSimulator simulator = deployments;
         if (simulator != null && type.kind().equals("Deployment")) {
             simulator.written(object, storeStatus);
             return;
         }
-        long generation = metadata.path("generation").asLong(1);
         int replicas = object.path("spec").path("replicas").asInt(1);
         ObjectNode status = object.putObject("status");
         switch (type.kind()) {
             case "Deployment" -> deploymentStatus(status, generation, replicas, outcome);
-            case "StatefulSet" -> statefulSetStatus(status, generation, replicas, outcome);
-            case "DaemonSet" -> daemonSetStatus(status, generation, outcome);
+            case "StatefulSet" -> statefulSetStatus(status, object.path("spec"), before, generation, replicas, outcome);
+            case "DaemonSet" -> daemonSetStatus(status, object.path("spec"), generation, outcome);
+            case "Job" -> jobStatus(status, object.path("spec"), outcome);
             default -> {
                 return;
             }
@@ -238,21 +251,60 @@ public final class Controllers {
         }
     }
 
-    private static void statefulSetStatus(ObjectNode status, long generation, int replicas, Rollout outcome) {
+    /**
+     * A StatefulSet's pods move to a new revision one by one for RollingUpdate, down to the
+     * partition (ordinals below it stay at the old revision), and not at all for OnDelete until
+     * someone deletes them.
+     */
+    private static void statefulSetStatus(ObjectNode status, JsonNode spec, JsonNode before, long generation, int replicas,
+            Rollout outcome) {
         boolean done = outcome == Rollout.COMPLETE;
         String revision = "rev-" + generation;
+        String previous = before.path("currentRevision").asText(generation == 1 ? revision : "rev-" + (generation - 1));
+        boolean onDelete = "OnDelete".equals(spec.path("updateStrategy").path("type").asText());
+        int partition = spec.path("updateStrategy").path("rollingUpdate").path("partition").asInt(0);
+        int updated = !done ? 0 : generation == 1 ? replicas : onDelete ? 0 : Math.max(0, replicas - partition);
+        boolean allUpdated = updated == replicas;
         status.put("observedGeneration", generation).put("replicas", replicas)
-                .put("readyReplicas", done ? replicas : 0).put("currentReplicas", done ? replicas : 0)
-                .put("updatedReplicas", done ? replicas : 0).put("availableReplicas", done ? replicas : 0)
-                .put("currentRevision", done ? revision : "rev-" + (generation - 1)).put("updateRevision", revision);
+                .put("readyReplicas", done || onDelete || partition > 0 ? replicas : 0)
+                .put("currentReplicas", allUpdated ? replicas : replicas - updated)
+                .put("updatedReplicas", updated).put("availableReplicas", done ? replicas : 0)
+                .put("currentRevision", allUpdated ? revision : previous).put("updateRevision", revision);
     }
 
-    private static void daemonSetStatus(ObjectNode status, long generation, Rollout outcome) {
+    /** A DaemonSet with OnDelete replaces no pod by itself: an update leaves the one simulated pod at the old revision. */
+    private static void daemonSetStatus(ObjectNode status, JsonNode spec, long generation, Rollout outcome) {
+        boolean onDelete = "OnDelete".equals(spec.path("updateStrategy").path("type").asText()) && generation > 1;
         boolean done = outcome == Rollout.COMPLETE;
         status.put("observedGeneration", generation).put("desiredNumberScheduled", 1)
-                .put("currentNumberScheduled", 1).put("numberReady", done ? 1 : 0)
-                .put("updatedNumberScheduled", done ? 1 : 0).put("numberAvailable", done ? 1 : 0)
+                .put("currentNumberScheduled", 1).put("numberReady", done || onDelete ? 1 : 0)
+                .put("updatedNumberScheduled", done && !onDelete ? 1 : 0).put("numberAvailable", done || onDelete ? 1 : 0)
                 .put("numberMisscheduled", 0);
+    }
+
+    /** A Job completes (or fails, or runs forever, as a test says); a suspended one runs nothing. */
+    private static void jobStatus(ObjectNode status, JsonNode spec, Rollout outcome) {
+        ArrayNode conditions = status.putArray("conditions");
+        String now = now();
+        if (spec.path("suspend").asBoolean(false)) {
+            status.put("active", 0);
+            conditions.addObject().put("type", "Suspended").put("status", "True").put("reason", "JobSuspended")
+                    .put("lastTransitionTime", now);
+            return;
+        }
+        int completions = spec.path("completions").asInt(1);
+        switch (outcome) {
+            case COMPLETE -> {
+                status.put("succeeded", completions).put("completionTime", now);
+                conditions.addObject().put("type", "Complete").put("status", "True").put("lastTransitionTime", now);
+            }
+            case FAILED -> {
+                status.put("failed", spec.path("backoffLimit").asInt(6) + 1);
+                conditions.addObject().put("type", "Failed").put("status", "True").put("reason", "BackoffLimitExceeded")
+                        .put("message", "Job has reached the specified backoff limit").put("lastTransitionTime", now);
+            }
+            default -> status.put("active", 1);
+        }
     }
 
     /** Cascades a real cluster performs: a deleted Namespace empties, a deleted CRD takes its resources. */

@@ -124,6 +124,9 @@ class DeployEventsTest {
             assertThat(applied.path("changes").toString()).contains("\"kind\":\"Secret\"")
                     .doesNotContain("cG9zdGdyZXM=").doesNotContain("eW91ci1zdXBlci1zZWNyZXQ");
             assertThat(data(m.get(3)).path("durationMs").asLong()).isPositive();
+            assertThat(data(m.get(3)).path("workloads").toString()).as("each waited workload's final health")
+                    .contains("{\"kind\":\"Deployment\",\"namespace\":\"alfred-platform\",\"name\":\"agent-core\","
+                            + "\"health\":\"ready\"");
         }
         assertThat(outbox.pending()).as("acknowledged events leave the outbox").isEmpty();
     }
