@@ -8,6 +8,7 @@ import java.time.temporal.ChronoUnit;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.BiConsumer;
+import java.util.regex.Pattern;
 
 /**
  * What the sandbox does in place of a cluster's controllers: CRDs become Established and are
@@ -23,7 +24,7 @@ public final class Controllers {
     private final ResourceCatalog catalog;
     private final Map<String, Rollout> rollouts = new ConcurrentHashMap<>();
     private volatile boolean workloads = true;
-    private volatile java.util.regex.Pattern stuckImages;
+    private volatile Pattern stuckImages;
     private volatile DeploymentSimulator deployments;
 
     Controllers(ObjectStore store, ResourceCatalog catalog) {
@@ -61,11 +62,11 @@ public final class Controllers {
 
     /** Workloads whose pod template uses an image matching this pattern never become ready (crash-looping). */
     public void stuckImages(String regex) {
-        this.stuckImages = regex == null ? null : java.util.regex.Pattern.compile(regex);
+        this.stuckImages = regex == null ? null : Pattern.compile(regex);
     }
 
     private boolean usesStuckImage(JsonNode object) {
-        java.util.regex.Pattern p = stuckImages;
+        Pattern p = stuckImages;
         if (p == null) {
             return false;
         }
@@ -115,6 +116,10 @@ public final class Controllers {
             return;
         }
         boolean job = gk.equals("batch/Job");
+        if (workloads && gk.equals("/Pod")) {
+            podStatus(object, storeStatus, type);
+            return;
+        }
         if (!workloads || !(type.group().equals("apps") || job)) {
             return;
         }
@@ -144,6 +149,9 @@ public final class Controllers {
             case "Deployment" -> deploymentStatus(status, generation, replicas, outcome);
             case "StatefulSet" -> statefulSetStatus(status, object.path("spec"), before, generation, replicas, outcome);
             case "DaemonSet" -> daemonSetStatus(status, object.path("spec"), generation, outcome);
+            case "ReplicaSet" -> status.put("observedGeneration", generation).put("replicas", replicas)
+                    .put("readyReplicas", outcome == Rollout.COMPLETE ? replicas : 0)
+                    .put("availableReplicas", outcome == Rollout.COMPLETE ? replicas : 0);
             case "Job" -> jobStatus(status, object.path("spec"), outcome);
             default -> {
                 return;
@@ -280,6 +288,36 @@ public final class Controllers {
                 .put("currentNumberScheduled", 1).put("numberReady", done || onDelete ? 1 : 0)
                 .put("updatedNumberScheduled", done && !onDelete ? 1 : 0).put("numberAvailable", done || onDelete ? 1 : 0)
                 .put("numberMisscheduled", 0);
+    }
+
+    /**
+     * A Pod applied from git (the Deployment simulator's own pods are stored directly) starts and
+     * becomes ready, runs to completion when its restartPolicy says so, or crash-loops when its
+     * image is one of {@link #stuckImages}.
+     */
+    private void podStatus(ObjectNode pod, BiConsumer<ResourceType, ObjectNode> storeStatus, ResourceType type) {
+        boolean crashes = false;
+        Pattern p = stuckImages;
+        for (JsonNode c : pod.path("spec").path("containers")) {
+            crashes |= p != null && p.matcher(c.path("image").asText()).find();
+        }
+        boolean runsToCompletion = !"Always".equals(pod.path("spec").path("restartPolicy").asText("Always"));
+        ObjectNode status = pod.putObject("status");
+        String now = now();
+        status.put("phase", crashes ? "Running" : runsToCompletion ? "Succeeded" : "Running").put("startTime", now);
+        status.putArray("conditions").addObject().put("type", "Ready").put("status", crashes ? "False" : "True")
+                .put("lastTransitionTime", now);
+        ArrayNode containers = status.putArray("containerStatuses");
+        for (JsonNode c : pod.path("spec").path("containers")) {
+            ObjectNode cs = containers.addObject().put("name", c.path("name").asText()).put("image", c.path("image").asText())
+                    .put("ready", !crashes).put("restartCount", crashes ? 3 : 0);
+            if (crashes) {
+                cs.putObject("state").putObject("waiting").put("reason", "CrashLoopBackOff");
+            } else {
+                cs.putObject("state").putObject("running").put("startedAt", now);
+            }
+        }
+        storeStatus.accept(type, pod);
     }
 
     /** A Job completes (or fails, or runs forever, as a test says); a suspended one runs nothing. */

@@ -215,4 +215,26 @@ class RolloutHealthCycleTest {
         assertThat(notReady.error().getMessage()).contains("rollout not finished within PT3S")
                 .contains("not ready: Provisioning");
     }
+
+    static String pod(String image) {
+        return """
+                apiVersion: v1
+                kind: Pod
+                metadata: {name: tool, namespace: shop}
+                spec: {containers: [{name: app, image: "%s"}]}
+                """.formatted(image);
+    }
+
+    /** A pod that crash-loops fails the wait at once, naming the container and the reason, instead of at the timeout. */
+    @Test
+    void aCrashLoopingPodFailsAtOnce() {
+        sandbox.controllers().stuckImages("crash");
+        CycleResult good = cycle("app/pod.yaml", pod("tool:1"));
+        assertThat(good.outcome()).as(String.valueOf(good.error())).isEqualTo(CycleResult.Outcome.SUCCEEDED);
+        assertThat(healthOf(good, "Pod")).isEqualTo(Health.ready("running and ready"));
+        CycleResult crashing = cycle("app/other.yaml", pod("tool:crash").replace("name: tool", "name: tool-2"));
+        assertThat(crashing.outcome()).isEqualTo(CycleResult.Outcome.FAILED);
+        assertThat(crashing.error().getMessage()).contains("Pod shop/tool-2: rollout failed: container app: CrashLoopBackOff")
+                .doesNotContain("within");
+    }
 }
