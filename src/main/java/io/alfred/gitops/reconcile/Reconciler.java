@@ -21,6 +21,7 @@ import io.alfred.gitops.prune.InventoryStore;
 import io.alfred.gitops.prune.Pruner;
 import io.alfred.gitops.render.Manifest;
 import io.alfred.gitops.render.RenderResult;
+import io.alfred.gitops.health.Health;
 import io.alfred.gitops.health.ObjectHealth;
 import io.alfred.gitops.safety.GateRefusal;
 import io.alfred.gitops.safety.HpaAwareness;
@@ -178,6 +179,8 @@ public final class Reconciler implements AutoCloseable {
                 mark = lap(stages, "apply", mark);
                 listener.applied(changes, drift);
                 workloadHealth = waiter.await(rolling, healthy);
+                workloadHealth.stream().filter(w -> w.health().state() == Health.State.SUSPENDED)
+                        .forEach(w -> findings.add(w.line() + ": not waited for"));
                 mark = lap(stages, "wait", mark);
             } else if (!bootstrapped.isEmpty()) {
                 listener.applied(changes, drift);

@@ -150,6 +150,8 @@ class RolloutHealthCycleTest {
         CycleResult r = cycle("app/web.yaml", deployment("web:2", true));
         assertThat(r.outcome()).as(String.valueOf(r.error())).isEqualTo(CycleResult.Outcome.SUCCEEDED);
         assertThat(healthOf(r, "Deployment").state()).isEqualTo(Health.State.SUSPENDED);
+        assertThat(r.findings()).as("reported in the log and the succeeded event").contains("Deployment shop/web: suspended"
+                + " (paused (spec.paused): the rollout goes on after kubectl rollout resume): not waited for");
         assertThat(client.apps().deployments().inNamespace(NS).withName("web").get().getSpec().getTemplate().getSpec()
                 .getContainers().get(0).getImage()).as("git's change stays applied").isEqualTo("web:2");
     }
