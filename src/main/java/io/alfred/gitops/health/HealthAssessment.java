@@ -54,7 +54,7 @@ public final class HealthAssessment {
             return Health.suspended("paused (spec.paused): the rollout goes on after kubectl rollout resume");
         }
         if (behind(o)) {
-            return Health.progressing("waiting for the controller to observe generation " + generation(o));
+            return unobserved(o);
         }
         JsonNode progressing = condition(status, "Progressing");
         if ("ProgressDeadlineExceeded".equals(progressing.path("reason").asText())) {
@@ -87,7 +87,7 @@ public final class HealthAssessment {
                     + status.path("updatedReplicas").asInt(0) + " of " + replicas + " updated)");
         }
         if (status.path("observedGeneration").asLong(0) == 0 || behind(o)) {
-            return Health.progressing("waiting for the controller to observe generation " + generation(o));
+            return unobserved(o);
         }
         int ready = status.path("readyReplicas").asInt(0);
         if (ready < replicas) {
@@ -119,7 +119,7 @@ public final class HealthAssessment {
                     + status.path("updatedNumberScheduled").asInt(0) + " of " + desired + " updated)");
         }
         if (behind(o)) {
-            return Health.progressing("waiting for the controller to observe generation " + generation(o));
+            return unobserved(o);
         }
         int updated = status.path("updatedNumberScheduled").asInt(0);
         if (updated < desired) {
@@ -139,7 +139,7 @@ public final class HealthAssessment {
             return Health.failed("cannot create pods: " + failure.path("reason").asText() + detail(failure));
         }
         if (behind(o)) {
-            return Health.progressing("waiting for the controller to observe generation " + generation(o));
+            return unobserved(o);
         }
         int replicas = o.path("spec").path("replicas").asInt(1);
         int available = status.path("availableReplicas").asInt(0);
@@ -259,7 +259,7 @@ public final class HealthAssessment {
 
     private static Health podDisruptionBudget(JsonNode o) {
         if (behind(o)) {
-            return Health.progressing("waiting for the controller to observe generation " + generation(o));
+            return unobserved(o);
         }
         JsonNode status = o.path("status");
         int healthy = status.path("currentHealthy").asInt(0);
@@ -298,6 +298,10 @@ public final class HealthAssessment {
             return Health.ready("Ready" + detail(ready));
         }
         return Health.progressing("not ready: " + ready.path("reason").asText() + detail(ready));
+    }
+
+    private static Health unobserved(JsonNode o) {
+        return Health.progressing("waiting for the controller to observe generation " + generation(o));
     }
 
     private static boolean behind(JsonNode o) {
