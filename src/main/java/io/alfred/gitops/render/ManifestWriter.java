@@ -6,10 +6,15 @@ import com.fasterxml.jackson.dataformat.yaml.YAMLGenerator;
 import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
 import java.util.List;
 
-/** Writes manifests as multi-document YAML. */
+/**
+ * Writes manifests as multi-document YAML that every Kubernetes decoder reads back as the same
+ * objects: quotes only where needed, but wherever a YAML 1.1 reader would otherwise see a number,
+ * boolean, null or timestamp in a string ({@link KubernetesQuoting}).
+ */
 public final class ManifestWriter {
     private static final YAMLMapper YAML = new YAMLMapper(YAMLFactory.builder()
             .enable(YAMLGenerator.Feature.MINIMIZE_QUOTES)
+            .stringQuotingChecker(new KubernetesQuoting())
             .disable(YAMLGenerator.Feature.WRITE_DOC_START_MARKER)
             .build());
 
