@@ -54,7 +54,7 @@ public final class CycleRunner implements TriggerSink, AutoCloseable {
     /** The last failure reported; the same failure on the same revision is not reported again. */
     private String lastFailure;
     private final boolean rollback;
-    /** A revision whose rollout failed: not retried until a newer commit or a manual reconcile. */
+    /** A revision that failed to render or to roll out: not retried until a newer commit or a manual reconcile. */
     private volatile String failedRevision;
 
     public CycleRunner(Settings settings, KubernetesClient client, SyncStatus status) {
@@ -160,8 +160,8 @@ public final class CycleRunner implements TriggerSink, AutoCloseable {
             MDC.put(LOG_PREFIX, "cycle " + MDC.get("cycle") + " at " + shortSha(revision) + ": ");
             if (revision.equals(failedRevision)) {
                 if (trigger.kind() != Trigger.Kind.MANUAL) {
-                    LOG.debugf("cycle (%s): %s failed its rollout and was rolled back; waiting for a newer commit", trigger,
-                            shortSha(revision));
+                    LOG.debugf("cycle (%s): %s failed (render, or rollout and rolled back); waiting for a newer commit",
+                            trigger, shortSha(revision));
                     return null;
                 }
                 failedRevision = null;
@@ -220,6 +220,11 @@ public final class CycleRunner implements TriggerSink, AutoCloseable {
         } catch (StageException e) {
             reportFailure(trigger, revision, e, cycleEvents, Duration.ofNanos(System.nanoTime() - start));
             status.failed(revision, e);
+            if (e.stage() == Stage.RENDER && revision != null) {
+                // rendering it again gives the same answer (and one input may cost Kustomize all it has)
+                failedRevision = revision;
+                status.failedRevision(revision);
+            }
             return failed(revision, e, start);
         } catch (RuntimeException e) {
             StageException wrapped = new StageException(revision == null ? Stage.FETCH : Stage.PLAN, revisions.url(),

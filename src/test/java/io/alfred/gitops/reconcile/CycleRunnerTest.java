@@ -49,4 +49,37 @@ class CycleRunnerTest {
             }
         }
     }
+
+    /** A revision that does not render is tried once: the schedule does not render it again, a manual reconcile does. */
+    @Test
+    void aRevisionThatFailedToRenderIsNotRetriedEveryInterval() throws Exception {
+        try (TestRepo repo = TestRepo.withExample(tmp.resolve("infra"));
+                SandboxApiServer sandbox = SandboxApiServer.start();
+                KubernetesClient client = sandbox.client()) {
+            Settings settings = TestSettings.overlay(repo.url(), "dev", tmp.resolve("work"));
+            SyncStatus status = new SyncStatus();
+            try (CycleRunner runner = new CycleRunner(settings, client, status)) {
+                String broken = repo.write("infra/k8s/overlays/dev/dev-config.yaml", "kind: [\n").commit("broken");
+                runner.offer(Trigger.of(Trigger.Kind.STARTUP));
+                Await.until(() -> "failed".equals(status.view().lastResult()), Duration.ofSeconds(60), status::view);
+                assertThat(status.view().failedRevision()).isEqualTo(broken);
+                var firstAttempt = status.view().lastCycleAt();
+
+                runner.offer(Trigger.of(Trigger.Kind.SCHEDULE));
+                Await.until(() -> runner.cycles() == 2, Duration.ofSeconds(30), status::view);
+                Thread.sleep(300);
+                assertThat(status.view().lastCycleAt()).as("polled, saw the failed revision, rendered nothing")
+                        .isEqualTo(firstAttempt);
+
+                runner.offer(Trigger.of(Trigger.Kind.MANUAL));
+                Await.until(() -> !firstAttempt.equals(status.view().lastCycleAt()), Duration.ofSeconds(30), status::view);
+                assertThat(status.view().lastError().stage()).as("a manual reconcile tries it again").isEqualTo("render");
+
+                String fixed = repo.write("infra/k8s/overlays/dev/dev-config.yaml", "apiVersion: v1\nkind: ConfigMap\n"
+                        + "metadata: {name: fixed, namespace: alfred-platform}\n").commit("fixed");
+                runner.offer(Trigger.of(Trigger.Kind.SCHEDULE));
+                Await.until(() -> fixed.equals(status.view().lastAppliedRevision()), Duration.ofSeconds(60), status::view);
+            }
+        }
+    }
 }
