@@ -83,6 +83,29 @@ public interface GitopsConfig {
         String timeout();
 
         Map<String, String> substitute();
+
+        Limits limits();
+
+        /** What one render may read and use; sizes as 4Mi, 512Mi, 1Gi. */
+        interface Limits {
+            @WithDefault("4Mi")
+            String fileSize();
+
+            @WithDefault("64Mi")
+            String totalSize();
+
+            @WithDefault("10000")
+            int files();
+
+            @WithDefault("10000")
+            int objects();
+
+            @WithDefault("512Mi")
+            String kustomizeMemory();
+
+            @WithDefault("60s")
+            String kustomizeCpu();
+        }
     }
 
     interface Apply {

@@ -83,6 +83,17 @@ public final class SettingsResolver {
         substitutions.put("cluster_name", cluster == null ? "" : cluster);
         substitutions.put("cluster_env", env == null ? "" : env);
 
+        GitopsConfig.Render.Limits l = render.limits();
+        Long fileSize = guard(() -> Sizes.parse("gitops.render.limits.file-size", l.fileSize()));
+        Long totalSize = guard(() -> Sizes.parse("gitops.render.limits.total-size", l.totalSize()));
+        Long kustomizeMemory = guard(() -> Sizes.parse("gitops.render.limits.kustomize-memory", l.kustomizeMemory()));
+        Duration kustomizeCpu = duration("gitops.render.limits.kustomize-cpu", l.kustomizeCpu());
+        if (l.files() <= 0 || l.objects() <= 0) {
+            problem("gitops.render.limits", "files and objects must be positive");
+        }
+        RenderLimits limits = problems.isEmpty() ? new RenderLimits(fileSize, totalSize, l.files(), l.objects(),
+                kustomizeMemory, kustomizeCpu) : null;
+
         GitopsConfig.Apply apply = config.apply();
         if (apply.fieldManager().isBlank()) {
             problem("gitops.apply.field-manager", "must not be empty");
@@ -113,7 +124,7 @@ public final class SettingsResolver {
         SourceSettings source = new SourceSettings(url, ref, path, interval, workdir, auth.username(), token, sshKey,
                 knownHosts);
         return new Settings(new ClusterSettings(cluster, env, connectTimeout), source,
-                new RenderSettings(render.kustomize(), renderTimeout, substitutions),
+                new RenderSettings(render.kustomize(), renderTimeout, substitutions, limits),
                 new ApplySettings(apply.fieldManager(), apply.prune(), apply.pruneGuard(), apply.allowEmpty(),
                         config.namespace()),
                 new SafetySettings(safety.pdb(), rolloutTimeout, safety.rollback()));

@@ -1,5 +1,6 @@
 package io.alfred.gitops.render;
 
+import io.alfred.gitops.config.RenderLimits;
 import java.io.File;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -9,19 +10,37 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.jboss.logging.Logger;
 
 /**
  * Runs the real Kustomize: {@code kustomize build} when a kustomize binary is configured or on
  * PATH, else {@code kubectl kustomize}. Root-only load restrictor; exec and Helm plugins stay off
- * (Kustomize's defaults, never enabled here); a hard timeout kills the process tree.
+ * (Kustomize's defaults, never enabled here); a hard timeout kills the process tree. Where
+ * util-linux's {@code prlimit} is on PATH (the container image has it), Kustomize also runs with
+ * its own data-segment and CPU-time limits ({@code gitops.render.limits.kustomize-memory},
+ * {@code -cpu}), so that an input that makes it allocate without bound fails the render instead of
+ * the pod.
  */
 public final class Kustomize {
+    private static final Logger LOG = Logger.getLogger(Kustomize.class);
+    private static final AtomicBoolean WARNED_NO_LIMITER = new AtomicBoolean();
+    private static final int SIGXCPU = 24;
     private final List<String> command;
     private final Duration timeout;
+    private final RenderLimits limits;
+    private final List<String> limiter;
 
-    public Kustomize(String setting, Duration timeout) {
+    public Kustomize(String setting, Duration timeout, RenderLimits limits) {
         this.command = commandFor(setting);
         this.timeout = timeout;
+        this.limits = limits;
+        this.limiter = onPath("prlimit") ? List.of("prlimit", "--data=" + limits.kustomizeMemory(),
+                "--cpu=" + Math.max(1, limits.kustomizeCpu().toSeconds()), "--") : List.of();
+        if (limiter.isEmpty() && !WARNED_NO_LIMITER.getAndSet(true)) {
+            LOG.warn("render: prlimit (util-linux) is not on PATH: Kustomize runs without its own memory and CPU limits"
+                    + " (gitops.render.limits.kustomize-*), bounded only by gitops.render.timeout and the source checks");
+        }
     }
 
     /** The command a build runs, without the directory argument. */
@@ -61,7 +80,8 @@ public final class Kustomize {
      * @param root the checkout's root: paths in the error are written relative to it
      */
     public Output build(Path root, Path dir, String displayPath) {
-        List<String> cmd = new ArrayList<>(command);
+        List<String> cmd = new ArrayList<>(limiter);
+        cmd.addAll(command);
         cmd.add(dir.toString());
         Path stdout = null;
         Path stderr = null;
@@ -95,6 +115,14 @@ public final class Kustomize {
                 (line.startsWith("# Warning:") || line.startsWith("Warning:") ? warnings : errors).add(line.trim());
             }
             if (process.exitValue() != 0) {
+                if (err.contains("fatal error:") && (err.contains("out of memory") || err.contains("cannot allocate memory"))) {
+                    throw new RenderException(displayPath, "kustomize ran out of memory: it may use "
+                            + limits.kustomizeMemory() / RenderLimits.MIB + " MiB (gitops.render.limits.kustomize-memory)");
+                }
+                if (process.exitValue() == 128 + SIGXCPU) {
+                    throw new RenderException(displayPath, "kustomize used more than " + limits.kustomizeCpu()
+                            + " of CPU time (gitops.render.limits.kustomize-cpu)");
+                }
                 throw new RenderException(displayPath, "kustomize failed: "
                         + KustomizeErrors.message(errors, process.exitValue(), root));
             }

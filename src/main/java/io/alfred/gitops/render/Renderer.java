@@ -1,5 +1,6 @@
 package io.alfred.gitops.render;
 
+import io.alfred.gitops.config.RenderLimits;
 import io.alfred.gitops.config.RenderSettings;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -21,6 +22,7 @@ public final class Renderer {
     private static final int CACHE_SIZE = 8;
 
     private final Kustomize kustomize;
+    private final RenderLimits limits;
     private final Substitution substitution;
     private final String settingsKey;
     private final Map<String, RenderResult> cache = new LinkedHashMap<>(16, 0.75f, true) {
@@ -31,7 +33,8 @@ public final class Renderer {
     };
 
     public Renderer(RenderSettings settings) {
-        this.kustomize = new Kustomize(settings.kustomize(), settings.timeout());
+        this.limits = settings.limits();
+        this.kustomize = new Kustomize(settings.kustomize(), settings.timeout(), limits);
         this.substitution = new Substitution(settings.substitutions());
         this.settingsKey = new TreeMap<>(settings.substitutions()) + "|" + kustomize.command();
     }
@@ -71,6 +74,7 @@ public final class Renderer {
         List<String> warnings = List.of();
         if (SourceTreeGuard.kustomizationFile(dir) != null) {
             Set<Path> kustomizationDirs = SourceTreeGuard.checkNoRemoteBases(root, dir);
+            SourceLimits.check(root, kustomizationDirs, limits);
             Kustomize.Output output;
             try {
                 output = kustomize.build(root, dir, path);
@@ -80,7 +84,12 @@ public final class Renderer {
             warnings = output.warnings();
             raw = ManifestParser.parse(output.yaml(), "kustomize build " + path);
         } else {
+            SourceLimits.check(root, List.of(dir), limits);
             raw = PlainManifests.load(root, dir);
+        }
+        if (raw.size() > limits.objects()) {
+            throw new RenderException(path, raw.size() + " objects, more than " + limits.objects()
+                    + " (gitops.render.limits.objects)");
         }
         List<Manifest> manifests = substitution.apply(raw);
         validate(manifests);

@@ -5,13 +5,16 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.alfred.gitops.Stage;
 import io.alfred.gitops.StageException;
+import io.alfred.gitops.config.RenderLimits;
 import io.alfred.gitops.config.RenderSettings;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
+import java.util.Collections;
 import java.util.List;
 import java.util.Map;
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -204,5 +207,62 @@ class RenderErrorsTest {
         write("p/cm.yaml", CM.formatted("v2"));
         assertThat(r.render(root, "p", "abc")).isSameAs(first);
         assertThat(r.render(root, "p", "def").manifests().get(0).ref().name()).isEqualTo("v2");
+    }
+
+    private RenderResult renderWith(RenderLimits limits, String path) {
+        return new Renderer(new RenderSettings("auto", Duration.ofMinutes(1), Map.of(), limits))
+                .render(root, path, "rev-" + System.nanoTime());
+    }
+
+    /** Nine levels of nine aliases: Kustomize needed 24 GB for it; the source check refuses it before Kustomize runs. */
+    @Test
+    void anAliasBombInASourceFileIsRefusedBeforeKustomizeSeesIt() throws Exception {
+        StringBuilder bomb = new StringBuilder("apiVersion: v1\nkind: ConfigMap\nmetadata: {name: bomb, namespace: apps}\n"
+                + "bomb:\n  a: &a [lol, lol, lol, lol, lol, lol, lol, lol, lol]\n");
+        String previous = "a";
+        for (String level : List.of("b", "c", "d", "e", "f", "g", "h", "i")) {
+            bomb.append("  ").append(level).append(": &").append(level).append(" [")
+                    .append(String.join(", ", Collections.nCopies(9, "*" + previous))).append("]\n");
+            previous = level;
+        }
+        write("overlay/kustomization.yaml", "resources:\n- bomb.yaml\n");
+        write("overlay/bomb.yaml", bomb.toString());
+        // the strict parser's refusal, naming file and line: Kustomize's own answer would name neither
+        assertThatThrownBy(() -> render("overlay")).isInstanceOf(RenderException.class)
+                .hasMessageStartingWith("render: overlay/bomb.yaml:").hasMessageContaining("aliases");
+    }
+
+    @Test
+    void eachSourceLimitIsNamedWhenExceeded() throws Exception {
+        write("overlay/kustomization.yaml", "resources:\n- a.yaml\n- b.yaml\n");
+        write("overlay/a.yaml", CM.formatted("a"));
+        write("overlay/b.yaml", CM.formatted("b") + "# " + "x".repeat(2000) + "\n");
+        RenderLimits defaults = RenderLimits.defaults();
+        assertThatThrownBy(() -> renderWith(new RenderLimits(1024, defaults.totalSize(), defaults.files(),
+                defaults.objects(), defaults.kustomizeMemory(), defaults.kustomizeCpu()), "overlay"))
+                .hasMessageStartingWith("render: overlay/b.yaml: ").hasMessageContaining("(gitops.render.limits.file-size)");
+        assertThatThrownBy(() -> renderWith(new RenderLimits(defaults.fileSize(), 2048, defaults.files(),
+                defaults.objects(), defaults.kustomizeMemory(), defaults.kustomizeCpu()), "overlay"))
+                .hasMessageContaining("(gitops.render.limits.total-size)");
+        assertThatThrownBy(() -> renderWith(new RenderLimits(defaults.fileSize(), defaults.totalSize(), 2,
+                defaults.objects(), defaults.kustomizeMemory(), defaults.kustomizeCpu()), "overlay"))
+                .hasMessage("render: overlay: more than 2 files to read (gitops.render.limits.files)");
+        assertThatThrownBy(() -> renderWith(new RenderLimits(defaults.fileSize(), defaults.totalSize(), defaults.files(),
+                1, defaults.kustomizeMemory(), defaults.kustomizeCpu()), "overlay"))
+                .hasMessage("render: overlay: 2 objects, more than 1 (gitops.render.limits.objects)");
+        assertThat(renderWith(defaults, "overlay").manifests()).hasSize(2);
+    }
+
+    /** Kustomize runs under prlimit: out of its memory, the render fails naming the limit; the daemon's heap is untouched. */
+    @Test
+    void kustomizeRunsWithinItsOwnMemoryLimit() throws Exception {
+        Assumptions.assumeTrue(Files.isExecutable(Path.of("/usr/bin/prlimit")), "prlimit (util-linux) is not installed");
+        write("overlay/kustomization.yaml", "resources:\n- a.yaml\n");
+        write("overlay/a.yaml", CM.formatted("a"));
+        RenderLimits defaults = RenderLimits.defaults();
+        assertThatThrownBy(() -> renderWith(new RenderLimits(defaults.fileSize(), defaults.totalSize(), defaults.files(),
+                defaults.objects(), 32 * RenderLimits.MIB, defaults.kustomizeCpu()), "overlay"))
+                .hasMessage("render: overlay: kustomize ran out of memory: it may use 32 MiB"
+                        + " (gitops.render.limits.kustomize-memory)");
     }
 }
