@@ -75,12 +75,7 @@ public final class Renderer {
         if (SourceTreeGuard.kustomizationFile(dir) != null) {
             Set<Path> kustomizationDirs = SourceTreeGuard.checkNoRemoteBases(root, dir);
             SourceLimits.check(root, kustomizationDirs, limits);
-            Kustomize.Output output;
-            try {
-                output = kustomize.build(root, dir, path);
-            } catch (RenderException e) {
-                throw BrokenYaml.isYamlError(e.reason()) ? BrokenYaml.find(root, kustomizationDirs).orElse(e) : e;
-            }
+            Kustomize.Output output = kustomize.build(root, dir, path);
             warnings = output.warnings();
             raw = ManifestParser.parse(output.yaml(), "kustomize build " + path);
         } else {
