@@ -292,7 +292,7 @@ public final class Reconciler implements AutoCloseable {
         }
         findings.addAll(report.refusals());
         if (safety.pdb().equals("warn")) {
-            report.steps().forEach(step -> findings.add("pdb (warn): " + step.title() + " scaled from " + step.from()
+            report.steps().forEach(step -> findings.add("pdb (warn): " + step.workload() + " scaled from " + step.from()
                     + " to " + step.target() + " at once, beyond what " + step.budget() + " allows now ("
                     + step.allowedNow() + ")"));
             return List.of();

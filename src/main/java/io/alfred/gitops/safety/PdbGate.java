@@ -71,7 +71,7 @@ public final class PdbGate {
             String workload = kind + " " + namespace + "/" + o.desired().ref().name();
             List<Budget> inNamespace = budgets.computeIfAbsent(namespace, ns -> budgetsIn(ns, plan));
             if (!templateChanged) {
-                stepFor(o, workload, liveReplicas, replicas, podLabels, inNamespace).ifPresent(steps::add);
+                stepFor(o, liveReplicas, replicas, podLabels, inNamespace).ifPresent(steps::add);
                 continue;
             }
             for (Budget pdb : inNamespace) {
@@ -106,7 +106,7 @@ public final class PdbGate {
      * they allow nothing). A budget of the render without a status yet is taken at its design value
      * for the live pods.
      */
-    private static Optional<ScaleStep> stepFor(PlannedObject o, String workload, int liveReplicas, int replicas,
+    private static Optional<ScaleStep> stepFor(PlannedObject o, int liveReplicas, int replicas,
             JsonNode podLabels, List<Budget> budgets) {
         int down = liveReplicas - replicas;
         if (down <= 0) {
@@ -127,7 +127,7 @@ public final class PdbGate {
         if (limiting == null || allowed >= down) {
             return Optional.empty();
         }
-        return Optional.of(new ScaleStep(o.desired().ref(), workload, liveReplicas, liveReplicas - allowed, replicas,
+        return Optional.of(new ScaleStep(o.desired().ref(), liveReplicas, liveReplicas - allowed, replicas,
                 "PodDisruptionBudget " + o.desired().ref().namespace() + "/" + limiting.name(), allowed));
     }
 

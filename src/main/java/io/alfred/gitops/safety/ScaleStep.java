@@ -11,7 +11,7 @@ import io.alfred.gitops.render.ObjectRef;
  * @param budget the budget that limits the step, {@code PodDisruptionBudget ns/name}
  * @param allowedNow disruptions that budget allows now
  */
-public record ScaleStep(ObjectRef workload, String title, int from, int to, int target, String budget, int allowedNow) {
+public record ScaleStep(ObjectRef workload, int from, int to, int target, String budget, int allowedNow) {
 
     /** The budget allows nothing now: the replicas stay as they are this cycle. */
     public boolean holds() {
@@ -29,6 +29,6 @@ public record ScaleStep(ObjectRef workload, String title, int from, int to, int 
 
     /** {@link #progress()} naming the workload, for the logs and the events. */
     public String describe() {
-        return title + ": " + progress();
+        return workload + ": " + progress();
     }
 }
