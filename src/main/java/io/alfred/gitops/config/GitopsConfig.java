@@ -100,6 +100,15 @@ public interface GitopsConfig {
             @WithDefault("10000")
             int objects();
 
+            @WithDefault("50")
+            int yamlAliases();
+
+            @WithDefault("100")
+            int yamlDepth();
+
+            @WithDefault("10000")
+            int documents();
+
             @WithDefault("512Mi")
             String kustomizeMemory();
 

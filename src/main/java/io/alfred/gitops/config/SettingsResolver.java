@@ -88,11 +88,13 @@ public final class SettingsResolver {
         Long totalSize = guard(() -> Sizes.parse("gitops.render.limits.total-size", l.totalSize()));
         Long kustomizeMemory = guard(() -> Sizes.parse("gitops.render.limits.kustomize-memory", l.kustomizeMemory()));
         Duration kustomizeCpu = duration("gitops.render.limits.kustomize-cpu", l.kustomizeCpu());
-        if (l.files() <= 0 || l.objects() <= 0) {
-            problem("gitops.render.limits", "files and objects must be positive");
-        }
+        positive("gitops.render.limits.files", l.files());
+        positive("gitops.render.limits.objects", l.objects());
+        positive("gitops.render.limits.yaml-aliases", l.yamlAliases());
+        positive("gitops.render.limits.yaml-depth", l.yamlDepth());
+        positive("gitops.render.limits.documents", l.documents());
         RenderLimits limits = problems.isEmpty() ? new RenderLimits(fileSize, totalSize, l.files(), l.objects(),
-                kustomizeMemory, kustomizeCpu) : null;
+                new YamlLimits(l.yamlAliases(), l.yamlDepth(), l.documents()), kustomizeMemory, kustomizeCpu) : null;
 
         GitopsConfig.Apply apply = config.apply();
         if (apply.fieldManager().isBlank()) {
@@ -190,6 +192,12 @@ public final class SettingsResolver {
         } catch (StageException e) {
             problem(e.object(), e.reason());
             return null;
+        }
+    }
+
+    private void positive(String key, int value) {
+        if (value <= 0) {
+            problem(key, "must be a positive number, got " + value);
         }
     }
 

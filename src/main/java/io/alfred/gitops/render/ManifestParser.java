@@ -2,6 +2,7 @@ package io.alfred.gitops.render;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.alfred.gitops.config.YamlLimits;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -11,8 +12,12 @@ final class ManifestParser {
     }
 
     static List<Manifest> parse(String yaml, String source) {
+        return parse(yaml, source, YamlLimits.defaults());
+    }
+
+    static List<Manifest> parse(String yaml, String source, YamlLimits limits) {
         List<Manifest> out = new ArrayList<>();
-        for (YamlDocuments.Document doc : YamlDocuments.parse(yaml, source)) {
+        for (YamlDocuments.Document doc : YamlDocuments.parse(yaml, source, limits)) {
             add(doc.node(), source + ":" + doc.line(), out);
         }
         return out;

@@ -1,5 +1,6 @@
 package io.alfred.gitops.render;
 
+import io.alfred.gitops.config.YamlLimits;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;
@@ -16,7 +17,7 @@ final class PlainManifests {
     private PlainManifests() {
     }
 
-    static List<Manifest> load(Path root, Path dir) {
+    static List<Manifest> load(Path root, Path dir, YamlLimits limits) {
         List<Path> files;
         try (Stream<Path> s = Files.walk(dir)) {
             files = s.filter(Files::isRegularFile)
@@ -29,7 +30,7 @@ final class PlainManifests {
         List<Manifest> out = new ArrayList<>();
         for (Path file : files) {
             String display = root.relativize(file).toString();
-            out.addAll(ManifestParser.parse(readUtf8(file, display), display));
+            out.addAll(ManifestParser.parse(readUtf8(file, display), display, limits));
         }
         return out;
     }

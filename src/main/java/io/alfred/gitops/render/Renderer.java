@@ -73,14 +73,14 @@ public final class Renderer {
         List<Manifest> raw;
         List<String> warnings = List.of();
         if (SourceTreeGuard.kustomizationFile(dir) != null) {
-            Set<Path> kustomizationDirs = SourceTreeGuard.checkNoRemoteBases(root, dir);
+            Set<Path> kustomizationDirs = SourceTreeGuard.checkNoRemoteBases(root, dir, limits.yaml());
             SourceLimits.check(root, kustomizationDirs, limits);
             Kustomize.Output output = kustomize.build(root, dir, path);
             warnings = output.warnings();
-            raw = ManifestParser.parse(output.yaml(), "kustomize build " + path);
+            raw = ManifestParser.parse(output.yaml(), "kustomize build " + path, limits.yaml());
         } else {
             SourceLimits.check(root, List.of(dir), limits);
-            raw = PlainManifests.load(root, dir);
+            raw = PlainManifests.load(root, dir, limits.yaml());
         }
         if (raw.size() > limits.objects()) {
             throw new RenderException(path, raw.size() + " objects, more than " + limits.objects()

@@ -50,7 +50,7 @@ final class SourceLimits {
             }
             if (isYaml(file)) {
                 try {
-                    YamlDocuments.parse(Files.readString(file, StandardCharsets.UTF_8), display);
+                    YamlDocuments.parse(Files.readString(file, StandardCharsets.UTF_8), display, limits.yaml());
                 } catch (IOException e) {
                     // not UTF-8 or unreadable: Kustomize or the parser of its output reports it with context
                 }

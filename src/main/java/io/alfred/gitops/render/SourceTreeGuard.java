@@ -1,6 +1,7 @@
 package io.alfred.gitops.render;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.alfred.gitops.config.YamlLimits;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -49,7 +50,7 @@ final class SourceTreeGuard {
      *
      * @return the directories walked, {@code dir} first
      */
-    static Set<Path> checkNoRemoteBases(Path root, Path dir) {
+    static Set<Path> checkNoRemoteBases(Path root, Path dir, YamlLimits limits) {
         Deque<Path> queue = new ArrayDeque<>(List.of(dir));
         Set<Path> seen = new LinkedHashSet<>();
         while (!queue.isEmpty()) {
@@ -64,7 +65,7 @@ final class SourceTreeGuard {
             String display = root.relativize(file).toString();
             JsonNode k;
             try {
-                List<YamlDocuments.Document> docs = YamlDocuments.parse(Files.readString(file, StandardCharsets.UTF_8), display);
+                List<YamlDocuments.Document> docs = YamlDocuments.parse(Files.readString(file, StandardCharsets.UTF_8), display, limits);
                 k = docs.isEmpty() ? null : docs.get(0).node();
             } catch (IOException e) {
                 throw new RenderException(display, "cannot read: " + e.getMessage());

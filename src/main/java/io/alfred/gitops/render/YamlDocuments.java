@@ -4,7 +4,9 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.alfred.gitops.config.YamlLimits;
 import java.io.StringReader;
+import java.math.BigDecimal;
 import java.math.BigInteger;
 import java.util.ArrayList;
 import java.util.List;
@@ -28,8 +30,6 @@ import org.yaml.snakeyaml.nodes.Tag;
  * every error carries the line it is on. Timestamps stay strings, as in Kubernetes.
  */
 public final class YamlDocuments {
-    static final int MAX_ALIASES = 50;
-    static final int MAX_DEPTH = 100;
     static final int MAX_DOCUMENT_CODE_POINTS = 16 * 1024 * 1024;
     private static final Pattern INT = Pattern.compile("[-+]?(0|[1-9][0-9_]*)");
     private static final JsonNodeFactory NODES = JsonNodeFactory.instance;
@@ -42,17 +42,26 @@ public final class YamlDocuments {
     }
 
     public static List<Document> parse(String text, String source) {
+        return parse(text, source, YamlLimits.defaults());
+    }
+
+    public static List<Document> parse(String text, String source, YamlLimits limits) {
         LoaderOptions options = new LoaderOptions();
         options.setAllowDuplicateKeys(false);
-        options.setMaxAliasesForCollections(MAX_ALIASES);
+        options.setMaxAliasesForCollections(limits.aliases());
         options.setAllowRecursiveKeys(false);
-        options.setNestingDepthLimit(MAX_DEPTH);
+        options.setNestingDepthLimit(limits.depth());
         options.setCodePointLimit(MAX_DOCUMENT_CODE_POINTS);
         Yaml yaml = new Yaml(new SafeConstructor(options));
         List<Document> documents = new ArrayList<>();
+        int seen = 0;
         try {
             for (Node node : yaml.composeAll(new StringReader(text))) {
-                JsonNode json = node == null ? null : toJson(node, source, 0);
+                if (++seen > limits.documents()) {
+                    throw new RenderException(source + ":" + line(node), "more than " + limits.documents()
+                            + " YAML documents (gitops.render.limits.documents)");
+                }
+                JsonNode json = node == null ? null : toJson(node, source, 0, limits.depth());
                 if (json != null && !json.isNull()) {
                     documents.add(new Document(json, line(node)));
                 }
@@ -63,14 +72,27 @@ public final class YamlDocuments {
             throw new RenderException(source + (line > 0 ? ":" + line : ""), "invalid YAML: "
                     + (e.getContext() == null ? "" : e.getContext() + ", ") + problem);
         } catch (YAMLException e) {
-            throw new RenderException(source, "invalid YAML: " + e.getMessage());
+            throw new RenderException(source, "invalid YAML: " + limitNamed(e.getMessage(), limits));
         }
         return documents;
     }
 
-    private static JsonNode toJson(Node node, String source, int depth) {
-        if (depth > MAX_DEPTH) {
-            throw new RenderException(source + ":" + line(node), "YAML nested deeper than " + MAX_DEPTH + " levels");
+    /** SnakeYAML's own wording for a limit it enforces, followed by the setting that raises it. */
+    private static String limitNamed(String message, YamlLimits limits) {
+        if (message != null && message.startsWith("Number of aliases")) {
+            return "more than " + limits.aliases() + " aliases in one document, as in an alias bomb"
+                    + " (gitops.render.limits.yaml-aliases)";
+        }
+        if (message != null && message.startsWith("Nesting Depth exceeded")) {
+            return message + " (gitops.render.limits.yaml-depth)";
+        }
+        return message;
+    }
+
+    private static JsonNode toJson(Node node, String source, int depth, int maxDepth) {
+        if (depth > maxDepth) {
+            throw new RenderException(source + ":" + line(node), "YAML nested deeper than " + maxDepth
+                    + " levels (gitops.render.limits.yaml-depth)");
         }
         if (node instanceof MappingNode map) {
             ObjectNode object = NODES.objectNode();
@@ -86,17 +108,17 @@ public final class YamlDocuments {
                 if (object.has(key.getValue())) {
                     throw new RenderException(source + ":" + line(key), "duplicate key '" + key.getValue() + "'");
                 }
-                object.set(key.getValue(), toJson(tuple.getValueNode(), source, depth + 1));
+                object.set(key.getValue(), toJson(tuple.getValueNode(), source, depth + 1, maxDepth));
             }
             for (NodeTuple merge : merges) {
-                mergeInto(object, toJson(merge.getValueNode(), source, depth + 1), source, merge);
+                mergeInto(object, toJson(merge.getValueNode(), source, depth + 1, maxDepth), source, merge);
             }
             return object;
         }
         if (node instanceof SequenceNode seq) {
             ArrayNode array = NODES.arrayNode();
             for (Node item : seq.getValue()) {
-                array.add(toJson(item, source, depth + 1));
+                array.add(toJson(item, source, depth + 1, maxDepth));
             }
             return array;
         }
@@ -139,7 +161,7 @@ public final class YamlDocuments {
         }
         if (tag.equals(Tag.FLOAT)) {
             try {
-                return NODES.numberNode(new java.math.BigDecimal(v.replace("_", "")));
+                return NODES.numberNode(new BigDecimal(v.replace("_", "")));
             } catch (NumberFormatException e) {
                 return NODES.textNode(v); // .inf and .nan have no JSON form
             }

@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.alfred.gitops.Stage;
 import io.alfred.gitops.StageException;
 import io.alfred.gitops.config.RenderLimits;
+import io.alfred.gitops.config.YamlLimits;
 import io.alfred.gitops.config.RenderSettings;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -238,18 +239,23 @@ class RenderErrorsTest {
         write("overlay/a.yaml", CM.formatted("a"));
         write("overlay/b.yaml", CM.formatted("b") + "# " + "x".repeat(2000) + "\n");
         RenderLimits defaults = RenderLimits.defaults();
-        assertThatThrownBy(() -> renderWith(new RenderLimits(1024, defaults.totalSize(), defaults.files(),
-                defaults.objects(), defaults.kustomizeMemory(), defaults.kustomizeCpu()), "overlay"))
+        assertThatThrownBy(() -> renderWith(defaults.withFileSize(1024), "overlay"))
                 .hasMessageStartingWith("render: overlay/b.yaml: ").hasMessageContaining("(gitops.render.limits.file-size)");
-        assertThatThrownBy(() -> renderWith(new RenderLimits(defaults.fileSize(), 2048, defaults.files(),
-                defaults.objects(), defaults.kustomizeMemory(), defaults.kustomizeCpu()), "overlay"))
+        assertThatThrownBy(() -> renderWith(defaults.withTotalSize(2048), "overlay"))
                 .hasMessageContaining("(gitops.render.limits.total-size)");
-        assertThatThrownBy(() -> renderWith(new RenderLimits(defaults.fileSize(), defaults.totalSize(), 2,
-                defaults.objects(), defaults.kustomizeMemory(), defaults.kustomizeCpu()), "overlay"))
+        assertThatThrownBy(() -> renderWith(defaults.withFiles(2), "overlay"))
                 .hasMessage("render: overlay: more than 2 files to read (gitops.render.limits.files)");
-        assertThatThrownBy(() -> renderWith(new RenderLimits(defaults.fileSize(), defaults.totalSize(), defaults.files(),
-                1, defaults.kustomizeMemory(), defaults.kustomizeCpu()), "overlay"))
+        assertThatThrownBy(() -> renderWith(defaults.withObjects(1), "overlay"))
                 .hasMessage("render: overlay: 2 objects, more than 1 (gitops.render.limits.objects)");
+        write("overlay/c.yaml", "a: &a [x, x]\nb: [*a, *a, *a]\n---\n" + CM.formatted("c"));
+        write("overlay/kustomization.yaml", "resources:\n- a.yaml\n- b.yaml\n- c.yaml\n");
+        assertThatThrownBy(() -> renderWith(defaults.withYaml(new YamlLimits(2, 100, 10)), "overlay"))
+                .hasMessageContaining("overlay/c.yaml").hasMessageContaining("(gitops.render.limits.yaml-aliases)");
+        assertThatThrownBy(() -> renderWith(defaults.withYaml(new YamlLimits(50, 2, 10)), "overlay"))
+                .hasMessageContaining("overlay/").hasMessageContaining("(gitops.render.limits.yaml-depth)");
+        assertThatThrownBy(() -> renderWith(defaults.withYaml(new YamlLimits(50, 100, 1)), "overlay"))
+                .hasMessage("render: overlay/c.yaml:4: more than 1 YAML documents (gitops.render.limits.documents)");
+        write("overlay/kustomization.yaml", "resources:\n- a.yaml\n- b.yaml\n");
         assertThat(renderWith(defaults, "overlay").manifests()).hasSize(2);
     }
 
@@ -260,8 +266,7 @@ class RenderErrorsTest {
         write("overlay/kustomization.yaml", "resources:\n- a.yaml\n");
         write("overlay/a.yaml", CM.formatted("a"));
         RenderLimits defaults = RenderLimits.defaults();
-        assertThatThrownBy(() -> renderWith(new RenderLimits(defaults.fileSize(), defaults.totalSize(), defaults.files(),
-                defaults.objects(), 32 * RenderLimits.MIB, defaults.kustomizeCpu()), "overlay"))
+        assertThatThrownBy(() -> renderWith(defaults.withKustomizeMemory(32 * RenderLimits.MIB), "overlay"))
                 .hasMessage("render: overlay: kustomize ran out of memory: it may use 32 MiB"
                         + " (gitops.render.limits.kustomize-memory)");
     }
