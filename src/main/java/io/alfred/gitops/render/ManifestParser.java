@@ -55,8 +55,30 @@ final class ManifestParser {
         if (!namespace.isMissingNode() && !namespace.isNull() && !namespace.isTextual()) {
             throw new RenderException(origin + " (" + kind + " " + name.asText() + ")", "metadata.namespace is not a string");
         }
+        for (String map : new String[] {"labels", "annotations"}) {
+            stringValues(metadata.path(map), "metadata." + map, origin + " (" + kind + " " + name.asText() + ")");
+        }
         ObjectRef ref = ObjectRef.of(apiVersion, kind, namespace.isTextual() ? namespace.asText() : "", name.asText());
         out.add(new Manifest(ref, object, origin));
+    }
+
+    /**
+     * Labels and annotations are strings in every kind: the API server refuses {@code tier: 1}
+     * ("cannot unmarshal number"), while a typed client would quietly send "1"; say it here, once.
+     */
+    private static void stringValues(JsonNode map, String field, String where) {
+        if (map.isMissingNode() || map.isNull()) {
+            return;
+        }
+        if (!map.isObject()) {
+            throw new RenderException(where, field + " must be a mapping of strings");
+        }
+        map.fields().forEachRemaining(e -> {
+            if (!e.getValue().isTextual()) {
+                throw new RenderException(where, field + "." + e.getKey() + " is " + e.getValue()
+                        + ", not a string: quote it (\"" + e.getValue().asText() + "\")");
+            }
+        });
     }
 
     private static String requiredText(ObjectNode object, String field, String origin) {

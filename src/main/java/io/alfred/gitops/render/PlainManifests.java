@@ -2,10 +2,6 @@ package io.alfred.gitops.render;
 
 import io.alfred.gitops.config.YamlLimits;
 import java.io.IOException;
-import java.nio.ByteBuffer;
-import java.nio.charset.CharacterCodingException;
-import java.nio.charset.CodingErrorAction;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -30,26 +26,9 @@ final class PlainManifests {
         List<Manifest> out = new ArrayList<>();
         for (Path file : files) {
             String display = root.relativize(file).toString();
-            out.addAll(ManifestParser.parse(readUtf8(file, display), display, limits));
+            out.addAll(ManifestParser.parse(SourceText.read(file, display), display, limits));
         }
         return out;
-    }
-
-    static String readUtf8(Path file, String display) {
-        try {
-            return decodeUtf8(Files.readAllBytes(file), display);
-        } catch (IOException e) {
-            throw new RenderException(display, "cannot read: " + e.getMessage());
-        }
-    }
-
-    static String decodeUtf8(byte[] bytes, String display) {
-        try {
-            return StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
-                    .onUnmappableCharacter(CodingErrorAction.REPORT).decode(ByteBuffer.wrap(bytes)).toString();
-        } catch (CharacterCodingException e) {
-            throw new RenderException(display, "not valid UTF-8: " + e.getMessage());
-        }
     }
 
     private static boolean hidden(Path relative) {

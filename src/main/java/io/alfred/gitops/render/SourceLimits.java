@@ -2,7 +2,6 @@ package io.alfred.gitops.render;
 
 import io.alfred.gitops.config.RenderLimits;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Collection;
@@ -49,11 +48,7 @@ final class SourceLimits {
                         + " bytes in all (gitops.render.limits.total-size)");
             }
             if (isYaml(file)) {
-                try {
-                    YamlDocuments.parse(Files.readString(file, StandardCharsets.UTF_8), display, limits.yaml());
-                } catch (IOException e) {
-                    // not UTF-8 or unreadable: Kustomize or the parser of its output reports it with context
-                }
+                YamlDocuments.parse(SourceText.read(file, display), display, limits.yaml());
             }
         }
     }

@@ -3,7 +3,6 @@ package io.alfred.gitops.render;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.alfred.gitops.config.YamlLimits;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
@@ -64,12 +63,8 @@ final class SourceTreeGuard {
             }
             String display = root.relativize(file).toString();
             JsonNode k;
-            try {
-                List<YamlDocuments.Document> docs = YamlDocuments.parse(Files.readString(file, StandardCharsets.UTF_8), display, limits);
-                k = docs.isEmpty() ? null : docs.get(0).node();
-            } catch (IOException e) {
-                throw new RenderException(display, "cannot read: " + e.getMessage());
-            }
+            List<YamlDocuments.Document> docs = YamlDocuments.parse(SourceText.read(file, display), display, limits);
+            k = docs.isEmpty() ? null : docs.get(0).node();
             if (k == null || !k.isObject()) {
                 continue; // Kustomize reports it
             }

@@ -25,7 +25,7 @@ record ApiPath(String raw, String group, String version, String namespace, Strin
                 query.put(key, eq < 0 ? "" : decode(pair.substring(eq + 1)));
             }
         }
-        List<String> s = Arrays.stream(path.split("/")).filter(p -> !p.isEmpty()).toList();
+        List<String> s = Arrays.stream(path.split("/")).filter(p -> !p.isEmpty()).map(ApiPath::segment).toList();
         String group;
         int i;
         if (!s.isEmpty() && s.get(0).equals("api")) {
@@ -50,6 +50,16 @@ record ApiPath(String raw, String group, String version, String namespace, Strin
         String name = s.size() > i ? s.get(i++) : null;
         String sub = s.size() > i ? s.get(i) : null;
         return new ApiPath(uri, group, version, namespace, plural, name, sub, query);
+    }
+
+    /**
+     * A path segment as the client meant it: the mock server reads the request line as ISO-8859-1,
+     * so a name sent as raw UTF-8 bytes is read back as UTF-8; percent escapes are decoded.
+     */
+    private static String segment(String raw) {
+        String text = raw.chars().allMatch(c -> c < 0x100) ? new String(raw.getBytes(StandardCharsets.ISO_8859_1),
+                StandardCharsets.UTF_8) : raw;
+        return text.indexOf('%') < 0 ? text : decode(text.replace("+", "%2B"));
     }
 
     private static String decode(String s) {

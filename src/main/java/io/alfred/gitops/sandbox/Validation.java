@@ -1,6 +1,7 @@
 package io.alfred.gitops.sandbox;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import java.util.Base64;
 import java.util.Iterator;
 import java.util.Map;
 import java.util.Set;
@@ -13,6 +14,8 @@ final class Validation {
     private static final Pattern DNS_1123_SUBDOMAIN = Pattern.compile(DNS_LABEL + "(\\." + DNS_LABEL + ")*");
     private static final Pattern LABEL_VALUE = Pattern.compile("(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])?");
     private static final Pattern QUALIFIED_NAME = Pattern.compile("([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9]");
+    private static final Pattern CONFIG_KEY = Pattern.compile("[-._a-zA-Z0-9]+");
+    private static final long TOTAL_ANNOTATION_SIZE = 256 * 1024;
     private static final Set<String> LABEL_NAMED = Set.of("Namespace", "Service");
     private static final Set<String> PATH_SEGMENT_NAMED = Set.of("Role", "ClusterRole", "RoleBinding", "ClusterRoleBinding");
     private static final Set<String> POD_TEMPLATE_OWNERS = Set.of("Deployment", "StatefulSet", "DaemonSet", "ReplicaSet");
@@ -26,11 +29,94 @@ final class Validation {
         if (name.isEmpty()) {
             throw ApiError.invalid(type, "", "metadata.name", "Required value: name or generateName is required");
         }
+        checkDecodable(type, object);
         checkName(type, name);
         checkLabels(type, name, metadata.path("labels"), "metadata.labels");
-        checkAnnotationKeys(type, name, metadata.path("annotations"));
+        checkAnnotations(type, name, metadata.path("annotations"));
         if (POD_TEMPLATE_OWNERS.contains(type.kind()) && type.group().equals("apps")) {
             checkSelector(type, name, object.path("spec"));
+            checkReplicas(type, name, object.path("spec").path("replicas"));
+        }
+        if (type.group().isEmpty() && (type.kind().equals("ConfigMap") || type.kind().equals("Secret"))) {
+            checkDataKeys(type, name, object);
+        }
+        if (type.group().isEmpty() && type.kind().equals("Service")) {
+            checkServicePorts(type, name, object.path("spec").path("ports"));
+        }
+    }
+
+    /**
+     * What the API server's decoder refuses before validation runs (400 BadRequest): a value of the
+     * wrong JSON type for a typed Go field, and Secret data that is not base64.
+     */
+    private static void checkDecodable(ResourceType type, JsonNode object) {
+        stringMap(object.path("metadata").path("labels"), "ObjectMeta.metadata.labels");
+        stringMap(object.path("metadata").path("annotations"), "ObjectMeta.metadata.annotations");
+        if (type.group().isEmpty() && type.kind().equals("ConfigMap")) {
+            stringMap(object.path("data"), "ConfigMap.data");
+        }
+        if (type.group().isEmpty() && type.kind().equals("Secret")) {
+            stringMap(object.path("stringData"), "Secret.stringData");
+            Iterator<Map.Entry<String, JsonNode>> it = object.path("data").fields();
+            while (it.hasNext()) {
+                Map.Entry<String, JsonNode> e = it.next();
+                try {
+                    Base64.getDecoder().decode(e.getValue().asText());
+                } catch (IllegalArgumentException bad) {
+                    throw ApiError.badRequest("Secret in version \"v1\" cannot be handled as a Secret: illegal base64 data"
+                            + " in data[" + e.getKey() + "]");
+                }
+            }
+        }
+        JsonNode replicas = object.path("spec").path("replicas");
+        if (POD_TEMPLATE_OWNERS.contains(type.kind()) && !replicas.isMissingNode() && !replicas.isNull()
+                && !replicas.isIntegralNumber()) {
+            throw ApiError.badRequest("json: cannot unmarshal " + jsonType(replicas) + " into Go struct field "
+                    + type.kind() + "Spec.spec.replicas of type int32");
+        }
+    }
+
+    private static void stringMap(JsonNode map, String goField) {
+        map.fields().forEachRemaining(e -> {
+            if (!e.getValue().isTextual()) {
+                throw ApiError.badRequest("json: cannot unmarshal " + jsonType(e.getValue()) + " into Go struct field "
+                        + goField + " of type string");
+            }
+        });
+    }
+
+    private static String jsonType(JsonNode value) {
+        return value.isNumber() ? "number" : value.isBoolean() ? "bool" : value.isObject() ? "object"
+                : value.isArray() ? "array" : "string";
+    }
+
+    private static void checkReplicas(ResourceType type, String name, JsonNode replicas) {
+        if (replicas.isIntegralNumber() && replicas.asLong() < 0) {
+            throw ApiError.invalid(type, name, "spec.replicas", "Invalid value: " + replicas.asLong()
+                    + ": must be greater than or equal to 0");
+        }
+    }
+
+    /** ValidateConfigMap / ValidateSecret: every key is a valid config key. */
+    private static void checkDataKeys(ResourceType type, String name, JsonNode object) {
+        for (String field : new String[] {"data", "binaryData", "stringData"}) {
+            object.path(field).fieldNames().forEachRemaining(key -> {
+                if (key.length() > 253 || !CONFIG_KEY.matcher(key).matches()) {
+                    throw ApiError.invalid(type, name, field + "[" + key + "]", "Invalid value: \"" + key + "\": a valid"
+                            + " config key must consist of alphanumeric characters, '-', '_' or '.' (e.g. 'key.name',  or"
+                            + " 'KEY_NAME',  or 'key-name', regex used for validation is '[-._a-zA-Z0-9]+')");
+                }
+            });
+        }
+    }
+
+    private static void checkServicePorts(ResourceType type, String name, JsonNode ports) {
+        for (int i = 0; i < ports.size(); i++) {
+            JsonNode port = ports.get(i).path("port");
+            if (!port.isIntegralNumber() || port.asLong() < 1 || port.asLong() > 65535) {
+                throw ApiError.invalid(type, name, "spec.ports[" + i + "].port", "Invalid value: " + port
+                        + ": must be between 1 and 65535, inclusive");
+            }
         }
     }
 
@@ -47,7 +133,10 @@ final class Validation {
                         + "alphanumeric character (e.g. 'my-name',  or '123-abc', regex used for validation is '"
                         + DNS_LABEL + "')");
             }
-        } else if (name.length() > 253 || !DNS_1123_SUBDOMAIN.matcher(name).matches()) {
+        } else if (name.length() > 253) {
+            throw ApiError.invalid(type, name, "metadata.name", "Invalid value: \"" + name
+                    + "\": must be no more than 253 characters");
+        } else if (!DNS_1123_SUBDOMAIN.matcher(name).matches()) {
             throw ApiError.invalid(type, name, "metadata.name", "Invalid value: \"" + name + "\": a lowercase RFC 1123 "
                     + "subdomain must consist of lower case alphanumeric characters, '-' or '.', and must start and end with "
                     + "an alphanumeric character (e.g. 'example.com', regex used for validation is '" + DNS_LABEL + "(\\."
@@ -61,7 +150,10 @@ final class Validation {
             Map.Entry<String, JsonNode> e = it.next();
             checkQualifiedKey(type, name, e.getKey(), field);
             String value = e.getValue().asText();
-            if (!e.getValue().isTextual() || value.length() > 63 || !LABEL_VALUE.matcher(value).matches()) {
+            if (value.length() > 63) {
+                throw ApiError.invalid(type, name, field, "Invalid value: \"" + value + "\": must be no more than 63 characters");
+            }
+            if (!LABEL_VALUE.matcher(value).matches()) {
                 throw ApiError.invalid(type, name, field, "Invalid value: \"" + value + "\": a valid label must be an empty "
                         + "string or consist of alphanumeric characters, '-', '_' or '.', and must start and end with an "
                         + "alphanumeric character (e.g. 'MyValue',  or 'my_value',  or '12345', regex used for validation "
@@ -70,8 +162,19 @@ final class Validation {
         }
     }
 
-    private static void checkAnnotationKeys(ResourceType type, String name, JsonNode annotations) {
-        annotations.fieldNames().forEachRemaining(key -> checkQualifiedKey(type, name, key, "metadata.annotations"));
+    /** ValidateAnnotations: qualified keys, and keys plus values at most 256 KiB in all. */
+    private static void checkAnnotations(ResourceType type, String name, JsonNode annotations) {
+        long total = 0;
+        Iterator<Map.Entry<String, JsonNode>> it = annotations.fields();
+        while (it.hasNext()) {
+            Map.Entry<String, JsonNode> e = it.next();
+            checkQualifiedKey(type, name, e.getKey(), "metadata.annotations");
+            total += e.getKey().length() + e.getValue().asText().length();
+        }
+        if (total > TOTAL_ANNOTATION_SIZE) {
+            throw ApiError.invalid(type, name, "metadata.annotations", "Too long: must have at most "
+                    + TOTAL_ANNOTATION_SIZE + " bytes");
+        }
     }
 
     private static void checkQualifiedKey(ResourceType type, String name, String key, String field) {
