@@ -2,16 +2,16 @@ package io.alfred.gitops.cli;
 
 import io.alfred.gitops.Stage;
 import io.alfred.gitops.StageException;
-import io.alfred.gitops.cluster.ClusterFailure;
 import io.alfred.gitops.cluster.ClusterConnection;
+import io.alfred.gitops.cluster.ClusterFailure;
 import io.alfred.gitops.config.Settings;
-import io.alfred.gitops.reconcile.CycleResult;
 import io.alfred.gitops.events.EventPublisher;
 import io.alfred.gitops.events.EventSink;
 import io.alfred.gitops.events.Outbox;
 import io.alfred.gitops.events.OutboxStatus;
 import io.alfred.gitops.pubsub.PubSubConnection;
 import io.alfred.gitops.pubsub.PubSubHealth;
+import io.alfred.gitops.reconcile.CycleResult;
 import io.alfred.gitops.reconcile.CycleRunner;
 import io.alfred.gitops.reconcile.SyncStatus;
 import io.alfred.gitops.trigger.Trigger;

@@ -3,12 +3,10 @@ package io.alfred.gitops.cli;
 import io.alfred.gitops.Main;
 import io.alfred.gitops.StageException;
 import io.alfred.gitops.config.Settings;
+import io.alfred.gitops.reconcile.Revisions;
 import io.alfred.gitops.render.Manifest;
 import io.alfred.gitops.render.ManifestWriter;
 import io.alfred.gitops.render.RenderResult;
-import io.alfred.gitops.render.Renderer;
-import io.alfred.gitops.source.GitSource;
-import io.alfred.gitops.source.PollResult;
 import java.io.PrintWriter;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -30,17 +28,15 @@ public class RenderCommand extends CommandSupport implements Callable<Integer> {
         PrintWriter out = out();
         try {
             Settings settings = settings(options);
-            try (GitSource source = new GitSource(settings.source())) {
-                PollResult poll = source.poll();
-                RenderResult result = new Renderer(settings.render())
-                        .render(source.checkout(poll.revision()), settings.source().path(), poll.revision());
+            try (Revisions revisions = new Revisions(settings)) {
+                RenderResult result = revisions.latest();
                 result.warnings().forEach(w -> err().println("kustomize: " + w));
                 out.print(ManifestWriter.toYaml(showSecrets ? result.manifests()
                         : result.manifests().stream().map(Manifest::withSecretValuesHidden).toList()));
                 out.flush();
                 if (Main.verbose()) {
                     err().printf("# %d objects from %s at %s, path %s%n", result.manifests().size(),
-                            source.url(), poll.revision(), settings.source().path());
+                            revisions.url(), result.revision(), settings.source().path());
                 }
                 return ExitCodes.OK;
             }

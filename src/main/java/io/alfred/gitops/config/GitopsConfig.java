@@ -109,6 +109,12 @@ public interface GitopsConfig {
             @WithDefault("10000")
             int documents();
 
+            @WithDefault("100000")
+            int checkoutFiles();
+
+            @WithDefault("1Gi")
+            String checkoutSize();
+
             @WithDefault("512Mi")
             String kustomizeMemory();
 

@@ -84,6 +84,8 @@ public final class SettingsResolver {
         substitutions.put("cluster_env", env == null ? "" : env);
 
         GitopsConfig.Render.Limits l = render.limits();
+        Long checkoutSize = guard(() -> Sizes.parse("gitops.render.limits.checkout-size", l.checkoutSize()));
+        positive("gitops.render.limits.checkout-files", l.checkoutFiles());
         Long fileSize = guard(() -> Sizes.parse("gitops.render.limits.file-size", l.fileSize()));
         Long totalSize = guard(() -> Sizes.parse("gitops.render.limits.total-size", l.totalSize()));
         Long kustomizeMemory = guard(() -> Sizes.parse("gitops.render.limits.kustomize-memory", l.kustomizeMemory()));
@@ -93,7 +95,7 @@ public final class SettingsResolver {
         positive("gitops.render.limits.yaml-aliases", l.yamlAliases());
         positive("gitops.render.limits.yaml-depth", l.yamlDepth());
         positive("gitops.render.limits.documents", l.documents());
-        RenderLimits limits = problems.isEmpty() ? new RenderLimits(fileSize, totalSize, l.files(), l.objects(),
+        RenderLimits limits = problems.isEmpty() ? new RenderLimits(l.checkoutFiles(), checkoutSize, fileSize, totalSize, l.files(), l.objects(),
                 new YamlLimits(l.yamlAliases(), l.yamlDepth(), l.documents()), kustomizeMemory, kustomizeCpu) : null;
 
         GitopsConfig.Apply apply = config.apply();

@@ -2,10 +2,10 @@ package io.alfred.gitops.events;
 
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.alfred.gitops.health.ObjectHealth;
 import io.alfred.gitops.StageException;
 import io.alfred.gitops.change.Change;
 import io.alfred.gitops.change.ChangeSet;
+import io.alfred.gitops.health.ObjectHealth;
 import io.alfred.gitops.safety.GateRefusal;
 import io.alfred.gitops.trigger.Trigger;
 import java.time.Duration;

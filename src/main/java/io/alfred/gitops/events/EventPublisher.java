@@ -2,7 +2,6 @@ package io.alfred.gitops.events;
 
 import com.google.api.core.ApiFuture;
 import com.google.api.gax.retrying.RetrySettings;
-import java.time.Duration;
 import com.google.cloud.pubsub.v1.Publisher;
 import com.google.protobuf.ByteString;
 import com.google.pubsub.v1.PubsubMessage;
@@ -13,6 +12,7 @@ import io.alfred.gitops.pubsub.PubSubHealth;
 import io.alfred.gitops.pubsub.PubSubResource;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.jboss.logging.Logger;

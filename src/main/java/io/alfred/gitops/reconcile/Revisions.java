@@ -1,27 +1,32 @@
 package io.alfred.gitops.reconcile;
 
+import io.alfred.gitops.config.RenderLimits;
 import io.alfred.gitops.config.Settings;
 import io.alfred.gitops.render.RenderResult;
 import io.alfred.gitops.render.Renderer;
 import io.alfred.gitops.source.GitSource;
 import io.alfred.gitops.source.PollResult;
+import io.alfred.gitops.source.SnapshotBounds;
 
 /** Fetch then render: the newest revision of the configured ref, as objects in apply order. */
 public final class Revisions implements AutoCloseable {
     private final GitSource source;
     private final Renderer renderer;
     private final String path;
+    private final SnapshotBounds bounds;
 
     public Revisions(Settings settings) {
         this.source = new GitSource(settings.source());
         this.renderer = new Renderer(settings.render());
         this.path = settings.source().path();
+        RenderLimits limits = settings.render().limits();
+        this.bounds = new SnapshotBounds(limits.checkoutFiles(), limits.checkoutSize());
     }
 
     /** Polls the remote (cheap when nothing moved) and renders the revision it points at (cached). */
     public RenderResult latest() {
         PollResult poll = source.poll();
-        return renderer.render(source.checkout(poll.revision()), path, poll.revision());
+        return render(poll.revision());
     }
 
     public PollResult poll() {
@@ -29,7 +34,7 @@ public final class Revisions implements AutoCloseable {
     }
 
     public RenderResult render(String revision) {
-        return renderer.render(source.checkout(revision), path, revision);
+        return renderer.render(source.checkout(revision, bounds), path, revision);
     }
 
     /** Whether the announced revision is the polled one or older than it. */

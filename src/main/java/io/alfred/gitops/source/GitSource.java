@@ -1,5 +1,6 @@
 package io.alfred.gitops.source;
 
+import io.alfred.gitops.StageException;
 import io.alfred.gitops.config.SourceSettings;
 import java.io.IOException;
 import java.net.UnknownHostException;
@@ -96,12 +97,17 @@ public final class GitSource implements AutoCloseable {
      * A directory holding the tree of {@code revision}, fetching the commit first if it is not
      * here yet (an older revision for a rollback, say).
      */
-    public synchronized Path checkout(String revision) {
+    public Path checkout(String revision) {
+        return checkout(revision, SnapshotBounds.defaults());
+    }
+
+    /** As {@link #checkout(String)}, refusing a tree over {@code bounds} before writing it. */
+    public synchronized Path checkout(String revision, SnapshotBounds bounds) {
         if (!COMMIT.matcher(revision).matches()) {
             throw new SourceException(settings.url(), "'" + revision + "' is not a full commit SHA");
         }
         ensureCommit(revision);
-        return withRepository(r -> snapshots.export(r, ObjectId.fromString(revision)));
+        return withRepository(r -> snapshots.export(r, ObjectId.fromString(revision), bounds));
     }
 
     private PollResult remember(String remoteObject, String commit, boolean fetched) {
@@ -203,8 +209,8 @@ public final class GitSource implements AutoCloseable {
         try {
             return f.apply(repository());
         } catch (IOException | RuntimeException e) {
-            if (e instanceof SourceException se) {
-                throw se;
+            if (e instanceof StageException se) {
+                throw se; // the source's own verdict (unreachable, too large), not a damaged repository
             }
             LOG.warnf("fetch: workdir %s is unusable (%s); cloning again", repoDir, e.toString());
             recreateRepository();
@@ -216,7 +222,7 @@ public final class GitSource implements AutoCloseable {
                 }
                 return f.apply(repository());
             } catch (IOException | RuntimeException again) {
-                if (again instanceof SourceException se) {
+                if (again instanceof StageException se) {
                     throw se;
                 }
                 throw new SourceException(settings.url(), "local repository " + repoDir + " is unusable: " + again, again);

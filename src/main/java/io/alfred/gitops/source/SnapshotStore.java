@@ -11,6 +11,7 @@ import java.nio.file.attribute.FileTime;
 import java.util.Comparator;
 import java.util.List;
 import java.util.stream.Stream;
+import org.eclipse.jgit.lib.Constants;
 import org.eclipse.jgit.lib.FileMode;
 import org.eclipse.jgit.lib.ObjectId;
 import org.eclipse.jgit.lib.ObjectReader;
@@ -33,12 +34,13 @@ final class SnapshotStore {
         this.root = root;
     }
 
-    Path export(Repository repository, ObjectId commitId) throws IOException {
+    Path export(Repository repository, ObjectId commitId, SnapshotBounds bounds) throws IOException {
         Path target = root.resolve(commitId.name());
         if (Files.isDirectory(target)) {
             Files.setLastModifiedTime(target, FileTime.fromMillis(System.currentTimeMillis()));
             return target;
         }
+        measure(repository, commitId, bounds);
         Files.createDirectories(root);
         Path staging = Files.createTempDirectory(root, ".export-");
         try (RevWalk walk = new RevWalk(repository); ObjectReader reader = repository.newObjectReader();
@@ -70,6 +72,32 @@ final class SnapshotStore {
         }
         prune(target);
         return target;
+    }
+
+    /** Refuses a tree over the bounds from its objects' headers, before a byte is written. */
+    private static void measure(Repository repository, ObjectId commitId, SnapshotBounds bounds) throws IOException {
+        try (RevWalk walk = new RevWalk(repository); ObjectReader reader = repository.newObjectReader();
+                TreeWalk tree = new TreeWalk(reader)) {
+            tree.addTree(walk.parseCommit(commitId).getTree());
+            tree.setRecursive(true);
+            int files = 0;
+            long bytes = 0;
+            while (tree.next()) {
+                FileMode mode = tree.getFileMode(0);
+                if (mode != FileMode.REGULAR_FILE && mode != FileMode.EXECUTABLE_FILE && mode != FileMode.SYMLINK) {
+                    continue;
+                }
+                if (++files > bounds.files()) {
+                    throw new RevisionTooLargeException(commitId.name(), "the commit has more than " + bounds.files()
+                            + " files (gitops.render.limits.checkout-files)");
+                }
+                bytes += reader.getObjectSize(tree.getObjectId(0), Constants.OBJ_BLOB);
+                if (bytes > bounds.bytes()) {
+                    throw new RevisionTooLargeException(commitId.name(), "the commit's files exceed " + bounds.bytes()
+                            + " bytes in all, " + tree.getPathString() + " included (gitops.render.limits.checkout-size)");
+                }
+            }
+        }
     }
 
     private void prune(Path keep) throws IOException {

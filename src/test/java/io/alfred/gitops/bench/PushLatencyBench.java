@@ -1,11 +1,11 @@
 package io.alfred.gitops.bench;
 
-import io.alfred.gitops.pubsub.PubSubHealth;
 import io.alfred.gitops.config.ApplySettings;
 import io.alfred.gitops.config.ClusterSettings;
 import io.alfred.gitops.config.RenderSettings;
 import io.alfred.gitops.config.Settings;
 import io.alfred.gitops.config.SourceSettings;
+import io.alfred.gitops.pubsub.PubSubHealth;
 import io.alfred.gitops.reconcile.CycleRunner;
 import io.alfred.gitops.reconcile.Reconciler;
 import io.alfred.gitops.reconcile.SyncStatus;

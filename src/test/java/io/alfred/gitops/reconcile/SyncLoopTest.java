@@ -6,10 +6,10 @@ import static org.hamcrest.Matchers.equalTo;
 
 import io.alfred.gitops.config.ApplySettings;
 import io.alfred.gitops.config.ClusterSettings;
-import io.alfred.gitops.sandbox.SandboxApiServer;
 import io.alfred.gitops.config.RenderSettings;
 import io.alfred.gitops.config.Settings;
 import io.alfred.gitops.config.SourceSettings;
+import io.alfred.gitops.sandbox.SandboxApiServer;
 import io.alfred.gitops.testing.TestRepo;
 import io.quarkus.test.junit.QuarkusTest;
 import jakarta.inject.Inject;

@@ -10,7 +10,6 @@ import io.alfred.gitops.config.SafetySettings;
 import io.alfred.gitops.config.Settings;
 import io.alfred.gitops.config.SourceSettings;
 import io.alfred.gitops.events.DeployEvent;
-import io.alfred.gitops.events.EventSink;
 import io.alfred.gitops.reconcile.CycleResult;
 import io.alfred.gitops.reconcile.CycleRunner;
 import io.alfred.gitops.reconcile.Reconciler;

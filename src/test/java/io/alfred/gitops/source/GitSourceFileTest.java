@@ -188,4 +188,28 @@ class GitSourceFileTest {
             return dirs.filter(Files::isDirectory).findFirst().orElseThrow().resolve("repo.git");
         }
     }
+
+    /** A tree is measured from git's object headers: nothing is written when it is over the bounds. */
+    @Test
+    void aTreeOverItsBoundsIsRefusedBeforeAnythingIsWritten() throws Exception {
+        for (int i = 0; i < 10; i++) {
+            remote.write("many/f" + i + ".yaml", "i: " + i + "\n");
+        }
+        remote.writeBytes("big.bin", new byte[3 * 1024 * 1024]); // 3 MiB of zeros: a few KiB in git
+        String sha = remote.commit("large tree");
+        GitSource src = source("main");
+        src.poll();
+
+        assertThatThrownBy(() -> src.checkout(sha, new SnapshotBounds(5, Long.MAX_VALUE)))
+                .isInstanceOfSatisfying(RevisionTooLargeException.class, e -> assertThat(e.stage()).isEqualTo(Stage.RENDER))
+                .hasMessage("render: revision " + sha + ": the commit has more than 5 files"
+                        + " (gitops.render.limits.checkout-files)");
+        assertThatThrownBy(() -> src.checkout(sha, new SnapshotBounds(100, 1024 * 1024)))
+                .hasMessageContaining("the commit's files exceed 1048576 bytes in all, big.bin included"
+                        + " (gitops.render.limits.checkout-size)");
+        try (var written = Files.walk(tmp.resolve("work"))) {
+            assertThat(written.map(Path::toString)).noneMatch(p -> p.contains(sha) || p.contains(".export-"));
+        }
+        assertThat(src.checkout(sha, SnapshotBounds.defaults()).resolve("big.bin")).hasSize(3 * 1024 * 1024);
+    }
 }

@@ -2,14 +2,14 @@ package io.alfred.gitops.trigger;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.alfred.gitops.pubsub.PubSubHealth;
 import io.alfred.gitops.config.Settings;
+import io.alfred.gitops.pubsub.PubSubHealth;
 import io.alfred.gitops.reconcile.CycleRunner;
 import io.alfred.gitops.reconcile.SyncStatus;
 import io.alfred.gitops.sandbox.SandboxApiServer;
+import io.alfred.gitops.testing.Await;
 import io.alfred.gitops.testing.PubSubEmulator;
 import io.alfred.gitops.testing.SharedPubSubEmulator;
-import io.alfred.gitops.testing.Await;
 import io.alfred.gitops.testing.TestRepo;
 import io.alfred.gitops.testing.TestSettings;
 import io.fabric8.kubernetes.client.KubernetesClient;
