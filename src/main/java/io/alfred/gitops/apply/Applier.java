@@ -4,6 +4,7 @@ import io.alfred.gitops.change.Action;
 import io.alfred.gitops.change.Change;
 import io.alfred.gitops.change.ChangeSet;
 import io.alfred.gitops.cluster.NoAnswerRetry;
+import io.alfred.gitops.config.Durations;
 import io.alfred.gitops.plan.ClusterKinds;
 import io.alfred.gitops.plan.PlannedObject;
 import io.alfred.gitops.plan.Planner;
@@ -103,7 +104,7 @@ public final class Applier {
                             .anyMatch(x -> "Established".equals(x.getType()) && "True".equals(x.getStatus())),
                     ESTABLISH_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
         } catch (KubernetesClientTimeoutException e) {
-            throw new ApplyException(crd.toString(), "not Established within " + ESTABLISH_TIMEOUT, e);
+            throw new ApplyException(crd.toString(), "not Established within " + Durations.format(ESTABLISH_TIMEOUT), e);
         }
     }
 
@@ -112,7 +113,7 @@ public final class Applier {
             client.namespaces().withName(namespace.name()).waitUntilCondition(n -> n != null && n.getStatus() != null
                     && "Active".equals(n.getStatus().getPhase()), ESTABLISH_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
         } catch (KubernetesClientTimeoutException e) {
-            throw new ApplyException(namespace.toString(), "not Active within " + ESTABLISH_TIMEOUT, e);
+            throw new ApplyException(namespace.toString(), "not Active within " + Durations.format(ESTABLISH_TIMEOUT), e);
         }
     }
 }

@@ -3,6 +3,7 @@ package io.alfred.gitops.apply;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.alfred.gitops.Stage;
 import io.alfred.gitops.StageException;
+import io.alfred.gitops.config.Durations;
 import io.alfred.gitops.health.Health;
 import io.alfred.gitops.health.HealthAssessment;
 import io.alfred.gitops.health.ObjectHealth;
@@ -83,7 +84,7 @@ public final class RolloutWaiter {
                     case PROGRESSING -> {
                         still.add(ref);
                         if (System.nanoTime() > deadline) {
-                            throw new StageException(Stage.WAIT, ref.toString(), "rollout not finished within " + timeout
+                            throw new StageException(Stage.WAIT, ref.toString(), "rollout not finished within " + Durations.format(timeout)
                                     + " (gitops.safety.rollout-timeout): " + health.message());
                         }
                     }

@@ -41,6 +41,24 @@ public final class Durations {
         return positive(key, text, total);
     }
 
+    /** The way settings are written: {@code 90s} as 1m30s, {@code 250ms}, {@code 2h}. */
+    public static String format(Duration d) {
+        if (d.toMillis() < 1000) {
+            return d.toMillis() + "ms";
+        }
+        StringBuilder out = new StringBuilder();
+        long seconds = d.toSeconds();
+        long[] units = {86_400, 3_600, 60, 1};
+        String[] names = {"d", "h", "m", "s"};
+        for (int i = 0; i < units.length; i++) {
+            if (seconds >= units[i]) {
+                out.append(seconds / units[i]).append(names[i]);
+                seconds %= units[i];
+            }
+        }
+        return out.toString();
+    }
+
     private static Duration positive(String key, String text, Duration d) {
         if (d.isZero() || d.isNegative()) {
             throw new InvalidConfigException(key, "must be a positive duration, got '" + text + "'");

@@ -106,6 +106,9 @@ public interface GitopsConfig {
             @WithDefault("100")
             int yamlDepth();
 
+            @WithDefault("1000000")
+            int yamlNodes();
+
             @WithDefault("10000")
             int documents();
 

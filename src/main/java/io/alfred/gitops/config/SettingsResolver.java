@@ -94,9 +94,10 @@ public final class SettingsResolver {
         positive("gitops.render.limits.objects", l.objects());
         positive("gitops.render.limits.yaml-aliases", l.yamlAliases());
         positive("gitops.render.limits.yaml-depth", l.yamlDepth());
+        positive("gitops.render.limits.yaml-nodes", l.yamlNodes());
         positive("gitops.render.limits.documents", l.documents());
         RenderLimits limits = problems.isEmpty() ? new RenderLimits(l.checkoutFiles(), checkoutSize, fileSize, totalSize, l.files(), l.objects(),
-                new YamlLimits(l.yamlAliases(), l.yamlDepth(), l.documents()), kustomizeMemory, kustomizeCpu) : null;
+                new YamlLimits(l.yamlAliases(), l.yamlDepth(), l.yamlNodes(), l.documents()), kustomizeMemory, kustomizeCpu) : null;
 
         GitopsConfig.Apply apply = config.apply();
         if (apply.fieldManager().isBlank()) {

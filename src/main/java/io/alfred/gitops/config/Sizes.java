@@ -1,5 +1,6 @@
 package io.alfred.gitops.config;
 
+import java.util.Locale;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -21,5 +22,18 @@ public final class Sizes {
             case "Mi" -> n * 1024 * 1024;
             default -> n * 1024 * 1024 * 1024;
         };
+    }
+
+    /** A byte count as settings write it: 4Mi, 1Gi, 512Ki; other counts to one decimal (100.0Mi) or in bytes. */
+    public static String format(long bytes) {
+        String[] units = {"Gi", "Mi", "Ki"};
+        long[] sizes = {1L << 30, 1L << 20, 1L << 10};
+        for (int i = 0; i < units.length; i++) {
+            if (bytes >= sizes[i]) {
+                return bytes % sizes[i] == 0 ? bytes / sizes[i] + units[i]
+                        : String.format(Locale.ROOT, "%.1f%s", (double) bytes / sizes[i], units[i]);
+            }
+        }
+        return bytes + " bytes";
     }
 }

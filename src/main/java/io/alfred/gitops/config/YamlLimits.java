@@ -2,11 +2,11 @@ package io.alfred.gitops.config;
 
 /**
  * Bounds on every YAML text the daemon parses (source files before Kustomize runs, Kustomize's
- * output after): aliases per document, nesting depth and documents per text. They stop "billion
- * laughs" and stack exhaustion before any expansion happens.
+ * output after): aliases per document, nesting depth, nodes per document once aliases are expanded
+ * (fifty aliases of aliases can still stand for billions of nodes), and documents per text.
  */
-public record YamlLimits(int aliases, int depth, int documents) {
+public record YamlLimits(int aliases, int depth, int nodes, int documents) {
     public static YamlLimits defaults() {
-        return new YamlLimits(50, 100, 10_000);
+        return new YamlLimits(50, 100, 1_000_000, 10_000);
     }
 }

@@ -4,6 +4,7 @@ import io.alfred.gitops.Stage;
 import io.alfred.gitops.StageException;
 import io.alfred.gitops.change.Change;
 import io.alfred.gitops.change.ChangeSet;
+import io.alfred.gitops.config.Durations;
 import io.alfred.gitops.config.Settings;
 import io.alfred.gitops.events.CycleEvents;
 import io.alfred.gitops.events.EventSink;
@@ -348,7 +349,7 @@ public final class CycleRunner implements TriggerSink, AutoCloseable {
         worker.shutdown();
         try {
             if (!worker.awaitTermination(SHUTDOWN_GRACE.toSeconds(), TimeUnit.SECONDS)) {
-                LOG.warnf("shutdown: the cycle in flight did not finish within %s; interrupting it", SHUTDOWN_GRACE);
+                LOG.warnf("shutdown: the cycle in flight did not finish within %s; interrupting it", Durations.format(SHUTDOWN_GRACE));
                 worker.shutdownNow();
                 worker.awaitTermination(5, TimeUnit.SECONDS);
             }

@@ -1,6 +1,8 @@
 package io.alfred.gitops.render;
 
+import io.alfred.gitops.config.Durations;
 import io.alfred.gitops.config.RenderLimits;
+import io.alfred.gitops.config.Sizes;
 import java.io.File;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -25,6 +27,7 @@ import org.jboss.logging.Logger;
 public final class Kustomize {
     private static final Logger LOG = Logger.getLogger(Kustomize.class);
     private static final AtomicBoolean WARNED_NO_LIMITER = new AtomicBoolean();
+    private static final int SIGKILL = 9;
     private static final int SIGXCPU = 24;
     private final List<String> command;
     private final Duration timeout;
@@ -41,6 +44,15 @@ public final class Kustomize {
             LOG.warn("render: prlimit (util-linux) is not on PATH: Kustomize runs without its own memory and CPU limits"
                     + " (gitops.render.limits.kustomize-*), bounded only by gitops.render.timeout and the source checks");
         }
+    }
+
+    /**
+     * Go ignores SIGXCPU, so past its CPU limit Kustomize is killed (SIGKILL) at the hard limit; a
+     * SIGKILL that comes sooner than every core could have spent the limit is someone else's (the
+     * kernel's out-of-memory killer).
+     */
+    private static boolean ranLongEnoughToSpend(Duration cpu, Duration wall) {
+        return wall.multipliedBy(Runtime.getRuntime().availableProcessors()).compareTo(cpu) >= 0;
     }
 
     /** The command a build runs, without the directory argument. */
@@ -88,6 +100,7 @@ public final class Kustomize {
         try {
             stdout = Files.createTempFile("kustomize-", ".out");
             stderr = Files.createTempFile("kustomize-", ".err");
+            long started = System.nanoTime();
             ProcessBuilder pb = new ProcessBuilder(cmd).redirectOutput(stdout.toFile()).redirectError(stderr.toFile());
             pb.environment().keySet().removeIf(k -> !k.equals("PATH") && !k.equals("HOME") && !k.equals("TMPDIR"));
             Process process;
@@ -102,7 +115,7 @@ public final class Kustomize {
                 process.descendants().forEach(ProcessHandle::destroyForcibly);
                 process.destroyForcibly();
                 process.waitFor(5, TimeUnit.SECONDS);
-                throw new RenderException(displayPath, "kustomize did not finish within " + timeout
+                throw new RenderException(displayPath, "kustomize did not finish within " + Durations.format(timeout)
                         + " (gitops.render.timeout) and was killed");
             }
             String err = Files.readString(stderr, StandardCharsets.UTF_8);
@@ -117,10 +130,11 @@ public final class Kustomize {
             if (process.exitValue() != 0) {
                 if (err.contains("fatal error:") && (err.contains("out of memory") || err.contains("cannot allocate memory"))) {
                     throw new RenderException(displayPath, "kustomize ran out of memory: it may use "
-                            + limits.kustomizeMemory() / RenderLimits.MIB + " MiB (gitops.render.limits.kustomize-memory)");
+                            + Sizes.format(limits.kustomizeMemory()) + " (gitops.render.limits.kustomize-memory)");
                 }
-                if (process.exitValue() == 128 + SIGXCPU) {
-                    throw new RenderException(displayPath, "kustomize used more than " + limits.kustomizeCpu()
+                if (process.exitValue() == 128 + SIGXCPU || process.exitValue() == 128 + SIGKILL && !limiter.isEmpty()
+                        && ranLongEnoughToSpend(limits.kustomizeCpu(), Duration.ofNanos(System.nanoTime() - started))) {
+                    throw new RenderException(displayPath, "kustomize used more than " + Durations.format(limits.kustomizeCpu())
                             + " of CPU time (gitops.render.limits.kustomize-cpu)");
                 }
                 throw new RenderException(displayPath, "kustomize failed: "

@@ -1,6 +1,7 @@
 package io.alfred.gitops.render;
 
 import io.alfred.gitops.config.RenderLimits;
+import io.alfred.gitops.config.Sizes;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -39,13 +40,13 @@ final class SourceLimits {
             String display = root.relativize(file).toString();
             long size = size(file, display);
             if (size > limits.fileSize()) {
-                throw new RenderException(display, size + " bytes, more than " + limits.fileSize()
+                throw new RenderException(display, Sizes.format(size) + ", more than " + Sizes.format(limits.fileSize())
                         + " (gitops.render.limits.file-size)");
             }
             total += size;
             if (total > limits.totalSize()) {
-                throw new RenderException(display, "the files to render exceed " + limits.totalSize()
-                        + " bytes in all (gitops.render.limits.total-size)");
+                throw new RenderException(display, "the files to render exceed " + Sizes.format(limits.totalSize())
+                        + " in all (gitops.render.limits.total-size)");
             }
             if (isYaml(file)) {
                 YamlDocuments.parse(SourceText.read(file, display), display, limits.yaml());

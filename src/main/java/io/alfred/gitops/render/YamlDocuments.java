@@ -61,7 +61,7 @@ public final class YamlDocuments {
                     throw new RenderException(source + ":" + line(node), "more than " + limits.documents()
                             + " YAML documents (gitops.render.limits.documents)");
                 }
-                JsonNode json = node == null ? null : toJson(node, source, 0, limits.depth());
+                JsonNode json = node == null ? null : new Expansion(source, limits).toJson(node, 0);
                 if (json != null && !json.isNull()) {
                     documents.add(new Document(json, line(node)));
                 }
@@ -89,40 +89,57 @@ public final class YamlDocuments {
         return message;
     }
 
-    private static JsonNode toJson(Node node, String source, int depth, int maxDepth) {
-        if (depth > maxDepth) {
-            throw new RenderException(source + ":" + line(node), "YAML nested deeper than " + maxDepth
-                    + " levels (gitops.render.limits.yaml-depth)");
+    /** One document's tree, counting every node an alias expands to. */
+    private static final class Expansion {
+        private final String source;
+        private final YamlLimits limits;
+        private int nodes;
+
+        Expansion(String source, YamlLimits limits) {
+            this.source = source;
+            this.limits = limits;
         }
-        if (node instanceof MappingNode map) {
-            ObjectNode object = NODES.objectNode();
-            List<NodeTuple> merges = new ArrayList<>();
-            for (NodeTuple tuple : map.getValue()) {
-                if (tuple.getKeyNode().getTag().equals(Tag.MERGE)) {
-                    merges.add(tuple);
-                    continue;
-                }
-                if (!(tuple.getKeyNode() instanceof ScalarNode key)) {
-                    throw new RenderException(source + ":" + line(tuple.getKeyNode()), "mapping keys must be scalars");
-                }
-                if (object.has(key.getValue())) {
-                    throw new RenderException(source + ":" + line(key), "duplicate key '" + key.getValue() + "'");
-                }
-                object.set(key.getValue(), toJson(tuple.getValueNode(), source, depth + 1, maxDepth));
+
+        JsonNode toJson(Node node, int depth) {
+            if (++nodes > limits.nodes()) {
+                throw new RenderException(source + ":" + line(node), "more than " + limits.nodes()
+                        + " YAML nodes in one document once aliases are expanded (gitops.render.limits.yaml-nodes)");
             }
-            for (NodeTuple merge : merges) {
-                mergeInto(object, toJson(merge.getValueNode(), source, depth + 1, maxDepth), source, merge);
+            int maxDepth = limits.depth();
+            if (depth > maxDepth) {
+                throw new RenderException(source + ":" + line(node), "YAML nested deeper than " + maxDepth
+                        + " levels (gitops.render.limits.yaml-depth)");
             }
-            return object;
+            if (node instanceof MappingNode map) {
+                ObjectNode object = NODES.objectNode();
+                List<NodeTuple> merges = new ArrayList<>();
+                for (NodeTuple tuple : map.getValue()) {
+                    if (tuple.getKeyNode().getTag().equals(Tag.MERGE)) {
+                        merges.add(tuple);
+                        continue;
+                    }
+                    if (!(tuple.getKeyNode() instanceof ScalarNode key)) {
+                        throw new RenderException(source + ":" + line(tuple.getKeyNode()), "mapping keys must be scalars");
+                    }
+                    if (object.has(key.getValue())) {
+                        throw new RenderException(source + ":" + line(key), "duplicate key '" + key.getValue() + "'");
+                    }
+                    object.set(key.getValue(), toJson(tuple.getValueNode(), depth + 1));
+                }
+                for (NodeTuple merge : merges) {
+                    mergeInto(object, toJson(merge.getValueNode(), depth + 1), source, merge);
+                }
+                return object;
+            }
+            if (node instanceof SequenceNode seq) {
+                ArrayNode array = NODES.arrayNode();
+                for (Node item : seq.getValue()) {
+                    array.add(toJson(item, depth + 1));
+                }
+                return array;
+            }
+            return scalar((ScalarNode) node);
         }
-        if (node instanceof SequenceNode seq) {
-            ArrayNode array = NODES.arrayNode();
-            for (Node item : seq.getValue()) {
-                array.add(toJson(item, source, depth + 1, maxDepth));
-            }
-            return array;
-        }
-        return scalar((ScalarNode) node);
     }
 
     private static void mergeInto(ObjectNode target, JsonNode merged, String source, NodeTuple where) {

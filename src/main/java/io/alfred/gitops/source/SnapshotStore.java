@@ -1,5 +1,6 @@
 package io.alfred.gitops.source;
 
+import io.alfred.gitops.config.Sizes;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
@@ -93,8 +94,8 @@ final class SnapshotStore {
                 }
                 bytes += reader.getObjectSize(tree.getObjectId(0), Constants.OBJ_BLOB);
                 if (bytes > bounds.bytes()) {
-                    throw new RevisionTooLargeException(commitId.name(), "the commit's files exceed " + bounds.bytes()
-                            + " bytes in all, " + tree.getPathString() + " included (gitops.render.limits.checkout-size)");
+                    throw new RevisionTooLargeException(commitId.name(), "the commit's files exceed " + Sizes.format(bounds.bytes())
+                            + " in all, " + tree.getPathString() + " included (gitops.render.limits.checkout-size)");
                 }
             }
         }

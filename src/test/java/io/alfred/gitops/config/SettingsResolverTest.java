@@ -142,4 +142,15 @@ class SettingsResolverTest {
         assertThatThrownBy(() -> SettingsResolver.resolve(config(p), Overrides.none()))
                 .hasMessageContaining("gitops.render.substitute.bad-name is not a valid variable name");
     }
+
+    @Test
+    void durationsAndSizesAreWrittenBackTheWaySettingsAreWritten() {
+        assertThat(Durations.format(Duration.ofSeconds(90))).isEqualTo("1m30s");
+        assertThat(Durations.format(Duration.ofMillis(500))).isEqualTo("500ms");
+        assertThat(Durations.format(Duration.ofHours(2))).isEqualTo("2h");
+        assertThat(Sizes.format(4L << 20)).isEqualTo("4Mi");
+        assertThat(Sizes.format(104_857_682)).isEqualTo("100.0Mi");
+        assertThat(Sizes.format(512)).isEqualTo("512 bytes");
+        assertThat(Sizes.parse("k", Sizes.format(1L << 30))).isEqualTo(1L << 30);
+    }
 }

@@ -214,7 +214,7 @@ class RolloutHealthCycleTest {
 
         CycleResult notReady = cycle("app/w.yaml", widget(3, "[{type: Ready, status: 'False', reason: Provisioning}]"));
         assertThat(notReady.outcome()).isEqualTo(CycleResult.Outcome.FAILED);
-        assertThat(notReady.error().getMessage()).contains("rollout not finished within PT3S")
+        assertThat(notReady.error().getMessage()).contains("rollout not finished within 3s")
                 .contains("not ready: Provisioning");
     }
 

@@ -167,13 +167,18 @@ class BadInputCorpusTest {
             many.append("---\n");
         }
         many.append(String.format(CM, "last"));
-        String laughs = "a0: &a0 [x,x,x,x,x,x,x,x,x]\n" + "a1: &a1 [*a0,*a0,*a0,*a0,*a0,*a0,*a0,*a0,*a0]\n"
-                + "a2: &a2 [*a1,*a1,*a1,*a1,*a1,*a1,*a1,*a1,*a1]\n";
+        // wide, not deep: 49 aliases (under the limit of 50) standing for 10,000 x 7^7 nodes
+        StringBuilder wideBomb = new StringBuilder("a0: &a0 [" + "x,".repeat(9_999) + "x]\n");
+        for (int level = 1; level <= 7; level++) {
+            wideBomb.append('a').append(level).append(": &a").append(level).append(" [")
+                    .append(("*a" + (level - 1) + ",").repeat(6)).append("*a").append(level - 1).append("]\n");
+        }
         Map<String, byte[]> acrossFiles = new LinkedHashMap<>();
         StringBuilder resources = new StringBuilder("resources:\n");
-        for (int i = 0; i < 40; i++) {
-            acrossFiles.put("f" + i + ".yaml", bytes(String.format(CM, "laugh" + i).replace("data:", "laughs:\n  " + laughs
-                    .replace("\n", "\n  ").trim() + "\ndata:")));
+        // each file within every YAML limit (45 aliases, 9^6 nodes); together more than Kustomize may hold
+        for (int i = 0; i < 30; i++) {
+            acrossFiles.put("f" + i + ".yaml", bytes(String.format(CM, "laugh" + i).replace("\ndata:", "\nlaughs:\n  "
+                    + HostileRepoDaemonIT.laughs(5).replace("\n", "\n  ").trim() + "\ndata:")));
             resources.append("- f").append(i).append(".yaml\n");
         }
         acrossFiles.put("kustomization.yaml", bytes(resources.toString()));
@@ -182,7 +187,8 @@ class BadInputCorpusTest {
                         "m.yaml", bytes(aliasBomb())), Stage.RENDER, "(gitops.render.limits.yaml-aliases)"),
                 new Case("alias bomb in the kustomization", "kustomization.yaml", aliasBomb(), Stage.RENDER,
                         "kustomization.yaml:"),
-                new Case("laughs spread over files", acrossFiles, Stage.RENDER, "laughs"),
+                new Case("laughs spread over files", acrossFiles, Stage.RENDER, "(gitops.render.limits.kustomize-memory)"),
+                new Case("wide alias bomb", "m.yaml", wideBomb.toString(), Stage.RENDER, "(gitops.render.limits.yaml-nodes)"),
                 new Case("deep nesting under kustomize", Map.of("kustomization.yaml", bytes("resources:\n- m.yaml\n"),
                         "m.yaml", bytes("a: " + "{b: ".repeat(150) + "c" + "}".repeat(150) + "\n")), Stage.RENDER,
                         "(gitops.render.limits.yaml-depth)"),

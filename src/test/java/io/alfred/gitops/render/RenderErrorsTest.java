@@ -197,7 +197,7 @@ class RenderErrorsTest {
         write("k/kustomization.yaml", "resources: []\n");
         Renderer slow = new Renderer(new RenderSettings(fake.toString(), Duration.ofMillis(500), Map.of()));
         assertThatThrownBy(() -> slow.render(root, "k", "r")).isInstanceOf(RenderException.class)
-                .hasMessageContaining("did not finish within PT0.5S (gitops.render.timeout) and was killed");
+                .hasMessageContaining("did not finish within 500ms (gitops.render.timeout) and was killed");
     }
 
     @Test
@@ -249,11 +249,13 @@ class RenderErrorsTest {
                 .hasMessage("render: overlay: 2 objects, more than 1 (gitops.render.limits.objects)");
         write("overlay/c.yaml", "a: &a [x, x]\nb: [*a, *a, *a]\n---\n" + CM.formatted("c"));
         write("overlay/kustomization.yaml", "resources:\n- a.yaml\n- b.yaml\n- c.yaml\n");
-        assertThatThrownBy(() -> renderWith(defaults.withYaml(new YamlLimits(2, 100, 10)), "overlay"))
+        assertThatThrownBy(() -> renderWith(defaults.withYaml(new YamlLimits(2, 100, 1000, 10)), "overlay"))
                 .hasMessageContaining("overlay/c.yaml").hasMessageContaining("(gitops.render.limits.yaml-aliases)");
-        assertThatThrownBy(() -> renderWith(defaults.withYaml(new YamlLimits(50, 2, 10)), "overlay"))
+        assertThatThrownBy(() -> renderWith(defaults.withYaml(new YamlLimits(50, 2, 1000, 10)), "overlay"))
                 .hasMessageContaining("overlay/").hasMessageContaining("(gitops.render.limits.yaml-depth)");
-        assertThatThrownBy(() -> renderWith(defaults.withYaml(new YamlLimits(50, 100, 1)), "overlay"))
+        assertThatThrownBy(() -> renderWith(defaults.withYaml(new YamlLimits(50, 100, 8, 10)), "overlay"))
+                .hasMessageContaining("overlay/").hasMessageContaining("(gitops.render.limits.yaml-nodes)");
+        assertThatThrownBy(() -> renderWith(defaults.withYaml(new YamlLimits(50, 100, 1000, 1)), "overlay"))
                 .hasMessage("render: overlay/c.yaml:4: more than 1 YAML documents (gitops.render.limits.documents)");
         write("overlay/kustomization.yaml", "resources:\n- a.yaml\n- b.yaml\n");
         assertThat(renderWith(defaults, "overlay").manifests()).hasSize(2);
@@ -267,7 +269,7 @@ class RenderErrorsTest {
         write("overlay/a.yaml", CM.formatted("a"));
         RenderLimits defaults = RenderLimits.defaults();
         assertThatThrownBy(() -> renderWith(defaults.withKustomizeMemory(32 * RenderLimits.MIB), "overlay"))
-                .hasMessage("render: overlay: kustomize ran out of memory: it may use 32 MiB"
+                .hasMessage("render: overlay: kustomize ran out of memory: it may use 32Mi"
                         + " (gitops.render.limits.kustomize-memory)");
     }
 }

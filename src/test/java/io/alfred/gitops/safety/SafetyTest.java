@@ -345,7 +345,7 @@ class SafetyTest {
                     .containsExactly("sync.started", "sync.planned", "sync.applied", "sync.failed", "sync.rolledback");
             DeployEvent failed = events.get(3);
             assertThat(failed.data().path("stage").asText()).isEqualTo("wait");
-            assertThat(failed.data().path("cause").asText()).contains("rollout not finished within PT2S");
+            assertThat(failed.data().path("cause").asText()).contains("rollout not finished within 2s");
             assertThat(events.get(4).data().path("restoredRevision").asText()).isEqualTo(good);
             assertThat(image("web")).isEqualTo("web:1");
             assertThat(status.view().lastAppliedRevision()).isEqualTo(good);

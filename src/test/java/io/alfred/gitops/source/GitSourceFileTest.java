@@ -205,7 +205,7 @@ class GitSourceFileTest {
                 .hasMessage("render: revision " + sha + ": the commit has more than 5 files"
                         + " (gitops.render.limits.checkout-files)");
         assertThatThrownBy(() -> src.checkout(sha, new SnapshotBounds(100, 1024 * 1024)))
-                .hasMessageContaining("the commit's files exceed 1048576 bytes in all, big.bin included"
+                .hasMessageContaining("the commit's files exceed 1Mi in all, big.bin included"
                         + " (gitops.render.limits.checkout-size)");
         try (var written = Files.walk(tmp.resolve("work"))) {
             assertThat(written.map(Path::toString)).noneMatch(p -> p.contains(sha) || p.contains(".export-"));
