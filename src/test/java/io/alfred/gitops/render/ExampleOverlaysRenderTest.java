@@ -101,7 +101,7 @@ class ExampleOverlaysRenderTest {
         return out;
     }
 
-    static String kubectlKustomize(Path dir) throws Exception {
+    public static String kubectlKustomize(Path dir) throws Exception {
         Process p = new ProcessBuilder("kubectl", "kustomize", dir.toString())
                 .redirectError(ProcessBuilder.Redirect.DISCARD).start();
         String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
