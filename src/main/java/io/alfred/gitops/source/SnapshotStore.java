@@ -11,6 +11,8 @@ import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.FileTime;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.stream.Stream;
 import org.eclipse.jgit.lib.Constants;
 import org.eclipse.jgit.lib.FileMode;
@@ -30,6 +32,7 @@ final class SnapshotStore {
     static final int KEEP = 3;
 
     private final Path root;
+    private final Map<ObjectId, SnapshotBounds> measured = new ConcurrentHashMap<>();
 
     SnapshotStore(Path root) {
         this.root = root;
@@ -37,11 +40,15 @@ final class SnapshotStore {
 
     Path export(Repository repository, ObjectId commitId, SnapshotBounds bounds) throws IOException {
         Path target = root.resolve(commitId.name());
+        // a snapshot left by an earlier process (or made under larger bounds) must pass these bounds too
+        if (!bounds.equals(measured.get(commitId))) {
+            measure(repository, commitId, bounds);
+            measured.put(commitId.copy(), bounds);
+        }
         if (Files.isDirectory(target)) {
             Files.setLastModifiedTime(target, FileTime.fromMillis(System.currentTimeMillis()));
             return target;
         }
-        measure(repository, commitId, bounds);
         Files.createDirectories(root);
         Path staging = Files.createTempDirectory(root, ".export-");
         try (RevWalk walk = new RevWalk(repository); ObjectReader reader = repository.newObjectReader();

@@ -211,5 +211,13 @@ class GitSourceFileTest {
             assertThat(written.map(Path::toString)).noneMatch(p -> p.contains(sha) || p.contains(".export-"));
         }
         assertThat(src.checkout(sha, SnapshotBounds.defaults()).resolve("big.bin")).hasSize(3 * 1024 * 1024);
+        assertThatThrownBy(() -> src.checkout(sha, new SnapshotBounds(5, Long.MAX_VALUE)))
+                .as("a snapshot already on disk is held to the bounds of the caller").hasMessageContaining("more than 5 files");
+        src.close();
+        source = null;
+        GitSource again = source("main"); // a new process, the snapshot still in the workdir
+        again.poll();
+        assertThatThrownBy(() -> again.checkout(sha, new SnapshotBounds(5, Long.MAX_VALUE)))
+                .hasMessageContaining("more than 5 files");
     }
 }
