@@ -10,7 +10,8 @@ import picocli.CommandLine.Mixin;
 @TopCommand
 @Command(name = "alfred-gitops", mixinStandardHelpOptions = true, version = "alfred-gitops 0.1.0",
         description = "Event-driven GitOps reconciler for Kubernetes. Without a command: run.",
-        subcommands = {RunCommand.class, RenderCommand.class, DiffCommand.class, ReconcileCommand.class, EventsCommand.class})
+        subcommands = {RunCommand.class, RenderCommand.class, DiffCommand.class, ReconcileCommand.class, StatusCommand.class,
+            SuspendCommand.class, ResumeCommand.class, EventsCommand.class})
 public class GitopsCommand implements Callable<Integer> {
     @Mixin
     CommonOptions options;

@@ -17,6 +17,11 @@ public class ClusterAccessException extends StageException {
     }
 
     /** Neither a kubeconfig nor a pod's service account: nothing to connect to. */
+    static ClusterAccessException kubeconfigMissing(String file) {
+        return new ClusterAccessException("KUBECONFIG=" + file + " names no file; point KUBECONFIG at an existing"
+                + " kubeconfig, or unset it to use ~/.kube/config");
+    }
+
     static ClusterAccessException notConfigured() {
         return new ClusterAccessException("no cluster configured: KUBECONFIG is not set, ~/.kube/config does not exist"
                 + " and this is not a pod; set KUBECONFIG, or use --sandbox");

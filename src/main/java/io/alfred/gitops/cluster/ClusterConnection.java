@@ -5,6 +5,7 @@ import io.fabric8.kubernetes.client.ConfigBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import io.fabric8.kubernetes.client.KubernetesClientException;
+import java.nio.file.Files;
 import java.time.Duration;
 import java.util.Optional;
 
@@ -39,6 +40,9 @@ public final class ClusterConnection implements AutoCloseable {
         if (origin.kind() == ClusterOrigin.Kind.NONE) {
             throw ClusterAccessException.notConfigured();
         }
+        if (origin.kind() == ClusterOrigin.Kind.KUBECONFIG_ENV && !Files.isRegularFile(origin.file().orElseThrow())) {
+            throw ClusterAccessException.kubeconfigMissing(origin.file().orElseThrow().toString());
+        }
         Config config = new ConfigBuilder(resilient(Config.autoConfigure(null)))
                 .withConnectionTimeout((int) connectTimeout.toMillis()).build();
         return new ClusterConnection(new KubernetesClientBuilder().withConfig(config).build(), () -> { }, origin);
@@ -67,6 +71,13 @@ public final class ClusterConnection implements AutoCloseable {
 
     public ClusterOrigin origin() {
         return origin;
+    }
+
+    /** The kubeconfig's user of the current context, empty when there is none (in a pod, say). */
+    public String kubeconfigUser() {
+        var context = client.getConfiguration().getCurrentContext();
+        return context == null || context.getContext() == null || context.getContext().getUser() == null ? ""
+                : context.getContext().getUser();
     }
 
     public String server() {

@@ -7,6 +7,7 @@ import io.alfred.gitops.change.Change;
 import io.alfred.gitops.change.ChangeSet;
 import io.alfred.gitops.health.ObjectHealth;
 import io.alfred.gitops.safety.GateRefusal;
+import io.alfred.gitops.state.Suspension;
 import io.alfred.gitops.trigger.Trigger;
 import java.time.Duration;
 import java.util.List;
@@ -99,6 +100,12 @@ public final class CycleEvents {
         ObjectNode data = withChanges(data(), changes);
         data.put("failedRevision", revision).put("restoredRevision", restored).put("durationMs", duration.toMillis());
         emit(EventType.ROLLEDBACK, data);
+    }
+
+    /** {@code alfred-gitops suspend} or {@code resume} took effect: who, why, since when. */
+    public void suspension(Suspension s) {
+        emit(s.suspended() ? EventType.SUSPENDED : EventType.RESUMED, data().put("by", s.by()).put("reason", s.reason())
+                .put("since", s.since()));
     }
 
     private ObjectNode data() {

@@ -9,7 +9,9 @@ public enum EventType {
     SUCCEEDED("io.alfred.gitops.sync.succeeded", "succeeded"),
     FAILED("io.alfred.gitops.sync.failed", "failed"),
     ROLLEDBACK("io.alfred.gitops.sync.rolledback", "rolledback"),
-    DRIFT_CORRECTED("io.alfred.gitops.drift.corrected", "drift-corrected");
+    DRIFT_CORRECTED("io.alfred.gitops.drift.corrected", "drift-corrected"),
+    SUSPENDED("io.alfred.gitops.sync.suspended", "suspended"),
+    RESUMED("io.alfred.gitops.sync.resumed", "resumed");
 
     private final String type;
     private final String outcome;

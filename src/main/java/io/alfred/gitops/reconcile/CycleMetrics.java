@@ -15,17 +15,20 @@ import java.util.concurrent.atomic.AtomicInteger;
  * The cycle's metrics on {@code /q/metrics}: {@code gitops_reconcile_total{result}},
  * {@code gitops_reconcile_duration_seconds{stage}}, {@code gitops_revision_info{revision}},
  * {@code gitops_objects_managed}, {@code gitops_drift_corrected_total},
- * {@code gitops_gate_blocked_total{rule}}.
+ * {@code gitops_gate_blocked_total{rule}}, {@code gitops_suspended}.
  */
 public final class CycleMetrics {
     private final MeterRegistry registry;
     private final AtomicInteger managed = new AtomicInteger();
     private final MultiGauge revision;
+    private final AtomicInteger suspended = new AtomicInteger();
 
     public CycleMetrics(MeterRegistry registry) {
         this.registry = registry;
         Gauge.builder("gitops.objects.managed", managed, AtomicInteger::get)
                 .description("Objects in the inventory").register(registry);
+        Gauge.builder("gitops.suspended", suspended, AtomicInteger::get)
+                .description("1 while alfred-gitops suspend is in force: the daemon writes nothing").register(registry);
         this.revision = MultiGauge.builder("gitops.revision.info").description("The applied revision (value 1)")
                 .register(registry);
     }
@@ -52,6 +55,10 @@ public final class CycleMetrics {
     void stage(String stage, Duration duration) {
         Timer.builder("gitops.reconcile.duration").description("Time spent per stage of a cycle").tag("stage", stage)
                 .register(registry).record(duration);
+    }
+
+    void suspended(boolean on) {
+        suspended.set(on ? 1 : 0);
     }
 
     void applied(String rev) {

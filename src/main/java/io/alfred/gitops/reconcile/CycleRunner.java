@@ -9,10 +9,22 @@ import io.alfred.gitops.config.Settings;
 import io.alfred.gitops.events.CycleEvents;
 import io.alfred.gitops.events.EventSink;
 import io.alfred.gitops.render.RenderResult;
+import io.alfred.gitops.safety.GateRefusal;
+import io.alfred.gitops.source.CommitInfo;
+import io.alfred.gitops.state.CycleRecord;
+import io.alfred.gitops.state.HistoryStore;
+import io.alfred.gitops.state.SuspendStore;
+import io.alfred.gitops.state.Suspension;
 import io.alfred.gitops.trigger.Trigger;
 import io.alfred.gitops.trigger.TriggerSink;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.TreeMap;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
@@ -57,6 +69,10 @@ public final class CycleRunner implements TriggerSink, AutoCloseable {
     private final boolean rollback;
     /** A revision that failed to render or to roll out: not retried until a newer commit or a manual reconcile. */
     private volatile String failedRevision;
+    private final HistoryStore history;
+    private final SuspendStore suspendStore;
+    /** What the last history record said; a quiet cycle that would say it again is not recorded. */
+    private String lastRecorded;
 
     public CycleRunner(Settings settings, KubernetesClient client, SyncStatus status) {
         this(settings, client, status, EventSink.NONE);
@@ -82,7 +98,37 @@ public final class CycleRunner implements TriggerSink, AutoCloseable {
         this.revisions = new Revisions(settings);
         this.reconciler = new Reconciler(client, settings.apply(), settings.safety(), guard);
         this.rollback = settings.safety().rollback();
+        this.history = new HistoryStore(client, settings.apply().namespace(), settings.apply().fieldManager(), guard);
+        this.suspendStore = new SuspendStore(client, settings.apply().namespace());
         status.configure(settings);
+    }
+
+    /** Where {@code suspend}/{@code resume} leave their state, for the daemon's watch. */
+    public SuspendStore suspendStore() {
+        return suspendStore;
+    }
+
+    /**
+     * {@code suspend} or {@code resume} took effect (seen by the watch, or by a cycle): status,
+     * metric, log and event; a resume starts a cycle at once.
+     */
+    public void suspensionChanged(Suspension now) {
+        Suspension before = status.view().suspension();
+        if (before.suspended() == now.suspended()) {
+            status.suspension(now);
+            return;
+        }
+        status.suspension(now);
+        metrics.suspended(now.suspended());
+        String applied = status.view().lastAppliedRevision();
+        new CycleEvents(events, cluster, environment, Trigger.of(Trigger.Kind.MANUAL), applied, applied).suspension(now);
+        if (now.suspended()) {
+            LOG.warnf("%s: the daemon fetches and reports drift but writes nothing until alfred-gitops resume",
+                    now.describe());
+        } else {
+            LOG.infof("%s: writes resume", now.describe());
+            offer(Trigger.of(Trigger.Kind.RESUME));
+        }
     }
 
     @Override
@@ -178,7 +224,10 @@ public final class CycleRunner implements TriggerSink, AutoCloseable {
             status.rendered(render);
             MDC.put("stage", "reconcile");
             CycleEvents ce = cycleEvents;
-            CycleResult result = reconciler.reconcile(render, new Reconciler.Listener() {
+            Suspension suspension = suspendStore.load();
+            suspensionChanged(suspension);
+            CycleResult result = suspension.suspended() ? reportOnly(render, suspension, start)
+                    : reconciler.reconcile(render, new Reconciler.Listener() {
                 @Override
                 public void planned(ChangeSet planned, boolean drift) {
                     ce.started(drift);
@@ -213,6 +262,7 @@ public final class CycleRunner implements TriggerSink, AutoCloseable {
                 metrics.applied(revision);
             }
             status.cycle(result, inventorySize);
+            remember(trigger, result);
             if (result.outcome() == CycleResult.Outcome.FAILED && result.error().stage() == Stage.WAIT && rollback) {
                 rollBack(revision, cycleEvents);
             }
@@ -221,6 +271,7 @@ public final class CycleRunner implements TriggerSink, AutoCloseable {
         } catch (StageException e) {
             reportFailure(trigger, revision, e, cycleEvents, Duration.ofNanos(System.nanoTime() - start));
             status.failed(revision, e);
+            remember(trigger, failed(revision, e, start));
             if (e.stage() == Stage.RENDER && revision != null) {
                 // rendering it again gives the same answer (and one input may cost Kustomize all it has)
                 failedRevision = revision;
@@ -234,6 +285,47 @@ public final class CycleRunner implements TriggerSink, AutoCloseable {
             cycleEvents.failed(wrapped, Duration.ofNanos(System.nanoTime() - start));
             status.failed(revision, wrapped);
             return failed(revision, wrapped, start);
+        }
+    }
+
+    /**
+     * While suspended: the plan (a server-side dry run, no write) says whether git and the cluster
+     * differ; the cycle is blocked by gate {@code suspended}.
+     */
+    private CycleResult reportOnly(RenderResult render, Suspension suspension, long start) {
+        ChangeSet drift = reconciler.diff(render);
+        String state = drift.hasChanges() ? "git differs from the cluster (" + drift.summary() + "), nothing written"
+                : "the cluster matches git";
+        return CycleResult.blocked(render.revision(), new GateRefusal("suspended", "", suspension.describe() + "; " + state),
+                Duration.ofNanos(System.nanoTime() - start), List.of(), Map.of(), status.view().inventorySize());
+    }
+
+    /** Keeps the cycle in the in-cluster history, unless it is a quiet one that would say the same again. */
+    private void remember(Trigger trigger, CycleResult result) {
+        String outcome = result.outcome().name().toLowerCase(Locale.ROOT);
+        String problem = result.error() != null ? result.error().getMessage()
+                : result.refusal() != null ? result.refusal().getMessage() : "";
+        String key = result.revision() + " " + (result.outcome() == CycleResult.Outcome.NOOP ? "succeeded" : outcome)
+                + " " + problem;
+        if (result.outcome() == CycleResult.Outcome.NOOP && key.equals(lastRecorded)
+                || result.outcome() != CycleResult.Outcome.SUCCEEDED && key.equals(lastRecorded)) {
+            return;
+        }
+        lastRecorded = result.outcome() == CycleResult.Outcome.SUCCEEDED ? result.revision() + " succeeded " : key;
+        record(result.drift() ? "drift" : trigger.kind().label(), result, outcome, problem);
+    }
+
+    private void record(String trigger, CycleResult result, String outcome, String problem) {
+        CommitInfo commit = result.revision() == null ? CommitInfo.unknown() : revisions.describe(result.revision());
+        Map<String, Integer> counts = new TreeMap<>();
+        result.changes().counts().forEach((action, n) -> counts.put(action.label(), n));
+        CycleRecord cycle = new CycleRecord(Instant.now().truncatedTo(ChronoUnit.SECONDS).toString(), trigger,
+                result.revision() == null ? "" : result.revision(), commit.subject(), commit.author(), outcome,
+                result.drift(), counts, result.duration().toMillis(), problem, result.findings());
+        try {
+            history.record(cycle);
+        } catch (RuntimeException e) {
+            LOG.warnf("history: cannot keep this cycle in ConfigMap %s: %s", HistoryStore.NAME, e.getMessage());
         }
     }
 
@@ -262,6 +354,7 @@ public final class CycleRunner implements TriggerSink, AutoCloseable {
                 LOG.warnf("rollback: %s failed its rollout; %s is applied again (%s)", shortSha(failed), shortSha(good),
                         result.changes().summary());
                 cycleEvents.rolledBack(good, result.changes(), Duration.ofNanos(System.nanoTime() - start));
+                record("rollback", result, "rolledback", "rollout of " + failed + " failed; " + good + " applied again");
                 status.failedRevision(failed);
                 return;
             }

@@ -4,6 +4,7 @@ import io.alfred.gitops.config.RenderLimits;
 import io.alfred.gitops.config.Settings;
 import io.alfred.gitops.render.RenderResult;
 import io.alfred.gitops.render.Renderer;
+import io.alfred.gitops.source.CommitInfo;
 import io.alfred.gitops.source.GitSource;
 import io.alfred.gitops.source.PollResult;
 import io.alfred.gitops.source.SnapshotBounds;
@@ -27,6 +28,10 @@ public final class Revisions implements AutoCloseable {
     public RenderResult latest() {
         PollResult poll = source.poll();
         return render(poll.revision());
+    }
+
+    public CommitInfo describe(String revision) {
+        return source.describe(revision);
     }
 
     public PollResult poll() {

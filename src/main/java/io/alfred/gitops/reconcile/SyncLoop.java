@@ -2,9 +2,11 @@ package io.alfred.gitops.reconcile;
 
 import io.alfred.gitops.config.Settings;
 import io.alfred.gitops.events.EventSink;
+import io.alfred.gitops.state.SuspendStore;
 import io.alfred.gitops.trigger.Trigger;
 import io.alfred.gitops.trigger.TriggerSink;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.Watch;
 import io.quarkus.scheduler.Scheduled.ConcurrentExecution;
 import io.quarkus.scheduler.Scheduler;
 import jakarta.annotation.PreDestroy;
@@ -55,6 +57,8 @@ public class SyncLoop implements TriggerSink {
         status.leader(false);
     }
 
+    private Watch suspendWatch;
+
     public synchronized void start(Settings settings, KubernetesClient client, EventSink events,
             io.alfred.gitops.apply.WriteGuard guard) {
         if (this.runner != null) {
@@ -74,7 +78,19 @@ public class SyncLoop implements TriggerSink {
         status.scheduled(Instant.now().plus(interval));
         LOG.infof("watching %s ref %s path %s every %s", settings.source().url(), settings.source().ref(),
                 settings.source().path(), interval);
+        watchSuspension();
         runner.offer(Trigger.of(Trigger.Kind.STARTUP));
+    }
+
+    /** {@code suspend}/{@code resume} take effect within a second; a failed watch leaves it to the next cycle. */
+    private void watchSuspension() {
+        CycleRunner r = runner;
+        try {
+            suspendWatch = r.suspendStore().watch(r::suspensionChanged);
+        } catch (RuntimeException e) {
+            LOG.warnf("suspend: cannot watch ConfigMap %s (%s); each cycle reads it instead", SuspendStore.NAME,
+                    e.getMessage());
+        }
     }
 
     /** The settings of the running daemon, empty before {@link #start}. */
@@ -111,6 +127,10 @@ public class SyncLoop implements TriggerSink {
     public synchronized void stop() {
         if (runner != null) {
             scheduler.unscheduleJob(JOB);
+            if (suspendWatch != null) {
+                suspendWatch.close();
+                suspendWatch = null;
+            }
             runner.close();
             runner = null;
             settings = null;

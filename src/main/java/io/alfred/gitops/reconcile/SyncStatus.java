@@ -4,6 +4,7 @@ import io.alfred.gitops.StageException;
 import io.alfred.gitops.config.Settings;
 import io.alfred.gitops.render.RenderResult;
 import io.alfred.gitops.source.Redactor;
+import io.alfred.gitops.state.Suspension;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.time.Instant;
 import java.util.List;
@@ -29,7 +30,8 @@ public class SyncStatus {
             boolean leader,
             Instant lastCycleAt,
             Instant nextScheduledAt,
-            List<Workload> workloads) {
+            List<Workload> workloads,
+            Suspension suspension) {
     }
 
     /** A workload's (or custom resource's) health when the last cycle that changed it finished waiting. */
@@ -61,11 +63,16 @@ public class SyncStatus {
     private Instant lastCycleAt;
     private Instant nextScheduledAt;
     private List<Workload> workloads = List.of();
+    private Suspension suspension = Suspension.none();
 
     public synchronized View view() {
         return new View(cluster, environment, source, lastFetchedRevision, lastAttemptedRevision, lastAppliedRevision,
                 lastResult, lastError, lastRender, lastChanges, failedRevision, inventorySize, leader, lastCycleAt, nextScheduledAt,
-                workloads);
+                workloads, suspension);
+    }
+
+    public synchronized void suspension(Suspension s) {
+        suspension = s;
     }
 
     public synchronized void configure(Settings s) {

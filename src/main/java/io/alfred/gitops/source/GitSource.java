@@ -110,6 +110,21 @@ public final class GitSource implements AutoCloseable {
         return withRepository(r -> snapshots.export(r, ObjectId.fromString(revision), bounds));
     }
 
+    /** Subject and author of a commit the mirror has; unknown when it cannot be read. */
+    public CommitInfo describe(String revision) {
+        try {
+            return withRepository(r -> {
+                try (RevWalk walk = new RevWalk(r)) {
+                    RevCommit c = walk.parseCommit(ObjectId.fromString(revision));
+                    return new CommitInfo(c.getShortMessage(), c.getAuthorIdent().getName() + " <"
+                            + c.getAuthorIdent().getEmailAddress() + ">");
+                }
+            });
+        } catch (RuntimeException e) {
+            return CommitInfo.unknown();
+        }
+    }
+
     private PollResult remember(String remoteObject, String commit, boolean fetched) {
         boolean changed = !commit.equals(lastRevision);
         lastRemoteObject = remoteObject;
