@@ -1,12 +1,20 @@
 package io.alfred.gitops.cli;
 
 import io.alfred.gitops.Main;
+import io.alfred.gitops.Stage;
 import io.alfred.gitops.StageException;
 import io.alfred.gitops.config.GitopsConfig;
 import io.alfred.gitops.config.Settings;
 import io.alfred.gitops.config.SettingsResolver;
+import io.alfred.gitops.reconcile.Revisions;
+import io.alfred.gitops.render.RenderResult;
+import io.alfred.gitops.render.Renderer;
+import io.alfred.gitops.render.WorkingTree;
 import jakarta.inject.Inject;
 import java.io.PrintWriter;
+import java.net.URI;
+import java.nio.file.Path;
+import java.util.List;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Spec;
 
@@ -27,7 +35,37 @@ abstract class CommandSupport {
     }
 
     Settings settings(CommonOptions options) {
+        String command = spec.name();
+        if (options.local != null && !command.equals("render") && !command.equals("diff")) {
+            throw new StageException(Stage.CONFIG, "--local", "previews with render and diff only: " + command
+                    + " applies commits, so that what runs in the cluster is always in git");
+        }
         return SettingsResolver.resolve(config, options.overrides());
+    }
+
+    /**
+     * Renders the working tree ({@code --local DIR}), or the newest commit, saying on stderr when the
+     * local repository has uncommitted changes under the path that the commit does not include.
+     */
+    RenderResult renderFor(CommonOptions options, Settings settings) {
+        if (options.local != null) {
+            return WorkingTree.of(options.local).render(new Renderer(settings.render()));
+        }
+        try (Revisions revisions = new Revisions(settings)) {
+            return latestWithNote(revisions, settings);
+        }
+    }
+
+    private RenderResult latestWithNote(Revisions revisions, Settings settings) {
+        RenderResult result = revisions.latest();
+        List<String> uncommitted = revisions.uncommittedUnderPath();
+        if (!uncommitted.isEmpty()) {
+            err().printf("note: this is commit %s; %d uncommitted change(s) under %s are not included (%s%s);"
+                    + " to see them, use --local %s%n", result.revision().substring(0, 12), uncommitted.size(),
+                    settings.source().path(), uncommitted.get(0), uncommitted.size() > 1 ? ", ..." : "",
+                    Path.of(URI.create(settings.source().url())).resolve(settings.source().path()).normalize());
+        }
+        return result;
     }
 
     /** Prints {@code alfred-gitops: <stage>: <object>: <cause>} once and returns the exit code. */

@@ -1,6 +1,7 @@
 package io.alfred.gitops.cli;
 
 import io.alfred.gitops.config.Overrides;
+import java.nio.file.Path;
 import java.util.Optional;
 import picocli.CommandLine.Option;
 
@@ -21,6 +22,10 @@ public class CommonOptions {
     @Option(names = "--env", paramLabel = "ENV", description = "Environment of this cluster (gitops.cluster.environment).")
     String environment;
 
+    @Option(names = "--local", paramLabel = "DIR", description = "render and diff: the directory as it is on disk,"
+            + " uncommitted edits included, instead of a commit (no git needed).")
+    Path local;
+
     @Option(names = "--sandbox", description = "Use a built-in sandbox API server instead of the kubeconfig cluster.")
     boolean sandbox;
 
@@ -29,6 +34,6 @@ public class CommonOptions {
 
     public Overrides overrides() {
         return new Overrides(Optional.ofNullable(repo), Optional.ofNullable(ref), Optional.ofNullable(path),
-                Optional.ofNullable(cluster), Optional.ofNullable(environment));
+                Optional.ofNullable(cluster), Optional.ofNullable(environment), Optional.ofNullable(local));
     }
 }

@@ -5,7 +5,6 @@ import io.alfred.gitops.change.ChangeSet;
 import io.alfred.gitops.cluster.ClusterConnection;
 import io.alfred.gitops.config.Settings;
 import io.alfred.gitops.reconcile.Reconciler;
-import io.alfred.gitops.reconcile.Revisions;
 import io.alfred.gitops.render.RenderResult;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import jakarta.inject.Inject;
@@ -30,9 +29,8 @@ public class DiffCommand extends CommandSupport implements Callable<Integer> {
         try {
             Settings settings = settings(options);
             try (ClusterConnection cluster = clusters.openVerified(options, settings);
-                    Revisions revisions = new Revisions(settings);
                     Reconciler reconciler = new Reconciler(cluster.client(), settings.apply())) {
-                RenderResult render = revisions.latest();
+                RenderResult render = renderFor(options, settings);
                 ChangeSet changes;
                 try {
                     changes = reconciler.diff(render);

@@ -3,7 +3,6 @@ package io.alfred.gitops.cli;
 import io.alfred.gitops.Main;
 import io.alfred.gitops.StageException;
 import io.alfred.gitops.config.Settings;
-import io.alfred.gitops.reconcile.Revisions;
 import io.alfred.gitops.render.Manifest;
 import io.alfred.gitops.render.ManifestWriter;
 import io.alfred.gitops.render.RenderResult;
@@ -28,18 +27,16 @@ public class RenderCommand extends CommandSupport implements Callable<Integer> {
         PrintWriter out = out();
         try {
             Settings settings = settings(options);
-            try (Revisions revisions = new Revisions(settings)) {
-                RenderResult result = revisions.latest();
-                result.warnings().forEach(w -> err().println("kustomize: " + w));
-                out.print(ManifestWriter.toYaml(showSecrets ? result.manifests()
-                        : result.manifests().stream().map(Manifest::withSecretValuesHidden).toList()));
-                out.flush();
-                if (Main.verbose()) {
-                    err().printf("# %d objects from %s at %s, path %s%n", result.manifests().size(),
-                            revisions.url(), result.revision(), settings.source().path());
-                }
-                return ExitCodes.OK;
+            RenderResult result = renderFor(options, settings);
+            result.warnings().forEach(w -> err().println("kustomize: " + w));
+            out.print(ManifestWriter.toYaml(showSecrets ? result.manifests()
+                    : result.manifests().stream().map(Manifest::withSecretValuesHidden).toList()));
+            out.flush();
+            if (Main.verbose()) {
+                err().printf("# %d objects from %s at %s, path %s%n", result.manifests().size(),
+                        settings.source().url(), result.revision(), settings.source().path());
             }
+            return ExitCodes.OK;
         } catch (StageException e) {
             return fail(e, ExitCodes.ERROR);
         }

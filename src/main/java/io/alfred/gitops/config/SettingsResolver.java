@@ -39,9 +39,14 @@ public final class SettingsResolver {
         Duration connectTimeout = duration("gitops.cluster.connect-timeout", config.cluster().connectTimeout());
 
         GitopsConfig.Source src = config.source();
-        String url = required("gitops.source.url", "--repo", overrides.repo().or(src::url));
-        if (url != null) {
-            url = normaliseUrl(url);
+        String url;
+        if (overrides.local().isPresent() && overrides.repo().isEmpty()) {
+            url = overrides.local().get().toAbsolutePath().normalize().toUri().toString(); // never fetched
+        } else {
+            url = required("gitops.source.url", "--repo", overrides.repo().or(src::url));
+            if (url != null) {
+                url = normaliseUrl(url);
+            }
         }
         String ref = overrides.ref().orElse(src.ref()).trim();
         if (ref.isEmpty()) {

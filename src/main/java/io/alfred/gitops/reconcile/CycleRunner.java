@@ -6,6 +6,7 @@ import io.alfred.gitops.change.Change;
 import io.alfred.gitops.change.ChangeSet;
 import io.alfred.gitops.config.Durations;
 import io.alfred.gitops.config.Settings;
+import io.alfred.gitops.events.ClusterEventRecorder;
 import io.alfred.gitops.events.CycleEvents;
 import io.alfred.gitops.events.EventSink;
 import io.alfred.gitops.render.RenderResult;
@@ -18,6 +19,8 @@ import io.alfred.gitops.state.Suspension;
 import io.alfred.gitops.trigger.Trigger;
 import io.alfred.gitops.trigger.TriggerSink;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import java.net.InetAddress;
+import java.net.UnknownHostException;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
@@ -71,6 +74,7 @@ public final class CycleRunner implements TriggerSink, AutoCloseable {
     private volatile String failedRevision;
     private final HistoryStore history;
     private final SuspendStore suspendStore;
+    private final CycleAnnouncer announcer;
     /** What the last history record said; a quiet cycle that would say it again is not recorded. */
     private String lastRecorded;
 
@@ -100,6 +104,8 @@ public final class CycleRunner implements TriggerSink, AutoCloseable {
         this.rollback = settings.safety().rollback();
         this.history = new HistoryStore(client, settings.apply().namespace(), settings.apply().fieldManager(), guard);
         this.suspendStore = new SuspendStore(client, settings.apply().namespace());
+        this.announcer = new CycleAnnouncer(new ClusterEventRecorder(client, guard, instanceName()),
+                settings.apply().namespace());
         status.configure(settings);
     }
 
@@ -120,6 +126,7 @@ public final class CycleRunner implements TriggerSink, AutoCloseable {
         }
         status.suspension(now);
         metrics.suspended(now.suspended());
+        announcer.suspension(now);
         String applied = status.view().lastAppliedRevision();
         new CycleEvents(events, cluster, environment, Trigger.of(Trigger.Kind.MANUAL), applied, applied).suspension(now);
         if (now.suspended()) {
@@ -261,8 +268,9 @@ public final class CycleRunner implements TriggerSink, AutoCloseable {
             if (result.outcome() == CycleResult.Outcome.SUCCEEDED || result.outcome() == CycleResult.Outcome.NOOP) {
                 metrics.applied(revision);
             }
-            status.cycle(result, inventorySize);
             remember(trigger, result);
+            announce(trigger, result);
+            status.cycle(result, inventorySize);
             if (result.outcome() == CycleResult.Outcome.FAILED && result.error().stage() == Stage.WAIT && rollback) {
                 rollBack(revision, cycleEvents);
             }
@@ -270,14 +278,16 @@ public final class CycleRunner implements TriggerSink, AutoCloseable {
             return result;
         } catch (StageException e) {
             reportFailure(trigger, revision, e, cycleEvents, Duration.ofNanos(System.nanoTime() - start));
-            status.failed(revision, e);
-            remember(trigger, failed(revision, e, start));
+            CycleResult failure = failed(revision, e, start);
+            remember(trigger, failure);
+            announce(trigger, failure);
             if (e.stage() == Stage.RENDER && revision != null) {
                 // rendering it again gives the same answer (and one input may cost Kustomize all it has)
                 failedRevision = revision;
                 status.failedRevision(revision);
             }
-            return failed(revision, e, start);
+            status.failed(revision, e); // last: the status is what observers wait on
+            return failure;
         } catch (RuntimeException e) {
             StageException wrapped = new StageException(revision == null ? Stage.FETCH : Stage.PLAN, revisions.url(),
                     "unexpected error: " + e, e);
@@ -313,6 +323,30 @@ public final class CycleRunner implements TriggerSink, AutoCloseable {
         }
         lastRecorded = result.outcome() == CycleResult.Outcome.SUCCEEDED ? result.revision() + " succeeded " : key;
         record(result.drift() ? "drift" : trigger.kind().label(), result, outcome, problem);
+    }
+
+    /** Kubernetes Events for the outcome; the same failure again only adds to its series. */
+    private void announce(Trigger trigger, CycleResult result) {
+        if (result.outcome() == CycleResult.Outcome.NOOP || result.revision() == null) {
+            return;
+        }
+        announcer.cycleEnded(result, trigger, revisions.describe(result.revision()).subject());
+    }
+
+    /** Who records the Events: the pod (POD_NAME or HOSTNAME), else this host. */
+    private static String instanceName() {
+        String pod = System.getenv("POD_NAME");
+        if (pod == null || pod.isBlank()) {
+            pod = System.getenv("HOSTNAME");
+        }
+        if (pod == null || pod.isBlank()) {
+            try {
+                pod = InetAddress.getLocalHost().getHostName();
+            } catch (UnknownHostException e) {
+                pod = "alfred-gitops";
+            }
+        }
+        return pod;
     }
 
     private void record(String trigger, CycleResult result, String outcome, String problem) {
@@ -355,6 +389,7 @@ public final class CycleRunner implements TriggerSink, AutoCloseable {
                         result.changes().summary());
                 cycleEvents.rolledBack(good, result.changes(), Duration.ofNanos(System.nanoTime() - start));
                 record("rollback", result, "rolledback", "rollout of " + failed + " failed; " + good + " applied again");
+                announcer.rolledBack(failed, good, result.changes());
                 status.failedRevision(failed);
                 return;
             }

@@ -8,6 +8,7 @@ import io.alfred.gitops.source.CommitInfo;
 import io.alfred.gitops.source.GitSource;
 import io.alfred.gitops.source.PollResult;
 import io.alfred.gitops.source.SnapshotBounds;
+import java.util.List;
 
 /** Fetch then render: the newest revision of the configured ref, as objects in apply order. */
 public final class Revisions implements AutoCloseable {
@@ -15,11 +16,13 @@ public final class Revisions implements AutoCloseable {
     private final Renderer renderer;
     private final String path;
     private final SnapshotBounds bounds;
+    private final Settings settings;
 
     public Revisions(Settings settings) {
         this.source = new GitSource(settings.source());
         this.renderer = new Renderer(settings.render());
         this.path = settings.source().path();
+        this.settings = settings;
         RenderLimits limits = settings.render().limits();
         this.bounds = new SnapshotBounds(limits.checkoutFiles(), limits.checkoutSize());
     }
@@ -28,6 +31,14 @@ public final class Revisions implements AutoCloseable {
     public RenderResult latest() {
         PollResult poll = source.poll();
         return render(poll.revision());
+    }
+
+    /**
+     * For {@code --repo DIR}: the paths under the rendered path with uncommitted changes (they are
+     * not rendered, since a revision is a commit); empty for a URL or a clean tree.
+     */
+    public List<String> uncommittedUnderPath() {
+        return source.uncommitted(path);
     }
 
     public CommitInfo describe(String revision) {

@@ -1,5 +1,6 @@
 package io.alfred.gitops.reconcile;
 
+import io.alfred.gitops.config.Durations;
 import io.alfred.gitops.config.Settings;
 import io.alfred.gitops.events.EventSink;
 import io.alfred.gitops.state.SuspendStore;
@@ -77,7 +78,7 @@ public class SyncLoop implements TriggerSink {
                 .schedule();
         status.scheduled(Instant.now().plus(interval));
         LOG.infof("watching %s ref %s path %s every %s", settings.source().url(), settings.source().ref(),
-                settings.source().path(), interval);
+                settings.source().path(), Durations.format(interval));
         watchSuspension();
         runner.offer(Trigger.of(Trigger.Kind.STARTUP));
     }

@@ -107,6 +107,10 @@ public final class Controllers {
     /** Runs after a stored write; may store a status update of its own. */
     void afterWrite(ResourceType type, ObjectNode object, BiConsumer<ResourceType, ObjectNode> storeStatus) {
         String gk = type.group() + "/" + type.kind();
+        if (gk.equals("events.k8s.io/Event")) {
+            store.put(EventMirror.corePath(object), EventMirror.toCore(object));
+            return;
+        }
         if (gk.equals("apiextensions.k8s.io/CustomResourceDefinition")) {
             catalog.register(object);
             return;

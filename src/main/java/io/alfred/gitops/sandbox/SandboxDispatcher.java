@@ -1,11 +1,16 @@
 package io.alfred.gitops.sandbox;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.fabric8.kubernetes.client.server.mock.KubernetesAttributesExtractor;
 import io.fabric8.kubernetes.client.server.mock.KubernetesCrudDispatcher;
 import io.fabric8.mockwebserver.http.MockResponse;
 import io.fabric8.mockwebserver.http.RecordedRequest;
 import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Optional;
 
 /**
@@ -131,14 +136,26 @@ final class SandboxDispatcher extends KubernetesCrudDispatcher {
                 }
                 if (path.name() != null && path.subresource() == null && !"true".equals(path.query().get("watch"))) {
                     String stored = store.raw(t.objectPath(path.namespace(), path.name()));
+                    if (stored != null && Tables.wanted(request.getHeader("Accept"))) {
+                        ObjectNode object = ObjectStore.parse(stored);
+                        return json(200, Tables.of(t, List.of(object), object.path("metadata").path("resourceVersion")
+                                .asText(), Instant.now()));
+                    }
                     return stored == null ? status(ApiError.notFound(t, path.name()))
                             : new MockResponse().setResponseCode(200).setHeader("Content-Type", "application/json")
                                     .setBody(stored);
+                }
+                if (path.name() == null && path.query().containsKey("fieldSelector")
+                        && !"true".equals(path.query().get("watch"))) {
+                    return fieldSelected(request, t, request.getPath(), path.query().get("fieldSelector"));
                 }
                 MockResponse read = "true".equals(path.query().get("watch")) ? super.handleGet(request.getPath())
                         : store.read(() -> super.handleGet(request.getPath()));
                 if (read.code() == 404 && path.name() != null) {
                     return status(ApiError.notFound(t, path.name()));
+                }
+                if (read.code() == 200 && path.name() == null && !"true".equals(path.query().get("watch"))) {
+                    return listed(request, t, onlyGroup(ObjectStore.parse(read.getBody().readUtf8()), t));
                 }
                 return read.setHeader("Content-Type", "application/json");
             case POST:
@@ -216,5 +233,62 @@ final class SandboxDispatcher extends KubernetesCrudDispatcher {
         catalog.reset();
         controllers.resetRollouts();
         faults.clear();
+    }
+
+    /**
+     * A list filtered by {@code fieldSelector} ({@code involvedObject.name=web,involvedObject.kind=Deployment},
+     * as {@code kubectl describe} asks for an object's Events; {@code metadata.name}, ...): the
+     * mock store lists, the sandbox filters on each field's value, {@code =}, {@code ==} and
+     * {@code !=} as the API server accepts them.
+     */
+    private MockResponse fieldSelected(RecordedRequest request, ResourceType type, String uri, String selector) {
+        String without = uri.replaceAll("([?&])fieldSelector=[^&]*&?", "$1").replaceAll("[?&]$", "");
+        MockResponse listed = store.read(() -> super.handleGet(without));
+        if (listed.code() != 200) {
+            return listed.setHeader("Content-Type", "application/json");
+        }
+        ObjectNode list = onlyGroup(ObjectStore.parse(listed.getBody().readUtf8()), type);
+        ArrayNode kept = list.arrayNode();
+        for (JsonNode item : list.path("items")) {
+            if (FieldSelector.matches(selector, item)) {
+                kept.add(item);
+            }
+        }
+        list.set("items", kept);
+        return listed(request, type, list);
+    }
+
+    /** A list, as a Table when kubectl asks for one. */
+    private static MockResponse listed(RecordedRequest request, ResourceType type, ObjectNode list) {
+        if (!Tables.wanted(request.getHeader("Accept"))) {
+            return json(200, list);
+        }
+        List<JsonNode> items = new ArrayList<>();
+        list.path("items").forEach(items::add);
+        return json(200, Tables.of(type, items, list.path("metadata").path("resourceVersion").asText(), Instant.now()));
+    }
+
+    /**
+     * A list as a real server answers it: typed ({@code EventList}, {@code apps/v1}), which typed
+     * clients such as {@code kubectl describe} need to decode it, and holding one group's objects
+     * (the mock store lists by plural, so {@code /api/v1/events} would also return the
+     * {@code events.k8s.io} Events).
+     */
+    private ObjectNode onlyGroup(ObjectNode list, ResourceType type) {
+        list.put("apiVersion", type.group().isEmpty() ? type.version() : type.group() + "/" + type.version());
+        list.put("kind", type.kind() + "List");
+        if (!list.path("metadata").has("resourceVersion")) {
+            list.putObject("metadata").put("resourceVersion", store.nextResourceVersion());
+        }
+        ArrayNode kept = list.arrayNode();
+        for (JsonNode item : list.path("items")) {
+            String apiVersion = item.path("apiVersion").asText("");
+            String group = apiVersion.contains("/") ? apiVersion.substring(0, apiVersion.indexOf('/')) : "";
+            if (apiVersion.isEmpty() || group.equals(type.group())) {
+                kept.add(item);
+            }
+        }
+        list.set("items", kept);
+        return list;
     }
 }

@@ -17,6 +17,7 @@ import java.util.Optional;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.regex.Pattern;
 import org.eclipse.jgit.api.Git;
+import org.eclipse.jgit.api.Status;
 import org.eclipse.jgit.api.errors.GitAPIException;
 import org.eclipse.jgit.api.errors.InvalidRemoteException;
 import org.eclipse.jgit.api.errors.TransportException;
@@ -108,6 +109,30 @@ public final class GitSource implements AutoCloseable {
         }
         ensureCommit(revision);
         return withRepository(r -> snapshots.export(r, ObjectId.fromString(revision), bounds));
+    }
+
+    /**
+     * When the URL is a local work tree: its files under {@code path} that differ from the last
+     * commit (modified, added, untracked); empty for a remote URL or when git cannot say.
+     */
+    public List<String> uncommitted(String path) {
+        Path dir = Path.of(settings.url().replaceFirst("^file://", ""));
+        if (!Files.isDirectory(dir.resolve(".git"))) {
+            return List.of();
+        }
+        try (Git git = Git.open(dir.toFile())) {
+            Status status = git.status().addPath(".".equals(path) ? "." : path).call();
+            List<String> changed = new ArrayList<>();
+            changed.addAll(status.getModified());
+            changed.addAll(status.getChanged());
+            changed.addAll(status.getAdded());
+            changed.addAll(status.getUntracked());
+            changed.addAll(status.getMissing());
+            changed.addAll(status.getRemoved());
+            return changed.stream().sorted().distinct().toList();
+        } catch (IOException | GitAPIException | RuntimeException e) {
+            return List.of();
+        }
     }
 
     /** Subject and author of a commit the mirror has; unknown when it cannot be read. */

@@ -51,6 +51,52 @@ class RenderCommandTest {
         }
     }
 
+    /**
+     * {@code --local} renders the directory as it is, uncommitted edits included; {@code --repo DIR}
+     * renders the last commit and says which uncommitted changes it leaves out.
+     */
+    @Test
+    void localRendersTheWorkingTreeAndRepoSaysWhatItLeavesOut(QuarkusMainLauncher launcher) throws Exception {
+        Path tmp = Files.createTempDirectory("render-local");
+        try (TestRepo repo = TestRepo.create(tmp.resolve("infra"))) {
+            repo.write("base/cm.yaml", "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: app, namespace: default}\n"
+                    + "data: {level: committed}\n");
+            repo.write("base/kustomization.yaml", "resources:\n- cm.yaml\n");
+            repo.write("overlays/dev/kustomization.yaml", "resources:\n- ../../base\nnamePrefix: dev-\n");
+            repo.commit("base and dev");
+            repo.write("base/cm.yaml", "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: app, namespace: default}\n"
+                    + "data: {level: edited}\n"); // not committed
+
+            LaunchResult local = launcher.launch("render", "--local", repo.dir().resolve("overlays/dev").toString(),
+                    "--cluster", "c", "--env", "dev");
+            assertThat(local.exitCode()).as(local.getErrorOutput()).isZero();
+            assertThat(local.getOutput()).contains("name: dev-app").contains("level: edited");
+
+            LaunchResult committed = launcher.launch("render", "--repo", repo.dir().toString(), "--path", "overlays/dev",
+                    "--cluster", "c", "--env", "dev");
+            assertThat(committed.exitCode()).isZero();
+            assertThat(committed.getOutput()).contains("level: committed");
+            // the base is outside the path: only changes under the rendered path are named
+            assertThat(committed.getErrorOutput()).doesNotContain("uncommitted");
+            repo.write("overlays/dev/extra.yaml", "a: 1\n");
+            LaunchResult noted = launcher.launch("render", "--repo", repo.dir().toString(), "--path", "overlays/dev",
+                    "--cluster", "c", "--env", "dev");
+            assertThat(noted.getErrorOutput()).contains("note: this is commit ").contains(
+                    "1 uncommitted change(s) under overlays/dev are not included (overlays/dev/extra.yaml); to see them,"
+                            + " use --local " + repo.dir().resolve("overlays/dev"));
+
+            LaunchResult reconcile = launcher.launch("reconcile", "--once", "--sandbox", "--local", repo.dir().toString(),
+                    "--cluster", "c", "--env", "dev");
+            assertThat(reconcile.exitCode()).isEqualTo(2);
+            assertThat(reconcile.getErrorOutput()).contains("--local: previews with render and diff only");
+
+            LaunchResult missing = launcher.launch("render", "--local", tmp.resolve("nowhere").toString(), "--cluster", "c",
+                    "--env", "dev");
+            assertThat(missing.exitCode()).isEqualTo(2);
+            assertThat(missing.getErrorOutput()).contains("nowhere: no such directory (--local)");
+        }
+    }
+
     /** The test launcher captures log lines into the same stream; a second launch in one JVM logs a metrics warning. */
     private static String documents(String output) {
         return output.substring(output.indexOf("---\n"));

@@ -49,7 +49,7 @@ class SettingsResolverTest {
     @Test
     void commandLineOverridesKeys() {
         Settings s = SettingsResolver.resolve(config(valid()), new Overrides(Optional.of("https://other/repo.git"),
-                Optional.of("refs/tags/v2"), Optional.empty(), Optional.of("us-1"), Optional.of("dev")));
+                Optional.of("refs/tags/v2"), Optional.empty(), Optional.of("us-1"), Optional.of("dev"), Optional.empty()));
         assertThat(s.source().url()).isEqualTo("https://other/repo.git");
         assertThat(s.source().ref()).isEqualTo("refs/tags/v2");
         assertThat(s.source().path()).as("the default path follows --env").isEqualTo("infra/k8s/overlays/dev");

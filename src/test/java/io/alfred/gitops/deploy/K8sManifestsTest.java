@@ -38,12 +38,14 @@ class K8sManifestsTest {
             new String[] {"apiextensions.k8s.io", "customresourcedefinitions", "watch"},
             new String[] {"policy", "poddisruptionbudgets", "list"},
             new String[] {"autoscaling", "horizontalpodautoscalers", "list"},
-            new String[] {"monitoring.coreos.com", "servicemonitors", "patch"});
+            new String[] {"monitoring.coreos.com", "servicemonitors", "patch"},
+            new String[] {"events.k8s.io", "events", "create"}, new String[] {"events.k8s.io", "events", "patch"});
 
     /** Its own state in gitops.namespace. */
     static final List<String[]> STATE_CALLS = List.of(
             new String[] {"", "configmaps", "get"}, new String[] {"", "configmaps", "create"},
             new String[] {"", "configmaps", "update"}, new String[] {"", "configmaps", "patch"},
+            new String[] {"", "configmaps", "watch"}, new String[] {"", "configmaps", "list"},
             new String[] {"coordination.k8s.io", "leases", "get"}, new String[] {"coordination.k8s.io", "leases", "create"},
             new String[] {"coordination.k8s.io", "leases", "update"});
 
@@ -122,7 +124,7 @@ class K8sManifestsTest {
     void rbacCoversEveryCallTheCodeMakes() {
         List<HasMetadata> objects = render("dev");
         List<PolicyRule> cluster = one(objects, ClusterRole.class).getRules();
-        List<PolicyRule> state = one(objects, Role.class).getRules();
+        List<PolicyRule> state = stateRole(objects).getRules();
         for (String[] call : CLUSTER_CALLS) {
             assertThat(covers(cluster, call)).as("ClusterRole grants %s %s/%s", call[2], call[0], call[1]).isTrue();
         }
@@ -131,6 +133,23 @@ class K8sManifestsTest {
                     .isTrue();
         }
         assertThat(covers(state, new String[] {"", "secrets", "get"})).as("the state Role needs no Secrets").isFalse();
+    }
+
+    private static Role stateRole(List<HasMetadata> objects) {
+        return objects.stream().filter(Role.class::isInstance).map(Role.class::cast)
+                .filter(r -> r.getMetadata().getName().equals("alfred-gitops-state")).findFirst().orElseThrow();
+    }
+
+    /** What `status`, `suspend` and `resume` need, and nothing more: the Role people are bound to. */
+    @Test
+    void theOperatorRoleReadsTheStateAndWritesOnlyTheSuspendState() {
+        Role operator = render("dev").stream().filter(Role.class::isInstance).map(Role.class::cast)
+                .filter(r -> r.getMetadata().getName().equals("alfred-gitops-operator")).findFirst().orElseThrow();
+        assertThat(covers(operator.getRules(), new String[] {"", "configmaps", "get"})).isTrue();
+        assertThat(covers(operator.getRules(), new String[] {"coordination.k8s.io", "leases", "get"})).isTrue();
+        assertThat(operator.getRules()).filteredOn(r -> r.getVerbs().contains("patch")).singleElement()
+                .satisfies(r -> assertThat(r.getResourceNames()).containsExactly("alfred-gitops-suspend"));
+        assertThat(covers(operator.getRules(), new String[] {"", "secrets", "get"})).isFalse();
     }
 
     /** The infra repo's Roles and ClusterRoles can only be applied by an account that may escalate and bind. */
@@ -161,7 +180,7 @@ class K8sManifestsTest {
                         rule.getResources()).isTrue();
             }
         }
-        for (PolicyRule rule : one(objects, Role.class).getRules()) {
+        for (PolicyRule rule : stateRole(objects).getRules()) {
             for (String verb : rule.getVerbs()) {
                 assertThat(STATE_CALLS.stream().anyMatch(call -> call[2].equals(verb) && matches(rule.getApiGroups(), call[0])
                         && matches(rule.getResources(), call[1]))).as("Role grants %s on %s, which no call uses", verb,

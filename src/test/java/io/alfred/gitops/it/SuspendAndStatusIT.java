@@ -124,6 +124,18 @@ class SuspendAndStatusIT {
                 assertThat(after.getSpec().getTemplate().getSpec().getContainers().get(0).getImage()).isEqualTo("web:2");
                 System.out.printf("SuspendAndStatusIT: suspend seen by the daemon after %d ms; resume applied in %d ms%n",
                         seenMs, appliedMs);
+
+                Run events = kubectl(kubeconfig, "get", "events", "-n", "shop");
+                assertThat(events.exit()).as(events.err()).isZero();
+                assertThat(events.out()).contains("Configured").contains("deployment/web")
+                        .contains("configured by alfred-gitops at " + second.substring(0, 7) + ": replicas: 2; image: web:2");
+                Run describe = kubectl(kubeconfig, "describe", "deployment", "web", "-n", "shop");
+                assertThat(describe.out()).as(describe.err()).contains("Events:").contains("Created")
+                        .contains("created by alfred-gitops at " + first.substring(0, 7))
+                        .contains("configured by alfred-gitops at " + second.substring(0, 7));
+                Run daemonEvents = kubectl(kubeconfig, "get", "events", "-n", "alfred-gitops");
+                assertThat(daemonEvents.out()).contains("Synced").contains("Suspended").contains("Resumed")
+                        .contains("Blocked").contains("configmap/alfred-gitops-inventory");
             }
 
             Run json = cli(kubeconfig, "status", "-o", "json");
@@ -137,6 +149,16 @@ class SuspendAndStatusIT {
             assertThat(s.path("history").get(0).path("subject").asText()).isEqualTo("Web 2");
             assertThat(daemon.log()).contains("suspended by ").contains("writes resume");
         }
+    }
+
+    Run kubectl(Path kubeconfig, String... args) throws IOException, InterruptedException {
+        List<String> cmd = new ArrayList<>(List.of("kubectl", "--kubeconfig", kubeconfig.toString()));
+        cmd.addAll(List.of(args));
+        Path out = tmp.resolve("kout-" + System.nanoTime());
+        Path err = tmp.resolve("kerr-" + System.nanoTime());
+        Process p = new ProcessBuilder(cmd).redirectOutput(out.toFile()).redirectError(err.toFile()).start();
+        assertThat(p.waitFor(60, TimeUnit.SECONDS)).isTrue();
+        return new Run(p.exitValue(), Files.readString(out), Files.readString(err));
     }
 
     @Test

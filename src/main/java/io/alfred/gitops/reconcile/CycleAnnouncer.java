@@ -1,0 +1,91 @@
+package io.alfred.gitops.reconcile;
+
+import io.alfred.gitops.change.Action;
+import io.alfred.gitops.change.Change;
+import io.alfred.gitops.change.ChangeSet;
+import io.alfred.gitops.events.ClusterEventRecorder;
+import io.alfred.gitops.events.ClusterEventRecorder.Type;
+import io.alfred.gitops.prune.InventoryStore;
+import io.alfred.gitops.render.ObjectRef;
+import io.alfred.gitops.state.Suspension;
+import io.alfred.gitops.trigger.Trigger;
+import java.util.stream.Collectors;
+
+/**
+ * What a cycle tells {@code kubectl get events}: its outcome on the inventory ConfigMap, and on
+ * each object it created, configured or pruned what it did ("configured by alfred-gitops at
+ * f099837: image: web:2"). Notes come from the change set's diffs, which never hold Secret values.
+ */
+final class CycleAnnouncer {
+    private final ClusterEventRecorder recorder;
+    private final ObjectRef inventory;
+
+    CycleAnnouncer(ClusterEventRecorder recorder, String namespace) {
+        this.recorder = recorder;
+        this.inventory = ObjectRef.of("v1", "ConfigMap", namespace, InventoryStore.NAME);
+    }
+
+    void cycleEnded(CycleResult result, Trigger trigger, String subject) {
+        String at = "at " + shortSha(result.revision()) + (subject.isEmpty() ? "" : " \"" + subject + "\"");
+        switch (result.outcome()) {
+            case SUCCEEDED -> {
+                recorder.record(inventory, Type.Normal, result.drift() ? "DriftCorrected" : "Synced", "Reconcile",
+                        (result.drift() ? "put back changes made outside git " : "applied ") + at + ": "
+                                + result.changes().summary() + " in " + result.duration().toMillis() + " ms (trigger "
+                                + trigger.kind().label() + ")");
+                objects(result.changes(), result.revision(), result.drift() ? "corrected" : null);
+            }
+            case FAILED -> recorder.record(inventory, Type.Warning, "SyncFailed", "Reconcile", at + ": "
+                    + result.error().getMessage().lines().findFirst().orElse(""));
+            case BLOCKED -> recorder.record(inventory, Type.Warning, "Blocked", "Reconcile", at + ": "
+                    + result.refusal().getMessage().lines().findFirst().orElse(""));
+            case NOOP -> {
+                // a quiet cycle says nothing, here as on Pub/Sub
+            }
+            default -> throw new IllegalStateException();
+        }
+    }
+
+    void rolledBack(String failed, String restored, ChangeSet changes) {
+        recorder.record(inventory, Type.Warning, "RolledBack", "Rollback", "the rollout of " + shortSha(failed)
+                + " failed; " + shortSha(restored) + " applied again (" + changes.summary() + ")");
+        for (Change c : changes.effective()) {
+            recorder.record(c.ref(), Type.Warning, "RolledBack", "Rollback", "rolled back by alfred-gitops to "
+                    + shortSha(restored) + " after the rollout of " + shortSha(failed) + " failed" + what(c));
+        }
+    }
+
+    void suspension(Suspension s) {
+        recorder.record(inventory, Type.Normal, s.suspended() ? "Suspended" : "Resumed", "Suspend", s.describe());
+    }
+
+    private void objects(ChangeSet changes, String revision, String verb) {
+        for (Change c : changes.effective()) {
+            String reason = switch (c.action()) {
+                case CREATED -> "Created";
+                case CONFIGURED -> "Configured";
+                case DELETED -> "Pruned";
+                default -> null;
+            };
+            if (reason == null) {
+                continue;
+            }
+            String done = verb != null && c.action() == Action.CONFIGURED ? verb : c.action() == Action.DELETED ? "pruned"
+                    : c.action().label();
+            recorder.record(c.ref(), Type.Normal, reason, c.action() == Action.DELETED ? "Prune" : "Apply",
+                    done + " by alfred-gitops at " + shortSha(revision) + what(c));
+        }
+    }
+
+    /** ": image: web:2; replicas: 3" from the diff's added lines, or nothing. */
+    static String what(Change c) {
+        String added = c.diff().lines().filter(l -> l.startsWith("+") && !l.startsWith("+++"))
+                .map(l -> l.substring(1).trim()).filter(l -> !l.isEmpty() && !l.equals("-")).limit(3)
+                .collect(Collectors.joining("; "));
+        return added.isEmpty() || c.action() != Action.CONFIGURED ? "" : ": " + added;
+    }
+
+    private static String shortSha(String sha) {
+        return sha == null || sha.length() < 7 ? String.valueOf(sha) : sha.substring(0, 7);
+    }
+}
