@@ -2,6 +2,7 @@ package io.alfred.gitops.events;
 
 import io.alfred.gitops.apply.WriteGuard;
 import io.alfred.gitops.render.ObjectRef;
+import io.alfred.gitops.support.LruMap;
 import io.fabric8.kubernetes.api.model.MicroTime;
 import io.fabric8.kubernetes.api.model.ObjectReferenceBuilder;
 import io.fabric8.kubernetes.api.model.events.v1.Event;
@@ -13,7 +14,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
-import java.util.LinkedHashMap;
 import java.util.Map;
 import org.jboss.logging.Logger;
 
@@ -41,7 +41,8 @@ public final class ClusterEventRecorder {
         Normal, Warning
     }
 
-    private record Sent(String namespace, String name, int count) {
+    /** An Event created, for its series: where it is, how often it happened, since when. */
+    private record Sent(String namespace, String name, int count, Instant first) {
     }
 
     private static final class Bucket {
@@ -57,19 +58,8 @@ public final class ClusterEventRecorder {
     private final WriteGuard guard;
     private final String instance;
     private final Clock clock;
-    private final Map<String, Sent> recent = new LinkedHashMap<>(16, 0.75f, true) {
-        @Override
-        protected boolean removeEldestEntry(Map.Entry<String, Sent> eldest) {
-            return size() > MAX_TRACKED;
-        }
-    };
-    private final Map<String, Bucket> buckets = new LinkedHashMap<>(16, 0.75f, true) {
-        @Override
-        protected boolean removeEldestEntry(Map.Entry<String, Bucket> eldest) {
-            return size() > MAX_TRACKED;
-        }
-    };
-    private final Map<String, Instant> firstSeen = new LinkedHashMap<>();
+    private final Map<String, Sent> recent = new LruMap<>(MAX_TRACKED);
+    private final Map<String, Bucket> buckets = new LruMap<>(MAX_TRACKED);
     private long sequence;
 
     public ClusterEventRecorder(KubernetesClient client, WriteGuard guard, String instance) {
@@ -95,12 +85,12 @@ public final class ClusterEventRecorder {
         try {
             guard.check("Event on " + regarding);
             Sent previous = recent.get(key);
-            if (previous != null && firstSeen.getOrDefault(key, Instant.EPOCH).plus(SERIES_WINDOW).isAfter(now)) {
+            if (previous != null && previous.first().plus(SERIES_WINDOW).isAfter(now)) {
                 int count = previous.count() + 1;
                 client.events().v1().events().inNamespace(previous.namespace()).withName(previous.name())
                         .edit(e -> new EventBuilder(e).withSeries(new EventSeriesBuilder().withCount(count)
                                 .withLastObservedTime(new MicroTime(MICRO.format(now))).build()).build());
-                recent.put(key, new Sent(previous.namespace(), previous.name(), count));
+                recent.put(key, new Sent(previous.namespace(), previous.name(), count, previous.first()));
                 return;
             }
             if (!take(regarding.key(), now)) {
@@ -118,11 +108,7 @@ public final class ClusterEventRecorder {
                     .withEventTime(new MicroTime(MICRO.format(now))).withReportingController(CONTROLLER)
                     .withReportingInstance(instance).build();
             Event created = client.events().v1().events().inNamespace(namespace).resource(event).create();
-            recent.put(key, new Sent(namespace, created.getMetadata().getName(), 1));
-            firstSeen.put(key, now);
-            if (firstSeen.size() > MAX_TRACKED) {
-                firstSeen.remove(firstSeen.keySet().iterator().next());
-            }
+            recent.put(key, new Sent(namespace, created.getMetadata().getName(), 1, now));
         } catch (RuntimeException e) {
             LOG.debugf("events: cannot record %s on %s: %s", reason, regarding, e.getMessage());
         }

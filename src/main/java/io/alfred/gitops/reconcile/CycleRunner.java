@@ -11,8 +11,6 @@ import io.alfred.gitops.events.CycleEvents;
 import io.alfred.gitops.events.EventSink;
 import io.alfred.gitops.render.RenderResult;
 import io.alfred.gitops.safety.GateRefusal;
-import io.alfred.gitops.source.CommitInfo;
-import io.alfred.gitops.state.CycleRecord;
 import io.alfred.gitops.state.HistoryStore;
 import io.alfred.gitops.state.SuspendStore;
 import io.alfred.gitops.state.Suspension;
@@ -22,12 +20,8 @@ import io.fabric8.kubernetes.client.KubernetesClient;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.time.Duration;
-import java.time.Instant;
-import java.time.temporal.ChronoUnit;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
-import java.util.TreeMap;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
@@ -72,11 +66,9 @@ public final class CycleRunner implements TriggerSink, AutoCloseable {
     private final boolean rollback;
     /** A revision that failed to render or to roll out: not retried until a newer commit or a manual reconcile. */
     private volatile String failedRevision;
-    private final HistoryStore history;
+    private final CycleJournal journal;
     private final SuspendStore suspendStore;
     private final CycleAnnouncer announcer;
-    /** What the last history record said; a quiet cycle that would say it again is not recorded. */
-    private String lastRecorded;
 
     public CycleRunner(Settings settings, KubernetesClient client, SyncStatus status) {
         this(settings, client, status, EventSink.NONE);
@@ -102,7 +94,8 @@ public final class CycleRunner implements TriggerSink, AutoCloseable {
         this.revisions = new Revisions(settings);
         this.reconciler = new Reconciler(client, settings.apply(), settings.safety(), guard);
         this.rollback = settings.safety().rollback();
-        this.history = new HistoryStore(client, settings.apply().namespace(), settings.apply().fieldManager(), guard);
+        this.journal = new CycleJournal(new HistoryStore(client, settings.apply().namespace(),
+                settings.apply().fieldManager(), guard), revisions::describe);
         this.suspendStore = new SuspendStore(client, settings.apply().namespace());
         this.announcer = new CycleAnnouncer(new ClusterEventRecorder(client, guard, instanceName()),
                 settings.apply().namespace());
@@ -268,7 +261,7 @@ public final class CycleRunner implements TriggerSink, AutoCloseable {
             if (result.outcome() == CycleResult.Outcome.SUCCEEDED || result.outcome() == CycleResult.Outcome.NOOP) {
                 metrics.applied(revision);
             }
-            remember(trigger, result);
+            journal.remember(trigger, result);
             announce(trigger, result);
             status.cycle(result, inventorySize);
             if (result.outcome() == CycleResult.Outcome.FAILED && result.error().stage() == Stage.WAIT && rollback) {
@@ -279,7 +272,7 @@ public final class CycleRunner implements TriggerSink, AutoCloseable {
         } catch (StageException e) {
             reportFailure(trigger, revision, e, cycleEvents, Duration.ofNanos(System.nanoTime() - start));
             CycleResult failure = failed(revision, e, start);
-            remember(trigger, failure);
+            journal.remember(trigger, failure);
             announce(trigger, failure);
             if (e.stage() == Stage.RENDER && revision != null) {
                 // rendering it again gives the same answer (and one input may cost Kustomize all it has)
@@ -310,21 +303,6 @@ public final class CycleRunner implements TriggerSink, AutoCloseable {
                 Duration.ofNanos(System.nanoTime() - start), List.of(), Map.of(), status.view().inventorySize());
     }
 
-    /** Keeps the cycle in the in-cluster history, unless it is a quiet one that would say the same again. */
-    private void remember(Trigger trigger, CycleResult result) {
-        String outcome = result.outcome().name().toLowerCase(Locale.ROOT);
-        String problem = result.error() != null ? result.error().getMessage()
-                : result.refusal() != null ? result.refusal().getMessage() : "";
-        String key = result.revision() + " " + (result.outcome() == CycleResult.Outcome.NOOP ? "succeeded" : outcome)
-                + " " + problem;
-        if (result.outcome() == CycleResult.Outcome.NOOP && key.equals(lastRecorded)
-                || result.outcome() != CycleResult.Outcome.SUCCEEDED && key.equals(lastRecorded)) {
-            return;
-        }
-        lastRecorded = result.outcome() == CycleResult.Outcome.SUCCEEDED ? result.revision() + " succeeded " : key;
-        record(result.drift() ? "drift" : trigger.kind().label(), result, outcome, problem);
-    }
-
     /** Kubernetes Events for the outcome; the same failure again only adds to its series. */
     private void announce(Trigger trigger, CycleResult result) {
         if (result.outcome() == CycleResult.Outcome.NOOP || result.revision() == null) {
@@ -347,20 +325,6 @@ public final class CycleRunner implements TriggerSink, AutoCloseable {
             }
         }
         return pod;
-    }
-
-    private void record(String trigger, CycleResult result, String outcome, String problem) {
-        CommitInfo commit = result.revision() == null ? CommitInfo.unknown() : revisions.describe(result.revision());
-        Map<String, Integer> counts = new TreeMap<>();
-        result.changes().counts().forEach((action, n) -> counts.put(action.label(), n));
-        CycleRecord cycle = new CycleRecord(Instant.now().truncatedTo(ChronoUnit.SECONDS).toString(), trigger,
-                result.revision() == null ? "" : result.revision(), commit.subject(), commit.author(), outcome,
-                result.drift(), counts, result.duration().toMillis(), problem, result.findings());
-        try {
-            history.record(cycle);
-        } catch (RuntimeException e) {
-            LOG.warnf("history: cannot keep this cycle in ConfigMap %s: %s", HistoryStore.NAME, e.getMessage());
-        }
     }
 
     private static CycleResult failed(String revision, StageException e, long start) {
@@ -388,7 +352,7 @@ public final class CycleRunner implements TriggerSink, AutoCloseable {
                 LOG.warnf("rollback: %s failed its rollout; %s is applied again (%s)", shortSha(failed), shortSha(good),
                         result.changes().summary());
                 cycleEvents.rolledBack(good, result.changes(), Duration.ofNanos(System.nanoTime() - start));
-                record("rollback", result, "rolledback", "rollout of " + failed + " failed; " + good + " applied again");
+                journal.rolledBack(result, failed, good);
                 announcer.rolledBack(failed, good, result.changes());
                 status.failedRevision(failed);
                 return;

@@ -2,12 +2,12 @@ package io.alfred.gitops.render;
 
 import io.alfred.gitops.config.RenderLimits;
 import io.alfred.gitops.config.RenderSettings;
+import io.alfred.gitops.support.LruMap;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -25,12 +25,7 @@ public final class Renderer {
     private final RenderLimits limits;
     private final Substitution substitution;
     private final String settingsKey;
-    private final Map<String, RenderResult> cache = new LinkedHashMap<>(16, 0.75f, true) {
-        @Override
-        protected boolean removeEldestEntry(Map.Entry<String, RenderResult> eldest) {
-            return size() > CACHE_SIZE;
-        }
-    };
+    private final Map<String, RenderResult> cache = new LruMap<>(CACHE_SIZE);
 
     public Renderer(RenderSettings settings) {
         this.limits = settings.limits();

@@ -9,6 +9,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.CopyOnWriteArrayList;
 
 /**
@@ -21,6 +22,11 @@ final class ResourceCatalog {
     private static final JsonNodeFactory JSON = JsonNodeFactory.instance;
     private static final List<String> VERBS = List.of("create", "delete", "deletecollection", "get", "list", "patch",
             "update", "watch");
+
+    /** The built-in resources a real API server puts in category {@code all}. */
+    private static final Set<String> IN_CATEGORY_ALL = Set.of("/pods", "/services", "/replicationcontrollers",
+            "apps/deployments", "apps/statefulsets", "apps/daemonsets", "apps/replicasets", "batch/jobs", "batch/cronjobs",
+            "autoscaling/horizontalpodautoscalers");
 
     private final List<ResourceType> builtIn = new ArrayList<>();
     private final List<ResourceType> custom = new CopyOnWriteArrayList<>();
@@ -169,6 +175,9 @@ final class ResourceCatalog {
                 if (!t.shortNames().isEmpty()) {
                     ArrayNode sn = r.putArray("shortNames");
                     t.shortNames().forEach(sn::add);
+                }
+                if (IN_CATEGORY_ALL.contains(t.group() + "/" + t.plural())) {
+                    r.putArray("categories").add("all"); // what `kubectl get all` resolves
                 }
                 if (t.group().equals("apps") && List.of("Deployment", "StatefulSet", "ReplicaSet").contains(t.kind())) {
                     ObjectNode scale = resources.addObject().put("name", t.plural() + "/scale").put("singularName", "")

@@ -170,7 +170,7 @@ final class SandboxDispatcher extends KubernetesCrudDispatcher {
                         managerFor(request, path)));
             case DELETE:
                 checkRejection(t, path, path.namespace(), path.name());
-                return result(writes.delete(t, path));
+                return result(writes.delete(t, path, body));
             default:
                 return status(new ApiError(405, "MethodNotAllowed", "method not allowed", null, null, null, null));
         }

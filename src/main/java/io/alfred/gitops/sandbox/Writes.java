@@ -192,11 +192,15 @@ final class Writes {
         return finishUpdate(type, path, live, result, manager, ownership);
     }
 
-    Result delete(ResourceType type, ApiPath path) {
+    /**
+     * @param body DeleteOptions, where kubectl ({@code delete --dry-run=server}) puts
+     *     {@code dryRun: ["All"]} instead of the query parameter
+     */
+    Result delete(ResourceType type, ApiPath path, String body) {
         lock.lock();
         try {
             ObjectNode live = existing(type, path);
-            if (path.dryRun()) {
+            if (path.dryRun() || dryRunIn(body)) {
                 return new Result(200, live);
             }
             String objectPath = type.objectPath(live.path("metadata").path("namespace").asText(""), path.name());
@@ -213,6 +217,22 @@ final class Writes {
         } finally {
             lock.unlock();
         }
+    }
+
+    private static boolean dryRunIn(String deleteOptions) {
+        if (deleteOptions == null || deleteOptions.isBlank()) {
+            return false;
+        }
+        try {
+            for (JsonNode mode : ObjectStore.parse(deleteOptions).path("dryRun")) {
+                if ("All".equals(mode.asText())) {
+                    return true;
+                }
+            }
+        } catch (RuntimeException e) {
+            // not JSON: no options
+        }
+        return false;
     }
 
     static boolean scalable(ResourceType type) {
