@@ -10,6 +10,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.function.Supplier;
 import java.util.regex.Pattern;
 
@@ -123,7 +124,7 @@ public final class SettingsResolver {
         }
 
         GitopsConfig.Safety safety = config.safety();
-        if (!java.util.Set.of("enforce", "warn", "off").contains(safety.pdb())) {
+        if (!Set.of("enforce", "warn", "off").contains(safety.pdb())) {
             problem("gitops.safety.pdb", "must be enforce, warn or off, got '" + safety.pdb() + "'");
         }
         Duration rolloutTimeout = duration("gitops.safety.rollout-timeout", safety.rolloutTimeout());

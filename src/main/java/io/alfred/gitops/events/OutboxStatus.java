@@ -1,5 +1,7 @@
 package io.alfred.gitops.events;
 
+import io.micrometer.core.instrument.FunctionCounter;
+
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import jakarta.annotation.PostConstruct;
@@ -33,7 +35,7 @@ public class OutboxStatus {
                 .description("1 while cycles wait for room in the outbox").register(registry);
         Gauge.builder("gitops.outbox.dropped", dropped, AtomicLong::get)
                 .description("planned events compacted away because the outbox was full").register(registry);
-        io.micrometer.core.instrument.FunctionCounter.builder("gitops.events.published", published, AtomicLong::get)
+        FunctionCounter.builder("gitops.events.published", published, AtomicLong::get)
                 .description("Events acknowledged by Pub/Sub").register(registry);
     }
 

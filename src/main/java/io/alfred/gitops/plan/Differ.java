@@ -1,6 +1,8 @@
 package io.alfred.gitops.plan;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.MissingNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import com.fasterxml.jackson.dataformat.yaml.YAMLGenerator;
@@ -10,6 +12,7 @@ import com.github.difflib.UnifiedDiffUtils;
 import com.github.difflib.patch.Patch;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Set;
 import java.util.TreeSet;
@@ -46,7 +49,7 @@ public final class Differ {
         return normalize(live).equals(NUMERIC, normalize(wouldBe));
     }
 
-    private static final java.util.Comparator<JsonNode> NUMERIC = (x, y) -> {
+    private static final Comparator<JsonNode> NUMERIC = (x, y) -> {
         if (x.equals(y)) {
             return 0;
         }
@@ -90,7 +93,7 @@ public final class Differ {
         Set<String> changed = new TreeSet<>();
         Set<String> removed = new TreeSet<>();
         for (String field : List.of("data", "stringData")) {
-            JsonNode a = before == null ? com.fasterxml.jackson.databind.node.MissingNode.getInstance() : before.path(field);
+            JsonNode a = before == null ? MissingNode.getInstance() : before.path(field);
             JsonNode b = after.path(field);
             b.fieldNames().forEachRemaining(k -> {
                 if (!a.has(k)) {
@@ -121,7 +124,7 @@ public final class Differ {
     private static List<String> lines(JsonNode node) {
         try {
             return Arrays.asList(YAML.writeValueAsString(node).split("\n"));
-        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+        } catch (JsonProcessingException e) {
             throw new IllegalStateException(e);
         }
     }

@@ -17,6 +17,8 @@ import io.fabric8.kubernetes.client.dsl.Resource;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
@@ -116,8 +118,8 @@ public final class Planner {
      * with the number of kinds rather than objects. An object missing here is read on its own.
      */
     private Map<String, JsonNode> listManaged(List<Manifest> manifests, ClusterKinds kinds) {
-        Map<String, JsonNode> out = new java.util.HashMap<>();
-        java.util.Set<String> seen = new java.util.HashSet<>();
+        Map<String, JsonNode> out = new HashMap<>();
+        Set<String> seen = new HashSet<>();
         for (Manifest m : manifests) {
             ObjectRef ref = m.ref();
             if (!seen.add(ref.apiVersion() + " " + ref.kind()) || kinds.find(ref).isEmpty()) {

@@ -2,6 +2,7 @@ package io.alfred.gitops.prune;
 
 import io.alfred.gitops.Stage;
 import io.alfred.gitops.StageException;
+import io.alfred.gitops.apply.WriteGuard;
 import io.alfred.gitops.cluster.NoAnswerRetry;
 import io.alfred.gitops.plan.Planner;
 import io.fabric8.kubernetes.api.model.ConfigMap;
@@ -26,10 +27,10 @@ public final class InventoryStore {
     private final String namespace;
     private final String fieldManager;
 
-    private final io.alfred.gitops.apply.WriteGuard guard;
+    private final WriteGuard guard;
 
     public InventoryStore(KubernetesClient client, String namespace, String fieldManager,
-            io.alfred.gitops.apply.WriteGuard guard) {
+            WriteGuard guard) {
         this.client = client;
         this.namespace = namespace;
         this.fieldManager = fieldManager;

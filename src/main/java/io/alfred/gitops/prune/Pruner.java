@@ -2,6 +2,7 @@ package io.alfred.gitops.prune;
 
 import io.alfred.gitops.Stage;
 import io.alfred.gitops.StageException;
+import io.alfred.gitops.apply.WriteGuard;
 import io.alfred.gitops.change.Action;
 import io.alfred.gitops.change.Change;
 import io.alfred.gitops.change.ChangeSet;
@@ -30,9 +31,9 @@ public final class Pruner {
     private static final List<ApplyOrder.Phase> ORDER = List.of(ApplyOrder.Phase.OTHER, ApplyOrder.Phase.WORKLOADS,
             ApplyOrder.Phase.CONFIG, ApplyOrder.Phase.CLUSTER, ApplyOrder.Phase.CRDS, ApplyOrder.Phase.NAMESPACES);
 
-    private final io.alfred.gitops.apply.WriteGuard guard;
+    private final WriteGuard guard;
 
-    public Pruner(io.alfred.gitops.apply.WriteGuard guard) {
+    public Pruner(WriteGuard guard) {
         this.guard = guard;
     }
 

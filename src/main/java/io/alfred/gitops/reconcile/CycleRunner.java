@@ -2,6 +2,7 @@ package io.alfred.gitops.reconcile;
 
 import io.alfred.gitops.Stage;
 import io.alfred.gitops.StageException;
+import io.alfred.gitops.apply.WriteGuard;
 import io.alfred.gitops.change.Change;
 import io.alfred.gitops.change.ChangeSet;
 import io.alfred.gitops.config.Durations;
@@ -80,11 +81,11 @@ public final class CycleRunner implements TriggerSink, AutoCloseable {
 
     public CycleRunner(Settings settings, KubernetesClient client, SyncStatus status, EventSink events,
             CycleMetrics metrics) {
-        this(settings, client, status, events, metrics, io.alfred.gitops.apply.WriteGuard.ALWAYS);
+        this(settings, client, status, events, metrics, WriteGuard.ALWAYS);
     }
 
     public CycleRunner(Settings settings, KubernetesClient client, SyncStatus status, EventSink events,
-            CycleMetrics metrics, io.alfred.gitops.apply.WriteGuard guard) {
+            CycleMetrics metrics, WriteGuard guard) {
         this.status = status;
         this.metrics = metrics;
         ((ScheduledThreadPoolExecutor) worker).setExecuteExistingDelayedTasksAfterShutdownPolicy(false);

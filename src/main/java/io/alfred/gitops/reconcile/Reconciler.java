@@ -1,5 +1,6 @@
 package io.alfred.gitops.reconcile;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import io.alfred.gitops.Stage;
 import io.alfred.gitops.StageException;
 import io.alfred.gitops.apply.Applier;
@@ -22,6 +23,7 @@ import io.alfred.gitops.prune.InventoryEntry;
 import io.alfred.gitops.prune.InventoryStore;
 import io.alfred.gitops.prune.Pruner;
 import io.alfred.gitops.render.Manifest;
+import io.alfred.gitops.render.ObjectRef;
 import io.alfred.gitops.render.RenderResult;
 import io.alfred.gitops.safety.GateRefusal;
 import io.alfred.gitops.safety.HpaAwareness;
@@ -29,9 +31,14 @@ import io.alfred.gitops.safety.PdbGate;
 import io.alfred.gitops.safety.ScaleStep;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -102,7 +109,7 @@ public final class Reconciler implements AutoCloseable {
         if (settings.prune()) {
             List<InventoryEntry> gone = inventory.without(keys(render.manifests()));
             changes = changes.plus(new ChangeSet(gone.stream()
-                    .map(e -> io.alfred.gitops.change.Change.of(e.ref(), Action.DELETED)).toList()));
+                    .map(e -> Change.of(e.ref(), Action.DELETED)).toList()));
         }
         return changes;
     }
@@ -128,7 +135,7 @@ public final class Reconciler implements AutoCloseable {
         long start = System.nanoTime();
         String revision = render.revision();
         List<String> findings = new ArrayList<>();
-        Map<String, Duration> stages = new java.util.LinkedHashMap<>();
+        Map<String, Duration> stages = new LinkedHashMap<>();
         long mark = System.nanoTime();
         int inventorySize = -1;
         try {
@@ -244,8 +251,8 @@ public final class Reconciler implements AutoCloseable {
                 String group = m.body().path("spec").path("group").asText();
                 String kind = m.body().path("spec").path("names").path("kind").asText();
                 boolean served = false;
-                for (com.fasterxml.jackson.databind.JsonNode v : m.body().path("spec").path("versions")) {
-                    served |= kinds.find(io.alfred.gitops.render.ObjectRef.of(group + "/" + v.path("name").asText(),
+                for (JsonNode v : m.body().path("spec").path("versions")) {
+                    served |= kinds.find(ObjectRef.of(group + "/" + v.path("name").asText(),
                             kind, "", "x")).isPresent();
                 }
                 if (!served) {
@@ -337,13 +344,13 @@ public final class Reconciler implements AutoCloseable {
     /** SHA-256 of the rendered objects, in order. */
     static String digest(List<Manifest> manifests) {
         try {
-            java.security.MessageDigest sha = java.security.MessageDigest.getInstance("SHA-256");
+            MessageDigest sha = MessageDigest.getInstance("SHA-256");
             for (Manifest m : manifests) {
-                sha.update(m.body().toString().getBytes(java.nio.charset.StandardCharsets.UTF_8));
+                sha.update(m.body().toString().getBytes(StandardCharsets.UTF_8));
                 sha.update((byte) 0);
             }
-            return java.util.HexFormat.of().formatHex(sha.digest());
-        } catch (java.security.NoSuchAlgorithmException e) {
+            return HexFormat.of().formatHex(sha.digest());
+        } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException(e);
         }
     }

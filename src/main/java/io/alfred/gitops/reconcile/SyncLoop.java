@@ -1,5 +1,6 @@
 package io.alfred.gitops.reconcile;
 
+import io.alfred.gitops.apply.WriteGuard;
 import io.alfred.gitops.config.Durations;
 import io.alfred.gitops.config.Settings;
 import io.alfred.gitops.events.EventSink;
@@ -8,6 +9,7 @@ import io.alfred.gitops.trigger.Trigger;
 import io.alfred.gitops.trigger.TriggerSink;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.Watch;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.scheduler.Scheduled.ConcurrentExecution;
 import io.quarkus.scheduler.Scheduler;
 import jakarta.annotation.PreDestroy;
@@ -37,7 +39,7 @@ public class SyncLoop implements TriggerSink {
     SyncStatus status;
 
     @Inject
-    io.micrometer.core.instrument.MeterRegistry registry;
+    MeterRegistry registry;
 
     private volatile Settings settings;
     private volatile CycleRunner runner;
@@ -48,7 +50,7 @@ public class SyncLoop implements TriggerSink {
     }
 
     public synchronized void start(Settings settings, KubernetesClient client, EventSink events) {
-        start(settings, client, events, io.alfred.gitops.apply.WriteGuard.ALWAYS);
+        start(settings, client, events, WriteGuard.ALWAYS);
     }
 
     /** Waits as a standby: configured and connected, ready, not reconciling until {@link #start} (leader election). */
@@ -61,7 +63,7 @@ public class SyncLoop implements TriggerSink {
     private Watch suspendWatch;
 
     public synchronized void start(Settings settings, KubernetesClient client, EventSink events,
-            io.alfred.gitops.apply.WriteGuard guard) {
+            WriteGuard guard) {
         if (this.runner != null) {
             throw new IllegalStateException("already started");
         }

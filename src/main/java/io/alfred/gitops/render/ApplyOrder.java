@@ -2,6 +2,7 @@ package io.alfred.gitops.render;
 
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 
@@ -71,7 +72,7 @@ public final class ApplyOrder {
 
     /** group/Kind of the cluster-scoped custom resources that CRDs in this render define. */
     public static Set<String> customClusterScopedKinds(List<Manifest> manifests) {
-        Set<String> kinds = new java.util.HashSet<>();
+        Set<String> kinds = new HashSet<>();
         for (Manifest m : manifests) {
             if (m.ref().kind().equals("CustomResourceDefinition")
                     && "Cluster".equals(m.body().path("spec").path("scope").asText())) {

@@ -3,8 +3,11 @@ package io.alfred.gitops.sandbox;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
+import java.util.Iterator;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.BiConsumer;
@@ -51,7 +54,7 @@ public final class Controllers {
      * Deployments roll step by step with pods that become ready after {@code delay} (Duration.ZERO:
      * rollouts finish at once, the default).
      */
-    public void podReadyDelay(java.time.Duration delay) {
+    public void podReadyDelay(Duration delay) {
         DeploymentSimulator previous = deployments;
         deployments = delay.isZero() ? null
                 : new DeploymentSimulator(store, catalog, delay, this::usesStuckImage, this::updateBudgets);
@@ -172,7 +175,7 @@ public final class Controllers {
      */
     void updateBudgets(String namespace, BiConsumer<ResourceType, ObjectNode> storeStatus) {
         ResourceType pdbType = catalog.byKind("policy", "v1", "PodDisruptionBudget").orElseThrow();
-        java.util.List<ObjectNode> all = store.all();
+        List<ObjectNode> all = store.all();
         for (ObjectNode pdb : all) {
             if (!pdb.path("kind").asText().equals("PodDisruptionBudget")
                     || !namespace.equals(pdb.path("metadata").path("namespace").asText())) {
@@ -210,7 +213,7 @@ public final class Controllers {
         if (!matchLabels.isObject() || matchLabels.isEmpty()) {
             return false;
         }
-        java.util.Iterator<Map.Entry<String, JsonNode>> it = matchLabels.fields();
+        Iterator<Map.Entry<String, JsonNode>> it = matchLabels.fields();
         while (it.hasNext()) {
             Map.Entry<String, JsonNode> e = it.next();
             if (!e.getValue().equals(labels.path(e.getKey()))) {

@@ -11,6 +11,7 @@ import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
+import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -177,7 +178,7 @@ final class DeploymentSimulator implements AutoCloseable {
         String path = "/api/v1/namespaces/" + ns + "/pods/" + name;
         ObjectNode existing = store.get(path);
         if (existing == null || !existing.path("status").equals(status)) {
-            metadata.put("uid", existing == null ? java.util.UUID.randomUUID().toString() : existing.path("metadata").path("uid").asText());
+            metadata.put("uid", existing == null ? UUID.randomUUID().toString() : existing.path("metadata").path("uid").asText());
             metadata.put("resourceVersion", store.nextResourceVersion());
             store.put(path, pod);
         }

@@ -1,9 +1,11 @@
 package io.alfred.gitops.sandbox;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.MissingNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.Iterator;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -29,7 +31,7 @@ final class Fields {
         return a.equals(NUMERIC, b);
     }
 
-    private static final java.util.Comparator<JsonNode> NUMERIC = (x, y) -> {
+    private static final Comparator<JsonNode> NUMERIC = (x, y) -> {
         if (x.equals(y)) {
             return 0;
         }
@@ -142,7 +144,7 @@ final class Fields {
 
     /** The managedFields FieldsV1 encoding: nested {@code "f:<name>"} keys, leaves as {}. */
     static ObjectNode toFieldsV1(Set<List<String>> paths) {
-        ObjectNode root = com.fasterxml.jackson.databind.node.JsonNodeFactory.instance.objectNode();
+        ObjectNode root = JsonNodeFactory.instance.objectNode();
         for (List<String> path : paths) {
             ObjectNode n = root;
             for (String key : path) {

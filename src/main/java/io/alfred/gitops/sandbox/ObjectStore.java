@@ -10,6 +10,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Supplier;
 
 /**
  * Objects by path, kept in fabric8's CRUD store so that its lists, label selectors and watches see
@@ -47,7 +48,7 @@ final class ObjectStore {
      * entry before it adds the new one, and expects its callers to hold its lock, which the sandbox's
      * writes do not take.
      */
-    synchronized <T> T read(java.util.function.Supplier<T> read) {
+    synchronized <T> T read(Supplier<T> read) {
         return read.get();
     }
 

@@ -1,5 +1,6 @@
 package io.alfred.gitops.sandbox;
 
+import io.fabric8.kubernetes.api.model.NamespaceBuilder;
 import io.fabric8.kubernetes.client.Config;
 import io.fabric8.kubernetes.client.ConfigBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
@@ -15,6 +16,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HashMap;
+import java.util.Map;
 
 /**
  * An in-process Kubernetes API server for tests and for {@code --sandbox}: fabric8's mock server
@@ -49,7 +51,7 @@ public final class SandboxApiServer implements AutoCloseable {
         sandbox.dispatcher.serverAddress("127.0.0.1:" + sandbox.proxy.port());
         try (KubernetesClient client = sandbox.client()) {
             for (String ns : new String[] {"default", "kube-system", "kube-public", "kube-node-lease"}) {
-                client.namespaces().resource(new io.fabric8.kubernetes.api.model.NamespaceBuilder()
+                client.namespaces().resource(new NamespaceBuilder()
                         .withNewMetadata().withName(ns).endMetadata().build()).create();
             }
         }
@@ -74,7 +76,7 @@ public final class SandboxApiServer implements AutoCloseable {
     }
 
     /** API requests (not discovery) served since the last reset, by verb; dry runs counted apart. */
-    public java.util.Map<String, Long> requestCounts() {
+    public Map<String, Long> requestCounts() {
         return dispatcher.requestCounts();
     }
 

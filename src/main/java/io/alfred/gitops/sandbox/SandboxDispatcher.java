@@ -11,7 +11,11 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.TreeMap;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * Routes API requests the way kube-apiserver does: discovery, then reads (served by fabric8's CRUD
@@ -24,12 +28,11 @@ final class SandboxDispatcher extends KubernetesCrudDispatcher {
     private final Writes writes = new Writes(store, catalog, controllers);
     private final Faults faults = new Faults();
     private volatile String serverAddress = "127.0.0.1:0";
-    private final java.util.Map<String, java.util.concurrent.atomic.AtomicLong> requests =
-            new java.util.concurrent.ConcurrentHashMap<>();
+    private final Map<String, AtomicLong> requests = new ConcurrentHashMap<>();
 
     /** Requests served so far by verb: GET, LIST, WATCH, POST, PUT, PATCH, DELETE, with a "dry-run " prefix for dry runs. */
-    java.util.Map<String, Long> requestCounts() {
-        java.util.Map<String, Long> out = new java.util.TreeMap<>();
+    Map<String, Long> requestCounts() {
+        Map<String, Long> out = new TreeMap<>();
         requests.forEach((k, v) -> out.put(k, v.get()));
         return out;
     }
@@ -45,7 +48,7 @@ final class SandboxDispatcher extends KubernetesCrudDispatcher {
         } else if (path.dryRun()) {
             verb = "dry-run " + verb;
         }
-        requests.computeIfAbsent(verb, k -> new java.util.concurrent.atomic.AtomicLong()).incrementAndGet();
+        requests.computeIfAbsent(verb, k -> new AtomicLong()).incrementAndGet();
     }
 
     Faults faults() {

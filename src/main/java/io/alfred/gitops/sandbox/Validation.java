@@ -1,6 +1,7 @@
 package io.alfred.gitops.sandbox;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.util.Base64;
 import java.util.Iterator;
 import java.util.Map;
@@ -220,8 +221,8 @@ final class Validation {
             JsonNode b = next.path("spec").deepCopy();
             for (String mutable : new String[] {"replicas", "ordinals", "template", "updateStrategy",
                 "persistentVolumeClaimRetentionPolicy", "minReadySeconds"}) {
-                ((com.fasterxml.jackson.databind.node.ObjectNode) a).remove(mutable);
-                ((com.fasterxml.jackson.databind.node.ObjectNode) b).remove(mutable);
+                ((ObjectNode) a).remove(mutable);
+                ((ObjectNode) b).remove(mutable);
             }
             if (!a.equals(b)) {
                 throw ApiError.invalid(type, name, "spec", "Forbidden: updates to statefulset spec for fields other than "
@@ -251,8 +252,8 @@ final class Validation {
         if (type.group().isEmpty() && kind.equals("PersistentVolumeClaim")) {
             JsonNode a = live.path("spec").deepCopy();
             JsonNode b = next.path("spec").deepCopy();
-            ((com.fasterxml.jackson.databind.node.ObjectNode) a).remove("resources");
-            ((com.fasterxml.jackson.databind.node.ObjectNode) b).remove("resources");
+            ((ObjectNode) a).remove("resources");
+            ((ObjectNode) b).remove("resources");
             if (!a.equals(b)) {
                 throw ApiError.invalid(type, name, "spec", "Forbidden: spec is immutable after creation except "
                         + "resources.requests and volumeAttributesClassName for bound claims");

@@ -236,7 +236,7 @@ final class Writes {
     }
 
     static boolean scalable(ResourceType type) {
-        return type.group().equals("apps") && java.util.Set.of("Deployment", "StatefulSet", "ReplicaSet").contains(type.kind());
+        return type.group().equals("apps") && Set.of("Deployment", "StatefulSet", "ReplicaSet").contains(type.kind());
     }
 
     /** The {@code scale} subresource (autoscaling/v1 Scale), as kubectl scale and HPAs use it. */

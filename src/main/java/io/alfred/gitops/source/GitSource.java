@@ -3,16 +3,20 @@ package io.alfred.gitops.source;
 import io.alfred.gitops.StageException;
 import io.alfred.gitops.config.SourceSettings;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.net.UnknownHostException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.Comparator;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.Locale;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.regex.Pattern;
@@ -20,7 +24,9 @@ import org.eclipse.jgit.api.Git;
 import org.eclipse.jgit.api.Status;
 import org.eclipse.jgit.api.errors.GitAPIException;
 import org.eclipse.jgit.api.errors.InvalidRemoteException;
+import org.eclipse.jgit.api.errors.JGitInternalException;
 import org.eclipse.jgit.api.errors.TransportException;
+import org.eclipse.jgit.errors.IncorrectObjectTypeException;
 import org.eclipse.jgit.errors.NoRemoteRepositoryException;
 import org.eclipse.jgit.lib.ObjectId;
 import org.eclipse.jgit.lib.Ref;
@@ -235,7 +241,7 @@ public final class GitSource implements AutoCloseable {
         try (RevWalk walk = new RevWalk(r)) {
             walk.parseCommit(id);
             return true;
-        } catch (org.eclipse.jgit.errors.IncorrectObjectTypeException e) {
+        } catch (IncorrectObjectTypeException e) {
             return false;
         }
     }
@@ -327,7 +333,7 @@ public final class GitSource implements AutoCloseable {
             throw new SourceException(settings.url(), "no git repository at this URL: " + cause(e));
         } catch (TransportException e) {
             throw new SourceException(settings.url(), classify(e));
-        } catch (GitAPIException | org.eclipse.jgit.api.errors.JGitInternalException e) {
+        } catch (GitAPIException | JGitInternalException e) {
             throw new WorkdirBrokenException(cause(e));
         }
     }
@@ -338,7 +344,7 @@ public final class GitSource implements AutoCloseable {
             return "SSH host key rejected: " + rejection;
         }
         String message = cause(e);
-        String lower = message.toLowerCase(java.util.Locale.ROOT);
+        String lower = message.toLowerCase(Locale.ROOT);
         if (lower.contains("not authorized") || lower.contains("authentication") || lower.contains("auth fail")
                 || lower.contains("401") || lower.contains("403") || lower.contains("no more authentication methods")) {
             return "credentials refused (check gitops.source.auth.*): " + message;
@@ -378,18 +384,18 @@ public final class GitSource implements AutoCloseable {
     }
 
     static void deleteRecursively(Path dir) {
-        if (!Files.exists(dir, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+        if (!Files.exists(dir, LinkOption.NOFOLLOW_LINKS)) {
             return;
         }
         try (var paths = Files.walk(dir)) {
-            paths.sorted(java.util.Comparator.reverseOrder()).forEach(p -> {
+            paths.sorted(Comparator.reverseOrder()).forEach(p -> {
                 try {
                     Files.deleteIfExists(p);
                 } catch (IOException e) {
-                    throw new java.io.UncheckedIOException(e);
+                    throw new UncheckedIOException(e);
                 }
             });
-        } catch (IOException | java.io.UncheckedIOException e) {
+        } catch (IOException | UncheckedIOException e) {
             throw new SourceException("", "cannot delete " + dir + ": " + e.getMessage(), e);
         }
     }

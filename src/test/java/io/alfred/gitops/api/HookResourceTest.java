@@ -16,6 +16,10 @@ import io.alfred.gitops.testing.TestRepo;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.TestProfile;
 import jakarta.inject.Inject;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -23,7 +27,11 @@ import java.time.Duration;
 import java.util.Base64;
 import java.util.HexFormat;
 import java.util.Map;
+import java.util.Optional;
+import java.util.Random;
+import java.util.TreeMap;
 import java.util.function.BooleanSupplier;
+import java.util.function.Consumer;
 import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
 import org.jose4j.jwk.RsaJwkGenerator;
@@ -57,8 +65,8 @@ class HookResourceTest {
         sandbox = SandboxApiServer.start();
         loop.start(new Settings(new ClusterSettings("test", "dev"),
                 new SourceSettings(repo.url(), "main", "infra/k8s/overlays/dev", Duration.ofHours(1), tmp.resolve("work"),
-                        java.util.Optional.empty(), java.util.Optional.empty(), java.util.Optional.empty(),
-                        java.util.Optional.empty()),
+                        Optional.empty(), Optional.empty(), Optional.empty(),
+                        Optional.empty()),
                 new RenderSettings("auto", Duration.ofMinutes(1), Map.of("cluster_name", "test", "cluster_env", "dev")),
                 ApplySettings.defaults()), sandbox.client());
         await(() -> head.equals(status.view().lastAppliedRevision()));
@@ -139,14 +147,14 @@ class HookResourceTest {
     /** Random bodies, content types and credentials: never a server error, never a cycle. */
     @Test
     void fuzzedRequestsNeverFailTheServerNorStartACycle() throws Exception {
-        java.util.Random random = new java.util.Random(20261126);
+        Random random = new Random(20261126);
         String[] paths = {"/hooks/github", "/hooks/gitlab", "/hooks/pubsub", "/reconcile"};
         String[] types = {"application/json", "text/plain", "application/octet-stream", "application/x-www-form-urlencoded",
                 "application/json; charset=utf-16", "multipart/form-data; boundary=x"};
         String valid = push(head, repo.url());
         long before = cycles();
-        java.util.Map<Integer, Integer> codes = new java.util.TreeMap<>();
-        java.net.http.HttpClient http = java.net.http.HttpClient.newHttpClient();
+        Map<Integer, Integer> codes = new TreeMap<>();
+        HttpClient http = HttpClient.newHttpClient();
         for (int i = 0; i < 300; i++) {
             byte[] body = switch (random.nextInt(4)) {
                 case 0 -> randomBytes(random, random.nextInt(4096));
@@ -155,10 +163,10 @@ class HookResourceTest {
                         + "\",\"messageId\":\"" + i + "\"}}").getBytes(StandardCharsets.UTF_8);
                 default -> new byte[0];
             };
-            var request = java.net.http.HttpRequest.newBuilder(java.net.URI.create("http://127.0.0.1:"
+            var request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:"
                     + io.restassured.RestAssured.port + paths[random.nextInt(paths.length)]))
                     .header("Content-Type", types[random.nextInt(types.length)])
-                    .POST(java.net.http.HttpRequest.BodyPublishers.ofByteArray(body));
+                    .POST(HttpRequest.BodyPublishers.ofByteArray(body));
             switch (random.nextInt(5)) {
                 case 0 -> request.header("X-Hub-Signature-256", "sha256=" + HexFormat.of().formatHex(randomBytes(random, 32)));
                 case 1 -> request.header("X-Hub-Signature-256", sign(HookTestProfile.GITHUB_SECRET, valid)); // another body's
@@ -167,7 +175,7 @@ class HookResourceTest {
                 default -> { }
             }
             request.header("X-GitHub-Event", random.nextBoolean() ? "push" : "ping").header("X-Gitlab-Event", "Push Hook");
-            int code = http.send(request.build(), java.net.http.HttpResponse.BodyHandlers.discarding()).statusCode();
+            int code = http.send(request.build(), HttpResponse.BodyHandlers.discarding()).statusCode();
             codes.merge(code, 1, Integer::sum);
             assertThat(code).as("request %d", i).isLessThan(500).isNotIn(200, 202);
         }
@@ -176,13 +184,13 @@ class HookResourceTest {
         assertThat(codes).containsKeys(401, 415);
     }
 
-    private static byte[] randomBytes(java.util.Random random, int n) {
+    private static byte[] randomBytes(Random random, int n) {
         byte[] b = new byte[n];
         random.nextBytes(b);
         return b;
     }
 
-    private static String mutate(java.util.Random random, String s) {
+    private static String mutate(Random random, String s) {
         StringBuilder sb = new StringBuilder(s);
         for (int k = 0; k < 1 + random.nextInt(8); k++) {
             int at = random.nextInt(sb.length());
@@ -224,7 +232,7 @@ class HookResourceTest {
 
     // --- Pub/Sub push ------------------------------------------------------------------------
 
-    private static String token(java.util.function.Consumer<JwtClaims> edit, boolean otherKey) throws Exception {
+    private static String token(Consumer<JwtClaims> edit, boolean otherKey) throws Exception {
         JwtClaims claims = new JwtClaims();
         claims.setIssuer("https://accounts.google.com");
         claims.setAudience(HookTestProfile.AUDIENCE);

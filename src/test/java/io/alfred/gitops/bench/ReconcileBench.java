@@ -15,6 +15,7 @@ import io.alfred.gitops.testing.TestRepo;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import java.lang.management.ManagementFactory;
+import java.lang.management.ThreadMXBean;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -124,7 +125,7 @@ class ReconcileBench {
 
     /** CPU time of every live Java thread (not the JVM's GC and JIT threads, which the process figure includes). */
     static long javaThreadsCpuNanos() {
-        java.lang.management.ThreadMXBean threads = ManagementFactory.getThreadMXBean();
+        ThreadMXBean threads = ManagementFactory.getThreadMXBean();
         long sum = 0;
         for (long id : threads.getAllThreadIds()) {
             long t = threads.getThreadCpuTime(id);

@@ -8,6 +8,8 @@ import io.quarkus.test.junit.main.QuarkusMainLauncher;
 import io.quarkus.test.junit.main.QuarkusMainTest;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 
 /** {@code reconcile --once} and {@code diff} through the real command line, on the sandbox. */
@@ -15,13 +17,13 @@ import org.junit.jupiter.api.Test;
 class ReconcileCommandTest {
 
     private static String[] args(TestRepo repo, String command, String path, String... more) {
-        java.util.List<String> a = new java.util.ArrayList<>(java.util.List.of(command));
+        List<String> a = new ArrayList<>(List.of(command));
         if (command.equals("reconcile")) {
             a.add("--once");
         }
-        a.addAll(java.util.List.of("--sandbox", "--repo", repo.dir().toString(), "--cluster", "local", "--env", "dev",
+        a.addAll(List.of("--sandbox", "--repo", repo.dir().toString(), "--cluster", "local", "--env", "dev",
                 "--path", path));
-        a.addAll(java.util.List.of(more));
+        a.addAll(List.of(more));
         return a.toArray(String[]::new);
     }
 

@@ -21,8 +21,10 @@ import io.alfred.gitops.trigger.Trigger;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.function.BooleanSupplier;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -89,7 +91,7 @@ class DeployEventsTest {
 
     /** What a consumer sees after deduplicating by ce-id (delivery is at least once). */
     private static List<PubsubMessage> deduplicated(List<PubsubMessage> messages) {
-        java.util.Set<String> seen = new java.util.HashSet<>();
+        Set<String> seen = new HashSet<>();
         return messages.stream().filter(m -> seen.add(m.getAttributesOrThrow("ce-id"))).toList();
     }
 

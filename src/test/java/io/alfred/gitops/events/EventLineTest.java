@@ -4,7 +4,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.google.protobuf.ByteString;
 import com.google.pubsub.v1.PubsubMessage;
+import io.alfred.gitops.Stage;
+import io.alfred.gitops.StageException;
 import io.alfred.gitops.trigger.Trigger;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -20,8 +23,8 @@ class EventLineTest {
     private static List<DeployEvent> failedCycle() {
         List<DeployEvent> events = new ArrayList<>();
         new CycleEvents(events::add, "eu-1", "prod", Trigger.of(Trigger.Kind.SCHEDULE), "3f2c9a1b7d5e8f0a1b2c3d4e5f6a7b8c9d0e1f2a",
-                null).failed(new io.alfred.gitops.StageException(io.alfred.gitops.Stage.RENDER, "overlays/prod",
-                        "kustomize failed: boom"), java.time.Duration.ofMillis(12));
+                null).failed(new StageException(Stage.RENDER, "overlays/prod",
+                        "kustomize failed: boom"), Duration.ofMillis(12));
         return events;
     }
 

@@ -23,8 +23,8 @@ class OutboxTest {
             Outbox outbox = new Outbox(client, "alfred-gitops", 3, status);
             CycleEvents cycle = new CycleEvents(outbox, "eu-1", "dev", Trigger.of(Trigger.Kind.MANUAL), "a".repeat(40), null);
             cycle.started(false);
-            cycle.planned(io.alfred.gitops.change.ChangeSet.empty());
-            cycle.applied(io.alfred.gitops.change.ChangeSet.empty(), false);
+            cycle.planned(ChangeSet.empty());
+            cycle.applied(ChangeSet.empty(), false);
             assertThat(outbox.pending()).extracting(e -> e.event().type())
                     .containsExactly(EventType.STARTED, EventType.PLANNED, EventType.APPLIED);
 

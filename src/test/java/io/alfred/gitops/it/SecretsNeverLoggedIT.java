@@ -31,7 +31,7 @@ class SecretsNeverLoggedIT {
         assertThat(outputs).as("surefire output files (redirectTestOutputToFile)").isNotEmpty();
         Path suiteLog = Path.of("target/test-logs/suite.log");
         assertThat(suiteLog).exists();
-        outputs = java.util.stream.Stream.concat(outputs.stream(), Stream.of(suiteLog)).toList();
+        outputs = Stream.concat(outputs.stream(), Stream.of(suiteLog)).toList();
         long bytes = 0;
         List<String> secrets = secrets();
         for (Path output : outputs) {

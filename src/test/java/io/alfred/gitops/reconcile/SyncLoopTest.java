@@ -17,6 +17,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
+import java.util.Optional;
 import java.util.function.Predicate;
 import org.junit.jupiter.api.Test;
 
@@ -36,8 +37,8 @@ class SyncLoopTest {
                 SandboxApiServer sandbox = SandboxApiServer.start()) {
             String first = repo.repository().resolve("HEAD").name();
             SourceSettings source = new SourceSettings(repo.url(), "main", "infra/k8s/overlays/dev",
-                    Duration.ofSeconds(1), tmp.resolve("work"), java.util.Optional.empty(), java.util.Optional.empty(),
-                    java.util.Optional.empty(), java.util.Optional.empty());
+                    Duration.ofSeconds(1), tmp.resolve("work"), Optional.empty(), Optional.empty(),
+                    Optional.empty(), Optional.empty());
             loop.start(new Settings(new ClusterSettings("test", "dev"), source,
                     new RenderSettings("auto", Duration.ofMinutes(1), Map.of("cluster_name", "test", "cluster_env", "dev")),
                     ApplySettings.defaults()), sandbox.client());

@@ -19,6 +19,7 @@ import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.Watch;
 import io.fabric8.kubernetes.client.Watcher;
 import io.fabric8.kubernetes.client.WatcherException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -69,8 +70,8 @@ class KillNineSoakIT {
                         "GITOPS_LEADER_ELECTION_ENABLED", "false", "QUARKUS_LOG_CATEGORY__IO_ALFRED_GITOPS_EVENTS__LEVEL", "DEBUG");
                 List<String> args = List.of("run", "--repo", repo.dir().toString(), "--cluster", "soak", "--env", "dev");
                 Path log = Path.of("target/soak/kill-nine-daemon.log"); // kept for a look after a failure
-                java.nio.file.Files.createDirectories(log.getParent());
-                java.nio.file.Files.deleteIfExists(log);
+                Files.createDirectories(log.getParent());
+                Files.deleteIfExists(log);
                 int kills = 0;
                 for (int i = 1; i <= CYCLES; i++) {
                     commit(repo, i);

@@ -15,6 +15,7 @@ import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -77,7 +78,7 @@ class ExampleOverlaysRenderTest {
                 Map.of("cluster_name", "c", "cluster_env", env)))
                 .render(checkout, "infra/k8s/overlays/" + env, head.revision()).manifests();
         List<ApplyOrder.Phase> phases = manifests.stream()
-                .map(m -> ApplyOrder.phaseOf(m.ref(), java.util.Set.of())).toList();
+                .map(m -> ApplyOrder.phaseOf(m.ref(), Set.of())).toList();
         assertThat(phases).isSorted();
         assertThat(manifests.get(0).ref().kind()).isEqualTo("CustomResourceDefinition");
         assertThat(manifests).filteredOn(m -> m.ref().kind().equals("Namespace")).hasSize(1);

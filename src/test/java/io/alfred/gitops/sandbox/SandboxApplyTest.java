@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.alfred.gitops.testing.ClusterSuite;
 import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.ConfigMapBuilder;
+import io.fabric8.kubernetes.api.model.EnvVar;
 import io.fabric8.kubernetes.api.model.ManagedFieldsEntry;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.apps.DeploymentBuilder;
@@ -123,7 +124,7 @@ class SandboxApplyTest extends ClusterSuite {
                 .withNewSpec().withReplicas(2).withNewSelector().addToMatchLabels("app", "web").endSelector()
                 .withNewTemplate().withNewMetadata().addToLabels("app", "web").endMetadata().withNewSpec()
                 .addNewContainer().withName("web").withImage("nginx:1.27")
-                .withEnv(env.stream().map(n -> new io.fabric8.kubernetes.api.model.EnvVar(n, "x", null)).toList())
+                .withEnv(env.stream().map(n -> new EnvVar(n, "x", null)).toList())
                 .endContainer().endSpec().endTemplate().endSpec().build();
     }
 }

@@ -2,8 +2,13 @@ package io.alfred.gitops.sandbox;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.alfred.gitops.apply.WriteGuard;
+import io.alfred.gitops.events.ClusterEventRecorder;
+import io.alfred.gitops.events.ClusterEventRecorder.Type;
+import io.alfred.gitops.render.ObjectRef;
 import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.ConfigMapBuilder;
+import io.fabric8.kubernetes.api.model.apps.DeploymentBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -89,5 +94,47 @@ class SandboxKubectlTest {
         Result r = kubectl("get", "widgets");
         assertThat(r.exit()).isNotZero();
         assertThat(r.err()).contains("the server doesn't have a resource type \"widgets\"");
+    }
+
+    /** kubectl sends the dry run in DeleteOptions: a real server keeps the object, and so must the sandbox. */
+    @Test
+    void aServerSideDryRunDeleteKeepsTheObject() throws Exception {
+        try (KubernetesClient client = sandbox.client()) {
+            client.resource(new ConfigMapBuilder().withNewMetadata().withName("kept").withNamespace("default")
+                    .endMetadata().addToData("a", "1").build()).create();
+            Result dryRun = kubectl("delete", "configmap", "kept", "--dry-run=server");
+            assertThat(dryRun.exit()).as(dryRun.err()).isZero();
+            assertThat(dryRun.out()).contains("configmap \"kept\" deleted (server dry run)");
+            assertThat(client.configMaps().inNamespace("default").withName("kept").get()).isNotNull();
+        }
+    }
+
+    @Test
+    void getAllAndEventsAsOnARealServer() throws Exception {
+        try (KubernetesClient client = sandbox.client()) {
+            client.apps().deployments().inNamespace("default").resource(new DeploymentBuilder()
+                    .withNewMetadata().withName("web").endMetadata().withNewSpec().withReplicas(1)
+                    .withNewSelector().addToMatchLabels("app", "web").endSelector().withNewTemplate().withNewMetadata()
+                    .addToLabels("app", "web").endMetadata().withNewSpec().addNewContainer().withName("web").withImage("web:1")
+                    .endContainer().endSpec().endTemplate().endSpec().build()).create();
+            new ClusterEventRecorder(client, WriteGuard.ALWAYS, "test")
+                    .record(ObjectRef.of("apps/v1", "Deployment", "default", "web"),
+                            Type.Normal, "Configured", "Apply",
+                            "configured by alfred-gitops at abc1234: image: web:1");
+        }
+        Result all = kubectl("get", "all", "-A");
+        assertThat(all.exit()).as(all.err()).isZero();
+        assertThat(all.out()).contains("deployment.apps/web");
+
+        Result events = kubectl("get", "events", "-n", "default");
+        assertThat(events.exit()).as(events.err()).isZero();
+        assertThat(events.out().lines().findFirst().orElse("")).contains("LAST SEEN").contains("TYPE").contains("REASON")
+                .contains("OBJECT").contains("MESSAGE");
+        assertThat(events.out()).contains("Configured").contains("deployment/web")
+                .contains("configured by alfred-gitops at abc1234: image: web:1").doesNotContain("event.events.k8s.io");
+
+        Result described = kubectl("describe", "deployment", "web", "-n", "default");
+        assertThat(described.out()).as(described.err()).contains("Events:").contains("alfred.io/gitops")
+                .contains("configured by alfred-gitops at abc1234");
     }
 }

@@ -15,6 +15,7 @@ import io.alfred.gitops.testing.TestRepo;
 import io.alfred.gitops.testing.TestSettings;
 import io.alfred.gitops.trigger.Trigger;
 import io.fabric8.kubernetes.api.model.ConfigMap;
+import io.fabric8.kubernetes.api.model.NamespaceBuilder;
 import io.fabric8.kubernetes.api.model.events.v1.Event;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import java.nio.file.Path;
@@ -116,7 +117,7 @@ class InClusterStateTest {
     @Test
     void eventsBecomeASeriesAndAreRateLimitedPerObject() {
         try (SandboxApiServer sandbox = SandboxApiServer.start(); KubernetesClient client = sandbox.client()) {
-            client.namespaces().resource(new io.fabric8.kubernetes.api.model.NamespaceBuilder().withNewMetadata()
+            client.namespaces().resource(new NamespaceBuilder().withNewMetadata()
                     .withName("shop").endMetadata().build()).create();
             ClusterEventRecorder recorder = new ClusterEventRecorder(client, WriteGuard.ALWAYS, "test");
             ObjectRef web = ObjectRef.of("apps/v1", "Deployment", "shop", "web");

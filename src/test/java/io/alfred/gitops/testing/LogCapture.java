@@ -1,5 +1,7 @@
 package io.alfred.gitops.testing;
 
+import java.text.MessageFormat;
+
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.logging.Handler;
@@ -36,7 +38,7 @@ public final class LogCapture extends Handler implements AutoCloseable {
         try {
             if (record.getParameters() != null && message != null) {
                 message = message.contains("%") ? String.format(message, record.getParameters())
-                        : java.text.MessageFormat.format(message, record.getParameters());
+                        : MessageFormat.format(message, record.getParameters());
             }
         } catch (RuntimeException e) {
             // keep the raw message

@@ -7,6 +7,7 @@ import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
+import java.io.PrintStream;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -86,7 +87,7 @@ public final class SandboxProcess implements AutoCloseable {
 
     /** The child: serve until told to quit or until the parent goes away (stdin closes). */
     public static void main(String[] args) throws IOException {
-        java.io.PrintStream protocol = System.out;
+        PrintStream protocol = System.out;
         System.setOut(System.err); // whatever a library prints must not mix with the answers
         try (SandboxApiServer server = SandboxApiServer.start()) {
             server.writeKubeconfig(Path.of(args[0]));

@@ -5,12 +5,15 @@ import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import java.util.stream.Stream;
 import org.eclipse.jgit.api.Git;
 import org.eclipse.jgit.api.ResetCommand;
 import org.eclipse.jgit.api.errors.GitAPIException;
 import org.eclipse.jgit.lib.PersonIdent;
 import org.eclipse.jgit.lib.Repository;
+import org.eclipse.jgit.transport.RefSpec;
 
 /** A real git repository made by a test: write files, commit, tag, rewrite history. */
 public final class TestRepo implements AutoCloseable {
@@ -96,8 +99,8 @@ public final class TestRepo implements AutoCloseable {
         if (!content.contains(from)) {
             throw new IllegalArgumentException(path + " does not contain " + from);
         }
-        return write(path, content.replaceFirst(java.util.regex.Pattern.quote(from),
-                java.util.regex.Matcher.quoteReplacement(to)));
+        return write(path, content.replaceFirst(Pattern.quote(from),
+                Matcher.quoteReplacement(to)));
     }
 
     public TestRepo delete(String path) {
@@ -145,7 +148,7 @@ public final class TestRepo implements AutoCloseable {
     public void fetchMainFrom(TestRepo other) {
         try {
             git.fetch().setRemote(other.url())
-                    .setRefSpecs(new org.eclipse.jgit.transport.RefSpec("+refs/heads/main:refs/heads/main")).call();
+                    .setRefSpecs(new RefSpec("+refs/heads/main:refs/heads/main")).call();
         } catch (GitAPIException e) {
             throw new IllegalStateException(e);
         }
