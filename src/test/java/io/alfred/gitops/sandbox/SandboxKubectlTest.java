@@ -133,6 +133,13 @@ class SandboxKubectlTest {
         assertThat(events.out()).contains("Configured").contains("deployment/web")
                 .contains("configured by alfred-gitops at abc1234: image: web:1").doesNotContain("event.events.k8s.io");
 
+        Result deployments = kubectl("get", "deploy", "-n", "default", "-o", "wide");
+        assertThat(deployments.out().lines().findFirst().orElse("")).as(deployments.err())
+                .containsSubsequence("NAME", "READY", "UP-TO-DATE", "AVAILABLE", "AGE", "CONTAINERS", "IMAGES", "SELECTOR");
+        assertThat(deployments.out()).containsPattern("web\\s+1/1\\s+1\\s+1\\s+\\S+\\s+web\\s+web:1\\s+app=web");
+        Result configMaps = kubectl("get", "cm", "settings", "-n", "default");
+        assertThat(configMaps.out()).containsPattern("NAME\\s+DATA\\s+AGE").containsPattern("settings\\s+1\\s+");
+
         Result described = kubectl("describe", "deployment", "web", "-n", "default");
         assertThat(described.out()).as(described.err()).contains("Events:").contains("alfred.io/gitops")
                 .contains("configured by alfred-gitops at abc1234");
