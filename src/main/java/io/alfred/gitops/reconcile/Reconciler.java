@@ -31,6 +31,7 @@ import io.alfred.gitops.safety.PdbGate;
 import io.alfred.gitops.safety.ScaleStep;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
+import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -211,7 +212,25 @@ public final class Reconciler implements AutoCloseable {
             StageException wrapped = new StageException(Stage.PLAN, client.getMasterUrl().toString(),
                     "the API server is unreachable or failing: " + Planner.serverMessage(e), e);
             return CycleResult.failed(revision, wrapped, elapsed(start), findings, stages, inventorySize);
+        } catch (RuntimeException e) {
+            if (!connectionLost(e)) {
+                throw e;
+            }
+            // a connection closed under a call fabric8 does not wrap (a watch, a wait): the same failure
+            StageException wrapped = new StageException(Stage.PLAN, client.getMasterUrl().toString(),
+                    "the API server is unreachable or failing: " + e.getMessage(), e);
+            return CycleResult.failed(revision, wrapped, elapsed(start), findings, stages, inventorySize);
         }
+    }
+
+    /** An I/O failure anywhere in the cause chain: an IOException, or the HTTP client's closed connection. */
+    static boolean connectionLost(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
+            if (t instanceof IOException || t.getClass().getSimpleName().endsWith("ClosedException")) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /**

@@ -9,6 +9,8 @@ import io.alfred.gitops.testing.TestRepo;
 import io.alfred.gitops.testing.TestSettings;
 import io.alfred.gitops.trigger.Trigger;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.time.Duration;
 import org.junit.jupiter.api.Test;
@@ -81,5 +83,20 @@ class CycleRunnerTest {
                 Await.until(() -> fixed.equals(status.view().lastAppliedRevision()), Duration.ofSeconds(60), status::view);
             }
         }
+    }
+
+    /** A connection closed under a call fabric8 does not wrap fails the cycle like any API failure; a bug does not hide. */
+    @Test
+    void aLostConnectionIsAnApiFailureAndABugIsNot() {
+        class HttpClosedException extends RuntimeException {
+            HttpClosedException() {
+                super("Connection was closed");
+            }
+        }
+        assertThat(Reconciler.connectionLost(new HttpClosedException())).isTrue();
+        assertThat(Reconciler.connectionLost(new IllegalStateException(new UncheckedIOException(new IOException("reset")))))
+                .isTrue();
+        assertThat(Reconciler.connectionLost(new IllegalStateException("a bug"))).isFalse();
+        assertThat(Reconciler.connectionLost(new NullPointerException())).isFalse();
     }
 }
