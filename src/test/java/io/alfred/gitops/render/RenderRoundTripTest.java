@@ -168,7 +168,7 @@ class RenderRoundTripTest {
     @Test
     void theDecoderRefusesANumberForAString() {
         assertThatThrownBy(() -> readBack("apiVersion: v1\nkind: ConfigMap\nmetadata: {name: x, labels: {a: 1}}\n"))
-                .rootCause().hasMessageContaining("Cannot coerce Integer value (1) to `String` value");
+                .rootCause().hasMessageContaining("Cannot coerce Integer value (1) to `java.lang.String` value");
         assertThat(readBack("apiVersion: v1\nkind: ConfigMap\nmetadata: {name: x, labels: {a: \"1\"}}\n")).hasSize(1);
     }
 }
