@@ -17,6 +17,12 @@ import java.util.stream.Collectors;
  * f099837: image: web:2"). Notes come from the change set's diffs, which never hold Secret values.
  */
 final class CycleAnnouncer {
+    /**
+     * Events on objects per cycle: a cold apply of 5,000 objects must not cost 10,000 requests;
+     * the rest is one note on the inventory (the history and the deploy events have every object).
+     */
+    static final int MAX_OBJECT_EVENTS = 100;
+
     private final ClusterEventRecorder recorder;
     private final ObjectRef inventory;
 
@@ -60,6 +66,7 @@ final class CycleAnnouncer {
     }
 
     private void objects(ChangeSet changes, String revision, String verb) {
+        int recorded = 0;
         for (Change c : changes.effective()) {
             String reason = switch (c.action()) {
                 case CREATED -> "Created";
@@ -67,13 +74,18 @@ final class CycleAnnouncer {
                 case DELETED -> "Pruned";
                 default -> null;
             };
-            if (reason == null) {
+            if (reason == null || recorded++ >= MAX_OBJECT_EVENTS) {
                 continue;
             }
             String done = verb != null && c.action() == Action.CONFIGURED ? verb : c.action() == Action.DELETED ? "pruned"
                     : c.action().label();
             recorder.record(c.ref(), Type.Normal, reason, c.action() == Action.DELETED ? "Prune" : "Apply",
                     done + " by alfred-gitops at " + shortSha(revision) + what(c));
+        }
+        if (recorded > MAX_OBJECT_EVENTS) {
+            recorder.record(inventory, Type.Normal, "ManyChanges", "Apply", (recorded - MAX_OBJECT_EVENTS)
+                    + " more objects changed at " + shortSha(revision) + " than get an Event of their own ("
+                    + MAX_OBJECT_EVENTS + "); alfred-gitops status and the deploy events list them all");
         }
     }
 
