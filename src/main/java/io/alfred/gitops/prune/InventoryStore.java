@@ -4,13 +4,13 @@ import io.alfred.gitops.Stage;
 import io.alfred.gitops.StageException;
 import io.alfred.gitops.apply.WriteGuard;
 import io.alfred.gitops.cluster.NoAnswerRetry;
+import io.alfred.gitops.cluster.StateConfigMaps;
 import io.alfred.gitops.plan.Planner;
 import io.fabric8.kubernetes.api.model.ConfigMap;
-import io.fabric8.kubernetes.api.model.ConfigMapBuilder;
-import io.fabric8.kubernetes.api.model.NamespaceBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Collectors;
@@ -63,21 +63,13 @@ public final class InventoryStore {
 
     public void save(Inventory inventory, Stage stage) {
         guard.check("ConfigMap " + namespace + "/" + NAME);
+        Map<String, String> data = new LinkedHashMap<>();
+        data.put("objects", inventory.entries().stream().map(InventoryEntry::line).collect(Collectors.joining("\n")));
+        data.put("lastAppliedRevision", nullToBlank(inventory.lastAppliedRevision()));
+        data.put("lastGoodRevision", nullToBlank(inventory.lastGoodRevision()));
+        data.put("renderDigest", nullToBlank(inventory.renderDigest()));
         try {
-            if (NoAnswerRetry.call(() -> client.namespaces().withName(namespace).get()) == null) {
-                client.namespaces().resource(new NamespaceBuilder().withNewMetadata().withName(namespace)
-                        .addToLabels("app.kubernetes.io/part-of", "alfred-gitops").endMetadata().build())
-                        .fieldManager(fieldManager).serverSideApply();
-            }
-            ConfigMap cm = new ConfigMapBuilder().withNewMetadata().withName(NAME).withNamespace(namespace)
-                    .addToLabels("app.kubernetes.io/part-of", "alfred-gitops").endMetadata()
-                    .addToData("objects", inventory.entries().stream().map(InventoryEntry::line)
-                            .collect(Collectors.joining("\n")))
-                    .addToData("lastAppliedRevision", nullToBlank(inventory.lastAppliedRevision()))
-                    .addToData("lastGoodRevision", nullToBlank(inventory.lastGoodRevision()))
-                    .addToData("renderDigest", nullToBlank(inventory.renderDigest()))
-                    .build();
-            NoAnswerRetry.call(() -> client.resource(cm).fieldManager(fieldManager).forceConflicts().serverSideApply());
+            StateConfigMaps.apply(client, namespace, NAME, fieldManager, data);
         } catch (KubernetesClientException e) {
             throw new StageException(stage, "ConfigMap " + namespace + "/" + NAME,
                     "cannot write the inventory: " + Planner.serverMessage(e), e);

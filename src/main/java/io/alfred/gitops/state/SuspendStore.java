@@ -1,5 +1,6 @@
 package io.alfred.gitops.state;
 
+import io.alfred.gitops.cluster.StateConfigMaps;
 import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.Watch;
