@@ -199,7 +199,10 @@ class DeployEventsTest {
         emulator.createTopic("events");
         emulator.createSubscription("events", "audit");
         try (PubSubEmulator.Received received = emulator.receive("audit")) {
-            await(() -> deduplicated(received.messages()).size() >= 4);
+            // the publisher's next attempt may be a full backoff (60 s) away, after an attempt that was
+            // in flight when the emulator died had waited out its 30 s: the wait covers both
+            Await.until(() -> deduplicated(received.messages()).size() >= 4, Duration.ofSeconds(150),
+                    () -> "outbox " + outbox.pending().size() + " pending");
             Thread.sleep(300);
             List<PubsubMessage> m = deduplicated(received.messages());
             assertThat(types(m)).containsExactly("sync.started", "sync.planned", "sync.applied", "sync.succeeded");
