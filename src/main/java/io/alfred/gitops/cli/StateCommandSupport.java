@@ -4,6 +4,7 @@ import io.alfred.gitops.cluster.ClusterConnection;
 import io.alfred.gitops.config.Durations;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
+import java.time.Duration;
 import picocli.CommandLine.Option;
 
 /** What {@code status}, {@code suspend} and {@code resume} share: the kubeconfig cluster and the daemon's namespace. */
@@ -21,10 +22,10 @@ abstract class StateCommandSupport extends CommandSupport {
 
     /** The kubeconfig cluster, once it answered (one line and exit 2 when it does not). */
     ClusterConnection connect() {
-        ClusterConnection cluster = ClusterConnection.fromEnvironment(
-                Durations.parse("gitops.cluster.connect-timeout", config.cluster().connectTimeout()));
+        Duration timeout = Durations.parse("gitops.cluster.connect-timeout", config.cluster().connectTimeout());
+        ClusterConnection cluster = ClusterConnection.fromEnvironment(timeout);
         try {
-            cluster.verify(Durations.parse("gitops.cluster.connect-timeout", config.cluster().connectTimeout()));
+            cluster.verify(timeout);
             return cluster;
         } catch (RuntimeException e) {
             cluster.close();

@@ -9,6 +9,8 @@ import io.fabric8.kubernetes.api.model.events.v1.Event;
 import io.fabric8.kubernetes.api.model.events.v1.EventBuilder;
 import io.fabric8.kubernetes.api.model.events.v1.EventSeriesBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import java.net.InetAddress;
+import java.net.UnknownHostException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -71,6 +73,22 @@ public final class ClusterEventRecorder {
         this.guard = guard;
         this.instance = instance;
         this.clock = clock;
+    }
+
+    /** Who records the Events: the pod (POD_NAME or HOSTNAME), else this host. */
+    public static String thisInstance() {
+        String pod = System.getenv("POD_NAME");
+        if (pod == null || pod.isBlank()) {
+            pod = System.getenv("HOSTNAME");
+        }
+        if (pod == null || pod.isBlank()) {
+            try {
+                pod = InetAddress.getLocalHost().getHostName();
+            } catch (UnknownHostException e) {
+                pod = "alfred-gitops";
+            }
+        }
+        return pod;
     }
 
     /**

@@ -18,8 +18,6 @@ import io.alfred.gitops.state.Suspension;
 import io.alfred.gitops.trigger.Trigger;
 import io.alfred.gitops.trigger.TriggerSink;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import java.net.InetAddress;
-import java.net.UnknownHostException;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -98,7 +96,7 @@ public final class CycleRunner implements TriggerSink, AutoCloseable {
         this.journal = new CycleJournal(new HistoryStore(client, settings.apply().namespace(),
                 settings.apply().fieldManager(), guard), revisions::describe);
         this.suspendStore = new SuspendStore(client, settings.apply().namespace());
-        this.announcer = new CycleAnnouncer(new ClusterEventRecorder(client, guard, instanceName()),
+        this.announcer = new CycleAnnouncer(new ClusterEventRecorder(client, guard, ClusterEventRecorder.thisInstance()),
                 settings.apply().namespace());
         status.configure(settings);
     }
@@ -310,22 +308,6 @@ public final class CycleRunner implements TriggerSink, AutoCloseable {
             return;
         }
         announcer.cycleEnded(result, trigger, revisions.describe(result.revision()).subject());
-    }
-
-    /** Who records the Events: the pod (POD_NAME or HOSTNAME), else this host. */
-    private static String instanceName() {
-        String pod = System.getenv("POD_NAME");
-        if (pod == null || pod.isBlank()) {
-            pod = System.getenv("HOSTNAME");
-        }
-        if (pod == null || pod.isBlank()) {
-            try {
-                pod = InetAddress.getLocalHost().getHostName();
-            } catch (UnknownHostException e) {
-                pod = "alfred-gitops";
-            }
-        }
-        return pod;
     }
 
     private static CycleResult failed(String revision, StageException e, long start) {
