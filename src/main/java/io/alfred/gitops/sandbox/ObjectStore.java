@@ -9,7 +9,9 @@ import io.fabric8.mockwebserver.crud.AttributeSet;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Predicate;
 import java.util.function.Supplier;
 
 /**
@@ -26,10 +28,16 @@ final class ObjectStore {
     private final KubernetesCrudDispatcher crud;
     private final KubernetesAttributesExtractor extractor;
     private final Map<String, AttributeSet> storedKeys = new ConcurrentHashMap<>();
+    private final WatchHub watches = new WatchHub(10_000);
 
     ObjectStore(KubernetesCrudDispatcher crud, KubernetesAttributesExtractor extractor) {
         this.crud = crud;
         this.extractor = extractor;
+    }
+
+    /** The changes of this store, for HTTP watches. */
+    WatchHub watches() {
+        return watches;
     }
 
     ObjectNode get(String objectPath) {
@@ -52,17 +60,51 @@ final class ObjectStore {
         return read.get();
     }
 
+    /** A watch's start, taken while no write is half done: the objects it starts from (for a watch without resourceVersion) and the changes after. */
+    record WatchStart(List<String> initial, long resourceVersion, BlockingQueue<WatchHub.Change> changes) {
+    }
+
+    /**
+     * Opens a watch on the objects whose path passes {@code paths}: from {@code resourceVersion},
+     * or, when it is null or "0", from the current state, sent as ADDED events first, as the API server
+     * does for a watch that names no resourceVersion.
+     */
+    synchronized WatchStart watch(String resourceVersion, Predicate<String> paths) throws WatchHub.Expired {
+        if (resourceVersion == null || resourceVersion.isEmpty() || resourceVersion.equals("0")) {
+            List<String> initial = new ArrayList<>();
+            storedKeys.forEach((path, key) -> {
+                if (paths.test(path)) {
+                    initial.add(crud.getMap().get(key));
+                }
+            });
+            long now = watches.lastResourceVersion();
+            return new WatchStart(initial, now, watches.watchFrom(now));
+        }
+        long from;
+        try {
+            from = Long.parseLong(resourceVersion);
+        } catch (NumberFormatException e) {
+            throw ApiError.badRequest("invalid resource version: " + resourceVersion);
+        }
+        return new WatchStart(List.of(), from, watches.watchFrom(from));
+    }
+
     synchronized void put(String objectPath, ObjectNode object) {
         String json = write(object);
         AttributeSet pathKey = crud.getKey(objectPath);
-        crud.processEvent(objectPath, pathKey, storedKeys.get(objectPath), null, json);
+        AttributeSet previous = storedKeys.get(objectPath);
+        crud.processEvent(objectPath, pathKey, previous, null, json);
         storedKeys.put(objectPath, storedKeyOf(pathKey, json));
+        watches.publish(new WatchHub.Change(previous == null ? "ADDED" : "MODIFIED", objectPath, json,
+                resourceVersionOf(object)));
     }
 
     synchronized void remove(String objectPath) {
         AttributeSet existing = storedKeys.remove(objectPath);
         if (existing != null) {
+            String last = crud.getMap().get(existing);
             crud.processEvent(objectPath, crud.getKey(objectPath), existing, null, null);
+            watches.publish(new WatchHub.Change("DELETED", objectPath, last, Long.parseLong(nextResourceVersion())));
         }
     }
 
@@ -75,6 +117,11 @@ final class ObjectStore {
             throw new IllegalStateException("fabric8 stored " + pathKey + " under an unexpected key");
         }
         return key;
+    }
+
+    private long resourceVersionOf(ObjectNode object) {
+        String rv = object.path("metadata").path("resourceVersion").asText("");
+        return rv.matches("\\d{1,18}") ? Long.parseLong(rv) : Long.parseLong(nextResourceVersion());
     }
 
     String nextResourceVersion() {

@@ -27,7 +27,7 @@ import java.util.Map;
 public final class SandboxApiServer implements AutoCloseable {
     private final SandboxDispatcher dispatcher = new SandboxDispatcher();
     private final KubernetesMockServer server;
-    private FaultProxy proxy;
+    private FrontProxy proxy;
 
     private SandboxApiServer() {
         server = new KubernetesMockServer(new Context(Serialization.jsonMapper()), new MockWebServer(), new HashMap<>(),
@@ -43,7 +43,8 @@ public final class SandboxApiServer implements AutoCloseable {
         SandboxApiServer sandbox = new SandboxApiServer();
         sandbox.server.start(InetAddress.getLoopbackAddress(), 0);
         try {
-            sandbox.proxy = new FaultProxy(port, sandbox.server.getPort(), sandbox.dispatcher.faults());
+            sandbox.proxy = new FrontProxy(port, sandbox.server.getPort(), sandbox.dispatcher.faults(),
+                    sandbox.dispatcher.httpWatches());
         } catch (IOException e) {
             sandbox.server.shutdown();
             throw new UncheckedIOException("cannot listen on 127.0.0.1:" + port, e);

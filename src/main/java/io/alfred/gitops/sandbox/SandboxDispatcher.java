@@ -27,6 +27,7 @@ final class SandboxDispatcher extends KubernetesCrudDispatcher {
     private final Controllers controllers = new Controllers(store, catalog);
     private final Writes writes = new Writes(store, catalog, controllers);
     private final Faults faults = new Faults();
+    private final HttpWatches httpWatches = new HttpWatches(store, catalog, Duration.ofSeconds(5));
     private volatile String serverAddress = "127.0.0.1:0";
     private final Map<String, AtomicLong> requests = new ConcurrentHashMap<>();
 
@@ -49,6 +50,10 @@ final class SandboxDispatcher extends KubernetesCrudDispatcher {
             verb = "dry-run " + verb;
         }
         requests.computeIfAbsent(verb, k -> new AtomicLong()).incrementAndGet();
+    }
+
+    HttpWatches httpWatches() {
+        return httpWatches;
     }
 
     Faults faults() {
@@ -123,11 +128,13 @@ final class SandboxDispatcher extends KubernetesCrudDispatcher {
             return pageNotFound();
         }
         String contentType = request.getHeader("Content-Type");
-        if (contentType != null && contentType.startsWith("application/vnd.kubernetes.protobuf")) {
-            return status(new ApiError(415, "UnsupportedMediaType", "the sandbox API server reads JSON and YAML only, "
-                    + "not protobuf", null, null, null, null));
+        String body; // reading consumes the buffer
+        if (ProtobufBodies.isProtobuf(contentType) && request.getBody() != null) {
+            body = ProtobufBodies.toJson(request.getBody().readByteArray());
+            contentType = "application/json";
+        } else {
+            body = request.getBody() == null ? null : request.getUtf8Body();
         }
-        String body = request.getBody() == null ? null : request.getUtf8Body(); // reading consumes the buffer
         if ("scale".equals(path.subresource())) {
             return result(writes.scale(t, path, request.method().name(), contentType, body, managerFor(request, path)));
         }
@@ -169,7 +176,7 @@ final class SandboxDispatcher extends KubernetesCrudDispatcher {
                 return result(writes.replace(t, path, body, managerFor(request, path)));
             case PATCH:
                 checkRejection(t, path, path.namespace(), path.name());
-                return result(writes.patch(t, path, request.getHeader("Content-Type"), body,
+                return result(writes.patch(t, path, contentType, body,
                         managerFor(request, path)));
             case DELETE:
                 checkRejection(t, path, path.namespace(), path.name());
