@@ -93,6 +93,11 @@ final class ResourceCatalog {
                 && t.kind().equals(kind)).findFirst();
     }
 
+    /** Whether a CRD defines this type. */
+    boolean isCustom(ResourceType type) {
+        return custom.contains(type);
+    }
+
     boolean servesGroupVersion(String group, String version) {
         return all().stream().anyMatch(t -> t.group().equals(group) && t.version().equals(version));
     }

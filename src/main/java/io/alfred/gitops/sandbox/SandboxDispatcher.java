@@ -27,6 +27,7 @@ final class SandboxDispatcher extends KubernetesCrudDispatcher {
     private final Controllers controllers = new Controllers(store, catalog);
     private final Writes writes = new Writes(store, catalog, controllers);
     private final Faults faults = new Faults();
+    private final OpenApiDocuments openApi = new OpenApiDocuments(catalog, store);
     private final HttpWatches httpWatches = new HttpWatches(store, catalog, Duration.ofSeconds(5));
     private volatile String serverAddress = "127.0.0.1:0";
     private final Map<String, AtomicLong> requests = new ConcurrentHashMap<>();
@@ -100,6 +101,20 @@ final class SandboxDispatcher extends KubernetesCrudDispatcher {
             return json(200, ObjectStore.JSON.createObjectNode().put("major", "1").put("minor", "32")
                     .put("gitVersion", "v1.32.0-alfred-sandbox").put("platform", "linux/amd64"));
         }
+        if (plain.equals("/openapi/v3")) {
+            return json(200, openApi.root());
+        }
+        if (plain.startsWith("/openapi/v3/")) {
+            return openApi.v3(plain).map(doc -> json(200, doc)).orElseGet(SandboxDispatcher::pageNotFound);
+        }
+        if (plain.equals("/openapi/v2")) {
+            String accept = request.getHeader("Accept");
+            if (accept != null && !accept.contains("json") && !accept.contains("*/*")) {
+                return status(new ApiError(406, "NotAcceptable", "the sandbox serves /openapi/v2 as JSON only: "
+                        + "use /openapi/v3, or ask for application/json", null, null, null, null));
+            }
+            return json(200, openApi.v2());
+        }
         if (plain.equals("/api")) {
             return json(200, catalog.coreVersions(serverAddress));
         }
@@ -138,6 +153,14 @@ final class SandboxDispatcher extends KubernetesCrudDispatcher {
         if ("scale".equals(path.subresource())) {
             return result(writes.scale(t, path, request.method().name(), contentType, body, managerFor(request, path)));
         }
+        List<String> warnings = new ArrayList<>();
+        if (path.subresource() == null && body != null && List.of("POST", "PUT", "PATCH").contains(request.method().name())) {
+            body = checkFields(t, path, contentType, body, warnings);
+        }
+        return withWarnings(write(request, path, t, contentType, body), warnings);
+    }
+
+    private MockResponse write(RecordedRequest request, ApiPath path, ResourceType t, String contentType, String body) {
         switch (request.method()) {
             case GET:
                 if (path.name() == null && path.namespace() != null && !"true".equals(path.query().get("watch"))
@@ -184,6 +207,38 @@ final class SandboxDispatcher extends KubernetesCrudDispatcher {
             default:
                 return status(new ApiError(405, "MethodNotAllowed", "method not allowed", null, null, null, null));
         }
+    }
+
+    /**
+     * Unknown fields, as {@code fieldValidation} says (see {@link FieldValidation}); returns the body
+     * with them pruned. Bodies that do not parse are left to the write to refuse.
+     */
+    private String checkFields(ResourceType type, ApiPath path, String contentType, String body, List<String> warnings) {
+        FieldValidation mode = FieldValidation.of(path.query().get("fieldValidation"));
+        String mediaType = contentType == null ? "" : contentType.split(";")[0].trim();
+        boolean apply = mediaType.equals("application/apply-patch+yaml");
+        if (mediaType.equals("application/json-patch+json")) {
+            return body;
+        }
+        ObjectNode object;
+        try {
+            object = apply ? Writes.parseYaml(body) : ObjectStore.parse(body);
+        } catch (RuntimeException e) {
+            return body;
+        }
+        Optional<OpenApiDocuments.Schema> schema = openApi.schemaOf(type);
+        if (schema.isEmpty()) {
+            return body;
+        }
+        warnings.addAll(mode.check(type, object, schema.get(), apply));
+        return ObjectStore.write(object);
+    }
+
+    private static MockResponse withWarnings(MockResponse response, List<String> warnings) {
+        for (String warning : warnings) {
+            response.addHeader("Warning", "299 - \"" + warning.replace("\"", "\\\"") + "\"");
+        }
+        return response;
     }
 
     private void checkRejection(ResourceType type, ApiPath path, String namespace, String name) {

@@ -477,7 +477,7 @@ final class Writes {
         }
     }
 
-    private static ObjectNode parseYaml(String body) {
+    static ObjectNode parseYaml(String body) {
         try {
             JsonNode node = YAML.readTree(body == null ? "" : body);
             if (!(node instanceof ObjectNode o)) {
