@@ -29,10 +29,12 @@ public final class Controllers {
     private volatile boolean workloads = true;
     private volatile Pattern stuckImages;
     private volatile DeploymentSimulator deployments;
+    private final WorkloadPods workloadPods;
 
     Controllers(ObjectStore store, ResourceCatalog catalog) {
         this.store = store;
         this.catalog = catalog;
+        this.workloadPods = new WorkloadPods(store, catalog);
     }
 
     /** Whether workload rollouts are simulated at all (off: status only changes through /status). */
@@ -165,6 +167,16 @@ public final class Controllers {
             }
         }
         storeStatus.accept(type, object);
+        boolean healthy = outcome == Rollout.COMPLETE;
+        switch (type.kind()) {
+            case "Deployment" -> workloadPods.deployment(object, healthy);
+            case "StatefulSet" -> workloadPods.statefulSet(object, healthy);
+            case "DaemonSet" -> workloadPods.daemonSet(object, healthy);
+            case "ReplicaSet" -> workloadPods.replicaSet(object, healthy);
+            default -> {
+                // Jobs' pods are not simulated
+            }
+        }
         updateBudgets(metadata.path("namespace").asText(), storeStatus);
     }
 
@@ -355,6 +367,9 @@ public final class Controllers {
     /** Cascades a real cluster performs: a deleted Namespace empties, a deleted CRD takes its resources. */
     void afterDelete(ResourceType type, JsonNode deleted) {
         String gk = type.group() + "/" + type.kind();
+        if (type.namespaced()) {
+            workloadPods.collectGarbage(deleted);
+        }
         if (gk.equals("/Namespace")) {
             String ns = deleted.path("metadata").path("name").asText();
             for (ObjectNode o : store.all()) {

@@ -90,7 +90,8 @@ final class FrontProxy implements AutoCloseable {
                 String text = new String(head, StandardCharsets.ISO_8859_1);
                 String[] requestLine = text.substring(0, text.indexOf("\r\n")).split(" ");
                 ApiPath path = ApiPath.parse(requestLine.length > 1 ? requestLine[1] : "/");
-                boolean upgrade = header(text, "upgrade") != null;
+                String upgradeTo = header(text, "upgrade");
+                boolean upgrade = upgradeTo != null && upgradeTo.toLowerCase(Locale.ROOT).contains("websocket");
                 Optional<ResourceType> watched = upgrade ? Optional.empty() : watches.watched(requestLine[0], path);
                 if (watched.isPresent()) {
                     String accept = header(text, "accept");

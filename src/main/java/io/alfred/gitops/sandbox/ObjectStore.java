@@ -138,6 +138,18 @@ final class ObjectStore {
         return out;
     }
 
+    /** The objects of one namespace, found by path without parsing the others. */
+    synchronized List<ObjectNode> inNamespace(String namespace) {
+        String marker = "/namespaces/" + namespace + "/";
+        List<ObjectNode> out = new ArrayList<>();
+        storedKeys.forEach((path, key) -> {
+            if (path.contains(marker)) {
+                out.add(parse(crud.getMap().get(key)));
+            }
+        });
+        return out;
+    }
+
     int size() {
         return crud.getMap().size();
     }

@@ -74,7 +74,8 @@ final class ResourceCatalog {
 
     private void add(String group, String version, String plural, String kind, boolean namespaced, boolean status,
             String... shortNames) {
-        builtIn.add(new ResourceType(group, version, plural, kind.toLowerCase(), kind, namespaced, List.of(shortNames), status));
+        builtIn.add(new ResourceType(group, version, plural, kind.toLowerCase(), kind, namespaced, List.of(shortNames), status,
+                List.of()));
     }
 
     List<ResourceType> all() {
@@ -111,10 +112,15 @@ final class ResourceCatalog {
         names.path("shortNames").forEach(n -> shortNames.add(n.asText()));
         for (JsonNode v : spec.path("versions")) {
             if (v.path("served").asBoolean(true)) {
+                List<ResourceType.PrinterColumn> columns = new ArrayList<>();
+                for (JsonNode c : v.path("additionalPrinterColumns")) {
+                    columns.add(new ResourceType.PrinterColumn(c.path("name").asText(), c.path("type").asText("string"),
+                            c.path("jsonPath").asText(), c.path("priority").asInt(0)));
+                }
                 custom.add(new ResourceType(spec.path("group").asText(), v.path("name").asText(),
                         names.path("plural").asText(), names.path("singular").asText(names.path("kind").asText().toLowerCase()),
                         names.path("kind").asText(), !"Cluster".equals(spec.path("scope").asText()),
-                        List.copyOf(shortNames), v.path("subresources").has("status")));
+                        List.copyOf(shortNames), v.path("subresources").has("status"), List.copyOf(columns)));
             }
         }
     }

@@ -81,6 +81,11 @@ public final class SandboxApiServer implements AutoCloseable {
         return dispatcher.requestCounts();
     }
 
+    /** The watch cache, for tests of its window. */
+    WatchHub watchHub() {
+        return dispatcher.store().watches();
+    }
+
     public void resetRequestCounts() {
         dispatcher.resetRequestCounts();
     }

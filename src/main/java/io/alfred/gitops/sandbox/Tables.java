@@ -28,6 +28,17 @@ final class Tables {
     private Tables() {
     }
 
+    /** A waiting or terminated container's reason (CrashLoopBackOff, ...) before the pod's phase, as the pod printer shows it. */
+    private static String podStatus(JsonNode pod) {
+        for (JsonNode c : pod.path("status").path("containerStatuses")) {
+            String waiting = c.path("state").path("waiting").path("reason").asText("");
+            if (!waiting.isEmpty()) {
+                return waiting;
+            }
+        }
+        return pod.path("status").path("reason").asText(pod.path("status").path("phase").asText("Pending"));
+    }
+
     static boolean wanted(String accept) {
         return accept != null && accept.contains("as=Table");
     }
@@ -102,7 +113,7 @@ final class Tables {
                     col("Current", o -> o.path("status").path("replicas").asInt(0)),
                     col("Ready", o -> o.path("status").path("readyReplicas").asInt(0)), age);
             case "/Pod" -> List.of(name, col("Ready", Tables::podReady),
-                    col("Status", o -> o.path("status").path("reason").asText(o.path("status").path("phase").asText("Pending"))),
+                    col("Status", Tables::podStatus),
                     col("Restarts", Tables::restarts), age,
                     wide("IP", o -> orNone(o.path("status").path("podIP").asText(""))),
                     wide("Node", o -> orNone(o.path("spec").path("nodeName").asText(""))));
@@ -137,8 +148,32 @@ final class Tables {
             case "batch/Job" -> List.of(name, col("Status", Tables::jobStatus),
                     col("Completions", o -> o.path("status").path("succeeded").asInt(0) + "/"
                             + o.path("spec").path("completions").asInt(1)), age);
-            default -> List.of(name, age);
+            default -> type.printerColumns().isEmpty() ? List.of(name, age) : printerColumns(type, name, now);
         };
+    }
+
+    /**
+     * A custom resource's columns from its CRD's {@code additionalPrinterColumns}: NAME, then each
+     * column (a {@code date} shown as an age), as the API server's CRD printer does.
+     */
+    private static List<Column> printerColumns(ResourceType type, Column name, Instant now) {
+        List<Column> columns = new ArrayList<>();
+        columns.add(name);
+        for (ResourceType.PrinterColumn c : type.printerColumns()) {
+            Function<JsonNode, Object> cell = o -> {
+                JsonNode v = SimpleJsonPath.read(o, c.jsonPath());
+                if (v.isMissingNode() || v.isNull()) {
+                    return "<none>";
+                }
+                if (c.type().equals("date")) {
+                    return age(v.asText(), now);
+                }
+                return c.type().equals("integer") && v.canConvertToInt() ? (Object) v.asInt() : v.isValueNode() ? v.asText()
+                        : v.toString();
+            };
+            columns.add(new Column(c.name(), c.type().equals("date") ? "string" : c.type(), "", c.priority(), cell));
+        }
+        return columns;
     }
 
     private static Column col(String name, Function<JsonNode, Object> cell) {

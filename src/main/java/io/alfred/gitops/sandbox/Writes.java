@@ -117,8 +117,8 @@ final class Writes {
             ObjectNode live = existing(type, path);
             JsonNode patched;
             switch (mediaType) {
-                case "application/merge-patch+json", "application/strategic-merge-patch+json" ->
-                    patched = mergePatch(live.deepCopy(), parseJson(body));
+                case "application/merge-patch+json" -> patched = mergePatch(live.deepCopy(), parseJson(body));
+                case "application/strategic-merge-patch+json" -> patched = StrategicMergePatch.apply(live, parseJson(body));
                 case "application/json-patch+json" -> {
                     try {
                         patched = JsonPatch.apply(parseJsonAny(body), live);

@@ -20,11 +20,21 @@ public final class TestCluster implements AutoCloseable {
     private final SandboxApiServer sandbox;
     private final KubeAPIServer real;
     private final Config config;
+    private final KubernetesClient controllerClient;
+    private final SimulatedControllers controllers;
 
     private TestCluster(SandboxApiServer sandbox, KubeAPIServer real, Config config) {
         this.sandbox = sandbox;
         this.real = real;
         this.config = config;
+        // kube-api-test runs no controller-manager: without this, every rollout wait would time out
+        this.controllerClient = real == null ? null : client();
+        this.controllers = real == null ? null : SimulatedControllers.start(controllerClient);
+    }
+
+    /** Where the suites run, for CI's log: a real kube-apiserver or the sandbox. */
+    public static String kind() {
+        return realBinariesPresent() ? "a real kube-apiserver (kube-api-test, KUBE_API_TEST_DIR)" : "the sandbox API server";
     }
 
     public static TestCluster start() {
@@ -68,6 +78,10 @@ public final class TestCluster implements AutoCloseable {
 
     @Override
     public void close() {
+        if (controllers != null) {
+            controllers.close();
+            controllerClient.close();
+        }
         if (sandbox != null) {
             sandbox.close();
         }
