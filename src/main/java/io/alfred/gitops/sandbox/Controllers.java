@@ -198,6 +198,7 @@ public final class Controllers {
             int healthy = 0;
             for (ObjectNode w : all) {
                 if (!w.path("apiVersion").asText().equals("apps/v1")
+                        || w.path("metadata").path("ownerReferences").size() > 0 // a Deployment's ReplicaSet: counted once
                         || !namespace.equals(w.path("metadata").path("namespace").asText())
                         || !selects(selector, w.path("spec").path("template").path("metadata").path("labels"))) {
                     continue;

@@ -29,7 +29,7 @@ public class SandboxLauncher implements SandboxProvider {
         Path kubeconfig = server.writeKubeconfig(newKubeconfigFile());
         kubeconfig.toFile().deleteOnExit();
         LOG.infof("sandbox API server listening on %s until this process exits; look with: kubectl --kubeconfig %s"
-                + " get deployments,statefulsets,services,configmaps -A", server.url(), kubeconfig);
+                + " get all -A", server.url(), kubeconfig);
         KubernetesClient client = new KubernetesClientBuilder().withConfig(ClusterConnection.resilient(server.config())).build();
         return ClusterConnection.of(client, () -> {
             server.close();

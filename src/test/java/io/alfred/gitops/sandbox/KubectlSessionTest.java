@@ -78,6 +78,9 @@ class KubectlSessionTest {
         kubeconfig = sandbox.writeKubeconfig(tmp.resolve("kubeconfig"));
         manifests = tmp.resolve("manifests");
         Files.createDirectories(manifests);
+        Path editor = manifests.resolve("editor.sh"); // what a person does in kubectl edit's editor
+        Files.writeString(editor, "#!/bin/sh\nsed -i -e 's/minReadySeconds: 5/minReadySeconds: 7/' \"$1\"\n");
+        editor.toFile().setExecutable(true);
         for (String f : List.of("web.yaml", "service.yaml", "unknown-field.yaml", "crd.yaml", "widget.yaml")) {
             try (var in = KubectlSessionTest.class.getResourceAsStream("/kubectl-session/" + f)) {
                 Files.write(manifests.resolve(f), in.readAllBytes());
@@ -150,6 +153,10 @@ class KubectlSessionTest {
                 Step.of("tasks/manage-kubernetes-objects/update-api-object-kubectl-patch (the merged container keeps its image and ports)",
                         "get deployment web -n shop -o jsonpath={.spec.template.spec.containers[0].image}/{.spec.template.spec.containers[0].ports[0].containerPort}/{.spec.template.spec.containers[0].env[0].value}")
                         .prints("^nginx:1.25/80/git$"),
+                Step.of("reference/kubectl/generated/kubectl_edit", "edit deployment web -n shop")
+                        .prints("^deployment.apps/web edited$"),
+                Step.of("reference/kubectl/generated/kubectl_edit (the edit is stored)",
+                        "get deployment web -n shop -o jsonpath={.spec.minReadySeconds}").prints("^7$"),
                 Step.of("reference/using-api/server-side-apply", "apply --server-side -f " + m + "service.yaml")
                         .prints("^service/web serverside-applied$"),
                 Step.of("concepts/services-networking/service", "get service web -n shop")
@@ -229,7 +236,9 @@ class KubectlSessionTest {
         cmd.addAll(args);
         Path out = Files.createTempFile(tmp, "out", ".txt");
         Path err = Files.createTempFile(tmp, "err", ".txt");
-        Process p = new ProcessBuilder(cmd).redirectOutput(out.toFile()).redirectError(err.toFile()).start();
+        ProcessBuilder builder = new ProcessBuilder(cmd).redirectOutput(out.toFile()).redirectError(err.toFile());
+        builder.environment().put("KUBE_EDITOR", manifests.resolve("editor.sh").toString());
+        Process p = builder.start();
         assertThat(p.waitFor(60, TimeUnit.SECONDS)).as("kubectl %s finished", args).isTrue();
         return new Result(p.exitValue(), Files.readString(out, StandardCharsets.UTF_8), Files.readString(err, StandardCharsets.UTF_8));
     }
