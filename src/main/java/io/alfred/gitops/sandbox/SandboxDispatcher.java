@@ -10,6 +10,7 @@ import io.fabric8.mockwebserver.http.RecordedRequest;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -345,7 +346,7 @@ final class SandboxDispatcher extends KubernetesCrudDispatcher {
         if (!list.path("metadata").has("resourceVersion")) {
             list.putObject("metadata").put("resourceVersion", store.nextResourceVersion());
         }
-        ArrayNode kept = list.arrayNode();
+        List<JsonNode> kept = new ArrayList<>();
         for (JsonNode item : list.path("items")) {
             String apiVersion = item.path("apiVersion").asText("");
             String group = apiVersion.contains("/") ? apiVersion.substring(0, apiVersion.indexOf('/')) : "";
@@ -353,7 +354,10 @@ final class SandboxDispatcher extends KubernetesCrudDispatcher {
                 kept.add(item);
             }
         }
-        list.set("items", kept);
+        // in etcd's key order, as a real server lists: by namespace, then name
+        kept.sort(Comparator.comparing((JsonNode o) -> o.path("metadata").path("namespace").asText(""))
+                .thenComparing(o -> o.path("metadata").path("name").asText("")));
+        list.set("items", list.arrayNode().addAll(kept));
         return list;
     }
 }

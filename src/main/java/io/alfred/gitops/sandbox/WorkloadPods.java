@@ -4,6 +4,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.security.SecureRandom;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
@@ -13,7 +15,6 @@ import java.util.List;
 import java.util.TreeMap;
 import java.util.UUID;
 import java.util.function.IntFunction;
-import java.util.zip.CRC32;
 
 /**
  * The objects a cluster's workload controllers create, so that kubectl sees what it sees on a real
@@ -265,13 +266,15 @@ final class WorkloadPods {
 
     /** A stable hash of a pod template, spelled as Kubernetes spells pod-template-hash. */
     static String templateHash(JsonNode template) {
-        CRC32 crc = new CRC32();
-        crc.update(canonical(template).getBytes(StandardCharsets.UTF_8));
-        long value = crc.getValue();
+        byte[] digest;
+        try {
+            digest = MessageDigest.getInstance("SHA-256").digest(canonical(template).getBytes(StandardCharsets.UTF_8));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
         StringBuilder out = new StringBuilder();
         for (int i = 0; i < 10; i++) {
-            out.append(ALPHABET.charAt((int) (value % ALPHABET.length())));
-            value = value / ALPHABET.length() + (long) i * 7919;
+            out.append(ALPHABET.charAt((digest[i] & 0xff) % ALPHABET.length()));
         }
         return out.toString();
     }
