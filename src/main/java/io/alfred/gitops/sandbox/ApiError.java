@@ -1,7 +1,11 @@
 package io.alfred.gitops.sandbox;
 
+import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.alfred.gitops.sandbox.validation.FieldError;
+import java.util.List;
+import java.util.stream.Collectors;
 
 /** A request the API server refuses, with the status code, reason and message a real one gives. */
 final class ApiError extends RuntimeException {
@@ -11,6 +15,7 @@ final class ApiError extends RuntimeException {
     final String group;
     final String kind;
     final String field;
+    private List<FieldError> causes = List.of();
 
     ApiError(int code, String reason, String message, String name, String group, String kind, String field) {
         super(message);
@@ -52,6 +57,19 @@ final class ApiError extends RuntimeException {
                 + field + ": " + detail, name, type.group(), type.kind(), field);
     }
 
+    /**
+     * 422 Invalid with every field error, as the API server answers: {@code Kind.group "name" is
+     * invalid: field: detail}, or {@code [a, b]} for several, and one Status cause per error.
+     */
+    static ApiError invalid(ResourceType type, String name, List<FieldError> errors) {
+        String list = errors.size() == 1 ? errors.get(0).toString()
+                : "[" + errors.stream().map(FieldError::toString).collect(Collectors.joining(", ")) + "]";
+        ApiError e = new ApiError(422, "Invalid", type.qualifiedKind() + " \"" + name + "\" is invalid: " + list, name,
+                type.group(), type.kind(), null);
+        e.causes = List.copyOf(errors);
+        return e;
+    }
+
     static ApiError badRequest(String message) {
         return new ApiError(400, "BadRequest", message, null, null, null, null);
     }
@@ -78,7 +96,12 @@ final class ApiError extends RuntimeException {
             if (kind != null) {
                 details.put("kind", kind);
             }
-            if (field != null) {
+            if (!causes.isEmpty()) {
+                ArrayNode list = details.putArray("causes");
+                for (FieldError c : causes) {
+                    list.addObject().put("reason", c.type().reason()).put("message", c.message()).put("field", c.field());
+                }
+            } else if (field != null) {
                 details.putArray("causes").addObject().put("reason", "FieldValueInvalid")
                         .put("message", getMessage().substring(getMessage().indexOf(field + ": ") + field.length() + 2))
                         .put("field", field);

@@ -106,6 +106,11 @@ final class OpenApiDocuments {
         return build(types, crdSchemas);
     }
 
+    /** A custom resource's schema from its CRD (empty for a built-in kind). */
+    Optional<JsonNode> crdSchemaOf(ResourceType type) {
+        return crdSchema(type);
+    }
+
     private Optional<JsonNode> crdSchema(ResourceType type) {
         if (!catalog.isCustom(type)) {
             return Optional.empty();

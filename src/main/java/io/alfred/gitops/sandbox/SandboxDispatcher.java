@@ -26,9 +26,9 @@ final class SandboxDispatcher extends KubernetesCrudDispatcher {
     private final ResourceCatalog catalog = new ResourceCatalog();
     private final ObjectStore store = new ObjectStore(this, (KubernetesAttributesExtractor) attributeExtractor);
     private final Controllers controllers = new Controllers(store, catalog);
-    private final Writes writes = new Writes(store, catalog, controllers);
-    private final Faults faults = new Faults();
     private final OpenApiDocuments openApi = new OpenApiDocuments(catalog, store);
+    private final Writes writes = new Writes(store, catalog, controllers, new Validation(openApi));
+    private final Faults faults = new Faults();
     private final HttpWatches httpWatches = new HttpWatches(store, catalog, Duration.ofSeconds(5));
     private volatile String serverAddress = "127.0.0.1:0";
     private final Map<String, AtomicLong> requests = new ConcurrentHashMap<>();

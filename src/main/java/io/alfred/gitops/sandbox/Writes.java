@@ -32,10 +32,13 @@ final class Writes {
     private final Controllers controllers;
     private final ReentrantLock lock = new ReentrantLock();
 
-    Writes(ObjectStore store, ResourceCatalog catalog, Controllers controllers) {
+    private final Validation validation;
+
+    Writes(ObjectStore store, ResourceCatalog catalog, Controllers controllers, Validation validation) {
         this.store = store;
         this.catalog = catalog;
         this.controllers = controllers;
+        this.validation = validation;
     }
 
     Result create(ResourceType type, ApiPath path, String body, String manager) {
@@ -56,7 +59,7 @@ final class Writes {
             metadata.put("name", metadata.path("generateName").asText() + randomSuffix());
         }
         String namespace = namespaceOf(type, path, object);
-        Validation.validate(type, object);
+        validation.validate(type, object);
         String name = metadata.path("name").asText();
         String objectPath = type.objectPath(namespace, name);
         if (store.get(objectPath) != null) {
@@ -321,7 +324,7 @@ final class Writes {
 
     private Result finishUpdate(ResourceType type, ApiPath path, ObjectNode live, ObjectNode result, String manager,
             FieldOwnership applied) {
-        Validation.validate(type, result);
+        validation.validate(type, result);
         Validation.checkImmutable(type, live, result);
         Defaults.apply(type, result);
         if (type.statusSubresource()) {

@@ -140,7 +140,8 @@ class BadInputCorpusTest {
                         "namespace: shop\n  annotations: {\"bad key!\": x}"), Stage.PLAN, "metadata.annotations"),
                 new Case("invalid name", "m.yaml", String.format(CM, "Not_Valid"), Stage.PLAN, "RFC 1123 subdomain"),
                 new Case("service name too long", "m.yaml", "apiVersion: v1\nkind: Service\nmetadata: {name: "
-                        + "s".repeat(70) + ", namespace: shop}\nspec: {ports: [{port: 80}]}\n", Stage.PLAN, "RFC 1123 label"),
+                        + "s".repeat(70) + ", namespace: shop}\nspec: {ports: [{port: 80}]}\n", Stage.PLAN,
+                        "metadata.name: Invalid value: \"" + "s".repeat(70) + "\": must be no more than 63 characters"),
                 new Case("unknown kind", "m.yaml", "apiVersion: example.io/v1\nkind: Widget\nmetadata: {name: w, namespace: shop}\n",
                         Stage.PLAN, "the cluster does not serve example.io/v1 Widget"),
                 new Case("namespaced kind without namespace", "m.yaml", "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: x}\n",
