@@ -105,6 +105,9 @@ final class FrontProxy implements AutoCloseable {
                     });
                     continue;
                 }
+                if (upgradeTo != null && !upgrade) {
+                    head = withoutH2cUpgrade(text); // HTTP/2 upgrades are refused, as kube-apiserver refuses h2c
+                }
                 up.write(head);
                 if (upgrade) {
                     in.transferTo(up);
@@ -156,6 +159,19 @@ final class FrontProxy implements AutoCloseable {
             }
         }
         return null;
+    }
+
+    /** The request head without {@code Upgrade: h2c}, {@code HTTP2-Settings} and the Connection tokens naming them. */
+    private static byte[] withoutH2cUpgrade(String head) {
+        StringBuilder out = new StringBuilder();
+        for (String line : head.split("\r\n", -1)) {
+            String name = line.contains(":") ? line.substring(0, line.indexOf(':')).trim().toLowerCase(Locale.ROOT) : "";
+            if (name.equals("upgrade") || name.equals("http2-settings") || name.equals("connection")) {
+                continue;
+            }
+            out.append(line).append("\r\n");
+        }
+        return out.substring(0, out.length() - 2).getBytes(StandardCharsets.ISO_8859_1);
     }
 
     private static void copyBody(String head, InputStream in, OutputStream up) throws IOException {

@@ -46,8 +46,8 @@ public final class BuiltInRules {
             case "networking.k8s.io/NetworkPolicy" -> NetworkingRules.networkPolicy(spec, errors);
             case "policy/PodDisruptionBudget" -> PolicyRules.podDisruptionBudget(spec, errors);
             case "autoscaling/HorizontalPodAutoscaler" -> PolicyRules.horizontalPodAutoscaler(spec, errors);
-            case "rbac.authorization.k8s.io/Role", "rbac.authorization.k8s.io/ClusterRole" ->
-                RbacRules.rules(object.path("rules"), errors);
+            case "rbac.authorization.k8s.io/Role" -> RbacRules.rules(object.path("rules"), true, errors);
+            case "rbac.authorization.k8s.io/ClusterRole" -> RbacRules.rules(object.path("rules"), false, errors);
             case "rbac.authorization.k8s.io/RoleBinding" -> RbacRules.binding(object, true, errors);
             case "rbac.authorization.k8s.io/ClusterRoleBinding" -> RbacRules.binding(object, false, errors);
             case "apiextensions.k8s.io/CustomResourceDefinition" -> CrdRules.validate(object, errors);

@@ -7,7 +7,8 @@ final class RbacRules {
     private RbacRules() {
     }
 
-    static void rules(JsonNode rules, Errors errors) {
+    /** @param namespaced a Role's rules (not a ClusterRole's), which cannot name non-resource URLs */
+    static void rules(JsonNode rules, boolean namespaced, Errors errors) {
         for (int i = 0; i < rules.size(); i++) {
             JsonNode r = rules.get(i);
             String at = "rules[" + i + "]";
@@ -15,10 +16,15 @@ final class RbacRules {
                 errors.add(FieldError.required(at + ".verbs", "verbs must contain at least one value"));
             }
             boolean urls = !r.path("nonResourceURLs").isEmpty();
+            if (urls && namespaced) {
+                errors.add(FieldError.invalid(at + ".nonResourceURLs", r.path("nonResourceURLs").toString(),
+                        "namespaced rules cannot apply to non-resource URLs"));
+            }
             if (urls && (!r.path("resources").isEmpty() || !r.path("apiGroups").isEmpty())) {
                 errors.add(FieldError.invalid(at + ".nonResourceURLs", r.path("nonResourceURLs").toString(),
                         "rules cannot apply to both regular resources and non-resource URLs"));
-            } else if (!urls) {
+            }
+            if (!urls) {
                 if (r.path("apiGroups").isEmpty()) {
                     errors.add(FieldError.required(at + ".apiGroups", "resource rules must supply at least one api group"));
                 }
