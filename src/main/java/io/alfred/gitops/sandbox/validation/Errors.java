@@ -92,49 +92,35 @@ final class Errors {
 
     /** IsDNS1123Label: each failed rule is an error of its own, as the API server lists them. */
     void dnsLabel(JsonNode value, String path) {
-        if (!value.isTextual()) {
-            return;
-        }
-        String s = value.asText();
-        if (s.length() > 63) {
-            add(FieldError.invalid(path, value, "must be no more than 63 characters"));
-        }
-        if (!DNS_LABEL.matcher(s).matches()) {
-            add(FieldError.invalid(path, value, "a lowercase RFC 1123 label must consist of lower case alphanumeric characters "
-                    + "or '-', and must start and end with an alphanumeric character (e.g. 'my-name',  or '123-abc', regex "
-                    + "used for validation is '" + DNS_LABEL_REGEX + "')"));
-        }
+        syntax(value, path, 63, DNS_LABEL, "a lowercase RFC 1123 label must consist of lower case alphanumeric characters "
+                + "or '-', and must start and end with an alphanumeric character (e.g. 'my-name',  or '123-abc', regex "
+                + "used for validation is '" + DNS_LABEL_REGEX + "')");
     }
 
     /** IsDNS1035Label (Service names): a label that starts with a letter. */
     void dns1035Label(JsonNode value, String path) {
-        if (!value.isTextual()) {
-            return;
-        }
-        String s = value.asText();
-        if (s.length() > 63) {
-            add(FieldError.invalid(path, value, "must be no more than 63 characters"));
-        }
-        if (!DNS_1035_LABEL.matcher(s).matches()) {
-            add(FieldError.invalid(path, value, "a DNS-1035 label must consist of lower case alphanumeric characters or "
-                    + "'-', start with an alphabetic character, and end with an alphanumeric character (e.g. 'my-name',  "
-                    + "or 'abc-123', regex used for validation is '[a-z]([-a-z0-9]*[a-z0-9])?')"));
-        }
+        syntax(value, path, 63, DNS_1035_LABEL, "a DNS-1035 label must consist of lower case alphanumeric characters or "
+                + "'-', start with an alphabetic character, and end with an alphanumeric character (e.g. 'my-name',  "
+                + "or 'abc-123', regex used for validation is '[a-z]([-a-z0-9]*[a-z0-9])?')");
     }
 
     /** IsDNS1123Subdomain. */
     void dnsSubdomain(JsonNode value, String path) {
+        syntax(value, path, 253, DNS_SUBDOMAIN, "a lowercase RFC 1123 subdomain must consist of lower case alphanumeric "
+                + "characters, '-' or '.', and must start and end with an alphanumeric character (e.g. 'example.com', "
+                + "regex used for validation is '" + DNS_LABEL_REGEX + "(\\." + DNS_LABEL_REGEX + ")*')");
+    }
+
+    /** A name rule: a length error and a syntax error, each reported when it applies. */
+    private void syntax(JsonNode value, String path, int maxLength, Pattern pattern, String syntaxMessage) {
         if (!value.isTextual()) {
             return;
         }
-        String s = value.asText();
-        if (s.length() > 253) {
-            add(FieldError.invalid(path, value, "must be no more than 253 characters"));
+        if (value.asText().length() > maxLength) {
+            add(FieldError.invalid(path, value, "must be no more than " + maxLength + " characters"));
         }
-        if (!DNS_SUBDOMAIN.matcher(s).matches()) {
-            add(FieldError.invalid(path, value, "a lowercase RFC 1123 subdomain must consist of lower case alphanumeric "
-                    + "characters, '-' or '.', and must start and end with an alphanumeric character (e.g. 'example.com', "
-                    + "regex used for validation is '" + DNS_LABEL_REGEX + "(\\." + DNS_LABEL_REGEX + ")*')"));
+        if (!pattern.matcher(value.asText()).matches()) {
+            add(FieldError.invalid(path, value, syntaxMessage));
         }
     }
 
