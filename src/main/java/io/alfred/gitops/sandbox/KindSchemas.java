@@ -79,9 +79,26 @@ final class KindSchemas {
             if (p.getName().isEmpty() || p.getName().equals("additionalProperties")) {
                 continue;
             }
-            properties.set(p.getName(), schemaOf(p.getPrimaryType(), schemas));
+            JsonNode property = schemaOf(p.getPrimaryType(), schemas);
+            String mergeKey = StrategicMergePatch.mergeKey(p.getName(), parentField(model));
+            if (mergeKey != null && property instanceof ObjectNode list && "array".equals(list.path("type").asText())) {
+                list.put("x-kubernetes-patch-strategy", "merge");
+                if (!mergeKey.isEmpty()) {
+                    list.put("x-kubernetes-patch-merge-key", mergeKey);
+                }
+            }
+            properties.set(p.getName(), property);
         }
         return name;
+    }
+
+    /** The field a model class is the value of, as the strategic-merge-patch keys need it: a Container's ports are not a Service's. */
+    private static String parentField(Class<?> model) {
+        return switch (model.getSimpleName()) {
+            case "Container", "EphemeralContainer" -> "containers";
+            case "ServiceSpec" -> "spec";
+            default -> "";
+        };
     }
 
     private JsonNode schemaOf(JavaType t, Map<String, ObjectNode> schemas) {

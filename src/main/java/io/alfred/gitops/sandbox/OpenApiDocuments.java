@@ -24,6 +24,10 @@ import java.util.concurrent.ConcurrentHashMap;
  */
 final class OpenApiDocuments {
     private static final JsonNodeFactory JSON = JsonNodeFactory.instance;
+    private static final List<String> CUSTOM_PATCHES = List.of("application/apply-patch+yaml",
+            "application/json-patch+json", "application/merge-patch+json");
+    private static final List<String> BUILT_IN_PATCHES = List.of("application/apply-patch+yaml",
+            "application/json-patch+json", "application/merge-patch+json", "application/strategic-merge-patch+json");
 
     private final ResourceCatalog catalog;
     private final ObjectStore store;
@@ -147,8 +151,14 @@ final class OpenApiDocuments {
             ObjectNode item = paths.putObject(base + "/{name}");
             operation(item, "get", "get", t, kindSchema, false);
             operation(item, "put", "put", t, kindSchema, true);
-            operation(item, "patch", "patch", t, kindSchema, true).withArray("parameters").addObject()
-                    .put("name", "force").put("in", "query").putObject("schema").put("type", "boolean");
+            ObjectNode patch = operation(item, "patch", "patch", t, kindSchema, true);
+            patch.withArray("parameters").addObject().put("name", "force").put("in", "query").putObject("schema")
+                    .put("type", "boolean");
+            // the patch types this kind takes: kubectl apply and diff look for strategic merge patch here
+            ObjectNode content = patch.putObject("requestBody").putObject("content");
+            for (String mediaType : crdSchemas.containsKey(t) ? CUSTOM_PATCHES : BUILT_IN_PATCHES) {
+                content.putObject(mediaType).putObject("schema").put("type", "object");
+            }
             operation(item, "delete", "delete", t, kindSchema, false);
         }
         ObjectNode components = doc.putObject("components").putObject("schemas");

@@ -98,7 +98,7 @@ final class StrategicMergePatch {
     }
 
     /** The merge key of a list field, or null for a list that is replaced; ports depend on whose they are. */
-    private static String mergeKey(String field, String parent) {
+    static String mergeKey(String field, String parent) {
         if (field.equals("ports")) {
             return switch (parent) {
                 case "containers", "initContainers", "ephemeralContainers" -> "containerPort";
