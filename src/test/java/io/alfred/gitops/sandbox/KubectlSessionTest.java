@@ -81,7 +81,7 @@ class KubectlSessionTest {
         Path editor = manifests.resolve("editor.sh"); // what a person does in kubectl edit's editor
         Files.writeString(editor, "#!/bin/sh\nsed -i -e 's/minReadySeconds: 5/minReadySeconds: 7/' \"$1\"\n");
         editor.toFile().setExecutable(true);
-        for (String f : List.of("web.yaml", "service.yaml", "unknown-field.yaml", "crd.yaml", "widget.yaml")) {
+        for (String f : List.of("web.yaml", "web-v2.yaml", "service.yaml", "unknown-field.yaml", "crd.yaml", "widget.yaml")) {
             try (var in = KubectlSessionTest.class.getResourceAsStream("/kubectl-session/" + f)) {
                 Files.write(manifests.resolve(f), in.readAllBytes());
             }
@@ -202,6 +202,12 @@ class KubectlSessionTest {
                         .prints("^widget.example.com/small created$"),
                 Step.of("tasks/extend-kubernetes/custom-resources/custom-resource-definitions#additional-printer-columns",
                         "get widgets -n shop").prints("^NAME\\s+SIZE\\s+AGE$", "^small\\s+3\\s+"),
+                Step.of("tasks/manage-kubernetes-objects/declarative-config (a changed file applied again)",
+                        "apply -f " + m + "web-v2.yaml").prints("^deployment.apps/web configured$"),
+                Step.of("tasks/manage-kubernetes-objects/declarative-config#merging-changes-to-primitive-fields (three-way: "
+                        + "the file's fields are set, fields other writers set that the file leaves out are kept)",
+                        "get deployment web -n shop -o jsonpath={.spec.template.spec.containers[0].image}/{.spec.replicas}/{.spec.template.spec.containers[0].env[0].value}")
+                        .prints("^nginx:1.26/3/git$"),
                 Step.of("concepts/architecture/garbage-collection (deleting the owner deletes its dependents)",
                         "delete deployment web -n shop").prints("^deployment.apps \"web\" deleted$"),
                 Step.of("concepts/architecture/garbage-collection", "get replicasets,pods -n shop -l app=web")
