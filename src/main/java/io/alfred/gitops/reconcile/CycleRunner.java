@@ -7,6 +7,7 @@ import io.alfred.gitops.change.Change;
 import io.alfred.gitops.change.ChangeSet;
 import io.alfred.gitops.config.Durations;
 import io.alfred.gitops.config.Settings;
+import io.alfred.gitops.drift.DriftWatch;
 import io.alfred.gitops.events.ClusterEventRecorder;
 import io.alfred.gitops.events.CycleEvents;
 import io.alfred.gitops.events.EventSink;
@@ -55,6 +56,7 @@ public final class CycleRunner implements TriggerSink, AutoCloseable {
         return t;
     });
     private final AtomicReference<Trigger> queued = new AtomicReference<>();
+    private volatile DriftWatch driftWatch;
     private final AtomicLong cycles = new AtomicLong();
     private final EventSink events;
     private final CycleMetrics metrics;
@@ -133,6 +135,11 @@ public final class CycleRunner implements TriggerSink, AutoCloseable {
     @Override
     public boolean offer(Trigger trigger) {
         return offer(trigger, Duration.ZERO);
+    }
+
+    /** Tells {@code watch} what each cycle applies, so that it reports drift between cycles (the daemon's loop). */
+    public void watchDrift(DriftWatch watch) {
+        this.driftWatch = watch;
     }
 
     public boolean offer(Trigger trigger, Duration delay) {
@@ -221,6 +228,10 @@ public final class CycleRunner implements TriggerSink, AutoCloseable {
             RenderResult render = revisions.render(revision);
             metrics.stage("render", Duration.ofNanos(System.nanoTime() - renderStart));
             status.rendered(render);
+            DriftWatch watch = driftWatch;
+            if (watch != null) {
+                watch.expect(render.manifests());
+            }
             MDC.put("stage", "reconcile");
             CycleEvents ce = cycleEvents;
             Suspension suspension = suspendStore.load();
@@ -254,6 +265,15 @@ public final class CycleRunner implements TriggerSink, AutoCloseable {
                 }
                 case FAILED -> reportFailure(trigger, revision, result.error(), cycleEvents, result.duration());
                 default -> throw new IllegalStateException();
+            }
+            if (watch != null) {
+                boolean inSync = result.outcome() == CycleResult.Outcome.SUCCEEDED
+                        || result.outcome() == CycleResult.Outcome.NOOP;
+                if (inSync) {
+                    watch.track(render.manifests());
+                } else {
+                    watch.abandon();
+                }
             }
             // metrics before the status: the status is what observers wait on
             metrics.cycle(result, inventorySize);

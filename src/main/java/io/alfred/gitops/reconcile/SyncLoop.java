@@ -3,6 +3,7 @@ package io.alfred.gitops.reconcile;
 import io.alfred.gitops.apply.WriteGuard;
 import io.alfred.gitops.config.Durations;
 import io.alfred.gitops.config.Settings;
+import io.alfred.gitops.drift.DriftWatch;
 import io.alfred.gitops.events.EventSink;
 import io.alfred.gitops.state.SuspendStore;
 import io.alfred.gitops.trigger.Trigger;
@@ -24,13 +25,16 @@ import org.jboss.logging.Logger;
 /**
  * The daemon's loop: every {@code gitops.source.interval} (with jitter) it offers a cycle to the
  * {@link CycleRunner}, as push triggers do, so polling stays the fallback that never loses a deploy.
- * Cycles run whether or not the revision moved, so drift is put back within one interval.
+ * Between cycles a {@link DriftWatch} reports a managed object changed or deleted by hand, which
+ * starts a cycle at once; the interval cycle still runs whether or not the revision moved.
  */
 @ApplicationScoped
 public class SyncLoop implements TriggerSink {
     private static final Logger LOG = Logger.getLogger(SyncLoop.class);
     private static final String JOB = "gitops-source-poll";
     private static final Duration MAX_JITTER = Duration.ofSeconds(30);
+    /** How long a drift report waits for others, so that a burst of edits is put back by one cycle. */
+    private static final Duration DRIFT_COALESCING = Duration.ofMillis(100);
 
     @Inject
     Scheduler scheduler;
@@ -61,6 +65,7 @@ public class SyncLoop implements TriggerSink {
     }
 
     private Watch suspendWatch;
+    private DriftWatch driftWatch;
 
     public synchronized void start(Settings settings, KubernetesClient client, EventSink events,
             WriteGuard guard) {
@@ -82,6 +87,12 @@ public class SyncLoop implements TriggerSink {
         LOG.infof("watching %s ref %s path %s every %s", settings.source().url(), settings.source().ref(),
                 settings.source().path(), Durations.format(interval));
         watchSuspension();
+        CycleRunner r = runner;
+        driftWatch = new DriftWatch(client, what -> {
+            LOG.debugf("drift: %s", what);
+            r.offer(Trigger.of(Trigger.Kind.DRIFT), DRIFT_COALESCING);
+        });
+        runner.watchDrift(driftWatch);
         runner.offer(Trigger.of(Trigger.Kind.STARTUP));
     }
 
@@ -133,6 +144,10 @@ public class SyncLoop implements TriggerSink {
             if (suspendWatch != null) {
                 suspendWatch.close();
                 suspendWatch = null;
+            }
+            if (driftWatch != null) {
+                driftWatch.close();
+                driftWatch = null;
             }
             runner.close();
             runner = null;

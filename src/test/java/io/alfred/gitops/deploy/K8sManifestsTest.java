@@ -39,7 +39,9 @@ class K8sManifestsTest {
             new String[] {"policy", "poddisruptionbudgets", "list"},
             new String[] {"autoscaling", "horizontalpodautoscalers", "list"},
             new String[] {"monitoring.coreos.com", "servicemonitors", "patch"},
-            new String[] {"events.k8s.io", "events", "create"}, new String[] {"events.k8s.io", "events", "patch"});
+            new String[] {"events.k8s.io", "events", "create"}, new String[] {"events.k8s.io", "events", "patch"},
+            new String[] {"apps", "deployments", "watch"}, new String[] {"", "configmaps", "watch"},
+            new String[] {"monitoring.coreos.com", "servicemonitors", "watch"});
 
     /** Its own state in gitops.namespace. */
     static final List<String[]> STATE_CALLS = List.of(
