@@ -2,9 +2,7 @@ package io.alfred.gitops.sandbox;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.util.ArrayDeque;
-import java.util.ArrayList;
 import java.util.Deque;
-import java.util.List;
 import java.util.Set;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.ConcurrentHashMap;
@@ -84,13 +82,5 @@ final class WatchHub {
     /** The resourceVersion of the last change published (0 before the first). */
     synchronized long lastResourceVersion() {
         return recent.isEmpty() ? oldest : recent.getLast().resourceVersion();
-    }
-
-    synchronized List<Change> recentChanges() {
-        return new ArrayList<>(recent);
-    }
-
-    int watchCount() {
-        return watchers.size();
     }
 }

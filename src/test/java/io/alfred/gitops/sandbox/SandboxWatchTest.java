@@ -7,12 +7,15 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.fabric8.kubernetes.api.model.ConfigMapBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import java.io.BufferedReader;
+import java.io.InputStream;
 import java.io.InputStreamReader;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -46,7 +49,7 @@ class SandboxWatchTest {
     static List<JsonNode> watch(String query, Runnable during) throws Exception {
         HttpRequest request = HttpRequest.newBuilder(URI.create(sandbox.url() + "/api/v1/namespaces/default/configmaps?watch=true&"
                 + query)).timeout(Duration.ofSeconds(30)).build();
-        HttpResponse<java.io.InputStream> response = HTTP.send(request, HttpResponse.BodyHandlers.ofInputStream());
+        HttpResponse<InputStream> response = HTTP.send(request, HttpResponse.BodyHandlers.ofInputStream());
         assertThat(response.statusCode()).isEqualTo(200);
         CompletableFuture<List<JsonNode>> events = CompletableFuture.supplyAsync(() -> {
             List<JsonNode> out = new ArrayList<>();
@@ -138,7 +141,7 @@ class SandboxWatchTest {
 
     @Test
     void kubectlGetWatchPrintsChangesAsTableRows() throws Exception {
-        java.nio.file.Path kubeconfig = sandbox.writeKubeconfig(java.nio.file.Files.createTempDirectory("watch").resolve("kc"));
+        Path kubeconfig = sandbox.writeKubeconfig(Files.createTempDirectory("watch").resolve("kc"));
         Process watch = new ProcessBuilder("kubectl", "--kubeconfig", kubeconfig.toString(), "get", "configmaps", "-n", "default",
                 "-l", "team=kubectl", "--watch", "--request-timeout=4s").redirectErrorStream(true).start();
         Thread.sleep(1500);

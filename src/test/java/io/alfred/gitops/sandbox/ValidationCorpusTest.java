@@ -47,7 +47,8 @@ class ValidationCorpusTest {
     static void start() throws Exception {
         sandbox = SandboxApiServer.start();
         bases = read("bases.yaml");
-        post(object("/api/v1", "{\"apiVersion\":\"v1\",\"kind\":\"Namespace\",\"metadata\":{\"name\":\"shop\"}}"), false);
+        post((ObjectNode) JSON.readTree("{\"apiVersion\":\"v1\",\"kind\":\"Namespace\",\"metadata\":{\"name\":\"shop\"}}"),
+                false);
         HttpResponse<String> crd = post(bases.get("crd").deepCopy(), false);
         assertThat(crd.statusCode()).as(crd.body()).isEqualTo(201);
     }
@@ -217,10 +218,6 @@ class ValidationCorpusTest {
         HttpRequest request = HttpRequest.newBuilder(URI.create(sandbox.url() + path)).header("Content-Type",
                 "application/json").POST(HttpRequest.BodyPublishers.ofString(JSON.writeValueAsString(object))).build();
         return HTTP.send(request, HttpResponse.BodyHandlers.ofString());
-    }
-
-    private static ObjectNode object(String ignored, String json) throws IOException {
-        return (ObjectNode) JSON.readTree(json);
     }
 
     /** Plural and scope of a kind, from the sandbox's discovery, as a client finds them. */
