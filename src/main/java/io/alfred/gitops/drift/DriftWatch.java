@@ -52,6 +52,8 @@ public final class DriftWatch implements AutoCloseable {
     /** The render a cycle in flight is applying: its writes are not drift. */
     private volatile Map<String, JsonNode> incoming = Map.of();
     private volatile boolean closed;
+    /** Since the last {@link #track}: whether every watch stayed open and nothing drifted. */
+    private volatile boolean quiet;
 
     /** @param drifted told what drifted ({@code Deployment shop/web changed}), once per event */
     public DriftWatch(KubernetesClient client, Consumer<String> drifted) {
@@ -80,6 +82,7 @@ public final class DriftWatch implements AutoCloseable {
         }
         desired = bodies(manifests);
         incoming = Map.of();
+        quiet = true;
         watches.keySet().removeIf(kind -> {
             if (!kinds.containsKey(kind)) {
                 watches.get(kind).close();
@@ -110,6 +113,15 @@ public final class DriftWatch implements AutoCloseable {
         return out;
     }
 
+    /**
+     * Whether the cluster still matches the render last tracked, as far as the watches saw: every
+     * watch has stayed open since and reported no drift. An interval cycle on the same revision
+     * can then be skipped; it cannot tell an object changed while a watch was down.
+     */
+    public boolean quiet() {
+        return quiet && !closed;
+    }
+
     /** Kinds watched now. */
     public int watchedKinds() {
         return watches.size();
@@ -129,6 +141,7 @@ public final class DriftWatch implements AutoCloseable {
 
                         @Override
                         public void onClose(WatcherException cause) {
+                            quiet = false;
                             watches.remove(kind);
                             LOG.debugf("drift: the watch of %s ended (%s); opening it again", kind, cause.getMessage());
                             reopenLater(kind, context, Duration.ofSeconds(1));
@@ -136,6 +149,7 @@ public final class DriftWatch implements AutoCloseable {
                     });
             watches.put(kind, watch);
         } catch (RuntimeException e) {
+            quiet = false;
             if (warned.add(kind)) {
                 LOG.warnf("drift: cannot watch %s (%s); until it can, drift of that kind is corrected at the interval "
                         + "(the daemon's ClusterRole needs verb watch)", kind, e.getMessage());
@@ -168,14 +182,19 @@ public final class DriftWatch implements AutoCloseable {
         }
         if (action == Watcher.Action.DELETED) {
             if (incoming.isEmpty() || wanted != null) {
-                drifted.accept(ref + " deleted");
+                report(ref + " deleted");
             }
         } else if (action == Watcher.Action.MODIFIED || action == Watcher.Action.ADDED) {
             JsonNode live = client.getKubernetesSerialization().convertValue(object, JsonNode.class);
             if (!Planner.isSubset(want, live) && (wanted == null || !Planner.isSubset(wanted, live))) {
-                drifted.accept(ref + " changed");
+                report(ref + " changed");
             }
         }
+    }
+
+    private void report(String what) {
+        quiet = false;
+        drifted.accept(what);
     }
 
     @Override

@@ -57,6 +57,10 @@ public final class CycleRunner implements TriggerSink, AutoCloseable {
     });
     private final AtomicReference<Trigger> queued = new AtomicReference<>();
     private volatile DriftWatch driftWatch;
+    /** Intervals in a row skipped as quiet (the worker thread's). */
+    private int quietIntervals;
+    /** With a quiet drift watch, one interval in this many still lists and compares everything. */
+    static final int RELIST_EVERY = 10;
     private final AtomicLong cycles = new AtomicLong();
     private final EventSink events;
     private final CycleMetrics metrics;
@@ -135,6 +139,25 @@ public final class CycleRunner implements TriggerSink, AutoCloseable {
     @Override
     public boolean offer(Trigger trigger) {
         return offer(trigger, Duration.ZERO);
+    }
+
+    /**
+     * An interval cycle that can be skipped: the revision did not move, and the drift watch has seen
+     * every managed kind since the last cycle without a drift. Every {@link #RELIST_EVERY}th interval
+     * still runs in full, as the safety net for what a watch could miss.
+     */
+    private boolean quietInterval(Trigger trigger, String revision) {
+        DriftWatch watch = driftWatch;
+        if (trigger.kind() != Trigger.Kind.SCHEDULE || watch == null || !watch.quiet()
+                || !revision.equals(status.view().lastAppliedRevision())) {
+            quietIntervals = 0;
+            return false;
+        }
+        if (++quietIntervals >= RELIST_EVERY) {
+            quietIntervals = 0;
+            return false;
+        }
+        return true;
     }
 
     /** Tells {@code watch} what each cycle applies, so that it reports drift between cycles (the daemon's loop). */
@@ -219,6 +242,10 @@ public final class CycleRunner implements TriggerSink, AutoCloseable {
                 }
                 failedRevision = null;
                 status.failedRevision(null);
+            }
+            if (quietInterval(trigger, revision)) {
+                LOG.debugf("interval: %s still applied and the watches saw no drift; nothing to do", shortSha(revision));
+                return null;
             }
             cycleEvents = new CycleEvents(events, cluster, environment, trigger, revision, previous);
             status.fetched(revision);
