@@ -10,7 +10,8 @@ import io.quarkus.runtime.annotations.RegisterForReflection;
  * no registration of their own.
  */
 @RegisterForReflection(targets = {StatusResource.Document.class, SyncStatus.View.class, SyncStatus.Source.class,
-    SyncStatus.Failure.class, SyncStatus.Render.class, SyncStatus.Workload.class, PubSubHealth.View.class})
+    SyncStatus.Failure.class, SyncStatus.Render.class, SyncStatus.Workload.class, SyncStatus.Conflict.class,
+    PubSubHealth.View.class})
 public final class NativeReflection {
     private NativeReflection() {
     }

@@ -23,6 +23,8 @@ public interface GitopsConfig {
 
     Safety safety();
 
+    Drift drift();
+
     Pubsub pubsub();
 
     Events events();
@@ -149,6 +151,14 @@ public interface GitopsConfig {
 
         @WithDefault("true")
         boolean rollback();
+    }
+
+    interface Drift {
+        @WithDefault("5")
+        int fightThreshold();
+
+        @WithDefault("10m")
+        String fightWindow();
     }
 
     interface Pubsub {

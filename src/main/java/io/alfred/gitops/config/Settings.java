@@ -2,9 +2,14 @@ package io.alfred.gitops.config;
 
 /** The validated, effective configuration of one run: configuration keys with command line overrides applied. */
 public record Settings(ClusterSettings cluster, SourceSettings source, RenderSettings render, ApplySettings apply,
-        SafetySettings safety) {
+        SafetySettings safety, DriftSettings drift) {
 
     public Settings(ClusterSettings cluster, SourceSettings source, RenderSettings render, ApplySettings apply) {
         this(cluster, source, render, apply, SafetySettings.defaults());
+    }
+
+    public Settings(ClusterSettings cluster, SourceSettings source, RenderSettings render, ApplySettings apply,
+            SafetySettings safety) {
+        this(cluster, source, render, apply, safety, DriftSettings.defaults());
     }
 }

@@ -128,6 +128,11 @@ public final class SettingsResolver {
             problem("gitops.safety.pdb", "must be enforce, warn or off, got '" + safety.pdb() + "'");
         }
         Duration rolloutTimeout = duration("gitops.safety.rollout-timeout", safety.rolloutTimeout());
+        GitopsConfig.Drift drift = config.drift();
+        if (drift.fightThreshold() < 2) {
+            problem("gitops.drift.fight-threshold", "must be at least 2, got " + drift.fightThreshold());
+        }
+        Duration fightWindow = duration("gitops.drift.fight-window", drift.fightWindow());
 
         if (!problems.isEmpty()) {
             throw new StageException(Stage.CONFIG, "", "invalid configuration:\n  " + String.join("\n  ", problems));
@@ -138,7 +143,8 @@ public final class SettingsResolver {
                 new RenderSettings(render.kustomize(), renderTimeout, substitutions, limits),
                 new ApplySettings(apply.fieldManager(), apply.prune(), apply.pruneGuard(), apply.allowEmpty(),
                         config.namespace()),
-                new SafetySettings(safety.pdb(), rolloutTimeout, safety.rollback()));
+                new SafetySettings(safety.pdb(), rolloutTimeout, safety.rollback()),
+                new DriftSettings(drift.fightThreshold(), fightWindow));
     }
 
     public static boolean isSsh(String url) {

@@ -1,6 +1,7 @@
 package io.alfred.gitops.drift;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.alfred.gitops.config.DriftSettings;
 import io.alfred.gitops.plan.ClusterKinds;
 import io.alfred.gitops.plan.Planner;
 import io.alfred.gitops.render.Manifest;
@@ -12,9 +13,12 @@ import io.fabric8.kubernetes.client.Watcher;
 import io.fabric8.kubernetes.client.WatcherException;
 import io.fabric8.kubernetes.client.dsl.base.ResourceDefinitionContext;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
@@ -41,6 +45,9 @@ public final class DriftWatch implements AutoCloseable {
 
     private final KubernetesClient client;
     private final Consumer<String> drifted;
+    private final String fieldManager;
+    private final Fights fights;
+    private final Consumer<DriftConflict> conflicted;
     private final Map<String, Watch> watches = new ConcurrentHashMap<>();
     private final Set<String> warned = ConcurrentHashMap.newKeySet();
     private final ScheduledExecutorService reopen = Executors.newSingleThreadScheduledExecutor(r -> {
@@ -57,8 +64,20 @@ public final class DriftWatch implements AutoCloseable {
 
     /** @param drifted told what drifted ({@code Deployment shop/web changed}), once per event */
     public DriftWatch(KubernetesClient client, Consumer<String> drifted) {
+        this(client, drifted, "alfred-gitops", DriftSettings.defaults(), conflict -> { });
+    }
+
+    /**
+     * @param fieldManager the daemon's own field manager, not a writer it can fight with
+     * @param conflicted told once when an object becomes a conflict (and is no longer reported as drift)
+     */
+    public DriftWatch(KubernetesClient client, Consumer<String> drifted, String fieldManager, DriftSettings settings,
+            Consumer<DriftConflict> conflicted) {
         this.client = client;
         this.drifted = drifted;
+        this.fieldManager = fieldManager;
+        this.fights = new Fights(settings.fightThreshold(), settings.fightWindow());
+        this.conflicted = conflicted;
     }
 
     /** A cycle is about to apply this render: changes that match it are the cycle's own. */
@@ -80,7 +99,13 @@ public final class DriftWatch implements AutoCloseable {
         for (Manifest m : manifests) {
             kinds.putIfAbsent(m.ref().apiVersion() + " " + m.ref().kind(), m.ref());
         }
-        desired = bodies(manifests);
+        Map<String, JsonNode> next = bodies(manifests);
+        for (Map.Entry<String, JsonNode> before : desired.entrySet()) {
+            if (!before.getValue().equals(next.get(before.getKey()))) {
+                fights.release(before.getKey()); // git changed it: a new try
+            }
+        }
+        desired = next;
         incoming = Map.of();
         quiet = true;
         watches.keySet().removeIf(kind -> {
@@ -120,6 +145,17 @@ public final class DriftWatch implements AutoCloseable {
      */
     public boolean quiet() {
         return quiet && !closed;
+    }
+
+    /** Keys of the objects held back from correction now (see {@link DriftConflict}). */
+    public Set<String> held() {
+        Set<String> keys = new HashSet<>();
+        conflicts().forEach(c -> keys.add(c.ref().key()));
+        return keys;
+    }
+
+    public List<DriftConflict> conflicts() {
+        return fights.current(Instant.now());
     }
 
     /** Kinds watched now. */
@@ -182,19 +218,42 @@ public final class DriftWatch implements AutoCloseable {
         }
         if (action == Watcher.Action.DELETED) {
             if (incoming.isEmpty() || wanted != null) {
-                report(ref + " deleted");
+                drift(ref, "unknown", ref + " deleted");
             }
         } else if (action == Watcher.Action.MODIFIED || action == Watcher.Action.ADDED) {
             JsonNode live = client.getKubernetesSerialization().convertValue(object, JsonNode.class);
             if (!Planner.isSubset(want, live) && (wanted == null || !Planner.isSubset(wanted, live))) {
-                report(ref + " changed");
+                drift(ref, lastOtherManager(live), ref + " changed");
             }
         }
     }
 
-    private void report(String what) {
-        quiet = false;
-        drifted.accept(what);
+    /** A drift: reported, unless the object is (or just became) a conflict with another writer. */
+    private void drift(ObjectRef ref, String manager, String what) {
+        Instant now = Instant.now();
+        boolean wasHeld = fights.holds(ref.key(), now);
+        Optional<DriftConflict> conflict = fights.drifted(ref, manager, now);
+        if (conflict.isPresent()) {
+            conflicted.accept(conflict.get());
+        } else if (!wasHeld) {
+            quiet = false;
+            drifted.accept(what);
+        }
+    }
+
+    /** The writer that changed the object last, other than the daemon: the newest entry of its managedFields. */
+    private String lastOtherManager(JsonNode live) {
+        String manager = "unknown";
+        String newest = "";
+        for (JsonNode entry : live.path("metadata").path("managedFields")) {
+            String name = entry.path("manager").asText("");
+            String time = entry.path("time").asText("");
+            if (!name.isEmpty() && !name.equals(fieldManager) && time.compareTo(newest) >= 0) {
+                manager = name;
+                newest = time;
+            }
+        }
+        return manager;
     }
 
     @Override

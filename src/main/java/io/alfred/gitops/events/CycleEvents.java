@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.alfred.gitops.StageException;
 import io.alfred.gitops.change.Change;
 import io.alfred.gitops.change.ChangeSet;
+import io.alfred.gitops.drift.DriftConflict;
 import io.alfred.gitops.health.ObjectHealth;
 import io.alfred.gitops.safety.GateRefusal;
 import io.alfred.gitops.state.Suspension;
@@ -106,6 +107,14 @@ public final class CycleEvents {
     public void suspension(Suspension s) {
         emit(s.suspended() ? EventType.SUSPENDED : EventType.RESUMED, data().put("by", s.by()).put("reason", s.reason())
                 .put("since", s.since()));
+    }
+
+    /** An object the daemon stopped correcting, and the writer it would otherwise fight with. */
+    public void conflict(DriftConflict c) {
+        ObjectNode data = data().put("manager", c.manager()).put("corrections", c.corrections())
+                .put("windowSeconds", c.window().toSeconds()).put("since", c.since().toString());
+        data.putObject("object").put("kind", c.ref().kind()).put("namespace", c.ref().namespace()).put("name", c.ref().name());
+        emit(EventType.DRIFT_CONFLICT, data);
     }
 
     private ObjectNode data() {

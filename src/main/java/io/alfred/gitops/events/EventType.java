@@ -10,6 +10,7 @@ public enum EventType {
     FAILED("io.alfred.gitops.sync.failed", "failed"),
     ROLLEDBACK("io.alfred.gitops.sync.rolledback", "rolledback"),
     DRIFT_CORRECTED("io.alfred.gitops.drift.corrected", "drift-corrected"),
+    DRIFT_CONFLICT("io.alfred.gitops.drift.conflict", "conflict"),
     SUSPENDED("io.alfred.gitops.sync.suspended", "suspended"),
     RESUMED("io.alfred.gitops.sync.resumed", "resumed");
 

@@ -22,11 +22,15 @@ public final class CycleMetrics {
     private final AtomicInteger managed = new AtomicInteger();
     private final MultiGauge revision;
     private final AtomicInteger suspended = new AtomicInteger();
+    private final AtomicInteger conflicts = new AtomicInteger();
 
     public CycleMetrics(MeterRegistry registry) {
         this.registry = registry;
         Gauge.builder("gitops.objects.managed", managed, AtomicInteger::get)
                 .description("Objects in the inventory").register(registry);
+        Gauge.builder("gitops.drift.conflicts", conflicts, AtomicInteger::get)
+                .description("Objects the daemon stopped correcting: another writer keeps changing them back")
+                .register(registry);
         Gauge.builder("gitops.suspended", suspended, AtomicInteger::get)
                 .description("1 while alfred-gitops suspend is in force: the daemon writes nothing").register(registry);
         this.revision = MultiGauge.builder("gitops.revision.info").description("The applied revision (value 1)")
@@ -55,6 +59,10 @@ public final class CycleMetrics {
     void stage(String stage, Duration duration) {
         Timer.builder("gitops.reconcile.duration").description("Time spent per stage of a cycle").tag("stage", stage)
                 .register(registry).record(duration);
+    }
+
+    void conflicts(int objects) {
+        conflicts.set(objects);
     }
 
     void suspended(boolean on) {

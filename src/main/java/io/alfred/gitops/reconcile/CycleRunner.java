@@ -7,6 +7,7 @@ import io.alfred.gitops.change.Change;
 import io.alfred.gitops.change.ChangeSet;
 import io.alfred.gitops.config.Durations;
 import io.alfred.gitops.config.Settings;
+import io.alfred.gitops.drift.DriftConflict;
 import io.alfred.gitops.drift.DriftWatch;
 import io.alfred.gitops.events.ClusterEventRecorder;
 import io.alfred.gitops.events.CycleEvents;
@@ -160,6 +161,26 @@ public final class CycleRunner implements TriggerSink, AutoCloseable {
         return true;
     }
 
+    /**
+     * An object became a drift conflict: said once (a WARN line, a {@code drift.conflict} deploy
+     * event), and shown in {@code /status} and {@code gitops_drift_conflicts} while it lasts.
+     */
+    public void conflicted(DriftConflict conflict) {
+        LOG.warn("drift: " + conflict.describe());
+        String applied = status.view().lastAppliedRevision();
+        new CycleEvents(events, cluster, environment, Trigger.of(Trigger.Kind.DRIFT), applied, applied).conflict(conflict);
+        DriftWatch watch = driftWatch;
+        if (watch != null) {
+            conflictsChanged(watch.conflicts());
+        }
+    }
+
+    private void conflictsChanged(List<DriftConflict> now) {
+        status.conflicts(now.stream().map(c -> new SyncStatus.Conflict(c.ref().toString(), c.manager(), c.corrections(),
+                c.since())).toList());
+        metrics.conflicts(now.size());
+    }
+
     /** Tells {@code watch} what each cycle applies, so that it reports drift between cycles (the daemon's loop). */
     public void watchDrift(DriftWatch watch) {
         this.driftWatch = watch;
@@ -258,6 +279,8 @@ public final class CycleRunner implements TriggerSink, AutoCloseable {
             DriftWatch watch = driftWatch;
             if (watch != null) {
                 watch.expect(render.manifests());
+                reconciler.holdBack(watch.held());
+                conflictsChanged(watch.conflicts());
             }
             MDC.put("stage", "reconcile");
             CycleEvents ce = cycleEvents;

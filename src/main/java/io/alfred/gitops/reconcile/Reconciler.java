@@ -76,6 +76,8 @@ public final class Reconciler implements AutoCloseable {
     private final InventoryStore inventoryStore;
     private volatile DigestMemo lastDigest;
 
+    private volatile Set<String> held = Set.of();
+
     public Reconciler(KubernetesClient client, ApplySettings settings) {
         this(client, settings, SafetySettings.defaults());
     }
@@ -158,7 +160,12 @@ public final class Reconciler implements AutoCloseable {
             mark = lap(stages, "plan", mark);
             List<InventoryEntry> toPrune = settings.prune() ? inventory.without(keys(manifests)) : List.of();
             List<PlannedObject> changed = plan.toApply();
+            Set<String> holding = seenBefore ? heldBack(changed, findings) : Set.of();
+            if (!holding.isEmpty()) {
+                changed = changed.stream().filter(p -> !holding.contains(p.desired().ref().key())).toList();
+            }
             ChangeSet changes = new ChangeSet(plan.changeSet().changes().stream()
+                    .filter(c -> !holding.contains(c.ref().key()))
                     .map(c -> bootstrapped.contains(c.ref().key()) ? Change.of(c.ref(), Action.CREATED) : c).toList());
             boolean drift = seenBefore && !changed.isEmpty();
             if (!changed.isEmpty() || !toPrune.isEmpty() || !bootstrapped.isEmpty()) {
@@ -221,6 +228,27 @@ public final class Reconciler implements AutoCloseable {
                     "the API server is unreachable or failing: " + e.getMessage(), e);
             return CycleResult.failed(revision, wrapped, elapsed(start), findings, stages, inventorySize);
         }
+    }
+
+    /**
+     * Objects another writer keeps changing back ({@link #holdBack}) that this cycle would correct
+     * again: left alone, each named in a finding. Only on a render applied before: a change in git is
+     * always applied.
+     */
+    private Set<String> heldBack(List<PlannedObject> changed, List<String> findings) {
+        Set<String> holding = new HashSet<>();
+        for (PlannedObject p : changed) {
+            if (held.contains(p.desired().ref().key())) {
+                holding.add(p.desired().ref().key());
+                findings.add(p.desired().ref() + ": not corrected: another writer keeps changing it back (drift.conflict)");
+            }
+        }
+        return holding;
+    }
+
+    /** Objects not to correct in the next cycles (a drift fight), by key; see {@code DriftWatch}. */
+    public void holdBack(Set<String> keys) {
+        this.held = Set.copyOf(keys);
     }
 
     /** An I/O failure anywhere in the cause chain: an IOException, or the HTTP client's closed connection. */

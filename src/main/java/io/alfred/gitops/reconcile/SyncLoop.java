@@ -91,7 +91,7 @@ public class SyncLoop implements TriggerSink {
         driftWatch = new DriftWatch(client, what -> {
             LOG.debugf("drift: %s", what);
             r.offer(Trigger.of(Trigger.Kind.DRIFT), DRIFT_COALESCING);
-        });
+        }, settings.apply().fieldManager(), settings.drift(), r::conflicted);
         runner.watchDrift(driftWatch);
         runner.offer(Trigger.of(Trigger.Kind.STARTUP));
     }

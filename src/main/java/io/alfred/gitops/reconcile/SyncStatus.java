@@ -31,7 +31,12 @@ public class SyncStatus {
             Instant lastCycleAt,
             Instant nextScheduledAt,
             List<Workload> workloads,
-            Suspension suspension) {
+            Suspension suspension,
+            List<Conflict> conflicts) {
+    }
+
+    /** An object the daemon stopped correcting because another writer keeps changing it back. */
+    public record Conflict(String object, String manager, int corrections, Instant since) {
     }
 
     /** A workload's (or custom resource's) health when the last cycle that changed it finished waiting. */
@@ -64,11 +69,16 @@ public class SyncStatus {
     private Instant nextScheduledAt;
     private List<Workload> workloads = List.of();
     private Suspension suspension = Suspension.none();
+    private List<Conflict> conflicts = List.of();
 
     public synchronized View view() {
         return new View(cluster, environment, source, lastFetchedRevision, lastAttemptedRevision, lastAppliedRevision,
                 lastResult, lastError, lastRender, lastChanges, failedRevision, inventorySize, leader, lastCycleAt, nextScheduledAt,
-                workloads, suspension);
+                workloads, suspension, conflicts);
+    }
+
+    public synchronized void conflicts(List<Conflict> now) {
+        conflicts = List.copyOf(now);
     }
 
     public synchronized void suspension(Suspension s) {

@@ -1,0 +1,95 @@
+package io.alfred.gitops.reconcile;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.alfred.gitops.config.DriftSettings;
+import io.alfred.gitops.config.Settings;
+import io.alfred.gitops.drift.DriftConflict;
+import io.alfred.gitops.drift.DriftWatch;
+import io.alfred.gitops.events.DeployEvent;
+import io.alfred.gitops.events.EventSink;
+import io.alfred.gitops.events.EventType;
+import io.alfred.gitops.sandbox.SandboxApiServer;
+import io.alfred.gitops.testing.Await;
+import io.alfred.gitops.testing.TestRepo;
+import io.alfred.gitops.testing.TestSettings;
+import io.alfred.gitops.trigger.Trigger;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * A fight is detected, not fought: another writer changes a managed object back after every
+ * correction; past the threshold the daemon stops correcting it, names the writer (from
+ * managedFields) once in a {@code drift.conflict} event and in {@code /status}, and later cycles
+ * leave it alone with a finding.
+ */
+class DriftFightTest {
+    private static final String NS = "alfred-platform";
+
+    @TempDir
+    Path tmp;
+
+    @Test
+    void anObjectChangedBackAgainAndAgainIsHeldAndTheOtherWriterNamed() throws Exception {
+        try (TestRepo repo = TestRepo.withExample(tmp.resolve("repo"));
+                SandboxApiServer sandbox = SandboxApiServer.start();
+                KubernetesClient client = sandbox.client()) {
+            Settings settings = TestSettings.overlay(repo.url(), "dev", tmp.resolve("work"));
+            SyncStatus status = new SyncStatus();
+            List<DeployEvent> events = new CopyOnWriteArrayList<>();
+            EventSink sink = events::add;
+            List<DriftConflict> conflicts = new CopyOnWriteArrayList<>();
+            try (CycleRunner runner = new CycleRunner(settings, client, status, sink)) {
+                DriftWatch watch = new DriftWatch(client, what -> runner.offer(Trigger.of(Trigger.Kind.DRIFT),
+                        Duration.ofMillis(100)), settings.apply().fieldManager(), new DriftSettings(2, Duration.ofMinutes(5)),
+                        c -> {
+                            conflicts.add(c);
+                            runner.conflicted(c);
+                        });
+                runner.watchDrift(watch);
+                runner.runOnce(Trigger.of(Trigger.Kind.STARTUP));
+                String original = data(client);
+
+                for (int round = 1; round <= 5 && conflicts.isEmpty(); round++) {
+                    String theirs = "changed back by the other writer, round " + round;
+                    client.configMaps().inNamespace(NS).withName("prometheus-config")
+                            .edit(cm -> { cm.getData().put("prometheus.yml", theirs); return cm; });
+                    Await.until(() -> original.equals(data(client)) || !conflicts.isEmpty(), Duration.ofSeconds(10),
+                            () -> data(client));
+                }
+                assertThat(conflicts).hasSize(1);
+                DriftConflict conflict = conflicts.get(0);
+                assertThat(conflict.ref().name()).isEqualTo("prometheus-config");
+                assertThat(conflict.manager()).isEqualTo("fabric8-kubernetes-client");
+                assertThat(conflict.corrections()).isEqualTo(3);
+                assertThat(data(client)).as("the other writer's value is left alone").startsWith("changed back");
+
+                long cycles = runner.cycles();
+                client.configMaps().inNamespace(NS).withName("prometheus-config")
+                        .edit(cm -> { cm.getData().put("prometheus.yml", "and again"); return cm; });
+                Thread.sleep(1000);
+                assertThat(runner.cycles()).as("no drift cycle for a held object").isEqualTo(cycles);
+                CycleResult full = runner.runOnce(Trigger.of(Trigger.Kind.MANUAL));
+                assertThat(full.outcome()).isEqualTo(CycleResult.Outcome.NOOP);
+                assertThat(full.findings()).anyMatch(f -> f.contains("prometheus-config: not corrected"));
+                assertThat(data(client)).isEqualTo("and again");
+                assertThat(status.view().conflicts()).singleElement().satisfies(c -> {
+                    assertThat(c.object()).isEqualTo("ConfigMap " + NS + "/prometheus-config");
+                    assertThat(c.manager()).isEqualTo("fabric8-kubernetes-client");
+                });
+                assertThat(events).filteredOn(e -> e.type() == EventType.DRIFT_CONFLICT).singleElement()
+                        .satisfies(e -> assertThat(e.data().path("manager").asText()).isEqualTo("fabric8-kubernetes-client"));
+                watch.close();
+            }
+        }
+    }
+
+    private static String data(KubernetesClient client) {
+        return client.configMaps().inNamespace(NS).withName("prometheus-config").get().getData().get("prometheus.yml");
+    }
+}
