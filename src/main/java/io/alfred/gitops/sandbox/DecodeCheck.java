@@ -32,7 +32,7 @@ final class DecodeCheck {
         }
         if (s.path("x-kubernetes-int-or-string").asBoolean(false)) {
             if (value.isTextual() && "quantity".equals(s.path("format").asText()) && !Quantities.valid(value.asText())) {
-                return "quantities must match the regular expression '^([+-]?[0-9.]+)([eEinumkKMGTP]*[-+]?[0-9]*)$'";
+                return Quantities.FORMAT_WRONG;
             }
             return value.isNumber() || value.isTextual() ? null : unmarshal(value, struct, path, "intstr.IntOrString");
         }

@@ -20,7 +20,7 @@ public final class Quantities {
             Map.entry("T", new BigDecimal("1e12")), Map.entry("P", new BigDecimal("1e15")), Map.entry("E", new BigDecimal("1e18")));
 
     /** The message of {@code resource.ErrFormatWrong}, which the decoder reports for a malformed quantity. */
-    static final String FORMAT_WRONG = "quantities must match the regular expression "
+    public static final String FORMAT_WRONG = "quantities must match the regular expression "
             + "'^([+-]?[0-9.]+)([eEinumkKMGTP]*[-+]?[0-9]*)$'";
 
     private Quantities() {
