@@ -26,7 +26,7 @@ final class DecodeCheck {
 
     private static String walk(JsonNode value, JsonNode schemaNode, OpenApiDocuments.Schema schema, String struct,
             String path) {
-        JsonNode s = resolve(schemaNode, schema);
+        JsonNode s = schema.resolve(schemaNode);
         if (s == null || value == null || value.isNull() || s.path("x-kubernetes-preserve-unknown-fields").asBoolean(false)) {
             return null;
         }
@@ -100,7 +100,7 @@ final class DecodeCheck {
         if (schemaNode.has("$ref")) {
             return "v1." + simpleName(schemaNode.get("$ref").asText());
         }
-        JsonNode s = resolve(schemaNode, schema);
+        JsonNode s = schema.resolve(schemaNode);
         if (s == null) {
             return "interface {}";
         }
@@ -118,13 +118,5 @@ final class DecodeCheck {
 
     private static String simpleName(String ref) {
         return ref.substring(ref.lastIndexOf('.') + 1);
-    }
-
-    private static JsonNode resolve(JsonNode schemaNode, OpenApiDocuments.Schema schema) {
-        if (schemaNode.has("$ref")) {
-            String ref = schemaNode.get("$ref").asText();
-            return schema.definitions().get(ref.substring(ref.lastIndexOf('/') + 1));
-        }
-        return schemaNode;
     }
 }

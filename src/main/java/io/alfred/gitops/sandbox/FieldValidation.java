@@ -31,7 +31,7 @@ enum FieldValidation {
      * conversion does for an apply.
      */
     List<String> check(ResourceType type, ObjectNode object, OpenApiDocuments.Schema schema, boolean apply) {
-        List<String> unknown = UnknownFields.prune(object, schema.root(), schema.definitions());
+        List<String> unknown = UnknownFields.prune(object, schema);
         if (unknown.isEmpty() || this == IGNORE) {
             return List.of();
         }

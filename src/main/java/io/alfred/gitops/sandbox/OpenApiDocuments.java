@@ -33,6 +33,7 @@ final class OpenApiDocuments {
     private final ObjectStore store;
     private final KindSchemas schemas = new KindSchemas();
     private final Map<String, ObjectNode> builtInDocuments = new ConcurrentHashMap<>();
+    private final Map<ResourceType, Optional<Schema>> builtInSchemas = new ConcurrentHashMap<>();
 
     OpenApiDocuments(ResourceCatalog catalog, ObjectStore store) {
         this.catalog = catalog;
@@ -76,14 +77,24 @@ final class OpenApiDocuments {
 
     /** The schema of a kind and the definitions it refers to, or empty for a kind with no schema. */
     Optional<Schema> schemaOf(ResourceType type) {
+        // asked twice per write (field validation, then the decoder check): a built-in kind's never changes
+        return catalog.isCustom(type) ? findSchema(type) : builtInSchemas.computeIfAbsent(type, this::findSchema);
+    }
+
+    private Optional<Schema> findSchema(ResourceType type) {
         ObjectNode doc = document(type.groupVersion());
         Map<String, ObjectNode> definitions = new LinkedHashMap<>();
         doc.path("components").path("schemas").fields().forEachRemaining(e -> definitions.put(e.getKey(),
                 (ObjectNode) e.getValue()));
+        return kindDefinition(definitions, type).map(name -> new Schema(definitions.get(name), definitions));
+    }
+
+    /** The name of the definition that carries {@code type}'s {@code x-kubernetes-group-version-kind}. */
+    private static Optional<String> kindDefinition(Map<String, ObjectNode> definitions, ResourceType type) {
         for (Map.Entry<String, ObjectNode> d : definitions.entrySet()) {
             for (JsonNode gvk : d.getValue().path("x-kubernetes-group-version-kind")) {
                 if (gvk.path("kind").asText().equals(type.kind()) && gvk.path("group").asText().equals(type.group())) {
-                    return Optional.of(new Schema(d.getValue(), definitions));
+                    return Optional.of(d.getKey());
                 }
             }
         }
@@ -92,6 +103,19 @@ final class OpenApiDocuments {
 
     /** A kind's schema with the definitions its {@code $ref}s name. */
     record Schema(ObjectNode root, Map<String, ObjectNode> definitions) {
+
+        /** The schema {@code node} stands for: its {@code $ref} followed, a single {@code allOf} unwrapped; null if unknown. */
+        JsonNode resolve(JsonNode node) {
+            JsonNode s = node;
+            for (int i = 0; i < 10 && s != null && s.has("$ref"); i++) {
+                String ref = s.get("$ref").asText();
+                s = definitions.get(ref.substring(ref.lastIndexOf('/') + 1));
+            }
+            if (s != null && s.has("allOf") && s.get("allOf").size() == 1) {
+                return resolve(s.get("allOf").get(0));
+            }
+            return s;
+        }
     }
 
     private List<String> groupVersions() {
@@ -102,7 +126,7 @@ final class OpenApiDocuments {
         List<ResourceType> types = catalog.all().stream().filter(t -> t.groupVersion().equals(gv)).toList();
         Map<ResourceType, JsonNode> crdSchemas = new TreeMap<>((a, b) -> a.plural().compareTo(b.plural()));
         for (ResourceType t : types) {
-            crdSchema(t).ifPresent(s -> crdSchemas.put(t, s));
+            crdSchemaOf(t).ifPresent(s -> crdSchemas.put(t, s));
         }
         if (crdSchemas.isEmpty()) {
             return builtInDocuments.computeIfAbsent(gv, k -> build(types, Map.of()));
@@ -112,10 +136,6 @@ final class OpenApiDocuments {
 
     /** A custom resource's schema from its CRD (empty for a built-in kind). */
     Optional<JsonNode> crdSchemaOf(ResourceType type) {
-        return crdSchema(type);
-    }
-
-    private Optional<JsonNode> crdSchema(ResourceType type) {
         if (!catalog.isCustom(type)) {
             return Optional.empty();
         }
@@ -140,9 +160,7 @@ final class OpenApiDocuments {
         doc.putObject("info").put("title", "Kubernetes").put("version", "v1.32.0");
         ObjectNode paths = doc.putObject("paths");
         for (ResourceType t : types) {
-            String kindSchema = definitions.keySet().stream().filter(n -> definitions.get(n)
-                    .path("x-kubernetes-group-version-kind").toString().contains("\"kind\":\"" + t.kind() + "\""))
-                    .findFirst().orElse(null);
+            String kindSchema = kindDefinition(definitions, t).orElse(null);
             String base = (t.group().isEmpty() ? "/api/" : "/apis/" + t.group() + "/") + t.version()
                     + (t.namespaced() ? "/namespaces/{namespace}/" : "/") + t.plural();
             ObjectNode collection = paths.putObject(base);

@@ -22,15 +22,15 @@ final class UnknownFields {
      * Removes the undeclared fields from {@code object} and returns their paths, as the API server
      * names them ({@code spec.template.spec.containers[0].foo}).
      */
-    static List<String> prune(ObjectNode object, JsonNode schema, Map<String, ObjectNode> definitions) {
+    static List<String> prune(ObjectNode object, OpenApiDocuments.Schema schema) {
         List<String> found = new ArrayList<>();
-        walk(object, schema, definitions, "", found);
+        walk(object, schema.root(), schema, "", found);
         return found;
     }
 
-    private static void walk(JsonNode value, JsonNode schema, Map<String, ObjectNode> definitions, String path,
+    private static void walk(JsonNode value, JsonNode schemaNode, OpenApiDocuments.Schema schema, String path,
             List<String> found) {
-        JsonNode s = resolve(schema, definitions);
+        JsonNode s = schema.resolve(schemaNode);
         if (s == null || s.path("x-kubernetes-preserve-unknown-fields").asBoolean(false)
                 || s.path("x-kubernetes-int-or-string").asBoolean(false)) {
             return;
@@ -50,9 +50,9 @@ final class UnknownFields {
                 }
                 String at = path.isEmpty() ? key : path + "." + key;
                 if (properties.has(key)) {
-                    walk(field.getValue(), properties.get(key), definitions, at, found);
+                    walk(field.getValue(), properties.get(key), schema, at, found);
                 } else if (additional.isObject()) {
-                    walk(field.getValue(), additional, definitions, at, found);
+                    walk(field.getValue(), additional, schema, at, found);
                 } else {
                     found.add(at);
                     fields.remove();
@@ -60,20 +60,8 @@ final class UnknownFields {
             }
         } else if (value instanceof ArrayNode array && s.has("items")) {
             for (int i = 0; i < array.size(); i++) {
-                walk(array.get(i), s.get("items"), definitions, path + "[" + i + "]", found);
+                walk(array.get(i), s.get("items"), schema, path + "[" + i + "]", found);
             }
         }
-    }
-
-    private static JsonNode resolve(JsonNode schema, Map<String, ObjectNode> definitions) {
-        JsonNode s = schema;
-        for (int i = 0; i < 10 && s != null && s.has("$ref"); i++) {
-            String ref = s.get("$ref").asText();
-            s = definitions.get(ref.substring(ref.lastIndexOf('/') + 1));
-        }
-        if (s != null && s.has("allOf") && s.get("allOf").size() == 1) {
-            return resolve(s.get("allOf").get(0), definitions);
-        }
-        return s;
     }
 }
