@@ -13,7 +13,7 @@ import java.util.regex.Pattern;
 final class Errors {
     static final String DNS_LABEL_REGEX = "[a-z0-9]([-a-z0-9]*[a-z0-9])?";
     private static final Pattern DNS_LABEL = Pattern.compile(DNS_LABEL_REGEX);
-    private static final Pattern DNS_SUBDOMAIN = Pattern.compile(DNS_LABEL_REGEX + "(\\." + DNS_LABEL_REGEX + ")*");
+    static final Pattern DNS_SUBDOMAIN = Pattern.compile(DNS_LABEL_REGEX + "(\\." + DNS_LABEL_REGEX + ")*");
     private static final Pattern DNS_1035_LABEL = Pattern.compile("[a-z]([-a-z0-9]*[a-z0-9])?");
     private static final Pattern PERCENT = Pattern.compile("[0-9]+%");
     private static final Pattern IANA_SVC_NAME = Pattern.compile("[-a-z0-9]+");
@@ -45,9 +45,7 @@ final class Errors {
     }
 
     void nonNegative(JsonNode value, String path) {
-        if (value.isNumber() && value.asLong() < 0) {
-            add(FieldError.invalid(path, value, "must be greater than or equal to 0"));
-        }
+        atLeast(value, path, 0);
     }
 
     void atLeast(JsonNode value, String path, long min) {
@@ -144,13 +142,13 @@ final class Errors {
         }
     }
 
-    /** The integer value of an int-or-percent, percentages against {@code total}; -1 when it is not one. */
-    static long resolved(JsonNode value, long total) {
+    /** An int-or-percent's number ({@code 25} for both 25 and "25%"); -1 when it is neither. */
+    static long amount(JsonNode value) {
         if (value.isNumber()) {
             return value.asLong();
         }
         if (value.isTextual() && PERCENT.matcher(value.asText()).matches()) {
-            return (long) Math.ceil(total * Long.parseLong(value.asText().replace("%", "")) / 100.0);
+            return Long.parseLong(value.asText().replace("%", ""));
         }
         return -1;
     }

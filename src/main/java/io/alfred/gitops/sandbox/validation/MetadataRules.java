@@ -14,8 +14,6 @@ import java.util.regex.Pattern;
 public final class MetadataRules {
     private static final Pattern LABEL_VALUE = Pattern.compile("(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])?");
     private static final Pattern QUALIFIED_NAME = Pattern.compile("([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9]");
-    private static final Pattern DNS_SUBDOMAIN = Pattern.compile(Errors.DNS_LABEL_REGEX + "(\\." + Errors.DNS_LABEL_REGEX
-            + ")*");
     private static final Pattern CONFIG_KEY = Pattern.compile("[-._a-zA-Z0-9]+");
     private static final long TOTAL_ANNOTATION_SIZE = 256 * 1024;
     private static final Set<String> LABEL_NAMED = Set.of("/Namespace");
@@ -94,7 +92,7 @@ public final class MetadataRules {
         String prefix = slash < 0 ? null : key.substring(0, slash);
         String local = slash < 0 ? key : key.substring(slash + 1);
         boolean ok = local.length() <= 63 && QUALIFIED_NAME.matcher(local).matches()
-                && (prefix == null || prefix.length() <= 253 && DNS_SUBDOMAIN.matcher(prefix).matches());
+                && (prefix == null || prefix.length() <= 253 && Errors.DNS_SUBDOMAIN.matcher(prefix).matches());
         if (!ok) {
             errors.add(FieldError.invalid(field, key, "name part must consist of alphanumeric characters, '-', '_' or '.', "
                     + "and must start and end with an alphanumeric character (e.g. 'MyName',  or 'my.name',  or '123-abc', "

@@ -70,8 +70,8 @@ final class WorkloadRules {
         JsonNode ru = strategy.path("rollingUpdate");
         errors.intOrPercent(ru.path("maxUnavailable"), "spec.updateStrategy.rollingUpdate.maxUnavailable", true);
         errors.intOrPercent(ru.path("maxSurge"), "spec.updateStrategy.rollingUpdate.maxSurge", true);
-        if (ru.has("maxUnavailable") && Errors.resolved(ru.path("maxUnavailable"), 100) == 0
-                && Errors.resolved(ru.path("maxSurge"), 100) <= 0) {
+        if (ru.has("maxUnavailable") && Errors.amount(ru.path("maxUnavailable")) == 0
+                && Errors.amount(ru.path("maxSurge")) <= 0) {
             errors.add(FieldError.invalid("spec.updateStrategy.rollingUpdate.maxUnavailable", ru.path("maxUnavailable"),
                     "may not be 0 when `maxSurge` is 0"));
         }
@@ -126,7 +126,7 @@ final class WorkloadRules {
         }
         errors.intOrPercent(ru.path("maxUnavailable"), path + ".maxUnavailable", true);
         errors.intOrPercent(ru.path("maxSurge"), path + ".maxSurge", false);
-        if (Errors.resolved(ru.path("maxUnavailable"), 100) == 0 && Errors.resolved(ru.path("maxSurge"), 100) == 0) {
+        if (Errors.amount(ru.path("maxUnavailable")) == 0 && Errors.amount(ru.path("maxSurge")) == 0) {
             errors.add(FieldError.invalid(path + ".maxUnavailable", ru.path("maxUnavailable"),
                     "may not be 0 when `maxSurge` is 0"));
         }
