@@ -15,7 +15,6 @@ import io.fabric8.kubernetes.client.dsl.base.ResourceDefinitionContext;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.HashMap;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -147,13 +146,7 @@ public final class DriftWatch implements AutoCloseable {
         return quiet && !closed;
     }
 
-    /** Keys of the objects held back from correction now (see {@link DriftConflict}). */
-    public Set<String> held() {
-        Set<String> keys = new HashSet<>();
-        conflicts().forEach(c -> keys.add(c.ref().key()));
-        return keys;
-    }
-
+    /** The objects held back from correction now (a drift fight; see {@link DriftConflict}). */
     public List<DriftConflict> conflicts() {
         return fights.current(Instant.now());
     }

@@ -28,6 +28,7 @@ import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.stream.Collectors;
 import org.jboss.logging.Logger;
 import org.jboss.logging.MDC;
 
@@ -279,8 +280,9 @@ public final class CycleRunner implements TriggerSink, AutoCloseable {
             DriftWatch watch = driftWatch;
             if (watch != null) {
                 watch.expect(render.manifests());
-                reconciler.holdBack(watch.held());
-                conflictsChanged(watch.conflicts());
+                List<DriftConflict> conflicts = watch.conflicts();
+                reconciler.holdBack(conflicts.stream().map(c -> c.ref().key()).collect(Collectors.toSet()));
+                conflictsChanged(conflicts);
             }
             MDC.put("stage", "reconcile");
             CycleEvents ce = cycleEvents;

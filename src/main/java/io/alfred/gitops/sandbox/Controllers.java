@@ -187,7 +187,7 @@ public final class Controllers {
      */
     void updateBudgets(String namespace, BiConsumer<ResourceType, ObjectNode> storeStatus) {
         ResourceType pdbType = catalog.byKind("policy", "v1", "PodDisruptionBudget").orElseThrow();
-        List<ObjectNode> all = store.all();
+        List<ObjectNode> all = store.inNamespace(namespace); // runs after every workload write: parse one namespace only
         for (ObjectNode pdb : all) {
             if (!pdb.path("kind").asText().equals("PodDisruptionBudget")
                     || !namespace.equals(pdb.path("metadata").path("namespace").asText())) {
@@ -373,11 +373,7 @@ public final class Controllers {
         }
         if (gk.equals("/Namespace")) {
             String ns = deleted.path("metadata").path("name").asText();
-            for (ObjectNode o : store.all()) {
-                if (ns.equals(o.path("metadata").path("namespace").asText(null))) {
-                    remove(o);
-                }
-            }
+            store.inNamespace(ns).forEach(this::remove);
         } else if (gk.equals("apiextensions.k8s.io/CustomResourceDefinition")) {
             String group = deleted.path("spec").path("group").asText();
             String kind = deleted.path("spec").path("names").path("kind").asText();
@@ -391,12 +387,7 @@ public final class Controllers {
     }
 
     private void remove(ObjectNode o) {
-        String apiVersion = o.path("apiVersion").asText();
-        int slash = apiVersion.indexOf('/');
-        String group = slash < 0 ? "" : apiVersion.substring(0, slash);
-        String version = slash < 0 ? apiVersion : apiVersion.substring(slash + 1);
-        catalog.byKind(group, version, o.path("kind").asText()).ifPresent(t -> store.remove(
-                t.objectPath(o.path("metadata").path("namespace").asText(""), o.path("metadata").path("name").asText())));
+        catalog.objectPath(o).ifPresent(store::remove);
     }
 
     private static String now() {

@@ -94,6 +94,16 @@ final class ResourceCatalog {
                 && t.kind().equals(kind)).findFirst();
     }
 
+    /** Where an object of a served kind is stored, from its apiVersion, kind, namespace and name. */
+    Optional<String> objectPath(JsonNode object) {
+        String apiVersion = object.path("apiVersion").asText();
+        int slash = apiVersion.indexOf('/');
+        String group = slash < 0 ? "" : apiVersion.substring(0, slash);
+        String version = apiVersion.substring(slash + 1);
+        return byKind(group, version, object.path("kind").asText()).map(t -> t.objectPath(
+                object.path("metadata").path("namespace").asText(""), object.path("metadata").path("name").asText()));
+    }
+
     /** Whether a CRD defines this type. */
     boolean isCustom(ResourceType type) {
         return custom.contains(type);

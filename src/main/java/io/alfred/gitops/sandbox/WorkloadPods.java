@@ -35,9 +35,11 @@ final class WorkloadPods {
     private final ResourceType replicaSets;
     private final ResourceType pods;
     private final ResourceType deployments;
+    private final ResourceCatalog catalog;
 
     WorkloadPods(ObjectStore store, ResourceCatalog catalog) {
         this.store = store;
+        this.catalog = catalog;
         this.replicaSets = catalog.byKind("apps", "v1", "ReplicaSet").orElseThrow();
         this.pods = catalog.byKind("", "v1", "Pod").orElseThrow();
         this.deployments = catalog.byKind("apps", "v1", "Deployment").orElseThrow();
@@ -219,9 +221,8 @@ final class WorkloadPods {
         for (ObjectNode o : store.inNamespace(ns)) {
             for (JsonNode ref : o.path("metadata").path("ownerReferences")) {
                 if (uid.equals(ref.path("uid").asText())) {
-                    removeOwned(o);
-                    String kind = o.path("kind").asText();
-                    store.remove((kind.equals("Pod") ? pods : replicaSets).objectPath(ns, o.path("metadata").path("name").asText()));
+                    collectGarbage(o);
+                    catalog.objectPath(o).ifPresent(store::remove);
                 }
             }
         }
