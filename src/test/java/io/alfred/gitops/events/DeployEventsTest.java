@@ -163,9 +163,10 @@ class DeployEventsTest {
         // the daemon stops with events pending ...
         publisher.close();
         publisher = null;
-        emulator.restart();
-        emulator.createTopic("events");
-        emulator.createSubscription("events", "audit");
+        emulator.restart(e -> {
+            e.createTopic("events");
+            e.createSubscription("events", "audit");
+        });
         try (PubSubEmulator.Received received = emulator.receive("audit")) {
             // ... and a new one starts: pending events go first, with the ids they were stored with
             publisher = new EventPublisher(new Outbox(client, "alfred-gitops", 1000, OutboxStatus.detached()),
@@ -195,9 +196,10 @@ class DeployEventsTest {
                         .map(e -> e.event().type().type() + " " + e.event().revision()).toList());
         List<String> storedIds = outbox.pending().stream().map(e -> e.event().id()).toList();
         Thread.sleep(1500); // the publisher fails and backs off meanwhile
-        emulator.restart();
-        emulator.createTopic("events");
-        emulator.createSubscription("events", "audit");
+        emulator.restart(e -> {
+            e.createTopic("events");
+            e.createSubscription("events", "audit");
+        });
         try (PubSubEmulator.Received received = emulator.receive("audit")) {
             // the publisher's next attempt may be a full backoff (60 s) away, after an attempt that was
             // in flight when the emulator died had waited out its 30 s: the wait covers both

@@ -28,6 +28,7 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.function.Consumer;
 
 /**
  * The real Pub/Sub emulator of the Google Cloud SDK, started on a free loopback port. Found through
@@ -39,14 +40,20 @@ public final class PubSubEmulator implements AutoCloseable {
 
     private Process process;
     private final Path bin;
-    private final int port;
+    private final int backendPort;
+    /** What the code under test connects to: shut during an outage and while a restart is set up. */
+    private final TcpGate gate;
     private final PubSubConnection connection;
+    /** The tests' own admin and subscriber channel, straight to the emulator. */
+    private PubSubConnection admin;
 
-    private PubSubEmulator(Path bin, Process process, int port) {
+    private PubSubEmulator(Path bin, Process process, int backendPort) {
         this.bin = bin;
         this.process = process;
-        this.port = port;
+        this.backendPort = backendPort;
+        this.gate = new TcpGate(backendPort);
         this.connection = PubSubConnection.emulator(hostAndPort());
+        this.admin = PubSubConnection.emulator("127.0.0.1:" + backendPort);
     }
 
     public static PubSubEmulator startOrSkip() {
@@ -68,13 +75,23 @@ public final class PubSubEmulator implements AutoCloseable {
 
     /** Stops the emulator process (state is lost, as with the real emulator). */
     public void stop() {
+        gate.shut();
         kill(process);
     }
 
-    /** Starts it again on the same port; topics and subscriptions must be created again. */
-    public void restart() {
+    /**
+     * Starts it again on the same port. Its state was lost, so {@code recreate} makes the topics and
+     * subscriptions again before the code under test can reach it: a publish in between would go to
+     * a topic with no subscription yet, and be lost to the test, not to the product.
+     */
+    public void restart(Consumer<PubSubEmulator> recreate) {
+        gate.shut();
         kill(process);
-        process = launch(bin, port);
+        process = launch(bin, backendPort);
+        admin.close(); // a fresh channel, not one backing off from the dead process
+        admin = PubSubConnection.emulator("127.0.0.1:" + backendPort);
+        recreate.accept(this);
+        gate.open();
     }
 
     private static Process launch(Path bin, int port) {
@@ -136,7 +153,7 @@ public final class PubSubEmulator implements AutoCloseable {
     }
 
     public String hostAndPort() {
-        return "127.0.0.1:" + port;
+        return "127.0.0.1:" + gate.port();
     }
 
     public PubSubConnection connection() {
@@ -144,7 +161,7 @@ public final class PubSubEmulator implements AutoCloseable {
     }
 
     private FixedTransportChannelProvider channel() {
-        return FixedTransportChannelProvider.create(GrpcTransportChannel.create(connection.channel().orElseThrow()));
+        return FixedTransportChannelProvider.create(GrpcTransportChannel.create(admin.channel().orElseThrow()));
     }
 
     public void createTopic(String topic) {
@@ -232,6 +249,8 @@ public final class PubSubEmulator implements AutoCloseable {
     @Override
     public void close() {
         connection.close();
+        admin.close();
+        gate.close();
         kill(process);
     }
 

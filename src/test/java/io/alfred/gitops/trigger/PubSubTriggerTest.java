@@ -121,9 +121,10 @@ class PubSubTriggerTest {
         emulator.publish(topic, githubPush(before, repo.url(), "refs/heads/main"), Map.of());
         await(() -> before.equals(status.view().lastAppliedRevision()));
 
-        emulator.restart();
-        emulator.createTopic(topic);
-        emulator.createSubscription(topic, "alfred-" + counter);
+        emulator.restart(e -> {
+            e.createTopic(topic);
+            e.createSubscription(topic, "alfred-" + counter);
+        });
         String after = repo.edit("infra/k8s/base/ui/ui-chat.yaml", "ui-chat:5.0", "ui-chat:6.0").commit("ui 6.0");
         // nothing polls in this test: only a delivered message can apply it; published until one is
         // delivered, as the subscriber may still be backing off
