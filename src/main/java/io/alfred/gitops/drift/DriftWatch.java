@@ -2,63 +2,41 @@ package io.alfred.gitops.drift;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.alfred.gitops.config.DriftSettings;
-import io.alfred.gitops.plan.ClusterKinds;
+import io.alfred.gitops.plan.LiveView;
 import io.alfred.gitops.plan.Planner;
 import io.alfred.gitops.render.Manifest;
 import io.alfred.gitops.render.ObjectRef;
-import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.fabric8.kubernetes.client.Watch;
-import io.fabric8.kubernetes.client.Watcher;
-import io.fabric8.kubernetes.client.WatcherException;
-import io.fabric8.kubernetes.client.dsl.base.ResourceDefinitionContext;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
-import org.jboss.logging.Logger;
 
 /**
- * Watches the objects the daemon manages (one watch per kind of the applied render, label
- * {@code app.kubernetes.io/managed-by=alfred-gitops}) and reports drift the moment it happens: an
- * object deleted, or changed so that it no longer holds every field git gives it. Fields git does
- * not set (another manager's, a controller's defaults, an HPA's replicas) are never drift. The
- * report starts a cycle through the normal pipeline (plan, gates, events), so a hand edit is put
- * back within a second instead of at the next interval. What the watch keeps per object is nothing:
- * each event is compared with git's fields of that object and dropped.
- *
- * <p>A watch that ends (410 Gone, a lost connection) is opened again with backoff; the interval
- * cycle stays the safety net for anything a watch misses.
+ * Reports drift the moment it happens: an object the daemon manages deleted, or changed so that it
+ * no longer holds every field git gives it. Fields git does not set (another manager's, a
+ * controller's defaults, an HPA's replicas) are never drift. The report starts a cycle through the
+ * normal pipeline (plan, gates, events), so a hand edit is put back within a second instead of at
+ * the next interval. The changes come from the {@link ManagedView}'s watches, one per kind of the
+ * applied render; the interval cycle stays the safety net for anything a watch misses.
  */
-public final class DriftWatch implements AutoCloseable {
-    private static final Logger LOG = Logger.getLogger(DriftWatch.class);
-    private static final Duration MAX_BACKOFF = Duration.ofSeconds(30);
+public final class DriftWatch implements ManagedView.Changes, AutoCloseable {
+    /** How long a cycle waits for a new kind's first list before planning without it. */
+    private static final Duration FIRST_LIST = Duration.ofSeconds(5);
 
-    private final KubernetesClient client;
     private final Consumer<String> drifted;
     private final String fieldManager;
     private final Fights fights;
     private final Consumer<DriftConflict> conflicted;
-    private final Map<String, Watch> watches = new ConcurrentHashMap<>();
-    private final Set<String> warned = ConcurrentHashMap.newKeySet();
-    private final ScheduledExecutorService reopen = Executors.newSingleThreadScheduledExecutor(r -> {
-        Thread t = new Thread(r, "drift-watch");
-        t.setDaemon(true);
-        return t;
-    });
+    private final ManagedView view;
     private volatile Map<String, JsonNode> desired = Map.of();
     /** The render a cycle in flight is applying: its writes are not drift. */
     private volatile Map<String, JsonNode> incoming = Map.of();
     private volatile boolean closed;
-    /** Since the last {@link #track}: whether every watch stayed open and nothing drifted. */
+    /** Since the last {@link #track}: whether nothing drifted. */
     private volatile boolean quiet;
 
     /** @param drifted told what drifted ({@code Deployment shop/web changed}), once per event */
@@ -72,16 +50,33 @@ public final class DriftWatch implements AutoCloseable {
      */
     public DriftWatch(KubernetesClient client, Consumer<String> drifted, String fieldManager, DriftSettings settings,
             Consumer<DriftConflict> conflicted) {
-        this.client = client;
         this.drifted = drifted;
         this.fieldManager = fieldManager;
         this.fights = new Fights(settings.fightThreshold(), settings.fightWindow());
         this.conflicted = conflicted;
+        // what to keep of each live object: git's fields of the render being applied, else of the applied one
+        this.view = new ManagedView(client, ref -> {
+            JsonNode next = incoming.get(ref.key());
+            return next != null ? next : desired.get(ref.key());
+        });
     }
 
-    /** A cycle is about to apply this render: changes that match it are the cycle's own. */
-    public void expect(List<Manifest> manifests) {
+    /** The live managed objects as the watches know them, for the plan stage. */
+    public LiveView view() {
+        return view;
+    }
+
+    /**
+     * A cycle is about to apply this render: changes that match it are the cycle's own. Its kinds are
+     * watched from now on, so that the plan knows their live objects without reading them.
+     */
+    public synchronized void expect(List<Manifest> manifests) {
         incoming = bodies(manifests);
+        if (!closed) {
+            Map<String, ObjectRef> kinds = kindsOf(manifests);
+            desired.values().forEach(body -> kinds.putIfAbsent(kindKey(body), refOf(body)));
+            view.watch(kinds, this, FIRST_LIST);
+        }
     }
 
     /** The cycle in flight ended without making the cluster match its render. */
@@ -94,10 +89,6 @@ public final class DriftWatch implements AutoCloseable {
         if (closed) {
             return;
         }
-        Map<String, ObjectRef> kinds = new HashMap<>();
-        for (Manifest m : manifests) {
-            kinds.putIfAbsent(m.ref().apiVersion() + " " + m.ref().kind(), m.ref());
-        }
         Map<String, JsonNode> next = bodies(manifests);
         for (Map.Entry<String, JsonNode> before : desired.entrySet()) {
             if (!before.getValue().equals(next.get(before.getKey()))) {
@@ -107,19 +98,25 @@ public final class DriftWatch implements AutoCloseable {
         desired = next;
         incoming = Map.of();
         quiet = true;
-        watches.keySet().removeIf(kind -> {
-            if (!kinds.containsKey(kind)) {
-                watches.get(kind).close();
-                return true;
-            }
-            return false;
-        });
-        ClusterKinds discovery = new ClusterKinds(client);
-        kinds.forEach((kind, ref) -> {
-            if (!watches.containsKey(kind) && discovery.find(ref).isPresent()) {
-                open(kind, discovery.context(ref), Duration.ofSeconds(1));
-            }
-        });
+        // kinds a CRD created in this cycle serves are watched from now
+        view.watch(kindsOf(manifests), this, Duration.ZERO);
+    }
+
+    private static Map<String, ObjectRef> kindsOf(List<Manifest> manifests) {
+        Map<String, ObjectRef> kinds = new HashMap<>();
+        for (Manifest m : manifests) {
+            kinds.putIfAbsent(ManagedView.kindOf(m.ref()), m.ref());
+        }
+        return kinds;
+    }
+
+    private static String kindKey(JsonNode body) {
+        return body.path("apiVersion").asText() + " " + body.path("kind").asText();
+    }
+
+    private static ObjectRef refOf(JsonNode body) {
+        return ObjectRef.of(body.path("apiVersion").asText(), body.path("kind").asText(),
+                body.path("metadata").path("namespace").asText(""), body.path("metadata").path("name").asText());
     }
 
     /**
@@ -139,11 +136,12 @@ public final class DriftWatch implements AutoCloseable {
 
     /**
      * Whether the cluster still matches the render last tracked, as far as the watches saw: every
-     * watch has stayed open since and reported no drift. An interval cycle on the same revision
-     * can then be skipped; it cannot tell an object changed while a watch was down.
+     * watch is listed and open, and none reported drift since. An interval cycle on the same
+     * revision can then be skipped. (A watch that reconnects resumes from its resourceVersion, or
+     * relists, so it misses nothing; while it is down, intervals run in full.)
      */
     public boolean quiet() {
-        return quiet && !closed;
+        return quiet && !closed && view.allWatching();
     }
 
     /** The objects held back from correction now (a drift fight; see {@link DriftConflict}). */
@@ -153,71 +151,25 @@ public final class DriftWatch implements AutoCloseable {
 
     /** Kinds watched now. */
     public int watchedKinds() {
-        return watches.size();
+        return view.size();
     }
 
-    private void open(String kind, ResourceDefinitionContext context, Duration backoff) {
-        if (closed) {
-            return;
-        }
-        try {
-            Watch watch = client.genericKubernetesResources(context).inAnyNamespace()
-                    .withLabel(Planner.MANAGED_BY, Planner.MANAGER_NAME).watch(new Watcher<>() {
-                        @Override
-                        public void eventReceived(Action action, GenericKubernetesResource object) {
-                            check(action, object);
-                        }
-
-                        @Override
-                        public void onClose(WatcherException cause) {
-                            quiet = false;
-                            watches.remove(kind);
-                            LOG.debugf("drift: the watch of %s ended (%s); opening it again", kind, cause.getMessage());
-                            reopenLater(kind, context, Duration.ofSeconds(1));
-                        }
-                    });
-            watches.put(kind, watch);
-        } catch (RuntimeException e) {
-            quiet = false;
-            if (warned.add(kind)) {
-                LOG.warnf("drift: cannot watch %s (%s); until it can, drift of that kind is corrected at the interval "
-                        + "(the daemon's ClusterRole needs verb watch)", kind, e.getMessage());
-            }
-            reopenLater(kind, context, backoff.multipliedBy(2).compareTo(MAX_BACKOFF) > 0 ? MAX_BACKOFF
-                    : backoff.multipliedBy(2));
-        }
-    }
-
-    private void reopenLater(String kind, ResourceDefinitionContext context, Duration backoff) {
-        if (!closed && !reopen.isShutdown()) {
-            reopen.schedule(() -> {
-                synchronized (this) {
-                    if (!watches.containsKey(kind) && desired.values().stream().anyMatch(b -> kind.equals(
-                            b.path("apiVersion").asText() + " " + b.path("kind").asText()))) {
-                        open(kind, context, backoff);
-                    }
-                }
-            }, backoff.toMillis(), TimeUnit.MILLISECONDS);
-        }
-    }
-
-    private void check(Watcher.Action action, GenericKubernetesResource object) {
-        ObjectRef ref = ObjectRef.of(object.getApiVersion(), object.getKind(), object.getMetadata().getNamespace() == null
-                ? "" : object.getMetadata().getNamespace(), object.getMetadata().getName());
+    @Override
+    public void changed(ObjectRef ref, JsonNode live) {
         JsonNode want = desired.get(ref.key());
-        JsonNode wanted = incoming.get(ref.key());
         if (want == null) {
             return; // not in the applied render: a new object or one to prune is the cycle's business
         }
-        if (action == Watcher.Action.DELETED) {
-            if (incoming.isEmpty() || wanted != null) {
-                drift(ref, "unknown", ref + " deleted");
-            }
-        } else if (action == Watcher.Action.MODIFIED || action == Watcher.Action.ADDED) {
-            JsonNode live = client.getKubernetesSerialization().convertValue(object, JsonNode.class);
-            if (!Planner.isSubset(want, live) && (wanted == null || !Planner.isSubset(wanted, live))) {
-                drift(ref, lastOtherManager(live), ref + " changed");
-            }
+        JsonNode wanted = incoming.get(ref.key());
+        if (!Planner.isSubset(want, live) && (wanted == null || !Planner.isSubset(wanted, live))) {
+            drift(ref, lastOtherManager(live), ref + " changed");
+        }
+    }
+
+    @Override
+    public void deleted(ObjectRef ref) {
+        if (desired.containsKey(ref.key()) && (incoming.isEmpty() || incoming.containsKey(ref.key()))) {
+            drift(ref, "unknown", ref + " deleted");
         }
     }
 
@@ -252,8 +204,6 @@ public final class DriftWatch implements AutoCloseable {
     @Override
     public synchronized void close() {
         closed = true;
-        watches.values().forEach(Watch::close);
-        watches.clear();
-        reopen.shutdownNow();
+        view.close();
     }
 }

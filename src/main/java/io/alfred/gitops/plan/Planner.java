@@ -42,11 +42,17 @@ public final class Planner {
     private final KubernetesClient client;
     private final String fieldManager;
     private final ExecutorService pool;
+    private volatile LiveView view = LiveView.NONE;
 
     public Planner(KubernetesClient client, String fieldManager, ExecutorService pool) {
         this.client = client;
         this.fieldManager = fieldManager;
         this.pool = pool;
+    }
+
+    /** What the watches know of the live objects: kinds it covers are not listed. */
+    public void use(LiveView view) {
+        this.view = view;
     }
 
     /**
@@ -66,14 +72,17 @@ public final class Planner {
      *        removed from git since, so a dry run could not find anything else)
      */
     public Plan plan(List<Manifest> manifests, ClusterKinds kinds, Set<String> pending, boolean trustLive) {
-        Map<String, JsonNode> listed = trustLive ? listManaged(manifests, kinds) : Map.of();
+        LiveView watched = view;
+        Map<String, JsonNode> listed = trustLive ? listManaged(manifests, kinds, watched) : Map.of();
         List<CompletableFuture<Object>> futures = new ArrayList<>();
         for (Manifest m : manifests) {
             JsonNode known = listed.get(m.ref().key());
-            // the steady state, answered from the LIST alone: no copy, no request (the LIST selected
-            // the managed-by label, so the live object carries it)
-            if (known != null && isSubset(m.body(), known)) {
-                futures.add(CompletableFuture.completedFuture(new PlannedObject(m, known, null, Action.UNCHANGED, "", true)));
+            JsonNode projected = trustLive && known == null && watched.covers(m.ref()) ? watched.fieldsOf(m.ref()) : null;
+            // the steady state, answered from the watches' view or the LIST alone: no copy, no request
+            // (both select the managed-by label, so the live object carries it)
+            JsonNode steady = known != null ? known : projected;
+            if (steady != null && isSubset(m.body(), steady)) {
+                futures.add(CompletableFuture.completedFuture(new PlannedObject(m, steady, null, Action.UNCHANGED, "", true)));
                 continue;
             }
             Manifest desired = withManagedByLabel(m);
@@ -113,16 +122,17 @@ public final class Planner {
     }
 
     /**
-     * The live managed objects of every kind in the render, one LIST per kind (label
-     * {@code app.kubernetes.io/managed-by=alfred-gitops}), so that a steady-state cycle's reads grow
-     * with the number of kinds rather than objects. An object missing here is read on its own.
+     * The live managed objects of every kind in the render that the watches' view does not cover,
+     * one LIST per kind (label {@code app.kubernetes.io/managed-by=alfred-gitops}), so that a
+     * steady-state cycle's reads grow with the number of kinds rather than objects. An object missing
+     * here is read on its own.
      */
-    private Map<String, JsonNode> listManaged(List<Manifest> manifests, ClusterKinds kinds) {
+    private Map<String, JsonNode> listManaged(List<Manifest> manifests, ClusterKinds kinds, LiveView watched) {
         Map<String, JsonNode> out = new HashMap<>();
         Set<String> seen = new HashSet<>();
         for (Manifest m : manifests) {
             ObjectRef ref = m.ref();
-            if (!seen.add(ref.apiVersion() + " " + ref.kind()) || kinds.find(ref).isEmpty()) {
+            if (!seen.add(ref.apiVersion() + " " + ref.kind()) || watched.covers(ref) || kinds.find(ref).isEmpty()) {
                 continue;
             }
             for (JsonNode item : listOfKind(kinds, ref)) {
@@ -184,16 +194,18 @@ public final class Planner {
         try {
             Resource<GenericKubernetesResource> resource = kinds.resource(desired);
             JsonNode live = listed;
+            JsonNode wouldBe = null;
             if (live == null) {
-                GenericKubernetesResource liveObject = NoAnswerRetry.call(resource::get);
-                live = liveObject == null ? null : toJson(liveObject);
+                // the dry run first: when it creates the object, there is nothing to read
+                wouldBe = dryRun(resource);
+                live = existedBefore(wouldBe) ? read(resource) : null;
             }
             if (trustLive && live != null && isSubset(desired.body(), live)) {
                 return new PlannedObject(desired, live, null, Action.UNCHANGED, "", true);
             }
-            GenericKubernetesResource dry = NoAnswerRetry.call(
-                    () -> resource.dryRun().fieldManager(fieldManager).forceConflicts().serverSideApply());
-            JsonNode wouldBe = toJson(dry);
+            if (wouldBe == null) {
+                wouldBe = dryRun(resource);
+            }
             Action action = live == null ? Action.CREATED : Differ.same(live, wouldBe) ? Action.UNCHANGED : Action.CONFIGURED;
             String diff = action == Action.UNCHANGED ? "" : Differ.diff(title(ref), live, wouldBe, desired.isSecret());
             List<String> takeovers = action == Action.CONFIGURED ? FieldTakeover.describe(live, wouldBe, fieldManager) : List.of();
@@ -201,6 +213,24 @@ public final class Planner {
         } catch (KubernetesClientException e) {
             return "the API server refused it: " + serverMessage(e);
         }
+    }
+
+    private JsonNode dryRun(Resource<GenericKubernetesResource> resource) {
+        return toJson(NoAnswerRetry.call(() -> resource.dryRun().fieldManager(fieldManager).forceConflicts().serverSideApply()));
+    }
+
+    private JsonNode read(Resource<GenericKubernetesResource> resource) {
+        GenericKubernetesResource live = NoAnswerRetry.call(resource::get);
+        return live == null ? null : toJson(live);
+    }
+
+    /**
+     * Whether a dry run's answer is an object that exists: only storage assigns a resourceVersion,
+     * and a dry-run create never reaches it (kube-apiserver's DryRunnableStorage returns the object
+     * as given, without one).
+     */
+    static boolean existedBefore(JsonNode wouldBe) {
+        return !wouldBe.path("metadata").path("resourceVersion").asText("").isEmpty();
     }
 
     private PlannedObject unvalidated(Manifest desired) {

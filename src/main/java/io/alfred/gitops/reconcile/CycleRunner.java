@@ -12,6 +12,7 @@ import io.alfred.gitops.drift.DriftWatch;
 import io.alfred.gitops.events.ClusterEventRecorder;
 import io.alfred.gitops.events.CycleEvents;
 import io.alfred.gitops.events.EventSink;
+import io.alfred.gitops.plan.LiveView;
 import io.alfred.gitops.render.RenderResult;
 import io.alfred.gitops.safety.GateRefusal;
 import io.alfred.gitops.state.HistoryStore;
@@ -148,18 +149,23 @@ public final class CycleRunner implements TriggerSink, AutoCloseable {
      * every managed kind since the last cycle without a drift. Every {@link #RELIST_EVERY}th interval
      * still runs in full, as the safety net for what a watch could miss.
      */
-    private boolean quietInterval(Trigger trigger, String revision) {
+    private Interval interval(Trigger trigger, String revision) {
         DriftWatch watch = driftWatch;
         if (trigger.kind() != Trigger.Kind.SCHEDULE || watch == null || !watch.quiet()
                 || !revision.equals(status.view().lastAppliedRevision())) {
             quietIntervals = 0;
-            return false;
+            return Interval.RUN;
         }
         if (++quietIntervals >= RELIST_EVERY) {
             quietIntervals = 0;
-            return false;
+            return Interval.RELIST;
         }
-        return true;
+        return Interval.SKIP;
+    }
+
+    /** What an interval cycle does: skip (quiet), run (through the watches' view), or relist everything. */
+    private enum Interval {
+        SKIP, RUN, RELIST
     }
 
     /**
@@ -265,10 +271,13 @@ public final class CycleRunner implements TriggerSink, AutoCloseable {
                 failedRevision = null;
                 status.failedRevision(null);
             }
-            if (quietInterval(trigger, revision)) {
+            Interval interval = interval(trigger, revision);
+            if (interval == Interval.SKIP) {
                 LOG.debugf("interval: %s still applied and the watches saw no drift; nothing to do", shortSha(revision));
                 return null;
             }
+            // the safety net reads the cluster itself, not what the watches say of it
+            reconciler.use(interval == Interval.RELIST || driftWatch == null ? LiveView.NONE : driftWatch.view());
             cycleEvents = new CycleEvents(events, cluster, environment, trigger, revision, previous);
             status.fetched(revision);
             metrics.stage("fetch", Duration.ofNanos(System.nanoTime() - start));

@@ -15,6 +15,7 @@ import io.alfred.gitops.config.SafetySettings;
 import io.alfred.gitops.health.Health;
 import io.alfred.gitops.health.ObjectHealth;
 import io.alfred.gitops.plan.ClusterKinds;
+import io.alfred.gitops.plan.LiveView;
 import io.alfred.gitops.plan.Plan;
 import io.alfred.gitops.plan.PlannedObject;
 import io.alfred.gitops.plan.Planner;
@@ -97,6 +98,11 @@ public final class Reconciler implements AutoCloseable {
         this.applier = new Applier(client, settings.fieldManager(), pool, guard);
         this.pruner = new Pruner(guard);
         this.inventoryStore = new InventoryStore(client, settings.namespace(), settings.fieldManager(), guard);
+    }
+
+    /** Plans ask the watches' view of the live objects before listing them. */
+    public void use(LiveView view) {
+        planner.use(view);
     }
 
     public Inventory inventory() {

@@ -86,6 +86,11 @@ public final class SandboxApiServer implements AutoCloseable {
         return dispatcher.store().watches();
     }
 
+    /** Requests served so far by verb and resource ({@code LIST configmaps}). */
+    public Map<String, Long> requestCountsByResource() {
+        return dispatcher.requestCountsByResource();
+    }
+
     public void resetRequestCounts() {
         dispatcher.resetRequestCounts();
     }

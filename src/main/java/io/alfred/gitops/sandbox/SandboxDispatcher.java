@@ -32,6 +32,7 @@ final class SandboxDispatcher extends KubernetesCrudDispatcher {
     private final HttpWatches httpWatches = new HttpWatches(store, catalog, Duration.ofSeconds(5));
     private volatile String serverAddress = "127.0.0.1:0";
     private final Map<String, AtomicLong> requests = new ConcurrentHashMap<>();
+    private final Map<String, AtomicLong> requestsByResource = new ConcurrentHashMap<>();
 
     /** Requests served so far by verb: GET, LIST, WATCH, POST, PUT, PATCH, DELETE, with a "dry-run " prefix for dry runs. */
     Map<String, Long> requestCounts() {
@@ -40,8 +41,16 @@ final class SandboxDispatcher extends KubernetesCrudDispatcher {
         return out;
     }
 
+    /** The same by verb and resource: {@code LIST configmaps}, {@code dry-run PATCH deployments}. */
+    Map<String, Long> requestCountsByResource() {
+        Map<String, Long> out = new TreeMap<>();
+        requestsByResource.forEach((k, v) -> out.put(k, v.get()));
+        return out;
+    }
+
     void resetRequestCounts() {
         requests.clear();
+        requestsByResource.clear();
     }
 
     private void count(RecordedRequest request, ApiPath path) {
@@ -52,6 +61,7 @@ final class SandboxDispatcher extends KubernetesCrudDispatcher {
             verb = "dry-run " + verb;
         }
         requests.computeIfAbsent(verb, k -> new AtomicLong()).incrementAndGet();
+        requestsByResource.computeIfAbsent(verb + " " + path.plural(), k -> new AtomicLong()).incrementAndGet();
     }
 
     HttpWatches httpWatches() {

@@ -59,6 +59,8 @@ class QuietIntervalTest {
                 assertThat(relist).isNotNull();
                 assertThat(relist.outcome()).isEqualTo(CycleResult.Outcome.NOOP);
                 assertThat(sandbox.requestCounts()).containsKey("LIST").doesNotContainKeys("PATCH", "POST", "DELETE");
+                // the safety net reads the cluster itself, not the watches' view of it
+                assertThat(sandbox.requestCountsByResource()).containsKeys("LIST configmaps", "LIST deployments");
 
                 // a drift (put back by the cycle it starts) makes the next interval a full one
                 long before = runner.cycles();
