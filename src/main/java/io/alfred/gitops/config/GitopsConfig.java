@@ -66,6 +66,20 @@ public interface GitopsConfig {
 
         Auth auth();
 
+        Verify verify();
+
+        /** Which signatures a revision needs before it is rendered; see {@code io.alfred.gitops.verify}. */
+        interface Verify {
+            @WithDefault("off")
+            String mode();
+
+            Optional<String> gpgKeysFile();
+
+            Optional<String> allowedSignersFile();
+
+            Optional<String> revokedKeysFile();
+        }
+
         interface Auth {
             Optional<String> username();
 

@@ -2,7 +2,12 @@ package io.alfred.gitops.config;
 
 /** The validated, effective configuration of one run: configuration keys with command line overrides applied. */
 public record Settings(ClusterSettings cluster, SourceSettings source, RenderSettings render, ApplySettings apply,
-        SafetySettings safety, DriftSettings drift) {
+        SafetySettings safety, DriftSettings drift, VerifySettings verify) {
+
+    public Settings(ClusterSettings cluster, SourceSettings source, RenderSettings render, ApplySettings apply,
+            SafetySettings safety, DriftSettings drift) {
+        this(cluster, source, render, apply, safety, drift, VerifySettings.off());
+    }
 
     public Settings(ClusterSettings cluster, SourceSettings source, RenderSettings render, ApplySettings apply) {
         this(cluster, source, render, apply, SafetySettings.defaults());

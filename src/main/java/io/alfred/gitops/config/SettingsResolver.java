@@ -134,6 +134,8 @@ public final class SettingsResolver {
         }
         Duration fightWindow = duration("gitops.drift.fight-window", drift.fightWindow());
 
+        VerifySettings verify = verifySettings(src.verify());
+
         if (!problems.isEmpty()) {
             throw new StageException(Stage.CONFIG, "", "invalid configuration:\n  " + String.join("\n  ", problems));
         }
@@ -144,7 +146,22 @@ public final class SettingsResolver {
                 new ApplySettings(apply.fieldManager(), apply.prune(), apply.pruneGuard(), apply.allowEmpty(),
                         config.namespace()),
                 new SafetySettings(safety.pdb(), rolloutTimeout, safety.rollback()),
-                new DriftSettings(drift.fightThreshold(), fightWindow));
+                new DriftSettings(drift.fightThreshold(), fightWindow), verify);
+    }
+
+    private VerifySettings verifySettings(GitopsConfig.Source.Verify v) {
+        Optional<VerifyMode> mode = VerifyMode.parse(v.mode());
+        if (mode.isEmpty()) {
+            problem("gitops.source.verify.mode", "must be off, head, tag or tag-and-head, got '" + v.mode() + "'");
+        }
+        Optional<Path> gpgKeys = readableFile("gitops.source.verify.gpg-keys-file", v.gpgKeysFile());
+        Optional<Path> allowedSigners = readableFile("gitops.source.verify.allowed-signers-file", v.allowedSignersFile());
+        Optional<Path> revoked = readableFile("gitops.source.verify.revoked-keys-file", v.revokedKeysFile());
+        if (mode.isPresent() && mode.get() != VerifyMode.OFF && v.gpgKeysFile().isEmpty() && v.allowedSignersFile().isEmpty()) {
+            problem("gitops.source.verify.mode", "is " + v.mode() + " but no trusted keys are set (gitops.source.verify."
+                    + "gpg-keys-file and/or gitops.source.verify.allowed-signers-file)");
+        }
+        return new VerifySettings(mode.orElse(VerifyMode.OFF), gpgKeys, allowedSigners, revoked);
     }
 
     public static boolean isSsh(String url) {

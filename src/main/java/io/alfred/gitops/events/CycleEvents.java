@@ -10,8 +10,10 @@ import io.alfred.gitops.health.ObjectHealth;
 import io.alfred.gitops.safety.GateRefusal;
 import io.alfred.gitops.state.Suspension;
 import io.alfred.gitops.trigger.Trigger;
+import io.alfred.gitops.verify.Signer;
 import java.time.Duration;
 import java.util.List;
+import java.util.Optional;
 import java.util.UUID;
 
 /**
@@ -26,6 +28,7 @@ public final class CycleEvents {
     private final Trigger trigger;
     private final String revision;
     private final String previousRevision;
+    private Optional<Signer> signer = Optional.empty();
     private boolean started;
 
     public CycleEvents(EventSink sink, String cluster, String environment, Trigger trigger, String revision,
@@ -117,9 +120,17 @@ public final class CycleEvents {
         emit(EventType.DRIFT_CONFLICT, data);
     }
 
+    /** Who signed the revision (the verify stage): carried in the data of every event of the cycle from now. */
+    public void signedBy(Optional<Signer> verifiedSigner) {
+        this.signer = verifiedSigner;
+    }
+
     private ObjectNode data() {
-        return DeployEvent.JSON.createObjectNode().put("cluster", cluster).put("environment", environment)
+        ObjectNode data = DeployEvent.JSON.createObjectNode().put("cluster", cluster).put("environment", environment)
                 .put("revision", revision).put("previousRevision", previousRevision);
+        signer.ifPresent(s -> data.putObject("signer").put("format", s.format()).put("fingerprint", s.fingerprint())
+                .put("identity", s.identity()));
+        return data;
     }
 
     private static ObjectNode withChanges(ObjectNode data, ChangeSet changes) {

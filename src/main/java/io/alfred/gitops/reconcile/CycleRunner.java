@@ -20,6 +20,8 @@ import io.alfred.gitops.state.SuspendStore;
 import io.alfred.gitops.state.Suspension;
 import io.alfred.gitops.trigger.Trigger;
 import io.alfred.gitops.trigger.TriggerSink;
+import io.alfred.gitops.verify.RevisionVerification;
+import io.alfred.gitops.verify.SignatureCheck;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import java.time.Duration;
 import java.util.List;
@@ -281,35 +283,47 @@ public final class CycleRunner implements TriggerSink, AutoCloseable {
             cycleEvents = new CycleEvents(events, cluster, environment, trigger, revision, previous);
             status.fetched(revision);
             metrics.stage("fetch", Duration.ofNanos(System.nanoTime() - start));
-            MDC.put("stage", "render");
-            long renderStart = System.nanoTime();
-            RenderResult render = revisions.render(revision);
-            metrics.stage("render", Duration.ofNanos(System.nanoTime() - renderStart));
-            status.rendered(render);
+            MDC.put("stage", "verify");
+            RevisionVerification verification = revisions.verify(revision);
             DriftWatch watch = driftWatch;
-            if (watch != null) {
-                watch.expect(render.manifests());
-                List<DriftConflict> conflicts = watch.conflicts();
-                reconciler.holdBack(conflicts.stream().map(c -> c.ref().key()).collect(Collectors.toSet()));
-                conflictsChanged(conflicts);
-            }
-            MDC.put("stage", "reconcile");
-            CycleEvents ce = cycleEvents;
-            Suspension suspension = suspendStore.load();
-            suspensionChanged(suspension);
-            CycleResult result = suspension.suspended() ? reportOnly(render, suspension, start)
-                    : reconciler.reconcile(render, new Reconciler.Listener() {
-                @Override
-                public void planned(ChangeSet planned, boolean drift) {
-                    ce.started(drift);
-                    ce.planned(planned);
+            RenderResult render = null;
+            CycleResult result;
+            if (!verification.isVerified()) {
+                result = unverified(verification, start);
+                watch = null; // nothing was applied: the watches keep the last verified render
+            } else {
+                verification.signer().ifPresent(signer -> MDC.put("signer", signer.describe()));
+                cycleEvents.signedBy(verification.signer());
+                status.verified(revision, verification.signer());
+                MDC.put("stage", "render");
+                long renderStart = System.nanoTime();
+                render = revisions.render(revision);
+                metrics.stage("render", Duration.ofNanos(System.nanoTime() - renderStart));
+                status.rendered(render);
+                if (watch != null) {
+                    watch.expect(render.manifests());
+                    List<DriftConflict> conflicts = watch.conflicts();
+                    reconciler.holdBack(conflicts.stream().map(c -> c.ref().key()).collect(Collectors.toSet()));
+                    conflictsChanged(conflicts);
                 }
+                MDC.put("stage", "reconcile");
+                CycleEvents ce = cycleEvents;
+                Suspension suspension = suspendStore.load();
+                suspensionChanged(suspension);
+                result = suspension.suspended() ? reportOnly(render, suspension, start)
+                        : reconciler.reconcile(render, new Reconciler.Listener() {
+                    @Override
+                    public void planned(ChangeSet planned, boolean drift) {
+                        ce.started(drift);
+                        ce.planned(planned);
+                    }
 
-                @Override
-                public void applied(ChangeSet done, boolean drift) {
-                    ce.applied(done, drift);
-                }
-            });
+                    @Override
+                    public void applied(ChangeSet done, boolean drift) {
+                        ce.applied(done, drift);
+                    }
+                });
+            }
             int inventorySize = result.inventorySize() >= 0 ? result.inventorySize() : status.view().inventorySize();
             // the events first: once /status or the metrics say how the cycle ended, its events are in the
             // durable outbox (a crash in between must not lose them, and observers may read them at once)
@@ -472,6 +486,18 @@ public final class CycleRunner implements TriggerSink, AutoCloseable {
                     + " picks it up", trigger, LAG_WINDOW, shortSha(polled));
         }
         return polled;
+    }
+
+    /**
+     * A revision without the signatures {@code gitops.source.verify.mode} asks for: blocked at the
+     * verify stage before anything of it is rendered; the last verified revision stays applied.
+     */
+    private static CycleResult unverified(RevisionVerification verification, long start) {
+        SignatureCheck refused = verification.refusal().orElseThrow();
+        GateRefusal refusal = new GateRefusal(Stage.VERIFY.label(), refused.object(), refused.describe()
+                + "; the last verified revision stays applied");
+        return CycleResult.blocked(verification.revision(), refusal, Duration.ofNanos(System.nanoTime() - start), List.of(),
+                Map.of(), -1);
     }
 
     /** One line per outcome; the log prefix already names the cycle and its revision. */

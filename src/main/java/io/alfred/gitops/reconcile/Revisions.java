@@ -8,6 +8,8 @@ import io.alfred.gitops.source.CommitInfo;
 import io.alfred.gitops.source.GitSource;
 import io.alfred.gitops.source.PollResult;
 import io.alfred.gitops.source.SnapshotBounds;
+import io.alfred.gitops.verify.RevisionVerification;
+import io.alfred.gitops.verify.RevisionVerifier;
 import java.util.List;
 
 /** Fetch then render: the newest revision of the configured ref, as objects in apply order. */
@@ -17,12 +19,14 @@ public final class Revisions implements AutoCloseable {
     private final String path;
     private final SnapshotBounds bounds;
     private final Settings settings;
+    private final RevisionVerifier verifier;
 
     public Revisions(Settings settings) {
         this.source = new GitSource(settings.source());
         this.renderer = new Renderer(settings.render());
         this.path = settings.source().path();
         this.settings = settings;
+        this.verifier = new RevisionVerifier(settings.verify());
         RenderLimits limits = settings.render().limits();
         this.bounds = new SnapshotBounds(limits.checkoutFiles(), limits.checkoutSize());
     }
@@ -47,6 +51,11 @@ public final class Revisions implements AutoCloseable {
 
     public PollResult poll() {
         return source.poll();
+    }
+
+    /** The verify stage: the signatures {@code gitops.source.verify.mode} asks for on this revision. */
+    public RevisionVerification verify(String revision) {
+        return source.verify(verifier, revision);
     }
 
     public RenderResult render(String revision) {

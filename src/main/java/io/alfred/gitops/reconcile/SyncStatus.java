@@ -5,9 +5,11 @@ import io.alfred.gitops.config.Settings;
 import io.alfred.gitops.render.RenderResult;
 import io.alfred.gitops.source.Redactor;
 import io.alfred.gitops.state.Suspension;
+import io.alfred.gitops.verify.Signer;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.time.Instant;
 import java.util.List;
+import java.util.Optional;
 
 /** What the daemon knows about its last cycles; read by {@code GET /status}. */
 @ApplicationScoped
@@ -32,7 +34,12 @@ public class SyncStatus {
             Instant nextScheduledAt,
             List<Workload> workloads,
             Suspension suspension,
-            List<Conflict> conflicts) {
+            List<Conflict> conflicts,
+            Verified verified) {
+    }
+
+    /** The newest revision that passed the verify stage, and who signed it (null: verification is off). */
+    public record Verified(String revision, Signer signer) {
     }
 
     /** An object the daemon stopped correcting because another writer keeps changing it back. */
@@ -70,11 +77,12 @@ public class SyncStatus {
     private List<Workload> workloads = List.of();
     private Suspension suspension = Suspension.none();
     private List<Conflict> conflicts = List.of();
+    private Verified verified;
 
     public synchronized View view() {
         return new View(cluster, environment, source, lastFetchedRevision, lastAttemptedRevision, lastAppliedRevision,
                 lastResult, lastError, lastRender, lastChanges, failedRevision, inventorySize, leader, lastCycleAt, nextScheduledAt,
-                workloads, suspension, conflicts);
+                workloads, suspension, conflicts, verified);
     }
 
     public synchronized void conflicts(List<Conflict> now) {
@@ -94,6 +102,11 @@ public class SyncStatus {
 
     public synchronized void scheduled(Instant next) {
         nextScheduledAt = next;
+    }
+
+    /** The revision passed the verify stage; {@code signer} empty when verification is off. */
+    public synchronized void verified(String revision, Optional<Signer> signer) {
+        verified = signer.map(s -> new Verified(revision, s)).orElse(null);
     }
 
     public synchronized void fetched(String revision) {

@@ -2,6 +2,8 @@ package io.alfred.gitops.source;
 
 import io.alfred.gitops.StageException;
 import io.alfred.gitops.config.SourceSettings;
+import io.alfred.gitops.verify.RevisionVerification;
+import io.alfred.gitops.verify.RevisionVerifier;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.UnknownHostException;
@@ -28,6 +30,7 @@ import org.eclipse.jgit.api.errors.JGitInternalException;
 import org.eclipse.jgit.api.errors.TransportException;
 import org.eclipse.jgit.errors.IncorrectObjectTypeException;
 import org.eclipse.jgit.errors.NoRemoteRepositoryException;
+import org.eclipse.jgit.lib.Constants;
 import org.eclipse.jgit.lib.ObjectId;
 import org.eclipse.jgit.lib.Ref;
 import org.eclipse.jgit.lib.RefUpdate;
@@ -98,6 +101,24 @@ public final class GitSource implements AutoCloseable {
         fetch(List.of(new RefSpec("+" + remote.getName() + ":" + localRef)));
         String commit = withRepository(r -> peel(r, remote.getObjectId()));
         return remember(remoteObject, commit, true);
+    }
+
+    /**
+     * The signatures {@code verifier} asks for on {@code revision}; the annotated tag is the one the
+     * configured ref named at the last poll, when it named one and pointed at this revision.
+     */
+    public synchronized RevisionVerification verify(RevisionVerifier verifier, String revision) {
+        ensureCommit(revision);
+        return withRepository(r -> verifier.verify(r, revision, annotatedTag(r, revision)));
+    }
+
+    private String annotatedTag(Repository r, String revision) throws IOException {
+        String remote = lastRemoteObject;
+        if (remote == null || remote.equals(revision) || !revision.equals(lastRevision)) {
+            return null;
+        }
+        ObjectId id = ObjectId.fromString(remote);
+        return r.getObjectDatabase().has(id) && r.open(id).getType() == Constants.OBJ_TAG ? remote : null;
     }
 
     /**
