@@ -10,6 +10,8 @@ import io.alfred.gitops.reconcile.Revisions;
 import io.alfred.gitops.render.RenderResult;
 import io.alfred.gitops.render.Renderer;
 import io.alfred.gitops.render.WorkingTree;
+import io.alfred.gitops.verify.RevisionVerification;
+import io.alfred.gitops.verify.Signer;
 import jakarta.inject.Inject;
 import java.io.PrintWriter;
 import java.net.URI;
@@ -58,6 +60,17 @@ abstract class CommandSupport {
 
     private RenderResult latestWithNote(Revisions revisions, Settings settings) {
         RenderResult result = revisions.latest();
+        RevisionVerification verification = revisions.verify(result.revision());
+        if (verification.isRequired()) {
+            if (verification.isVerified()) {
+                err().printf("note: commit %s is verified: %s%n", result.revision().substring(0, 12),
+                        verification.signer().map(Signer::describe).orElse("signed"));
+            } else {
+                err().printf("warning: commit %s is UNVERIFIED (%s); the daemon will not apply it "
+                        + "(gitops.source.verify.mode=%s)%n", result.revision().substring(0, 12),
+                        verification.refusal().orElseThrow().describe(), settings.verify().mode().label());
+            }
+        }
         List<String> uncommitted = revisions.uncommittedUnderPath();
         if (!uncommitted.isEmpty()) {
             err().printf("note: this is commit %s; %d uncommitted change(s) under %s are not included (%s%s);"

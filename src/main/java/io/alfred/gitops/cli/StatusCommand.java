@@ -107,7 +107,8 @@ public class StatusCommand extends StateCommandSupport implements Callable<Integ
             return "none yet";
         }
         return s.history().stream().filter(r -> r.revision().equals(revision) && !r.subject().isEmpty()).findFirst()
-                .map(r -> shortSha(revision) + " \"" + r.subject() + "\" (" + r.author() + ")")
+                .map(r -> shortSha(revision) + " \"" + r.subject() + "\" (" + r.author() + ")"
+                        + (r.signer().isEmpty() ? "" : ", signed by " + r.signer()))
                 .orElse(shortSha(revision));
     }
 

@@ -6,6 +6,7 @@ import io.alfred.gitops.state.HistoryStore;
 import io.alfred.gitops.trigger.Trigger;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
+import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
@@ -20,6 +21,13 @@ import org.jboss.logging.Logger;
  */
 final class CycleJournal {
     private static final Logger LOG = Logger.getLogger(CycleJournal.class);
+    /** Signers of the revisions verified lately (a handful: the applied one, its successors). */
+    private final Map<String, String> signers = new LinkedHashMap<>() {
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<String, String> eldest) {
+            return size() > 32;
+        }
+    };
 
     private final HistoryStore history;
     private final Function<String, CommitInfo> commits;
@@ -28,6 +36,11 @@ final class CycleJournal {
     CycleJournal(HistoryStore history, Function<String, CommitInfo> commits) {
         this.history = history;
         this.commits = commits;
+    }
+
+    /** The verify stage passed this revision, signed by {@code signer}: the history says so. */
+    void signed(String revision, String signer) {
+        signers.put(revision, signer);
     }
 
     void remember(Trigger trigger, CycleResult result) {
@@ -54,7 +67,8 @@ final class CycleJournal {
         result.changes().counts().forEach((action, n) -> counts.put(action.label(), n));
         CycleRecord cycle = new CycleRecord(Instant.now().truncatedTo(ChronoUnit.SECONDS).toString(), trigger,
                 result.revision() == null ? "" : result.revision(), commit.subject(), commit.author(), outcome,
-                result.drift(), counts, result.duration().toMillis(), problem, result.findings());
+                result.drift(), counts, result.duration().toMillis(), problem, result.findings(),
+                result.revision() == null ? "" : signers.getOrDefault(result.revision(), ""));
         try {
             history.record(cycle);
         } catch (RuntimeException e) {

@@ -294,6 +294,8 @@ public final class CycleRunner implements TriggerSink, AutoCloseable {
             } else {
                 verification.signer().ifPresent(signer -> MDC.put("signer", signer.describe()));
                 cycleEvents.signedBy(verification.signer());
+                String verifiedRevision = revision;
+                verification.signer().ifPresent(signer -> journal.signed(verifiedRevision, signer.describe()));
                 status.verified(revision, verification.signer());
                 MDC.put("stage", "render");
                 long renderStart = System.nanoTime();
@@ -424,6 +426,14 @@ public final class CycleRunner implements TriggerSink, AutoCloseable {
         }
         long start = System.nanoTime();
         try {
+            RevisionVerification verification = revisions.verify(good);
+            if (!verification.isVerified()) {
+                String why = verification.refusal().orElseThrow().describe();
+                LOG.errorf("rollback: %s failed its rollout, and %s may not be restored: %s", shortSha(failed), shortSha(good), why);
+                cycleEvents.failed(new StageException(Stage.VERIFY, good, "rollback to " + good + " refused: " + why),
+                        Duration.ofNanos(System.nanoTime() - start));
+                return;
+            }
             CycleResult result = reconciler.reconcile(revisions.render(good));
             status.cycle(result, result.inventorySize() >= 0 ? result.inventorySize() : status.view().inventorySize());
             if (result.outcome() == CycleResult.Outcome.SUCCEEDED || result.outcome() == CycleResult.Outcome.NOOP) {

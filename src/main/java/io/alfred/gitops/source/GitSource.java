@@ -114,11 +114,18 @@ public final class GitSource implements AutoCloseable {
 
     private String annotatedTag(Repository r, String revision) throws IOException {
         String remote = lastRemoteObject;
-        if (remote == null || remote.equals(revision) || !revision.equals(lastRevision)) {
-            return null;
+        if (remote != null && !remote.equals(revision) && revision.equals(lastRevision)) {
+            ObjectId id = ObjectId.fromString(remote);
+            return r.getObjectDatabase().has(id) && r.open(id).getType() == Constants.OBJ_TAG ? remote : null;
         }
-        ObjectId id = ObjectId.fromString(remote);
-        return r.getObjectDatabase().has(id) && r.open(id).getType() == Constants.OBJ_TAG ? remote : null;
+        // an older revision (a rollback): the annotated tag fetched for it earlier, if any
+        for (Ref tag : r.getRefDatabase().getRefsByPrefix(LOCAL_NAMESPACE + "tags/")) {
+            Ref peeled = r.getRefDatabase().peel(tag);
+            if (peeled.getPeeledObjectId() != null && peeled.getPeeledObjectId().name().equals(revision)) {
+                return tag.getObjectId().name();
+            }
+        }
+        return null;
     }
 
     /**

@@ -12,9 +12,10 @@ import java.util.Map;
  * @param outcome succeeded, noop, failed, blocked, rolledback, suspended
  * @param counts objects per action (created, configured, deleted, ...)
  * @param problem the first error or refusal, empty when none
+ * @param signer who signed the revision, as the verify stage found it (empty when verification is off)
  */
 public record CycleRecord(String at, String trigger, String revision, String subject, String author, String outcome,
-        boolean drift, Map<String, Integer> counts, long durationMs, String problem, List<String> findings) {
+        boolean drift, Map<String, Integer> counts, long durationMs, String problem, List<String> findings, String signer) {
     static final int MAX_TEXT = 400;
     static final int MAX_FINDINGS = 3;
 
@@ -22,6 +23,7 @@ public record CycleRecord(String at, String trigger, String revision, String sub
         subject = cut(subject);
         author = cut(author);
         problem = cut(problem);
+        signer = cut(signer);
         counts = Map.copyOf(counts);
         findings = findings.stream().limit(MAX_FINDINGS).map(CycleRecord::cut).toList();
     }

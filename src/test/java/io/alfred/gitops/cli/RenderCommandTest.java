@@ -2,12 +2,14 @@ package io.alfred.gitops.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.alfred.gitops.testing.Signing;
 import io.alfred.gitops.testing.TestRepo;
 import io.quarkus.test.junit.main.LaunchResult;
 import io.quarkus.test.junit.main.QuarkusMainLauncher;
 import io.quarkus.test.junit.main.QuarkusMainTest;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Date;
 import org.junit.jupiter.api.Test;
 
 /** {@code alfred-gitops render} end to end: the real command line on a real git repository. */
@@ -32,6 +34,28 @@ class RenderCommandTest {
             LaunchResult fromUrl = launcher.launch("render", "--repo", repo.url(), "--cluster", "local", "--env", "dev");
             assertThat(fromUrl.exitCode()).isZero();
             assertThat(documents(fromUrl.getOutput())).isEqualTo(yaml);
+        }
+    }
+
+    @Test
+    void rendersAnUnverifiedRevisionButSaysSo(QuarkusMainLauncher launcher) throws Exception {
+        Path tmp = Files.createTempDirectory("render-verify");
+        Signing.OpenPgpKey alice = Signing.openPgpKey("Alice <alice@example.com>", new Date(), 0);
+        Path keys = Files.writeString(tmp.resolve("keys.asc"), alice.armoredPublicKey());
+        System.setProperty("gitops.source.verify.mode", "head");
+        System.setProperty("gitops.source.verify.gpg-keys-file", keys.toString());
+        try (TestRepo repo = TestRepo.withExample(tmp.resolve("infra"))) {
+            LaunchResult unsigned = launcher.launch("render", "--repo", repo.url(), "--cluster", "local", "--env", "dev");
+            assertThat(unsigned.exitCode()).as(unsigned.getErrorOutput()).isZero();
+            assertThat(unsigned.getErrorOutput()).contains("is UNVERIFIED (commit ").contains("it is not signed")
+                    .contains("the daemon will not apply it (gitops.source.verify.mode=head)");
+
+            Signing.commitOpenPgp(repo.repository(), "signed", alice, false);
+            LaunchResult signed = launcher.launch("render", "--repo", repo.url(), "--cluster", "local", "--env", "dev");
+            assertThat(signed.getErrorOutput()).contains("is verified: openpgp ").contains("(Alice <alice@example.com>)");
+        } finally {
+            System.clearProperty("gitops.source.verify.mode");
+            System.clearProperty("gitops.source.verify.gpg-keys-file");
         }
     }
 

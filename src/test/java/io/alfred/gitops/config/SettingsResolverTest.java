@@ -70,6 +70,21 @@ class SettingsResolverTest {
     }
 
     @Test
+    void verifySettingsAreChecked() {
+        Map<String, String> p = valid();
+        assertThat(SettingsResolver.resolve(config(p), Overrides.none()).verify().mode()).isEqualTo(VerifyMode.OFF);
+        p.put("gitops.source.verify.mode", "strict");
+        assertThatThrownBy(() -> SettingsResolver.resolve(config(p), Overrides.none()))
+                .hasMessageContaining("gitops.source.verify.mode must be off, head, tag or tag-and-head, got 'strict'");
+        p.put("gitops.source.verify.mode", "tag-and-head");
+        assertThatThrownBy(() -> SettingsResolver.resolve(config(p), Overrides.none()))
+                .hasMessageContaining("gitops.source.verify.mode is tag-and-head but no trusted keys are set");
+        p.put("gitops.source.verify.allowed-signers-file", "/nonexistent/allowed_signers");
+        assertThatThrownBy(() -> SettingsResolver.resolve(config(p), Overrides.none()))
+                .hasMessageContaining("gitops.source.verify.allowed-signers-file");
+    }
+
+    @Test
     void badIntervalIsNamed() {
         Map<String, String> p = valid();
         p.put("gitops.source.interval", "every minute");

@@ -32,7 +32,7 @@ class InClusterStateTest {
 
     static CycleRecord record(int i) {
         return new CycleRecord("2026-11-30T10:00:" + String.format("%02d", i % 60) + "Z", "schedule", "r" + i, "commit " + i,
-                "A <a@b>", "succeeded", false, Map.of("configured", 1), 100, "x".repeat(2000), List.of("f1", "f2", "f3", "f4"));
+                "A <a@b>", "succeeded", false, Map.of("configured", 1), 100, "x".repeat(2000), List.of("f1", "f2", "f3", "f4"), "");
     }
 
     @Test

@@ -2,13 +2,17 @@ package io.alfred.gitops.verify;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.alfred.gitops.apply.WriteGuard;
+import io.alfred.gitops.config.SafetySettings;
 import io.alfred.gitops.config.Settings;
 import io.alfred.gitops.config.VerifyMode;
 import io.alfred.gitops.config.VerifySettings;
+import io.alfred.gitops.events.DeployEvent;
 import io.alfred.gitops.reconcile.CycleResult;
 import io.alfred.gitops.reconcile.CycleRunner;
 import io.alfred.gitops.reconcile.SyncStatus;
 import io.alfred.gitops.sandbox.SandboxApiServer;
+import io.alfred.gitops.state.HistoryStore;
 import io.alfred.gitops.testing.Signing;
 import io.alfred.gitops.testing.TestRepo;
 import io.alfred.gitops.testing.TestSettings;
@@ -16,8 +20,13 @@ import io.alfred.gitops.trigger.Trigger;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.FileTime;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.Date;
+import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.CopyOnWriteArrayList;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -43,19 +52,30 @@ class VerifyStageTest {
                     plain.drift(), new VerifySettings(VerifyMode.HEAD, Optional.of(keys), Optional.empty(), Optional.empty()));
             String unsigned = repo.repository().resolve("refs/heads/main").name();
             SyncStatus status = new SyncStatus();
-            try (CycleRunner runner = new CycleRunner(settings, client, status)) {
+            List<DeployEvent> events = new CopyOnWriteArrayList<>();
+            try (CycleRunner runner = new CycleRunner(settings, client, status, events::add)) {
                 CycleResult blocked = runner.runOnce(Trigger.of(Trigger.Kind.STARTUP));
                 assertThat(blocked.outcome()).isEqualTo(CycleResult.Outcome.BLOCKED);
                 assertThat(blocked.refusal().gate()).isEqualTo("verify");
                 assertThat(blocked.refusal().getMessage()).contains("commit " + unsigned.substring(0, 7))
                         .contains("it is not signed").contains("the last verified revision stays applied");
                 assertThat(client.namespaces().withName("alfred-platform").get()).as("nothing applied").isNull();
+                assertThat(runner.runOnce(Trigger.of(Trigger.Kind.SCHEDULE)).outcome()).isEqualTo(CycleResult.Outcome.BLOCKED);
+                assertThat(types(events)).as("one event per revision, not per interval").containsExactly("sync.started",
+                        "sync.blocked");
+                assertThat(events.get(1).data().path("gate").asText()).isEqualTo("verify");
+                events.clear();
 
                 String signed = Signing.commitOpenPgp(repo.repository(), "signed by alice", alice, false);
                 CycleResult applied = runner.runOnce(Trigger.of(Trigger.Kind.MANUAL));
                 assertThat(applied.outcome()).isEqualTo(CycleResult.Outcome.SUCCEEDED);
                 assertThat(status.view().lastAppliedRevision()).isEqualTo(signed);
                 assertThat(status.view().verified().signer().identity()).isEqualTo("Alice <alice@example.com>");
+                assertThat(events).as("every event of the cycle names the signer").isNotEmpty().allSatisfy(e ->
+                        assertThat(e.data().path("signer").path("identity").asText()).isEqualTo("Alice <alice@example.com>"));
+                assertThat(new HistoryStore(client, settings.apply().namespace(), "alfred-gitops", WriteGuard.ALWAYS).load())
+                        .filteredOn(r -> r.revision().equals(signed)).isNotEmpty()
+                        .allSatisfy(r -> assertThat(r.signer()).startsWith("openpgp ").endsWith("(Alice <alice@example.com>)"));
 
                 // a force-push back to the unsigned commit
                 repo.resetHard(unsigned);
@@ -64,5 +84,54 @@ class VerifyStageTest {
                 assertThat(status.view().lastAppliedRevision()).isEqualTo(signed);
             }
         }
+    }
+
+    /**
+     * A rollout that fails cannot be rolled back to a revision that no longer verifies (its signer's
+     * key was removed from the trusted keys since): the rollback is refused at the verify stage.
+     */
+    @Test
+    void aRollbackRestoresOnlyAVerifiedRevision() throws Exception {
+        Signing.OpenPgpKey alice = Signing.openPgpKey("Alice <alice@example.com>", new Date(), 0);
+        Signing.OpenPgpKey bob = Signing.openPgpKey("Bob <bob@example.com>", new Date(), 0);
+        Path keys = tmp.resolve("keys.asc");
+        Files.writeString(keys, alice.armoredPublicKey() + bob.armoredPublicKey());
+        try (TestRepo repo = TestRepo.withExample(tmp.resolve("repo"));
+                SandboxApiServer sandbox = SandboxApiServer.start();
+                KubernetesClient client = sandbox.client()) {
+            Settings plain = TestSettings.overlay(repo.url(), "dev", tmp.resolve("work"));
+            Settings settings = new Settings(plain.cluster(), plain.source(), plain.render(), plain.apply(),
+                    new SafetySettings("enforce", Duration.ofSeconds(2), true), plain.drift(),
+                    new VerifySettings(VerifyMode.HEAD, Optional.of(keys), Optional.empty(), Optional.empty()));
+            String good = Signing.commitOpenPgp(repo.repository(), "signed by alice", alice, false);
+            List<DeployEvent> events = new CopyOnWriteArrayList<>();
+            SyncStatus status = new SyncStatus();
+            try (CycleRunner runner = new CycleRunner(settings, client, status, events::add)) {
+                assertThat(runner.runOnce(Trigger.of(Trigger.Kind.STARTUP)).outcome()).isEqualTo(CycleResult.Outcome.SUCCEEDED);
+                Files.writeString(keys, bob.armoredPublicKey());
+                Files.setLastModifiedTime(keys, FileTime.from(Instant.now().plusSeconds(5)));
+                sandbox.controllers().stuckImages("crashloop");
+                repo.edit("infra/k8s/base/ui/ui-chat.yaml", "ui-chat:latest", "ui-chat:crashloop").commit("bad image");
+                String bad = Signing.commitOpenPgp(repo.repository(), "bad image, signed by bob", bob, false);
+                events.clear();
+
+                CycleResult failed = runner.runOnce(Trigger.of(Trigger.Kind.MANUAL));
+
+                assertThat(failed.outcome()).isEqualTo(CycleResult.Outcome.FAILED);
+                assertThat(types(events)).endsWith("sync.failed", "sync.failed");
+                DeployEvent refused = events.get(events.size() - 1);
+                assertThat(refused.data().path("stage").asText()).isEqualTo("verify");
+                assertThat(refused.data().path("cause").asText()).contains("rollback to " + good + " refused")
+                        .contains("not a trusted key");
+                assertThat(client.apps().deployments().inAnyNamespace().withField("metadata.name", "ui-chat").list().getItems())
+                        .as("nothing was restored").singleElement().satisfies(d -> assertThat(d.getSpec().getTemplate().getSpec()
+                                .getContainers().get(0).getImage()).endsWith("ui-chat:crashloop"));
+                assertThat(status.view().failedRevision()).isEqualTo(bad);
+            }
+        }
+    }
+
+    private static List<String> types(List<DeployEvent> events) {
+        return events.stream().map(e -> e.type().type().replace("io.alfred.gitops.", "")).toList();
     }
 }
