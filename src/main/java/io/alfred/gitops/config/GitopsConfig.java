@@ -2,6 +2,7 @@ package io.alfred.gitops.config;
 
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
@@ -24,6 +25,18 @@ public interface GitopsConfig {
     Safety safety();
 
     Drift drift();
+
+    Promotion promotion();
+
+    /** Promotion across environments: see {@code io.alfred.gitops.promotion}. */
+    interface Promotion {
+        Optional<List<String>> after();
+
+        @WithDefault("10m")
+        String soak();
+
+        Optional<String> subscription();
+    }
 
     Pubsub pubsub();
 

@@ -2,11 +2,21 @@ package io.alfred.gitops.config;
 
 /** The validated, effective configuration of one run: configuration keys with command line overrides applied. */
 public record Settings(ClusterSettings cluster, SourceSettings source, RenderSettings render, ApplySettings apply,
-        SafetySettings safety, DriftSettings drift, VerifySettings verify) {
+        SafetySettings safety, DriftSettings drift, VerifySettings verify, PromotionSettings promotion) {
 
     public Settings(ClusterSettings cluster, SourceSettings source, RenderSettings render, ApplySettings apply,
             SafetySettings safety, DriftSettings drift) {
         this(cluster, source, render, apply, safety, drift, VerifySettings.off());
+    }
+
+    public Settings(ClusterSettings cluster, SourceSettings source, RenderSettings render, ApplySettings apply,
+            SafetySettings safety, DriftSettings drift, VerifySettings verify) {
+        this(cluster, source, render, apply, safety, drift, verify, PromotionSettings.none());
+    }
+
+    /** These settings with promotion after {@code promotion} (tests and the second daemon of a pair). */
+    public Settings withPromotion(PromotionSettings next) {
+        return new Settings(cluster, source, render, apply, safety, drift, verify, next);
     }
 
     public Settings(ClusterSettings cluster, SourceSettings source, RenderSettings render, ApplySettings apply) {

@@ -135,6 +135,7 @@ public final class SettingsResolver {
         Duration fightWindow = duration("gitops.drift.fight-window", drift.fightWindow());
 
         VerifySettings verify = verifySettings(src.verify());
+        PromotionSettings promotion = promotionSettings(config);
 
         if (!problems.isEmpty()) {
             throw new StageException(Stage.CONFIG, "", "invalid configuration:\n  " + String.join("\n  ", problems));
@@ -146,7 +147,23 @@ public final class SettingsResolver {
                 new ApplySettings(apply.fieldManager(), apply.prune(), apply.pruneGuard(), apply.allowEmpty(),
                         config.namespace()),
                 new SafetySettings(safety.pdb(), rolloutTimeout, safety.rollback()),
-                new DriftSettings(drift.fightThreshold(), fightWindow), verify);
+                new DriftSettings(drift.fightThreshold(), fightWindow), verify, promotion);
+    }
+
+    private PromotionSettings promotionSettings(GitopsConfig config) {
+        GitopsConfig.Promotion p = config.promotion();
+        List<String> after = p.after().orElse(List.of()).stream().map(String::trim).filter(a -> !a.isEmpty()).toList();
+        Duration soak = duration("gitops.promotion.soak", p.soak());
+        if (!after.isEmpty()) {
+            if (p.subscription().isEmpty()) {
+                problem("gitops.promotion.subscription", "is required by gitops.promotion.after (a subscription on the "
+                        + "events topic the upstream clusters publish to)");
+            }
+            if (config.pubsub().project().isEmpty()) {
+                problem("gitops.pubsub.project", "is not set (required by gitops.promotion.subscription)");
+            }
+        }
+        return new PromotionSettings(after, soak == null ? Duration.ZERO : soak, p.subscription());
     }
 
     private VerifySettings verifySettings(GitopsConfig.Source.Verify v) {

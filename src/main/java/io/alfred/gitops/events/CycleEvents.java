@@ -99,6 +99,11 @@ public final class CycleEvents {
         emit(EventType.BLOCKED, data);
     }
 
+    /** A new revision reached with nothing to change (no other event of the cycle is published). */
+    public void reached(Duration duration) {
+        emit(EventType.REACHED, data().put("durationMs", duration.toMillis()));
+    }
+
     /** The last good revision was applied again after this cycle's revision failed its rollout. */
     public void rolledBack(String restored, ChangeSet changes, Duration duration) {
         ObjectNode data = withChanges(data(), changes);

@@ -9,6 +9,8 @@ public enum EventType {
     SUCCEEDED("io.alfred.gitops.sync.succeeded", "succeeded"),
     FAILED("io.alfred.gitops.sync.failed", "failed"),
     ROLLEDBACK("io.alfred.gitops.sync.rolledback", "rolledback"),
+    /** A new revision reached with nothing to change: the proof a downstream environment's promotion waits for. */
+    REACHED("io.alfred.gitops.sync.reached", "reached"),
     DRIFT_CORRECTED("io.alfred.gitops.drift.corrected", "drift-corrected"),
     DRIFT_CONFLICT("io.alfred.gitops.drift.conflict", "conflict"),
     SUSPENDED("io.alfred.gitops.sync.suspended", "suspended"),

@@ -17,6 +17,11 @@ public record PubSubResource(Kind kind, String project, String name, String role
         return new PubSubResource(Kind.SUBSCRIPTION, project, subscription, "trigger subscription (gitops.trigger.subscription)");
     }
 
+    public static PubSubResource promotionSubscription(String project, String subscription) {
+        return new PubSubResource(Kind.SUBSCRIPTION, project, subscription,
+                "promotion subscription (gitops.promotion.subscription)");
+    }
+
     public static PubSubResource eventsSubscription(String project, String subscription) {
         return new PubSubResource(Kind.SUBSCRIPTION, project, subscription, "events subscription");
     }

@@ -13,6 +13,9 @@ import io.alfred.gitops.events.ClusterEventRecorder;
 import io.alfred.gitops.events.CycleEvents;
 import io.alfred.gitops.events.EventSink;
 import io.alfred.gitops.plan.LiveView;
+import io.alfred.gitops.promotion.PromotionDecision;
+import io.alfred.gitops.promotion.PromotionGate;
+import io.alfred.gitops.promotion.PromotionRefusal;
 import io.alfred.gitops.render.RenderResult;
 import io.alfred.gitops.safety.GateRefusal;
 import io.alfred.gitops.state.HistoryStore;
@@ -24,6 +27,7 @@ import io.alfred.gitops.verify.RevisionVerification;
 import io.alfred.gitops.verify.SignatureCheck;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ScheduledExecutorService;
@@ -62,6 +66,9 @@ public final class CycleRunner implements TriggerSink, AutoCloseable {
     });
     private final AtomicReference<Trigger> queued = new AtomicReference<>();
     private volatile DriftWatch driftWatch;
+    private volatile PromotionGate promotion;
+    /** The hold said last (revision and gate state): the same hold is said once, whatever cycles run meanwhile. */
+    private String lastHold;
     /** Intervals in a row skipped as quiet (the worker thread's). */
     private int quietIntervals;
     /** With a quiet drift watch, one interval in this many still lists and compares everything. */
@@ -252,6 +259,7 @@ public final class CycleRunner implements TriggerSink, AutoCloseable {
             MDC.remove(LOG_PREFIX);
             MDC.remove("stage");
             MDC.remove("revision");
+            MDC.remove("signer");
         }
     }
 
@@ -285,12 +293,27 @@ public final class CycleRunner implements TriggerSink, AutoCloseable {
             metrics.stage("fetch", Duration.ofNanos(System.nanoTime() - start));
             MDC.put("stage", "verify");
             RevisionVerification verification = revisions.verify(revision);
+            GateRefusal held = held(revision, previous, verification);
+            if (held != null && previous != null && !previous.equals(revision)) {
+                // the newest revision waits; the applied one stays applied, and is still reconciled (drift)
+                holdBack(held, revision, cycleEvents, start);
+                revision = previous;
+                MDC.put("revision", revision);
+                MDC.put(LOG_PREFIX, "cycle " + MDC.get("cycle") + " at " + shortSha(revision) + ": ");
+                cycleEvents = new CycleEvents(events, cluster, environment, trigger, revision, previous);
+                verification = RevisionVerification.notRequired(revision);
+                held = null;
+            } else if (held == null) {
+                status.held(null);
+                lastHold = null;
+            }
             DriftWatch watch = driftWatch;
             RenderResult render = null;
             CycleResult result;
-            if (!verification.isVerified()) {
-                result = unverified(verification, start);
-                watch = null; // nothing was applied: the watches keep the last verified render
+            if (held != null) {
+                result = CycleResult.blocked(revision, held, Duration.ofNanos(System.nanoTime() - start), List.of(), Map.of(),
+                        -1);
+                watch = null; // nothing was applied: the watches keep the applied render
             } else {
                 verification.signer().ifPresent(signer -> MDC.put("signer", signer.describe()));
                 cycleEvents.signedBy(verification.signer());
@@ -334,9 +357,15 @@ public final class CycleRunner implements TriggerSink, AutoCloseable {
                     cycleEvents.succeeded(result.changes(), result.duration(), result.findings(), result.workloads());
                     lastFailure = null;
                 }
-                case NOOP -> lastFailure = null;
+                case NOOP -> {
+                    if (!revision.equals(previous)) {
+                        // a new revision with nothing to change here: said once, for the environments promoted after this one
+                        cycleEvents.reached(result.duration());
+                    }
+                    lastFailure = null;
+                }
                 case BLOCKED -> {
-                    if (firstTime("blocked " + revision + " " + result.refusal().getMessage())) {
+                    if (firstTime("blocked " + revision + " " + result.refusal().dedupKey())) {
                         cycleEvents.blocked(result.refusal(), result.duration());
                     }
                 }
@@ -499,15 +528,45 @@ public final class CycleRunner implements TriggerSink, AutoCloseable {
     }
 
     /**
-     * A revision without the signatures {@code gitops.source.verify.mode} asks for: blocked at the
-     * verify stage before anything of it is rendered; the last verified revision stays applied.
+     * Why the newest revision may not be applied yet, or null: it lacks the signatures
+     * {@code gitops.source.verify.mode} asks for (gate {@code verify}, before anything of it is
+     * rendered), or the environments it must pass first have not proven it (gate {@code promotion};
+     * a cycle is queued for the end of a soak already running).
      */
-    private static CycleResult unverified(RevisionVerification verification, long start) {
-        SignatureCheck refused = verification.refusal().orElseThrow();
-        GateRefusal refusal = new GateRefusal(Stage.VERIFY.label(), refused.object(), refused.describe()
-                + "; the last verified revision stays applied");
-        return CycleResult.blocked(verification.revision(), refusal, Duration.ofNanos(System.nanoTime() - start), List.of(),
-                Map.of(), -1);
+    private GateRefusal held(String revision, String previous, RevisionVerification verification) {
+        if (!verification.isVerified()) {
+            SignatureCheck refused = verification.refusal().orElseThrow();
+            return new GateRefusal(Stage.VERIFY.label(), refused.object(), refused.describe()
+                    + "; the last verified revision stays applied");
+        }
+        PromotionGate gate = promotion;
+        if (gate == null || revision.equals(previous)) {
+            return null;
+        }
+        PromotionDecision decision = gate.decide(revision);
+        status.promotion(revision, decision);
+        if (decision.isPromoted()) {
+            return null;
+        }
+        decision.recheckAt().ifPresent(at -> offer(Trigger.of(Trigger.Kind.PROMOTION),
+                Duration.between(Instant.now(), at).plusMillis(100)));
+        return new PromotionRefusal(revision, decision);
+    }
+
+    /** The newest revision is held back by a gate: said once (WARN, a {@code blocked} event) and shown in /status. */
+    private void holdBack(GateRefusal held, String revision, CycleEvents cycleEvents, long start) {
+        status.held(new SyncStatus.Held(revision, held.gate(), held.getMessage()));
+        String key = revision + " " + held.dedupKey();
+        if (!key.equals(lastHold)) {
+            lastHold = key;
+            LOG.warnf("blocked: %s; %s stays applied", held.getMessage(), shortSha(status.view().lastAppliedRevision()));
+            cycleEvents.blocked(held, Duration.ofNanos(System.nanoTime() - start));
+        }
+    }
+
+    /** Applies new revisions only once the environments of {@code gitops.promotion.after} have proven them. */
+    public void gatePromotion(PromotionGate gate) {
+        this.promotion = gate;
     }
 
     /** One line per outcome; the log prefix already names the cycle and its revision. */
@@ -518,7 +577,8 @@ public final class CycleRunner implements TriggerSink, AutoCloseable {
         switch (r.outcome()) {
             case NOOP -> LOG.debugf("in sync (trigger %s)", trigger);
             case SUCCEEDED -> {
-                LOG.infof("%s (trigger %s): %s in %d ms", r.drift() ? "corrected drift" : "applied", trigger,
+                String signer = MDC.get("signer") instanceof String s ? ", signed by " + s : "";
+                LOG.infof("%s (trigger %s%s): %s in %d ms", r.drift() ? "corrected drift" : "applied", trigger, signer,
                         r.changes().summary(), r.duration().toMillis());
                 for (Change c : r.changes().effective()) {
                     LOG.infof("  %s", c.line());

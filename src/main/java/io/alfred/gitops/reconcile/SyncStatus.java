@@ -2,6 +2,7 @@ package io.alfred.gitops.reconcile;
 
 import io.alfred.gitops.StageException;
 import io.alfred.gitops.config.Settings;
+import io.alfred.gitops.promotion.PromotionDecision;
 import io.alfred.gitops.render.RenderResult;
 import io.alfred.gitops.source.Redactor;
 import io.alfred.gitops.state.Suspension;
@@ -9,6 +10,7 @@ import io.alfred.gitops.verify.Signer;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.time.Instant;
 import java.util.List;
+import java.util.Locale;
 import java.util.Optional;
 
 /** What the daemon knows about its last cycles; read by {@code GET /status}. */
@@ -35,7 +37,17 @@ public class SyncStatus {
             List<Workload> workloads,
             Suspension suspension,
             List<Conflict> conflicts,
-            Verified verified) {
+            Verified verified,
+            Held held,
+            Promotion promotion) {
+    }
+
+    /** The newest revision, held back by a gate ({@code verify}, {@code promotion}) while the applied one stays. */
+    public record Held(String revision, String gate, String reason) {
+    }
+
+    /** The promotion gate's last word on the newest revision: promoted, waiting or refused, and why. */
+    public record Promotion(String revision, String state, String reason) {
     }
 
     /** The newest revision that passed the verify stage, and who signed it (null: verification is off). */
@@ -78,11 +90,13 @@ public class SyncStatus {
     private Suspension suspension = Suspension.none();
     private List<Conflict> conflicts = List.of();
     private Verified verified;
+    private Held held;
+    private Promotion promotion;
 
     public synchronized View view() {
         return new View(cluster, environment, source, lastFetchedRevision, lastAttemptedRevision, lastAppliedRevision,
                 lastResult, lastError, lastRender, lastChanges, failedRevision, inventorySize, leader, lastCycleAt, nextScheduledAt,
-                workloads, suspension, conflicts, verified);
+                workloads, suspension, conflicts, verified, held, promotion);
     }
 
     public synchronized void conflicts(List<Conflict> now) {
@@ -102,6 +116,14 @@ public class SyncStatus {
 
     public synchronized void scheduled(Instant next) {
         nextScheduledAt = next;
+    }
+
+    public synchronized void held(Held now) {
+        held = now;
+    }
+
+    public synchronized void promotion(String revision, PromotionDecision decision) {
+        promotion = new Promotion(revision, decision.state().name().toLowerCase(Locale.ROOT), decision.reason());
     }
 
     /** The revision passed the verify stage; {@code signer} empty when verification is off. */

@@ -24,4 +24,9 @@ public class GateRefusal extends RuntimeException {
     public String object() {
         return object;
     }
+
+    /** What makes two refusals of one revision the same one (published once): by default the message. */
+    public String dedupKey() {
+        return getMessage();
+    }
 }

@@ -39,7 +39,7 @@ public final class PubSubTrigger implements AutoCloseable {
     private final PubSubConnection connection;
     private final ProjectSubscriptionName subscription;
     private final PubSubResource resource;
-    private final NoticeHandler handler;
+    private final MessageHandler handler;
     private final PubSubHealth health;
     private final Backoff backoff;
     private final Duration stable;
@@ -52,6 +52,12 @@ public final class PubSubTrigger implements AutoCloseable {
     private Subscriber subscriber;
     private boolean closed;
 
+    /** What to do with one message: true to acknowledge it, false to have it delivered again. */
+    @FunctionalInterface
+    public interface MessageHandler {
+        boolean handle(PubsubMessage message);
+    }
+
     public PubSubTrigger(PubSubConnection connection, String project, String subscription, NoticeHandler handler,
             PubSubHealth health) {
         this(connection, project, subscription, handler, health, Backoff.standard(), STABLE);
@@ -59,9 +65,21 @@ public final class PubSubTrigger implements AutoCloseable {
 
     PubSubTrigger(PubSubConnection connection, String project, String subscription, NoticeHandler handler,
             PubSubHealth health, Backoff backoff, Duration stable) {
+        this(connection, PubSubResource.triggerSubscription(project, subscription), message -> handler.handle("pubsub",
+                Trigger.Kind.PUBSUB, message.getMessageId(), message.getData().toByteArray(), message.getAttributesMap())
+                != NoticeHandler.Result.NOT_RUNNING, health, backoff, stable);
+    }
+
+    /** Any subscription, each message to {@code handler} (the promotion proofs, say). */
+    public PubSubTrigger(PubSubConnection connection, PubSubResource resource, MessageHandler handler, PubSubHealth health) {
+        this(connection, resource, handler, health, Backoff.standard(), STABLE);
+    }
+
+    PubSubTrigger(PubSubConnection connection, PubSubResource resource, MessageHandler handler, PubSubHealth health,
+            Backoff backoff, Duration stable) {
         this.connection = connection;
-        this.subscription = ProjectSubscriptionName.of(project, subscription);
-        this.resource = PubSubResource.triggerSubscription(project, subscription);
+        this.subscription = ProjectSubscriptionName.of(resource.project(), resource.name());
+        this.resource = resource;
         this.handler = handler;
         this.health = health;
         this.backoff = backoff;
@@ -74,7 +92,7 @@ public final class PubSubTrigger implements AutoCloseable {
         Subscriber s = subscribe();
         try {
             s.awaitRunning();
-            LOG.infof("trigger: listening on Pub/Sub subscription %s", subscription);
+            LOG.infof("%s: listening on Pub/Sub subscription %s", resource.key().replace("-subscription", ""), subscription);
         } catch (IllegalStateException e) {
             // the listener reported it and schedules the next attempt
         }
@@ -142,12 +160,10 @@ public final class PubSubTrigger implements AutoCloseable {
 
     void receive(PubsubMessage message, AckReplyConsumer consumer) {
         health.ok(resource);
-        NoticeHandler.Result result = handler.handle("pubsub", Trigger.Kind.PUBSUB, message.getMessageId(),
-                message.getData().toByteArray(), message.getAttributesMap());
-        if (result == NoticeHandler.Result.NOT_RUNNING) {
-            consumer.nack();
-        } else {
+        if (handler.handle(message)) {
             consumer.ack();
+        } else {
+            consumer.nack();
         }
     }
 

@@ -11,7 +11,7 @@ import java.util.Locale;
  */
 public record Trigger(Kind kind, String revision, String id, String actor) {
     public enum Kind {
-        STARTUP, SCHEDULE, PUBSUB, WEBHOOK, MANUAL, RESUME, DRIFT;
+        STARTUP, SCHEDULE, PUBSUB, WEBHOOK, MANUAL, RESUME, DRIFT, PROMOTION;
 
         public String label() {
             return name().toLowerCase(Locale.ROOT);

@@ -6,6 +6,7 @@ import io.alfred.gitops.testing.TestRepo;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -63,8 +64,89 @@ class StartupBench {
                 results.add("heap_used_after_steady_state_" + size, m.heapMiB, "MiB", q);
             }
         }
+        Path jdk25 = jdk25();
+        if (jdk25 != null) {
+            onJdk25(jdk25, tmp, results);
+        } else {
+            System.out.println("StartupBench: no JDK 25 (set JAVA25_HOME): the JDK 25 rows are not measured");
+        }
         results.printAndWrite("start-up and memory of the packaged daemon (JVM options " + IMAGE_JVM_OPTIONS + " "
                 + CONTAINER_LIMIT + ")");
+    }
+
+    /** JAVA25_HOME, or the Temurin 25 these machines have. */
+    static Path jdk25() {
+        String explicit = System.getenv("JAVA25_HOME");
+        for (String candidate : new String[] {explicit, "/usr/lib/jvm/temurin-25-jdk-amd64"}) {
+            if (candidate != null && Files.isExecutable(Path.of(candidate, "bin", "java"))) {
+                return Path.of(candidate);
+            }
+        }
+        return null;
+    }
+
+    /**
+     * The same daemon (Java 17 bytecode) on JDK 25: as it is, then with an AOT cache (JEP 483/514/515)
+     * made by one training run of the daemon itself (start-up, a cold apply, a no-op cycle, SIGTERM),
+     * then with compact object headers (JEP 519) too, which shrink every object by 4 bytes.
+     */
+    private static void onJdk25(Path jdk, Path tmp, BenchResults results) throws Exception {
+        try (TestRepo example = TestRepo.withExample(tmp.resolve("infra-25"));
+                SandboxProcess sandbox = SandboxProcess.start(tmp.resolve("sandbox-25"))) {
+            List<String> args = List.of("run", "--repo", example.dir().toString(), "--cluster", "bench", "--env", "prod");
+            Map<String, String> env = Map.of("KUBECONFIG", sandbox.kubeconfig().toString());
+            Measured plain = median(5, () -> measure(jdk, List.of(), args, env, true));
+            Map<String, Object> q = Map.of("runs", 5, "overlay", "prod (35 objects)", "jdk", jdk.toString());
+            results.add("startup_to_ready_jdk25_median", plain.readyMs, "ms", q);
+
+            Path cache = tmp.resolve("alfred-gitops.aot");
+            train(jdk, cache, args, env);
+            List<String> withCache = List.of("-XX:AOTCache=" + cache);
+            Measured aot = median(5, () -> measure(jdk, withCache, args, env, true));
+            Map<String, Object> a = new LinkedHashMap<>(q);
+            a.put("aotCacheMiB", Math.round(Files.size(cache) / 1048576.0));
+            results.add("startup_to_ready_jdk25_aot_cache_median", aot.readyMs, "ms", a);
+            results.add("rss_after_steady_state_prod_jdk25_aot_cache", aot.rssMiB, "MiB", a);
+        }
+        for (int size : new int[] {5000}) {
+            try (TestRepo repo = TestRepo.create(tmp.resolve("generated-25-" + size));
+                    SandboxProcess sandbox = SandboxProcess.start(tmp.resolve("sandbox-25-" + size))) {
+                ReconcileBench.generated(repo.dir(), size);
+                repo.commit("generated " + size + " objects");
+                List<String> args = List.of("run", "--repo", repo.dir().toString(), "--path", "app", "--cluster", "bench",
+                        "--env", "bench");
+                Map<String, String> env = Map.of("KUBECONFIG", sandbox.kubeconfig().toString());
+                Measured plain = measure(jdk, List.of(), args, env, true);
+                results.add("rss_after_steady_state_" + size + "_jdk25", plain.rssMiB, "MiB", Map.of("objects", size));
+                Measured compact = measure(jdk, List.of("-XX:+UseCompactObjectHeaders"), args, env, true);
+                results.add("rss_after_steady_state_" + size + "_jdk25_compact_headers", compact.rssMiB, "MiB",
+                        Map.of("objects", size, "note", "-XX:+UseCompactObjectHeaders"));
+                results.add("heap_used_after_steady_state_" + size + "_jdk25_compact_headers", compact.heapMiB, "MiB",
+                        Map.of("objects", size));
+            }
+        }
+    }
+
+    /** One training run: the JVM writes the AOT cache when the daemon exits on SIGTERM. */
+    private static void train(Path jdk, Path cache, List<String> args, Map<String, String> env) throws Exception {
+        List<String> jvm = new ArrayList<>(IMAGE_JVM_OPTIONS);
+        jvm.addAll(List.of(CONTAINER_LIMIT, "-Dgitops.source.interval=2s", "-XX:AOTCacheOutput=" + cache));
+        Path log = Files.createTempFile("startup-bench-train", ".log");
+        try (DaemonProcess daemon = DaemonProcess.start(jdk, jvm, args, env, log)) {
+            while (daemon.code("/q/health/ready") != 200) {
+                Thread.sleep(50);
+            }
+            String applied = awaitStatus(daemon, "\"lastAppliedRevision\":\"[0-9a-f]{40}\"", null);
+            awaitStatus(daemon, "\"lastResult\":\"noop\"", field(applied, "lastCycleAt"));
+            daemon.terminate();
+        }
+        long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(3);
+        while (!Files.exists(cache) && System.nanoTime() < deadline) {
+            Thread.sleep(200);
+        }
+        if (!Files.exists(cache)) {
+            throw new IllegalStateException("the training run wrote no AOT cache; see " + log);
+        }
     }
 
     record Measured(double readyMs, double rssMiB, double heapMiB) {
@@ -90,11 +172,17 @@ class StartupBench {
 
     /** Starts the daemon, times it to ready, waits for a succeeded cycle (and a no-op one when asked), reads its memory. */
     private static Measured measure(List<String> args, Map<String, String> env, boolean steady) throws Exception {
+        return measure(Path.of(System.getProperty("java.home")), List.of(), args, env, steady);
+    }
+
+    private static Measured measure(Path jdk, List<String> extraJvmOptions, List<String> args, Map<String, String> env,
+            boolean steady) throws Exception {
         List<String> jvm = new ArrayList<>(IMAGE_JVM_OPTIONS);
         jvm.addAll(List.of(CONTAINER_LIMIT, "-Dgitops.source.interval=2s"));
+        jvm.addAll(extraJvmOptions);
         Path log = Files.createTempFile("startup-bench", ".log");
         long t0 = System.nanoTime();
-        try (DaemonProcess daemon = DaemonProcess.start(jvm, args, env, log)) {
+        try (DaemonProcess daemon = DaemonProcess.start(jdk, jvm, args, env, log)) {
             while (daemon.code("/q/health/ready") != 200) {
                 if (!daemon.isAlive()) {
                     throw new IllegalStateException("the daemon exited: " + daemon.log());

@@ -38,11 +38,17 @@ public final class DaemonProcess implements AutoCloseable {
      */
     public static DaemonProcess start(List<String> jvmOptions, List<String> args, Map<String, String> env, Path log)
             throws IOException {
+        return start(Path.of(System.getProperty("java.home")), jvmOptions, args, env, log);
+    }
+
+    /** As {@link #start(List, List, Map, Path)}, on the JDK or JRE at {@code javaHome}. */
+    public static DaemonProcess start(Path javaHome, List<String> jvmOptions, List<String> args, Map<String, String> env,
+            Path log) throws IOException {
         int port;
         try (ServerSocket s = new ServerSocket(0)) {
             port = s.getLocalPort();
         }
-        List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString()));
+        List<String> cmd = new ArrayList<>(List.of(javaHome.resolve("bin/java").toString()));
         cmd.addAll(jvmOptions);
         cmd.add("-Dquarkus.http.port=" + port);
         cmd.addAll(List.of("-jar", JAR.toString()));

@@ -77,11 +77,22 @@ class VerifyStageTest {
                         .filteredOn(r -> r.revision().equals(signed)).isNotEmpty()
                         .allSatisfy(r -> assertThat(r.signer()).startsWith("openpgp ").endsWith("(Alice <alice@example.com>)"));
 
-                // a force-push back to the unsigned commit
+                // a force-push back to the unsigned commit: held back, and the signed revision is still reconciled
                 repo.resetHard(unsigned);
+                events.clear();
                 CycleResult again = runner.runOnce(Trigger.of(Trigger.Kind.MANUAL));
-                assertThat(again.outcome()).isEqualTo(CycleResult.Outcome.BLOCKED);
+                assertThat(again.revision()).isEqualTo(signed);
+                assertThat(again.outcome()).isEqualTo(CycleResult.Outcome.NOOP);
+                assertThat(status.view().held().gate()).isEqualTo("verify");
+                assertThat(status.view().held().revision()).isEqualTo(unsigned);
                 assertThat(status.view().lastAppliedRevision()).isEqualTo(signed);
+                assertThat(types(events)).containsExactly("sync.started", "sync.blocked");
+                client.configMaps().inNamespace("alfred-platform").withName("prometheus-config")
+                        .edit(cm -> { cm.getData().put("prometheus.yml", "edited by hand"); return cm; });
+                CycleResult corrected = runner.runOnce(Trigger.of(Trigger.Kind.DRIFT));
+                assertThat(corrected.outcome()).as("drift of the verified revision is still put back").isEqualTo(
+                        CycleResult.Outcome.SUCCEEDED);
+                assertThat(types(events)).as("the hold is said once").containsOnlyOnce("sync.blocked");
             }
         }
     }

@@ -1,0 +1,23 @@
+package io.alfred.gitops.promotion;
+
+import io.alfred.gitops.safety.GateRefusal;
+
+/**
+ * The promotion gate's refusal: the revision waits for upstream proofs, or an upstream failed it.
+ * Its message says how long is left of the soak, so it changes from cycle to cycle; the event it
+ * becomes is published once per revision and state, not once per message.
+ */
+public final class PromotionRefusal extends GateRefusal {
+    public static final String GATE = "promotion";
+    private final PromotionDecision.State state;
+
+    public PromotionRefusal(String revision, PromotionDecision decision) {
+        super(GATE, "revision " + revision.substring(0, 7), decision.reason());
+        this.state = decision.state();
+    }
+
+    @Override
+    public String dedupKey() {
+        return GATE + " " + state;
+    }
+}
