@@ -15,11 +15,13 @@ import io.alfred.gitops.events.OutboxStatus;
 import io.alfred.gitops.events.StdoutEventSink;
 import io.alfred.gitops.pubsub.PubSubConnection;
 import io.alfred.gitops.pubsub.PubSubHealth;
+import io.alfred.gitops.pubsub.PubSubResource;
 import io.alfred.gitops.reconcile.SyncLoop;
 import io.alfred.gitops.trigger.DeliveryLog;
 import io.alfred.gitops.trigger.NoticeHandler;
 import io.alfred.gitops.trigger.PubSubTrigger;
 import io.alfred.gitops.trigger.RepoMatcher;
+import io.alfred.gitops.trigger.Trigger;
 import io.alfred.gitops.trigger.TriggerMetrics;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -82,6 +84,7 @@ public class RunCommand implements Callable<Integer> {
         private final KubernetesClient client;
         private final PubSubConnection pubsub;
         private PubSubTrigger trigger;
+        private PubSubTrigger proofs;
         private EventPublisher publisher;
         private boolean running;
 
@@ -105,6 +108,9 @@ public class RunCommand implements Callable<Integer> {
                 events = outbox;
             }
             loop.start(settings, client, events, guard);
+            proofs = loop.promotionGate().map(gate -> new PubSubTrigger(pubsub, PubSubResource.promotionSubscription(
+                    config.pubsub().project().get(), gate.settings().subscription().orElseThrow()),
+                    gate.listener(() -> loop.offer(Trigger.of(Trigger.Kind.PROMOTION))), pubsubHealth).start()).orElse(null);
             trigger = config.trigger().subscription().map(s -> new PubSubTrigger(pubsub, config.pubsub().project().get(), s,
                     new NoticeHandler(new RepoMatcher(settings.source().url(), settings.source().ref()), loop,
                             new TriggerMetrics(registry), new DeliveryLog()), pubsubHealth).start()).orElse(null);
@@ -117,6 +123,9 @@ public class RunCommand implements Callable<Integer> {
             running = false;
             if (trigger != null) {
                 trigger.close();
+            }
+            if (proofs != null) {
+                proofs.close();
             }
             loop.stop();
             if (publisher != null) {

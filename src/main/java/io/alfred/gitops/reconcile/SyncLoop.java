@@ -5,6 +5,8 @@ import io.alfred.gitops.config.Durations;
 import io.alfred.gitops.config.Settings;
 import io.alfred.gitops.drift.DriftWatch;
 import io.alfred.gitops.events.EventSink;
+import io.alfred.gitops.promotion.PromotionGate;
+import io.alfred.gitops.promotion.ProofStore;
 import io.alfred.gitops.state.SuspendStore;
 import io.alfred.gitops.trigger.Trigger;
 import io.alfred.gitops.trigger.TriggerSink;
@@ -16,6 +18,7 @@ import io.quarkus.scheduler.Scheduler;
 import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
+import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Optional;
@@ -66,6 +69,7 @@ public class SyncLoop implements TriggerSink {
 
     private Watch suspendWatch;
     private DriftWatch driftWatch;
+    private PromotionGate promotionGate;
 
     public synchronized void start(Settings settings, KubernetesClient client, EventSink events,
             WriteGuard guard) {
@@ -93,6 +97,12 @@ public class SyncLoop implements TriggerSink {
             r.offer(Trigger.of(Trigger.Kind.DRIFT), DRIFT_COALESCING);
         }, settings.apply().fieldManager(), settings.drift(), r::conflicted);
         runner.watchDrift(driftWatch);
+        if (settings.promotion().enabled()) {
+            // before the first cycle: no new revision may pass unproven
+            promotionGate = new PromotionGate(settings.promotion(), new ProofStore(client, settings.apply().namespace(),
+                    settings.apply().fieldManager()), Clock.systemUTC());
+            runner.gatePromotion(promotionGate);
+        }
         runner.offer(Trigger.of(Trigger.Kind.STARTUP));
     }
 
@@ -105,6 +115,11 @@ public class SyncLoop implements TriggerSink {
             LOG.warnf("suspend: cannot watch ConfigMap %s (%s); each cycle reads it instead", SuspendStore.NAME,
                     e.getMessage());
         }
+    }
+
+    /** The promotion gate of the running daemon, when {@code gitops.promotion.after} is set. */
+    public Optional<PromotionGate> promotionGate() {
+        return Optional.ofNullable(promotionGate);
     }
 
     /** The settings of the running daemon, empty before {@link #start}. */

@@ -1,0 +1,218 @@
+package io.alfred.gitops.promotion;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.alfred.gitops.config.ApplySettings;
+import io.alfred.gitops.config.ClusterSettings;
+import io.alfred.gitops.config.DriftSettings;
+import io.alfred.gitops.config.PromotionSettings;
+import io.alfred.gitops.config.RenderSettings;
+import io.alfred.gitops.config.SafetySettings;
+import io.alfred.gitops.config.Settings;
+import io.alfred.gitops.config.SourceSettings;
+import io.alfred.gitops.config.VerifySettings;
+import io.alfred.gitops.events.EventPublisher;
+import io.alfred.gitops.events.Outbox;
+import io.alfred.gitops.events.OutboxStatus;
+import io.alfred.gitops.pubsub.PubSubHealth;
+import io.alfred.gitops.pubsub.PubSubResource;
+import io.alfred.gitops.reconcile.CycleRunner;
+import io.alfred.gitops.reconcile.SyncStatus;
+import io.alfred.gitops.sandbox.SandboxApiServer;
+import io.alfred.gitops.testing.Await;
+import io.alfred.gitops.testing.PubSubEmulator;
+import io.alfred.gitops.testing.TestRepo;
+import io.alfred.gitops.trigger.PubSubTrigger;
+import io.alfred.gitops.trigger.Trigger;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.function.BooleanSupplier;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Two daemons, staging and prod, each on its own sandbox, sharing one Pub/Sub emulator: staging
+ * publishes its deploy events to the topic, prod reads them from its promotion subscription and
+ * applies a revision only once staging has proven it and kept it healthy for the soak.
+ */
+class PromotionTest {
+    static final Duration SOAK = Duration.ofSeconds(3);
+
+    @TempDir
+    Path tmp;
+
+    PubSubEmulator emulator;
+    TestRepo repo;
+    Daemon staging;
+    Daemon prod;
+
+    /** One daemon: its cluster (a sandbox), its cycle runner, its events going to the shared topic. */
+    final class Daemon implements AutoCloseable {
+        final SandboxApiServer sandbox;
+        final KubernetesClient client;
+        final Settings settings;
+        final SyncStatus status = new SyncStatus();
+        final Outbox outbox;
+        final EventPublisher publisher;
+        CycleRunner runner;
+        PubSubTrigger proofs;
+        PromotionGate gate;
+
+        Daemon(String cluster, String environment, PromotionSettings promotion, SandboxApiServer sandbox) {
+            this.sandbox = sandbox;
+            this.client = sandbox.client();
+            this.settings = new Settings(new ClusterSettings(cluster, environment),
+                    SourceSettings.anonymous(repo.url(), "main", "infra/k8s/overlays/" + environment, tmp.resolve("work-" + cluster)),
+                    new RenderSettings("auto", Duration.ofMinutes(1), Map.of("cluster_name", cluster, "cluster_env", environment)),
+                    ApplySettings.defaults(), new SafetySettings("enforce", Duration.ofSeconds(3), true), DriftSettings.defaults(),
+                    VerifySettings.off(), promotion);
+            this.outbox = new Outbox(client, "alfred-gitops", 1000, OutboxStatus.detached());
+            this.publisher = new EventPublisher(outbox, emulator.connection(), PubSubEmulator.PROJECT, "events",
+                    OutboxStatus.detached(), PubSubHealth.detached()).start();
+            start(true);
+        }
+
+        /** The daemon's loop, as {@code run} starts it: the gate before the first cycle, then the proofs' subscription. */
+        void start(boolean listen) {
+            runner = new CycleRunner(settings, client, status, outbox);
+            if (settings.promotion().enabled()) {
+                gate = new PromotionGate(settings.promotion(), new ProofStore(client, "alfred-gitops", "alfred-gitops"),
+                        Clock.systemUTC());
+                runner.gatePromotion(gate);
+                if (listen) {
+                    proofs = new PubSubTrigger(emulator.connection(), PubSubResource.promotionSubscription(
+                            PubSubEmulator.PROJECT, "prod-proofs"), gate.listener(() -> runner.offer(Trigger.of(
+                                    Trigger.Kind.PROMOTION))), PubSubHealth.detached()).start();
+                }
+            }
+        }
+
+        /** A restart: the loop and the subscription go, the cluster (and what the daemon kept in it) stays. */
+        void restart(boolean listen) {
+            stopLoop();
+            start(listen);
+        }
+
+        void stopLoop() {
+            if (proofs != null) {
+                proofs.close();
+                proofs = null;
+            }
+            runner.close();
+        }
+
+        String applied() {
+            return status.view().lastAppliedRevision();
+        }
+
+        @Override
+        public void close() {
+            stopLoop();
+            publisher.close();
+            client.close();
+            sandbox.close();
+        }
+    }
+
+    @BeforeEach
+    void setUp() {
+        emulator = PubSubEmulator.startOrSkip();
+        emulator.createTopic("events");
+        emulator.createSubscription("events", "prod-proofs", "", false);
+        repo = TestRepo.withExample(tmp.resolve("infra"));
+        staging = new Daemon("staging-1", "staging", PromotionSettings.none(), SandboxApiServer.start());
+        prod = new Daemon("prod-1", "prod", new PromotionSettings(List.of("staging"), SOAK, Optional.of("prod-proofs")),
+                SandboxApiServer.start());
+    }
+
+    @AfterEach
+    void tearDown() {
+        if (prod != null) {
+            prod.close();
+        }
+        if (staging != null) {
+            staging.close();
+        }
+        if (repo != null) {
+            repo.close();
+        }
+        if (emulator != null) {
+            emulator.close();
+        }
+    }
+
+    private static void await(BooleanSupplier condition, String what) {
+        Await.until(condition, Duration.ofSeconds(60), () -> what);
+    }
+
+    private String head() throws Exception {
+        return repo.repository().resolve("refs/heads/main").name();
+    }
+
+    /** Staging applies the revision; prod waits for its proof and the soak, then applies it, on its own. */
+    private String promoted(String what) throws Exception {
+        String revision = head();
+        staging.runner.offer(Trigger.of(Trigger.Kind.MANUAL));
+        prod.runner.offer(Trigger.of(Trigger.Kind.MANUAL));
+        await(() -> revision.equals(staging.applied()), "staging applies " + what);
+        Instant stagingAt = Instant.now();
+        await(() -> revision.equals(prod.applied()), "prod applies " + what + " after the soak; prod: " + prod.status.view());
+        assertThat(Duration.between(stagingAt, Instant.now())).as("not before the soak")
+                .isGreaterThanOrEqualTo(SOAK.minusMillis(500));
+        return revision;
+    }
+
+    @Test
+    void aGoodCommitReachesProdAfterTheSoakAndABadOneNever() throws Exception {
+        String first = promoted("the first revision");
+        assertThat(prod.status.view().promotion().state()).isEqualTo("promoted");
+
+        // a commit that fails in staging (its rollout never finishes: rolled back) never reaches prod
+        staging.sandbox.controllers().stuckImages("crashloop");
+        String bad = repo.edit("infra/k8s/base/ui/ui-chat.yaml", "ui-chat:latest", "ui-chat:crashloop").commit("bad image");
+        staging.runner.offer(Trigger.of(Trigger.Kind.MANUAL));
+        prod.runner.offer(Trigger.of(Trigger.Kind.MANUAL));
+        await(() -> bad.equals(staging.status.view().failedRevision()), "staging fails and rolls back " + bad);
+        await(() -> prod.status.view().held() != null && prod.status.view().held().reason().contains("failed"),
+                "prod refuses " + bad + " for good; prod: " + prod.status.view());
+        assertThat(prod.status.view().held().reason()).contains("staging failed " + bad.substring(0, 7))
+                .contains("it is not promoted");
+        Thread.sleep(SOAK.plusSeconds(1).toMillis());
+        prod.runner.offer(Trigger.of(Trigger.Kind.SCHEDULE));
+        Thread.sleep(1000);
+        assertThat(prod.applied()).as("the bad revision never reaches prod").isEqualTo(first);
+
+        // the fix, then a commit that only touches the prod overlay: staging reaches it with nothing to change, and says so
+        repo.edit("infra/k8s/base/ui/ui-chat.yaml", "ui-chat:crashloop", "ui-chat:latest").commit("fix image");
+        staging.sandbox.controllers().stuckImages("nothing-is-stuck");
+        promoted("the fix");
+        repo.edit("infra/k8s/overlays/prod/prod-config.yaml", "debug-endpoints: \"disabled\"", "debug-endpoints: \"off\"")
+                .commit("prod only");
+        promoted("a prod-only change");
+        assertThat(prod.client.configMaps().inNamespace("alfred-platform").withName("alfred-env-config").get().getData())
+                .containsEntry("debug-endpoints", "off");
+    }
+
+    @Test
+    void aRestartOfProdMidSoakKeepsTheProof() throws Exception {
+        promoted("the first revision");
+        String next = repo.edit("infra/k8s/base/ui/ui-chat.yaml", "ui-chat:latest", "ui-chat:2").commit("ui 2");
+        staging.runner.offer(Trigger.of(Trigger.Kind.MANUAL));
+        await(() -> next.equals(staging.applied()), "staging applies " + next);
+        await(() -> prod.gate.proofs().stream().anyMatch(p -> p.revision().equals(next)), "prod receives the proof");
+
+        // prod restarts mid-soak; the new process does not even listen: the proof must come from the cluster
+        prod.restart(false);
+        assertThat(prod.gate.proofs()).anyMatch(p -> p.revision().equals(next));
+        prod.runner.offer(Trigger.of(Trigger.Kind.STARTUP));
+        await(() -> next.equals(prod.applied()), "prod applies " + next + " from the kept proof; prod: " + prod.status.view());
+    }
+}
