@@ -14,6 +14,7 @@ import com.google.pubsub.v1.ProjectSubscriptionName;
 import com.google.pubsub.v1.PubsubMessage;
 import com.google.pubsub.v1.Subscription;
 import io.alfred.gitops.events.EventLine;
+import io.alfred.gitops.events.FleetView;
 import io.alfred.gitops.pubsub.PubSubConnection;
 import io.alfred.gitops.pubsub.PubSubResource;
 import io.grpc.Status;
@@ -42,6 +43,10 @@ public class EventsCommand extends CommandSupport implements Callable<Integer> {
     @Option(names = "--json", description = "Print each event as a structured CloudEvents JSON document.")
     boolean json;
 
+    @Option(names = "--fleet", description = "One line per cluster (environment, applied revision, state, what it waits "
+            + "for), printed again whenever an event changes it.")
+    boolean fleet;
+
     @Option(names = "--project", description = "Google Cloud project (gitops.pubsub.project).")
     String project;
 
@@ -63,8 +68,17 @@ public class EventsCommand extends CommandSupport implements Callable<Integer> {
                 err().println("alfred-gitops: events: " + problem.get());
                 return ExitCodes.ERROR;
             }
+            FleetView view = new FleetView();
             MessageReceiver receiver = (PubsubMessage message, AckReplyConsumer consumer) -> {
-                if (EventLine.matches(message, type, cluster)) {
+                if (fleet) {
+                    if (EventLine.matches(message, type, cluster) && view.accept(message)) {
+                        synchronized (out) {
+                            view.lines().forEach(out::println);
+                            out.println();
+                            out.flush();
+                        }
+                    }
+                } else if (EventLine.matches(message, type, cluster)) {
                     synchronized (out) {
                         out.println(json ? EventLine.json(message) : EventLine.human(message));
                         out.flush();

@@ -5,6 +5,8 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import io.alfred.gitops.StageException;
 import io.alfred.gitops.cluster.ClusterConnection;
+import io.alfred.gitops.promotion.ProofLedger;
+import io.alfred.gitops.promotion.UpstreamEvent;
 import io.alfred.gitops.state.ClusterState;
 import io.alfred.gitops.state.CycleRecord;
 import io.fabric8.kubernetes.client.KubernetesClientException;
@@ -62,6 +64,7 @@ public class StatusCommand extends StateCommandSupport implements Callable<Integ
         out.put("lastFetchedRevision", s.history().isEmpty() ? "" : s.history().get(0).revision());
         out.put("objects", s.inventory().entries().size());
         out.put("suspension", s.suspension());
+        out.put("promotionProofs", s.proofs());
         out.put("pendingEvents", s.pendingEvents());
         out.put("leader", s.leader());
         out.put("history", s.history());
@@ -88,6 +91,10 @@ public class StatusCommand extends StateCommandSupport implements Callable<Integ
                 s.namespace());
         out.printf("events:       %d waiting for Pub/Sub in the outbox%n", s.pendingEvents());
         out.printf("leader:       %s%n", s.leader().isEmpty() ? "no Lease (leader election off)" : s.leader());
+        for (ProofLedger.Proof p : s.proofs()) {
+            out.printf("promotion:    %s (%s) %s %s at %s%n", p.cluster(), p.environment(),
+                    p.signal() == UpstreamEvent.Signal.REACHED ? "reached" : "failed", shortSha(p.revision()), p.at());
+        }
         if (s.history().isEmpty()) {
             out.println("history:      no cycle recorded yet (is the daemon running with this namespace?)");
             return;

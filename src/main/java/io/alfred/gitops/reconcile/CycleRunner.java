@@ -296,7 +296,7 @@ public final class CycleRunner implements TriggerSink, AutoCloseable {
             GateRefusal held = held(revision, previous, verification);
             if (held != null && previous != null && !previous.equals(revision)) {
                 // the newest revision waits; the applied one stays applied, and is still reconciled (drift)
-                holdBack(held, revision, cycleEvents, start);
+                holdBack(held, trigger, revision, cycleEvents, start);
                 revision = previous;
                 MDC.put("revision", revision);
                 MDC.put(LOG_PREFIX, "cycle " + MDC.get("cycle") + " at " + shortSha(revision) + ": ");
@@ -554,13 +554,15 @@ public final class CycleRunner implements TriggerSink, AutoCloseable {
     }
 
     /** The newest revision is held back by a gate: said once (WARN, a {@code blocked} event) and shown in /status. */
-    private void holdBack(GateRefusal held, String revision, CycleEvents cycleEvents, long start) {
+    private void holdBack(GateRefusal held, Trigger trigger, String revision, CycleEvents cycleEvents, long start) {
         status.held(new SyncStatus.Held(revision, held.gate(), held.getMessage()));
         String key = revision + " " + held.dedupKey();
         if (!key.equals(lastHold)) {
             lastHold = key;
             LOG.warnf("blocked: %s; %s stays applied", held.getMessage(), shortSha(status.view().lastAppliedRevision()));
             cycleEvents.blocked(held, Duration.ofNanos(System.nanoTime() - start));
+            journal.remember(trigger, CycleResult.blocked(revision, held, Duration.ofNanos(System.nanoTime() - start),
+                    List.of(), Map.of(), -1));
         }
     }
 

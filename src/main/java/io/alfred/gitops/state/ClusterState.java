@@ -4,6 +4,8 @@ import io.alfred.gitops.apply.WriteGuard;
 import io.alfred.gitops.cluster.Leadership;
 import io.alfred.gitops.cluster.NoAnswerRetry;
 import io.alfred.gitops.events.Outbox;
+import io.alfred.gitops.promotion.ProofLedger;
+import io.alfred.gitops.promotion.ProofStore;
 import io.alfred.gitops.prune.Inventory;
 import io.alfred.gitops.prune.InventoryStore;
 import io.fabric8.kubernetes.api.model.ConfigMap;
@@ -18,7 +20,7 @@ import java.util.List;
  * @param leader the Lease's holder, empty when leader election is off
  */
 public record ClusterState(String namespace, SyncState state, Inventory inventory, List<CycleRecord> history,
-        Suspension suspension, int pendingEvents, String leader) {
+        Suspension suspension, int pendingEvents, String leader, List<ProofLedger.Proof> proofs) {
 
     public static ClusterState read(KubernetesClient client, String namespace) {
         Inventory inventory = new InventoryStore(client, namespace, "", WriteGuard.ALWAYS).load();
@@ -29,7 +31,8 @@ public record ClusterState(String namespace, SyncState state, Inventory inventor
         Lease lease = NoAnswerRetry.call(() -> client.leases().inNamespace(namespace).withName(Leadership.LEASE).get());
         String leader = lease == null || lease.getSpec() == null || lease.getSpec().getHolderIdentity() == null ? ""
                 : lease.getSpec().getHolderIdentity();
+        List<ProofLedger.Proof> proofs = new ProofStore(client, namespace, "").load().latest();
         return new ClusterState(namespace, SyncState.of(suspension, history), inventory, history, suspension, pending,
-                leader);
+                leader, proofs);
     }
 }

@@ -12,6 +12,7 @@ import io.alfred.gitops.config.Settings;
 import io.alfred.gitops.config.SourceSettings;
 import io.alfred.gitops.config.VerifySettings;
 import io.alfred.gitops.events.EventPublisher;
+import io.alfred.gitops.events.FleetView;
 import io.alfred.gitops.events.Outbox;
 import io.alfred.gitops.events.OutboxStatus;
 import io.alfred.gitops.pubsub.PubSubHealth;
@@ -29,6 +30,7 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -127,6 +129,7 @@ class PromotionTest {
         emulator = PubSubEmulator.startOrSkip();
         emulator.createTopic("events");
         emulator.createSubscription("events", "prod-proofs", "", false);
+        emulator.createSubscription("events", "fleet");
         repo = TestRepo.withExample(tmp.resolve("infra"));
         staging = new Daemon("staging-1", "staging", PromotionSettings.none(), SandboxApiServer.start());
         prod = new Daemon("prod-1", "prod", new PromotionSettings(List.of("staging"), SOAK, Optional.of("prod-proofs")),
@@ -199,6 +202,25 @@ class PromotionTest {
         promoted("a prod-only change");
         assertThat(prod.client.configMaps().inNamespace("alfred-platform").withName("alfred-env-config").get().getData())
                 .containsEntry("debug-endpoints", "off");
+
+        // events --fleet's view of the same events: one line per cluster, what prod waited for on the way
+        String last = head().substring(0, 7);
+        try (PubSubEmulator.Received received = emulator.receive("fleet")) {
+            FleetView fleet = new FleetView();
+            List<String> seen = new ArrayList<>();
+            await(() -> {
+                received.messages().stream().skip(seen.size()).forEach(m -> {
+                    fleet.accept(m);
+                    seen.add(String.join("\n", fleet.lines()));
+                });
+                return fleet.lines().stream().filter(l -> l.contains(last) && l.contains("in sync")).count() == 2;
+            }, "both clusters in sync at " + last + " in the fleet view: " + fleet.lines());
+            assertThat(fleet.lines()).hasSize(3);
+            assertThat(fleet.lines().get(1)).startsWith("prod-1").contains("prod");
+            assertThat(fleet.lines().get(2)).startsWith("staging-1").contains("staging");
+            assertThat(seen).anyMatch(view -> view.contains("holds " + bad.substring(0, 7) + " (promotion)")
+                    && view.contains("waits: staging failed " + bad.substring(0, 7)));
+        }
     }
 
     @Test
