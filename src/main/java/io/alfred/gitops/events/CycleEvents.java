@@ -125,6 +125,11 @@ public final class CycleEvents {
         emit(EventType.DRIFT_CONFLICT, data);
     }
 
+    /** The revision of the cycle (null before it was fetched). */
+    public String revision() {
+        return revision;
+    }
+
     /** Who signed the revision (the verify stage): carried in the data of every event of the cycle from now. */
     public void signedBy(Optional<Signer> verifiedSigner) {
         this.signer = verifiedSigner;

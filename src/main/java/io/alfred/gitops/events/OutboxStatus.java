@@ -7,6 +7,7 @@ import io.micrometer.core.instrument.MeterRegistry;
 import jakarta.annotation.PostConstruct;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
+import java.time.Instant;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 
@@ -16,6 +17,7 @@ import java.util.concurrent.atomic.AtomicLong;
  */
 @ApplicationScoped
 public class OutboxStatus {
+    private volatile Instant lastPublishedAt;
     @Inject
     MeterRegistry registry;
 
@@ -57,6 +59,16 @@ public class OutboxStatus {
 
     public void published() {
         published.incrementAndGet();
+        lastPublishedAt = Instant.now();
+    }
+
+    /** When Pub/Sub last acknowledged an event, or null. */
+    public Instant lastPublishedAt() {
+        return lastPublishedAt;
+    }
+
+    public long publishedCount() {
+        return published.get();
     }
 
     public long pendingCount() {

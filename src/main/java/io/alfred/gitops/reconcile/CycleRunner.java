@@ -252,6 +252,7 @@ public final class CycleRunner implements TriggerSink, AutoCloseable {
         MDC.put("cycle", String.valueOf(number));
         MDC.put(LOG_PREFIX, "cycle " + number + ": ");
         MDC.put("stage", "fetch");
+        status.stage("fetch", null);
         try {
             return runCycleLogged(trigger);
         } finally {
@@ -260,13 +261,14 @@ public final class CycleRunner implements TriggerSink, AutoCloseable {
             MDC.remove("stage");
             MDC.remove("revision");
             MDC.remove("signer");
+            status.stage(null, null);
         }
     }
 
     private CycleResult runCycleLogged(Trigger trigger) {
         long start = System.nanoTime();
         String revision = null;
-        String previous = status.view().lastAppliedRevision();
+        String previous = lastApplied();
         CycleEvents cycleEvents = new CycleEvents(events, cluster, environment, trigger, null, previous);
         try {
             revision = pollFor(trigger);
@@ -292,6 +294,7 @@ public final class CycleRunner implements TriggerSink, AutoCloseable {
             status.fetched(revision);
             metrics.stage("fetch", Duration.ofNanos(System.nanoTime() - start));
             MDC.put("stage", "verify");
+            status.stage("verify", revision);
             RevisionVerification verification = revisions.verify(revision);
             GateRefusal held = held(revision, previous, verification);
             if (held != null && previous != null && !previous.equals(revision)) {
@@ -321,6 +324,7 @@ public final class CycleRunner implements TriggerSink, AutoCloseable {
                 verification.signer().ifPresent(signer -> journal.signed(verifiedRevision, signer.describe()));
                 status.verified(revision, verification.signer());
                 MDC.put("stage", "render");
+                status.stage("render", revision);
                 long renderStart = System.nanoTime();
                 render = revisions.render(revision);
                 metrics.stage("render", Duration.ofNanos(System.nanoTime() - renderStart));
@@ -332,6 +336,7 @@ public final class CycleRunner implements TriggerSink, AutoCloseable {
                     conflictsChanged(conflicts);
                 }
                 MDC.put("stage", "reconcile");
+                status.stage("plan", revision);
                 CycleEvents ce = cycleEvents;
                 Suspension suspension = suspendStore.load();
                 suspensionChanged(suspension);
@@ -339,12 +344,14 @@ public final class CycleRunner implements TriggerSink, AutoCloseable {
                         : reconciler.reconcile(render, new Reconciler.Listener() {
                     @Override
                     public void planned(ChangeSet planned, boolean drift) {
+                        status.stage("apply", ce.revision());
                         ce.started(drift);
                         ce.planned(planned);
                     }
 
                     @Override
                     public void applied(ChangeSet done, boolean drift) {
+                        status.stage("wait", ce.revision());
                         ce.applied(done, drift);
                     }
                 });
@@ -569,6 +576,22 @@ public final class CycleRunner implements TriggerSink, AutoCloseable {
     /** Applies new revisions only once the environments of {@code gitops.promotion.after} have proven them. */
     public void gatePromotion(PromotionGate gate) {
         this.promotion = gate;
+    }
+
+    /**
+     * The revision applied before this cycle: this process's last, or after a restart the one the
+     * inventory in the cluster names (so that a restart neither re-announces nor re-gates it).
+     */
+    private String lastApplied() {
+        String known = status.view().lastAppliedRevision();
+        if (known != null) {
+            return known;
+        }
+        try {
+            return reconciler.inventory().lastAppliedRevision();
+        } catch (RuntimeException e) {
+            return null; // the cycle reports the cluster's absence itself
+        }
     }
 
     /** One line per outcome; the log prefix already names the cycle and its revision. */

@@ -1,6 +1,7 @@
 package io.alfred.gitops.reconcile;
 
 import io.alfred.gitops.StageException;
+import io.alfred.gitops.change.Change;
 import io.alfred.gitops.config.Settings;
 import io.alfred.gitops.promotion.PromotionDecision;
 import io.alfred.gitops.render.RenderResult;
@@ -9,6 +10,8 @@ import io.alfred.gitops.state.Suspension;
 import io.alfred.gitops.verify.Signer;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.time.Instant;
+import java.util.ArrayDeque;
+import java.util.Deque;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
@@ -16,6 +19,7 @@ import java.util.Optional;
 /** What the daemon knows about its last cycles; read by {@code GET /status}. */
 @ApplicationScoped
 public class SyncStatus {
+    static final int RECENT = 20;
 
     /** The JSON document of {@code GET /status}. */
     public record View(
@@ -39,7 +43,20 @@ public class SyncStatus {
             List<Conflict> conflicts,
             Verified verified,
             Held held,
-            Promotion promotion) {
+            Promotion promotion,
+            Running running) {
+    }
+
+    /** The cycle in progress: its stage (fetch, verify, render, plan, apply, wait), since when; null between cycles. */
+    public record Running(String stage, String revision, Instant since) {
+    }
+
+    /**
+     * One of the last cycles that did something or ended badly, with its change set (diffs included;
+     * a Secret's values never: the plan hides them), for the dashboard.
+     */
+    public record RecentCycle(Instant at, String revision, String outcome, long durationMs, boolean drift,
+            List<Change> changes, List<String> findings, String problem) {
     }
 
     /** The newest revision, held back by a gate ({@code verify}, {@code promotion}) while the applied one stays. */
@@ -92,11 +109,13 @@ public class SyncStatus {
     private Verified verified;
     private Held held;
     private Promotion promotion;
+    private Running running;
+    private final Deque<RecentCycle> recent = new ArrayDeque<>();
 
     public synchronized View view() {
         return new View(cluster, environment, source, lastFetchedRevision, lastAttemptedRevision, lastAppliedRevision,
                 lastResult, lastError, lastRender, lastChanges, failedRevision, inventorySize, leader, lastCycleAt, nextScheduledAt,
-                workloads, suspension, conflicts, verified, held, promotion);
+                workloads, suspension, conflicts, verified, held, promotion, running);
     }
 
     public synchronized void conflicts(List<Conflict> now) {
@@ -116,6 +135,17 @@ public class SyncStatus {
 
     public synchronized void scheduled(Instant next) {
         nextScheduledAt = next;
+    }
+
+    /** The cycle in progress reached {@code stage}; null when it ended. */
+    public synchronized void stage(String stage, String revision) {
+        running = stage == null ? null : new Running(stage, revision, running != null && running.stage().equals(stage)
+                ? running.since() : Instant.now());
+    }
+
+    /** The last {@value #RECENT} cycles that changed something, failed or were refused, newest first. */
+    public synchronized List<RecentCycle> recentCycles() {
+        return List.copyOf(recent);
     }
 
     public synchronized void held(Held now) {
@@ -151,6 +181,16 @@ public class SyncStatus {
 
     public synchronized void cycle(CycleResult result, int inventorySize) {
         lastCycleAt = Instant.now();
+        running = null;
+        if (result.outcome() != CycleResult.Outcome.NOOP) {
+            String problem = result.error() != null ? result.error().getMessage()
+                    : result.refusal() != null ? result.refusal().getMessage() : "";
+            recent.addFirst(new RecentCycle(lastCycleAt, result.revision(), result.outcome().name().toLowerCase(Locale.ROOT),
+                    result.duration().toMillis(), result.drift(), result.changes().effective(), result.findings(), problem));
+            while (recent.size() > RECENT) {
+                recent.removeLast();
+            }
+        }
         lastResult = result.outcome().name().toLowerCase();
         this.inventorySize = inventorySize;
         switch (result.outcome()) {
@@ -172,6 +212,11 @@ public class SyncStatus {
     }
 
     public synchronized void failed(String revision, StageException e) {
+        running = null;
+        recent.addFirst(new RecentCycle(Instant.now(), revision, "failed", 0, false, List.of(), List.of(), e.getMessage()));
+        while (recent.size() > RECENT) {
+            recent.removeLast();
+        }
         if (revision != null) {
             lastAttemptedRevision = revision;
         }

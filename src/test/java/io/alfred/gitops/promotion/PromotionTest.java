@@ -2,37 +2,19 @@ package io.alfred.gitops.promotion;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.alfred.gitops.config.ApplySettings;
-import io.alfred.gitops.config.ClusterSettings;
-import io.alfred.gitops.config.DriftSettings;
 import io.alfred.gitops.config.PromotionSettings;
-import io.alfred.gitops.config.RenderSettings;
-import io.alfred.gitops.config.SafetySettings;
-import io.alfred.gitops.config.Settings;
-import io.alfred.gitops.config.SourceSettings;
-import io.alfred.gitops.config.VerifySettings;
-import io.alfred.gitops.events.EventPublisher;
 import io.alfred.gitops.events.FleetView;
-import io.alfred.gitops.events.Outbox;
-import io.alfred.gitops.events.OutboxStatus;
-import io.alfred.gitops.pubsub.PubSubHealth;
-import io.alfred.gitops.pubsub.PubSubResource;
-import io.alfred.gitops.reconcile.CycleRunner;
-import io.alfred.gitops.reconcile.SyncStatus;
 import io.alfred.gitops.sandbox.SandboxApiServer;
 import io.alfred.gitops.testing.Await;
+import io.alfred.gitops.testing.PromotionDaemon;
 import io.alfred.gitops.testing.PubSubEmulator;
 import io.alfred.gitops.testing.TestRepo;
-import io.alfred.gitops.trigger.PubSubTrigger;
 import io.alfred.gitops.trigger.Trigger;
-import io.fabric8.kubernetes.client.KubernetesClient;
 import java.nio.file.Path;
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import java.util.function.BooleanSupplier;
 import org.junit.jupiter.api.AfterEach;
@@ -53,76 +35,8 @@ class PromotionTest {
 
     PubSubEmulator emulator;
     TestRepo repo;
-    Daemon staging;
-    Daemon prod;
-
-    /** One daemon: its cluster (a sandbox), its cycle runner, its events going to the shared topic. */
-    final class Daemon implements AutoCloseable {
-        final SandboxApiServer sandbox;
-        final KubernetesClient client;
-        final Settings settings;
-        final SyncStatus status = new SyncStatus();
-        final Outbox outbox;
-        final EventPublisher publisher;
-        CycleRunner runner;
-        PubSubTrigger proofs;
-        PromotionGate gate;
-
-        Daemon(String cluster, String environment, PromotionSettings promotion, SandboxApiServer sandbox) {
-            this.sandbox = sandbox;
-            this.client = sandbox.client();
-            this.settings = new Settings(new ClusterSettings(cluster, environment),
-                    SourceSettings.anonymous(repo.url(), "main", "infra/k8s/overlays/" + environment, tmp.resolve("work-" + cluster)),
-                    new RenderSettings("auto", Duration.ofMinutes(1), Map.of("cluster_name", cluster, "cluster_env", environment)),
-                    ApplySettings.defaults(), new SafetySettings("enforce", Duration.ofSeconds(3), true), DriftSettings.defaults(),
-                    VerifySettings.off(), promotion);
-            this.outbox = new Outbox(client, "alfred-gitops", 1000, OutboxStatus.detached());
-            this.publisher = new EventPublisher(outbox, emulator.connection(), PubSubEmulator.PROJECT, "events",
-                    OutboxStatus.detached(), PubSubHealth.detached()).start();
-            start(true);
-        }
-
-        /** The daemon's loop, as {@code run} starts it: the gate before the first cycle, then the proofs' subscription. */
-        void start(boolean listen) {
-            runner = new CycleRunner(settings, client, status, outbox);
-            if (settings.promotion().enabled()) {
-                gate = new PromotionGate(settings.promotion(), new ProofStore(client, "alfred-gitops", "alfred-gitops"),
-                        Clock.systemUTC());
-                runner.gatePromotion(gate);
-                if (listen) {
-                    proofs = new PubSubTrigger(emulator.connection(), PubSubResource.promotionSubscription(
-                            PubSubEmulator.PROJECT, "prod-proofs"), gate.listener(() -> runner.offer(Trigger.of(
-                                    Trigger.Kind.PROMOTION))), PubSubHealth.detached()).start();
-                }
-            }
-        }
-
-        /** A restart: the loop and the subscription go, the cluster (and what the daemon kept in it) stays. */
-        void restart(boolean listen) {
-            stopLoop();
-            start(listen);
-        }
-
-        void stopLoop() {
-            if (proofs != null) {
-                proofs.close();
-                proofs = null;
-            }
-            runner.close();
-        }
-
-        String applied() {
-            return status.view().lastAppliedRevision();
-        }
-
-        @Override
-        public void close() {
-            stopLoop();
-            publisher.close();
-            client.close();
-            sandbox.close();
-        }
-    }
+    PromotionDaemon staging;
+    PromotionDaemon prod;
 
     @BeforeEach
     void setUp() {
@@ -131,9 +45,10 @@ class PromotionTest {
         emulator.createSubscription("events", "prod-proofs", "", false);
         emulator.createSubscription("events", "fleet");
         repo = TestRepo.withExample(tmp.resolve("infra"));
-        staging = new Daemon("staging-1", "staging", PromotionSettings.none(), SandboxApiServer.start());
-        prod = new Daemon("prod-1", "prod", new PromotionSettings(List.of("staging"), SOAK, Optional.of("prod-proofs")),
-                SandboxApiServer.start());
+        staging = new PromotionDaemon(emulator, repo, tmp.resolve("work-staging"), "staging-1", "staging",
+                PromotionSettings.none(), SandboxApiServer.start());
+        prod = new PromotionDaemon(emulator, repo, tmp.resolve("work-prod"), "prod-1", "prod",
+                new PromotionSettings(List.of("staging"), SOAK, Optional.of("prod-proofs")), SandboxApiServer.start());
     }
 
     @AfterEach

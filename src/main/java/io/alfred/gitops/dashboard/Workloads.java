@@ -1,0 +1,86 @@
+package io.alfred.gitops.dashboard;
+
+import io.alfred.gitops.apply.WriteGuard;
+import io.alfred.gitops.dashboard.DashboardPage.WorkloadRow;
+import io.alfred.gitops.prune.InventoryEntry;
+import io.alfred.gitops.prune.InventoryStore;
+import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.policy.v1.PodDisruptionBudget;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientException;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * The managed workloads (the inventory's Deployments and StatefulSets) with desired, updated and
+ * available replicas, and the PodDisruptionBudget that covers each with its allowed disruptions.
+ * Reads only.
+ */
+record Workloads(List<WorkloadRow> rows, String problem) {
+
+    static Workloads none() {
+        return new Workloads(List.of(), "");
+    }
+
+    static Workloads read(KubernetesClient client, String namespace) {
+        try {
+            List<WorkloadRow> rows = new ArrayList<>();
+            Map<String, List<PodDisruptionBudget>> budgets = new HashMap<>();
+            for (InventoryEntry e : new InventoryStore(client, namespace, "", WriteGuard.ALWAYS).load().entries()) {
+                if (!e.apiVersion().equals("apps/v1") || !List.of("Deployment", "StatefulSet").contains(e.kind())) {
+                    continue;
+                }
+                HasMetadata workload;
+                Integer desired;
+                Integer updated;
+                Integer available;
+                Map<String, String> labels;
+                if (e.kind().equals("Deployment")) {
+                    var d = client.apps().deployments().inNamespace(e.namespace()).withName(e.name()).get();
+                    if (d == null) {
+                        continue;
+                    }
+                    workload = d;
+                    desired = d.getSpec().getReplicas();
+                    updated = d.getStatus() == null ? null : d.getStatus().getUpdatedReplicas();
+                    available = d.getStatus() == null ? null : d.getStatus().getAvailableReplicas();
+                    labels = d.getSpec().getTemplate().getMetadata().getLabels();
+                } else {
+                    var s = client.apps().statefulSets().inNamespace(e.namespace()).withName(e.name()).get();
+                    if (s == null) {
+                        continue;
+                    }
+                    workload = s;
+                    desired = s.getSpec().getReplicas();
+                    updated = s.getStatus() == null ? null : s.getStatus().getUpdatedReplicas();
+                    available = s.getStatus() == null ? null : s.getStatus().getAvailableReplicas();
+                    labels = s.getSpec().getTemplate().getMetadata().getLabels();
+                }
+                List<PodDisruptionBudget> inNamespace = budgets.computeIfAbsent(e.namespace(),
+                        ns -> client.policy().v1().podDisruptionBudget().inNamespace(ns).list().getItems());
+                Optional<PodDisruptionBudget> pdb = inNamespace.stream().filter(b -> covers(b, labels)).findFirst();
+                rows.add(new WorkloadRow(e.kind() + " " + e.namespace() + "/" + workload.getMetadata().getName(),
+                        number(desired), number(updated), number(available), pdb.map(b -> b.getMetadata().getName()).orElse("none"),
+                        pdb.map(b -> b.getStatus() == null ? "-" : number(b.getStatus().getDisruptionsAllowed())).orElse("-")));
+            }
+            return new Workloads(rows, "");
+        } catch (KubernetesClientException e) {
+            return new Workloads(List.of(), "cannot read the workloads: " + e.getMessage());
+        }
+    }
+
+    private static boolean covers(PodDisruptionBudget budget, Map<String, String> podLabels) {
+        var selector = budget.getSpec() == null ? null : budget.getSpec().getSelector();
+        if (selector == null || selector.getMatchLabels() == null || selector.getMatchLabels().isEmpty() || podLabels == null) {
+            return false;
+        }
+        return podLabels.entrySet().containsAll(selector.getMatchLabels().entrySet());
+    }
+
+    private static String number(Integer n) {
+        return n == null ? "0" : n.toString();
+    }
+}
