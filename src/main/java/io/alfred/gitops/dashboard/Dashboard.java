@@ -87,6 +87,9 @@ public class Dashboard {
         if ("failed".equals(v.lastResult())) {
             return new Badge("failed", "Failed");
         }
+        if (v.failedRevision() != null && v.failedRevision().equals(v.lastFetchedRevision())) {
+            return new Badge("failed", "Failed: " + shortSha(v.failedRevision()) + " is not applied");
+        }
         if (v.held() != null || "blocked".equals(v.lastResult())) {
             return new Badge("blocked", "Blocked");
         }

@@ -211,7 +211,12 @@ class DashboardBrowserTest {
         sandbox.controllers().stuckImages("crashloop");
         repo.resetHard(head);
         String bad = repo.edit("infra/k8s/base/ui/ui-chat.yaml", "ui-chat:1.0", "ui-chat:crashloop").commit("bad image");
+        open();
         loop.offer(Trigger.of(Trigger.Kind.MANUAL));
+        // live, without a reload: the page's script shows the stage in progress and the badge
+        await(() -> browser.findElement(By.id("stage")).getText().equals("Stage in progress: wait"), "the wait stage, live");
+        assertThat(badge()).isEqualTo("Progressing (wait)");
+        shot("4a-progressing");
         await(() -> bad.equals(status.view().failedRevision()), "the rollback");
         await(() -> {
             open();
@@ -220,6 +225,7 @@ class DashboardBrowserTest {
         List<WebElement> rows = browser.findElements(By.cssSelector("tr.cycle"));
         assertThat(rows.get(0).getText()).contains("rolledback").contains(head.substring(0, 7));
         assertThat(rows.get(1).getText()).contains("failed").contains("bad image").contains("rollout not finished");
+        assertThat(badge()).isEqualTo("Failed: " + bad.substring(0, 7) + " is not applied");
         shot("4-rolled-back");
     }
 }
