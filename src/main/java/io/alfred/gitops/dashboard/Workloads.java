@@ -1,10 +1,11 @@
 package io.alfred.gitops.dashboard;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import io.alfred.gitops.apply.WriteGuard;
 import io.alfred.gitops.dashboard.DashboardPage.WorkloadRow;
 import io.alfred.gitops.prune.InventoryEntry;
 import io.alfred.gitops.prune.InventoryStore;
-import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.api.model.policy.v1.PodDisruptionBudget;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
@@ -33,37 +34,22 @@ record Workloads(List<WorkloadRow> rows, String problem) {
                 if (!e.apiVersion().equals("apps/v1") || !List.of("Deployment", "StatefulSet").contains(e.kind())) {
                     continue;
                 }
-                HasMetadata workload;
-                Integer desired;
-                Integer updated;
-                Integer available;
-                Map<String, String> labels;
-                if (e.kind().equals("Deployment")) {
-                    var d = client.apps().deployments().inNamespace(e.namespace()).withName(e.name()).get();
-                    if (d == null) {
-                        continue;
-                    }
-                    workload = d;
-                    desired = d.getSpec().getReplicas();
-                    updated = d.getStatus() == null ? null : d.getStatus().getUpdatedReplicas();
-                    available = d.getStatus() == null ? null : d.getStatus().getAvailableReplicas();
-                    labels = d.getSpec().getTemplate().getMetadata().getLabels();
-                } else {
-                    var s = client.apps().statefulSets().inNamespace(e.namespace()).withName(e.name()).get();
-                    if (s == null) {
-                        continue;
-                    }
-                    workload = s;
-                    desired = s.getSpec().getReplicas();
-                    updated = s.getStatus() == null ? null : s.getStatus().getUpdatedReplicas();
-                    available = s.getStatus() == null ? null : s.getStatus().getAvailableReplicas();
-                    labels = s.getSpec().getTemplate().getMetadata().getLabels();
+                GenericKubernetesResource found = client.genericKubernetesResources(e.apiVersion(), e.kind())
+                        .inNamespace(e.namespace()).withName(e.name()).get();
+                if (found == null) {
+                    continue;
                 }
+                JsonNode workload = client.getKubernetesSerialization().convertValue(found, JsonNode.class);
+                Map<String, String> labels = new HashMap<>();
+                workload.path("spec").path("template").path("metadata").path("labels").fields()
+                        .forEachRemaining(l -> labels.put(l.getKey(), l.getValue().asText()));
                 List<PodDisruptionBudget> inNamespace = budgets.computeIfAbsent(e.namespace(),
                         ns -> client.policy().v1().podDisruptionBudget().inNamespace(ns).list().getItems());
                 Optional<PodDisruptionBudget> pdb = inNamespace.stream().filter(b -> covers(b, labels)).findFirst();
-                rows.add(new WorkloadRow(e.kind() + " " + e.namespace() + "/" + workload.getMetadata().getName(),
-                        number(desired), number(updated), number(available), pdb.map(b -> b.getMetadata().getName()).orElse("none"),
+                rows.add(new WorkloadRow(e.kind() + " " + e.namespace() + "/" + e.name(),
+                        count(workload.path("spec").path("replicas")), count(workload.path("status").path("updatedReplicas")),
+                        count(workload.path("status").path("availableReplicas")),
+                        pdb.map(b -> b.getMetadata().getName()).orElse("none"),
                         pdb.map(b -> b.getStatus() == null ? "-" : number(b.getStatus().getDisruptionsAllowed())).orElse("-")));
             }
             return new Workloads(rows, "");
@@ -82,5 +68,9 @@ record Workloads(List<WorkloadRow> rows, String problem) {
 
     private static String number(Integer n) {
         return n == null ? "0" : n.toString();
+    }
+
+    private static String count(JsonNode n) {
+        return n.isNumber() ? n.asText() : "0";
     }
 }

@@ -187,8 +187,13 @@ public final class Controllers {
      */
     void updateBudgets(String namespace, BiConsumer<ResourceType, ObjectNode> storeStatus) {
         ResourceType pdbType = catalog.byKind("policy", "v1", "PodDisruptionBudget").orElseThrow();
-        List<ObjectNode> all = store.inNamespace(namespace); // runs after every workload write: parse one namespace only
-        for (ObjectNode pdb : all) {
+        // runs after every workload write: parse the namespace's budgets and workloads only, and nothing without a budget
+        List<ObjectNode> budgets = store.inNamespace(namespace, List.of("poddisruptionbudgets"), "");
+        if (budgets.isEmpty()) {
+            return;
+        }
+        List<ObjectNode> all = store.inNamespace(namespace, List.of("deployments", "statefulsets", "daemonsets"), "");
+        for (ObjectNode pdb : budgets) {
             if (!pdb.path("kind").asText().equals("PodDisruptionBudget")
                     || !namespace.equals(pdb.path("metadata").path("namespace").asText())) {
                 continue;

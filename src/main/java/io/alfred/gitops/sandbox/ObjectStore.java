@@ -150,6 +150,25 @@ final class ObjectStore {
         return out;
     }
 
+    /**
+     * The objects of some resources of one namespace whose stored JSON contains {@code text} (an
+     * owner's uid, say), parsing only those: the controllers run this after every write, and
+     * parsing a whole namespace each time made a cold apply of thousands of objects quadratic.
+     */
+    synchronized List<ObjectNode> inNamespace(String namespace, List<String> plurals, String text) {
+        List<String> markers = plurals.stream().map(p -> "/namespaces/" + namespace + "/" + p + "/").toList();
+        List<ObjectNode> out = new ArrayList<>();
+        storedKeys.forEach((path, key) -> {
+            if (markers.stream().anyMatch(path::contains)) {
+                String json = crud.getMap().get(key);
+                if (json != null && (text.isEmpty() || json.contains(text))) {
+                    out.add(parse(json));
+                }
+            }
+        });
+        return out;
+    }
+
     int size() {
         return crud.getMap().size();
     }

@@ -237,7 +237,7 @@ final class WorkloadPods {
 
     private List<ObjectNode> ownedBy(String uid, String kind, String ns) {
         List<ObjectNode> out = new ArrayList<>();
-        for (ObjectNode o : store.inNamespace(ns)) {
+        for (ObjectNode o : store.inNamespace(ns, List.of(kind.equals("Pod") ? "pods" : "replicasets"), uid)) {
             if (o.path("kind").asText().equals(kind)) {
                 for (JsonNode ref : o.path("metadata").path("ownerReferences")) {
                     if (uid.equals(ref.path("uid").asText())) {

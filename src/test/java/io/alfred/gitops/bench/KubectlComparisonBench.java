@@ -36,7 +36,7 @@ class KubectlComparisonBench {
         BenchResults results = new BenchResults();
         for (int size : SIZES) {
             Path dir = Files.createTempDirectory("kubectl-bench-" + size);
-            Path file = generated(dir, size);
+            Path file = ReconcileBench.generated(dir, size, "ServiceAccount");
             RenderResult render = new Renderer(new RenderSettings("auto", Duration.ofMinutes(2), Map.of()))
                     .render(dir, "app", "kubectl-bench-" + size);
             Map<String, Object> params = Map.of("objects", render.manifests().size(), "runs", RUNS,
@@ -114,26 +114,5 @@ class KubectlComparisonBench {
                     + out.substring(0, Math.min(2000, out.length())));
         }
         return null;
-    }
-
-    /** A Namespace, then ConfigMaps, Services and ServiceAccounts in thirds, in one file. */
-    static Path generated(Path root, int size) throws Exception {
-        Path app = Files.createDirectories(root.resolve("app"));
-        StringBuilder sb = new StringBuilder("apiVersion: v1\nkind: Namespace\nmetadata: {name: bench}\n");
-        for (int i = 0; i < size; i++) {
-            sb.append("---\n");
-            switch (i % 3) {
-                case 0 -> sb.append("apiVersion: v1\nkind: ConfigMap\nmetadata: {name: cm-").append(i)
-                        .append(", namespace: bench}\ndata: {key: value-").append(i).append("}\n");
-                case 1 -> sb.append("apiVersion: v1\nkind: Service\nmetadata: {name: svc-").append(i)
-                        .append(", namespace: bench}\nspec:\n  selector: {app: app-").append(i)
-                        .append("}\n  ports: [{port: 80, targetPort: 8080}]\n");
-                default -> sb.append("apiVersion: v1\nkind: ServiceAccount\nmetadata: {name: sa-").append(i)
-                        .append(", namespace: bench}\n");
-            }
-        }
-        Path file = app.resolve("objects.yaml");
-        Files.writeString(file, sb.toString());
-        return file;
     }
 }

@@ -136,6 +136,14 @@ class ReconcileBench {
 
     /** ConfigMaps, Services and Deployments in thirds, plain YAML files (no Kustomize), in one namespace. */
     static void generated(Path root, int size) throws Exception {
+        generated(root, size, "Deployment");
+    }
+
+    /**
+     * A Namespace, then ConfigMaps, Services and {@code third} (Deployment or ServiceAccount) in
+     * thirds, in {@code root/app/objects.yaml}; returns that file.
+     */
+    static Path generated(Path root, int size, String third) throws Exception {
         Path app = Files.createDirectories(root.resolve("app"));
         StringBuilder sb = new StringBuilder("apiVersion: v1\nkind: Namespace\nmetadata: {name: bench}\n");
         for (int i = 0; i < size; i++) {
@@ -146,13 +154,17 @@ class ReconcileBench {
                 case 1 -> sb.append("apiVersion: v1\nkind: Service\nmetadata: {name: svc-").append(i)
                         .append(", namespace: bench}\nspec:\n  selector: {app: app-").append(i)
                         .append("}\n  ports: [{port: 80, targetPort: 8080}]\n");
-                default -> sb.append("apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: app-").append(i)
-                        .append(", namespace: bench}\nspec:\n  replicas: 1\n  selector: {matchLabels: {app: app-").append(i)
-                        .append("}}\n  template:\n    metadata: {labels: {app: app-").append(i)
-                        .append("}}\n    spec:\n      containers: [{name: app, image: 'nginx:1.27'}]\n");
+                default -> sb.append(third.equals("ServiceAccount")
+                        ? "apiVersion: v1\nkind: ServiceAccount\nmetadata: {name: sa-" + i + ", namespace: bench}\n"
+                        : "apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: app-" + i + ", namespace: bench}\nspec:\n"
+                                + "  replicas: 1\n  selector: {matchLabels: {app: app-" + i + "}}\n  template:\n"
+                                + "    metadata: {labels: {app: app-" + i + "}}\n    spec:\n"
+                                + "      containers: [{name: app, image: 'nginx:1.27'}]\n");
             }
         }
-        Files.writeString(app.resolve("objects.yaml"), sb.toString());
+        Path file = app.resolve("objects.yaml");
+        Files.writeString(file, sb.toString());
+        return file;
     }
 
     private void renderAndFetch(BenchResults results) throws Exception {
