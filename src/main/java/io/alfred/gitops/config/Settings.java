@@ -14,11 +14,6 @@ public record Settings(ClusterSettings cluster, SourceSettings source, RenderSet
         this(cluster, source, render, apply, safety, drift, verify, PromotionSettings.none());
     }
 
-    /** These settings with promotion after {@code promotion} (tests and the second daemon of a pair). */
-    public Settings withPromotion(PromotionSettings next) {
-        return new Settings(cluster, source, render, apply, safety, drift, verify, next);
-    }
-
     public Settings(ClusterSettings cluster, SourceSettings source, RenderSettings render, ApplySettings apply) {
         this(cluster, source, render, apply, SafetySettings.defaults());
     }

@@ -145,11 +145,6 @@ public final class ManagedView implements LiveView, AutoCloseable {
         return kinds.size();
     }
 
-    /** Objects held now, over all kinds. */
-    public int objects() {
-        return kinds.values().stream().mapToInt(i -> i.store().size()).sum();
-    }
-
     @Override
     public synchronized void close() {
         kinds.values().forEach(i -> i.informer().stop());
