@@ -43,12 +43,12 @@ public class Dashboard {
 
     public DashboardPage page() {
         SyncStatus.View v = status.view();
-        List<CycleRecord> history = history();
+        String namespace = loop.settings().map(s -> s.apply().namespace()).orElse("alfred-gitops");
+        List<CycleRecord> history = history(namespace);
         List<SyncStatus.RecentCycle> recent = status.recentCycles();
         List<CycleRow> cycles = history.stream().map(r -> cycle(r, recent)).toList();
         List<String> findings = recent.isEmpty() ? List.of() : recent.get(0).findings();
-        Workloads workloads = loop.client().map(c -> Workloads.read(c, loop.settings().map(s -> s.apply().namespace())
-                .orElse("alfred-gitops"))).orElse(Workloads.none());
+        Workloads workloads = loop.client().map(c -> Workloads.read(c, namespace)).orElse(Workloads.none());
         String source = v.source() == null ? "" : v.source().url() + " @ " + v.source().ref() + " : " + v.source().path();
         return new DashboardPage(nonNull(v.cluster()), nonNull(v.environment()), badge(v), source,
                 revision(v.lastAppliedRevision(), history), revision(v.lastFetchedRevision(), history),
@@ -102,10 +102,9 @@ public class Dashboard {
         return new Badge("in-sync", "In sync");
     }
 
-    private List<CycleRecord> history() {
+    private List<CycleRecord> history(String namespace) {
         try {
-            return loop.client().map(c -> new HistoryStore(c, loop.settings().map(s -> s.apply().namespace())
-                    .orElse("alfred-gitops"), "", WriteGuard.ALWAYS).load()).orElse(List.of());
+            return loop.client().map(c -> new HistoryStore(c, namespace, "", WriteGuard.ALWAYS).load()).orElse(List.of());
         } catch (RuntimeException e) {
             return List.of();
         }

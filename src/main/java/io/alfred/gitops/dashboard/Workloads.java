@@ -30,12 +30,15 @@ record Workloads(List<WorkloadRow> rows, String problem) {
         try {
             List<WorkloadRow> rows = new ArrayList<>();
             Map<String, List<PodDisruptionBudget>> budgets = new HashMap<>();
+            // one list per kind and namespace, not one read per workload: the page may be loaded often
+            Map<String, Map<String, GenericKubernetesResource>> listed = new HashMap<>();
             for (InventoryEntry e : new InventoryStore(client, namespace, "", WriteGuard.ALWAYS).load().entries()) {
                 if (!e.apiVersion().equals("apps/v1") || !List.of("Deployment", "StatefulSet").contains(e.kind())) {
                     continue;
                 }
-                GenericKubernetesResource found = client.genericKubernetesResources(e.apiVersion(), e.kind())
-                        .inNamespace(e.namespace()).withName(e.name()).get();
+                GenericKubernetesResource found = listed.computeIfAbsent(e.kind() + " " + e.namespace(), k -> byName(
+                        client.genericKubernetesResources(e.apiVersion(), e.kind()).inNamespace(e.namespace()).list().getItems()))
+                        .get(e.name());
                 if (found == null) {
                     continue;
                 }
@@ -56,6 +59,12 @@ record Workloads(List<WorkloadRow> rows, String problem) {
         } catch (KubernetesClientException e) {
             return new Workloads(List.of(), "cannot read the workloads: " + e.getMessage());
         }
+    }
+
+    private static Map<String, GenericKubernetesResource> byName(List<GenericKubernetesResource> items) {
+        Map<String, GenericKubernetesResource> out = new HashMap<>();
+        items.forEach(i -> out.put(i.getMetadata().getName(), i));
+        return out;
     }
 
     private static boolean covers(PodDisruptionBudget budget, Map<String, String> podLabels) {

@@ -33,6 +33,8 @@ public final class DriftWatch implements ManagedView.Changes, AutoCloseable {
     private final Consumer<DriftConflict> conflicted;
     private final ManagedView view;
     private volatile Map<String, JsonNode> desired = Map.of();
+    /** The kinds of the render last tracked, by kind key: watched until a render without them is tracked. */
+    private volatile Map<String, ObjectRef> trackedKinds = Map.of();
     /** The render a cycle in flight is applying: its writes are not drift. */
     private volatile Map<String, JsonNode> incoming = Map.of();
     private volatile boolean closed;
@@ -74,7 +76,7 @@ public final class DriftWatch implements ManagedView.Changes, AutoCloseable {
         incoming = bodies(manifests);
         if (!closed) {
             Map<String, ObjectRef> kinds = kindsOf(manifests);
-            desired.values().forEach(body -> kinds.putIfAbsent(kindKey(body), refOf(body)));
+            trackedKinds.forEach(kinds::putIfAbsent);
             view.watch(kinds, this, FIRST_LIST);
         }
     }
@@ -96,10 +98,11 @@ public final class DriftWatch implements ManagedView.Changes, AutoCloseable {
             }
         }
         desired = next;
+        trackedKinds = kindsOf(manifests);
         incoming = Map.of();
         quiet = true;
         // kinds a CRD created in this cycle serves are watched from now
-        view.watch(kindsOf(manifests), this, Duration.ZERO);
+        view.watch(trackedKinds, this, Duration.ZERO);
     }
 
     private static Map<String, ObjectRef> kindsOf(List<Manifest> manifests) {
@@ -108,15 +111,6 @@ public final class DriftWatch implements ManagedView.Changes, AutoCloseable {
             kinds.putIfAbsent(ManagedView.kindOf(m.ref()), m.ref());
         }
         return kinds;
-    }
-
-    private static String kindKey(JsonNode body) {
-        return body.path("apiVersion").asText() + " " + body.path("kind").asText();
-    }
-
-    private static ObjectRef refOf(JsonNode body) {
-        return ObjectRef.of(body.path("apiVersion").asText(), body.path("kind").asText(),
-                body.path("metadata").path("namespace").asText(""), body.path("metadata").path("name").asText());
     }
 
     /**

@@ -185,11 +185,8 @@ public class SyncStatus {
         if (result.outcome() != CycleResult.Outcome.NOOP) {
             String problem = result.error() != null ? result.error().getMessage()
                     : result.refusal() != null ? result.refusal().getMessage() : "";
-            recent.addFirst(new RecentCycle(lastCycleAt, result.revision(), result.outcome().name().toLowerCase(Locale.ROOT),
+            remember(new RecentCycle(lastCycleAt, result.revision(), result.outcome().name().toLowerCase(Locale.ROOT),
                     result.duration().toMillis(), result.drift(), result.changes().effective(), result.findings(), problem));
-            while (recent.size() > RECENT) {
-                recent.removeLast();
-            }
         }
         lastResult = result.outcome().name().toLowerCase();
         this.inventorySize = inventorySize;
@@ -211,12 +208,16 @@ public class SyncStatus {
         }
     }
 
-    public synchronized void failed(String revision, StageException e) {
-        running = null;
-        recent.addFirst(new RecentCycle(Instant.now(), revision, "failed", 0, false, List.of(), List.of(), e.getMessage()));
+    private void remember(RecentCycle cycle) {
+        recent.addFirst(cycle);
         while (recent.size() > RECENT) {
             recent.removeLast();
         }
+    }
+
+    public synchronized void failed(String revision, StageException e) {
+        running = null;
+        remember(new RecentCycle(Instant.now(), revision, "failed", 0, false, List.of(), List.of(), e.getMessage()));
         if (revision != null) {
             lastAttemptedRevision = revision;
         }

@@ -2,6 +2,7 @@ package io.alfred.gitops.source;
 
 import io.alfred.gitops.StageException;
 import io.alfred.gitops.config.SourceSettings;
+import io.alfred.gitops.config.VerifyMode;
 import io.alfred.gitops.verify.RevisionVerification;
 import io.alfred.gitops.verify.RevisionVerifier;
 import java.io.IOException;
@@ -108,8 +109,11 @@ public final class GitSource implements AutoCloseable {
      * configured ref named at the last poll, when it named one and pointed at this revision.
      */
     public synchronized RevisionVerification verify(RevisionVerifier verifier, String revision) {
+        if (verifier.mode() == VerifyMode.OFF) {
+            return RevisionVerification.notRequired(revision); // every cycle asks: no repository work for nothing
+        }
         ensureCommit(revision);
-        return withRepository(r -> verifier.verify(r, revision, annotatedTag(r, revision)));
+        return withRepository(r -> verifier.verify(r, revision, verifier.mode().tag() ? annotatedTag(r, revision) : null));
     }
 
     private String annotatedTag(Repository r, String revision) throws IOException {
