@@ -133,11 +133,8 @@ class StartupBench {
         jvm.addAll(List.of(CONTAINER_LIMIT, "-Dgitops.source.interval=2s", "-XX:AOTCacheOutput=" + cache));
         Path log = Files.createTempFile("startup-bench-train", ".log");
         try (DaemonProcess daemon = DaemonProcess.start(jdk, jvm, args, env, log)) {
-            while (daemon.code("/q/health/ready") != 200) {
-                Thread.sleep(50);
-            }
-            String applied = awaitStatus(daemon, "\"lastAppliedRevision\":\"[0-9a-f]{40}\"", null);
-            awaitStatus(daemon, "\"lastResult\":\"noop\"", field(applied, "lastCycleAt"));
+            awaitReady(daemon);
+            awaitApplied(daemon, true);
             daemon.terminate();
         }
         long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(3);
@@ -183,20 +180,28 @@ class StartupBench {
         Path log = Files.createTempFile("startup-bench", ".log");
         long t0 = System.nanoTime();
         try (DaemonProcess daemon = DaemonProcess.start(jdk, jvm, args, env, log)) {
-            while (daemon.code("/q/health/ready") != 200) {
-                if (!daemon.isAlive()) {
-                    throw new IllegalStateException("the daemon exited: " + daemon.log());
-                }
-                Thread.sleep(10);
-            }
+            awaitReady(daemon);
             double ready = (System.nanoTime() - t0) / 1e6;
-            // applied (by this run, or by an earlier one on the same sandbox), then one more cycle with nothing to do
-            String applied = awaitStatus(daemon, "\"lastAppliedRevision\":\"[0-9a-f]{40}\"", null);
-            if (steady) {
-                awaitStatus(daemon, "\"lastResult\":\"noop\"", field(applied, "lastCycleAt"));
-            }
+            awaitApplied(daemon, steady);
             return new Measured(ready, daemon.rssMiB(),
                     daemon.metricSum("jvm_memory_used_bytes{area=\"heap\"") / (1024 * 1024));
+        }
+    }
+
+    private static void awaitReady(DaemonProcess daemon) throws InterruptedException {
+        while (daemon.code("/q/health/ready") != 200) {
+            if (!daemon.isAlive()) {
+                throw new IllegalStateException("the daemon exited: " + daemon.log());
+            }
+            Thread.sleep(10);
+        }
+    }
+
+    /** A revision applied (by this run, or by an earlier one on the same sandbox), then, when asked, one more cycle with nothing to do. */
+    private static void awaitApplied(DaemonProcess daemon, boolean steady) throws InterruptedException {
+        String applied = awaitStatus(daemon, "\"lastAppliedRevision\":\"[0-9a-f]{40}\"", null);
+        if (steady) {
+            awaitStatus(daemon, "\"lastResult\":\"noop\"", field(applied, "lastCycleAt"));
         }
     }
 

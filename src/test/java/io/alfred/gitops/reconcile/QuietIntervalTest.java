@@ -25,7 +25,7 @@ class QuietIntervalTest {
     Path tmp;
 
     /** Waits until the sandbox has seen no request for half a second. */
-    private static void settle(SandboxApiServer sandbox) throws InterruptedException {
+    static void settle(SandboxApiServer sandbox) throws InterruptedException {
         long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
         while (System.nanoTime() < deadline) {
             sandbox.resetRequestCounts();

@@ -37,7 +37,7 @@ class WatchFedPlanTest {
                 runner.watchDrift(watch);
                 runner.runOnce(Trigger.of(Trigger.Kind.STARTUP));
                 Await.until(watch::quiet, Duration.ofSeconds(10), () -> "watch not quiet");
-                Thread.sleep(1000); // the startup cycle's Kubernetes Events are written in the background
+                QuietIntervalTest.settle(sandbox); // the startup cycle's Kubernetes Events are written in the background
                 long before = runner.cycles();
                 sandbox.resetRequestCounts();
                 client.configMaps().inNamespace("alfred-platform").withName("prometheus-config")
