@@ -105,9 +105,7 @@ public class PubSubHealth {
                 return;
             }
             PubSubState before = t.state;
-            t.state = state;
-            t.detail = detail;
-            t.since = Instant.now();
+            // said before it is seen: whoever reads the new state finds the line that explains it
             if (state == PubSubState.OK) {
                 if (before != PubSubState.UNKNOWN) {
                     LOG.infof("pubsub: %s %s is usable again", resource.role(), resource.path());
@@ -115,12 +113,14 @@ public class PubSubHealth {
             } else {
                 LOG.errorf("pubsub: %s %s %s", resource.role(), resource.path(), explain(resource, state, detail));
             }
+            t.detail = detail;
+            t.since = Instant.now();
+            t.state = state;
         }
     }
 
     private static String explain(PubSubResource resource, PubSubState state, String detail) {
-        String consequence = resource.kind() == PubSubResource.Kind.TOPIC ? "events wait in the outbox"
-                : "push triggers are off meanwhile, the schedule still polls";
+        String consequence = resource.consequence();
         return switch (state) {
             case NOT_FOUND -> "does not exist (" + detail + "); create it: " + resource.createCommand() + "; "
                     + consequence + ", retrying with backoff up to " + Backoff.MAX.toSeconds() + " s";

@@ -26,6 +26,16 @@ public record PubSubResource(Kind kind, String project, String name, String role
         return new PubSubResource(Kind.SUBSCRIPTION, project, subscription, "events subscription");
     }
 
+    /** What the daemon goes without while this resource is missing or unusable. */
+    public String consequence() {
+        return switch (key()) {
+            case "events-topic" -> "events wait in the outbox";
+            case "promotion-subscription" -> "proofs from the environments promoted before this one do not arrive, "
+                    + "so new revisions wait";
+            default -> "push triggers are off meanwhile, the schedule still polls";
+        };
+    }
+
     /** {@code projects/p/topics/t} or {@code projects/p/subscriptions/s}. */
     public String path() {
         return "projects/" + project + (kind == Kind.TOPIC ? "/topics/" : "/subscriptions/") + name;
