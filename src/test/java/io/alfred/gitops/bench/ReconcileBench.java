@@ -19,6 +19,7 @@ import java.lang.management.ThreadMXBean;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -30,7 +31,9 @@ import org.junit.jupiter.api.Test;
  * fetch against {@code git fetch}. Run with {@code mvn -Pbench}.
  */
 class ReconcileBench {
-    static final int[] SIZES = {100, 1000, 5000};
+    /** The overlay sizes, objects; {@code -Dbench.sizes=20000} runs another (one size takes minutes at that size). */
+    static final int[] SIZES = Arrays.stream(System.getProperty("bench.sizes", "100,1000,5000").split(","))
+            .map(String::trim).mapToInt(Integer::parseInt).toArray();
     static final int STEADY_WARMUP = 30;
     static final int STEADY_RUNS = 20;
 
@@ -119,7 +122,9 @@ class ReconcileBench {
                         + verbs.getOrDefault("LIST", 0L), "req", Map.of("objects", size));
             }
         }
-        renderAndFetch(results);
+        if (System.getProperty("bench.sizes") == null) {
+            renderAndFetch(results);
+        }
         results.printAndWrite("cold apply, steady state, render, fetch (sandbox; 2 cores)");
     }
 

@@ -44,6 +44,12 @@ public final class DaemonProcess implements AutoCloseable {
     /** As {@link #start(List, List, Map, Path)}, on the JDK or JRE at {@code javaHome}. */
     public static DaemonProcess start(Path javaHome, List<String> jvmOptions, List<String> args, Map<String, String> env,
             Path log) throws IOException {
+        return start(javaHome, JAR, jvmOptions, args, env, log);
+    }
+
+    /** As {@link #start(Path, List, List, Map, Path)}, from another build of the daemon ({@code mvn -Paot package}, say). */
+    public static DaemonProcess start(Path javaHome, Path jar, List<String> jvmOptions, List<String> args,
+            Map<String, String> env, Path log) throws IOException {
         int port;
         try (ServerSocket s = new ServerSocket(0)) {
             port = s.getLocalPort();
@@ -51,7 +57,7 @@ public final class DaemonProcess implements AutoCloseable {
         List<String> cmd = new ArrayList<>(List.of(javaHome.resolve("bin/java").toString()));
         cmd.addAll(jvmOptions);
         cmd.add("-Dquarkus.http.port=" + port);
-        cmd.addAll(List.of("-jar", JAR.toString()));
+        cmd.addAll(List.of("-jar", jar.toString()));
         cmd.addAll(args);
         ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true)
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
@@ -124,6 +130,11 @@ public final class DaemonProcess implements AutoCloseable {
             }
         }
         return -1;
+    }
+
+    /** CPU time the process has used so far (all its threads, JIT and GC included), in milliseconds. */
+    public double cpuMs() {
+        return process.toHandle().info().totalCpuDuration().map(Duration::toMillis).orElse(-1L);
     }
 
     /** Waits for the process to end by itself; its exit code. */
