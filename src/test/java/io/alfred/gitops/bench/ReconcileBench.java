@@ -2,8 +2,10 @@ package io.alfred.gitops.bench;
 
 import com.sun.management.OperatingSystemMXBean;
 import io.alfred.gitops.config.ApplySettings;
+import io.alfred.gitops.config.RenderLimits;
 import io.alfred.gitops.config.RenderSettings;
 import io.alfred.gitops.config.SourceSettings;
+import io.alfred.gitops.config.YamlLimits;
 import io.alfred.gitops.reconcile.CycleResult;
 import io.alfred.gitops.reconcile.Reconciler;
 import io.alfred.gitops.render.Manifest;
@@ -44,7 +46,10 @@ class ReconcileBench {
         for (int size : SIZES) {
             Path dir = Files.createTempDirectory("bench-" + size);
             generated(dir, size);
-            RenderResult render = new Renderer(new RenderSettings("auto", Duration.ofMinutes(2), Map.of()))
+            // past 10,000 objects the default bounds on one render (gitops.render.limits.*) refuse it
+            RenderLimits limits = RenderLimits.defaults().withObjects(2 * size)
+                    .withYaml(new YamlLimits(50, 100, 1_000_000 + 100 * size, 2 * size));
+            RenderResult render = new Renderer(new RenderSettings("auto", Duration.ofMinutes(2), Map.of(), limits))
                     .render(dir, "app", "bench-" + size);
             Map<String, Object> params = Map.of("objects", render.manifests().size(),
                     "cluster", "sandbox API server in its own JVM");

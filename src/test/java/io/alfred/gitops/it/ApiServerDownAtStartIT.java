@@ -49,6 +49,8 @@ class ApiServerDownAtStartIT {
                     .as("the start-up says once, in one line, which server from which kubeconfig does not answer")
                     .singleElement().asString().contains("cluster: http://127.0.0.1:" + apiPort + "/ (from KUBECONFIG="
                             + kubeconfig + "): connection refused");
+            assertThat(daemon.log()).as("the probes that answered 503 log nothing each (the line above said why)")
+                    .doesNotContain("Reporting health down status");
 
             try (SandboxApiServer sandbox = SandboxApiServer.start(apiPort)) {
                 Await.until(() -> daemon.code("/q/health/ready") == 200, Duration.ofSeconds(60), daemon::log);
