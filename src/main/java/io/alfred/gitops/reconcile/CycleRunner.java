@@ -83,6 +83,8 @@ public final class CycleRunner implements TriggerSink, AutoCloseable {
     private final boolean rollback;
     /** A revision that failed to render or to roll out: not retried until a newer commit or a manual reconcile. */
     private volatile String failedRevision;
+    /** A command runs this cycle ({@link #runOnce}) and prints its failure or refusal itself: logged once, by it. */
+    private volatile boolean callerReports;
     private final CycleJournal journal;
     private final SuspendStore suspendStore;
     private final CycleAnnouncer announcer;
@@ -240,7 +242,12 @@ public final class CycleRunner implements TriggerSink, AutoCloseable {
      * @return how it ended; null when there was nothing to do (an applied or rolled-back revision)
      */
     public CycleResult runOnce(Trigger trigger) {
-        return runCycle(trigger);
+        callerReports = true;
+        try {
+            return runCycle(trigger);
+        } finally {
+            callerReports = false;
+        }
     }
 
     CycleResult runCycle(Trigger trigger) {
@@ -496,7 +503,7 @@ public final class CycleRunner implements TriggerSink, AutoCloseable {
     /** A failure is logged and published once; the same failure of the same revision again only at debug level. */
     private void reportFailure(Trigger trigger, String revision, StageException e, CycleEvents cycleEvents, Duration took) {
         if (firstTime("failed " + revision + " " + e.getMessage())) {
-            LOG.errorf("failed (trigger %s): %s", trigger, e.getMessage());
+            LOG.logf(outcomeLevel(Logger.Level.ERROR), "failed (trigger %s): %s", trigger, e.getMessage());
             cycleEvents.failed(e, took);
         } else {
             LOG.debugf("failed again (trigger %s): %s", trigger, e.getMessage());
@@ -609,10 +616,16 @@ public final class CycleRunner implements TriggerSink, AutoCloseable {
                     LOG.infof("  %s", c.line());
                 }
             }
-            case BLOCKED -> LOG.warnf("blocked (trigger %s): %s", trigger, r.refusal().getMessage());
+            case BLOCKED -> LOG.logf(outcomeLevel(Logger.Level.WARN), "blocked (trigger %s): %s", trigger,
+                    r.refusal().getMessage());
             case FAILED -> LOG.debugf("failed (trigger %s), reported above", trigger);
             default -> throw new IllegalStateException();
         }
+    }
+
+    /** The daemon logs a cycle's failure or refusal; a command running the cycle prints it in its own words instead. */
+    private Logger.Level outcomeLevel(Logger.Level daemon) {
+        return callerReports ? Logger.Level.DEBUG : daemon;
     }
 
     static String shortSha(String sha) {

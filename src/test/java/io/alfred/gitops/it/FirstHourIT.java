@@ -112,6 +112,21 @@ class FirstHourIT {
     }
 
     @Test
+    void aCycleThatFailsOrIsBlockedIsOneLineOnStderr() throws Exception {
+        Run failed = run(Map.of(), "reconcile", "--once", "--sandbox", "--ref", "no-such-branch");
+        assertThat(failed.exit()).as(failed.err()).isEqualTo(2);
+        assertThat(failed.errLines()).as("the command says it; the cycle's own log line would say it again")
+                .singleElement().asString().startsWith("alfred-gitops: fetch: ")
+                .contains("ref 'no-such-branch' does not exist on the remote");
+
+        repo.write("empty/kustomization.yaml", "resources: []\n");
+        repo.commit("an overlay that renders nothing");
+        Run blocked = run(Map.of(), "reconcile", "--once", "--sandbox", "--path", "empty");
+        assertThat(blocked.exit()).as(blocked.err()).isEqualTo(3);
+        assertThat(blocked.errLines()).singleElement().asString().startsWith("alfred-gitops: blocked: empty-render");
+    }
+
+    @Test
     void reconcileOncePrintsTheChangeSetOnceOnStdoutAndNothingOnStderr() throws Exception {
         Run r = run(Map.of(), "reconcile", "--once", "--sandbox");
         assertThat(r.exit()).as(r.err()).isZero();
