@@ -4,36 +4,31 @@ package io.alfred.gitops.pubsub;
  * A topic or subscription the daemon depends on, with what it is for and how to create it or grant
  * access to it, for the one line that says what to do when it is missing or forbidden.
  */
-public record PubSubResource(Kind kind, String project, String name, String role) {
+public record PubSubResource(Kind kind, String project, String name, String role, String consequence) {
     public enum Kind {
         TOPIC, SUBSCRIPTION
     }
 
     public static PubSubResource eventsTopic(String project, String topic) {
-        return new PubSubResource(Kind.TOPIC, project, topic, "events topic (gitops.events.topic)");
+        return new PubSubResource(Kind.TOPIC, project, topic, "events topic (gitops.events.topic)",
+                "events wait in the outbox");
     }
 
     public static PubSubResource triggerSubscription(String project, String subscription) {
-        return new PubSubResource(Kind.SUBSCRIPTION, project, subscription, "trigger subscription (gitops.trigger.subscription)");
+        return new PubSubResource(Kind.SUBSCRIPTION, project, subscription, "trigger subscription (gitops.trigger.subscription)",
+                "push triggers are off meanwhile, the schedule still polls");
     }
 
     public static PubSubResource promotionSubscription(String project, String subscription) {
         return new PubSubResource(Kind.SUBSCRIPTION, project, subscription,
-                "promotion subscription (gitops.promotion.subscription)");
+                "promotion subscription (gitops.promotion.subscription)",
+                "proofs from the environments promoted before this one do not arrive, so new revisions wait");
     }
 
+    /** The subscription {@code alfred-gitops events} reads (not the daemon's). */
     public static PubSubResource eventsSubscription(String project, String subscription) {
-        return new PubSubResource(Kind.SUBSCRIPTION, project, subscription, "events subscription");
-    }
-
-    /** What the daemon goes without while this resource is missing or unusable. */
-    public String consequence() {
-        return switch (key()) {
-            case "events-topic" -> "events wait in the outbox";
-            case "promotion-subscription" -> "proofs from the environments promoted before this one do not arrive, "
-                    + "so new revisions wait";
-            default -> "push triggers are off meanwhile, the schedule still polls";
-        };
+        return new PubSubResource(Kind.SUBSCRIPTION, project, subscription, "events subscription",
+                "the events command has nothing to read");
     }
 
     /** {@code projects/p/topics/t} or {@code projects/p/subscriptions/s}. */
