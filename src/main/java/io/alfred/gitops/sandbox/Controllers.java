@@ -194,17 +194,12 @@ public final class Controllers {
         }
         List<ObjectNode> all = store.inNamespace(namespace, List.of("deployments", "statefulsets", "daemonsets"), "");
         for (ObjectNode pdb : budgets) {
-            if (!pdb.path("kind").asText().equals("PodDisruptionBudget")
-                    || !namespace.equals(pdb.path("metadata").path("namespace").asText())) {
-                continue;
-            }
             JsonNode selector = pdb.path("spec").path("selector").path("matchLabels");
             int expected = 0;
             int healthy = 0;
             for (ObjectNode w : all) {
                 if (!w.path("apiVersion").asText().equals("apps/v1")
                         || w.path("metadata").path("ownerReferences").size() > 0 // a Deployment's ReplicaSet: counted once
-                        || !namespace.equals(w.path("metadata").path("namespace").asText())
                         || !selects(selector, w.path("spec").path("template").path("metadata").path("labels"))) {
                     continue;
                 }
@@ -378,7 +373,7 @@ public final class Controllers {
         }
         if (gk.equals("/Namespace")) {
             String ns = deleted.path("metadata").path("name").asText();
-            store.inNamespace(ns).forEach(this::remove);
+            store.inNamespace(ns, List.of(), "").forEach(this::remove);
         } else if (gk.equals("apiextensions.k8s.io/CustomResourceDefinition")) {
             String group = deleted.path("spec").path("group").asText();
             String kind = deleted.path("spec").path("names").path("kind").asText();

@@ -138,25 +138,15 @@ final class ObjectStore {
         return out;
     }
 
-    /** The objects of one namespace, found by path without parsing the others. */
-    synchronized List<ObjectNode> inNamespace(String namespace) {
-        String marker = "/namespaces/" + namespace + "/";
-        List<ObjectNode> out = new ArrayList<>();
-        storedKeys.forEach((path, key) -> {
-            if (path.contains(marker)) {
-                out.add(parse(crud.getMap().get(key)));
-            }
-        });
-        return out;
-    }
-
     /**
-     * The objects of some resources of one namespace whose stored JSON contains {@code text} (an
-     * owner's uid, say), parsing only those: the controllers run this after every write, and
-     * parsing a whole namespace each time made a cold apply of thousands of objects quadratic.
+     * The objects of one namespace, of the named resources only (all when none are named), whose
+     * stored JSON contains {@code text} (an owner's uid, say), found by path and parsing only those:
+     * the controllers run this after every write, and parsing a whole namespace each time made a
+     * cold apply of thousands of objects quadratic.
      */
     synchronized List<ObjectNode> inNamespace(String namespace, List<String> plurals, String text) {
-        List<String> markers = plurals.stream().map(p -> "/namespaces/" + namespace + "/" + p + "/").toList();
+        List<String> markers = plurals.isEmpty() ? List.of("/namespaces/" + namespace + "/")
+                : plurals.stream().map(p -> "/namespaces/" + namespace + "/" + p + "/").toList();
         List<ObjectNode> out = new ArrayList<>();
         storedKeys.forEach((path, key) -> {
             if (markers.stream().anyMatch(path::contains)) {

@@ -218,7 +218,7 @@ final class WorkloadPods {
         if (ns.isEmpty() || uid.isEmpty()) {
             return;
         }
-        for (ObjectNode o : store.inNamespace(ns)) {
+        for (ObjectNode o : store.inNamespace(ns, List.of(), uid)) {
             for (JsonNode ref : o.path("metadata").path("ownerReferences")) {
                 if (uid.equals(ref.path("uid").asText())) {
                     collectGarbage(o);
@@ -238,11 +238,9 @@ final class WorkloadPods {
     private List<ObjectNode> ownedBy(String uid, String kind, String ns) {
         List<ObjectNode> out = new ArrayList<>();
         for (ObjectNode o : store.inNamespace(ns, List.of(kind.equals("Pod") ? "pods" : "replicasets"), uid)) {
-            if (o.path("kind").asText().equals(kind)) {
-                for (JsonNode ref : o.path("metadata").path("ownerReferences")) {
-                    if (uid.equals(ref.path("uid").asText())) {
-                        out.add(o);
-                    }
+            for (JsonNode ref : o.path("metadata").path("ownerReferences")) {
+                if (uid.equals(ref.path("uid").asText())) {
+                    out.add(o);
                 }
             }
         }
