@@ -47,8 +47,9 @@ class ReconcileBench {
             Path dir = Files.createTempDirectory("bench-" + size);
             generated(dir, size);
             // past 10,000 objects the default bounds on one render (gitops.render.limits.*) refuse it
+            YamlLimits yaml = YamlLimits.defaults();
             RenderLimits limits = RenderLimits.defaults().withObjects(2 * size)
-                    .withYaml(new YamlLimits(50, 100, 1_000_000 + 100 * size, 2 * size));
+                    .withYaml(new YamlLimits(yaml.aliases(), yaml.depth(), yaml.nodes() + 100 * size, 2 * size));
             RenderResult render = new Renderer(new RenderSettings("auto", Duration.ofMinutes(2), Map.of(), limits))
                     .render(dir, "app", "bench-" + size);
             Map<String, Object> params = Map.of("objects", render.manifests().size(),
