@@ -32,11 +32,11 @@ public final class DriftWatch implements ManagedView.Changes, AutoCloseable {
     private final Fights fights;
     private final Consumer<DriftConflict> conflicted;
     private final ManagedView view;
-    private volatile Map<String, JsonNode> desired = Map.of();
+    private volatile Rendered desired = Rendered.NONE;
     /** The kinds of the render last tracked, by kind key: watched until a render without them is tracked. */
     private volatile Map<String, ObjectRef> trackedKinds = Map.of();
     /** The render a cycle in flight is applying: its writes are not drift. */
-    private volatile Map<String, JsonNode> incoming = Map.of();
+    private volatile Rendered incoming = Rendered.NONE;
     private volatile boolean closed;
     /** Since the last {@link #track}: whether nothing drifted. */
     private volatile boolean quiet;
@@ -58,8 +58,8 @@ public final class DriftWatch implements ManagedView.Changes, AutoCloseable {
         this.conflicted = conflicted;
         // what to keep of each live object: git's fields of the render being applied, else of the applied one
         this.view = new ManagedView(client, ref -> {
-            JsonNode next = incoming.get(ref.key());
-            return next != null ? next : desired.get(ref.key());
+            GitObject next = incoming.get(ref);
+            return next != null ? next : desired.get(ref);
         });
     }
 
@@ -73,7 +73,7 @@ public final class DriftWatch implements ManagedView.Changes, AutoCloseable {
      * watched from now on, so that the plan knows their live objects without reading them.
      */
     public synchronized void expect(List<Manifest> manifests) {
-        incoming = bodies(manifests);
+        incoming = rendered(manifests);
         if (!closed) {
             Map<String, ObjectRef> kinds = kindsOf(manifests);
             trackedKinds.forEach(kinds::putIfAbsent);
@@ -83,7 +83,7 @@ public final class DriftWatch implements ManagedView.Changes, AutoCloseable {
 
     /** The cycle in flight ended without making the cluster match its render. */
     public void abandon() {
-        incoming = Map.of();
+        incoming = Rendered.NONE;
     }
 
     /** The cluster now matches this render: watch its kinds, compare with its objects. */
@@ -91,15 +91,16 @@ public final class DriftWatch implements ManagedView.Changes, AutoCloseable {
         if (closed) {
             return;
         }
-        Map<String, JsonNode> next = bodies(manifests);
-        for (Map.Entry<String, JsonNode> before : desired.entrySet()) {
-            if (!before.getValue().equals(next.get(before.getKey()))) {
+        Rendered next = rendered(manifests);
+        for (Map.Entry<String, GitObject> before : desired.objects().entrySet()) {
+            GitObject after = next.objects().get(before.getKey());
+            if (after == null || !before.getValue().digest().equals(after.digest())) {
                 fights.release(before.getKey()); // git changed it: a new try
             }
         }
         desired = next;
         trackedKinds = kindsOf(manifests);
-        incoming = Map.of();
+        incoming = Rendered.NONE;
         quiet = true;
         // kinds a CRD created in this cycle serves are watched from now
         view.watch(trackedKinds, this, Duration.ZERO);
@@ -114,18 +115,43 @@ public final class DriftWatch implements ManagedView.Changes, AutoCloseable {
     }
 
     /**
-     * Git's fields of each object, by identity. A Secret given as {@code stringData} is left out: the
-     * API server stores it as {@code data}, so a watch event cannot be compared with it (the interval
-     * cycle checks it).
+     * Git's objects of a render, by identity, each digested once: a render of the same revision (the
+     * renderer caches it) is the same list, and is not digested again.
      */
-    private static Map<String, JsonNode> bodies(List<Manifest> manifests) {
-        Map<String, JsonNode> out = new HashMap<>();
-        for (Manifest m : manifests) {
-            if (!m.body().has("stringData")) {
-                out.put(m.ref().key(), m.body());
+    private Rendered rendered(List<Manifest> manifests) {
+        for (Rendered known : new Rendered[] {incoming, desired}) {
+            if (known.from() == manifests) {
+                return known;
             }
         }
-        return out;
+        return Rendered.of(manifests);
+    }
+
+    /** Git's objects of one render, and the list they came from. */
+    private record Rendered(List<Manifest> from, Map<String, GitObject> objects) {
+        static final Rendered NONE = new Rendered(List.of(), Map.of());
+
+        /**
+         * A Secret given as {@code stringData} is left out: the API server stores it as {@code data},
+         * so a watch event cannot be compared with it (the interval cycle checks it).
+         */
+        static Rendered of(List<Manifest> manifests) {
+            Map<String, GitObject> out = new HashMap<>();
+            for (Manifest m : manifests) {
+                if (!m.body().has("stringData")) {
+                    out.put(m.ref().key(), GitObject.of(m.body()));
+                }
+            }
+            return new Rendered(manifests, out);
+        }
+
+        GitObject get(ObjectRef ref) {
+            return objects.get(ref.key());
+        }
+
+        boolean isEmpty() {
+            return objects.isEmpty();
+        }
     }
 
     /**
@@ -150,19 +176,19 @@ public final class DriftWatch implements ManagedView.Changes, AutoCloseable {
 
     @Override
     public void changed(ObjectRef ref, JsonNode live) {
-        JsonNode want = desired.get(ref.key());
+        GitObject want = desired.get(ref);
         if (want == null) {
             return; // not in the applied render: a new object or one to prune is the cycle's business
         }
-        JsonNode wanted = incoming.get(ref.key());
-        if (!Planner.isSubset(want, live) && (wanted == null || !Planner.isSubset(wanted, live))) {
+        GitObject wanted = incoming.get(ref);
+        if (!Planner.isSubset(want.body(), live) && (wanted == null || !Planner.isSubset(wanted.body(), live))) {
             drift(ref, lastOtherManager(live), ref + " changed");
         }
     }
 
     @Override
     public void deleted(ObjectRef ref) {
-        if (desired.containsKey(ref.key()) && (incoming.isEmpty() || incoming.containsKey(ref.key()))) {
+        if (desired.get(ref) != null && (incoming.isEmpty() || incoming.get(ref) != null)) {
             drift(ref, "unknown", ref + " deleted");
         }
     }

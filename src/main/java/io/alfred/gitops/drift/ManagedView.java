@@ -24,9 +24,9 @@ import org.jboss.logging.Logger;
  * The watch-fed view of the managed objects: one informer per kind (label
  * {@code app.kubernetes.io/managed-by=alfred-gitops}), which lists the kind once, then watches from
  * that resourceVersion with bookmarks, resumes after a lost connection, relists after 410 Gone, and
- * backs off between attempts (fabric8's informer). Each object is kept as its {@link Projection} onto
- * git's fields. A plan asks it instead of listing ({@link LiveView}); {@link DriftWatch} is told of
- * each change.
+ * backs off between attempts (fabric8's informer). Of each object only a verdict is kept: whether it
+ * held git's object, for which content ({@link VerdictStore}). A plan asks it instead of listing
+ * ({@link LiveView}); {@link DriftWatch} is told of each change, with the whole live object.
  */
 public final class ManagedView implements LiveView, AutoCloseable {
     private static final Logger LOG = Logger.getLogger(ManagedView.class);
@@ -38,16 +38,16 @@ public final class ManagedView implements LiveView, AutoCloseable {
         void deleted(ObjectRef ref);
     }
 
-    private record Informed(SharedIndexInformer<GenericKubernetesResource> informer, ProjectingStore store) {
+    private record Informed(SharedIndexInformer<GenericKubernetesResource> informer, VerdictStore store) {
     }
 
     private final KubernetesClient client;
-    private final Function<ObjectRef, JsonNode> git;
+    private final Function<ObjectRef, GitObject> git;
     private final Map<String, Informed> kinds = new ConcurrentHashMap<>();
     private final Set<String> warned = ConcurrentHashMap.newKeySet();
 
-    /** @param git git's object for an identity (what to keep of it), or null */
-    public ManagedView(KubernetesClient client, Function<ObjectRef, JsonNode> git) {
+    /** @param git git's object for an identity (what to compare it with), or null */
+    ManagedView(KubernetesClient client, Function<ObjectRef, GitObject> git) {
         this.client = client;
         this.git = git;
     }
@@ -83,7 +83,7 @@ public final class ManagedView implements LiveView, AutoCloseable {
     }
 
     private CompletableFuture<Void> open(String kind, ObjectRef ref, ClusterKinds discovery, Changes changes) {
-        ProjectingStore store = new ProjectingStore(ref.apiVersion(), ref.kind(), client.getKubernetesSerialization(), git);
+        VerdictStore store = new VerdictStore(ref.apiVersion(), ref.kind(), client.getKubernetesSerialization(), git);
         SharedIndexInformer<GenericKubernetesResource> informer = client.genericKubernetesResources(discovery.context(ref))
                 .inAnyNamespace().withLabel(Planner.MANAGED_BY, Planner.MANAGER_NAME).runnableInformer(0);
         informer.itemStore(store).addEventHandler(new ResourceEventHandler<>() {
@@ -130,9 +130,9 @@ public final class ManagedView implements LiveView, AutoCloseable {
     }
 
     @Override
-    public JsonNode fieldsOf(ObjectRef ref) {
+    public boolean holds(ObjectRef ref, JsonNode git) {
         Informed informed = kinds.get(kindOf(ref));
-        return informed == null ? null : informed.store().fieldsOf(ref.namespace(), ref.name());
+        return informed != null && informed.store().holds(ref, git);
     }
 
     /** Whether every kind watched is listed and its watch open now. */

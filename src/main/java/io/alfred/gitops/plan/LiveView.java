@@ -5,7 +5,7 @@ import io.alfred.gitops.render.ObjectRef;
 
 /**
  * What the daemon's watches already know of the live managed objects, so that a plan need not read
- * them: for each object, its values at the fields git sets (see {@code drift.Projection}).
+ * them: for each object, whether it held git's object when last seen.
  */
 public interface LiveView {
 
@@ -17,8 +17,8 @@ public interface LiveView {
         }
 
         @Override
-        public JsonNode fieldsOf(ObjectRef ref) {
-            return null;
+        public boolean holds(ObjectRef ref, JsonNode git) {
+            return false;
         }
     };
 
@@ -29,8 +29,9 @@ public interface LiveView {
     boolean covers(ObjectRef ref);
 
     /**
-     * The live object's values at the fields git sets, or null when the view does not hold it. When
-     * git's object is a subset of these, it is a subset of the live object.
+     * Whether the live object held every field of {@code git} when the watch last saw it (as
+     * {@code Planner.isSubset}); false when the view does not hold the object or judged it against
+     * other content. True is never a guess: a false only costs a read.
      */
-    JsonNode fieldsOf(ObjectRef ref);
+    boolean holds(ObjectRef ref, JsonNode git);
 }

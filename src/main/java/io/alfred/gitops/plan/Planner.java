@@ -77,12 +77,12 @@ public final class Planner {
         List<CompletableFuture<Object>> futures = new ArrayList<>();
         for (Manifest m : manifests) {
             JsonNode known = listed.get(m.ref().key());
-            JsonNode projected = trustLive && known == null && watched.covers(m.ref()) ? watched.fieldsOf(m.ref()) : null;
             // the steady state, answered from the watches' view or the LIST alone: no copy, no request
             // (both select the managed-by label, so the live object carries it)
-            JsonNode steady = known != null ? known : projected;
-            if (steady != null && isSubset(m.body(), steady)) {
-                futures.add(CompletableFuture.completedFuture(new PlannedObject(m, steady, null, Action.UNCHANGED, "", true)));
+            boolean steady = known != null ? isSubset(m.body(), known)
+                    : trustLive && watched.covers(m.ref()) && watched.holds(m.ref(), m.body());
+            if (steady) {
+                futures.add(CompletableFuture.completedFuture(new PlannedObject(m, known, null, Action.UNCHANGED, "", true)));
                 continue;
             }
             Manifest desired = withManagedByLabel(m);

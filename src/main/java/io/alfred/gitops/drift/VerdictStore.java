@@ -2,6 +2,7 @@ package io.alfred.gitops.drift;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.alfred.gitops.plan.Planner;
 import io.alfred.gitops.render.ObjectRef;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
@@ -15,34 +16,50 @@ import java.util.stream.Stream;
 
 /**
  * An informer's store for one kind that keeps, per object, only its identity, resourceVersion,
- * generation and its {@link Projection} onto git's fields, instead of the whole object. The informer
- * gets a stand-in holding the identity back ({@link #isFullState()} is false, so it expects no more).
+ * generation and a verdict: whether the object held every field of git's object when it was last
+ * seen, with the {@link GitDigest} of the git object the verdict is about. No part of the live
+ * object is kept (a few hundred bytes per object, whatever its size). The informer gets a stand-in
+ * holding the identity back ({@link #isFullState()} is false, so it expects no more).
  */
-final class ProjectingStore implements ItemStore<GenericKubernetesResource> {
+final class VerdictStore implements ItemStore<GenericKubernetesResource> {
 
-    /** What is kept of one live object. */
-    record Known(String namespace, String name, String resourceVersion, Long generation, JsonNode fields) {
+    /**
+     * What is kept of one live object.
+     *
+     * @param checked the digest of git's object the verdict was made against; null when git had none
+     * @param holdsGit whether the live object held every field of that git object
+     */
+    record Known(String namespace, String name, String resourceVersion, Long generation, GitDigest checked,
+            boolean holdsGit) {
     }
 
     private final String apiVersion;
     private final String kind;
     private final KubernetesSerialization serialization;
     /** git's object, or null when git has none (yet) */
-    private final Function<ObjectRef, JsonNode> git;
+    private final Function<ObjectRef, GitObject> git;
     private final Map<String, Known> objects = new ConcurrentHashMap<>();
     private volatile Converted lastConverted;
 
-    ProjectingStore(String apiVersion, String kind, KubernetesSerialization serialization, Function<ObjectRef, JsonNode> git) {
+    VerdictStore(String apiVersion, String kind, KubernetesSerialization serialization, Function<ObjectRef, GitObject> git) {
         this.apiVersion = apiVersion;
         this.kind = kind;
         this.serialization = serialization;
         this.git = git;
     }
 
-    /** The projection of the object {@code namespace/name} (empty namespace for cluster-scoped), or null. */
-    JsonNode fieldsOf(String namespace, String name) {
-        Known known = objects.get(Cache.namespaceKeyFunc(namespace.isEmpty() ? null : namespace, name));
-        return known == null ? null : known.fields();
+    /**
+     * Whether the object {@code ref} held every field of {@code body} when last seen: false when the
+     * store does not hold it, or its verdict was made for other content.
+     */
+    boolean holds(ObjectRef ref, JsonNode body) {
+        Known known = objects.get(Cache.namespaceKeyFunc(ref.namespace().isEmpty() ? null : ref.namespace(), ref.name()));
+        if (known == null || known.checked() == null || !known.holdsGit()) {
+            return false;
+        }
+        GitObject current = git.apply(ref);
+        GitDigest asked = current != null ? current.digestOf(body) : GitDigest.of(body);
+        return known.checked().equals(asked);
     }
 
     @Override
@@ -53,9 +70,10 @@ final class ProjectingStore implements ItemStore<GenericKubernetesResource> {
     @Override
     public GenericKubernetesResource put(String key, GenericKubernetesResource object) {
         var metadata = object.getMetadata();
-        ObjectRef ref = ObjectRef.of(apiVersion, kind, metadata.getNamespace(), metadata.getName());
+        GitObject wanted = git.apply(ObjectRef.of(apiVersion, kind, metadata.getNamespace(), metadata.getName()));
         Known known = new Known(metadata.getNamespace(), metadata.getName(), metadata.getResourceVersion(),
-                metadata.getGeneration(), Projection.of(git.apply(ref), json(object)));
+                metadata.getGeneration(), wanted == null ? null : wanted.digest(),
+                wanted != null && Planner.isSubset(wanted.body(), json(object)));
         return standIn(objects.put(key, known));
     }
 
