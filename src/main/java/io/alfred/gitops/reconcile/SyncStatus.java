@@ -11,6 +11,7 @@ import io.alfred.gitops.verify.Signer;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.time.Instant;
 import java.util.ArrayDeque;
+import java.util.ArrayList;
 import java.util.Deque;
 import java.util.List;
 import java.util.Locale;
@@ -20,6 +21,7 @@ import java.util.Optional;
 @ApplicationScoped
 public class SyncStatus {
     static final int RECENT = 20;
+    static final int DIFF_CHARS_KEPT = 256 * 1024;
 
     /** The JSON document of {@code GET /status}. */
     public record View(
@@ -186,7 +188,8 @@ public class SyncStatus {
             String problem = result.error() != null ? result.error().getMessage()
                     : result.refusal() != null ? result.refusal().getMessage() : "";
             remember(new RecentCycle(lastCycleAt, result.revision(), result.outcome().name().toLowerCase(Locale.ROOT),
-                    result.duration().toMillis(), result.drift(), result.changes().effective(), result.findings(), problem));
+                    result.duration().toMillis(), result.drift(), withDiffsBounded(result.changes().effective()),
+                    result.findings(), problem));
         }
         lastResult = result.outcome().name().toLowerCase();
         this.inventorySize = inventorySize;
@@ -206,6 +209,28 @@ public class SyncStatus {
                     lastCycleAt);
             default -> throw new IllegalStateException();
         }
+    }
+
+    /**
+     * The changes of a recent cycle, with diffs only up to {@value #DIFF_CHARS_KEPT} characters in
+     * all: the dashboard shows a cycle's first diffs, and {@value #RECENT} cycles of thousands of
+     * objects would otherwise hold every diff they made (4 MiB for a cold apply of 5,000 objects).
+     */
+    static List<Change> withDiffsBounded(List<Change> changes) {
+        List<Change> out = new ArrayList<>(changes.size());
+        int left = DIFF_CHARS_KEPT;
+        for (Change c : changes) {
+            if (c.diff().length() <= left) {
+                left -= c.diff().length();
+                out.add(c);
+            } else {
+                left = 0;
+                String note = "diff not kept: this cycle's diffs passed " + DIFF_CHARS_KEPT / 1024
+                        + " KiB; git diff of the two revisions shows the change";
+                out.add(new Change(c.ref(), c.action(), "", c.note().isEmpty() ? note : c.note() + "; " + note));
+            }
+        }
+        return out;
     }
 
     private void remember(RecentCycle cycle) {
