@@ -7,6 +7,7 @@ import java.io.IOException;
 import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -36,6 +37,8 @@ class StartupBench {
     static final String WITH_C2 = "-XX:TieredStopAtLevel=4";
     /** The container image's build of the daemon. */
     static final Path AOT_JAR = Path.of("target/quarkus-app-aot/quarkus-run.jar");
+    /** Longer than jvm.options' G1PeriodicGCInterval: by then an idle daemon has given back what a burst took. */
+    static final Duration SETTLE = Duration.ofSeconds(20);
     /** The container image's training run for its AOT cache. */
     static final Path TRAIN = Path.of("src/main/docker/aot-train.sh");
 
@@ -90,9 +93,11 @@ class StartupBench {
             repo.commit("generated " + size + " objects");
             List<String> args = List.of("run", "--repo", repo.dir().toString(), "--path", "app", "--cluster", "bench",
                     "--env", "bench");
-            Measured m = measure(jdk, jar, jvm, args, Map.of("KUBECONFIG", sandbox.kubeconfig().toString()), true);
+            Measured m = measure(jdk, jar, jvm, args, Map.of("KUBECONFIG", sandbox.kubeconfig().toString()), true, SETTLE);
             Map<String, Object> q = Map.of("objects", size, "jvm", label + " " + jvm, "note", "daemon alone, after its first no-op cycle");
             results.add("rss_after_steady_state_" + size + "_" + label, m.rssMiB, "MiB", q);
+            results.add("rss_settled_" + size + "_" + label, m.rssSettledMiB, "MiB", Map.of("objects", size, "jvm",
+                    label + " " + jvm, "note", "daemon alone, idle for " + SETTLE.toSeconds() + " s after its first no-op cycle"));
             results.add("heap_used_after_steady_state_" + size + "_" + label, m.heapMiB, "MiB", q);
             results.add("cold_apply_" + size + "_" + label, m.appliedMs, "ms", q);
             results.add("daemon_cpu_to_steady_state_" + size + "_" + label, m.cpuMs, "ms", q);
@@ -165,7 +170,7 @@ class StartupBench {
         }
     }
 
-    record Measured(double readyMs, double rssMiB, double heapMiB, double appliedMs, double cpuMs) {
+    record Measured(double readyMs, double rssMiB, double heapMiB, double appliedMs, double cpuMs, double rssSettledMiB) {
     }
 
     interface Run {
@@ -173,7 +178,7 @@ class StartupBench {
     }
 
     private static Measured median(int runs, Run run) throws Exception {
-        double[][] values = new double[5][runs];
+        double[][] values = new double[6][runs];
         for (int i = 0; i < runs; i++) {
             Measured m = run.once();
             values[0][i] = m.readyMs;
@@ -181,18 +186,24 @@ class StartupBench {
             values[2][i] = m.heapMiB;
             values[3][i] = m.appliedMs;
             values[4][i] = m.cpuMs;
+            values[5][i] = m.rssSettledMiB;
         }
         return new Measured(BenchResults.percentile(values[0], 50), BenchResults.percentile(values[1], 50),
                 BenchResults.percentile(values[2], 50), BenchResults.percentile(values[3], 50),
-                BenchResults.percentile(values[4], 50));
+                BenchResults.percentile(values[4], 50), BenchResults.percentile(values[5], 50));
+    }
+
+    private static Measured measure(Path jdk, Path jar, List<String> extraJvmOptions, List<String> args,
+            Map<String, String> env, boolean steady) throws Exception {
+        return measure(jdk, jar, extraJvmOptions, args, env, steady, Duration.ZERO);
     }
 
     /**
      * Starts the daemon, times it to ready, waits for a succeeded cycle (and a no-op one when asked),
-     * reads its memory and the CPU it used so far.
+     * reads its memory and the CPU it used so far, then its memory again after {@code settle} idle.
      */
     private static Measured measure(Path jdk, Path jar, List<String> extraJvmOptions, List<String> args,
-            Map<String, String> env, boolean steady) throws Exception {
+            Map<String, String> env, boolean steady, Duration settle) throws Exception {
         List<String> jvm = new ArrayList<>(IMAGE_JVM_OPTIONS);
         jvm.addAll(List.of(CONTAINER_LIMIT, "-Dgitops.source.interval=2s"));
         jvm.addAll(extraJvmOptions);
@@ -206,8 +217,11 @@ class StartupBench {
             if (steady) {
                 awaitStatus(daemon, "\"lastResult\":\"noop\"", field(applied, "lastCycleAt"));
             }
-            return new Measured(ready, daemon.rssMiB(),
-                    daemon.metricSum("jvm_memory_used_bytes{area=\"heap\"") / (1024 * 1024), appliedMs, daemon.cpuMs());
+            double rss = daemon.rssMiB();
+            double heap = daemon.metricSum("jvm_memory_used_bytes{area=\"heap\"") / (1024 * 1024);
+            double cpu = daemon.cpuMs();
+            Thread.sleep(settle.toMillis());
+            return new Measured(ready, rss, heap, appliedMs, cpu, daemon.rssMiB());
         }
     }
 
