@@ -29,21 +29,19 @@ class VerdictStoreTest {
 
     @Test
     void holdsWhatTheLiveObjectHeldForThatContentOnly() throws Exception {
-        JsonNode body = JSON.readTree("{\"data\":{\"a\":\"1\"}}");
-        git.put(REF.key(), GitObject.of(body));
+        JsonNode body = gitHas("{\"data\":{\"a\":\"1\"}}");
         put(JSON.readTree("{\"data\":{\"a\":\"1\",\"b\":\"2\"},\"status\":{}}"));
 
         assertThat(store.holds(REF, body)).isTrue();
         assertThat(store.holds(REF, body.deepCopy())).as("the same content from another render").isTrue();
-        assertThat(store.holds(REF, JSON.readTree("{\"data\":{\"a\":\"1\"},\"x\":1}")))
-                .as("content the verdict was not made for, though a subset of it").isFalse();
+        assertThat(store.holds(REF, JSON.readTree("{\"data\":{\"b\":\"2\"}}")))
+                .as("content the verdict was not made for (a subset of the live object all the same: a read tells)").isFalse();
         assertThat(store.holds(ObjectRef.of("v1", "ConfigMap", "shop", "other"), body)).as("an object not seen").isFalse();
     }
 
     @Test
     void aLiveObjectMissingGitsFieldsDoesNotHoldIt() throws Exception {
-        JsonNode body = JSON.readTree("{\"data\":{\"a\":\"1\"}}");
-        git.put(REF.key(), GitObject.of(body));
+        JsonNode body = gitHas("{\"data\":{\"a\":\"1\"}}");
         put(JSON.readTree("{\"data\":{\"a\":\"edited\"}}"));
         assertThat(store.holds(REF, body)).isFalse();
     }
@@ -51,14 +49,12 @@ class VerdictStoreTest {
     @Test
     void anObjectSeenBeforeGitHadItIsNotJudged() throws Exception {
         put(JSON.readTree("{\"data\":{\"a\":\"1\"}}"));
-        JsonNode body = JSON.readTree("{\"data\":{\"a\":\"1\"}}");
-        git.put(REF.key(), GitObject.of(body));
-        assertThat(store.holds(REF, body)).isFalse();
+        assertThat(store.holds(REF, gitHas("{\"data\":{\"a\":\"1\"}}"))).isFalse();
     }
 
     @Test
     void keepsNoPartOfTheLiveObject() throws Exception {
-        git.put(REF.key(), GitObject.of(JSON.readTree("{\"data\":{\"a\":\"1\"}}")));
+        gitHas("{\"data\":{\"a\":\"1\"}}");
         put(JSON.readTree("{\"data\":{\"a\":\"1\",\"big\":\"" + "x".repeat(10_000) + "\"}}"));
         assertThat(store.values().findFirst().orElseThrow().getAdditionalProperties()).isEmpty();
         assertThat(VerdictStore.Known.class.getRecordComponents()).extracting(c -> c.getType().getSimpleName())
@@ -86,6 +82,13 @@ class VerdictStoreTest {
             }
         }
         assertThat(matches).as("the generator makes matches too").isGreaterThan(500);
+    }
+
+    /** git's object for {@link #REF} from now on; its body. */
+    private JsonNode gitHas(String json) throws Exception {
+        JsonNode body = JSON.readTree(json);
+        git.put(REF.key(), GitObject.of(body));
+        return body;
     }
 
     private void put(JsonNode fields) {
