@@ -8,6 +8,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -16,10 +17,16 @@ import java.util.TreeMap;
 /**
  * Renders one path of a checked-out revision into validated objects in apply order: Kustomize
  * (or the plain YAML files of a directory without a kustomization), then substitution, then
- * identity checks. Results are cached by revision, path, substitutions and Kustomize command.
+ * identity checks. Results are cached by revision, path, substitutions and Kustomize command: up
+ * to 8 renders and {@value #CACHE_OBJECTS} objects in all.
  */
 public final class Renderer {
     private static final int CACHE_SIZE = 8;
+    /**
+     * Objects kept in all cached renders together, the newest render always kept: a render holds
+     * about 2.7 KiB of heap per object, so 8 renders of 5,000 objects would hold 100 MiB.
+     */
+    static final int CACHE_OBJECTS = 10_000;
 
     private final Kustomize kustomize;
     private final RenderLimits limits;
@@ -50,8 +57,22 @@ public final class Renderer {
         RenderResult result = renderUncached(checkout, path, revision);
         synchronized (cache) {
             cache.put(key, result);
+            forgetPastBudget(key);
         }
         return result;
+    }
+
+    /** Drops the renders used least recently until the cache holds at most {@link #CACHE_OBJECTS} objects. */
+    private void forgetPastBudget(String newest) {
+        int objects = cache.values().stream().mapToInt(r -> r.manifests().size()).sum();
+        Iterator<Map.Entry<String, RenderResult>> eldestFirst = cache.entrySet().iterator();
+        while (objects > CACHE_OBJECTS && eldestFirst.hasNext()) {
+            Map.Entry<String, RenderResult> e = eldestFirst.next();
+            if (!e.getKey().equals(newest)) {
+                objects -= e.getValue().manifests().size();
+                eldestFirst.remove();
+            }
+        }
     }
 
     private RenderResult renderUncached(Path checkout, String path, String revision) {
