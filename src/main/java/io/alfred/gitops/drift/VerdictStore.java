@@ -27,7 +27,7 @@ final class VerdictStore implements ItemStore<GenericKubernetesResource> {
      * What is kept of one live object.
      *
      * @param checked the digest of git's object the verdict was made against; null when git had none
-     * @param holdsGit whether the live object held every field of that git object
+     * @param holdsGit whether the live object held every field of that git object; false when git had none
      */
     record Known(String namespace, String name, String resourceVersion, Long generation, GitDigest checked,
             boolean holdsGit) {
@@ -54,7 +54,7 @@ final class VerdictStore implements ItemStore<GenericKubernetesResource> {
      */
     boolean holds(ObjectRef ref, JsonNode body) {
         Known known = objects.get(Cache.namespaceKeyFunc(ref.namespace().isEmpty() ? null : ref.namespace(), ref.name()));
-        if (known == null || known.checked() == null || !known.holdsGit()) {
+        if (known == null || !known.holdsGit()) {
             return false;
         }
         GitObject current = git.apply(ref);
