@@ -4,13 +4,18 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.fasterxml.jackson.databind.node.TextNode;
 import io.alfred.gitops.config.YamlLimits;
+import io.alfred.gitops.support.ArrayMap;
 import java.io.StringReader;
 import java.math.BigDecimal;
 import java.math.BigInteger;
 import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.regex.Pattern;
 import org.yaml.snakeyaml.LoaderOptions;
 import org.yaml.snakeyaml.Yaml;
@@ -54,6 +59,7 @@ public final class YamlDocuments {
         options.setCodePointLimit(MAX_DOCUMENT_CODE_POINTS);
         Yaml yaml = new Yaml(new SafeConstructor(options));
         List<Document> documents = new ArrayList<>();
+        SharedScalars scalars = new SharedScalars();
         int seen = 0;
         try {
             for (Node node : yaml.composeAll(new StringReader(text))) {
@@ -61,7 +67,7 @@ public final class YamlDocuments {
                     throw new RenderException(source + ":" + line(node), "more than " + limits.documents()
                             + " YAML documents (gitops.render.limits.documents)");
                 }
-                JsonNode json = node == null ? null : new Expansion(source, limits).toJson(node, 0);
+                JsonNode json = node == null ? null : new Expansion(source, limits, scalars).toJson(node, 0);
                 if (json != null && !json.isNull()) {
                     documents.add(new Document(json, line(node)));
                 }
@@ -89,15 +95,41 @@ public final class YamlDocuments {
         return message;
     }
 
+    /**
+     * The scalars of one parse, each kept once: a render repeats its keys in every object, and many of
+     * its values ({@code v1}, a namespace, a label), which SnakeYAML hands over as new strings each
+     * time. Shared nodes are safe: Jackson's scalar nodes are immutable.
+     */
+    private static final class SharedScalars {
+        private final Map<String, TextNode> texts = new HashMap<>();
+        private final Map<Long, JsonNode> numbers = new HashMap<>();
+
+        String key(String key) {
+            return text(key).textValue();
+        }
+
+        TextNode text(String value) {
+            return texts.computeIfAbsent(value, TextNode::valueOf);
+        }
+
+        JsonNode number(long value) {
+            return numbers.computeIfAbsent(value, NODES::numberNode);
+        }
+    }
+
     /** One document's tree, counting every node an alias expands to. */
     private static final class Expansion {
+        /** Mappings with at most this many keys are kept in an {@link ArrayMap}; larger ones are hashed. */
+        private static final int SMALL_MAPPING = 12;
         private final String source;
         private final YamlLimits limits;
+        private final SharedScalars scalars;
         private int nodes;
 
-        Expansion(String source, YamlLimits limits) {
+        Expansion(String source, YamlLimits limits, SharedScalars scalars) {
             this.source = source;
             this.limits = limits;
+            this.scalars = scalars;
         }
 
         JsonNode toJson(Node node, int depth) {
@@ -111,7 +143,8 @@ public final class YamlDocuments {
                         + " levels (gitops.render.limits.yaml-depth)");
             }
             if (node instanceof MappingNode map) {
-                ObjectNode object = NODES.objectNode();
+                int keys = map.getValue().size();
+                ObjectNode object = new ObjectNode(NODES, keys <= SMALL_MAPPING ? new ArrayMap<>(keys) : new LinkedHashMap<>());
                 List<NodeTuple> merges = new ArrayList<>();
                 for (NodeTuple tuple : map.getValue()) {
                     if (tuple.getKeyNode().getTag().equals(Tag.MERGE)) {
@@ -124,7 +157,7 @@ public final class YamlDocuments {
                     if (object.has(key.getValue())) {
                         throw new RenderException(source + ":" + line(key), "duplicate key '" + key.getValue() + "'");
                     }
-                    object.set(key.getValue(), toJson(tuple.getValueNode(), depth + 1));
+                    object.set(scalars.key(key.getValue()), toJson(tuple.getValueNode(), depth + 1));
                 }
                 for (NodeTuple merge : merges) {
                     mergeInto(object, toJson(merge.getValueNode(), depth + 1), source, merge);
@@ -139,6 +172,30 @@ public final class YamlDocuments {
                 return array;
             }
             return scalar((ScalarNode) node);
+        }
+
+        private JsonNode scalar(ScalarNode node) {
+            String v = node.getValue();
+            Tag tag = node.getTag();
+            if (tag.equals(Tag.NULL)) {
+                return NODES.nullNode();
+            }
+            if (tag.equals(Tag.BOOL)) {
+                String lower = v.toLowerCase(Locale.ROOT);
+                return NODES.booleanNode(lower.equals("true") || lower.equals("yes") || lower.equals("on") || lower.equals("y"));
+            }
+            if (tag.equals(Tag.INT) && INT.matcher(v).matches()) {
+                BigInteger n = new BigInteger(v.replace("_", "").replace("+", ""));
+                return n.bitLength() < 64 ? scalars.number(n.longValue()) : NODES.numberNode(n);
+            }
+            if (tag.equals(Tag.FLOAT)) {
+                try {
+                    return NODES.numberNode(new BigDecimal(v.replace("_", "")));
+                } catch (NumberFormatException e) {
+                    return scalars.text(v); // .inf and .nan have no JSON form
+                }
+            }
+            return scalars.text(v);
         }
     }
 
@@ -160,30 +217,6 @@ public final class YamlDocuments {
         List<JsonNode> out = new ArrayList<>();
         array.forEach(out::add);
         return out;
-    }
-
-    private static JsonNode scalar(ScalarNode node) {
-        String v = node.getValue();
-        Tag tag = node.getTag();
-        if (tag.equals(Tag.NULL)) {
-            return NODES.nullNode();
-        }
-        if (tag.equals(Tag.BOOL)) {
-            String lower = v.toLowerCase(Locale.ROOT);
-            return NODES.booleanNode(lower.equals("true") || lower.equals("yes") || lower.equals("on") || lower.equals("y"));
-        }
-        if (tag.equals(Tag.INT) && INT.matcher(v).matches()) {
-            BigInteger n = new BigInteger(v.replace("_", "").replace("+", ""));
-            return n.bitLength() < 64 ? NODES.numberNode(n.longValue()) : NODES.numberNode(n);
-        }
-        if (tag.equals(Tag.FLOAT)) {
-            try {
-                return NODES.numberNode(new BigDecimal(v.replace("_", "")));
-            } catch (NumberFormatException e) {
-                return NODES.textNode(v); // .inf and .nan have no JSON form
-            }
-        }
-        return NODES.textNode(v);
     }
 
     private static int line(Node node) {

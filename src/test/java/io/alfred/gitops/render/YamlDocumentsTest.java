@@ -4,6 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
@@ -73,5 +75,26 @@ class YamlDocumentsTest {
     void syntaxErrorsNameTheLine() {
         assertThatThrownBy(() -> one("a: 1\nb: [1, 2\nc: 3\n")).isInstanceOf(RenderException.class)
                 .hasMessageMatching("render: f\\.yaml:\\d+: invalid YAML.*");
+    }
+
+    @Test
+    void keepsEachRepeatedScalarOnceAndEachMappingOnItsOwn() {
+        List<YamlDocuments.Document> docs = YamlDocuments.parse("""
+                metadata: {name: a, namespace: shop, labels: {tier: web}}
+                spec: {port: 80}
+                ---
+                metadata: {name: b, namespace: shop, labels: {tier: web}}
+                spec: {port: 80}
+                """, "f.yaml");
+        JsonNode a = docs.get(0).node();
+        JsonNode b = docs.get(1).node();
+        assertThat(a.get("metadata").get("namespace")).isSameAs(b.get("metadata").get("namespace"));
+        assertThat(a.get("spec").get("port")).isSameAs(b.get("spec").get("port"));
+        assertThat(a.get("metadata").fieldNames().next()).isSameAs(b.get("metadata").fieldNames().next());
+        ((ObjectNode) a.get("metadata").get("labels")).put("tier", "db").put("zone", "eu");
+        ((ObjectNode) a.get("metadata")).remove("name");
+        assertThat(b.get("metadata").get("labels")).isEqualTo(JsonNodeFactory.instance.objectNode().put("tier", "web"));
+        assertThat(b.get("metadata").get("name").asText()).isEqualTo("b");
+        assertThat(a.get("metadata").toString()).isEqualTo("{\"namespace\":\"shop\",\"labels\":{\"tier\":\"db\",\"zone\":\"eu\"}}");
     }
 }
