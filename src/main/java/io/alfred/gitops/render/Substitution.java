@@ -29,8 +29,8 @@ public final class Substitution {
     public List<Manifest> apply(List<Manifest> manifests) {
         List<Manifest> out = new ArrayList<>(manifests.size());
         for (Manifest m : manifests) {
-            if ("disabled".equals(m.annotation(Manifest.SUBSTITUTE_ANNOTATION))) {
-                out.add(m);
+            if ("disabled".equals(m.annotation(Manifest.SUBSTITUTE_ANNOTATION)) || !hasDollar(m.body())) {
+                out.add(m); // as it is, not copied: the render keeps one tree per object
                 continue;
             }
             ObjectNode body = m.body().deepCopy();
@@ -40,6 +40,19 @@ public final class Substitution {
             out.add(new Manifest(ref, body, m.origin()));
         }
         return out;
+    }
+
+    /** Whether a string value holds a '$': only such values can change. */
+    private static boolean hasDollar(JsonNode node) {
+        if (node.isTextual()) {
+            return node.textValue().indexOf('$') >= 0;
+        }
+        for (JsonNode child : node) {
+            if (hasDollar(child)) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private void walk(JsonNode node, String path, Manifest owner) {

@@ -117,4 +117,25 @@ class SubstitutionTest {
         return apply("apiVersion: v1\nkind: ConfigMap\nmetadata: {name: c, namespace: a}\ndata: {k: \""
                 + v.replace("\"", "\\\"") + "\"}\n").body().at("/data/k").asText();
     }
+
+    @Test
+    void leavesAnObjectWithoutVariablesAsItIsAndCopiesOneWithThem() {
+        Manifest plain = manifest("""
+                apiVersion: v1
+                kind: ConfigMap
+                metadata: {name: plain, namespace: apps}
+                data: {price: "5 EUR", path: /srv}
+                """);
+        Manifest templated = manifest("""
+                apiVersion: v1
+                kind: ConfigMap
+                metadata: {name: templated, namespace: apps}
+                data: {cluster: "${cluster_name}", fixed: "$literal"}
+                """);
+        List<Manifest> out = vars.apply(List.of(plain, templated));
+        assertThat(out.get(0)).as("nothing to substitute: the render keeps the parsed tree").isSameAs(plain);
+        assertThat(out.get(1).body().at("/data/cluster").asText()).isEqualTo("eu-1");
+        assertThat(out.get(1).body().at("/data/fixed").asText()).isEqualTo("$literal");
+        assertThat(templated.body().at("/data/cluster").asText()).as("the input is not changed").isEqualTo("${cluster_name}");
+    }
 }
