@@ -88,6 +88,7 @@ public final class CycleRunner implements TriggerSink, AutoCloseable {
     private final CycleJournal journal;
     private final SuspendStore suspendStore;
     private final CycleAnnouncer announcer;
+    private final HeapRelease heapRelease;
 
     public CycleRunner(Settings settings, KubernetesClient client, SyncStatus status) {
         this(settings, client, status, EventSink.NONE);
@@ -118,6 +119,7 @@ public final class CycleRunner implements TriggerSink, AutoCloseable {
         this.suspendStore = new SuspendStore(client, settings.apply().namespace());
         this.announcer = new CycleAnnouncer(new ClusterEventRecorder(client, guard, ClusterEventRecorder.thisInstance()),
                 settings.apply().namespace());
+        this.heapRelease = HeapRelease.ofJvm();
         status.configure(settings);
     }
 
@@ -407,6 +409,7 @@ public final class CycleRunner implements TriggerSink, AutoCloseable {
                 rollBack(revision, cycleEvents);
             }
             log(trigger, result);
+            heapRelease.cycleEnded(render == null ? 0 : render.manifests().size());
             return result;
         } catch (StageException e) {
             reportFailure(trigger, revision, e, cycleEvents, Duration.ofNanos(System.nanoTime() - start));
