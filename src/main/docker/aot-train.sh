@@ -17,7 +17,9 @@ app=$1 cache=$2 repo=$3 overlay=$4
 shift 4
 port=${AOT_TRAIN_PORT:-18089}
 log="$cache.log"
-"${JAVA:-java}" "$@" -XX:AOTCacheOutput="$cache" -Dquarkus.http.port="$port" -Dgitops.source.interval=2s \
+# No training data (method profiles, JEP 515): they serve C2, and the daemon runs C1 only
+# (jvm.options); left out, the cache is 3 MiB smaller, and so is the daemon's resident memory.
+"${JAVA:-java}" "$@" -XX:+UnlockDiagnosticVMOptions -XX:-AOTRecordTraining -XX:AOTCacheOutput="$cache" -Dquarkus.http.port="$port" -Dgitops.source.interval=2s \
   -jar "$app/quarkus-run.jar" run --sandbox --repo "$repo" --path "$overlay" --cluster aot-training --env training \
   >"$log" 2>&1 &
 pid=$!

@@ -9,6 +9,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -33,12 +34,23 @@ class StartupBench {
     static final List<String> IMAGE_JVM_OPTIONS = List.of("@" + JVM_OPTIONS.toAbsolutePath());
     /** The memory limit of k8s/base/deployment.yaml. */
     static final String CONTAINER_LIMIT = "-XX:MaxRAM=512m";
+    /** The environment Dockerfile.jvm sets, which every daemon of this bench runs with. */
+    static final Map<String, String> IMAGE_ENV = Map.of("MALLOC_ARENA_MAX", "2");
     /** C1 and C2 together, the JVM's default, against which jvm.options' C1 only is measured. */
     static final String WITH_C2 = "-XX:TieredStopAtLevel=4";
     /** The container image's build of the daemon. */
     static final Path AOT_JAR = Path.of("target/quarkus-app-aot/quarkus-run.jar");
-    /** Longer than jvm.options' G1PeriodicGCInterval: by then an idle daemon has given back what a burst took. */
-    static final Duration SETTLE = Duration.ofSeconds(20);
+    /**
+     * Longer than jvm.options' G1PeriodicGCInterval (15 s): by then an idle daemon has given back what
+     * a burst took. Shorter than the relist that comes every 10 intervals of {@link #STEADY_INTERVAL}.
+     */
+    static final Duration SETTLE = Duration.ofSeconds(25);
+    /**
+     * The sync interval of the generated runs. The interval ticks during the cold apply, so the no-op
+     * cycle follows it at once; the quiet intervals after it are skipped, and the relist (every 10
+     * intervals, 50 s) comes after the {@link #SETTLE} reading.
+     */
+    static final Duration STEADY_INTERVAL = Duration.ofSeconds(5);
     /** The container image's training run for its AOT cache. */
     static final Path TRAIN = Path.of("src/main/docker/aot-train.sh");
 
@@ -93,8 +105,9 @@ class StartupBench {
             repo.commit("generated " + size + " objects");
             List<String> args = List.of("run", "--repo", repo.dir().toString(), "--path", "app", "--cluster", "bench",
                     "--env", "bench");
-            Measured m = measure(jdk, jar, jvm, args, Map.of("KUBECONFIG", sandbox.kubeconfig().toString()), true, SETTLE);
-            Map<String, Object> q = Map.of("objects", size, "jvm", label + " " + jvm, "note", "daemon alone, after its first no-op cycle");
+            Measured m = measure(jdk, jar, jvm, args, Map.of("KUBECONFIG", sandbox.kubeconfig().toString()), true,
+                    STEADY_INTERVAL, SETTLE);
+            Map<String, Object> q = Map.of("objects", size, "jvm", label + " " + jvm, "note", "daemon alone, after its first no-op cycle (interval " + STEADY_INTERVAL.toSeconds() + " s)");
             results.add("rss_after_steady_state_" + size + "_" + label, m.rssMiB, "MiB", q);
             results.add("rss_settled_" + size + "_" + label, m.rssSettledMiB, "MiB", Map.of("objects", size, "jvm",
                     label + " " + jvm, "note", "daemon alone, idle for " + SETTLE.toSeconds() + " s after its first no-op cycle"));
@@ -195,21 +208,24 @@ class StartupBench {
 
     private static Measured measure(Path jdk, Path jar, List<String> extraJvmOptions, List<String> args,
             Map<String, String> env, boolean steady) throws Exception {
-        return measure(jdk, jar, extraJvmOptions, args, env, steady, Duration.ZERO);
+        return measure(jdk, jar, extraJvmOptions, args, env, steady, Duration.ofSeconds(2), Duration.ZERO);
     }
 
     /**
-     * Starts the daemon, times it to ready, waits for a succeeded cycle (and a no-op one when asked),
-     * reads its memory and the CPU it used so far, then its memory again after {@code settle} idle.
+     * Starts the daemon with this sync interval, times it to ready, waits for a succeeded cycle (and a
+     * no-op one when asked), reads its memory and the CPU it used so far, then its memory again after
+     * {@code settle} idle.
      */
     private static Measured measure(Path jdk, Path jar, List<String> extraJvmOptions, List<String> args,
-            Map<String, String> env, boolean steady, Duration settle) throws Exception {
+            Map<String, String> env, boolean steady, Duration interval, Duration settle) throws Exception {
         List<String> jvm = new ArrayList<>(IMAGE_JVM_OPTIONS);
-        jvm.addAll(List.of(CONTAINER_LIMIT, "-Dgitops.source.interval=2s"));
+        jvm.addAll(List.of(CONTAINER_LIMIT, "-Dgitops.source.interval=" + interval.toSeconds() + "s"));
         jvm.addAll(extraJvmOptions);
         Path log = Files.createTempFile("startup-bench", ".log");
         long t0 = System.nanoTime();
-        try (DaemonProcess daemon = DaemonProcess.start(jdk, jar, jvm, args, env, log)) {
+        Map<String, String> environment = new HashMap<>(IMAGE_ENV);
+        environment.putAll(env);
+        try (DaemonProcess daemon = DaemonProcess.start(jdk, jar, jvm, args, environment, log)) {
             awaitReady(daemon);
             double ready = (System.nanoTime() - t0) / 1e6;
             String applied = awaitStatus(daemon, "\"lastAppliedRevision\":\"[0-9a-f]{40}\"", null);
