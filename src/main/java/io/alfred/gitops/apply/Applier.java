@@ -10,6 +10,7 @@ import io.alfred.gitops.plan.PlannedObject;
 import io.alfred.gitops.plan.Planner;
 import io.alfred.gitops.render.ApplyOrder;
 import io.alfred.gitops.render.ObjectRef;
+import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinition;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.fabric8.kubernetes.client.KubernetesClientTimeoutException;
@@ -99,13 +100,23 @@ public final class Applier {
 
     private void awaitEstablished(ObjectRef crd) {
         try {
-            client.apiextensions().v1().customResourceDefinitions().withName(crd.name()).waitUntilCondition(c -> c != null
-                    && c.getStatus() != null && c.getStatus().getConditions().stream()
-                            .anyMatch(x -> "Established".equals(x.getType()) && "True".equals(x.getStatus())),
-                    ESTABLISH_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+            client.apiextensions().v1().customResourceDefinitions().withName(crd.name())
+                    .waitUntilCondition(Applier::established, ESTABLISH_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
         } catch (KubernetesClientTimeoutException e) {
             throw new ApplyException(crd.toString(), "not Established within " + Durations.format(ESTABLISH_TIMEOUT), e);
         }
+    }
+
+    /**
+     * Whether the API server serves a CRD's kind yet. Right after a create a real server may answer
+     * with a status whose {@code conditions} is still null: that is "not yet", not an error.
+     */
+    static boolean established(CustomResourceDefinition crd) {
+        if (crd == null || crd.getStatus() == null || crd.getStatus().getConditions() == null) {
+            return false;
+        }
+        return crd.getStatus().getConditions().stream()
+                .anyMatch(c -> "Established".equals(c.getType()) && "True".equals(c.getStatus()));
     }
 
     private void awaitActive(ObjectRef namespace) {

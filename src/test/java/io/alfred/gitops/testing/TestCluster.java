@@ -1,63 +1,66 @@
 package io.alfred.gitops.testing;
 
 import io.alfred.gitops.sandbox.SandboxApiServer;
-import io.fabric8.kubeapitest.KubeAPIServer;
-import io.fabric8.kubeapitest.KubeAPIServerConfigBuilder;
 import io.fabric8.kubernetes.client.Config;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.Optional;
-import java.util.stream.Stream;
 
 /**
- * The API server integration suites run against: a real kube-apiserver (io.fabric8:kube-api-test,
- * offline) when {@code KUBE_API_TEST_DIR} holds its binaries, otherwise the sandbox. Suites that
- * need the sandbox's extras (faults, simulated rollouts) ask {@link #sandbox()}.
+ * The one switch for every suite that needs an API server. When {@value RealControlPlane#VARIABLE}
+ * names a kubeconfig (as {@code .ci/run} sets after {@code ../shared/realk8s/start.sh}), the suite
+ * runs on that real control plane, reset to its first state and with a {@link TestNode} playing the
+ * kubelet; otherwise on a fresh sandbox. Suites that need what only the sandbox has (fault
+ * injection, a server stopped and started at will) say why through {@link #sandbox(String)}.
  */
 public final class TestCluster implements AutoCloseable {
     private final SandboxApiServer sandbox;
-    private final KubeAPIServer real;
-    private final Config config;
-    private final KubernetesClient controllerClient;
-    private final SimulatedControllers controllers;
+    private final RealControlPlane real;
 
-    private TestCluster(SandboxApiServer sandbox, KubeAPIServer real, Config config) {
+    private TestCluster(SandboxApiServer sandbox, RealControlPlane real) {
         this.sandbox = sandbox;
         this.real = real;
-        this.config = config;
-        // kube-api-test runs no controller-manager: without this, every rollout wait would time out
-        this.controllerClient = real == null ? null : client();
-        this.controllers = real == null ? null : SimulatedControllers.start(controllerClient);
     }
 
-    /** Where the suites run, for CI's log: a real kube-apiserver or the sandbox. */
+    /** Where the cluster suites run, for CI's log. */
     public static String kind() {
-        return realBinariesPresent() ? "a real kube-apiserver (kube-api-test, KUBE_API_TEST_DIR)" : "the sandbox API server";
+        Path kubeconfig = RealControlPlane.configured();
+        return kubeconfig == null ? "the sandbox API server (set " + RealControlPlane.VARIABLE + " for a real one)"
+                : "the real control plane of " + kubeconfig;
     }
 
+    /** The real control plane when one is configured, else a new sandbox. */
     public static TestCluster start() {
-        if (realBinariesPresent()) {
-            KubeAPIServer server = new KubeAPIServer(KubeAPIServerConfigBuilder.anAPIServerConfig()
-                    .withOfflineMode(true).withUpdateKubeConfig(false).build());
-            server.start();
-            return new TestCluster(null, server, Config.fromKubeconfig(server.getKubeConfigYaml()));
+        if (RealControlPlane.configured() != null) {
+            RealControlPlane plane = RealControlPlane.shared();
+            plane.reset();
+            return new TestCluster(null, plane);
         }
-        SandboxApiServer sandbox = SandboxApiServer.start();
-        return new TestCluster(sandbox, null, sandbox.config());
+        return new TestCluster(SandboxApiServer.start(), null);
     }
 
-    static boolean realBinariesPresent() {
-        String dir = System.getenv("KUBE_API_TEST_DIR");
-        if (dir == null || dir.isBlank()) {
-            return false;
+    /**
+     * A sandbox whatever is configured, for a suite that needs one of its extras; {@code why} says
+     * which, and is printed so that a CI log shows what did not run on the real control plane.
+     */
+    public static TestCluster sandbox(String why) {
+        if (RealControlPlane.configured() != null) {
+            System.out.println("on the sandbox, not the real control plane: " + why);
         }
-        try (Stream<Path> files = Files.walk(Path.of(dir), 4)) {
-            return files.anyMatch(p -> p.getFileName().toString().equals("kube-apiserver"));
-        } catch (Exception e) {
-            return false;
+        return new TestCluster(SandboxApiServer.start(), null);
+    }
+
+    /** The sandbox on a given port (0: any), for suites that stop and restart the server. */
+    public static TestCluster sandboxOnPort(int port, String why) {
+        if (RealControlPlane.configured() != null) {
+            System.out.println("on the sandbox, not the real control plane: " + why);
         }
+        return new TestCluster(SandboxApiServer.start(port), null);
     }
 
     public boolean isSandbox() {
@@ -68,25 +71,64 @@ public final class TestCluster implements AutoCloseable {
         return Optional.ofNullable(sandbox);
     }
 
-    public Config config() {
-        return config;
+    /** The sandbox of a suite that asked for one. */
+    public SandboxApiServer sandboxServer() {
+        if (sandbox == null) {
+            throw new IllegalStateException("this suite runs on the real control plane: ask TestCluster.sandbox(why)");
+        }
+        return sandbox;
     }
 
+    public Config config() {
+        return sandbox != null ? sandbox.config() : real.config();
+    }
+
+    /** A new client; the caller closes it. */
     public KubernetesClient client() {
-        return new KubernetesClientBuilder().withConfig(config).build();
+        return new KubernetesClientBuilder().withConfig(config()).build();
+    }
+
+    /** The API server's URL. */
+    public String url() {
+        return sandbox != null ? sandbox.url() : real.server();
+    }
+
+    /** A kubeconfig for kubectl and daemon processes, written to {@code file}. */
+    public Path writeKubeconfig(Path file) {
+        if (sandbox != null) {
+            return sandbox.writeKubeconfig(file);
+        }
+        try {
+            Files.createDirectories(file.toAbsolutePath().getParent());
+            Files.copy(real.kubeconfig(), file, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+            return file;
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot write kubeconfig " + file, e);
+        }
+    }
+
+    /** Pods whose image matches {@code regex} crash-loop and never become ready; null: none. */
+    public void failImages(String regex) {
+        if (sandbox != null) {
+            sandbox.controllers().stuckImages(regex);
+        } else {
+            real.node().failImages(regex);
+        }
+    }
+
+    /** How long a new pod takes to become ready (the sandbox: zero finishes rollouts at once). */
+    public void podReadyDelay(Duration delay) {
+        if (sandbox != null) {
+            sandbox.controllers().podReadyDelay(delay);
+        } else {
+            real.node().readyDelay(delay);
+        }
     }
 
     @Override
     public void close() {
-        if (controllers != null) {
-            controllers.close();
-            controllerClient.close();
-        }
         if (sandbox != null) {
             sandbox.close();
-        }
-        if (real != null) {
-            real.stop();
         }
     }
 }

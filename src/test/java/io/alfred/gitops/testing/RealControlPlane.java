@@ -1,0 +1,203 @@
+package io.alfred.gitops.testing;
+
+import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
+import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.Namespace;
+import io.fabric8.kubernetes.client.Config;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientBuilder;
+import io.fabric8.kubernetes.client.KubernetesClientException;
+import io.fabric8.kubernetes.client.dsl.base.ResourceDefinitionContext;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * The real control plane of {@code ../shared/realk8s} (kube-apiserver, kube-controller-manager,
+ * etcd), started by {@code .ci/run} or by hand and named by {@value #VARIABLE}. One per test JVM:
+ * it is shared by every suite, and {@link #reset()} gives each suite a cluster as it was when the
+ * JVM first connected (every namespace, CRD and cluster-scoped object made since deleted, and waited
+ * for), with the {@link TestNode} serving pods.
+ */
+final class RealControlPlane {
+    static final String VARIABLE = "ALFRED_TEST_KUBECONFIG";
+    private static final List<String> CLUSTER_SCOPED = List.of("clusterroles", "clusterrolebindings",
+            "persistentvolumes", "priorityclasses", "storageclasses", "ingressclasses",
+            "validatingwebhookconfigurations", "mutatingwebhookconfigurations");
+    private static RealControlPlane shared;
+
+    private final Path kubeconfig;
+    private final Config config;
+    private final KubernetesClient client;
+    private final TestNode node;
+    private final Set<String> baseNamespaces = new HashSet<>();
+    private final Set<String> baseClusterObjects = new HashSet<>();
+
+    private RealControlPlane(Path kubeconfig) throws IOException {
+        this.kubeconfig = kubeconfig;
+        this.config = Config.fromKubeconfig(Files.readString(kubeconfig));
+        config.setNamespace("default");
+        this.client = new KubernetesClientBuilder().withConfig(config).build();
+        for (Namespace ns : client.namespaces().list().getItems()) {
+            baseNamespaces.add(ns.getMetadata().getName());
+        }
+        for (String plural : CLUSTER_SCOPED) {
+            for (GenericKubernetesResource o : clusterScoped(plural)) {
+                baseClusterObjects.add(plural + "/" + o.getMetadata().getName());
+            }
+        }
+        this.node = TestNode.start(client);
+    }
+
+    /** The kubeconfig named by {@value #VARIABLE}, when it names a file. */
+    static Path configured() {
+        String value = System.getenv(VARIABLE);
+        if (value == null || value.isBlank()) {
+            return null;
+        }
+        Path path = Path.of(value);
+        if (!Files.isRegularFile(path)) {
+            throw new IllegalStateException(VARIABLE + "=" + value + " is not a file: start a control plane with "
+                    + "../shared/realk8s/start.sh DIR and set " + VARIABLE + "=DIR/kubeconfig, or unset it for the sandbox");
+        }
+        return path;
+    }
+
+    static synchronized RealControlPlane shared() {
+        if (shared == null) {
+            try {
+                shared = new RealControlPlane(configured());
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+            Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+                shared.node.close();
+                shared.client.close();
+            }));
+        }
+        return shared;
+    }
+
+    Config config() {
+        return config;
+    }
+
+    Path kubeconfig() {
+        return kubeconfig;
+    }
+
+    TestNode node() {
+        return node;
+    }
+
+    String server() {
+        return config.getMasterUrl();
+    }
+
+    /** Back to the state of first connection: what suites made is deleted, and its deletion waited for. */
+    synchronized void reset() {
+        node.reset();
+        List<String> gone = new java.util.ArrayList<>();
+        for (Namespace ns : client.namespaces().list().getItems()) {
+            String name = ns.getMetadata().getName();
+            if (!baseNamespaces.contains(name)) {
+                gone.add(name);
+                if (ns.getMetadata().getDeletionTimestamp() == null) {
+                    ignoreGone(() -> client.namespaces().withName(name).delete());
+                }
+            }
+        }
+        for (String plural : CLUSTER_SCOPED) {
+            for (GenericKubernetesResource o : clusterScoped(plural)) {
+                if (!baseClusterObjects.contains(plural + "/" + o.getMetadata().getName())) {
+                    ignoreGone(() -> client.genericKubernetesResources(context(plural)).withName(o.getMetadata().getName())
+                            .delete());
+                }
+            }
+        }
+        client.apiextensions().v1().customResourceDefinitions().list().getItems()
+                .forEach(crd -> ignoreGone(() -> client.resource(crd).delete()));
+        // objects suites left in the namespaces every cluster has (default): all of them the suites' own
+        for (String plural : List.of("configmaps", "secrets", "services", "serviceaccounts", "leases")) {
+            deleteSuitesObjects("default", plural);
+        }
+        long deadline = System.nanoTime() + Duration.ofSeconds(120).toNanos();
+        while (!gone.isEmpty() || !client.apiextensions().v1().customResourceDefinitions().list().getItems().isEmpty()) {
+            gone.removeIf(name -> client.namespaces().withName(name).get() == null);
+            if (System.nanoTime() > deadline) {
+                throw new IllegalStateException("the real control plane did not delete namespaces " + gone
+                        + " within 120 s; see its kube-controller-manager.log");
+            }
+            sleep(100);
+        }
+    }
+
+    private void deleteSuitesObjects(String namespace, String plural) {
+        ResourceDefinitionContext context = new ResourceDefinitionContext.Builder().withGroup(
+                plural.equals("leases") ? "coordination.k8s.io" : "").withVersion("v1").withPlural(plural)
+                .withNamespaced(true).build();
+        for (GenericKubernetesResource o : client.genericKubernetesResources(context).inNamespace(namespace).list()
+                .getItems()) {
+            if (!builtIn(plural, o)) {
+                ignoreGone(() -> client.genericKubernetesResources(context).inNamespace(namespace)
+                        .withName(o.getMetadata().getName()).delete());
+            }
+        }
+    }
+
+    private static boolean builtIn(String plural, HasMetadata o) {
+        String name = o.getMetadata().getName();
+        return switch (plural) {
+            case "configmaps" -> name.equals("kube-root-ca.crt");
+            case "services" -> name.equals("kubernetes");
+            case "serviceaccounts" -> name.equals("default");
+            case "secrets" -> name.startsWith("default-token-");
+            default -> false;
+        };
+    }
+
+    private List<GenericKubernetesResource> clusterScoped(String plural) {
+        try {
+            return client.genericKubernetesResources(context(plural)).list().getItems();
+        } catch (KubernetesClientException e) {
+            return List.of();
+        }
+    }
+
+    private static ResourceDefinitionContext context(String plural) {
+        String group = switch (plural) {
+            case "clusterroles", "clusterrolebindings" -> "rbac.authorization.k8s.io";
+            case "priorityclasses" -> "scheduling.k8s.io";
+            case "storageclasses" -> "storage.k8s.io";
+            case "ingressclasses" -> "networking.k8s.io";
+            case "validatingwebhookconfigurations", "mutatingwebhookconfigurations" -> "admissionregistration.k8s.io";
+            default -> "";
+        };
+        return new ResourceDefinitionContext.Builder().withGroup(group).withVersion("v1").withPlural(plural)
+                .withNamespaced(false).build();
+    }
+
+    private static void ignoreGone(Runnable call) {
+        try {
+            call.run();
+        } catch (KubernetesClientException e) {
+            if (e.getCode() != 404 && e.getCode() != 409) {
+                throw e;
+            }
+        }
+    }
+
+    private static void sleep(long millis) {
+        try {
+            Thread.sleep(millis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while resetting the control plane", e);
+        }
+    }
+}
