@@ -12,6 +12,7 @@ import io.alfred.gitops.reconcile.SyncLoop;
 import io.alfred.gitops.reconcile.SyncStatus;
 import io.alfred.gitops.sandbox.SandboxApiServer;
 import io.alfred.gitops.testing.Await;
+import io.alfred.gitops.testing.TestCluster;
 import io.alfred.gitops.testing.TestRepo;
 import io.alfred.gitops.trigger.Trigger;
 import io.quarkus.test.common.http.TestHTTPResource;
@@ -76,7 +77,7 @@ class DashboardBrowserTest {
         Path tmp = Files.createTempDirectory("dashboard-test");
         repo = TestRepo.withExample(tmp.resolve("infra"));
         repo.edit("infra/k8s/base/ui/ui-chat.yaml", "ui-chat:latest", "ui-chat:1.0").commit(HTML_SUBJECT);
-        sandbox = SandboxApiServer.start();
+        sandbox = TestCluster.sandbox("it counts the requests the page makes").sandboxServer();
         Settings settings = new Settings(new ClusterSettings("test", "dev"),
                 SourceSettings.anonymous(repo.url(), "main", "infra/k8s/overlays/dev", tmp.resolve("work")),
                 new RenderSettings("auto", Duration.ofMinutes(1), Map.of("cluster_name", "test", "cluster_env", "dev")),

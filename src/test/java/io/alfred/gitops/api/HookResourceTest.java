@@ -10,8 +10,8 @@ import io.alfred.gitops.config.Settings;
 import io.alfred.gitops.config.SourceSettings;
 import io.alfred.gitops.reconcile.SyncLoop;
 import io.alfred.gitops.reconcile.SyncStatus;
-import io.alfred.gitops.sandbox.SandboxApiServer;
 import io.alfred.gitops.testing.Await;
+import io.alfred.gitops.testing.TestCluster;
 import io.alfred.gitops.testing.TestRepo;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.TestProfile;
@@ -58,7 +58,7 @@ class HookResourceTest {
     SyncStatus status;
 
     TestRepo repo;
-    SandboxApiServer sandbox;
+    TestCluster sandbox;
     String head;
 
     @BeforeEach
@@ -66,7 +66,7 @@ class HookResourceTest {
         Path tmp = Files.createTempDirectory("hook-test");
         repo = TestRepo.withExample(tmp.resolve("infra"));
         head = repo.repository().resolve("HEAD").name();
-        sandbox = SandboxApiServer.start();
+        sandbox = TestCluster.start();
         loop.start(new Settings(new ClusterSettings("test", "dev"),
                 new SourceSettings(repo.url(), "main", "infra/k8s/overlays/dev", Duration.ofHours(1), tmp.resolve("work"),
                         Optional.empty(), Optional.empty(), Optional.empty(),

@@ -5,7 +5,7 @@ import io.alfred.gitops.config.Settings;
 import io.alfred.gitops.drift.DriftWatch;
 import io.alfred.gitops.reconcile.CycleRunner;
 import io.alfred.gitops.reconcile.SyncStatus;
-import io.alfred.gitops.sandbox.SandboxApiServer;
+import io.alfred.gitops.testing.TestCluster;
 import io.alfred.gitops.testing.TestRepo;
 import io.alfred.gitops.testing.TestSettings;
 import io.alfred.gitops.trigger.Trigger;
@@ -30,7 +30,7 @@ class DriftLatencyBench {
         Path tmp = Files.createTempDirectory("bench-drift");
         BenchResults results = new BenchResults();
         try (TestRepo repo = TestRepo.withExample(tmp.resolve("infra"));
-                SandboxApiServer sandbox = SandboxApiServer.start();
+                TestCluster sandbox = TestCluster.start();
                 KubernetesClient client = sandbox.client();
                 KubernetesClient editor = sandbox.client()) {
             Settings settings = TestSettings.overlay(repo.url(), "prod", tmp.resolve("work"));

@@ -2,10 +2,10 @@ package io.alfred.gitops.bench;
 
 import io.alfred.gitops.config.PromotionSettings;
 import io.alfred.gitops.promotion.ProofLedger;
-import io.alfred.gitops.sandbox.SandboxApiServer;
 import io.alfred.gitops.testing.Await;
 import io.alfred.gitops.testing.PromotionDaemon;
 import io.alfred.gitops.testing.PubSubEmulator;
+import io.alfred.gitops.testing.TestCluster;
 import io.alfred.gitops.testing.TestRepo;
 import io.alfred.gitops.trigger.Trigger;
 import java.nio.file.Files;
@@ -34,9 +34,9 @@ class PromotionBench {
             emulator.createTopic("events");
             emulator.createSubscription("events", "prod-proofs", "", false);
             try (PromotionDaemon staging = new PromotionDaemon(emulator, repo, tmp.resolve("work-staging"), "staging-1", "staging",
-                    PromotionSettings.none(), SandboxApiServer.start());
+                    PromotionSettings.none(), TestCluster.sandbox("staging, the second cluster beside prod"));
                     PromotionDaemon prod = new PromotionDaemon(emulator, repo, tmp.resolve("work-prod"), "prod-1", "prod",
-                            new PromotionSettings(List.of("staging"), SOAK, Optional.of("prod-proofs")), SandboxApiServer.start())) {
+                            new PromotionSettings(List.of("staging"), SOAK, Optional.of("prod-proofs")), TestCluster.start())) {
                 double[] delivery = new double[COMMITS];
                 double[] afterSoak = new double[COMMITS];
                 for (int i = 0; i < COMMITS; i++) {

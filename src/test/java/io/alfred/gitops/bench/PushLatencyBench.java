@@ -11,9 +11,9 @@ import io.alfred.gitops.reconcile.Reconciler;
 import io.alfred.gitops.reconcile.SyncStatus;
 import io.alfred.gitops.render.RenderResult;
 import io.alfred.gitops.render.Renderer;
-import io.alfred.gitops.sandbox.SandboxApiServer;
 import io.alfred.gitops.source.GitSource;
 import io.alfred.gitops.testing.PubSubEmulator;
+import io.alfred.gitops.testing.TestCluster;
 import io.alfred.gitops.testing.TestRepo;
 import io.alfred.gitops.trigger.DeliveryLog;
 import io.alfred.gitops.trigger.NoticeHandler;
@@ -44,7 +44,7 @@ class PushLatencyBench {
         BenchResults results = new BenchResults();
         try (PubSubEmulator emulator = PubSubEmulator.startOrSkip();
                 TestRepo repo = TestRepo.withExample(tmp.resolve("infra"));
-                SandboxApiServer sandbox = SandboxApiServer.start();
+                TestCluster sandbox = TestCluster.start();
                 KubernetesClient client = sandbox.client()) {
             emulator.createTopic("pushes");
             emulator.createSubscription("pushes", "alfred");

@@ -8,8 +8,8 @@ import io.alfred.gitops.events.EventSink;
 import io.alfred.gitops.reconcile.CycleMetrics;
 import io.alfred.gitops.reconcile.CycleRunner;
 import io.alfred.gitops.reconcile.SyncStatus;
-import io.alfred.gitops.sandbox.SandboxApiServer;
 import io.alfred.gitops.testing.Await;
+import io.alfred.gitops.testing.TestCluster;
 import io.alfred.gitops.testing.TestRepo;
 import io.alfred.gitops.testing.TestSettings;
 import io.alfred.gitops.trigger.Trigger;
@@ -36,7 +36,7 @@ class LeadershipTest {
         final Leadership leadership;
         final Settings settings;
 
-        Instance(String name, SandboxApiServer sandbox, TestRepo repo, boolean releaseOnClose) {
+        Instance(String name, TestCluster sandbox, TestRepo repo, boolean releaseOnClose) {
             this.name = name;
             this.client = sandbox.client();
             this.settings = TestSettings.overlay(repo.url(), "dev", tmp.resolve("work-" + name));
@@ -67,7 +67,7 @@ class LeadershipTest {
 
     @Test
     void onlyTheLeaderReconcilesAndTheStandbyTakesOverWhenItDies() throws Exception {
-        try (SandboxApiServer sandbox = SandboxApiServer.start();
+        try (TestCluster sandbox = TestCluster.start();
                 TestRepo repo = TestRepo.withExample(tmp.resolve("infra"))) {
             String first = repo.repository().resolve("HEAD").name();
             Instance a = new Instance("daemon-a", sandbox, repo, false);

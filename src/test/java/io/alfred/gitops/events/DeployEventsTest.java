@@ -13,9 +13,9 @@ import io.alfred.gitops.config.SourceSettings;
 import io.alfred.gitops.pubsub.PubSubHealth;
 import io.alfred.gitops.reconcile.CycleRunner;
 import io.alfred.gitops.reconcile.SyncStatus;
-import io.alfred.gitops.sandbox.SandboxApiServer;
 import io.alfred.gitops.testing.Await;
 import io.alfred.gitops.testing.PubSubEmulator;
+import io.alfred.gitops.testing.TestCluster;
 import io.alfred.gitops.testing.TestRepo;
 import io.alfred.gitops.trigger.Trigger;
 import io.fabric8.kubernetes.client.KubernetesClient;
@@ -40,7 +40,7 @@ class DeployEventsTest {
 
     PubSubEmulator emulator;
     TestRepo repo;
-    SandboxApiServer sandbox;
+    TestCluster sandbox;
     KubernetesClient client;
     Outbox outbox;
     EventPublisher publisher;
@@ -53,7 +53,7 @@ class DeployEventsTest {
         emulator.createTopic("events");
         emulator.createSubscription("events", "audit");
         repo = TestRepo.withExample(tmp.resolve("infra"));
-        sandbox = SandboxApiServer.start();
+        sandbox = TestCluster.start();
         client = sandbox.client();
         outbox = new Outbox(client, "alfred-gitops", 1000, OutboxStatus.detached());
         publisher = new EventPublisher(outbox, emulator.connection(), PubSubEmulator.PROJECT, "events",

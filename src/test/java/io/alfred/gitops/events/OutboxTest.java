@@ -3,8 +3,8 @@ package io.alfred.gitops.events;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.alfred.gitops.change.ChangeSet;
-import io.alfred.gitops.sandbox.SandboxApiServer;
 import io.alfred.gitops.testing.Await;
+import io.alfred.gitops.testing.TestCluster;
 import io.alfred.gitops.trigger.Trigger;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import java.time.Duration;
@@ -18,7 +18,7 @@ class OutboxTest {
 
     @Test
     void whenFullPlannedEventsGoFirstAndOthersWait() throws Exception {
-        try (SandboxApiServer sandbox = SandboxApiServer.start(); KubernetesClient client = sandbox.client()) {
+        try (TestCluster sandbox = TestCluster.start(); KubernetesClient client = sandbox.client()) {
             OutboxStatus status = OutboxStatus.detached();
             Outbox outbox = new Outbox(client, "alfred-gitops", 3, status);
             CycleEvents cycle = new CycleEvents(outbox, "eu-1", "dev", Trigger.of(Trigger.Kind.MANUAL), "a".repeat(40), null);

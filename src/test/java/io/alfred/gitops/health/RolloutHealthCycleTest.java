@@ -13,7 +13,7 @@ import io.alfred.gitops.reconcile.CycleResult;
 import io.alfred.gitops.reconcile.Reconciler;
 import io.alfred.gitops.reconcile.Revisions;
 import io.alfred.gitops.reconcile.SyncStatus;
-import io.alfred.gitops.sandbox.SandboxApiServer;
+import io.alfred.gitops.testing.TestCluster;
 import io.alfred.gitops.testing.TestRepo;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import java.nio.file.Path;
@@ -37,13 +37,13 @@ class RolloutHealthCycleTest {
     Path tmp;
 
     TestRepo repo;
-    SandboxApiServer sandbox;
+    TestCluster sandbox;
     KubernetesClient client;
 
     @BeforeEach
     void setUp() {
         repo = TestRepo.create(tmp.resolve("infra"));
-        sandbox = SandboxApiServer.start();
+        sandbox = TestCluster.start();
         client = sandbox.client();
         repo.write("app/ns.yaml", "apiVersion: v1\nkind: Namespace\nmetadata:\n  name: shop\n");
     }
@@ -230,7 +230,7 @@ class RolloutHealthCycleTest {
     /** A pod that crash-loops fails the wait at once, naming the container and the reason, instead of at the timeout. */
     @Test
     void aCrashLoopingPodFailsAtOnce() {
-        sandbox.controllers().stuckImages("crash");
+        sandbox.failImages("crash");
         CycleResult good = cycle("app/pod.yaml", pod("tool:1"));
         assertThat(good.outcome()).as(String.valueOf(good.error())).isEqualTo(CycleResult.Outcome.SUCCEEDED);
         assertThat(healthOf(good, "Pod")).isEqualTo(Health.ready("running and ready"));

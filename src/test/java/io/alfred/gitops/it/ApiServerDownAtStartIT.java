@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.alfred.gitops.sandbox.SandboxApiServer;
 import io.alfred.gitops.testing.Await;
 import io.alfred.gitops.testing.DaemonProcess;
+import io.alfred.gitops.testing.TestCluster;
 import io.alfred.gitops.testing.TestRepo;
 import java.net.ServerSocket;
 import java.nio.file.Path;
@@ -26,7 +27,7 @@ class ApiServerDownAtStartIT {
             apiPort = s.getLocalPort();
         }
         Path kubeconfig;
-        try (SandboxApiServer once = SandboxApiServer.start(apiPort)) {
+        try (SandboxApiServer once = TestCluster.sandboxOnPort(apiPort, "it stops and starts the API server").sandboxServer()) {
             kubeconfig = once.writeKubeconfig(tmp.resolve("kubeconfig")); // the server is gone once this block ends
         }
         try (TestRepo repo = TestRepo.withExample(tmp.resolve("infra"));
@@ -52,7 +53,7 @@ class ApiServerDownAtStartIT {
             assertThat(daemon.log()).as("the probes that answered 503 log nothing each (the line above said why)")
                     .doesNotContain("Reporting health down status");
 
-            try (SandboxApiServer sandbox = SandboxApiServer.start(apiPort)) {
+            try (SandboxApiServer sandbox = TestCluster.sandboxOnPort(apiPort, "it stops and starts the API server").sandboxServer()) {
                 Await.until(() -> daemon.code("/q/health/ready") == 200, Duration.ofSeconds(60), daemon::log);
                 Await.until(() -> daemon.body("/status").contains("\"lastAppliedRevision\":\"" + head + "\""),
                         Duration.ofSeconds(90), () -> daemon.body("/status"));

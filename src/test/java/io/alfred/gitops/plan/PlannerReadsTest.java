@@ -8,6 +8,7 @@ import io.alfred.gitops.change.Action;
 import io.alfred.gitops.render.Manifest;
 import io.alfred.gitops.render.ObjectRef;
 import io.alfred.gitops.sandbox.SandboxApiServer;
+import io.alfred.gitops.testing.TestCluster;
 import io.fabric8.kubernetes.api.model.ConfigMapBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import java.util.List;
@@ -34,7 +35,7 @@ class PlannerReadsTest {
     @Test
     void aPlanReadsOnlyTheObjectsThatExist() throws Exception {
         ExecutorService pool = Executors.newFixedThreadPool(4);
-        try (SandboxApiServer sandbox = SandboxApiServer.start(); KubernetesClient client = sandbox.client()) {
+        try (SandboxApiServer sandbox = TestCluster.sandbox("it counts the requests by verb and resource").sandboxServer(); KubernetesClient client = sandbox.client()) {
             client.configMaps().inNamespace("default").resource(new ConfigMapBuilder().withNewMetadata().withName("old")
                     .endMetadata().addToData("k", "before").build()).create();
             List<Manifest> manifests = List.of(configMap("old", "after"), configMap("new-1", "v"), configMap("new-2", "v"));

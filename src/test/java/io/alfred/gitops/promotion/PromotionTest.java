@@ -4,10 +4,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.alfred.gitops.config.PromotionSettings;
 import io.alfred.gitops.events.FleetView;
-import io.alfred.gitops.sandbox.SandboxApiServer;
 import io.alfred.gitops.testing.Await;
 import io.alfred.gitops.testing.PromotionDaemon;
 import io.alfred.gitops.testing.PubSubEmulator;
+import io.alfred.gitops.testing.TestCluster;
 import io.alfred.gitops.testing.TestRepo;
 import io.alfred.gitops.trigger.Trigger;
 import java.nio.file.Path;
@@ -46,9 +46,9 @@ class PromotionTest {
         emulator.createSubscription("events", "fleet");
         repo = TestRepo.withExample(tmp.resolve("infra"));
         staging = new PromotionDaemon(emulator, repo, tmp.resolve("work-staging"), "staging-1", "staging",
-                PromotionSettings.none(), SandboxApiServer.start());
+                PromotionSettings.none(), TestCluster.sandbox("staging, the second cluster beside prod"));
         prod = new PromotionDaemon(emulator, repo, tmp.resolve("work-prod"), "prod-1", "prod",
-                new PromotionSettings(List.of("staging"), SOAK, Optional.of("prod-proofs")), SandboxApiServer.start());
+                new PromotionSettings(List.of("staging"), SOAK, Optional.of("prod-proofs")), TestCluster.start());
     }
 
     @AfterEach
@@ -94,7 +94,7 @@ class PromotionTest {
         assertThat(prod.status.view().promotion().state()).isEqualTo("promoted");
 
         // a commit that fails in staging (its rollout never finishes: rolled back) never reaches prod
-        staging.sandbox.controllers().stuckImages("crashloop");
+        staging.sandbox.failImages("crashloop");
         String bad = repo.edit("infra/k8s/base/ui/ui-chat.yaml", "ui-chat:latest", "ui-chat:crashloop").commit("bad image");
         staging.runner.offer(Trigger.of(Trigger.Kind.MANUAL));
         prod.runner.offer(Trigger.of(Trigger.Kind.MANUAL));
@@ -110,7 +110,7 @@ class PromotionTest {
 
         // the fix, then a commit that only touches the prod overlay: staging reaches it with nothing to change, and says so
         repo.edit("infra/k8s/base/ui/ui-chat.yaml", "ui-chat:crashloop", "ui-chat:latest").commit("fix image");
-        staging.sandbox.controllers().stuckImages("nothing-is-stuck");
+        staging.sandbox.failImages("nothing-is-stuck");
         promoted("the fix");
         repo.edit("infra/k8s/overlays/prod/prod-config.yaml", "debug-endpoints: \"disabled\"", "debug-endpoints: \"off\"")
                 .commit("prod only");

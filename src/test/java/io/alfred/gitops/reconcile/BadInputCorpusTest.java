@@ -6,6 +6,7 @@ import io.alfred.gitops.Stage;
 import io.alfred.gitops.StageException;
 import io.alfred.gitops.config.ApplySettings;
 import io.alfred.gitops.sandbox.SandboxApiServer;
+import io.alfred.gitops.testing.TestCluster;
 import io.alfred.gitops.testing.TestRepo;
 import io.alfred.gitops.testing.TestSettings;
 import io.fabric8.kubernetes.api.model.ConfigMap;
@@ -363,7 +364,7 @@ class BadInputCorpusTest {
         }
         repo.writeBytes("cases/invalid-utf-8/m.yaml", new byte[] {'a', ':', ' ', (byte) 0xC3, (byte) 0x28, '\n'});
         revision = repo.commit("good app and broken cases");
-        sandbox = SandboxApiServer.start();
+        sandbox = TestCluster.sandbox("it counts the requests of refused inputs").sandboxServer();
         client = sandbox.client();
         try (Reconciler r = new Reconciler(client, ApplySettings.defaults()); Revisions revisions = revisions("good")) {
             assertThat(r.reconcile(revisions.latest()).outcome()).isEqualTo(CycleResult.Outcome.SUCCEEDED);

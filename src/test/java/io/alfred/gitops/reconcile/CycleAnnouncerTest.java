@@ -8,7 +8,7 @@ import io.alfred.gitops.change.Change;
 import io.alfred.gitops.change.ChangeSet;
 import io.alfred.gitops.events.ClusterEventRecorder;
 import io.alfred.gitops.render.ObjectRef;
-import io.alfred.gitops.sandbox.SandboxApiServer;
+import io.alfred.gitops.testing.TestCluster;
 import io.alfred.gitops.trigger.Trigger;
 import io.fabric8.kubernetes.api.model.NamespaceBuilder;
 import io.fabric8.kubernetes.api.model.events.v1.Event;
@@ -23,7 +23,7 @@ import org.junit.jupiter.api.Test;
 class CycleAnnouncerTest {
     @Test
     void atMostAHundredObjectEventsPerCycleThenOneNote() {
-        try (SandboxApiServer sandbox = SandboxApiServer.start(); KubernetesClient client = sandbox.client()) {
+        try (TestCluster sandbox = TestCluster.start(); KubernetesClient client = sandbox.client()) {
             for (String ns : List.of("shop", "alfred-gitops")) {
                 client.namespaces().resource(new NamespaceBuilder().withNewMetadata().withName(ns).endMetadata().build())
                         .create();

@@ -3,8 +3,8 @@ package io.alfred.gitops.reconcile;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.alfred.gitops.config.Settings;
-import io.alfred.gitops.sandbox.SandboxApiServer;
 import io.alfred.gitops.testing.Await;
+import io.alfred.gitops.testing.TestCluster;
 import io.alfred.gitops.testing.TestRepo;
 import io.alfred.gitops.testing.TestSettings;
 import io.alfred.gitops.trigger.Trigger;
@@ -24,7 +24,7 @@ class CycleRunnerTest {
     @Test
     void aRevisionAnnouncedBeforeTheServerHasItIsFetchedAgainUntilItIs() throws Exception {
         try (TestRepo served = TestRepo.withExample(tmp.resolve("served"));
-                SandboxApiServer sandbox = SandboxApiServer.start();
+                TestCluster sandbox = TestCluster.start();
                 KubernetesClient client = sandbox.client()) {
             Settings settings = TestSettings.overlay(served.url(), "dev", tmp.resolve("work"));
             SyncStatus status = new SyncStatus();
@@ -56,7 +56,7 @@ class CycleRunnerTest {
     @Test
     void aRevisionThatFailedToRenderIsNotRetriedEveryInterval() throws Exception {
         try (TestRepo repo = TestRepo.withExample(tmp.resolve("infra"));
-                SandboxApiServer sandbox = SandboxApiServer.start();
+                TestCluster sandbox = TestCluster.start();
                 KubernetesClient client = sandbox.client()) {
             Settings settings = TestSettings.overlay(repo.url(), "dev", tmp.resolve("work"));
             SyncStatus status = new SyncStatus();

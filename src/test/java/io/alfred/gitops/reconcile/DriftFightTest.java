@@ -9,8 +9,8 @@ import io.alfred.gitops.drift.DriftWatch;
 import io.alfred.gitops.events.DeployEvent;
 import io.alfred.gitops.events.EventSink;
 import io.alfred.gitops.events.EventType;
-import io.alfred.gitops.sandbox.SandboxApiServer;
 import io.alfred.gitops.testing.Await;
+import io.alfred.gitops.testing.TestCluster;
 import io.alfred.gitops.testing.TestRepo;
 import io.alfred.gitops.testing.TestSettings;
 import io.alfred.gitops.trigger.Trigger;
@@ -37,7 +37,7 @@ class DriftFightTest {
     @Test
     void anObjectChangedBackAgainAndAgainIsHeldAndTheOtherWriterNamed() throws Exception {
         try (TestRepo repo = TestRepo.withExample(tmp.resolve("repo"));
-                SandboxApiServer sandbox = SandboxApiServer.start();
+                TestCluster sandbox = TestCluster.start();
                 KubernetesClient client = sandbox.client()) {
             Settings settings = TestSettings.overlay(repo.url(), "dev", tmp.resolve("work"));
             SyncStatus status = new SyncStatus();

@@ -6,6 +6,7 @@ import io.alfred.gitops.config.Settings;
 import io.alfred.gitops.drift.DriftWatch;
 import io.alfred.gitops.sandbox.SandboxApiServer;
 import io.alfred.gitops.testing.Await;
+import io.alfred.gitops.testing.TestCluster;
 import io.alfred.gitops.testing.TestRepo;
 import io.alfred.gitops.testing.TestSettings;
 import io.alfred.gitops.trigger.Trigger;
@@ -39,7 +40,7 @@ class QuietIntervalTest {
     @Test
     void quietIntervalsMakeNoRequestAndEveryTenthRelists() throws Exception {
         try (TestRepo repo = TestRepo.withExample(tmp.resolve("repo"));
-                SandboxApiServer sandbox = SandboxApiServer.start();
+                SandboxApiServer sandbox = TestCluster.sandbox("it counts the requests of quiet intervals").sandboxServer();
                 KubernetesClient client = sandbox.client()) {
             Settings settings = TestSettings.overlay(repo.url(), "dev", tmp.resolve("work"));
             SyncStatus status = new SyncStatus();

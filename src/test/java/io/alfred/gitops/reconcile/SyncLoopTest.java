@@ -9,7 +9,7 @@ import io.alfred.gitops.config.ClusterSettings;
 import io.alfred.gitops.config.RenderSettings;
 import io.alfred.gitops.config.Settings;
 import io.alfred.gitops.config.SourceSettings;
-import io.alfred.gitops.sandbox.SandboxApiServer;
+import io.alfred.gitops.testing.TestCluster;
 import io.alfred.gitops.testing.TestRepo;
 import io.quarkus.test.junit.QuarkusTest;
 import jakarta.inject.Inject;
@@ -34,7 +34,7 @@ class SyncLoopTest {
     void pollsRendersNewRevisionsAndReportsFailures() throws Exception {
         Path tmp = Files.createTempDirectory("sync-loop");
         try (TestRepo repo = TestRepo.withExample(tmp.resolve("infra"));
-                SandboxApiServer sandbox = SandboxApiServer.start()) {
+                TestCluster sandbox = TestCluster.start()) {
             String first = repo.repository().resolve("HEAD").name();
             SourceSettings source = new SourceSettings(repo.url(), "main", "infra/k8s/overlays/dev",
                     Duration.ofSeconds(1), tmp.resolve("work"), Optional.empty(), Optional.empty(),

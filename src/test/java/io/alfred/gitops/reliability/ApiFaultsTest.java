@@ -11,6 +11,7 @@ import io.alfred.gitops.reconcile.Revisions;
 import io.alfred.gitops.render.Manifest;
 import io.alfred.gitops.render.RenderResult;
 import io.alfred.gitops.sandbox.SandboxApiServer;
+import io.alfred.gitops.testing.TestCluster;
 import io.alfred.gitops.testing.TestRepo;
 import io.alfred.gitops.testing.TestSettings;
 import io.fabric8.kubernetes.client.ConfigBuilder;
@@ -38,7 +39,7 @@ class ApiFaultsTest {
     @BeforeEach
     void setUp() {
         repo = TestRepo.withExample(tmp.resolve("infra"));
-        sandbox = SandboxApiServer.start();
+        sandbox = TestCluster.sandbox("it injects API faults").sandboxServer();
         Settings settings = TestSettings.overlay(repo.url(), "prod", tmp.resolve("work"));
         try (Revisions revisions = new Revisions(settings)) {
             render = revisions.latest();

@@ -10,6 +10,7 @@ import io.alfred.gitops.reconcile.CycleResult;
 import io.alfred.gitops.reconcile.CycleRunner;
 import io.alfred.gitops.reconcile.SyncStatus;
 import io.alfred.gitops.sandbox.SandboxApiServer;
+import io.alfred.gitops.testing.TestCluster;
 import io.alfred.gitops.testing.TestRepo;
 import io.alfred.gitops.testing.TestSettings;
 import io.alfred.gitops.trigger.Trigger;
@@ -45,7 +46,7 @@ class GitFaultsTest {
     @BeforeEach
     void setUp() {
         repo = TestRepo.withExample(tmp.resolve("infra"));
-        sandbox = SandboxApiServer.start();
+        sandbox = TestCluster.sandbox("it counts the server's objects").sandboxServer();
         client = sandbox.client();
         status = new SyncStatus();
         Settings settings = TestSettings.overlay(repo.url(), "dev", tmp.resolve("work"));

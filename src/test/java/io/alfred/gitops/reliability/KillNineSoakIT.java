@@ -9,10 +9,10 @@ import io.alfred.gitops.config.RenderSettings;
 import io.alfred.gitops.render.Manifest;
 import io.alfred.gitops.render.RenderResult;
 import io.alfred.gitops.render.Renderer;
-import io.alfred.gitops.sandbox.SandboxApiServer;
 import io.alfred.gitops.testing.Await;
 import io.alfred.gitops.testing.DaemonProcess;
 import io.alfred.gitops.testing.PubSubEmulator;
+import io.alfred.gitops.testing.TestCluster;
 import io.alfred.gitops.testing.TestRepo;
 import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.client.KubernetesClient;
@@ -54,7 +54,7 @@ class KillNineSoakIT {
     void killedAtRandomPointsItConvergesAndLosesNoEvent() throws Exception {
         Random random = new Random(Long.getLong("soak.seed", 9));
         try (PubSubEmulator emulator = PubSubEmulator.startOrSkip();
-                SandboxApiServer sandbox = SandboxApiServer.start();
+                TestCluster sandbox = TestCluster.start();
                 KubernetesClient client = sandbox.client();
                 TestRepo repo = TestRepo.withExample(tmp.resolve("infra"))) {
             emulator.createTopic("deploy-events");

@@ -2,9 +2,9 @@ package io.alfred.gitops.reliability;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.alfred.gitops.sandbox.SandboxApiServer;
 import io.alfred.gitops.testing.Await;
 import io.alfred.gitops.testing.DaemonProcess;
+import io.alfred.gitops.testing.TestCluster;
 import io.alfred.gitops.testing.TestRepo;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
@@ -36,7 +36,7 @@ class TriggerLoadSoakIT {
     void aThousandTriggersAMinuteForFiveMinutes() throws Exception {
         int minutes = Integer.getInteger("soak.minutes", 5);
         Path secretFile = Files.writeString(tmp.resolve("github-secret"), SECRET);
-        try (SandboxApiServer sandbox = SandboxApiServer.start();
+        try (TestCluster sandbox = TestCluster.start();
                 TestRepo repo = TestRepo.withExample(tmp.resolve("infra"))) {
             Path kubeconfig = sandbox.writeKubeconfig(tmp.resolve("kubeconfig"));
             Map<String, String> env = Map.of("KUBECONFIG", kubeconfig.toString(),

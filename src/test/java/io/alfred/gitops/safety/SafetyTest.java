@@ -18,6 +18,7 @@ import io.alfred.gitops.reconcile.SyncStatus;
 import io.alfred.gitops.sandbox.Controllers;
 import io.alfred.gitops.sandbox.SandboxApiServer;
 import io.alfred.gitops.testing.Await;
+import io.alfred.gitops.testing.TestCluster;
 import io.alfred.gitops.testing.TestRepo;
 import io.alfred.gitops.trigger.Trigger;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
@@ -52,7 +53,7 @@ class SafetyTest {
     @BeforeEach
     void setUp() {
         repo = TestRepo.create(tmp.resolve("infra"));
-        sandbox = SandboxApiServer.start();
+        sandbox = TestCluster.sandbox("it sets a workload's rollout outcome").sandboxServer();
         client = sandbox.client();
     }
 

@@ -9,8 +9,8 @@ import io.alfred.gitops.events.ClusterEventRecorder.Type;
 import io.alfred.gitops.reconcile.CycleRunner;
 import io.alfred.gitops.reconcile.SyncStatus;
 import io.alfred.gitops.render.ObjectRef;
-import io.alfred.gitops.sandbox.SandboxApiServer;
 import io.alfred.gitops.testing.Await;
+import io.alfred.gitops.testing.TestCluster;
 import io.alfred.gitops.testing.TestRepo;
 import io.alfred.gitops.testing.TestSettings;
 import io.alfred.gitops.trigger.Trigger;
@@ -37,7 +37,7 @@ class InClusterStateTest {
 
     @Test
     void theHistoryKeepsTheLastTwentyCyclesBoundedInSize() {
-        try (SandboxApiServer sandbox = SandboxApiServer.start(); KubernetesClient client = sandbox.client()) {
+        try (TestCluster sandbox = TestCluster.start(); KubernetesClient client = sandbox.client()) {
             HistoryStore history = new HistoryStore(client, "alfred-gitops", "alfred-gitops", WriteGuard.ALWAYS);
             for (int i = 0; i < 30; i++) {
                 history.record(record(i));
@@ -55,7 +55,7 @@ class InClusterStateTest {
 
     @Test
     void aStandbyWritesNoHistory() {
-        try (SandboxApiServer sandbox = SandboxApiServer.start(); KubernetesClient client = sandbox.client()) {
+        try (TestCluster sandbox = TestCluster.start(); KubernetesClient client = sandbox.client()) {
             HistoryStore standby = new HistoryStore(client, "alfred-gitops", "alfred-gitops", new WriteGuard(() -> false));
             try {
                 standby.record(record(1));
@@ -69,7 +69,7 @@ class InClusterStateTest {
     /** A new daemon (a restart, a new leader) reads the history and the suspend state its predecessor left. */
     @Test
     void historyAndSuspensionSurviveARestart() throws Exception {
-        try (TestRepo repo = TestRepo.withExample(tmp.resolve("infra")); SandboxApiServer sandbox = SandboxApiServer.start();
+        try (TestRepo repo = TestRepo.withExample(tmp.resolve("infra")); TestCluster sandbox = TestCluster.start();
                 KubernetesClient client = sandbox.client()) {
             Settings settings = TestSettings.overlay(repo.url(), "dev", tmp.resolve("work"));
             String head = repo.repository().resolve("HEAD").name();
@@ -116,7 +116,7 @@ class InClusterStateTest {
 
     @Test
     void eventsBecomeASeriesAndAreRateLimitedPerObject() {
-        try (SandboxApiServer sandbox = SandboxApiServer.start(); KubernetesClient client = sandbox.client()) {
+        try (TestCluster sandbox = TestCluster.start(); KubernetesClient client = sandbox.client()) {
             client.namespaces().resource(new NamespaceBuilder().withNewMetadata()
                     .withName("shop").endMetadata().build()).create();
             ClusterEventRecorder recorder = new ClusterEventRecorder(client, WriteGuard.ALWAYS, "test");

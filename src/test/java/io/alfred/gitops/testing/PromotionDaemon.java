@@ -18,7 +18,6 @@ import io.alfred.gitops.pubsub.PubSubHealth;
 import io.alfred.gitops.pubsub.PubSubResource;
 import io.alfred.gitops.reconcile.CycleRunner;
 import io.alfred.gitops.reconcile.SyncStatus;
-import io.alfred.gitops.sandbox.SandboxApiServer;
 import io.alfred.gitops.trigger.PubSubTrigger;
 import io.alfred.gitops.trigger.Trigger;
 import io.fabric8.kubernetes.client.KubernetesClient;
@@ -33,7 +32,7 @@ import java.util.Map;
  * and the proofs read from subscription {@code prod-proofs}.
  */
 public final class PromotionDaemon implements AutoCloseable {
-    public final SandboxApiServer sandbox;
+    public final TestCluster sandbox;
     public final KubernetesClient client;
     public final Settings settings;
     public final SyncStatus status = new SyncStatus();
@@ -46,7 +45,7 @@ public final class PromotionDaemon implements AutoCloseable {
 private final PubSubEmulator emulator;
 
 public PromotionDaemon(PubSubEmulator emulator, TestRepo repo, Path workdir, String cluster, String environment,
-        PromotionSettings promotion, SandboxApiServer sandbox) {
+        PromotionSettings promotion, TestCluster sandbox) {
     this.emulator = emulator;
         this.sandbox = sandbox;
         this.client = sandbox.client();

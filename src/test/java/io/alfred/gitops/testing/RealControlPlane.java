@@ -99,8 +99,24 @@ final class RealControlPlane {
         return config.getMasterUrl();
     }
 
+    private boolean leased;
+
+    /** Takes the control plane for one suite, reset; a second suite at once is a test's mistake. */
+    synchronized void lease() {
+        if (leased) {
+            throw new IllegalStateException("the real control plane is in use by another TestCluster: a second "
+                    + "cluster in one test must be TestCluster.sandbox(why)");
+        }
+        reset();
+        leased = true;
+    }
+
+    synchronized void release() {
+        leased = false;
+    }
+
     /** Back to the state of first connection: what suites made is deleted, and its deletion waited for. */
-    synchronized void reset() {
+    private void reset() {
         node.reset();
         List<String> gone = new java.util.ArrayList<>();
         for (Namespace ns : client.namespaces().list().getItems()) {

@@ -38,7 +38,7 @@ public final class TestCluster implements AutoCloseable {
     public static TestCluster start() {
         if (RealControlPlane.configured() != null) {
             RealControlPlane plane = RealControlPlane.shared();
-            plane.reset();
+            plane.lease();
             return new TestCluster(null, plane);
         }
         return new TestCluster(SandboxApiServer.start(), null);
@@ -129,6 +129,8 @@ public final class TestCluster implements AutoCloseable {
     public void close() {
         if (sandbox != null) {
             sandbox.close();
+        } else {
+            real.release();
         }
     }
 }

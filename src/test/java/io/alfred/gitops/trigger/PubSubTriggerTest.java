@@ -6,10 +6,10 @@ import io.alfred.gitops.config.Settings;
 import io.alfred.gitops.pubsub.PubSubHealth;
 import io.alfred.gitops.reconcile.CycleRunner;
 import io.alfred.gitops.reconcile.SyncStatus;
-import io.alfred.gitops.sandbox.SandboxApiServer;
 import io.alfred.gitops.testing.Await;
 import io.alfred.gitops.testing.PubSubEmulator;
 import io.alfred.gitops.testing.SharedPubSubEmulator;
+import io.alfred.gitops.testing.TestCluster;
 import io.alfred.gitops.testing.TestRepo;
 import io.alfred.gitops.testing.TestSettings;
 import io.fabric8.kubernetes.client.KubernetesClient;
@@ -38,7 +38,7 @@ class PubSubTriggerTest {
     Path tmp;
 
     TestRepo repo;
-    SandboxApiServer sandbox;
+    TestCluster sandbox;
     KubernetesClient client;
     SyncStatus status;
     CycleRunner runner;
@@ -55,7 +55,7 @@ class PubSubTriggerTest {
         emulator.createTopic(topic);
         emulator.createSubscription(topic, "alfred-" + counter);
         repo = TestRepo.withExample(tmp.resolve("infra"));
-        sandbox = SandboxApiServer.start();
+        sandbox = TestCluster.start();
         client = sandbox.client();
         Settings settings = TestSettings.overlay(repo.url(), "dev", tmp.resolve("work"));
         status = new SyncStatus();

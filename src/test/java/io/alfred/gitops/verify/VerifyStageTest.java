@@ -11,9 +11,9 @@ import io.alfred.gitops.events.DeployEvent;
 import io.alfred.gitops.reconcile.CycleResult;
 import io.alfred.gitops.reconcile.CycleRunner;
 import io.alfred.gitops.reconcile.SyncStatus;
-import io.alfred.gitops.sandbox.SandboxApiServer;
 import io.alfred.gitops.state.HistoryStore;
 import io.alfred.gitops.testing.Signing;
+import io.alfred.gitops.testing.TestCluster;
 import io.alfred.gitops.testing.TestRepo;
 import io.alfred.gitops.testing.TestSettings;
 import io.alfred.gitops.trigger.Trigger;
@@ -45,7 +45,7 @@ class VerifyStageTest {
         Path keys = tmp.resolve("keys.asc");
         Files.writeString(keys, alice.armoredPublicKey());
         try (TestRepo repo = TestRepo.withExample(tmp.resolve("repo"));
-                SandboxApiServer sandbox = SandboxApiServer.start();
+                TestCluster sandbox = TestCluster.start();
                 KubernetesClient client = sandbox.client()) {
             Settings plain = TestSettings.overlay(repo.url(), "dev", tmp.resolve("work"));
             Settings settings = new Settings(plain.cluster(), plain.source(), plain.render(), plain.apply(), plain.safety(),
@@ -108,7 +108,7 @@ class VerifyStageTest {
         Path keys = tmp.resolve("keys.asc");
         Files.writeString(keys, alice.armoredPublicKey() + bob.armoredPublicKey());
         try (TestRepo repo = TestRepo.withExample(tmp.resolve("repo"));
-                SandboxApiServer sandbox = SandboxApiServer.start();
+                TestCluster sandbox = TestCluster.start();
                 KubernetesClient client = sandbox.client()) {
             Settings plain = TestSettings.overlay(repo.url(), "dev", tmp.resolve("work"));
             Settings settings = new Settings(plain.cluster(), plain.source(), plain.render(), plain.apply(),
@@ -121,7 +121,7 @@ class VerifyStageTest {
                 assertThat(runner.runOnce(Trigger.of(Trigger.Kind.STARTUP)).outcome()).isEqualTo(CycleResult.Outcome.SUCCEEDED);
                 Files.writeString(keys, bob.armoredPublicKey());
                 Files.setLastModifiedTime(keys, FileTime.from(Instant.now().plusSeconds(5)));
-                sandbox.controllers().stuckImages("crashloop");
+                sandbox.failImages("crashloop");
                 repo.edit("infra/k8s/base/ui/ui-chat.yaml", "ui-chat:latest", "ui-chat:crashloop").commit("bad image");
                 String bad = Signing.commitOpenPgp(repo.repository(), "bad image, signed by bob", bob, false);
                 events.clear();
