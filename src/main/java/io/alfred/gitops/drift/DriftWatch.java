@@ -3,9 +3,9 @@ package io.alfred.gitops.drift;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.alfred.gitops.config.DriftSettings;
 import io.alfred.gitops.plan.LiveView;
-import io.alfred.gitops.plan.Planner;
 import io.alfred.gitops.render.Manifest;
 import io.alfred.gitops.render.ObjectRef;
+import io.alfred.gitops.support.Subset;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import java.time.Duration;
 import java.time.Instant;
@@ -181,7 +181,7 @@ public final class DriftWatch implements ManagedView.Changes, AutoCloseable {
             return; // not in the applied render: a new object or one to prune is the cycle's business
         }
         GitObject wanted = incoming.get(ref);
-        if (!Planner.isSubset(want.body(), live) && (wanted == null || !Planner.isSubset(wanted.body(), live))) {
+        if (!Subset.holds(want.body(), live) && (wanted == null || !Subset.holds(wanted.body(), live))) {
             drift(ref, lastOtherManager(live), ref + " changed");
         }
     }

@@ -2,8 +2,8 @@ package io.alfred.gitops.drift;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.alfred.gitops.plan.Planner;
 import io.alfred.gitops.render.ObjectRef;
+import io.alfred.gitops.support.Subset;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 import io.fabric8.kubernetes.client.informers.cache.Cache;
@@ -73,7 +73,7 @@ final class VerdictStore implements ItemStore<GenericKubernetesResource> {
         GitObject wanted = git.apply(ObjectRef.of(apiVersion, kind, metadata.getNamespace(), metadata.getName()));
         Known known = new Known(metadata.getNamespace(), metadata.getName(), metadata.getResourceVersion(),
                 metadata.getGeneration(), wanted == null ? null : wanted.digest(),
-                wanted != null && Planner.isSubset(wanted.body(), json(object)));
+                wanted != null && Subset.holds(wanted.body(), json(object)));
         return standIn(objects.put(key, known));
     }
 

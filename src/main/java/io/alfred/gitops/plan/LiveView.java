@@ -30,7 +30,7 @@ public interface LiveView {
 
     /**
      * Whether the live object held every field of {@code git} when the watch last saw it (as
-     * {@code Planner.isSubset}); false when the view does not hold the object or judged it against
+     * {@link io.alfred.gitops.support.Subset}); false when the view does not hold the object or judged it against
      * other content. True is never a guess: a false only costs a read.
      */
     boolean holds(ObjectRef ref, JsonNode git);

@@ -9,6 +9,7 @@ import io.alfred.gitops.cluster.ClusterFailure;
 import io.alfred.gitops.cluster.NoAnswerRetry;
 import io.alfred.gitops.render.Manifest;
 import io.alfred.gitops.render.ObjectRef;
+import io.alfred.gitops.support.Subset;
 import io.fabric8.kubernetes.api.model.APIResource;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.client.KubernetesClient;
@@ -19,7 +20,6 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
-import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -79,7 +79,7 @@ public final class Planner {
             JsonNode known = listed.get(m.ref().key());
             // the steady state, answered from the watches' view or the LIST alone: no copy, no request
             // (both select the managed-by label, so the live object carries it)
-            boolean steady = known != null ? isSubset(m.body(), known)
+            boolean steady = known != null ? Subset.holds(m.body(), known)
                     : trustLive && watched.covers(m.ref()) && watched.holds(m.ref(), m.body());
             if (steady) {
                 futures.add(CompletableFuture.completedFuture(new PlannedObject(m, known, null, Action.UNCHANGED, "", true)));
@@ -200,7 +200,7 @@ public final class Planner {
                 wouldBe = dryRun(resource);
                 live = existedBefore(wouldBe) ? read(resource) : null;
             }
-            if (trustLive && live != null && isSubset(desired.body(), live)) {
+            if (trustLive && live != null && Subset.holds(desired.body(), live)) {
                 return new PlannedObject(desired, live, null, Action.UNCHANGED, "", true);
             }
             if (wouldBe == null) {
@@ -271,35 +271,4 @@ public final class Planner {
         return new Manifest(m.ref(), body, m.origin());
     }
 
-    /** Whether every field of {@code desired} has the same value in {@code live} (list items pairwise). */
-    public static boolean isSubset(JsonNode desired, JsonNode live) {
-        if (desired.isObject()) {
-            if (!live.isObject()) {
-                return false;
-            }
-            Iterator<Map.Entry<String, JsonNode>> it = desired.fields();
-            while (it.hasNext()) {
-                Map.Entry<String, JsonNode> e = it.next();
-                if (!isSubset(e.getValue(), live.path(e.getKey()))) {
-                    return false;
-                }
-            }
-            return true;
-        }
-        if (desired.isArray()) {
-            if (!live.isArray() || live.size() != desired.size()) {
-                return false;
-            }
-            for (int i = 0; i < desired.size(); i++) {
-                if (!isSubset(desired.get(i), live.get(i))) {
-                    return false;
-                }
-            }
-            return true;
-        }
-        if (desired.isNumber() && live.isNumber()) {
-            return desired.decimalValue().compareTo(live.decimalValue()) == 0;
-        }
-        return desired.equals(live);
-    }
 }

@@ -3,8 +3,8 @@ package io.alfred.gitops.safety;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.alfred.gitops.change.Action;
 import io.alfred.gitops.plan.PlannedObject;
-import io.alfred.gitops.plan.Planner;
 import io.alfred.gitops.render.Manifest;
+import io.alfred.gitops.support.Subset;
 import io.fabric8.kubernetes.api.model.policy.v1.PodDisruptionBudget;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import java.util.ArrayList;
@@ -164,7 +164,7 @@ public final class PdbGate {
         }
         for (Budget declared : declaredBudgets(namespace, plan)) {
             Budget live = out.get(declared.name());
-            boolean sameSpec = live != null && Planner.isSubset(declared.spec(), live.spec());
+            boolean sameSpec = live != null && Subset.holds(declared.spec(), live.spec());
             out.put(declared.name(), new Budget(declared.name(), declared.spec(), sameSpec ? live.allowedNow() : null));
         }
         return new ArrayList<>(out.values());

@@ -14,6 +14,7 @@ import io.alfred.gitops.testing.TestCluster;
 import io.alfred.gitops.testing.TestRepo;
 import io.alfred.gitops.testing.TestSettings;
 import io.alfred.gitops.trigger.Trigger;
+import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -84,6 +85,46 @@ class DriftFightTest {
                 });
                 assertThat(events).filteredOn(e -> e.type() == EventType.DRIFT_CONFLICT).singleElement()
                         .satisfies(e -> assertThat(e.data().path("manager").asText()).isEqualTo("fabric8-kubernetes-client"));
+                watch.close();
+            }
+        }
+    }
+
+    /**
+     * Five pushes that each change a Deployment's image: the Deployment controller writes status and
+     * its revision annotation during every rollout (a real one writes several times per rollout).
+     * None of that is drift, so none of it is a fight.
+     */
+    @Test
+    void rolloutsOfSeveralPushesAreNeitherDriftNorAFight() throws Exception {
+        try (TestRepo repo = TestRepo.withExample(tmp.resolve("repo"));
+                TestCluster cluster = TestCluster.start();
+                KubernetesClient client = cluster.client()) {
+            Settings settings = TestSettings.overlay(repo.url(), "staging", tmp.resolve("work"));
+            cluster.podReadyDelay(Duration.ofSeconds(1)); // rollouts in steps, each a status write
+            List<DeployEvent> events = new CopyOnWriteArrayList<>();
+            List<String> drifts = new CopyOnWriteArrayList<>();
+            List<DriftConflict> conflicts = new CopyOnWriteArrayList<>();
+            try (CycleRunner runner = new CycleRunner(settings, client, new SyncStatus(), events::add)) {
+                DriftWatch watch = new DriftWatch(client, drifts::add, settings.apply().fieldManager(),
+                        DriftSettings.defaults(), conflicts::add);
+                runner.watchDrift(watch);
+                assertThat(runner.runOnce(Trigger.of(Trigger.Kind.STARTUP)).outcome())
+                        .isEqualTo(CycleResult.Outcome.SUCCEEDED);
+                drifts.clear();
+                for (int push = 1; push <= 5; push++) {
+                    String from = push == 1 ? "agent-core:latest" : "agent-core:1.0." + (push - 1);
+                    repo.edit("infra/k8s/base/core/deployment.yaml", from, "agent-core:1.0." + push)
+                            .commit("agent-core 1.0." + push);
+                    CycleResult result = runner.runOnce(Trigger.of(Trigger.Kind.WEBHOOK));
+                    assertThat(result.outcome()).as("push %d", push).isEqualTo(CycleResult.Outcome.SUCCEEDED);
+                }
+                Thread.sleep(1000); // the controllers' last status writes
+                assertThat(conflicts).as("conflicts").isEmpty();
+                assertThat(drifts).as("drift reported").isEmpty();
+                assertThat(events).noneMatch(e -> e.type() == EventType.DRIFT_CONFLICT);
+                Deployment live = client.apps().deployments().inNamespace(NS).withName("agent-core").get();
+                assertThat(live.getSpec().getTemplate().getSpec().getContainers().get(0).getImage()).endsWith(":1.0.5");
                 watch.close();
             }
         }

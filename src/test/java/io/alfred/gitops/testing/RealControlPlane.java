@@ -13,7 +13,6 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 
@@ -35,22 +34,14 @@ final class RealControlPlane {
     private final Config config;
     private final KubernetesClient client;
     private final TestNode node;
-    private final Set<String> baseNamespaces = new HashSet<>();
-    private final Set<String> baseClusterObjects = new HashSet<>();
+    /** The namespaces every cluster has; all others are the suites'. */
+    private static final Set<String> BASE_NAMESPACES = Set.of("default", "kube-system", "kube-public", "kube-node-lease");
 
     private RealControlPlane(Path kubeconfig) throws IOException {
         this.kubeconfig = kubeconfig;
         this.config = Config.fromKubeconfig(Files.readString(kubeconfig));
         config.setNamespace("default");
         this.client = new KubernetesClientBuilder().withConfig(config).build();
-        for (Namespace ns : client.namespaces().list().getItems()) {
-            baseNamespaces.add(ns.getMetadata().getName());
-        }
-        for (String plural : CLUSTER_SCOPED) {
-            for (GenericKubernetesResource o : clusterScoped(plural)) {
-                baseClusterObjects.add(plural + "/" + o.getMetadata().getName());
-            }
-        }
         this.node = TestNode.start(client);
     }
 
@@ -121,7 +112,7 @@ final class RealControlPlane {
         List<String> gone = new java.util.ArrayList<>();
         for (Namespace ns : client.namespaces().list().getItems()) {
             String name = ns.getMetadata().getName();
-            if (!baseNamespaces.contains(name)) {
+            if (!BASE_NAMESPACES.contains(name)) {
                 gone.add(name);
                 if (ns.getMetadata().getDeletionTimestamp() == null) {
                     ignoreGone(() -> client.namespaces().withName(name).delete());
@@ -130,7 +121,7 @@ final class RealControlPlane {
         }
         for (String plural : CLUSTER_SCOPED) {
             for (GenericKubernetesResource o : clusterScoped(plural)) {
-                if (!baseClusterObjects.contains(plural + "/" + o.getMetadata().getName())) {
+                if (!builtIn(o)) {
                     ignoreGone(() -> client.genericKubernetesResources(context(plural)).withName(o.getMetadata().getName())
                             .delete());
                 }
@@ -164,6 +155,14 @@ final class RealControlPlane {
                         .withName(o.getMetadata().getName()).delete());
             }
         }
+    }
+
+    /** The control plane's own cluster-scoped objects (bootstrap RBAC, system priority classes). */
+    private static boolean builtIn(HasMetadata o) {
+        String name = o.getMetadata().getName();
+        java.util.Map<String, String> labels = o.getMetadata().getLabels();
+        return name.startsWith("system:") || name.startsWith("system-")
+                || labels != null && "rbac-defaults".equals(labels.get("kubernetes.io/bootstrapping"));
     }
 
     private static boolean builtIn(String plural, HasMetadata o) {

@@ -4,6 +4,7 @@ import io.fabric8.kubernetes.api.model.Binding;
 import io.fabric8.kubernetes.api.model.BindingBuilder;
 import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.Node;
+import io.fabric8.kubernetes.api.model.NodeAddress;
 import io.fabric8.kubernetes.api.model.NodeBuilder;
 import io.fabric8.kubernetes.api.model.NodeCondition;
 import io.fabric8.kubernetes.api.model.NodeConditionBuilder;
@@ -108,24 +109,22 @@ public final class TestNode implements AutoCloseable {
                 .addToLabels("kubernetes.io/hostname", NAME).addToLabels("kubernetes.io/os", "linux")
                 .addToLabels("kubernetes.io/arch", "amd64").endMetadata()
                 .withNewSpec().endSpec().build();
-        try {
-            client.nodes().resource(node).create();
-        } catch (KubernetesClientException e) {
-            if (e.getCode() != 409) {
-                throw e;
-            }
-        }
+        // an earlier run's node has no heartbeat any more, so the node lifecycle controller tainted it: a new one
+        client.nodes().withName(NAME).withGracePeriod(0).delete();
+        client.nodes().withName(NAME).waitUntilCondition(n -> n == null, 30, TimeUnit.SECONDS);
+        client.nodes().resource(node).create();
         Map<String, Quantity> capacity = Map.of("cpu", new Quantity("64"), "memory", new Quantity("256Gi"),
                 "pods", new Quantity("1000"), "ephemeral-storage", new Quantity("1Ti"));
-        client.nodes().withName(NAME).editStatus(n -> new NodeBuilder(n).editOrNewStatus()
+        Node status = new NodeBuilder().withNewStatus()
                 .withCapacity(capacity).withAllocatable(capacity).withConditions(readyCondition())
-                .withAddresses(new io.fabric8.kubernetes.api.model.NodeAddress("192.0.2.20", "InternalIP"))
+                .withAddresses(new NodeAddress("192.0.2.20", "InternalIP"))
                 .withNewNodeInfo().withKubeletVersion("v1.23.0").withContainerRuntimeVersion("test://1")
                 .withOperatingSystem("linux").withArchitecture("amd64").withMachineID("test").withSystemUUID("test")
                 .withBootID("test").withKernelVersion("test").withOsImage("test").withKubeProxyVersion("v1.23.0")
-                .endNodeInfo().endStatus().build());
-        // the node lifecycle controller taints a node it has seen NotReady; an earlier run's node may carry them
-        client.nodes().withName(NAME).edit(n -> new NodeBuilder(n).editSpec().withTaints(List.of()).endSpec().build());
+                .endNodeInfo().endStatus().build();
+        // a merge patch carries no resourceVersion: the node lifecycle controller's own writes cannot conflict with it
+        client.nodes().withName(NAME).subresource("status").patch(PatchContext.of(PatchType.STRATEGIC_MERGE),
+                Serialization.asJson(Map.of("status", status.getStatus())));
         heartbeat();
     }
 
