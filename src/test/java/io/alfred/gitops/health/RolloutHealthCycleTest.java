@@ -131,8 +131,10 @@ class RolloutHealthCycleTest {
         status.cycle(r, 2);
         assertThat(status.view().workloads()).as("/status carries it").containsExactly(new SyncStatus.Workload(
                 "DaemonSet shop/agent", "suspended", healthOf(r, "DaemonSet").message()));
-        assertThat(client.apps().daemonSets().inNamespace(NS).withName("agent").get().getStatus().getUpdatedNumberScheduled())
-                .as("the sandbox, like the controller, replaced no pod").isZero();
+        // a real controller leaves a zero count out of the status (omitempty)
+        Integer updated = client.apps().daemonSets().inNamespace(NS).withName("agent").get().getStatus()
+                .getUpdatedNumberScheduled();
+        assertThat(updated == null ? 0 : updated).as("the controller replaced no pod").isZero();
     }
 
     @Test

@@ -1,5 +1,8 @@
 package io.alfred.gitops.sandbox;
 
+import io.fabric8.kubernetes.api.model.LoadBalancerIngressBuilder;
+import io.fabric8.kubernetes.api.model.ServiceBuilder;
+import io.fabric8.kubernetes.api.model.Service;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -108,24 +111,27 @@ class SandboxSemanticsTest extends ClusterSuite {
 
     @Test
     void statusChangesOnlyThroughTheStatusSubresource() {
-        Deployment d = deployment("st", "nginx:1.26", Map.of("app", "st"));
-        d.setStatus(new DeploymentStatusBuilder().withReplicas(99).build());
-        Deployment created = client.resource(d).create();
-        assertThat(created.getStatus() == null || created.getStatus().getReplicas() == null).isTrue();
+        // a Service: no controller of the control plane writes its status (the service controller is a cloud one)
+        Service svc = new ServiceBuilder().withNewMetadata().withName("st").withNamespace(ns).endMetadata()
+                .withNewSpec().withType("LoadBalancer").addNewPort().withPort(80).endPort().endSpec()
+                .withNewStatus().withNewLoadBalancer().addNewIngress().withIp("192.0.2.99").endIngress().endLoadBalancer()
+                .endStatus().build();
+        Service created = client.resource(svc).create();
+        assertThat(created.getStatus().getLoadBalancer().getIngress()).as("status is not written by a create").isEmpty();
 
-        Deployment withStatus = client.apps().deployments().inNamespace(ns).withName("st").editStatus(x -> {
-            x.setStatus(new DeploymentStatusBuilder().withReplicas(2).withObservedGeneration(1L).build());
+        Service withStatus = client.services().inNamespace(ns).withName("st").editStatus(x -> {
+            x.getStatus().getLoadBalancer().setIngress(List.of(new LoadBalancerIngressBuilder().withIp("192.0.2.2").build()));
             return x;
         });
-        assertThat(withStatus.getStatus().getReplicas()).isEqualTo(2);
-        assertThat(withStatus.getMetadata().getGeneration()).isEqualTo(1L);
+        assertThat(withStatus.getStatus().getLoadBalancer().getIngress()).extracting(i -> i.getIp()).containsExactly("192.0.2.2");
 
-        Deployment mainWrite = client.apps().deployments().inNamespace(ns).withName("st").edit(x -> {
-            x.getStatus().setReplicas(7);
+        Service mainWrite = client.services().inNamespace(ns).withName("st").edit(x -> {
+            x.getStatus().getLoadBalancer().setIngress(List.of(new LoadBalancerIngressBuilder().withIp("192.0.2.7").build()));
             x.getMetadata().setLabels(Map.of("edited", "yes"));
             return x;
         });
-        assertThat(mainWrite.getStatus().getReplicas()).isEqualTo(2);
+        assertThat(mainWrite.getStatus().getLoadBalancer().getIngress()).extracting(i -> i.getIp())
+                .as("the main resource ignores status").containsExactly("192.0.2.2");
         assertThat(mainWrite.getMetadata().getLabels()).containsEntry("edited", "yes");
     }
 
@@ -241,10 +247,12 @@ class SandboxSemanticsTest extends ClusterSuite {
             client.resource(cm("watched", "2")).fieldManager("m").serverSideApply();
             client.configMaps().inNamespace(ns).withName("watched").delete();
             long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
-            while (events.size() < 3 && System.nanoTime() < deadline) {
+            while (events.stream().filter(e -> e.contains(" watched ")).count() < 3 && System.nanoTime() < deadline) {
                 Thread.sleep(50);
             }
         }
-        assertThat(events).containsExactly("ADDED watched {k=1}", "MODIFIED watched {k=2}", "DELETED watched {k=2}");
+        // a real namespace also holds kube-root-ca.crt, which the namespace's controller puts there
+        assertThat(events).filteredOn(e -> !e.contains("kube-root-ca.crt"))
+                .containsExactly("ADDED watched {k=1}", "MODIFIED watched {k=2}", "DELETED watched {k=2}");
     }
 }
