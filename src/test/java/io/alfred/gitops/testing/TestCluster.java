@@ -50,7 +50,7 @@ public final class TestCluster implements AutoCloseable {
      */
     public static TestCluster sandbox(String why) {
         if (RealControlPlane.configured() != null) {
-            System.out.println("on the sandbox, not the real control plane: " + why);
+            System.out.println("on the sandbox, not the real control plane: " + caller() + ": " + why);
         }
         return new TestCluster(SandboxApiServer.start(), null);
     }
@@ -58,9 +58,16 @@ public final class TestCluster implements AutoCloseable {
     /** The sandbox on a given port (0: any), for suites that stop and restart the server. */
     public static TestCluster sandboxOnPort(int port, String why) {
         if (RealControlPlane.configured() != null) {
-            System.out.println("on the sandbox, not the real control plane: " + why);
+            System.out.println("on the sandbox, not the real control plane: " + caller() + ": " + why);
         }
         return new TestCluster(SandboxApiServer.start(port), null);
+    }
+
+    /** The suite that asked, for the CI log. */
+    private static String caller() {
+        return StackWalker.getInstance().walk(frames -> frames.map(StackWalker.StackFrame::getClassName)
+                .filter(c -> !c.equals(TestCluster.class.getName())).findFirst().orElse("?"))
+                .replaceFirst(".*\\.", "");
     }
 
     public boolean isSandbox() {
