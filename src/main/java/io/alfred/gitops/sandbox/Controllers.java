@@ -83,6 +83,25 @@ public final class Controllers {
         return false;
     }
 
+    /** Whether two statuses differ in their condition times at most. */
+    static boolean sameButForTimes(JsonNode a, JsonNode b) {
+        // numbers by value: a stored status was parsed (int), a computed one is built with longs
+        return withoutTimes(a).equals((x, y) -> x.isNumber() && y.isNumber()
+                ? x.decimalValue().compareTo(y.decimalValue()) : x.equals(y) ? 0 : 1, withoutTimes(b));
+    }
+
+    private static JsonNode withoutTimes(JsonNode status) {
+        JsonNode copy = status.deepCopy();
+        for (JsonNode c : copy.path("conditions")) {
+            if (c instanceof ObjectNode o) {
+                o.remove("lastUpdateTime");
+                o.remove("lastTransitionTime");
+                o.remove("lastProbeTime");
+            }
+        }
+        return copy;
+    }
+
     /** Status the server itself sets as part of a write. */
     void reconcileStatus(ResourceType type, JsonNode live, ObjectNode next) {
         String gk = type.group() + "/" + type.kind();
@@ -165,6 +184,12 @@ public final class Controllers {
             default -> {
                 return;
             }
+        }
+        if (sameButForTimes(before, status)) {
+            // nothing the controller reports changed (a label edit, say): like a real controller, it writes nothing,
+            // so one write is one watch event
+            object.set("status", before);
+            return;
         }
         storeStatus.accept(type, object);
         boolean healthy = outcome == Rollout.COMPLETE;
