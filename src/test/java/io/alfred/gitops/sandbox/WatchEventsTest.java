@@ -53,7 +53,9 @@ class WatchEventsTest extends ClusterSuite {
                     .editMetadata().addToLabels("edited-by", "hand").endMetadata().build());
             Thread.sleep(2000);
         }
-        assertThat(events).containsExactly("MODIFIED {edited-by=hand}");
+        // a WebSocket watch on the sandbox goes to fabric8's mock server, which also replays the object as ADDED
+        // however recent the resourceVersion asked for (a difference the README lists); the edits are what count
+        assertThat(events).filteredOn(e -> !e.startsWith("ADDED")).containsExactly("MODIFIED {edited-by=hand}");
     }
 
     private static boolean rolledOut(Deployment d) {
