@@ -6,11 +6,13 @@ import java.time.Duration;
  * Drift between cycles.
  *
  * @param fightThreshold corrections of one object within {@code fightWindow} after which the daemon
- *     stops correcting it and reports a conflict with the other writer
+ *     stops correcting it and reports a conflict with the other writer; by default more than 5 within
+ *     a minute, Config Sync's {@code DefaultFightThreshold}, so that a person who fixes a value by hand
+ *     a few times during an incident is still corrected
  */
 public record DriftSettings(int fightThreshold, Duration fightWindow) {
 
     public static DriftSettings defaults() {
-        return new DriftSettings(5, Duration.ofMinutes(10));
+        return new DriftSettings(5, Duration.ofMinutes(1));
     }
 }

@@ -184,7 +184,8 @@ public interface GitopsConfig {
         @WithDefault("5")
         int fightThreshold();
 
-        @WithDefault("10m")
+        /** Config Sync's figure: more than 5 corrections per minute is a fight ({@code DefaultFightThreshold}). */
+        @WithDefault("1m")
         String fightWindow();
     }
 

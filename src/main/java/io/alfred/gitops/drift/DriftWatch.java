@@ -169,6 +169,16 @@ public final class DriftWatch implements ManagedView.Changes, AutoCloseable {
         return fights.current(Instant.now());
     }
 
+    /**
+     * A person asked for git's state (a manual reconcile, a resume): every object held as a fight is
+     * corrected again, and counted afresh.
+     *
+     * @return the conflicts released
+     */
+    public List<DriftConflict> releaseHolds() {
+        return fights.releaseAll();
+    }
+
     /** Kinds watched now. */
     public int watchedKinds() {
         return view.size();

@@ -15,7 +15,8 @@ import java.util.concurrent.ConcurrentHashMap;
  * Objects another writer keeps changing back: when one drifts more than {@code threshold} times
  * within {@code window}, correcting it again would only start a fight (Config Sync's KNV2005), so
  * it is held: not corrected, reported once as a conflict naming the other writer. It is released
- * when git changes it, or when a whole window passes without it drifting.
+ * when git changes it, when a whole window passes without it drifting, or by a person: a manual
+ * reconcile or a resume.
  */
 final class Fights {
     private final int threshold;
@@ -65,6 +66,14 @@ final class Fights {
     synchronized void release(String key) {
         held.remove(key);
         drifts.remove(key);
+    }
+
+    /** Releases every held object: they are corrected again from the next cycle. */
+    synchronized List<DriftConflict> releaseAll() {
+        List<DriftConflict> released = List.copyOf(held.values());
+        held.clear();
+        drifts.clear();
+        return released;
     }
 
     synchronized List<DriftConflict> current(Instant now) {

@@ -340,6 +340,14 @@ public final class CycleRunner implements TriggerSink, AutoCloseable {
                 status.rendered(render);
                 if (watch != null) {
                     watch.expect(render.manifests());
+                    if (trigger.kind() == Trigger.Kind.MANUAL || trigger.kind() == Trigger.Kind.RESUME) {
+                        List<DriftConflict> released = watch.releaseHolds();
+                        if (!released.isEmpty()) {
+                            LOG.infof("%s: %d object(s) held as a drift fight are corrected again (%s)", trigger.kind()
+                                    .label(), released.size(), released.stream().map(c -> c.ref().toString())
+                                    .collect(Collectors.joining(", ")));
+                        }
+                    }
                     List<DriftConflict> conflicts = watch.conflicts();
                     reconciler.holdBack(conflicts.stream().map(c -> c.ref().key()).collect(Collectors.toSet()));
                     conflictsChanged(conflicts);

@@ -75,16 +75,21 @@ class DriftFightTest {
                         .edit(cm -> { cm.getData().put("prometheus.yml", "and again"); return cm; });
                 Thread.sleep(1000);
                 assertThat(runner.cycles()).as("no drift cycle for a held object").isEqualTo(cycles);
-                CycleResult full = runner.runOnce(Trigger.of(Trigger.Kind.MANUAL));
-                assertThat(full.outcome()).isEqualTo(CycleResult.Outcome.NOOP);
-                assertThat(full.findings()).anyMatch(f -> f.contains("prometheus-config: not corrected"));
-                assertThat(data(client)).isEqualTo("and again");
+                CycleResult interval = runner.runOnce(Trigger.of(Trigger.Kind.WEBHOOK));
+                assertThat(interval.outcome()).isEqualTo(CycleResult.Outcome.NOOP);
+                assertThat(interval.findings()).anyMatch(f -> f.contains("prometheus-config: not corrected"));
+                assertThat(data(client)).as("a cycle nobody asked for by hand leaves a held object alone").isEqualTo("and again");
                 assertThat(status.view().conflicts()).singleElement().satisfies(c -> {
                     assertThat(c.object()).isEqualTo("ConfigMap " + NS + "/prometheus-config");
                     assertThat(c.manager()).isEqualTo("fabric8-kubernetes-client");
                 });
                 assertThat(events).filteredOn(e -> e.type() == EventType.DRIFT_CONFLICT).singleElement()
                         .satisfies(e -> assertThat(e.data().path("manager").asText()).isEqualTo("fabric8-kubernetes-client"));
+
+                CycleResult manual = runner.runOnce(Trigger.of(Trigger.Kind.MANUAL));
+                assertThat(manual.outcome()).as("a person asked for git's state").isEqualTo(CycleResult.Outcome.SUCCEEDED);
+                assertThat(data(client)).isEqualTo(original);
+                assertThat(status.view().conflicts()).as("the hold is released").isEmpty();
                 watch.close();
             }
         }
