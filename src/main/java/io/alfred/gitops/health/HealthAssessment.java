@@ -82,12 +82,13 @@ public final class HealthAssessment {
         JsonNode spec = o.path("spec");
         JsonNode status = o.path("status");
         int replicas = spec.path("replicas").asInt(1);
+        // a status the controller wrote for an older generation says nothing of this one, not even for OnDelete
+        if (status.path("observedGeneration").asLong(0) == 0 || behind(o)) {
+            return unobserved(o);
+        }
         if (!"RollingUpdate".equals(spec.path("updateStrategy").path("type").asText("RollingUpdate"))) {
             return Health.suspended("updateStrategy OnDelete: pods move to the new revision only when deleted ("
                     + status.path("updatedReplicas").asInt(0) + " of " + replicas + " updated)");
-        }
-        if (status.path("observedGeneration").asLong(0) == 0 || behind(o)) {
-            return unobserved(o);
         }
         int ready = status.path("readyReplicas").asInt(0);
         if (ready < replicas) {
@@ -114,12 +115,12 @@ public final class HealthAssessment {
         JsonNode spec = o.path("spec");
         JsonNode status = o.path("status");
         int desired = status.path("desiredNumberScheduled").asInt(0);
+        if (behind(o)) {
+            return unobserved(o);
+        }
         if (!"RollingUpdate".equals(spec.path("updateStrategy").path("type").asText("RollingUpdate"))) {
             return Health.suspended("updateStrategy OnDelete: pods move to the new revision only when deleted ("
                     + status.path("updatedNumberScheduled").asInt(0) + " of " + desired + " updated)");
-        }
-        if (behind(o)) {
-            return unobserved(o);
         }
         int updated = status.path("updatedNumberScheduled").asInt(0);
         if (updated < desired) {
