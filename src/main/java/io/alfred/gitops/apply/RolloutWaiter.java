@@ -26,11 +26,16 @@ import java.util.Set;
  * {@link HealthAssessment} judges them ({@code kubectl rollout status} and kstatus rules). A failed
  * verdict ends the wait at once; a suspended one (paused, suspended, OnDelete) is reported, not
  * waited for. It also fails early when a budget protecting a rolling workload loses healthy pods it
- * had and falls below desiredHealthy.
+ * had and stays below desiredHealthy for {@link #BUDGET_GRACE}: a rolling update with maxUnavailable
+ * dips below a tight budget for the moment a new pod takes to become ready (seen on real controllers),
+ * which is not a failure; a bad image keeps it there.
  */
 public final class RolloutWaiter {
     private static final Set<String> WORKLOADS = Set.of("apps/Deployment", "apps/StatefulSet", "apps/DaemonSet",
             "apps/ReplicaSet", "batch/Job", "/Pod");
+
+    /** How long a budget may stay below desiredHealthy during a rollout before the rollout fails. */
+    static final Duration BUDGET_GRACE = Duration.ofSeconds(10);
 
     private final KubernetesClient client;
     private final Duration timeout;
@@ -75,6 +80,7 @@ public final class RolloutWaiter {
         Map<ObjectRef, Health> settled = new LinkedHashMap<>();
         List<ObjectRef> all = workloads.stream().map(o -> o.desired().ref()).toList();
         List<ObjectRef> pending = new ArrayList<>(all);
+        Map<String, Long> belowSince = new HashMap<>();
         while (!pending.isEmpty()) {
             List<ObjectRef> still = new ArrayList<>();
             for (ObjectRef ref : pending) {
@@ -91,7 +97,7 @@ public final class RolloutWaiter {
                     default -> settled.put(ref, health);
                 }
             }
-            checkBudgets(healthyBefore, still);
+            checkBudgets(healthyBefore, still, belowSince);
             pending = still;
             if (!pending.isEmpty()) {
                 sleep();
@@ -110,7 +116,7 @@ public final class RolloutWaiter {
                 .orElse(Health.ready("no notion of health"));
     }
 
-    private void checkBudgets(Map<String, Integer> healthyBefore, List<ObjectRef> rolling) {
+    private void checkBudgets(Map<String, Integer> healthyBefore, List<ObjectRef> rolling, Map<String, Long> belowSince) {
         if (healthyBefore.isEmpty() || rolling.isEmpty()) {
             return;
         }
@@ -118,11 +124,18 @@ public final class RolloutWaiter {
             for (PodDisruptionBudget pdb : client.policy().v1().podDisruptionBudget().inNamespace(ns).list().getItems()) {
                 Integer before = healthyBefore.get(ns + "/" + pdb.getMetadata().getName());
                 var s = pdb.getStatus();
-                if (before != null && s != null && s.getCurrentHealthy() != null && s.getDesiredHealthy() != null
-                        && s.getCurrentHealthy() < before && s.getCurrentHealthy() < s.getDesiredHealthy()) {
+                String key = ns + "/" + pdb.getMetadata().getName();
+                boolean below = before != null && s != null && s.getCurrentHealthy() != null && s.getDesiredHealthy() != null
+                        && s.getCurrentHealthy() < before && s.getCurrentHealthy() < s.getDesiredHealthy();
+                if (!below) {
+                    belowSince.remove(key);
+                    continue;
+                }
+                long since = belowSince.computeIfAbsent(key, k -> System.nanoTime());
+                if (System.nanoTime() - since >= BUDGET_GRACE.toNanos()) {
                     throw new StageException(Stage.WAIT, "PodDisruptionBudget " + ns + "/" + pdb.getMetadata().getName(),
                             "the rollout took healthy pods below the budget: " + s.getCurrentHealthy() + " healthy (was "
-                                    + before + "), " + s.getDesiredHealthy() + " required");
+                                    + before + "), " + s.getDesiredHealthy() + " required, for " + Durations.format(BUDGET_GRACE));
                 }
             }
         }

@@ -94,9 +94,20 @@ public final class TestNode implements AutoCloseable {
         this.readyDelay = delay;
     }
 
-    /** Pods with a container image matching this pattern crash-loop and never become ready; null: none. */
+    /**
+     * Pods with a container image matching this pattern crash-loop and never become ready; null: none.
+     * Running pods of such an image start crash-looping too (a dependency of theirs went away, say).
+     */
     public void failImages(String regex) {
         this.failImages = regex == null ? null : Pattern.compile(regex);
+        if (regex != null && pods != null) {
+            for (Pod pod : pods.getStore().list()) {
+                if (NAME.equals(pod.getSpec().getNodeName()) && pod.getMetadata().getDeletionTimestamp() == null
+                        && "Running".equals(phase(pod)) && pod.getSpec().getContainers().stream().anyMatch(this::fails)) {
+                    executor.execute(() -> start(pod));
+                }
+            }
+        }
     }
 
     public void reset() {
