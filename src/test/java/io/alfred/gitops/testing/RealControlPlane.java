@@ -106,7 +106,14 @@ final class RealControlPlane {
         leased = false;
     }
 
-    /** Back to the state of first connection: what suites made is deleted, and its deletion waited for. */
+    /**
+     * Back to a cluster with only what every cluster has: the suites' namespaces, CRDs and
+     * cluster-scoped objects deleted. The namespace controller takes about 5 s per namespace even
+     * when it is empty (it re-lists every kind before it lets go); so the reset empties each
+     * namespace itself (workloads first, then what they own, then the rest, every pod without
+     * grace, as the test node would confirm it) and then finalizes it: the namespace is gone at once
+     * and nothing of it is left for the next suite.
+     */
     private void reset() {
         node.reset();
         List<String> gone = new java.util.ArrayList<>();
@@ -114,9 +121,18 @@ final class RealControlPlane {
             String name = ns.getMetadata().getName();
             if (!BASE_NAMESPACES.contains(name)) {
                 gone.add(name);
-                if (ns.getMetadata().getDeletionTimestamp() == null) {
-                    ignoreGone(() -> client.namespaces().withName(name).delete());
+            }
+        }
+        if (!gone.isEmpty()) {
+            List<ResourceDefinitionContext> kinds = namespacedKinds();
+            for (String name : gone) {
+                for (ResourceDefinitionContext kind : kinds) {
+                    ignoreGone(() -> client.genericKubernetesResources(kind).inNamespace(name).withGracePeriod(0).delete());
                 }
+                ignoreGone(() -> client.namespaces().withName(name).delete());
+                ignoreGone(() -> client.raw("/api/v1/namespaces/" + name + "/finalize", "PUT",
+                        java.util.Map.of("apiVersion", "v1", "kind", "Namespace",
+                                "metadata", java.util.Map.of("name", name), "spec", java.util.Map.of("finalizers", List.of()))));
             }
         }
         for (String plural : CLUSTER_SCOPED) {
@@ -140,8 +156,37 @@ final class RealControlPlane {
                 throw new IllegalStateException("the real control plane did not delete namespaces " + gone
                         + " within 120 s; see its kube-controller-manager.log");
             }
-            sleep(100);
+            sleep(50);
         }
+    }
+
+    /** Every namespaced kind the server can delete by collection, workloads first and pods after their owners. */
+    private List<ResourceDefinitionContext> namespacedKinds() {
+        List<ResourceDefinitionContext> out = new java.util.ArrayList<>();
+        List<String> groupVersions = new java.util.ArrayList<>(List.of("v1"));
+        client.getApiGroups().getGroups().forEach(g -> groupVersions.add(g.getPreferredVersion().getGroupVersion()));
+        for (String gv : groupVersions) {
+            var resources = client.getApiResources(gv);
+            if (resources == null) {
+                continue;
+            }
+            String group = gv.contains("/") ? gv.substring(0, gv.indexOf('/')) : "";
+            String version = gv.contains("/") ? gv.substring(gv.indexOf('/') + 1) : gv;
+            for (var r : resources.getResources()) {
+                if (Boolean.TRUE.equals(r.getNamespaced()) && !r.getName().contains("/")
+                        && r.getVerbs().contains("deletecollection")) {
+                    out.add(new ResourceDefinitionContext.Builder().withGroup(group).withVersion(version)
+                            .withPlural(r.getName()).withKind(r.getKind()).withNamespaced(true).build());
+                }
+            }
+        }
+        List<String> first = List.of("deployments", "statefulsets", "daemonsets", "cronjobs", "jobs", "replicasets",
+                "pods");
+        out.sort(java.util.Comparator.comparingInt(k -> {
+            int i = first.indexOf(k.getPlural());
+            return i < 0 ? first.size() : i;
+        }));
+        return out;
     }
 
     private void deleteSuitesObjects(String namespace, String plural) {
