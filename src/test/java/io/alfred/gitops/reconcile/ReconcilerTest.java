@@ -142,11 +142,32 @@ class ReconcilerTest {
                 .containsEntry("app.kubernetes.io/managed-by", "alfred-gitops");
 
         cluster.sandbox().ifPresent(s -> s.resetRequestCounts());
+        sleepPastTheSecond(); // managedFields times have a resolution of one second
+        java.time.Instant noopStart = java.time.Instant.now().truncatedTo(java.time.temporal.ChronoUnit.SECONDS);
         CycleResult second = cycle();
         assertThat(second.outcome()).isEqualTo(CycleResult.Outcome.NOOP);
         assertThat(second.changes().effective()).isEmpty();
         cluster.sandbox().ifPresent(s -> assertThat(s.requestCounts().keySet())
                 .as("same revision, no drift: reads only").allMatch(verb -> verb.equals("GET") || verb.equals("LIST")));
+        // on either server: no object carries a write of the daemon's field manager from the no-op cycle
+        for (var m : revisions.latest().manifests()) {
+            var kind = client.genericKubernetesResources(m.ref().apiVersion(), m.ref().kind());
+            var live = (m.ref().namespace().isEmpty() ? kind.withName(m.ref().name())
+                    : kind.inNamespace(m.ref().namespace()).withName(m.ref().name())).get();
+            assertThat(live).as(m.ref().toString()).isNotNull();
+            live.getMetadata().getManagedFields().stream()
+                    .filter(f -> ApplySettings.defaults().fieldManager().equals(f.getManager()))
+                    .forEach(f -> assertThat(java.time.Instant.parse(f.getTime())).as("%s written by the no-op", m.ref())
+                            .isBefore(noopStart));
+        }
+    }
+
+    private static void sleepPastTheSecond() {
+        try {
+            Thread.sleep(1100);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 
     @Test
