@@ -7,6 +7,7 @@ import io.alfred.gitops.reconcile.Reconciler;
 import io.alfred.gitops.render.RenderResult;
 import io.alfred.gitops.render.Renderer;
 import io.alfred.gitops.testing.SandboxProcess;
+import io.alfred.gitops.testing.TestCluster;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -20,8 +21,9 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
 /**
- * The same objects through alfred-gitops and through kubectl, against the same sandbox API server
- * in a JVM of its own, side by side in one run: a cold apply ({@code kubectl apply --server-side}),
+ * The same objects through alfred-gitops and through kubectl, against the same API server, side by
+ * side in one run: the real control plane when {@code ALFRED_TEST_KUBECONFIG} names one (reset before
+ * each tool), else a sandbox API server in a JVM of its own: a cold apply ({@code kubectl apply --server-side}),
  * a diff with nothing to change ({@code kubectl diff --server-side}) and a no-op
  * ({@code kubectl apply --server-side} again, against a cycle on the applied revision). The objects
  * are ConfigMaps, Services and ServiceAccounts in thirds, as in the measurement on a real server that
@@ -40,12 +42,12 @@ class KubectlComparisonBench {
             RenderResult render = new Renderer(new RenderSettings("auto", Duration.ofMinutes(2), Map.of()))
                     .render(dir, "app", "kubectl-bench-" + size);
             Map<String, Object> params = Map.of("objects", render.manifests().size(), "runs", RUNS,
-                    "cluster", "sandbox API server in its own JVM");
+                    "cluster", Server.describe());
 
             double kubectlCold;
             double[] kubectlDiff = new double[RUNS];
             double[] kubectlNoop = new double[RUNS];
-            try (SandboxProcess sandbox = SandboxProcess.start(dir.resolve("kubectl"))) {
+            try (Server sandbox = Server.start(dir.resolve("kubectl"))) {
                 String kubeconfig = sandbox.kubeconfig().toString();
                 kubectlCold = seconds(() -> kubectl(0, "--kubeconfig", kubeconfig, "apply", "--server-side", "-f", file.toString()));
                 for (int i = 0; i < RUNS; i++) {
@@ -59,7 +61,7 @@ class KubectlComparisonBench {
             double oursCold;
             double[] oursDiff = new double[RUNS];
             double[] oursNoop = new double[RUNS];
-            try (SandboxProcess sandbox = SandboxProcess.start(dir.resolve("ours")); KubernetesClient client = sandbox.client();
+            try (Server sandbox = Server.start(dir.resolve("ours")); KubernetesClient client = sandbox.client();
                     Reconciler reconciler = new Reconciler(client, ApplySettings.defaults())) {
                 oursCold = seconds(() -> expect(reconciler.reconcile(render), CycleResult.Outcome.SUCCEEDED));
                 for (int i = 0; i < RUNS; i++) {
@@ -78,7 +80,38 @@ class KubectlComparisonBench {
                     BenchResults.percentile(kubectlDiff, 50), params);
             add(results, "noop", size, BenchResults.percentile(oursNoop, 50), BenchResults.percentile(kubectlNoop, 50), params);
         }
-        results.printAndWrite("alfred-gitops against kubectl, same objects, same sandbox (2 cores)");
+        results.printAndWrite("alfred-gitops against kubectl, same objects, same API server: " + Server.describe()
+                + " (2 cores)");
+    }
+
+    /** The API server both tools talk to: the real control plane if configured, else a sandbox process. */
+    private record Server(SandboxProcess sandbox, TestCluster real, Path kubeconfig) implements AutoCloseable {
+        static String describe() {
+            return TestCluster.isRealConfigured() ? "the real control plane (kube-apiserver 1.23 and its controllers)"
+                    : "sandbox API server in its own JVM";
+        }
+
+        static Server start(Path dir) throws Exception {
+            if (TestCluster.isRealConfigured()) {
+                TestCluster real = TestCluster.start();
+                return new Server(null, real, real.writeKubeconfig(dir.resolve("kubeconfig")));
+            }
+            SandboxProcess sandbox = SandboxProcess.start(dir);
+            return new Server(sandbox, null, sandbox.kubeconfig());
+        }
+
+        KubernetesClient client() throws Exception {
+            return real != null ? real.client() : sandbox.client();
+        }
+
+        @Override
+        public void close() throws Exception {
+            if (real != null) {
+                real.close();
+            } else {
+                sandbox.close();
+            }
+        }
     }
 
     private static void add(BenchResults results, String what, int size, double ours, double kubectl,

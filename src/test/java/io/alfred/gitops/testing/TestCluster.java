@@ -34,6 +34,11 @@ public final class TestCluster implements AutoCloseable {
                 : "the real control plane of " + kubeconfig;
     }
 
+    /** Whether the suites run on a real control plane. */
+    public static boolean isRealConfigured() {
+        return RealControlPlane.configured() != null;
+    }
+
     /** The real control plane when one is configured, else a new sandbox. */
     public static TestCluster start() {
         if (RealControlPlane.configured() != null) {
