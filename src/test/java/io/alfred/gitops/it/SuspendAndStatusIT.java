@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.alfred.gitops.testing.Await;
 import io.alfred.gitops.testing.DaemonProcess;
+import io.alfred.gitops.testing.TestCluster;
 import io.alfred.gitops.testing.TestRepo;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.client.Config;
@@ -25,8 +26,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The daemon on {@code --sandbox}, and the CLI as a person runs it against the sandbox's
- * kubeconfig: {@code status} (text and JSON, exit codes), {@code suspend} stopping writes while
+ * The daemon on the suites' cluster (the real control plane, or its own {@code --sandbox}), and the
+ * CLI as a person runs it against that cluster's kubeconfig: {@code status} (text and JSON, exit codes), {@code suspend} stopping writes while
  * drift is reported, {@code resume} correcting it at once, and the history kept in the cluster.
  */
 class SuspendAndStatusIT {
@@ -73,14 +74,29 @@ class SuspendAndStatusIT {
         Files.writeString(token, TOKEN);
         Map<String, String> env = Map.of("GITOPS_SOURCE_WORKDIR", tmp.resolve("work").toString(), "GITOPS_SOURCE_INTERVAL",
                 "1h", "GITOPS_API_TOKEN_FILE", token.toString());
-        try (DaemonProcess daemon = DaemonProcess.start(List.of(), List.of("run", "--sandbox", "--repo",
-                repo.dir().toString(), "--path", "app", "--cluster", "it", "--env", "dev"), env, tmp.resolve("daemon.log"));
-                TestRepo closing = repo) {
+        // the real control plane when the suites have one (the daemon as in a cluster), else the daemon's own --sandbox
+        TestCluster cluster = TestCluster.isRealConfigured() ? TestCluster.start() : null;
+        Path realKubeconfig = cluster == null ? null : cluster.writeKubeconfig(tmp.resolve("kubeconfig"));
+        List<String> args = new ArrayList<>(List.of("run", "--repo", repo.dir().toString(), "--path", "app", "--cluster",
+                "it", "--env", "dev"));
+        Map<String, String> daemonEnv = new java.util.HashMap<>(env);
+        if (cluster == null) {
+            args.add(1, "--sandbox");
+        } else {
+            daemonEnv.put("KUBECONFIG", realKubeconfig.toString());
+        }
+        try (DaemonProcess daemon = DaemonProcess.start(List.of(), args, daemonEnv, tmp.resolve("daemon.log"));
+                TestRepo closing = repo; AutoCloseable closingCluster = cluster == null ? () -> { } : cluster) {
             Await.until(() -> first.equals(status(daemon).path("lastAppliedRevision").asText()), Duration.ofSeconds(90),
                     daemon::log);
-            Matcher m = Pattern.compile("look with: kubectl --kubeconfig (\\S+)").matcher(daemon.log());
-            assertThat(m.find()).as(daemon.log()).isTrue();
-            Path kubeconfig = Path.of(m.group(1));
+            Path kubeconfig;
+            if (cluster == null) {
+                Matcher m = Pattern.compile("look with: kubectl --kubeconfig (\\S+)").matcher(daemon.log());
+                assertThat(m.find()).as(daemon.log()).isTrue();
+                kubeconfig = Path.of(m.group(1));
+            } else {
+                kubeconfig = realKubeconfig;
+            }
 
             Run ok = cli(kubeconfig, "status");
             assertThat(ok.exit()).as(ok.out() + ok.err()).isZero();
