@@ -1,6 +1,6 @@
 package io.alfred.gitops.cli;
 
-/** Exit codes of DESIGN.md's command table. */
+/** Exit codes of the command table of docs/reference.md. */
 final class ExitCodes {
     static final int OK = 0;
     static final int CHANGES_OR_FAILED = 1;

@@ -6,7 +6,7 @@ import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 
-/** The command line of DESIGN.md: the daemon and its one-shot commands share one artifact. */
+/** The command line of docs/reference.md: the daemon and its one-shot commands share one artifact. */
 @TopCommand
 @Command(name = "alfred-gitops", mixinStandardHelpOptions = true, version = "alfred-gitops 0.1.0",
         description = "Event-driven GitOps reconciler for Kubernetes. Without a command: run.",

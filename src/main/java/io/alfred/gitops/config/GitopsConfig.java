@@ -7,7 +7,7 @@ import java.util.Map;
 import java.util.Optional;
 
 /**
- * Every {@code gitops.*} key of DESIGN.md. Durations are read as text and parsed by
+ * Every {@code gitops.*} key of docs/reference.md. Durations are read as text and parsed by
  * {@link SettingsResolver} so that a bad value gets a message naming its key, and so that command
  * line options can override them before validation.
  */

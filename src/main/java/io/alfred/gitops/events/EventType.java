@@ -1,6 +1,6 @@
 package io.alfred.gitops.events;
 
-/** The deploy event types of DESIGN.md, with the outcome attribute each carries. */
+/** The deploy event types of docs/operations.md ("Audit events"), with the outcome attribute each carries. */
 public enum EventType {
     STARTED("io.alfred.gitops.sync.started", "started"),
     PLANNED("io.alfred.gitops.sync.planned", "planned"),

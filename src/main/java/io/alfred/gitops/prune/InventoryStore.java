@@ -16,7 +16,7 @@ import java.util.Map;
 import java.util.stream.Collectors;
 
 /**
- * The inventory ConfigMap {@code alfred-gitops-inventory} in {@code gitops.namespace} (DESIGN.md,
+ * The inventory ConfigMap {@code alfred-gitops-inventory} in {@code gitops.namespace} (docs/reference.md,
  * "In-cluster state"): {@code objects} (one {@code apiVersion kind namespace name} per line),
  * {@code lastAppliedRevision}, {@code lastGoodRevision}.
  */

@@ -49,7 +49,7 @@ import java.util.concurrent.Executors;
 import java.util.stream.Collectors;
 
 /**
- * One reconcile cycle on a rendered revision (DESIGN.md, "Pipeline"): bootstrap the render's new
+ * One reconcile cycle on a rendered revision (docs/design.md, "How it works"): bootstrap the render's new
  * Namespaces and CRDs, plan everything (all or nothing), check the gates, apply the changes, prune
  * what left git, record the inventory.
  *

@@ -21,8 +21,8 @@ import java.util.Map;
 /**
  * An in-process Kubernetes API server for tests and for {@code --sandbox}: fabric8's mock server
  * with a dispatcher that gives server-side apply, dry runs, generation, status subresources,
- * discovery, validation and fault injection the semantics of kube-apiserver (see the README for
- * what it simulates and where it differs). Listens on loopback only.
+ * discovery, validation and fault injection the semantics of kube-apiserver (see docs/design.md,
+ * "Sandbox API server", for what it simulates and where it differs). Listens on loopback only.
  */
 public final class SandboxApiServer implements AutoCloseable {
     private final SandboxDispatcher dispatcher = new SandboxDispatcher();

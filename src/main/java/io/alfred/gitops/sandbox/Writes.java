@@ -150,7 +150,7 @@ final class Writes {
         }
     }
 
-    /** Server-side apply: see the README for the ownership rules and the sandbox's simplifications. */
+    /** Server-side apply: docs/design.md ("Sandbox API server") has the ownership rules and the simplifications. */
     private Result apply(ResourceType type, ApiPath path, String body) {
         String manager = path.fieldManager();
         if (manager == null || manager.isEmpty()) {

@@ -9,7 +9,7 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Reads the push notifications DESIGN.md lists: GitHub and GitLab push payloads, Cloud Source
+ * Reads the push notifications docs/operations.md lists: GitHub and GitLab push payloads, Cloud Source
  * Repositories notifications ({@code refUpdateEvent.refUpdates}) and a generic form (attributes or
  * JSON {@code ref}, {@code revision}, optional {@code repository}).
  */

@@ -14,7 +14,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Every command in the README's shell blocks that runs offline (on the sandbox, or on a local
+ * Every command in the documentation's shell blocks (README and docs/) that runs offline (on the sandbox, or on a local
  * directory) is run as written, against the packaged build: it must exit as the README says.
  */
 class ReadmeCommandsIT {
@@ -22,7 +22,7 @@ class ReadmeCommandsIT {
     Path tmp;
 
     static List<String> offlineCommands() throws Exception {
-        String readme = Files.readString(Path.of("README.md"));
+        String readme = Documentation.all();
         List<String> commands = new ArrayList<>();
         Matcher blocks = Pattern.compile("```sh\n(.*?)```", Pattern.DOTALL).matcher(readme);
         while (blocks.find()) {

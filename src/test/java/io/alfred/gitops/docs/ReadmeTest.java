@@ -25,11 +25,12 @@ import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Model.OptionSpec;
 
 /**
- * The README cannot drift from the code: every configuration key, metric, command, option and
- * event type it names exists, and every one the code has is in it.
+ * The documentation (the README and {@code docs/*.md}, read as one text) cannot drift from the
+ * code: every configuration key, metric, command, option and event type it names exists, and every
+ * one the code has is in it.
  */
 class ReadmeTest {
-    static final String README = read(Path.of("README.md"));
+    static final String README = Documentation.all();
 
     static String read(Path file) {
         try {
