@@ -16,8 +16,8 @@ import java.util.Map;
 import java.util.stream.Collectors;
 
 /**
- * The inventory ConfigMap {@code alfred-gitops-inventory} in {@code gitops.namespace} (docs/reference.md,
- * "In-cluster state"): {@code objects} (one {@code apiVersion kind namespace name} per line),
+ * The inventory ConfigMap {@code alfred-gitops-inventory} in {@code gitops.namespace} (docs/operations.md,
+ * the table of what the daemon keeps in the cluster): {@code objects} (one {@code apiVersion kind namespace name} per line),
  * {@code lastAppliedRevision}, {@code lastGoodRevision}.
  */
 public final class InventoryStore {
