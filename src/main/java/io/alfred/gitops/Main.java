@@ -21,14 +21,13 @@ import org.jboss.logging.Logger;
  */
 @QuarkusMain
 public final class Main {
-    private static final Set<String> ONE_SHOT = Set.of("render", "diff", "reconcile", "status", "suspend", "resume",
-            "events");
+    private static final Set<String> ONE_SHOT =
+            Set.of("render", "diff", "reconcile", "status", "suspend", "resume", "events");
     private static final Logger LOG = Logger.getLogger(Main.class);
     /** Set when {@code -v} is given; commands print stack traces then. */
     public static final String VERBOSE_PROPERTY = "alfred.verbose";
 
-    private Main() {
-    }
+    private Main() {}
 
     public static void main(String... args) {
         boolean verbose = isVerbose(args);

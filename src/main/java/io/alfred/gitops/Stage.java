@@ -7,7 +7,15 @@ import java.util.Locale;
  * {@link #CONFIG} and {@link #CLUSTER} come before any cycle: the settings, and reaching the API server.
  */
 public enum Stage {
-    CONFIG, CLUSTER, FETCH, VERIFY, RENDER, PLAN, APPLY, WAIT, PRUNE;
+    CONFIG,
+    CLUSTER,
+    FETCH,
+    VERIFY,
+    RENDER,
+    PLAN,
+    APPLY,
+    WAIT,
+    PRUNE;
 
     public String label() {
         return name().toLowerCase(Locale.ROOT);

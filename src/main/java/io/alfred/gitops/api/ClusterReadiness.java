@@ -29,14 +29,23 @@ public class ClusterReadiness implements HealthCheck {
     public HealthCheckResponse call() {
         var client = loop.client();
         if (client.isEmpty()) {
-            return HealthCheckResponse.named("cluster").down().withData("reason", "the daemon has not started").build();
+            return HealthCheckResponse.named("cluster")
+                    .down()
+                    .withData("reason", "the daemon has not started")
+                    .build();
         }
         try {
             String version = probe(client.get()).getKubernetesVersion().getGitVersion();
-            return HealthCheckResponse.named("cluster").up().withData("server", version).build();
+            return HealthCheckResponse.named("cluster")
+                    .up()
+                    .withData("server", version)
+                    .build();
         } catch (RuntimeException e) {
             String why = ClusterFailure.of(e).map(ClusterFailure::reason).orElseGet(e::getMessage);
-            return HealthCheckResponse.named("cluster").down().withData("reason", "API server unreachable: " + why).build();
+            return HealthCheckResponse.named("cluster")
+                    .down()
+                    .withData("reason", "API server unreachable: " + why)
+                    .build();
         }
     }
 

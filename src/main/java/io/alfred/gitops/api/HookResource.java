@@ -52,8 +52,11 @@ public class HookResource {
 
     @POST
     @Path("github")
-    public Response github(byte[] body, @HeaderParam("X-GitHub-Event") String event,
-            @HeaderParam("X-Hub-Signature-256") String signature, @HeaderParam("X-GitHub-Delivery") String delivery) {
+    public Response github(
+            byte[] body,
+            @HeaderParam("X-GitHub-Event") String event,
+            @HeaderParam("X-Hub-Signature-256") String signature,
+            @HeaderParam("X-GitHub-Delivery") String delivery) {
         var secret = config.webhook().github().secretFile();
         if (secret.isEmpty()) {
             return answer(404, "github webhook not configured (gitops.webhook.github.secret-file)");
@@ -72,8 +75,11 @@ public class HookResource {
 
     @POST
     @Path("gitlab")
-    public Response gitlab(byte[] body, @HeaderParam("X-Gitlab-Event") String event,
-            @HeaderParam("X-Gitlab-Token") String token, @HeaderParam("X-Gitlab-Event-UUID") String delivery) {
+    public Response gitlab(
+            byte[] body,
+            @HeaderParam("X-Gitlab-Event") String event,
+            @HeaderParam("X-Gitlab-Token") String token,
+            @HeaderParam("X-Gitlab-Event-UUID") String delivery) {
         var tokenFile = config.webhook().gitlab().tokenFile();
         if (tokenFile.isEmpty()) {
             return answer(404, "gitlab webhook not configured (gitops.webhook.gitlab.token-file)");
@@ -95,7 +101,8 @@ public class HookResource {
         if (audience.isEmpty() || account.isEmpty()) {
             return answer(404, "pubsub push not configured (gitops.webhook.pubsub.audience, .service-account)");
         }
-        PushTokenVerifier verifier = verifiers.computeIfAbsent(audience.get() + "|" + account.get(),
+        PushTokenVerifier verifier = verifiers.computeIfAbsent(
+                audience.get() + "|" + account.get(),
                 k -> new PushTokenVerifier(config.webhook().pubsub().jwksUrl(), audience.get(), account.get()));
         String rejection = verifier.reject(authorization);
         if (rejection != null) {
@@ -112,7 +119,9 @@ public class HookResource {
             return handle("pubsub-push", null, body, Map.of()); // counted and answered as malformed
         }
         Map<String, String> attributes = new HashMap<>();
-        message.path("attributes").fields().forEachRemaining(e -> attributes.put(e.getKey(), e.getValue().asText()));
+        message.path("attributes")
+                .fields()
+                .forEachRemaining(e -> attributes.put(e.getKey(), e.getValue().asText()));
         byte[] data;
         try {
             data = Base64.getDecoder().decode(message.path("data").asText(""));
@@ -127,8 +136,12 @@ public class HookResource {
         if (settings.isEmpty()) {
             return answer(503, "the daemon is not running");
         }
-        NoticeHandler handler = new NoticeHandler(new RepoMatcher(settings.get().source().url(), settings.get().source().ref()),
-                loop, new TriggerMetrics(registry), deliveries);
+        NoticeHandler handler = new NoticeHandler(
+                new RepoMatcher(
+                        settings.get().source().url(), settings.get().source().ref()),
+                loop,
+                new TriggerMetrics(registry),
+                deliveries);
         Trigger.Kind kind = source.startsWith("pubsub") ? Trigger.Kind.PUBSUB : Trigger.Kind.WEBHOOK;
         return switch (handler.handle(source, kind, id, body, attributes)) {
             case ACCEPTED -> answer(202, "queued");
@@ -147,6 +160,9 @@ public class HookResource {
     }
 
     static Response answer(int status, String message) {
-        return Response.status(status).entity(Map.of("message", message)).type(MediaType.APPLICATION_JSON).build();
+        return Response.status(status)
+                .entity(Map.of("message", message))
+                .type(MediaType.APPLICATION_JSON)
+                .build();
     }
 }

@@ -9,10 +9,17 @@ import io.quarkus.runtime.annotations.RegisterForReflection;
  * inventory and outbox entries are written as Jackson trees or fabric8 model objects, which need
  * no registration of their own.
  */
-@RegisterForReflection(targets = {StatusResource.Document.class, SyncStatus.View.class, SyncStatus.Source.class,
-    SyncStatus.Failure.class, SyncStatus.Render.class, SyncStatus.Workload.class, SyncStatus.Conflict.class,
-    PubSubHealth.View.class})
+@RegisterForReflection(
+        targets = {
+            StatusResource.Document.class,
+            SyncStatus.View.class,
+            SyncStatus.Source.class,
+            SyncStatus.Failure.class,
+            SyncStatus.Render.class,
+            SyncStatus.Workload.class,
+            SyncStatus.Conflict.class,
+            PubSubHealth.View.class
+        })
 public final class NativeReflection {
-    private NativeReflection() {
-    }
+    private NativeReflection() {}
 }

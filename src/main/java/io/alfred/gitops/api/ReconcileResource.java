@@ -27,13 +27,15 @@ public class ReconcileResource {
 
     @POST
     @Produces(MediaType.APPLICATION_JSON)
-    public Response reconcile(@HeaderParam("Authorization") String authorization, @QueryParam("revision") String revision) {
+    public Response reconcile(
+            @HeaderParam("Authorization") String authorization, @QueryParam("revision") String revision) {
         var tokenFile = config.api().tokenFile();
         if (tokenFile.isEmpty()) {
             return HookResource.answer(404, "manual trigger not configured (gitops.api.token-file)");
         }
         String token = authorization != null && authorization.startsWith("Bearer ")
-                ? authorization.substring("Bearer ".length()).trim() : null;
+                ? authorization.substring("Bearer ".length()).trim()
+                : null;
         if (!WebhookAuth.tokenValid(java.nio.file.Path.of(tokenFile.get()), token)) {
             return HookResource.answer(401, "unauthorized");
         }

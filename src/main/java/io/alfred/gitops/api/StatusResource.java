@@ -20,8 +20,7 @@ public class StatusResource {
     PubSubHealth pubsub;
 
     /** The sync status's fields, plus {@code pubsub}: each topic and subscription the daemon uses, with its state. */
-    public record Document(@JsonUnwrapped SyncStatus.View sync, Map<String, PubSubHealth.View> pubsub) {
-    }
+    public record Document(@JsonUnwrapped SyncStatus.View sync, Map<String, PubSubHealth.View> pubsub) {}
 
     @GET
     @Produces(MediaType.APPLICATION_JSON)

@@ -50,11 +50,14 @@ public final class Applier {
     }
 
     public ChangeSet apply(List<PlannedObject> objects, ClusterKinds kinds) {
-        Set<String> customClusterScoped = ApplyOrder.customClusterScopedKinds(objects.stream().map(PlannedObject::desired).toList());
+        Set<String> customClusterScoped = ApplyOrder.customClusterScopedKinds(
+                objects.stream().map(PlannedObject::desired).toList());
         Map<ApplyOrder.Phase, List<PlannedObject>> byPhase = new EnumMap<>(ApplyOrder.Phase.class);
         for (PlannedObject o : objects) {
             if (o.action() == Action.CREATED || o.action() == Action.CONFIGURED) {
-                byPhase.computeIfAbsent(ApplyOrder.phaseOf(o.desired().ref(), customClusterScoped), p -> new ArrayList<>()).add(o);
+                byPhase.computeIfAbsent(
+                                ApplyOrder.phaseOf(o.desired().ref(), customClusterScoped), p -> new ArrayList<>())
+                        .add(o);
             }
         }
         List<Change> applied = new ArrayList<>();
@@ -70,8 +73,10 @@ public final class Applier {
                     if (e.getCause() instanceof ApplyException ae) {
                         throw ae;
                     }
-                    throw new ApplyException(stage.getValue().get(i).desired().ref().toString(), "unexpected error: "
-                            + e.getCause(), e.getCause());
+                    throw new ApplyException(
+                            stage.getValue().get(i).desired().ref().toString(),
+                            "unexpected error: " + e.getCause(),
+                            e.getCause());
                 }
                 applied.add(stage.getValue().get(i).change());
             }
@@ -89,21 +94,29 @@ public final class Applier {
         ObjectRef ref = o.desired().ref();
         guard.check(ref.toString());
         try {
-            NoAnswerRetry.call(() -> kinds.resource(o.desired()).fieldManager(fieldManager).forceConflicts().serverSideApply());
+            NoAnswerRetry.call(() -> kinds.resource(o.desired())
+                    .fieldManager(fieldManager)
+                    .forceConflicts()
+                    .serverSideApply());
             LOG.debugf("apply: %s %s", ref, o.action().label());
         } catch (KubernetesClientException e) {
             throw new ApplyException(ref.toString(), "the API server refused it: " + Planner.serverMessage(e), e);
         } catch (IllegalStateException e) {
-            throw new ApplyException(ref.toString(), "the cluster does not serve " + ref.apiVersion() + " " + ref.kind(), e);
+            throw new ApplyException(
+                    ref.toString(), "the cluster does not serve " + ref.apiVersion() + " " + ref.kind(), e);
         }
     }
 
     private void awaitEstablished(ObjectRef crd) {
         try {
-            client.apiextensions().v1().customResourceDefinitions().withName(crd.name())
+            client.apiextensions()
+                    .v1()
+                    .customResourceDefinitions()
+                    .withName(crd.name())
                     .waitUntilCondition(Applier::established, ESTABLISH_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
         } catch (KubernetesClientTimeoutException e) {
-            throw new ApplyException(crd.toString(), "not Established within " + Durations.format(ESTABLISH_TIMEOUT), e);
+            throw new ApplyException(
+                    crd.toString(), "not Established within " + Durations.format(ESTABLISH_TIMEOUT), e);
         }
     }
 
@@ -121,10 +134,17 @@ public final class Applier {
 
     private void awaitActive(ObjectRef namespace) {
         try {
-            client.namespaces().withName(namespace.name()).waitUntilCondition(n -> n != null && n.getStatus() != null
-                    && "Active".equals(n.getStatus().getPhase()), ESTABLISH_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+            client.namespaces()
+                    .withName(namespace.name())
+                    .waitUntilCondition(
+                            n -> n != null
+                                    && n.getStatus() != null
+                                    && "Active".equals(n.getStatus().getPhase()),
+                            ESTABLISH_TIMEOUT.toMillis(),
+                            TimeUnit.MILLISECONDS);
         } catch (KubernetesClientTimeoutException e) {
-            throw new ApplyException(namespace.toString(), "not Active within " + Durations.format(ESTABLISH_TIMEOUT), e);
+            throw new ApplyException(
+                    namespace.toString(), "not Active within " + Durations.format(ESTABLISH_TIMEOUT), e);
         }
     }
 }

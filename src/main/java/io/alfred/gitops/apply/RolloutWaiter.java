@@ -31,8 +31,8 @@ import java.util.Set;
  * which is not a failure; a bad image keeps it there.
  */
 public final class RolloutWaiter {
-    private static final Set<String> WORKLOADS = Set.of("apps/Deployment", "apps/StatefulSet", "apps/DaemonSet",
-            "apps/ReplicaSet", "batch/Job", "/Pod");
+    private static final Set<String> WORKLOADS =
+            Set.of("apps/Deployment", "apps/StatefulSet", "apps/DaemonSet", "apps/ReplicaSet", "batch/Job", "/Pod");
 
     /** How long a budget may stay below desiredHealthy during a rollout before the rollout fails. */
     static final Duration BUDGET_GRACE = Duration.ofSeconds(10);
@@ -51,9 +51,16 @@ public final class RolloutWaiter {
     public Map<String, Integer> healthyBefore(List<String> namespaces) {
         Map<String, Integer> out = new HashMap<>();
         for (String ns : namespaces) {
-            for (PodDisruptionBudget pdb : client.policy().v1().podDisruptionBudget().inNamespace(ns).list().getItems()) {
+            for (PodDisruptionBudget pdb : client.policy()
+                    .v1()
+                    .podDisruptionBudget()
+                    .inNamespace(ns)
+                    .list()
+                    .getItems()) {
                 if (pdb.getStatus() != null && pdb.getStatus().getCurrentHealthy() != null) {
-                    out.put(ns + "/" + pdb.getMetadata().getName(), pdb.getStatus().getCurrentHealthy());
+                    out.put(
+                            ns + "/" + pdb.getMetadata().getName(),
+                            pdb.getStatus().getCurrentHealthy());
                 }
             }
         }
@@ -86,12 +93,16 @@ public final class RolloutWaiter {
             for (ObjectRef ref : pending) {
                 Health health = healthOf(ref);
                 switch (health.state()) {
-                    case FAILED -> throw new StageException(Stage.WAIT, ref.toString(), "rollout failed: " + health.message());
+                    case FAILED ->
+                        throw new StageException(Stage.WAIT, ref.toString(), "rollout failed: " + health.message());
                     case PROGRESSING -> {
                         still.add(ref);
                         if (System.nanoTime() > deadline) {
-                            throw new StageException(Stage.WAIT, ref.toString(), "rollout not finished within " + Durations.format(timeout)
-                                    + " (gitops.safety.rollout-timeout): " + health.message());
+                            throw new StageException(
+                                    Stage.WAIT,
+                                    ref.toString(),
+                                    "rollout not finished within " + Durations.format(timeout)
+                                            + " (gitops.safety.rollout-timeout): " + health.message());
                         }
                     }
                     default -> settled.put(ref, health);
@@ -108,7 +119,9 @@ public final class RolloutWaiter {
 
     private Health healthOf(ObjectRef ref) {
         GenericKubernetesResource live = client.genericKubernetesResources(ref.apiVersion(), ref.kind())
-                .inNamespace(ref.namespace()).withName(ref.name()).get();
+                .inNamespace(ref.namespace())
+                .withName(ref.name())
+                .get();
         if (live == null) {
             throw new StageException(Stage.WAIT, ref.toString(), "disappeared during its rollout");
         }
@@ -116,26 +129,40 @@ public final class RolloutWaiter {
                 .orElse(Health.ready("no notion of health"));
     }
 
-    private void checkBudgets(Map<String, Integer> healthyBefore, List<ObjectRef> rolling, Map<String, Long> belowSince) {
+    private void checkBudgets(
+            Map<String, Integer> healthyBefore, List<ObjectRef> rolling, Map<String, Long> belowSince) {
         if (healthyBefore.isEmpty() || rolling.isEmpty()) {
             return;
         }
         for (String ns : rolling.stream().map(ObjectRef::namespace).distinct().toList()) {
-            for (PodDisruptionBudget pdb : client.policy().v1().podDisruptionBudget().inNamespace(ns).list().getItems()) {
+            for (PodDisruptionBudget pdb : client.policy()
+                    .v1()
+                    .podDisruptionBudget()
+                    .inNamespace(ns)
+                    .list()
+                    .getItems()) {
                 Integer before = healthyBefore.get(ns + "/" + pdb.getMetadata().getName());
                 var s = pdb.getStatus();
                 String key = ns + "/" + pdb.getMetadata().getName();
-                boolean below = before != null && s != null && s.getCurrentHealthy() != null && s.getDesiredHealthy() != null
-                        && s.getCurrentHealthy() < before && s.getCurrentHealthy() < s.getDesiredHealthy();
+                boolean below = before != null
+                        && s != null
+                        && s.getCurrentHealthy() != null
+                        && s.getDesiredHealthy() != null
+                        && s.getCurrentHealthy() < before
+                        && s.getCurrentHealthy() < s.getDesiredHealthy();
                 if (!below) {
                     belowSince.remove(key);
                     continue;
                 }
                 long since = belowSince.computeIfAbsent(key, k -> System.nanoTime());
                 if (System.nanoTime() - since >= BUDGET_GRACE.toNanos()) {
-                    throw new StageException(Stage.WAIT, "PodDisruptionBudget " + ns + "/" + pdb.getMetadata().getName(),
-                            "the rollout took healthy pods below the budget: " + s.getCurrentHealthy() + " healthy (was "
-                                    + before + "), " + s.getDesiredHealthy() + " required, for " + Durations.format(BUDGET_GRACE));
+                    throw new StageException(
+                            Stage.WAIT,
+                            "PodDisruptionBudget " + ns + "/"
+                                    + pdb.getMetadata().getName(),
+                            "the rollout took healthy pods below the budget: " + s.getCurrentHealthy()
+                                    + " healthy (was " + before + "), " + s.getDesiredHealthy() + " required, for "
+                                    + Durations.format(BUDGET_GRACE));
                 }
             }
         }

@@ -16,8 +16,11 @@ public final class WriteGuard {
 
     public void check(String object) {
         if (!mayWrite.getAsBoolean()) {
-            throw new StageException(Stage.APPLY, object, "leadership lost (Lease alfred-gitops-leader): stopping before "
-                    + "this write; the new leader takes over");
+            throw new StageException(
+                    Stage.APPLY,
+                    object,
+                    "leadership lost (Lease alfred-gitops-leader): stopping before "
+                            + "this write; the new leader takes over");
         }
     }
 }

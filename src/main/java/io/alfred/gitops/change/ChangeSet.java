@@ -34,8 +34,10 @@ public final class ChangeSet {
     }
 
     public boolean hasChanges() {
-        return changes.stream().anyMatch(c -> c.action() == Action.CREATED || c.action() == Action.CONFIGURED
-                || c.action() == Action.DELETED);
+        return changes.stream()
+                .anyMatch(c -> c.action() == Action.CREATED
+                        || c.action() == Action.CONFIGURED
+                        || c.action() == Action.DELETED);
     }
 
     public Map<Action, Integer> counts() {
@@ -46,7 +48,8 @@ public final class ChangeSet {
 
     public String summary() {
         StringBuilder sb = new StringBuilder();
-        counts().forEach((a, n) -> sb.append(sb.length() == 0 ? "" : ", ").append(n).append(' ').append(a.label()));
+        counts().forEach((a, n) ->
+                sb.append(sb.length() == 0 ? "" : ", ").append(n).append(' ').append(a.label()));
         return sb.length() == 0 ? "no objects" : sb.toString();
     }
 

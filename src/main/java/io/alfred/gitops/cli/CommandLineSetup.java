@@ -17,9 +17,12 @@ class CommandLineSetup {
     @Produces
     CommandLine commandLine(PicocliCommandLineFactory factory) {
         return factory.create().setExecutionExceptionHandler((e, commandLine, parseResult) -> {
-            String what = ClusterFailure.of(e).map(f -> "cluster: " + f.reason()).orElse("unexpected error: " + e);
-            commandLine.getErr().println("alfred-gitops: " + commandLine.getCommandName() + ": " + what
-                    + (Main.verbose() ? "" : " (run with -v for details)"));
+            String what =
+                    ClusterFailure.of(e).map(f -> "cluster: " + f.reason()).orElse("unexpected error: " + e);
+            commandLine
+                    .getErr()
+                    .println("alfred-gitops: " + commandLine.getCommandName() + ": " + what
+                            + (Main.verbose() ? "" : " (run with -v for details)"));
             if (Main.verbose()) {
                 e.printStackTrace(commandLine.getErr());
             }

@@ -39,8 +39,11 @@ abstract class CommandSupport {
     Settings settings(CommonOptions options) {
         String command = spec.name();
         if (options.local != null && !command.equals("render") && !command.equals("diff")) {
-            throw new StageException(Stage.CONFIG, "--local", "previews with render and diff only: " + command
-                    + " applies commits, so that what runs in the cluster is always in git");
+            throw new StageException(
+                    Stage.CONFIG,
+                    "--local",
+                    "previews with render and diff only: " + command
+                            + " applies commits, so that what runs in the cluster is always in git");
         }
         return SettingsResolver.resolve(config, options.overrides());
     }
@@ -63,20 +66,32 @@ abstract class CommandSupport {
         RevisionVerification verification = revisions.verify(result.revision());
         if (verification.isRequired()) {
             if (verification.isVerified()) {
-                err().printf("note: commit %s is verified: %s%n", result.revision().substring(0, 12),
-                        verification.signer().map(Signer::describe).orElse("signed"));
+                err().printf(
+                                "note: commit %s is verified: %s%n",
+                                result.revision().substring(0, 12),
+                                verification.signer().map(Signer::describe).orElse("signed"));
             } else {
-                err().printf("warning: commit %s is UNVERIFIED (%s); the daemon will not apply it "
-                        + "(gitops.source.verify.mode=%s)%n", result.revision().substring(0, 12),
-                        verification.refusal().orElseThrow().describe(), settings.verify().mode().label());
+                err().printf(
+                                "warning: commit %s is UNVERIFIED (%s); the daemon will not apply it "
+                                        + "(gitops.source.verify.mode=%s)%n",
+                                result.revision().substring(0, 12),
+                                verification.refusal().orElseThrow().describe(),
+                                settings.verify().mode().label());
             }
         }
         List<String> uncommitted = revisions.uncommittedUnderPath();
         if (!uncommitted.isEmpty()) {
-            err().printf("note: this is commit %s; %d uncommitted change(s) under %s are not included (%s%s);"
-                    + " to see them, use --local %s%n", result.revision().substring(0, 12), uncommitted.size(),
-                    settings.source().path(), uncommitted.get(0), uncommitted.size() > 1 ? ", ..." : "",
-                    Path.of(URI.create(settings.source().url())).resolve(settings.source().path()).normalize());
+            err().printf(
+                            "note: this is commit %s; %d uncommitted change(s) under %s are not included (%s%s);"
+                                    + " to see them, use --local %s%n",
+                            result.revision().substring(0, 12),
+                            uncommitted.size(),
+                            settings.source().path(),
+                            uncommitted.get(0),
+                            uncommitted.size() > 1 ? ", ..." : "",
+                            Path.of(URI.create(settings.source().url()))
+                                    .resolve(settings.source().path())
+                                    .normalize());
         }
         return result;
     }

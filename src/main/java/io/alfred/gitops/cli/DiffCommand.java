@@ -14,7 +14,9 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 
 /** {@code diff}: what a cycle would change, from a server-side dry run; writes nothing. */
-@Command(name = "diff", mixinStandardHelpOptions = true,
+@Command(
+        name = "diff",
+        mixinStandardHelpOptions = true,
         description = "Server-side dry-run diff against the cluster. Exit 0 no changes, 1 changes, 2 error.")
 public class DiffCommand extends CommandSupport implements Callable<Integer> {
     @Mixin

@@ -28,13 +28,17 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 /** {@code events}: a ready audit consumer that prints deploy events as they arrive. */
-@Command(name = "events", mixinStandardHelpOptions = true,
+@Command(
+        name = "events",
+        mixinStandardHelpOptions = true,
         description = "Print deploy events from a Pub/Sub subscription as they arrive, one per line.")
 public class EventsCommand extends CommandSupport implements Callable<Integer> {
     @Option(names = "--subscription", required = true, description = "Subscription on gitops.events.topic.")
     String subscription;
 
-    @Option(names = "--type", description = "Only this type (e.g. io.alfred.gitops.sync.failed, or its suffix sync.failed).")
+    @Option(
+            names = "--type",
+            description = "Only this type (e.g. io.alfred.gitops.sync.failed, or its suffix sync.failed).")
     String type;
 
     @Option(names = "--cluster", description = "Only events of this cluster.")
@@ -43,14 +47,18 @@ public class EventsCommand extends CommandSupport implements Callable<Integer> {
     @Option(names = "--json", description = "Print each event as a structured CloudEvents JSON document.")
     boolean json;
 
-    @Option(names = "--fleet", description = "One line per cluster (environment, applied revision, state, what it waits "
-            + "for), printed again whenever an event changes it.")
+    @Option(
+            names = "--fleet",
+            description = "One line per cluster (environment, applied revision, state, what it waits "
+                    + "for), printed again whenever an event changes it.")
     boolean fleet;
 
     @Option(names = "--project", description = "Google Cloud project (gitops.pubsub.project).")
     String project;
 
-    @Option(names = {"-v", "--verbose"}, description = "Log progress (INFO) and print stack traces.")
+    @Option(
+            names = {"-v", "--verbose"},
+            description = "Log progress (INFO) and print stack traces.")
     boolean verbose;
 
     @Override
@@ -87,16 +95,19 @@ public class EventsCommand extends CommandSupport implements Callable<Integer> {
                 consumer.ack();
             };
             Subscriber subscriber = Subscriber.newBuilder(ProjectSubscriptionName.of(p, subscription), receiver)
-                    .setChannelProvider(connection.channelProvider()).setCredentialsProvider(connection.credentials())
+                    .setChannelProvider(connection.channelProvider())
+                    .setCredentialsProvider(connection.credentials())
                     .build();
             AtomicReference<String> failure = new AtomicReference<>();
-            subscriber.addListener(new ApiService.Listener() {
-                @Override
-                public void failed(ApiService.State from, Throwable cause) {
-                    failure.set(resource.path() + ": " + Status.fromThrowable(cause));
-                    Quarkus.asyncExit(ExitCodes.ERROR);
-                }
-            }, MoreExecutors.directExecutor());
+            subscriber.addListener(
+                    new ApiService.Listener() {
+                        @Override
+                        public void failed(ApiService.State from, Throwable cause) {
+                            failure.set(resource.path() + ": " + Status.fromThrowable(cause));
+                            Quarkus.asyncExit(ExitCodes.ERROR);
+                        }
+                    },
+                    MoreExecutors.directExecutor());
             subscriber.startAsync();
             err().println("alfred-gitops: reading " + resource.path() + " (Ctrl-C to stop)");
             err().flush();
@@ -118,7 +129,8 @@ public class EventsCommand extends CommandSupport implements Callable<Integer> {
     private Optional<String> check(PubSubConnection connection, PubSubResource resource) {
         try (SubscriptionAdminClient admin = SubscriptionAdminClient.create(SubscriptionAdminSettings.newBuilder()
                 .setTransportChannelProvider(connection.channelProvider())
-                .setCredentialsProvider(connection.credentials()).build())) {
+                .setCredentialsProvider(connection.credentials())
+                .build())) {
             Subscription found = admin.getSubscription(resource.path());
             if (!found.getEnableMessageOrdering()) {
                 err().println("alfred-gitops: warning: " + resource.path() + " has message ordering off: one cluster's"
@@ -126,12 +138,13 @@ public class EventsCommand extends CommandSupport implements Callable<Integer> {
             }
             return Optional.empty();
         } catch (NotFoundException e) {
-            return Optional.of(resource.path() + " does not exist; create it on the events topic: " + resource.createCommand());
+            return Optional.of(
+                    resource.path() + " does not exist; create it on the events topic: " + resource.createCommand());
         } catch (PermissionDeniedException e) {
             return Optional.empty();
         } catch (ApiException e) {
-            return Optional.of("Pub/Sub cannot be reached for " + resource.path() + " (" + e.getStatusCode().getCode()
-                    + "): check the network or PUBSUB_EMULATOR_HOST");
+            return Optional.of("Pub/Sub cannot be reached for " + resource.path() + " ("
+                    + e.getStatusCode().getCode() + "): check the network or PUBSUB_EMULATOR_HOST");
         } catch (IOException e) {
             return Optional.of("cannot connect to Pub/Sub: " + e.getMessage());
         }

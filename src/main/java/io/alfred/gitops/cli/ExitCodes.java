@@ -7,6 +7,5 @@ final class ExitCodes {
     static final int ERROR = 2;
     static final int BLOCKED = 3;
 
-    private ExitCodes() {
-    }
+    private ExitCodes() {}
 }

@@ -23,13 +23,19 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** {@code reconcile --once}: one full cycle (events and rollback included), then exit. */
-@Command(name = "reconcile", mixinStandardHelpOptions = true,
-        description = "One full cycle, then exit. Exit 0 success or no-op, 1 failed, 3 blocked by a safety gate, 2 error.")
+@Command(
+        name = "reconcile",
+        mixinStandardHelpOptions = true,
+        description =
+                "One full cycle, then exit. Exit 0 success or no-op, 1 failed, 3 blocked by a safety gate, 2 error.")
 public class ReconcileCommand extends CommandSupport implements Callable<Integer> {
     @Mixin
     CommonOptions options;
 
-    @Option(names = "--once", required = true, description = "Run one cycle and exit (continuous reconciling is `run`).")
+    @Option(
+            names = "--once",
+            required = true,
+            description = "Run one cycle and exit (continuous reconciling is `run`).")
     boolean once;
 
     @Inject
@@ -51,10 +57,16 @@ public class ReconcileCommand extends CommandSupport implements Callable<Integer
             EventSink events = EventSink.NONE; // stdout is the change set's; without a topic no events
             if (topic.isPresent()) {
                 OutboxStatus outboxStatus = OutboxStatus.detached();
-                Outbox outbox = new Outbox(cluster.client(), settings.apply().namespace(), RunCommand.OUTBOX_CAPACITY,
-                        outboxStatus);
-                publisher = new EventPublisher(outbox, pubsub, config.pubsub().project().get(), topic.get(), outboxStatus,
-                        PubSubHealth.detached()).start();
+                Outbox outbox = new Outbox(
+                        cluster.client(), settings.apply().namespace(), RunCommand.OUTBOX_CAPACITY, outboxStatus);
+                publisher = new EventPublisher(
+                                outbox,
+                                pubsub,
+                                config.pubsub().project().get(),
+                                topic.get(),
+                                outboxStatus,
+                                PubSubHealth.detached())
+                        .start();
                 events = outbox;
             }
             try (CycleRunner runner = new CycleRunner(settings, cluster.client(), new SyncStatus(), events)) {
@@ -66,15 +78,19 @@ public class ReconcileCommand extends CommandSupport implements Callable<Integer
                 out.print(result.changes().render(true));
                 switch (result.outcome()) {
                     case SUCCEEDED, NOOP -> {
-                        out.printf("reconcile %s at %s: %s in %d ms%n", result.outcome() == CycleResult.Outcome.NOOP
-                                ? "no-op" : "succeeded", result.revision(), result.changes().summary(),
+                        out.printf(
+                                "reconcile %s at %s: %s in %d ms%n",
+                                result.outcome() == CycleResult.Outcome.NOOP ? "no-op" : "succeeded",
+                                result.revision(),
+                                result.changes().summary(),
                                 result.duration().toMillis());
                         out.flush();
                         return ExitCodes.OK;
                     }
                     case BLOCKED -> {
                         out.flush();
-                        err().println("alfred-gitops: blocked: " + result.refusal().getMessage());
+                        err().println("alfred-gitops: blocked: "
+                                + result.refusal().getMessage());
                         return ExitCodes.BLOCKED;
                     }
                     default -> {
@@ -82,8 +98,9 @@ public class ReconcileCommand extends CommandSupport implements Callable<Integer
                             return fail(cluster.accessFailure(result.error()), ExitCodes.ERROR);
                         }
                         // the source could not be fetched: git unreachable, credentials refused, no such ref
-                        return fail(result.error(), result.error().stage() == Stage.FETCH ? ExitCodes.ERROR
-                                : ExitCodes.CHANGES_OR_FAILED);
+                        return fail(
+                                result.error(),
+                                result.error().stage() == Stage.FETCH ? ExitCodes.ERROR : ExitCodes.CHANGES_OR_FAILED);
                     }
                 }
             } finally {
@@ -92,8 +109,11 @@ public class ReconcileCommand extends CommandSupport implements Callable<Integer
                 }
             }
         } catch (StageException e) {
-            return fail(e, e.stage() == Stage.CONFIG || e.stage() == Stage.CLUSTER ? ExitCodes.ERROR
-                    : ExitCodes.CHANGES_OR_FAILED);
+            return fail(
+                    e,
+                    e.stage() == Stage.CONFIG || e.stage() == Stage.CLUSTER
+                            ? ExitCodes.ERROR
+                            : ExitCodes.CHANGES_OR_FAILED);
         }
     }
 }

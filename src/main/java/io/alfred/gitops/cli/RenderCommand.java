@@ -13,13 +13,17 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** {@code render}: fetch the revision and print the rendered overlay, in apply order. */
-@Command(name = "render", mixinStandardHelpOptions = true,
+@Command(
+        name = "render",
+        mixinStandardHelpOptions = true,
         description = "Print the rendered overlay as multi-document YAML, in apply order. Exit 0 ok, 2 error.")
 public class RenderCommand extends CommandSupport implements Callable<Integer> {
     @Mixin
     CommonOptions options;
 
-    @Option(names = "--show-secrets", description = "Print Secret values (hidden by default: a terminal or a CI log is no place for them).")
+    @Option(
+            names = "--show-secrets",
+            description = "Print Secret values (hidden by default: a terminal or a CI log is no place for them).")
     boolean showSecrets;
 
     @Override
@@ -29,12 +33,20 @@ public class RenderCommand extends CommandSupport implements Callable<Integer> {
             Settings settings = settings(options);
             RenderResult result = renderFor(options, settings);
             result.warnings().forEach(w -> err().println("kustomize: " + w));
-            out.print(ManifestWriter.toYaml(showSecrets ? result.manifests()
-                    : result.manifests().stream().map(Manifest::withSecretValuesHidden).toList()));
+            out.print(ManifestWriter.toYaml(
+                    showSecrets
+                            ? result.manifests()
+                            : result.manifests().stream()
+                                    .map(Manifest::withSecretValuesHidden)
+                                    .toList()));
             out.flush();
             if (Main.verbose()) {
-                err().printf("# %d objects from %s at %s, path %s%n", result.manifests().size(),
-                        settings.source().url(), result.revision(), settings.source().path());
+                err().printf(
+                                "# %d objects from %s at %s, path %s%n",
+                                result.manifests().size(),
+                                settings.source().url(),
+                                result.revision(),
+                                settings.source().path());
             }
             return ExitCodes.OK;
         } catch (StageException e) {

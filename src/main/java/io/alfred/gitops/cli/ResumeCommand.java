@@ -9,7 +9,9 @@ import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 
 /** {@code resume}: the daemon writes again, starting with a cycle at once. */
-@Command(name = "resume", mixinStandardHelpOptions = true,
+@Command(
+        name = "resume",
+        mixinStandardHelpOptions = true,
         description = "Let the daemon write again; it starts a cycle at once. Exit 0 ok, 2 error.")
 public class ResumeCommand extends StateCommandSupport implements Callable<Integer> {
     @Override

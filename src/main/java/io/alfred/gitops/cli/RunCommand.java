@@ -103,17 +103,43 @@ public class RunCommand implements Callable<Integer> {
             var topic = config.events().topic();
             if (topic.isPresent()) {
                 Outbox outbox = new Outbox(client, settings.apply().namespace(), OUTBOX_CAPACITY, outboxStatus);
-                publisher = new EventPublisher(outbox, pubsub, config.pubsub().project().get(), topic.get(), outboxStatus,
-                        pubsubHealth).start();
+                publisher = new EventPublisher(
+                                outbox,
+                                pubsub,
+                                config.pubsub().project().get(),
+                                topic.get(),
+                                outboxStatus,
+                                pubsubHealth)
+                        .start();
                 events = outbox;
             }
             loop.start(settings, client, events, guard);
-            proofs = loop.promotionGate().map(gate -> new PubSubTrigger(pubsub, PubSubResource.promotionSubscription(
-                    config.pubsub().project().get(), gate.settings().subscription().orElseThrow()),
-                    gate.listener(() -> loop.offer(Trigger.of(Trigger.Kind.PROMOTION))), pubsubHealth).start()).orElse(null);
-            trigger = config.trigger().subscription().map(s -> new PubSubTrigger(pubsub, config.pubsub().project().get(), s,
-                    new NoticeHandler(new RepoMatcher(settings.source().url(), settings.source().ref()), loop,
-                            new TriggerMetrics(registry), new DeliveryLog()), pubsubHealth).start()).orElse(null);
+            proofs = loop.promotionGate()
+                    .map(gate -> new PubSubTrigger(
+                                    pubsub,
+                                    PubSubResource.promotionSubscription(
+                                            config.pubsub().project().get(),
+                                            gate.settings().subscription().orElseThrow()),
+                                    gate.listener(() -> loop.offer(Trigger.of(Trigger.Kind.PROMOTION))),
+                                    pubsubHealth)
+                            .start())
+                    .orElse(null);
+            trigger = config.trigger()
+                    .subscription()
+                    .map(s -> new PubSubTrigger(
+                                    pubsub,
+                                    config.pubsub().project().get(),
+                                    s,
+                                    new NoticeHandler(
+                                            new RepoMatcher(
+                                                    settings.source().url(),
+                                                    settings.source().ref()),
+                                            loop,
+                                            new TriggerMetrics(registry),
+                                            new DeliveryLog()),
+                                    pubsubHealth)
+                            .start())
+                    .orElse(null);
         }
 
         synchronized void stop() {
@@ -145,8 +171,8 @@ public class RunCommand implements Callable<Integer> {
                 try {
                     if (config.leaderElection().enabled()) {
                         loop.standby(settings, cluster.client());
-                        try (Leadership leadership = new Leadership(cluster.client(), settings.apply().namespace(),
-                                identity(), LEASE_DURATION, true)) {
+                        try (Leadership leadership = new Leadership(
+                                cluster.client(), settings.apply().namespace(), identity(), LEASE_DURATION, true)) {
                             leadership.start(() -> duties.start(new WriteGuard(leadership::isLeader)), duties::stop);
                             Quarkus.waitForExit();
                         }
@@ -172,7 +198,9 @@ public class RunCommand implements Callable<Integer> {
     private static void checkCluster(ClusterConnection cluster, Settings settings) {
         try {
             String version = cluster.verify(settings.cluster().connectTimeout());
-            LOG.infof("cluster: %s (from %s), Kubernetes %s", cluster.server(), cluster.origin().describe(), version);
+            LOG.infof(
+                    "cluster: %s (from %s), Kubernetes %s",
+                    cluster.server(), cluster.origin().describe(), version);
         } catch (ClusterAccessException e) {
             LOG.errorf("%s; not ready until it answers", e.getMessage());
         }

@@ -9,11 +9,15 @@ import picocli.CommandLine.Option;
 
 /** What {@code status}, {@code suspend} and {@code resume} share: the kubeconfig cluster and the daemon's namespace. */
 abstract class StateCommandSupport extends CommandSupport {
-    @Option(names = {"-n", "--namespace"}, paramLabel = "NS",
+    @Option(
+            names = {"-n", "--namespace"},
+            paramLabel = "NS",
             description = "Namespace of the daemon's inventory, history and suspend state (gitops.namespace).")
     String namespace;
 
-    @Option(names = {"-v", "--verbose"}, description = "Print stack traces.")
+    @Option(
+            names = {"-v", "--verbose"},
+            description = "Print stack traces.")
     boolean verbose;
 
     String namespace() {
@@ -22,7 +26,8 @@ abstract class StateCommandSupport extends CommandSupport {
 
     /** The kubeconfig cluster, once it answered (one line and exit 2 when it does not). */
     ClusterConnection connect() {
-        Duration timeout = Durations.parse("gitops.cluster.connect-timeout", config.cluster().connectTimeout());
+        Duration timeout = Durations.parse(
+                "gitops.cluster.connect-timeout", config.cluster().connectTimeout());
         ClusterConnection cluster = ClusterConnection.fromEnvironment(timeout);
         try {
             cluster.verify(timeout);
@@ -42,6 +47,7 @@ abstract class StateCommandSupport extends CommandSupport {
             host = "localhost";
         }
         String kubeUser = cluster.kubeconfigUser();
-        return System.getProperty("user.name") + "@" + host + (kubeUser.isEmpty() ? "" : " (kubeconfig user " + kubeUser + ")");
+        return System.getProperty("user.name") + "@" + host
+                + (kubeUser.isEmpty() ? "" : " (kubeconfig user " + kubeUser + ")");
     }
 }

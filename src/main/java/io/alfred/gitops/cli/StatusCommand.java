@@ -18,17 +18,23 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 /** {@code status}: the daemon's state as it keeps it in the cluster; no port-forward needed. */
-@Command(name = "status", mixinStandardHelpOptions = true,
+@Command(
+        name = "status",
+        mixinStandardHelpOptions = true,
         description = "Sync state, revisions, the last cycles, pending events and the leader, read from the cluster."
                 + " Exit 0 healthy, 1 failing, blocked, drifted or not synced yet, 2 error.")
 public class StatusCommand extends StateCommandSupport implements Callable<Integer> {
     private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
 
     enum Format {
-        text, json
+        text,
+        json
     }
 
-    @Option(names = {"-o", "--output"}, paramLabel = "FORMAT", description = "text (default) or json.")
+    @Option(
+            names = {"-o", "--output"},
+            paramLabel = "FORMAT",
+            description = "text (default) or json.")
     Format output = Format.text;
 
     @Override
@@ -61,7 +67,9 @@ public class StatusCommand extends StateCommandSupport implements Callable<Integ
         out.put("healthy", s.state().healthy());
         out.put("lastAppliedRevision", nullToEmpty(s.inventory().lastAppliedRevision()));
         out.put("lastGoodRevision", nullToEmpty(s.inventory().lastGoodRevision()));
-        out.put("lastFetchedRevision", s.history().isEmpty() ? "" : s.history().get(0).revision());
+        out.put(
+                "lastFetchedRevision",
+                s.history().isEmpty() ? "" : s.history().get(0).revision());
         out.put("objects", s.inventory().entries().size());
         out.put("suspension", s.suspension());
         out.put("promotionProofs", s.proofs());
@@ -84,27 +92,47 @@ public class StatusCommand extends StateCommandSupport implements Callable<Integ
         if (!s.history().isEmpty()) {
             CycleRecord last = s.history().get(0);
             out.printf("fetched:      %s%n", describe(s, last.revision()));
-            out.printf("last cycle:   %s, %s (%s), %s%s%n", last.at(), last.outcome(), last.trigger(), last.changes(),
+            out.printf(
+                    "last cycle:   %s, %s (%s), %s%s%n",
+                    last.at(),
+                    last.outcome(),
+                    last.trigger(),
+                    last.changes(),
                     last.problem().isEmpty() ? "" : ": " + last.problem());
         }
-        out.printf("objects:      %d managed (ConfigMap %s/alfred-gitops-inventory)%n", s.inventory().entries().size(),
-                s.namespace());
+        out.printf(
+                "objects:      %d managed (ConfigMap %s/alfred-gitops-inventory)%n",
+                s.inventory().entries().size(), s.namespace());
         out.printf("events:       %d waiting for Pub/Sub in the outbox%n", s.pendingEvents());
         out.printf("leader:       %s%n", s.leader().isEmpty() ? "no Lease (leader election off)" : s.leader());
         for (ProofLedger.Proof p : s.proofs()) {
-            out.printf("promotion:    %s (%s) %s %s at %s%n", p.cluster(), p.environment(),
-                    p.signal() == UpstreamEvent.Signal.REACHED ? "reached" : "failed", shortSha(p.revision()), p.at());
+            out.printf(
+                    "promotion:    %s (%s) %s %s at %s%n",
+                    p.cluster(),
+                    p.environment(),
+                    p.signal() == UpstreamEvent.Signal.REACHED ? "reached" : "failed",
+                    shortSha(p.revision()),
+                    p.at());
         }
         if (s.history().isEmpty()) {
             out.println("history:      no cycle recorded yet (is the daemon running with this namespace?)");
             return;
         }
-        out.printf("%n%-20s  %-9s  %-12s  %-10s  %-26s  %8s  %s%n", "WHEN", "TRIGGER", "REVISION", "OUTCOME", "CHANGES",
-                "DURATION", "COMMIT / PROBLEM");
+        out.printf(
+                "%n%-20s  %-9s  %-12s  %-10s  %-26s  %8s  %s%n",
+                "WHEN", "TRIGGER", "REVISION", "OUTCOME", "CHANGES", "DURATION", "COMMIT / PROBLEM");
         for (CycleRecord r : s.history()) {
-            out.printf("%-20s  %-9s  %-12s  %-10s  %-26s  %7.1fs  %s%n", r.at(), r.trigger(), shortSha(r.revision()),
-                    r.outcome(), r.changes(), r.durationMs() / 1000.0,
-                    r.problem().isEmpty() ? r.subject() : r.problem().lines().findFirst().orElse(""));
+            out.printf(
+                    "%-20s  %-9s  %-12s  %-10s  %-26s  %7.1fs  %s%n",
+                    r.at(),
+                    r.trigger(),
+                    shortSha(r.revision()),
+                    r.outcome(),
+                    r.changes(),
+                    r.durationMs() / 1000.0,
+                    r.problem().isEmpty()
+                            ? r.subject()
+                            : r.problem().lines().findFirst().orElse(""));
         }
     }
 
@@ -113,7 +141,9 @@ public class StatusCommand extends StateCommandSupport implements Callable<Integ
         if (revision == null || revision.isEmpty()) {
             return "none yet";
         }
-        return s.history().stream().filter(r -> r.revision().equals(revision) && !r.subject().isEmpty()).findFirst()
+        return s.history().stream()
+                .filter(r -> r.revision().equals(revision) && !r.subject().isEmpty())
+                .findFirst()
                 .map(r -> shortSha(revision) + " \"" + r.subject() + "\" (" + r.author() + ")"
                         + (r.signer().isEmpty() ? "" : ", signed by " + r.signer()))
                 .orElse(shortSha(revision));

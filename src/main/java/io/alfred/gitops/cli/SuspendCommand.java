@@ -10,8 +10,11 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 /** {@code suspend}: the daemon stops writing (it keeps fetching and reporting drift) until {@code resume}. */
-@Command(name = "suspend", mixinStandardHelpOptions = true,
-        description = "Stop the daemon's writes (it keeps fetching and reporting drift) until 'resume'. Exit 0 ok, 2 error.")
+@Command(
+        name = "suspend",
+        mixinStandardHelpOptions = true,
+        description =
+                "Stop the daemon's writes (it keeps fetching and reporting drift) until 'resume'. Exit 0 ok, 2 error.")
 public class SuspendCommand extends StateCommandSupport implements Callable<Integer> {
     @Option(names = "--reason", paramLabel = "TEXT", description = "Why, for the people who look at 'status' next.")
     String reason;
@@ -25,8 +28,10 @@ public class SuspendCommand extends StateCommandSupport implements Callable<Inte
             } catch (KubernetesClientException e) {
                 throw cluster.accessFailure(e);
             }
-            out().printf("%s%nthe daemon in namespace %s stops writing within a second; 'alfred-gitops resume' undoes it%n",
-                    s.describe(), namespace());
+            out().printf(
+                            "%s%nthe daemon in namespace %s stops writing within a second; "
+                                    + "'alfred-gitops resume' undoes it%n",
+                            s.describe(), namespace());
             out().flush();
             return ExitCodes.OK;
         } catch (StageException e) {

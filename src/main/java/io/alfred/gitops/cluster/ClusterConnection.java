@@ -40,12 +40,16 @@ public final class ClusterConnection implements AutoCloseable {
         if (origin.kind() == ClusterOrigin.Kind.NONE) {
             throw ClusterAccessException.notConfigured();
         }
-        if (origin.kind() == ClusterOrigin.Kind.KUBECONFIG_ENV && !Files.isRegularFile(origin.file().orElseThrow())) {
-            throw ClusterAccessException.kubeconfigMissing(origin.file().orElseThrow().toString());
+        if (origin.kind() == ClusterOrigin.Kind.KUBECONFIG_ENV
+                && !Files.isRegularFile(origin.file().orElseThrow())) {
+            throw ClusterAccessException.kubeconfigMissing(
+                    origin.file().orElseThrow().toString());
         }
         Config config = new ConfigBuilder(resilient(Config.autoConfigure(null)))
-                .withConnectionTimeout((int) connectTimeout.toMillis()).build();
-        return new ClusterConnection(new KubernetesClientBuilder().withConfig(config).build(), () -> { }, origin);
+                .withConnectionTimeout((int) connectTimeout.toMillis())
+                .build();
+        return new ClusterConnection(
+                new KubernetesClientBuilder().withConfig(config).build(), () -> {}, origin);
     }
 
     /**
@@ -56,8 +60,10 @@ public final class ClusterConnection implements AutoCloseable {
      * write that had landed comes back as a conflict, which the outbox re-reads and retries.
      */
     public static Config resilient(Config base) {
-        return new ConfigBuilder(base).withRequestRetryBackoffLimit(RETRIES)
-                .withRequestRetryBackoffInterval(RETRY_BACKOFF_MS).build();
+        return new ConfigBuilder(base)
+                .withRequestRetryBackoffLimit(RETRIES)
+                .withRequestRetryBackoffInterval(RETRY_BACKOFF_MS)
+                .build();
     }
 
     /** @param onClose what to stop with the connection (a sandbox server) */
@@ -76,7 +82,10 @@ public final class ClusterConnection implements AutoCloseable {
     /** The kubeconfig's user of the current context, empty when there is none (in a pod, say). */
     public String kubeconfigUser() {
         var context = client.getConfiguration().getCurrentContext();
-        return context == null || context.getContext() == null || context.getContext().getUser() == null ? ""
+        return context == null
+                        || context.getContext() == null
+                        || context.getContext().getUser() == null
+                ? ""
                 : context.getContext().getUser();
     }
 
@@ -104,16 +113,20 @@ public final class ClusterConnection implements AutoCloseable {
      * answer (the daemon's client retries for many seconds, longer than a probe may take).
      */
     public static KubernetesClient askingOnce(KubernetesClient client, Duration timeout) {
-        return new KubernetesClientBuilder().withConfig(new ConfigBuilder(client.getConfiguration())
-                .withRequestRetryBackoffLimit(0).withConnectionTimeout((int) timeout.toMillis())
-                .withRequestTimeout((int) timeout.toMillis()).build()).build();
+        return new KubernetesClientBuilder()
+                .withConfig(new ConfigBuilder(client.getConfiguration())
+                        .withRequestRetryBackoffLimit(0)
+                        .withConnectionTimeout((int) timeout.toMillis())
+                        .withRequestTimeout((int) timeout.toMillis())
+                        .build())
+                .build();
     }
 
     /** A failure of this cluster as the one line a person reads: an access problem gets its own wording. */
     public ClusterAccessException accessFailure(Throwable failure) {
         Optional<ClusterFailure> known = ClusterFailure.of(failure);
-        String reason = known.map(ClusterFailure::reason).orElseGet(() -> "the API server cannot be used: "
-                + failure.getMessage());
+        String reason = known.map(ClusterFailure::reason)
+                .orElseGet(() -> "the API server cannot be used: " + failure.getMessage());
         if (known.map(ClusterFailure::isAddressProblem).orElse(true)) {
             reason += "; " + origin.whatToCheck();
         }

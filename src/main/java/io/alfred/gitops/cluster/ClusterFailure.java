@@ -19,10 +19,18 @@ import javax.net.ssl.SSLException;
  */
 public record ClusterFailure(Kind kind, String reason) {
     public enum Kind {
-        UNKNOWN_HOST, REFUSED, TIMEOUT, TLS, UNAUTHORIZED, FORBIDDEN
+        UNKNOWN_HOST,
+        REFUSED,
+        TIMEOUT,
+        TLS,
+        UNAUTHORIZED,
+        FORBIDDEN
     }
 
-    /** The real API server's RBAC denial: {@code ... cannot list resource "deployments" in API group "apps" in the namespace "x"}. */
+    /**
+     * The real API server's RBAC denial: {@code ... cannot list resource "deployments" in API group "apps" in the
+     * namespace "x"}.
+     */
     private static final Pattern RBAC_DENIAL = Pattern.compile("User \"([^\"]*)\" cannot (\\S+) resource \"([^\"]+)\""
             + "(?: in API group \"([^\"]*)\")?(?: in the namespace \"([^\"]+)\"| at the cluster scope)?");
 
@@ -48,25 +56,31 @@ public record ClusterFailure(Kind kind, String reason) {
 
     private static Optional<ClusterFailure> classify(Throwable t) {
         if (t instanceof KubernetesClientException k && k.getCode() == 401) {
-            return Optional.of(new ClusterFailure(Kind.UNAUTHORIZED,
+            return Optional.of(new ClusterFailure(
+                    Kind.UNAUTHORIZED,
                     "credentials refused (401 Unauthorized): the token or client certificate is invalid or expired"));
         }
         if (t instanceof KubernetesClientException k && k.getCode() == 403) {
             return Optional.of(new ClusterFailure(Kind.FORBIDDEN, forbidden(k)));
         }
         if (t instanceof UnknownHostException) {
-            return Optional.of(new ClusterFailure(Kind.UNKNOWN_HOST, "cannot resolve host " + t.getMessage()
-                    + " (DNS)"));
+            return Optional.of(
+                    new ClusterFailure(Kind.UNKNOWN_HOST, "cannot resolve host " + t.getMessage() + " (DNS)"));
         }
         if (isTimeout(t)) {
-            return Optional.of(new ClusterFailure(Kind.TIMEOUT, "no answer (connect timeout: gitops.cluster.connect-timeout)"));
+            return Optional.of(
+                    new ClusterFailure(Kind.TIMEOUT, "no answer (connect timeout: gitops.cluster.connect-timeout)"));
         }
         if (t instanceof ConnectException || t instanceof NoRouteToHostException) {
-            return Optional.of(new ClusterFailure(Kind.REFUSED, "connection refused: is the API server running at this address?"));
+            return Optional.of(
+                    new ClusterFailure(Kind.REFUSED, "connection refused: is the API server running at this address?"));
         }
         if (isTls(t)) {
-            return Optional.of(new ClusterFailure(Kind.TLS, "TLS handshake failed (" + firstLine(deepestTls(t).getMessage())
-                    + "): the server's certificate does not match the kubeconfig's certificate-authority or server name"));
+            return Optional.of(new ClusterFailure(
+                    Kind.TLS,
+                    "TLS handshake failed (" + firstLine(deepestTls(t).getMessage())
+                            + "): the server's certificate does not match the kubeconfig's "
+                            + "certificate-authority or server name"));
         }
         return Optional.empty();
     }
@@ -88,13 +102,15 @@ public record ClusterFailure(Kind kind, String reason) {
 
     private static boolean isTimeout(Throwable t) {
         // Netty's ConnectTimeoutException is a ConnectException: look at timeouts first
-        return t instanceof SocketTimeoutException || t instanceof TimeoutException
+        return t instanceof SocketTimeoutException
+                || t instanceof TimeoutException
                 || t.getClass().getSimpleName().contains("Timeout");
     }
 
     /** Names the verb, the resource and the namespace the credentials lack, from the server's own denial. */
     static String forbidden(KubernetesClientException e) {
-        String message = e.getStatus() != null && e.getStatus().getMessage() != null ? e.getStatus().getMessage()
+        String message = e.getStatus() != null && e.getStatus().getMessage() != null
+                ? e.getStatus().getMessage()
                 : e.getMessage();
         Matcher m = RBAC_DENIAL.matcher(message == null ? "" : message);
         if (m.find()) {

@@ -13,7 +13,11 @@ import java.util.Optional;
  */
 public record ClusterOrigin(Kind kind, Optional<Path> file) {
     public enum Kind {
-        KUBECONFIG_ENV, KUBECONFIG_DEFAULT, IN_CLUSTER, SANDBOX, NONE
+        KUBECONFIG_ENV,
+        KUBECONFIG_DEFAULT,
+        IN_CLUSTER,
+        SANDBOX,
+        NONE
     }
 
     static final Path SERVICE_ACCOUNT_TOKEN = Path.of("/var/run/secrets/kubernetes.io/serviceaccount/token");
@@ -58,8 +62,8 @@ public record ClusterOrigin(Kind kind, Optional<Path> file) {
     /** What the user can change when the server is wrong or unreachable. */
     String whatToCheck() {
         return switch (kind) {
-            case KUBECONFIG_ENV, KUBECONFIG_DEFAULT -> "check the current context's server in " + file.orElseThrow()
-                    + " (kubectl config view --minify)";
+            case KUBECONFIG_ENV, KUBECONFIG_DEFAULT ->
+                "check the current context's server in " + file.orElseThrow() + " (kubectl config view --minify)";
             case IN_CLUSTER -> "check the pod's network policy and the kubernetes Service";
             case SANDBOX -> "the sandbox API server of this process stopped";
             case NONE -> "set KUBECONFIG, or use --sandbox";

@@ -27,7 +27,11 @@ public final class Leadership implements AutoCloseable {
     private volatile boolean leader;
     private CompletableFuture<?> election;
 
-    public Leadership(KubernetesClient client, String namespace, String identity, Duration leaseDuration,
+    public Leadership(
+            KubernetesClient client,
+            String namespace,
+            String identity,
+            Duration leaseDuration,
             boolean releaseOnClose) {
         this.client = client;
         this.namespace = namespace;
@@ -38,26 +42,38 @@ public final class Leadership implements AutoCloseable {
 
     public Leadership start(Runnable onStartLeading, Runnable onStopLeading) {
         if (client.namespaces().withName(namespace).get() == null) {
-            client.namespaces().resource(new NamespaceBuilder().withNewMetadata().withName(namespace)
-                    .addToLabels("app.kubernetes.io/part-of", "alfred-gitops").endMetadata().build()).serverSideApply();
+            client.namespaces()
+                    .resource(new NamespaceBuilder()
+                            .withNewMetadata()
+                            .withName(namespace)
+                            .addToLabels("app.kubernetes.io/part-of", "alfred-gitops")
+                            .endMetadata()
+                            .build())
+                    .serverSideApply();
         }
-        election = client.leaderElector().withConfig(new LeaderElectionConfigBuilder()
-                .withName("alfred-gitops")
-                .withLock(new LeaseLock(namespace, LEASE, identity))
-                .withLeaseDuration(leaseDuration)
-                .withRenewDeadline(leaseDuration.multipliedBy(2).dividedBy(3))
-                .withRetryPeriod(leaseDuration.dividedBy(5))
-                .withReleaseOnCancel(releaseOnClose)
-                .withLeaderCallbacks(new LeaderCallbacks(() -> {
-                    leader = true;
-                    LOG.infof("leader election: %s leads (Lease %s/%s)", identity, namespace, LEASE);
-                    onStartLeading.run();
-                }, () -> {
-                    leader = false;
-                    LOG.warnf("leader election: %s lost the lease; stopping", identity);
-                    onStopLeading.run();
-                }, newLeader -> LOG.infof("leader election: the leader is %s", newLeader)))
-                .build()).build().start();
+        election = client.leaderElector()
+                .withConfig(new LeaderElectionConfigBuilder()
+                        .withName("alfred-gitops")
+                        .withLock(new LeaseLock(namespace, LEASE, identity))
+                        .withLeaseDuration(leaseDuration)
+                        .withRenewDeadline(leaseDuration.multipliedBy(2).dividedBy(3))
+                        .withRetryPeriod(leaseDuration.dividedBy(5))
+                        .withReleaseOnCancel(releaseOnClose)
+                        .withLeaderCallbacks(new LeaderCallbacks(
+                                () -> {
+                                    leader = true;
+                                    LOG.infof("leader election: %s leads (Lease %s/%s)", identity, namespace, LEASE);
+                                    onStartLeading.run();
+                                },
+                                () -> {
+                                    leader = false;
+                                    LOG.warnf("leader election: %s lost the lease; stopping", identity);
+                                    onStopLeading.run();
+                                },
+                                newLeader -> LOG.infof("leader election: the leader is %s", newLeader)))
+                        .build())
+                .build()
+                .start();
         return this;
     }
 

@@ -13,12 +13,11 @@ public final class NoAnswerRetry {
     static final int ATTEMPTS = 5;
     static final long FIRST_BACKOFF_MS = 100;
 
-    private NoAnswerRetry() {
-    }
+    private NoAnswerRetry() {}
 
     public static <T> T call(Supplier<T> request) {
         long backoff = FIRST_BACKOFF_MS;
-        for (int attempt = 1;; attempt++) {
+        for (int attempt = 1; ; attempt++) {
             try {
                 return request.get();
             } catch (KubernetesClientException e) {

@@ -13,23 +13,36 @@ import java.util.Map;
 public final class StateConfigMaps {
     public static final String PART_OF = "app.kubernetes.io/part-of";
 
-    private StateConfigMaps() {
-    }
+    private StateConfigMaps() {}
 
     public static Map<String, String> read(KubernetesClient client, String namespace, String name) {
-        ConfigMap cm = NoAnswerRetry.call(() -> client.configMaps().inNamespace(namespace).withName(name).get());
+        ConfigMap cm = NoAnswerRetry.call(
+                () -> client.configMaps().inNamespace(namespace).withName(name).get());
         return cm == null || cm.getData() == null ? Map.of() : cm.getData();
     }
 
-    public static void apply(KubernetesClient client, String namespace, String name, String fieldManager,
-            Map<String, String> data) {
+    public static void apply(
+            KubernetesClient client, String namespace, String name, String fieldManager, Map<String, String> data) {
         if (NoAnswerRetry.call(() -> client.namespaces().withName(namespace).get()) == null) {
-            client.namespaces().resource(new NamespaceBuilder().withNewMetadata().withName(namespace)
-                    .addToLabels(PART_OF, "alfred-gitops").endMetadata().build())
-                    .fieldManager(fieldManager).serverSideApply();
+            client.namespaces()
+                    .resource(new NamespaceBuilder()
+                            .withNewMetadata()
+                            .withName(namespace)
+                            .addToLabels(PART_OF, "alfred-gitops")
+                            .endMetadata()
+                            .build())
+                    .fieldManager(fieldManager)
+                    .serverSideApply();
         }
-        ConfigMap cm = new ConfigMapBuilder().withNewMetadata().withName(name).withNamespace(namespace)
-                .addToLabels(PART_OF, "alfred-gitops").endMetadata().withData(data).build();
-        NoAnswerRetry.call(() -> client.resource(cm).fieldManager(fieldManager).forceConflicts().serverSideApply());
+        ConfigMap cm = new ConfigMapBuilder()
+                .withNewMetadata()
+                .withName(name)
+                .withNamespace(namespace)
+                .addToLabels(PART_OF, "alfred-gitops")
+                .endMetadata()
+                .withData(data)
+                .build();
+        NoAnswerRetry.call(() ->
+                client.resource(cm).fieldManager(fieldManager).forceConflicts().serverSideApply());
     }
 }

@@ -9,8 +9,7 @@ import java.util.regex.Pattern;
 public final class Durations {
     private static final Pattern PART = Pattern.compile("(\\d+)(ms|s|m|h|d)");
 
-    private Durations() {
-    }
+    private Durations() {}
 
     public static Duration parse(String key, String text) {
         String value = text == null ? "" : text.trim().toLowerCase(Locale.ROOT);
@@ -26,13 +25,14 @@ public final class Durations {
         int end = 0;
         while (m.find() && m.start() == end) {
             long n = Long.parseLong(m.group(1));
-            total = total.plus(switch (m.group(2)) {
-                case "ms" -> Duration.ofMillis(n);
-                case "s" -> Duration.ofSeconds(n);
-                case "m" -> Duration.ofMinutes(n);
-                case "h" -> Duration.ofHours(n);
-                default -> Duration.ofDays(n);
-            });
+            total = total.plus(
+                    switch (m.group(2)) {
+                        case "ms" -> Duration.ofMillis(n);
+                        case "s" -> Duration.ofSeconds(n);
+                        case "m" -> Duration.ofMinutes(n);
+                        case "h" -> Duration.ofHours(n);
+                        default -> Duration.ofDays(n);
+                    });
             end = m.end();
         }
         if (value.isEmpty() || end != value.length()) {
@@ -67,7 +67,7 @@ public final class Durations {
     }
 
     private static InvalidConfigException invalid(String key, String text) {
-        return new InvalidConfigException(key,
-                "'" + text + "' is not a duration (write e.g. 30s, 1m, 1m30s, 500ms, 2h or ISO-8601 PT1M)");
+        return new InvalidConfigException(
+                key, "'" + text + "' is not a duration (write e.g. 30s, 1m, 1m30s, 500ms, 2h or ISO-8601 PT1M)");
     }
 }

@@ -17,7 +17,12 @@ public record Overrides(
         Optional<Path> local) {
 
     public static Overrides none() {
-        return new Overrides(Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty(),
+        return new Overrides(
+                Optional.empty(),
+                Optional.empty(),
+                Optional.empty(),
+                Optional.empty(),
+                Optional.empty(),
                 Optional.empty());
     }
 }

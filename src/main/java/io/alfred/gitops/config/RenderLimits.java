@@ -8,39 +8,71 @@ import java.time.Duration;
  * under the rendered path and the kustomizations it reaches, the YAML in them, and Kustomize's own
  * memory and CPU time.
  */
-public record RenderLimits(int checkoutFiles, long checkoutSize, long fileSize, long totalSize, int files, int objects,
-        YamlLimits yaml, long kustomizeMemory, Duration kustomizeCpu) {
+public record RenderLimits(
+        int checkoutFiles,
+        long checkoutSize,
+        long fileSize,
+        long totalSize,
+        int files,
+        int objects,
+        YamlLimits yaml,
+        long kustomizeMemory,
+        Duration kustomizeCpu) {
     public static final long MIB = 1024 * 1024;
 
     public static RenderLimits defaults() {
-        return new RenderLimits(100_000, 1024 * MIB, 4 * MIB, 64 * MIB, 10_000, 10_000, YamlLimits.defaults(), 512 * MIB, Duration.ofSeconds(60));
+        return new RenderLimits(
+                100_000,
+                1024 * MIB,
+                4 * MIB,
+                64 * MIB,
+                10_000,
+                10_000,
+                YamlLimits.defaults(),
+                512 * MIB,
+                Duration.ofSeconds(60));
     }
 
     public RenderLimits withCheckout(int maxFiles, long maxBytes) {
-        return new RenderLimits(maxFiles, maxBytes, fileSize, totalSize, files, objects, yaml, kustomizeMemory, kustomizeCpu);
+        return new RenderLimits(
+                maxFiles, maxBytes, fileSize, totalSize, files, objects, yaml, kustomizeMemory, kustomizeCpu);
     }
 
     public RenderLimits withFileSize(long bytes) {
-        return new RenderLimits(checkoutFiles, checkoutSize, bytes, totalSize, files, objects, yaml, kustomizeMemory, kustomizeCpu);
+        return new RenderLimits(
+                checkoutFiles, checkoutSize, bytes, totalSize, files, objects, yaml, kustomizeMemory, kustomizeCpu);
     }
 
     public RenderLimits withTotalSize(long bytes) {
-        return new RenderLimits(checkoutFiles, checkoutSize, fileSize, bytes, files, objects, yaml, kustomizeMemory, kustomizeCpu);
+        return new RenderLimits(
+                checkoutFiles, checkoutSize, fileSize, bytes, files, objects, yaml, kustomizeMemory, kustomizeCpu);
     }
 
     public RenderLimits withFiles(int count) {
-        return new RenderLimits(checkoutFiles, checkoutSize, fileSize, totalSize, count, objects, yaml, kustomizeMemory, kustomizeCpu);
+        return new RenderLimits(
+                checkoutFiles, checkoutSize, fileSize, totalSize, count, objects, yaml, kustomizeMemory, kustomizeCpu);
     }
 
     public RenderLimits withObjects(int count) {
-        return new RenderLimits(checkoutFiles, checkoutSize, fileSize, totalSize, files, count, yaml, kustomizeMemory, kustomizeCpu);
+        return new RenderLimits(
+                checkoutFiles, checkoutSize, fileSize, totalSize, files, count, yaml, kustomizeMemory, kustomizeCpu);
     }
 
     public RenderLimits withYaml(YamlLimits bounds) {
-        return new RenderLimits(checkoutFiles, checkoutSize, fileSize, totalSize, files, objects, bounds, kustomizeMemory, kustomizeCpu);
+        return new RenderLimits(
+                checkoutFiles,
+                checkoutSize,
+                fileSize,
+                totalSize,
+                files,
+                objects,
+                bounds,
+                kustomizeMemory,
+                kustomizeCpu);
     }
 
     public RenderLimits withKustomizeMemory(long bytes) {
-        return new RenderLimits(checkoutFiles, checkoutSize, fileSize, totalSize, files, objects, yaml, bytes, kustomizeCpu);
+        return new RenderLimits(
+                checkoutFiles, checkoutSize, fileSize, totalSize, files, objects, yaml, bytes, kustomizeCpu);
     }
 }

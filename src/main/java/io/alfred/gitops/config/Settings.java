@@ -1,16 +1,34 @@
 package io.alfred.gitops.config;
 
 /** The validated, effective configuration of one run: configuration keys with command line overrides applied. */
-public record Settings(ClusterSettings cluster, SourceSettings source, RenderSettings render, ApplySettings apply,
-        SafetySettings safety, DriftSettings drift, VerifySettings verify, PromotionSettings promotion) {
+public record Settings(
+        ClusterSettings cluster,
+        SourceSettings source,
+        RenderSettings render,
+        ApplySettings apply,
+        SafetySettings safety,
+        DriftSettings drift,
+        VerifySettings verify,
+        PromotionSettings promotion) {
 
-    public Settings(ClusterSettings cluster, SourceSettings source, RenderSettings render, ApplySettings apply,
-            SafetySettings safety, DriftSettings drift) {
+    public Settings(
+            ClusterSettings cluster,
+            SourceSettings source,
+            RenderSettings render,
+            ApplySettings apply,
+            SafetySettings safety,
+            DriftSettings drift) {
         this(cluster, source, render, apply, safety, drift, VerifySettings.off());
     }
 
-    public Settings(ClusterSettings cluster, SourceSettings source, RenderSettings render, ApplySettings apply,
-            SafetySettings safety, DriftSettings drift, VerifySettings verify) {
+    public Settings(
+            ClusterSettings cluster,
+            SourceSettings source,
+            RenderSettings render,
+            ApplySettings apply,
+            SafetySettings safety,
+            DriftSettings drift,
+            VerifySettings verify) {
         this(cluster, source, render, apply, safety, drift, verify, PromotionSettings.none());
     }
 
@@ -18,7 +36,11 @@ public record Settings(ClusterSettings cluster, SourceSettings source, RenderSet
         this(cluster, source, render, apply, SafetySettings.defaults());
     }
 
-    public Settings(ClusterSettings cluster, SourceSettings source, RenderSettings render, ApplySettings apply,
+    public Settings(
+            ClusterSettings cluster,
+            SourceSettings source,
+            RenderSettings render,
+            ApplySettings apply,
             SafetySettings safety) {
         this(cluster, source, render, apply, safety, DriftSettings.defaults());
     }

@@ -24,20 +24,24 @@ public final class SettingsResolver {
 
     private final List<String> problems = new ArrayList<>();
 
-    private SettingsResolver() {
-    }
+    private SettingsResolver() {}
 
     public static Settings resolve(GitopsConfig config, Overrides overrides) {
         return new SettingsResolver().doResolve(config, overrides);
     }
 
     private Settings doResolve(GitopsConfig config, Overrides overrides) {
-        String cluster = required("gitops.cluster.name", "--cluster",
+        String cluster = required(
+                "gitops.cluster.name",
+                "--cluster",
                 overrides.cluster().or(() -> config.cluster().name()));
-        String env = required("gitops.cluster.environment", "--env",
+        String env = required(
+                "gitops.cluster.environment",
+                "--env",
                 overrides.environment().or(() -> config.cluster().environment()));
 
-        Duration connectTimeout = duration("gitops.cluster.connect-timeout", config.cluster().connectTimeout());
+        Duration connectTimeout =
+                duration("gitops.cluster.connect-timeout", config.cluster().connectTimeout());
 
         GitopsConfig.Source src = config.source();
         String url;
@@ -69,7 +73,8 @@ public final class SettingsResolver {
                 problem("gitops.source.auth.ssh-key-file", "is required for the SSH URL " + url);
             }
             if (auth.knownHostsFile().isEmpty()) {
-                problem("gitops.source.auth.known-hosts-file",
+                problem(
+                        "gitops.source.auth.known-hosts-file",
                         "is required for the SSH URL " + url + " (host keys are always checked strictly)");
             }
         }
@@ -102,25 +107,41 @@ public final class SettingsResolver {
         positive("gitops.render.limits.yaml-depth", l.yamlDepth());
         positive("gitops.render.limits.yaml-nodes", l.yamlNodes());
         positive("gitops.render.limits.documents", l.documents());
-        RenderLimits limits = problems.isEmpty() ? new RenderLimits(l.checkoutFiles(), checkoutSize, fileSize, totalSize, l.files(), l.objects(),
-                new YamlLimits(l.yamlAliases(), l.yamlDepth(), l.yamlNodes(), l.documents()), kustomizeMemory, kustomizeCpu) : null;
+        RenderLimits limits = problems.isEmpty()
+                ? new RenderLimits(
+                        l.checkoutFiles(),
+                        checkoutSize,
+                        fileSize,
+                        totalSize,
+                        l.files(),
+                        l.objects(),
+                        new YamlLimits(l.yamlAliases(), l.yamlDepth(), l.yamlNodes(), l.documents()),
+                        kustomizeMemory,
+                        kustomizeCpu)
+                : null;
 
         GitopsConfig.Apply apply = config.apply();
         if (apply.fieldManager().isBlank()) {
             problem("gitops.apply.field-manager", "must not be empty");
         }
         if (!(apply.pruneGuard() > 0 && apply.pruneGuard() <= 1)) {
-            problem("gitops.apply.prune-guard", "must be a share of the inventory above 0 and at most 1, got "
-                    + apply.pruneGuard());
+            problem(
+                    "gitops.apply.prune-guard",
+                    "must be a share of the inventory above 0 and at most 1, got " + apply.pruneGuard());
         }
-        if (!config.namespace().matches("[a-z0-9]([-a-z0-9]*[a-z0-9])?") || config.namespace().length() > 63) {
+        if (!config.namespace().matches("[a-z0-9]([-a-z0-9]*[a-z0-9])?")
+                || config.namespace().length() > 63) {
             problem("gitops.namespace", "'" + config.namespace() + "' is not a valid namespace name");
         }
 
         if (config.pubsub().project().isEmpty()) {
-            config.events().topic().ifPresent(t -> problem("gitops.pubsub.project", "is not set (required by gitops.events.topic)"));
-            config.trigger().subscription().ifPresent(t -> problem("gitops.pubsub.project",
-                    "is not set (required by gitops.trigger.subscription)"));
+            config.events()
+                    .topic()
+                    .ifPresent(t -> problem("gitops.pubsub.project", "is not set (required by gitops.events.topic)"));
+            config.trigger()
+                    .subscription()
+                    .ifPresent(t ->
+                            problem("gitops.pubsub.project", "is not set (required by gitops.trigger.subscription)"));
         }
 
         GitopsConfig.Safety safety = config.safety();
@@ -140,24 +161,37 @@ public final class SettingsResolver {
         if (!problems.isEmpty()) {
             throw new StageException(Stage.CONFIG, "", "invalid configuration:\n  " + String.join("\n  ", problems));
         }
-        SourceSettings source = new SourceSettings(url, ref, path, interval, workdir, auth.username(), token, sshKey,
-                knownHosts);
-        return new Settings(new ClusterSettings(cluster, env, connectTimeout), source,
+        SourceSettings source =
+                new SourceSettings(url, ref, path, interval, workdir, auth.username(), token, sshKey, knownHosts);
+        return new Settings(
+                new ClusterSettings(cluster, env, connectTimeout),
+                source,
                 new RenderSettings(render.kustomize(), renderTimeout, substitutions, limits),
-                new ApplySettings(apply.fieldManager(), apply.prune(), apply.pruneGuard(), apply.allowEmpty(),
+                new ApplySettings(
+                        apply.fieldManager(),
+                        apply.prune(),
+                        apply.pruneGuard(),
+                        apply.allowEmpty(),
                         config.namespace()),
                 new SafetySettings(safety.pdb(), rolloutTimeout, safety.rollback()),
-                new DriftSettings(drift.fightThreshold(), fightWindow), verify, promotion);
+                new DriftSettings(drift.fightThreshold(), fightWindow),
+                verify,
+                promotion);
     }
 
     private PromotionSettings promotionSettings(GitopsConfig config) {
         GitopsConfig.Promotion p = config.promotion();
-        List<String> after = p.after().orElse(List.of()).stream().map(String::trim).filter(a -> !a.isEmpty()).toList();
+        List<String> after = p.after().orElse(List.of()).stream()
+                .map(String::trim)
+                .filter(a -> !a.isEmpty())
+                .toList();
         Duration soak = duration("gitops.promotion.soak", p.soak());
         if (!after.isEmpty()) {
             if (p.subscription().isEmpty()) {
-                problem("gitops.promotion.subscription", "is required by gitops.promotion.after (a subscription on the "
-                        + "events topic the upstream clusters publish to)");
+                problem(
+                        "gitops.promotion.subscription",
+                        "is required by gitops.promotion.after (a subscription on the "
+                                + "events topic the upstream clusters publish to)");
             }
             if (config.pubsub().project().isEmpty()) {
                 problem("gitops.pubsub.project", "is not set (required by gitops.promotion.subscription)");
@@ -172,11 +206,17 @@ public final class SettingsResolver {
             problem("gitops.source.verify.mode", "must be off, head, tag or tag-and-head, got '" + v.mode() + "'");
         }
         Optional<Path> gpgKeys = readableFile("gitops.source.verify.gpg-keys-file", v.gpgKeysFile());
-        Optional<Path> allowedSigners = readableFile("gitops.source.verify.allowed-signers-file", v.allowedSignersFile());
+        Optional<Path> allowedSigners =
+                readableFile("gitops.source.verify.allowed-signers-file", v.allowedSignersFile());
         Optional<Path> revoked = readableFile("gitops.source.verify.revoked-keys-file", v.revokedKeysFile());
-        if (mode.isPresent() && mode.get() != VerifyMode.OFF && v.gpgKeysFile().isEmpty() && v.allowedSignersFile().isEmpty()) {
-            problem("gitops.source.verify.mode", "is " + v.mode() + " but no trusted keys are set (gitops.source.verify."
-                    + "gpg-keys-file and/or gitops.source.verify.allowed-signers-file)");
+        if (mode.isPresent()
+                && mode.get() != VerifyMode.OFF
+                && v.gpgKeysFile().isEmpty()
+                && v.allowedSignersFile().isEmpty()) {
+            problem(
+                    "gitops.source.verify.mode",
+                    "is " + v.mode() + " but no trusted keys are set (gitops.source.verify."
+                            + "gpg-keys-file and/or gitops.source.verify.allowed-signers-file)");
         }
         return new VerifySettings(mode.orElse(VerifyMode.OFF), gpgKeys, allowedSigners, revoked);
     }
@@ -213,8 +253,10 @@ public final class SettingsResolver {
 
     private String required(String key, String option, Optional<String> value) {
         if (value.isEmpty() || value.get().isBlank()) {
-            problem(key, "is not set (set it in application.properties, as "
-                    + key.toUpperCase().replace('.', '_').replace('-', '_') + " or with " + option + ")");
+            problem(
+                    key,
+                    "is not set (set it in application.properties, as "
+                            + key.toUpperCase().replace('.', '_').replace('-', '_') + " or with " + option + ")");
             return null;
         }
         return value.get().trim();

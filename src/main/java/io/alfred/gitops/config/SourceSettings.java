@@ -17,21 +17,38 @@ public record SourceSettings(
         Optional<Path> knownHostsFile) {
 
     public static SourceSettings anonymous(String url, String ref, String path, Path workdir) {
-        return new SourceSettings(url, ref, path, Duration.ofMinutes(1), workdir,
-                Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty());
+        return new SourceSettings(
+                url,
+                ref,
+                path,
+                Duration.ofMinutes(1),
+                workdir,
+                Optional.empty(),
+                Optional.empty(),
+                Optional.empty(),
+                Optional.empty());
     }
 
     public SourceSettings withRef(String newRef) {
-        return new SourceSettings(url, newRef, path, interval, workdir, username, tokenFile, sshKeyFile, knownHostsFile);
+        return new SourceSettings(
+                url, newRef, path, interval, workdir, username, tokenFile, sshKeyFile, knownHostsFile);
     }
 
     public SourceSettings withHttpAuth(String user, Path token) {
-        return new SourceSettings(url, ref, path, interval, workdir, Optional.ofNullable(user), Optional.of(token),
-                sshKeyFile, knownHostsFile);
+        return new SourceSettings(
+                url,
+                ref,
+                path,
+                interval,
+                workdir,
+                Optional.ofNullable(user),
+                Optional.of(token),
+                sshKeyFile,
+                knownHostsFile);
     }
 
     public SourceSettings withSshAuth(Path key, Path knownHosts) {
-        return new SourceSettings(url, ref, path, interval, workdir, username, tokenFile, Optional.of(key),
-                Optional.of(knownHosts));
+        return new SourceSettings(
+                url, ref, path, interval, workdir, username, tokenFile, Optional.of(key), Optional.of(knownHosts));
     }
 }

@@ -10,7 +10,10 @@ import java.util.Optional;
  * @param allowedSignersFile trusted SSH keys, in OpenSSH's {@code allowed_signers} format
  * @param revokedKeysFile SSH keys no longer trusted (OpenSSH's revocation file: public keys or a KRL)
  */
-public record VerifySettings(VerifyMode mode, Optional<Path> gpgKeysFile, Optional<Path> allowedSignersFile,
+public record VerifySettings(
+        VerifyMode mode,
+        Optional<Path> gpgKeysFile,
+        Optional<Path> allowedSignersFile,
         Optional<Path> revokedKeysFile) {
 
     public static VerifySettings off() {

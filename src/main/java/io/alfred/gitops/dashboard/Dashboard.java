@@ -48,32 +48,71 @@ public class Dashboard {
         List<SyncStatus.RecentCycle> recent = status.recentCycles();
         List<CycleRow> cycles = history.stream().map(r -> cycle(r, recent)).toList();
         List<String> findings = recent.isEmpty() ? List.of() : recent.get(0).findings();
-        Workloads workloads = loop.client().map(c -> Workloads.read(c, namespace)).orElse(Workloads.none());
-        String source = v.source() == null ? "" : v.source().url() + " @ " + v.source().ref() + " : " + v.source().path();
-        return new DashboardPage(nonNull(v.cluster()), nonNull(v.environment()), badge(v), source,
-                revision(v.lastAppliedRevision(), history), revision(v.lastFetchedRevision(), history),
+        Workloads workloads =
+                loop.client().map(c -> Workloads.read(c, namespace)).orElse(Workloads.none());
+        String source = v.source() == null
+                ? ""
+                : v.source().url() + " @ " + v.source().ref() + " : "
+                        + v.source().path();
+        return new DashboardPage(
+                nonNull(v.cluster()),
+                nonNull(v.environment()),
+                badge(v),
+                source,
+                revision(v.lastAppliedRevision(), history),
+                revision(v.lastFetchedRevision(), history),
                 v.verified() == null ? "" : v.verified().signer().describe(),
-                v.running() == null ? "" : v.running().stage() + (v.running().revision() == null ? ""
-                        : " at " + shortSha(v.running().revision())),
-                v.held() == null ? "" : shortSha(v.held().revision()) + " held by gate " + v.held().gate() + ": "
-                        + v.held().reason(),
-                v.promotion() == null ? "" : v.promotion().state() + (v.promotion().reason().isEmpty() ? ""
-                        : ": " + v.promotion().reason()),
-                cycles, findings, workloads.rows(), workloads.problem(),
-                new OutboxRow(outbox.pendingCount(), outbox.lastPublishedAt() == null ? "never"
-                        : outbox.lastPublishedAt().toString(), outbox.publishedCount(), outbox.isFull()),
-                pubsub.view().entrySet().stream().map(e -> new SourceRow(e.getKey(), e.getValue().state(),
-                        nonNull(e.getValue().detail()))).toList(),
-                v.lastError() == null ? "" : v.lastError().stage() + ": " + v.lastError().message());
+                v.running() == null
+                        ? ""
+                        : v.running().stage()
+                                + (v.running().revision() == null
+                                        ? ""
+                                        : " at " + shortSha(v.running().revision())),
+                v.held() == null
+                        ? ""
+                        : shortSha(v.held().revision()) + " held by gate "
+                                + v.held().gate() + ": " + v.held().reason(),
+                v.promotion() == null
+                        ? ""
+                        : v.promotion().state()
+                                + (v.promotion().reason().isEmpty()
+                                        ? ""
+                                        : ": " + v.promotion().reason()),
+                cycles,
+                findings,
+                workloads.rows(),
+                workloads.problem(),
+                new OutboxRow(
+                        outbox.pendingCount(),
+                        outbox.lastPublishedAt() == null
+                                ? "never"
+                                : outbox.lastPublishedAt().toString(),
+                        outbox.publishedCount(),
+                        outbox.isFull()),
+                pubsub.view().entrySet().stream()
+                        .map(e -> new SourceRow(
+                                e.getKey(),
+                                e.getValue().state(),
+                                nonNull(e.getValue().detail())))
+                        .toList(),
+                v.lastError() == null
+                        ? ""
+                        : v.lastError().stage() + ": " + v.lastError().message());
     }
 
     /** What the page's script polls: the badge, the stage in progress, and when the last cycle ended. */
     public Map<String, String> live() {
         SyncStatus.View v = status.view();
         Badge badge = badge(v);
-        return Map.of("badge", badge.key(), "label", badge.label(),
-                "stage", v.running() == null ? "" : v.running().stage(),
-                "lastCycleAt", v.lastCycleAt() == null ? "" : v.lastCycleAt().toString());
+        return Map.of(
+                "badge",
+                badge.key(),
+                "label",
+                badge.label(),
+                "stage",
+                v.running() == null ? "" : v.running().stage(),
+                "lastCycleAt",
+                v.lastCycleAt() == null ? "" : v.lastCycleAt().toString());
     }
 
     /** The badge: suspended, progressing, failed, blocked, drifted or in sync. */
@@ -104,7 +143,9 @@ public class Dashboard {
 
     private List<CycleRecord> history(String namespace) {
         try {
-            return loop.client().map(c -> new HistoryStore(c, namespace, "", WriteGuard.ALWAYS).load()).orElse(List.of());
+            return loop.client()
+                    .map(c -> new HistoryStore(c, namespace, "", WriteGuard.ALWAYS).load())
+                    .orElse(List.of());
         } catch (RuntimeException e) {
             return List.of();
         }
@@ -112,11 +153,24 @@ public class Dashboard {
 
     private static CycleRow cycle(CycleRecord r, List<SyncStatus.RecentCycle> recent) {
         Instant at = Instant.parse(r.at());
-        SyncStatus.RecentCycle kept = recent.stream().filter(c -> r.revision().equals(c.revision())
-                && Math.abs(Duration.between(c.at(), at).toMillis()) < 3000).findFirst().orElse(null);
-        List<ChangeRow> changes = kept == null ? List.of() : kept.changes().stream().map(Dashboard::change).toList();
-        return new CycleRow(r.at(), r.trigger(), shortSha(r.revision()), r.subject(), r.outcome(),
-                String.format(Locale.ROOT, "%.1f s", r.durationMs() / 1000.0), r.changes(), r.problem(), changes,
+        SyncStatus.RecentCycle kept = recent.stream()
+                .filter(c -> r.revision().equals(c.revision())
+                        && Math.abs(Duration.between(c.at(), at).toMillis()) < 3000)
+                .findFirst()
+                .orElse(null);
+        List<ChangeRow> changes = kept == null
+                ? List.of()
+                : kept.changes().stream().map(Dashboard::change).toList();
+        return new CycleRow(
+                r.at(),
+                r.trigger(),
+                shortSha(r.revision()),
+                r.subject(),
+                r.outcome(),
+                String.format(Locale.ROOT, "%.1f s", r.durationMs() / 1000.0),
+                r.changes(),
+                r.problem(),
+                changes,
                 kept == null ? r.findings() : kept.findings());
     }
 
@@ -128,9 +182,12 @@ public class Dashboard {
         if (sha == null || sha.isEmpty()) {
             return new RevisionRow("none", "", "", "");
         }
-        CycleRecord known = history.stream().filter(r -> sha.equals(r.revision()) && !r.subject().isEmpty()).findFirst()
+        CycleRecord known = history.stream()
+                .filter(r -> sha.equals(r.revision()) && !r.subject().isEmpty())
+                .findFirst()
                 .orElse(null);
-        return new RevisionRow(shortSha(sha), sha, known == null ? "" : known.subject(), known == null ? "" : known.author());
+        return new RevisionRow(
+                shortSha(sha), sha, known == null ? "" : known.subject(), known == null ? "" : known.author());
     }
 
     private static String shortSha(String sha) {

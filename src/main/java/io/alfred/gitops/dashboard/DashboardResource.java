@@ -48,9 +48,14 @@ public class DashboardResource {
     @Produces(MediaType.TEXT_HTML)
     public Response index(@CookieParam(COOKIE) String token) {
         if (!allowed(token)) {
-            return Response.status(401).entity(login.data("failed", false)).type(MediaType.TEXT_HTML).build();
+            return Response.status(401)
+                    .entity(login.data("failed", false))
+                    .type(MediaType.TEXT_HTML)
+                    .build();
         }
-        return Response.ok(page.data("page", dashboard.page())).header("Cache-Control", "no-store").build();
+        return Response.ok(page.data("page", dashboard.page()))
+                .header("Cache-Control", "no-store")
+                .build();
     }
 
     @GET
@@ -66,26 +71,41 @@ public class DashboardResource {
     @POST
     @Path("login")
     @Produces(MediaType.TEXT_HTML)
-    public Response login(@FormParam("token") String token, @Context UriInfo uri,
+    public Response login(
+            @FormParam("token") String token,
+            @Context UriInfo uri,
             @HeaderParam("X-Forwarded-Proto") String forwardedProto) {
         Optional<String> file = config.api().tokenFile();
         if (file.isEmpty()) {
             return Response.seeOther(URI.create("/")).build();
         }
         if (!WebhookAuth.tokenValid(java.nio.file.Path.of(file.get()), token)) {
-            return Response.status(401).entity(login.data("failed", true)).type(MediaType.TEXT_HTML).build();
+            return Response.status(401)
+                    .entity(login.data("failed", true))
+                    .type(MediaType.TEXT_HTML)
+                    .build();
         }
         boolean tls = "https".equals(uri.getRequestUri().getScheme()) || "https".equalsIgnoreCase(forwardedProto);
-        NewCookie cookie = new NewCookie.Builder(COOKIE).value(token).path("/").httpOnly(true).secure(tls)
-                .sameSite(NewCookie.SameSite.STRICT).build();
+        NewCookie cookie = new NewCookie.Builder(COOKIE)
+                .value(token)
+                .path("/")
+                .httpOnly(true)
+                .secure(tls)
+                .sameSite(NewCookie.SameSite.STRICT)
+                .build();
         return Response.seeOther(URI.create("/")).cookie(cookie).build();
     }
 
     @POST
     @Path("logout")
     public Response logout() {
-        NewCookie gone = new NewCookie.Builder(COOKIE).value("").path("/").httpOnly(true).maxAge(0)
-                .sameSite(NewCookie.SameSite.STRICT).build();
+        NewCookie gone = new NewCookie.Builder(COOKIE)
+                .value("")
+                .path("/")
+                .httpOnly(true)
+                .maxAge(0)
+                .sameSite(NewCookie.SameSite.STRICT)
+                .build();
         return Response.seeOther(URI.create("/")).cookie(gone).build();
     }
 

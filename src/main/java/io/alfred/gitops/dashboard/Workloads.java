@@ -32,28 +32,52 @@ record Workloads(List<WorkloadRow> rows, String problem) {
             Map<String, List<PodDisruptionBudget>> budgets = new HashMap<>();
             // one list per kind and namespace, not one read per workload: the page may be loaded often
             Map<String, Map<String, GenericKubernetesResource>> listed = new HashMap<>();
-            for (InventoryEntry e : new InventoryStore(client, namespace, "", WriteGuard.ALWAYS).load().entries()) {
-                if (!e.apiVersion().equals("apps/v1") || !List.of("Deployment", "StatefulSet").contains(e.kind())) {
+            for (InventoryEntry e : new InventoryStore(client, namespace, "", WriteGuard.ALWAYS)
+                    .load()
+                    .entries()) {
+                if (!e.apiVersion().equals("apps/v1")
+                        || !List.of("Deployment", "StatefulSet").contains(e.kind())) {
                     continue;
                 }
-                GenericKubernetesResource found = listed.computeIfAbsent(e.kind() + " " + e.namespace(), k -> byName(
-                        client.genericKubernetesResources(e.apiVersion(), e.kind()).inNamespace(e.namespace()).list().getItems()))
+                GenericKubernetesResource found = listed.computeIfAbsent(
+                                e.kind() + " " + e.namespace(),
+                                k -> byName(client.genericKubernetesResources(e.apiVersion(), e.kind())
+                                        .inNamespace(e.namespace())
+                                        .list()
+                                        .getItems()))
                         .get(e.name());
                 if (found == null) {
                     continue;
                 }
                 JsonNode workload = client.getKubernetesSerialization().convertValue(found, JsonNode.class);
                 Map<String, String> labels = new HashMap<>();
-                workload.path("spec").path("template").path("metadata").path("labels").fields()
-                        .forEachRemaining(l -> labels.put(l.getKey(), l.getValue().asText()));
-                List<PodDisruptionBudget> inNamespace = budgets.computeIfAbsent(e.namespace(),
-                        ns -> client.policy().v1().podDisruptionBudget().inNamespace(ns).list().getItems());
-                Optional<PodDisruptionBudget> pdb = inNamespace.stream().filter(b -> covers(b, labels)).findFirst();
-                rows.add(new WorkloadRow(e.kind() + " " + e.namespace() + "/" + e.name(),
-                        count(workload.path("spec").path("replicas")), count(workload.path("status").path("updatedReplicas")),
+                workload.path("spec")
+                        .path("template")
+                        .path("metadata")
+                        .path("labels")
+                        .fields()
+                        .forEachRemaining(
+                                l -> labels.put(l.getKey(), l.getValue().asText()));
+                List<PodDisruptionBudget> inNamespace = budgets.computeIfAbsent(
+                        e.namespace(),
+                        ns -> client.policy()
+                                .v1()
+                                .podDisruptionBudget()
+                                .inNamespace(ns)
+                                .list()
+                                .getItems());
+                Optional<PodDisruptionBudget> pdb =
+                        inNamespace.stream().filter(b -> covers(b, labels)).findFirst();
+                rows.add(new WorkloadRow(
+                        e.kind() + " " + e.namespace() + "/" + e.name(),
+                        count(workload.path("spec").path("replicas")),
+                        count(workload.path("status").path("updatedReplicas")),
                         count(workload.path("status").path("availableReplicas")),
                         pdb.map(b -> b.getMetadata().getName()).orElse("none"),
-                        pdb.map(b -> b.getStatus() == null ? "-" : number(b.getStatus().getDisruptionsAllowed())).orElse("-")));
+                        pdb.map(b -> b.getStatus() == null
+                                        ? "-"
+                                        : number(b.getStatus().getDisruptionsAllowed()))
+                                .orElse("-")));
             }
             return new Workloads(rows, "");
         } catch (KubernetesClientException e) {
@@ -69,7 +93,10 @@ record Workloads(List<WorkloadRow> rows, String problem) {
 
     private static boolean covers(PodDisruptionBudget budget, Map<String, String> podLabels) {
         var selector = budget.getSpec() == null ? null : budget.getSpec().getSelector();
-        if (selector == null || selector.getMatchLabels() == null || selector.getMatchLabels().isEmpty() || podLabels == null) {
+        if (selector == null
+                || selector.getMatchLabels() == null
+                || selector.getMatchLabels().isEmpty()
+                || podLabels == null) {
             return false;
         }
         return podLabels.entrySet().containsAll(selector.getMatchLabels().entrySet());

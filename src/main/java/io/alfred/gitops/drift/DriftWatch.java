@@ -37,20 +37,25 @@ public final class DriftWatch implements ManagedView.Changes, AutoCloseable {
     private volatile Map<String, ObjectRef> trackedKinds = Map.of();
     /** The render a cycle in flight is applying: its writes are not drift. */
     private volatile Rendered incoming = Rendered.NONE;
+
     private volatile boolean closed;
     /** Since the last {@link #track}: whether nothing drifted. */
     private volatile boolean quiet;
 
     /** @param drifted told what drifted ({@code Deployment shop/web changed}), once per event */
     public DriftWatch(KubernetesClient client, Consumer<String> drifted) {
-        this(client, drifted, "alfred-gitops", DriftSettings.defaults(), conflict -> { });
+        this(client, drifted, "alfred-gitops", DriftSettings.defaults(), conflict -> {});
     }
 
     /**
      * @param fieldManager the daemon's own field manager, not a writer it can fight with
      * @param conflicted told once when an object becomes a conflict (and is no longer reported as drift)
      */
-    public DriftWatch(KubernetesClient client, Consumer<String> drifted, String fieldManager, DriftSettings settings,
+    public DriftWatch(
+            KubernetesClient client,
+            Consumer<String> drifted,
+            String fieldManager,
+            DriftSettings settings,
             Consumer<DriftConflict> conflicted) {
         this.drifted = drifted;
         this.fieldManager = fieldManager;

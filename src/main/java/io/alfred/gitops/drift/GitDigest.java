@@ -17,7 +17,8 @@ record GitDigest(long high, long low) {
 
     static GitDigest of(JsonNode git) {
         try {
-            ByteBuffer sha = ByteBuffer.wrap(MessageDigest.getInstance("SHA-256").digest(JSON.writeValueAsBytes(git)));
+            ByteBuffer sha =
+                    ByteBuffer.wrap(MessageDigest.getInstance("SHA-256").digest(JSON.writeValueAsBytes(git)));
             return new GitDigest(sha.getLong(), sha.getLong());
         } catch (NoSuchAlgorithmException | JsonProcessingException e) {
             throw new IllegalStateException("cannot digest a rendered object", e);

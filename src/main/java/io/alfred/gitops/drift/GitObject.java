@@ -9,7 +9,10 @@ record GitObject(JsonNode body, GitDigest digest) {
         return new GitObject(body, GitDigest.of(body));
     }
 
-    /** The digest of {@code other}: this one's when it is this very body, as it is when a plan asks about the render it applies. */
+    /**
+     * The digest of {@code other}: this one's when it is this very body, as it is when a plan asks about the render
+     * it applies.
+     */
     GitDigest digestOf(JsonNode other) {
         return other == body ? digest : GitDigest.of(other);
     }

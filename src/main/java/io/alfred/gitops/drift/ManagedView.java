@@ -38,8 +38,7 @@ public final class ManagedView implements LiveView, AutoCloseable {
         void deleted(ObjectRef ref);
     }
 
-    private record Informed(SharedIndexInformer<GenericKubernetesResource> informer, VerdictStore store) {
-    }
+    private record Informed(SharedIndexInformer<GenericKubernetesResource> informer, VerdictStore store) {}
 
     private final KubernetesClient client;
     private final Function<ObjectRef, GitObject> git;
@@ -71,8 +70,10 @@ public final class ManagedView implements LiveView, AutoCloseable {
         });
         ClusterKinds discovery = new ClusterKinds(client);
         CompletableFuture<?>[] started = wanted.entrySet().stream()
-                .filter(e -> !kinds.containsKey(e.getKey()) && discovery.find(e.getValue()).isPresent())
-                .map(e -> open(e.getKey(), e.getValue(), discovery, changes)).toArray(CompletableFuture[]::new);
+                .filter(e -> !kinds.containsKey(e.getKey())
+                        && discovery.find(e.getValue()).isPresent())
+                .map(e -> open(e.getKey(), e.getValue(), discovery, changes))
+                .toArray(CompletableFuture[]::new);
         try {
             CompletableFuture.allOf(started).get(settle.toMillis(), TimeUnit.MILLISECONDS);
         } catch (TimeoutException | ExecutionException e) {
@@ -84,31 +85,39 @@ public final class ManagedView implements LiveView, AutoCloseable {
 
     private CompletableFuture<Void> open(String kind, ObjectRef ref, ClusterKinds discovery, Changes changes) {
         VerdictStore store = new VerdictStore(ref.apiVersion(), ref.kind(), client.getKubernetesSerialization(), git);
-        SharedIndexInformer<GenericKubernetesResource> informer = client.genericKubernetesResources(discovery.context(ref))
-                .inAnyNamespace().withLabel(Planner.MANAGED_BY, Planner.MANAGER_NAME).runnableInformer(0);
-        informer.itemStore(store).addEventHandler(new ResourceEventHandler<>() {
-            @Override
-            public void onAdd(GenericKubernetesResource object) {
-                changes.changed(refOf(ref, object), store.json(object));
-            }
+        SharedIndexInformer<GenericKubernetesResource> informer = client.genericKubernetesResources(
+                        discovery.context(ref))
+                .inAnyNamespace()
+                .withLabel(Planner.MANAGED_BY, Planner.MANAGER_NAME)
+                .runnableInformer(0);
+        informer.itemStore(store)
+                .addEventHandler(new ResourceEventHandler<>() {
+                    @Override
+                    public void onAdd(GenericKubernetesResource object) {
+                        changes.changed(refOf(ref, object), store.json(object));
+                    }
 
-            @Override
-            public void onUpdate(GenericKubernetesResource before, GenericKubernetesResource object) {
-                changes.changed(refOf(ref, object), store.json(object));
-            }
+                    @Override
+                    public void onUpdate(GenericKubernetesResource before, GenericKubernetesResource object) {
+                        changes.changed(refOf(ref, object), store.json(object));
+                    }
 
-            @Override
-            public void onDelete(GenericKubernetesResource object, boolean finalStateUnknown) {
-                changes.deleted(refOf(ref, object));
-            }
-        }).exceptionHandler((started, cause) -> {
-            if (warned.add(kind)) {
-                LOG.warnf("drift: cannot watch %s (%s); retrying with backoff, and until it works drift of that kind is "
-                        + "corrected at the interval (the daemon's ClusterRole needs verbs list and watch)", kind,
-                        cause.getMessage());
-            }
-            return true;
-        });
+                    @Override
+                    public void onDelete(GenericKubernetesResource object, boolean finalStateUnknown) {
+                        changes.deleted(refOf(ref, object));
+                    }
+                })
+                .exceptionHandler((started, cause) -> {
+                    if (warned.add(kind)) {
+                        LOG.warnf(
+                                "drift: cannot watch %s (%s); retrying with backoff, and until it works "
+                                        + "drift of that kind is "
+                                        + "corrected at the interval (the daemon's ClusterRole needs "
+                                        + "verbs list and watch)",
+                                kind, cause.getMessage());
+                    }
+                    return true;
+                });
         kinds.put(kind, new Informed(informer, store));
         return informer.start().toCompletableFuture().whenComplete((ok, failed) -> {
             if (failed == null) {
@@ -119,14 +128,19 @@ public final class ManagedView implements LiveView, AutoCloseable {
 
     /** A watched object's identity: list items and watch events of a real server may lack apiVersion and kind. */
     private static ObjectRef refOf(ObjectRef kind, GenericKubernetesResource object) {
-        return ObjectRef.of(kind.apiVersion(), kind.kind(), object.getMetadata().getNamespace(),
+        return ObjectRef.of(
+                kind.apiVersion(),
+                kind.kind(),
+                object.getMetadata().getNamespace(),
                 object.getMetadata().getName());
     }
 
     @Override
     public boolean covers(ObjectRef ref) {
         Informed informed = kinds.get(kindOf(ref));
-        return informed != null && informed.informer().hasSynced() && informed.informer().isWatching();
+        return informed != null
+                && informed.informer().hasSynced()
+                && informed.informer().isWatching();
     }
 
     @Override
@@ -137,7 +151,8 @@ public final class ManagedView implements LiveView, AutoCloseable {
 
     /** Whether every kind watched is listed and its watch open now. */
     public boolean allWatching() {
-        return kinds.values().stream().allMatch(i -> i.informer().hasSynced() && i.informer().isWatching());
+        return kinds.values().stream()
+                .allMatch(i -> i.informer().hasSynced() && i.informer().isWatching());
     }
 
     /** Kinds watched now. */

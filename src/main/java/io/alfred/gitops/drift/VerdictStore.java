@@ -29,19 +29,25 @@ final class VerdictStore implements ItemStore<GenericKubernetesResource> {
      * @param checked the digest of git's object the verdict was made against; null when git had none
      * @param holdsGit whether the live object held every field of that git object; false when git had none
      */
-    record Known(String namespace, String name, String resourceVersion, Long generation, GitDigest checked,
-            boolean holdsGit) {
-    }
+    record Known(
+            String namespace,
+            String name,
+            String resourceVersion,
+            Long generation,
+            GitDigest checked,
+            boolean holdsGit) {}
 
     private final String apiVersion;
     private final String kind;
     private final KubernetesSerialization serialization;
     /** git's object, or null when git has none (yet) */
     private final Function<ObjectRef, GitObject> git;
+
     private final Map<String, Known> objects = new ConcurrentHashMap<>();
     private volatile Converted lastConverted;
 
-    VerdictStore(String apiVersion, String kind, KubernetesSerialization serialization, Function<ObjectRef, GitObject> git) {
+    VerdictStore(
+            String apiVersion, String kind, KubernetesSerialization serialization, Function<ObjectRef, GitObject> git) {
         this.apiVersion = apiVersion;
         this.kind = kind;
         this.serialization = serialization;
@@ -53,7 +59,8 @@ final class VerdictStore implements ItemStore<GenericKubernetesResource> {
      * store does not hold it, or its verdict was made for other content.
      */
     boolean holds(ObjectRef ref, JsonNode body) {
-        Known known = objects.get(Cache.namespaceKeyFunc(ref.namespace().isEmpty() ? null : ref.namespace(), ref.name()));
+        Known known =
+                objects.get(Cache.namespaceKeyFunc(ref.namespace().isEmpty() ? null : ref.namespace(), ref.name()));
         if (known == null || !known.holdsGit()) {
             return false;
         }
@@ -71,8 +78,12 @@ final class VerdictStore implements ItemStore<GenericKubernetesResource> {
     public GenericKubernetesResource put(String key, GenericKubernetesResource object) {
         var metadata = object.getMetadata();
         GitObject wanted = git.apply(ObjectRef.of(apiVersion, kind, metadata.getNamespace(), metadata.getName()));
-        Known known = new Known(metadata.getNamespace(), metadata.getName(), metadata.getResourceVersion(),
-                metadata.getGeneration(), wanted == null ? null : wanted.digest(),
+        Known known = new Known(
+                metadata.getNamespace(),
+                metadata.getName(),
+                metadata.getResourceVersion(),
+                metadata.getGeneration(),
+                wanted == null ? null : wanted.digest(),
                 wanted != null && Subset.holds(wanted.body(), json(object)));
         return standIn(objects.put(key, known));
     }
@@ -93,8 +104,7 @@ final class VerdictStore implements ItemStore<GenericKubernetesResource> {
         return json;
     }
 
-    private record Converted(GenericKubernetesResource object, JsonNode json) {
-    }
+    private record Converted(GenericKubernetesResource object, JsonNode json) {}
 
     @Override
     public GenericKubernetesResource remove(String key) {
@@ -133,8 +143,12 @@ final class VerdictStore implements ItemStore<GenericKubernetesResource> {
         GenericKubernetesResource r = new GenericKubernetesResource();
         r.setApiVersion(apiVersion);
         r.setKind(kind);
-        r.setMetadata(new ObjectMetaBuilder().withNamespace(known.namespace()).withName(known.name())
-                .withResourceVersion(known.resourceVersion()).withGeneration(known.generation()).build());
+        r.setMetadata(new ObjectMetaBuilder()
+                .withNamespace(known.namespace())
+                .withName(known.name())
+                .withResourceVersion(known.resourceVersion())
+                .withGeneration(known.generation())
+                .build());
         return r;
     }
 }

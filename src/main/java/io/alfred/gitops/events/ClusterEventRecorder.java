@@ -35,17 +35,17 @@ public final class ClusterEventRecorder {
     static final Duration REFILL = Duration.ofMinutes(5);
     private static final int MAX_NOTE = 1024;
     private static final int MAX_TRACKED = 4096;
-    private static final DateTimeFormatter MICRO = DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm:ss.SSSSSS'Z'")
-            .withZone(ZoneOffset.UTC);
+    private static final DateTimeFormatter MICRO =
+            DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm:ss.SSSSSS'Z'").withZone(ZoneOffset.UTC);
 
     /** Normal or Warning, as Kubernetes has them. */
     public enum Type {
-        Normal, Warning
+        Normal,
+        Warning
     }
 
     /** An Event created, for its series: where it is, how often it happened, since when. */
-    private record Sent(String namespace, String name, int count, Instant first) {
-    }
+    private record Sent(String namespace, String name, int count, Instant first) {}
 
     private static final class Bucket {
         double tokens = BURST;
@@ -105,9 +105,17 @@ public final class ClusterEventRecorder {
             Sent previous = recent.get(key);
             if (previous != null && previous.first().plus(SERIES_WINDOW).isAfter(now)) {
                 int count = previous.count() + 1;
-                client.events().v1().events().inNamespace(previous.namespace()).withName(previous.name())
-                        .edit(e -> new EventBuilder(e).withSeries(new EventSeriesBuilder().withCount(count)
-                                .withLastObservedTime(new MicroTime(MICRO.format(now))).build()).build());
+                client.events()
+                        .v1()
+                        .events()
+                        .inNamespace(previous.namespace())
+                        .withName(previous.name())
+                        .edit(e -> new EventBuilder(e)
+                                .withSeries(new EventSeriesBuilder()
+                                        .withCount(count)
+                                        .withLastObservedTime(new MicroTime(MICRO.format(now)))
+                                        .build())
+                                .build());
                 recent.put(key, new Sent(previous.namespace(), previous.name(), count, previous.first()));
                 return;
             }
@@ -115,17 +123,35 @@ public final class ClusterEventRecorder {
                 LOG.debugf("events: too many events for %s; '%s' not recorded", regarding, reason);
                 return;
             }
-            Event event = new EventBuilder().withNewMetadata()
-                    .withName(regarding.name() + "." + Long.toHexString(now.getEpochSecond() * 1_000_000_000L + now.getNano()
-                            + sequence++)) // as kubelet names them: <object>.<unix nanos, hex>
-                    .withNamespace(namespace).endMetadata()
-                    .withRegarding(new ObjectReferenceBuilder().withApiVersion(regarding.apiVersion())
-                            .withKind(regarding.kind()).withNamespace(regarding.namespace().isEmpty() ? null
-                                    : regarding.namespace()).withName(regarding.name()).withUid(uidOf(regarding)).build())
-                    .withType(type.name()).withReason(reason).withAction(action).withNote(text)
-                    .withEventTime(new MicroTime(MICRO.format(now))).withReportingController(CONTROLLER)
-                    .withReportingInstance(instance).build();
-            Event created = client.events().v1().events().inNamespace(namespace).resource(event).create();
+            Event event = new EventBuilder()
+                    .withNewMetadata()
+                    .withName(regarding.name() + "."
+                            + Long.toHexString(now.getEpochSecond() * 1_000_000_000L
+                                    + now.getNano()
+                                    + sequence++)) // as kubelet names them: <object>.<unix nanos, hex>
+                    .withNamespace(namespace)
+                    .endMetadata()
+                    .withRegarding(new ObjectReferenceBuilder()
+                            .withApiVersion(regarding.apiVersion())
+                            .withKind(regarding.kind())
+                            .withNamespace(regarding.namespace().isEmpty() ? null : regarding.namespace())
+                            .withName(regarding.name())
+                            .withUid(uidOf(regarding))
+                            .build())
+                    .withType(type.name())
+                    .withReason(reason)
+                    .withAction(action)
+                    .withNote(text)
+                    .withEventTime(new MicroTime(MICRO.format(now)))
+                    .withReportingController(CONTROLLER)
+                    .withReportingInstance(instance)
+                    .build();
+            Event created = client.events()
+                    .v1()
+                    .events()
+                    .inNamespace(namespace)
+                    .resource(event)
+                    .create();
             recent.put(key, new Sent(namespace, created.getMetadata().getName(), 1, now));
         } catch (RuntimeException e) {
             LOG.debugf("events: cannot record %s on %s: %s", reason, regarding, e.getMessage());
@@ -139,7 +165,8 @@ public final class ClusterEventRecorder {
     private String uidOf(ObjectRef ref) {
         try {
             var resource = client.genericKubernetesResources(ref.apiVersion(), ref.kind());
-            var live = ref.namespace().isEmpty() ? resource.withName(ref.name()).get()
+            var live = ref.namespace().isEmpty()
+                    ? resource.withName(ref.name()).get()
                     : resource.inNamespace(ref.namespace()).withName(ref.name()).get();
             return live == null ? null : live.getMetadata().getUid();
         } catch (RuntimeException e) {

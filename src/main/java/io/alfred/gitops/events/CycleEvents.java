@@ -31,7 +31,12 @@ public final class CycleEvents {
     private Optional<Signer> signer = Optional.empty();
     private boolean started;
 
-    public CycleEvents(EventSink sink, String cluster, String environment, Trigger trigger, String revision,
+    public CycleEvents(
+            EventSink sink,
+            String cluster,
+            String environment,
+            Trigger trigger,
+            String revision,
             String previousRevision) {
         this.sink = sink;
         this.cluster = cluster;
@@ -47,7 +52,8 @@ public final class CycleEvents {
         }
         started = true;
         ObjectNode data = data();
-        ObjectNode t = data.putObject("trigger").put("kind", drift ? "drift" : trigger.kind().label());
+        ObjectNode t = data.putObject("trigger")
+                .put("kind", drift ? "drift" : trigger.kind().label());
         if (trigger.id() != null) {
             t.put("id", trigger.id());
         }
@@ -78,8 +84,11 @@ public final class CycleEvents {
         }
         if (!workloads.isEmpty()) {
             ArrayNode w = data.putArray("workloads");
-            workloads.forEach(o -> w.addObject().put("kind", o.ref().kind()).put("namespace", o.ref().namespace())
-                    .put("name", o.ref().name()).put("health", o.health().state().label())
+            workloads.forEach(o -> w.addObject()
+                    .put("kind", o.ref().kind())
+                    .put("namespace", o.ref().namespace())
+                    .put("name", o.ref().name())
+                    .put("health", o.health().state().label())
                     .put("message", o.health().message()));
         }
         emit(EventType.SUCCEEDED, data);
@@ -87,15 +96,19 @@ public final class CycleEvents {
 
     public void failed(StageException error, Duration duration) {
         started(false);
-        ObjectNode data = data().put("stage", error.stage().label()).put("object", error.object())
-                .put("cause", error.reason()).put("durationMs", duration.toMillis());
+        ObjectNode data = data().put("stage", error.stage().label())
+                .put("object", error.object())
+                .put("cause", error.reason())
+                .put("durationMs", duration.toMillis());
         emit(EventType.FAILED, data);
     }
 
     public void blocked(GateRefusal refusal, Duration duration) {
         started(false);
-        ObjectNode data = data().put("gate", refusal.gate()).put("object", refusal.object())
-                .put("reason", refusal.getMessage()).put("durationMs", duration.toMillis());
+        ObjectNode data = data().put("gate", refusal.gate())
+                .put("object", refusal.object())
+                .put("reason", refusal.getMessage())
+                .put("durationMs", duration.toMillis());
         emit(EventType.BLOCKED, data);
     }
 
@@ -113,15 +126,21 @@ public final class CycleEvents {
 
     /** {@code alfred-gitops suspend} or {@code resume} took effect: who, why, since when. */
     public void suspension(Suspension s) {
-        emit(s.suspended() ? EventType.SUSPENDED : EventType.RESUMED, data().put("by", s.by()).put("reason", s.reason())
-                .put("since", s.since()));
+        emit(
+                s.suspended() ? EventType.SUSPENDED : EventType.RESUMED,
+                data().put("by", s.by()).put("reason", s.reason()).put("since", s.since()));
     }
 
     /** An object the daemon stopped correcting, and the writer it would otherwise fight with. */
     public void conflict(DriftConflict c) {
-        ObjectNode data = data().put("manager", c.manager()).put("corrections", c.corrections())
-                .put("windowSeconds", c.window().toSeconds()).put("since", c.since().toString());
-        data.putObject("object").put("kind", c.ref().kind()).put("namespace", c.ref().namespace()).put("name", c.ref().name());
+        ObjectNode data = data().put("manager", c.manager())
+                .put("corrections", c.corrections())
+                .put("windowSeconds", c.window().toSeconds())
+                .put("since", c.since().toString());
+        data.putObject("object")
+                .put("kind", c.ref().kind())
+                .put("namespace", c.ref().namespace())
+                .put("name", c.ref().name());
         emit(EventType.DRIFT_CONFLICT, data);
     }
 
@@ -136,9 +155,15 @@ public final class CycleEvents {
     }
 
     private ObjectNode data() {
-        ObjectNode data = DeployEvent.JSON.createObjectNode().put("cluster", cluster).put("environment", environment)
-                .put("revision", revision).put("previousRevision", previousRevision);
-        signer.ifPresent(s -> data.putObject("signer").put("format", s.format()).put("fingerprint", s.fingerprint())
+        ObjectNode data = DeployEvent.JSON
+                .createObjectNode()
+                .put("cluster", cluster)
+                .put("environment", environment)
+                .put("revision", revision)
+                .put("previousRevision", previousRevision);
+        signer.ifPresent(s -> data.putObject("signer")
+                .put("format", s.format())
+                .put("fingerprint", s.fingerprint())
                 .put("identity", s.identity()));
         return data;
     }
@@ -147,8 +172,11 @@ public final class CycleEvents {
         data.put("summary", changes.summary());
         ArrayNode list = data.putArray("changes");
         for (Change c : changes.effective()) {
-            ObjectNode o = list.addObject().put("kind", c.ref().kind()).put("namespace", c.ref().namespace())
-                    .put("name", c.ref().name()).put("action", c.action().label());
+            ObjectNode o = list.addObject()
+                    .put("kind", c.ref().kind())
+                    .put("namespace", c.ref().namespace())
+                    .put("name", c.ref().name())
+                    .put("action", c.action().label());
             if (!c.note().isEmpty()) {
                 o.put("note", c.note());
             }
@@ -157,6 +185,7 @@ public final class CycleEvents {
     }
 
     private void emit(EventType type, ObjectNode data) {
-        sink.emit(new DeployEvent(UUID.randomUUID().toString(), type, DeployEvent.now(), cluster, environment, revision, data));
+        sink.emit(new DeployEvent(
+                UUID.randomUUID().toString(), type, DeployEvent.now(), cluster, environment, revision, data));
     }
 }

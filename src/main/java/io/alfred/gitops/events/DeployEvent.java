@@ -19,8 +19,14 @@ import java.util.Map;
  * One deploy event. Its id is fixed when it is created and kept in the outbox, so every publish
  * attempt of it carries the same {@code ce-id} and consumers can deduplicate.
  */
-public record DeployEvent(String id, EventType type, OffsetDateTime time, String cluster, String environment,
-        String revision, ObjectNode data) {
+public record DeployEvent(
+        String id,
+        EventType type,
+        OffsetDateTime time,
+        String cluster,
+        String environment,
+        String revision,
+        ObjectNode data) {
 
     static final ObjectMapper JSON = new ObjectMapper();
     private static final EventFormat STRUCTURED = new JsonFormat();
@@ -30,10 +36,15 @@ public record DeployEvent(String id, EventType type, OffsetDateTime time, String
     }
 
     public CloudEvent toCloudEvent() {
-        CloudEventBuilder b = CloudEventBuilder.v1().withId(id).withType(type.type()).withSource(URI.create(source()))
-                .withTime(time).withDataContentType("application/json")
+        CloudEventBuilder b = CloudEventBuilder.v1()
+                .withId(id)
+                .withType(type.type())
+                .withSource(URI.create(source()))
+                .withTime(time)
+                .withDataContentType("application/json")
                 .withData(write(data).getBytes(StandardCharsets.UTF_8))
-                .withExtension("cluster", cluster).withExtension("environment", environment)
+                .withExtension("cluster", cluster)
+                .withExtension("environment", environment)
                 .withExtension("outcome", type.outcome());
         if (revision != null) {
             b.withSubject(revision).withExtension("revision", revision);
@@ -72,8 +83,13 @@ public record DeployEvent(String id, EventType type, OffsetDateTime time, String
 
     /** The outbox's storage form. */
     String toStored() {
-        ObjectNode n = JSON.createObjectNode().put("id", id).put("type", type.type()).put("time", time.toString())
-                .put("cluster", cluster).put("environment", environment).put("revision", revision);
+        ObjectNode n = JSON.createObjectNode()
+                .put("id", id)
+                .put("type", type.type())
+                .put("time", time.toString())
+                .put("cluster", cluster)
+                .put("environment", environment)
+                .put("revision", revision);
         n.set("data", data);
         return write(n);
     }
@@ -81,9 +97,13 @@ public record DeployEvent(String id, EventType type, OffsetDateTime time, String
     static DeployEvent fromStored(String json) {
         try {
             JsonNode n = JSON.readTree(json);
-            return new DeployEvent(n.path("id").asText(), EventType.ofType(n.path("type").asText()),
-                    OffsetDateTime.parse(n.path("time").asText()), n.path("cluster").asText(),
-                    n.path("environment").asText(), n.path("revision").isNull() ? null : n.path("revision").asText(null),
+            return new DeployEvent(
+                    n.path("id").asText(),
+                    EventType.ofType(n.path("type").asText()),
+                    OffsetDateTime.parse(n.path("time").asText()),
+                    n.path("cluster").asText(),
+                    n.path("environment").asText(),
+                    n.path("revision").isNull() ? null : n.path("revision").asText(null),
                     (ObjectNode) n.path("data"));
         } catch (JsonProcessingException e) {
             throw new IllegalStateException("corrupt outbox entry: " + e.getOriginalMessage(), e);

@@ -8,8 +8,7 @@ import java.util.Map;
 
 /** How the {@code events} command shows a received event. */
 public final class EventLine {
-    private EventLine() {
-    }
+    private EventLine() {}
 
     public static boolean matches(PubsubMessage m, String type, String cluster) {
         String t = m.getAttributesOrDefault("ce-type", "");
@@ -21,14 +20,24 @@ public final class EventLine {
     public static String human(PubsubMessage m) {
         Map<String, String> a = m.getAttributesMap();
         JsonNode data = data(m);
-        String detail = data.has("cause") ? data.path("stage").asText() + ": " + data.path("cause").asText()
-                : data.has("reason") ? data.path("reason").asText()
-                : data.has("summary") ? data.path("summary").asText()
-                : data.has("trigger") ? "trigger " + data.path("trigger").path("kind").asText() : "";
+        String detail = data.has("cause")
+                ? data.path("stage").asText() + ": " + data.path("cause").asText()
+                : data.has("reason")
+                        ? data.path("reason").asText()
+                        : data.has("summary")
+                                ? data.path("summary").asText()
+                                : data.has("trigger")
+                                        ? "trigger "
+                                                + data.path("trigger")
+                                                        .path("kind")
+                                                        .asText()
+                                        : "";
         String revision = a.getOrDefault("revision", "-");
-        return a.getOrDefault("ce-time", "?") + " " + a.getOrDefault("cluster", "?") + "/" + a.getOrDefault("environment", "?")
+        return a.getOrDefault("ce-time", "?") + " " + a.getOrDefault("cluster", "?") + "/"
+                + a.getOrDefault("environment", "?")
                 + " " + a.getOrDefault("ce-type", "?").replace("io.alfred.gitops.", "") + " "
-                + (revision.length() > 12 ? revision.substring(0, 12) : revision) + (detail.isEmpty() ? "" : " " + detail);
+                + (revision.length() > 12 ? revision.substring(0, 12) : revision)
+                + (detail.isEmpty() ? "" : " " + detail);
     }
 
     /** The structured CloudEvents JSON of a binary-mode message. */

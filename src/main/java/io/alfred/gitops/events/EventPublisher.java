@@ -37,7 +37,12 @@ public final class EventPublisher implements AutoCloseable {
     private final Thread thread;
     private volatile boolean running = true;
 
-    public EventPublisher(Outbox outbox, PubSubConnection connection, String project, String topic, OutboxStatus status,
+    public EventPublisher(
+            Outbox outbox,
+            PubSubConnection connection,
+            String project,
+            String topic,
+            OutboxStatus status,
             PubSubHealth health) {
         this.outbox = outbox;
         this.status = status;
@@ -51,11 +56,14 @@ public final class EventPublisher implements AutoCloseable {
                     .setEnableMessageOrdering(true)
                     // fail a publish within half a minute; the outbox, not the client, retries for as long as it takes
                     .setRetrySettings(RetrySettings.newBuilder()
-                            .setInitialRetryDelayDuration(Duration.ofMillis(100)).setRetryDelayMultiplier(2)
+                            .setInitialRetryDelayDuration(Duration.ofMillis(100))
+                            .setRetryDelayMultiplier(2)
                             .setMaxRetryDelayDuration(Duration.ofSeconds(5))
-                            .setInitialRpcTimeoutDuration(Duration.ofSeconds(10)).setRpcTimeoutMultiplier(1)
+                            .setInitialRpcTimeoutDuration(Duration.ofSeconds(10))
+                            .setRpcTimeoutMultiplier(1)
                             .setMaxRpcTimeoutDuration(Duration.ofSeconds(10))
-                            .setTotalTimeoutDuration(Duration.ofSeconds(30)).build())
+                            .setTotalTimeoutDuration(Duration.ofSeconds(30))
+                            .build())
                     .build();
         } catch (IOException e) {
             throw new UncheckedIOException("cannot create the Pub/Sub publisher for " + topic, e);
@@ -139,14 +147,16 @@ public final class EventPublisher implements AutoCloseable {
             Thread.currentThread().interrupt();
         }
         // shutdown() waits for outstanding publishes; an event still unacknowledged stays in the outbox anyway
-        Thread stopper = new Thread(() -> {
-            publisher.shutdown();
-            try {
-                publisher.awaitTermination(5, TimeUnit.SECONDS);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-        }, "gitops-events-shutdown");
+        Thread stopper = new Thread(
+                () -> {
+                    publisher.shutdown();
+                    try {
+                        publisher.awaitTermination(5, TimeUnit.SECONDS);
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                    }
+                },
+                "gitops-events-shutdown");
         stopper.setDaemon(true);
         stopper.start();
         try {

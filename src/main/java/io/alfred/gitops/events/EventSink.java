@@ -5,5 +5,5 @@ public interface EventSink {
     /** Takes the event; returns once it is safe (stored durably, or written). */
     void emit(DeployEvent event);
 
-    EventSink NONE = event -> { };
+    EventSink NONE = event -> {};
 }

@@ -20,7 +20,12 @@ public final class FleetView {
     /** What the events said last about one cluster. */
     public record Cluster(String name, String environment, String applied, String state, String waitingFor) {
         public String line() {
-            return String.format("%-16s %-10s %-8s %-28s %s", name, environment, applied.isEmpty() ? "-" : applied, state,
+            return String.format(
+                    "%-16s %-10s %-8s %-28s %s",
+                    name,
+                    environment,
+                    applied.isEmpty() ? "-" : applied,
+                    state,
                     waitingFor.isEmpty() ? "" : "waits: " + waitingFor);
         }
     }
@@ -52,7 +57,8 @@ public final class FleetView {
                 state = "drift corrected";
             }
             case "sync.started", "sync.planned", "sync.applied" -> state = "syncing " + revision;
-            case "sync.failed" -> state = "failed " + revision + " at " + data.path("stage").asText("?");
+            case "sync.failed" ->
+                state = "failed " + revision + " at " + data.path("stage").asText("?");
             case "sync.rolledback" -> {
                 applied = shortSha(data.path("restoredRevision").asText(""));
                 state = "rolled back " + revision;

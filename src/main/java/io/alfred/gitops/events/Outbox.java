@@ -40,8 +40,7 @@ public final class Outbox implements EventSink {
     private final Deque<DeployEvent> unsaved = new ArrayDeque<>();
 
     /** One pending event and its key in the ConfigMap. */
-    public record Entry(String key, DeployEvent event) {
-    }
+    public record Entry(String key, DeployEvent event) {}
 
     public Outbox(KubernetesClient client, String namespace, int capacity, OutboxStatus status) {
         this.client = client;
@@ -72,8 +71,10 @@ public final class Outbox implements EventSink {
                         continue; // someone else wrote the ConfigMap: read it again
                     }
                     if (backoff > 8000) {
-                        LOG.errorf("events: cannot store %d event(s) in ConfigMap %s/%s (%s); they are kept in memory and "
-                                + "stored before the next one", unsaved.size(), namespace, NAME, Planner.serverMessage(e));
+                        LOG.errorf(
+                                "events: cannot store %d event(s) in ConfigMap %s/%s (%s); they are kept in memory and "
+                                        + "stored before the next one",
+                                unsaved.size(), namespace, NAME, Planner.serverMessage(e));
                         return;
                     }
                     changed.await(backoff, TimeUnit.MILLISECONDS);
@@ -94,8 +95,11 @@ public final class Outbox implements EventSink {
         TreeMap<String, String> data = new TreeMap<>(cm == null || cm.getData() == null ? Map.of() : cm.getData());
         String stored = event.toStored();
         while (data.size() >= capacity || bytes(data) + stored.length() > MAX_BYTES) {
-            String planned = data.entrySet().stream().filter(e -> DeployEvent.fromStored(e.getValue()).type().droppable())
-                    .map(Map.Entry::getKey).findFirst().orElse(null);
+            String planned = data.entrySet().stream()
+                    .filter(e -> DeployEvent.fromStored(e.getValue()).type().droppable())
+                    .map(Map.Entry::getKey)
+                    .findFirst()
+                    .orElse(null);
             if (planned == null) {
                 if (event.type().droppable()) {
                     status.dropped();
@@ -129,7 +133,10 @@ public final class Outbox implements EventSink {
         lock.lock();
         try {
             for (int attempt = 0; ; attempt++) {
-                ConfigMap cm = client.configMaps().inNamespace(namespace).withName(NAME).get();
+                ConfigMap cm = client.configMaps()
+                        .inNamespace(namespace)
+                        .withName(NAME)
+                        .get();
                 if (cm == null || cm.getData() == null || !cm.getData().containsKey(key)) {
                     return;
                 }
@@ -164,12 +171,26 @@ public final class Outbox implements EventSink {
     private void write(ConfigMap existing, Map<String, String> data) {
         if (existing == null) {
             if (client.namespaces().withName(namespace).get() == null) {
-                client.namespaces().resource(new NamespaceBuilder().withNewMetadata().withName(namespace)
-                        .addToLabels("app.kubernetes.io/part-of", "alfred-gitops").endMetadata().build()).create();
+                client.namespaces()
+                        .resource(new NamespaceBuilder()
+                                .withNewMetadata()
+                                .withName(namespace)
+                                .addToLabels("app.kubernetes.io/part-of", "alfred-gitops")
+                                .endMetadata()
+                                .build())
+                        .create();
             }
-            client.configMaps().inNamespace(namespace).resource(new ConfigMapBuilder().withNewMetadata().withName(NAME)
-                    .withNamespace(namespace).addToLabels("app.kubernetes.io/part-of", "alfred-gitops").endMetadata()
-                    .withData(data).build()).create();
+            client.configMaps()
+                    .inNamespace(namespace)
+                    .resource(new ConfigMapBuilder()
+                            .withNewMetadata()
+                            .withName(NAME)
+                            .withNamespace(namespace)
+                            .addToLabels("app.kubernetes.io/part-of", "alfred-gitops")
+                            .endMetadata()
+                            .withData(data)
+                            .build())
+                    .create();
         } else {
             ConfigMap next = new ConfigMapBuilder(existing).withData(data).build();
             client.configMaps().inNamespace(namespace).resource(next).update(); // resourceVersion: 409 on a race

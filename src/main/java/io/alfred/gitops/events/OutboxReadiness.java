@@ -15,7 +15,9 @@ public class OutboxReadiness implements HealthCheck {
 
     @Override
     public HealthCheckResponse call() {
-        return HealthCheckResponse.named("event-outbox").status(!status.isFull())
-                .withData("pending", status.pendingCount()).build();
+        return HealthCheckResponse.named("event-outbox")
+                .status(!status.isFull())
+                .withData("pending", status.pendingCount())
+                .build();
     }
 }

@@ -1,7 +1,6 @@
 package io.alfred.gitops.events;
 
 import io.micrometer.core.instrument.FunctionCounter;
-
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import jakarta.annotation.PostConstruct;
@@ -18,6 +17,7 @@ import java.util.concurrent.atomic.AtomicLong;
 @ApplicationScoped
 public class OutboxStatus {
     private volatile Instant lastPublishedAt;
+
     @Inject
     MeterRegistry registry;
 
@@ -32,13 +32,17 @@ public class OutboxStatus {
             return;
         }
         Gauge.builder("gitops.events.outbox.depth", pending, AtomicLong::get)
-                .description("Events in the outbox, not yet acknowledged by Pub/Sub").register(registry);
+                .description("Events in the outbox, not yet acknowledged by Pub/Sub")
+                .register(registry);
         Gauge.builder("gitops.outbox.full", full, f -> f.get() ? 1 : 0)
-                .description("1 while cycles wait for room in the outbox").register(registry);
+                .description("1 while cycles wait for room in the outbox")
+                .register(registry);
         Gauge.builder("gitops.outbox.dropped", dropped, AtomicLong::get)
-                .description("planned events compacted away because the outbox was full").register(registry);
+                .description("planned events compacted away because the outbox was full")
+                .register(registry);
         FunctionCounter.builder("gitops.events.published", published, AtomicLong::get)
-                .description("Events acknowledged by Pub/Sub").register(registry);
+                .description("Events acknowledged by Pub/Sub")
+                .register(registry);
     }
 
     public void pending(long n) {

@@ -9,7 +9,10 @@ import java.util.Locale;
  */
 public record Health(State state, String message) {
     public enum State {
-        READY, PROGRESSING, FAILED, SUSPENDED;
+        READY,
+        PROGRESSING,
+        FAILED,
+        SUSPENDED;
 
         public String label() {
             return name().toLowerCase(Locale.ROOT);

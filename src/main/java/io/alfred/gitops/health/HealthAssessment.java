@@ -15,11 +15,16 @@ import java.util.Set;
 public final class HealthAssessment {
     /** A custom resource whose status says nothing useful opts out: {@code gitops.alfred.io/health: ignore}. */
     public static final String OPT_OUT = "gitops.alfred.io/health";
-    private static final Set<String> POD_FAILURES = Set.of("CrashLoopBackOff", "ImagePullBackOff", "ErrImagePull",
-            "InvalidImageName", "CreateContainerConfigError", "CreateContainerError");
 
-    private HealthAssessment() {
-    }
+    private static final Set<String> POD_FAILURES = Set.of(
+            "CrashLoopBackOff",
+            "ImagePullBackOff",
+            "ErrImagePull",
+            "InvalidImageName",
+            "CreateContainerConfigError",
+            "CreateContainerError");
+
+    private HealthAssessment() {}
 
     public static Optional<Health> of(ObjectRef ref, JsonNode live) {
         String kind = ref.kind();
@@ -72,7 +77,9 @@ public final class HealthAssessment {
         int available = status.path("availableReplicas").asInt(0);
         if (available < updated) {
             String minReady = spec.path("minReadySeconds").asInt(0) > 0
-                    ? " (available once ready for minReadySeconds " + spec.path("minReadySeconds").asInt() + ")" : "";
+                    ? " (available once ready for minReadySeconds "
+                            + spec.path("minReadySeconds").asInt() + ")"
+                    : "";
             return Health.progressing(available + " of " + updated + " updated replicas available" + minReady);
         }
         return Health.ready(available + " of " + replicas + " replicas available");
@@ -94,7 +101,10 @@ public final class HealthAssessment {
         if (ready < replicas) {
             return Health.progressing(ready + " of " + replicas + " pods ready");
         }
-        int partition = spec.path("updateStrategy").path("rollingUpdate").path("partition").asInt(0);
+        int partition = spec.path("updateStrategy")
+                .path("rollingUpdate")
+                .path("partition")
+                .asInt(0);
         int updated = status.path("updatedReplicas").asInt(0);
         if (partition > 0) {
             if (updated < replicas - partition) {
@@ -168,7 +178,8 @@ public final class HealthAssessment {
         if (failures > backoffLimit) {
             return Health.failed(failures + " failed pods, over backoffLimit " + backoffLimit);
         }
-        return Health.progressing(status.path("active").asInt(0) + " active, " + status.path("succeeded").asInt(0)
+        return Health.progressing(status.path("active").asInt(0) + " active, "
+                + status.path("succeeded").asInt(0)
                 + " succeeded of " + spec.path("completions").asInt(1) + ", " + failures + " failed (backoffLimit "
                 + backoffLimit + ")");
     }
@@ -187,29 +198,35 @@ public final class HealthAssessment {
             return Health.ready("completed");
         }
         if (phase.equals("Failed")) {
-            return Health.failed("failed" + (status.has("reason") ? ": " + status.path("reason").asText() : "")
+            return Health.failed("failed"
+                    + (status.has("reason") ? ": " + status.path("reason").asText() : "")
                     + (status.has("message") ? " (" + status.path("message").asText() + ")" : ""));
         }
         for (String list : new String[] {"initContainerStatuses", "containerStatuses"}) {
             for (JsonNode c : status.path(list)) {
                 JsonNode waiting = c.path("state").path("waiting");
                 if (POD_FAILURES.contains(waiting.path("reason").asText())) {
-                    return Health.failed("container " + c.path("name").asText() + ": " + waiting.path("reason").asText()
-                            + (waiting.has("message") ? " (" + waiting.path("message").asText() + ")" : "")
+                    return Health.failed("container " + c.path("name").asText() + ": "
+                            + waiting.path("reason").asText()
+                            + (waiting.has("message")
+                                    ? " (" + waiting.path("message").asText() + ")"
+                                    : "")
                             + ", restarted " + c.path("restartCount").asInt(0) + " time(s)");
                 }
             }
         }
         String restartPolicy = o.path("spec").path("restartPolicy").asText("Always");
         if (!restartPolicy.equals("Always")) {
-            return Health.progressing(phase.toLowerCase(Locale.ROOT) + " (restartPolicy " + restartPolicy + ": done when it succeeds)");
+            return Health.progressing(
+                    phase.toLowerCase(Locale.ROOT) + " (restartPolicy " + restartPolicy + ": done when it succeeds)");
         }
         if ("True".equals(condition(status, "Ready").path("status").asText())) {
             return Health.ready("running and ready");
         }
         JsonNode scheduled = condition(status, "PodScheduled");
         if ("False".equals(scheduled.path("status").asText())) {
-            return Health.progressing("not scheduled: " + scheduled.path("reason").asText() + detail(scheduled));
+            return Health.progressing(
+                    "not scheduled: " + scheduled.path("reason").asText() + detail(scheduled));
         }
         return Health.progressing(phase.toLowerCase(Locale.ROOT) + ", not ready");
     }
@@ -217,8 +234,11 @@ public final class HealthAssessment {
     private static Health persistentVolumeClaim(JsonNode o) {
         String phase = o.path("status").path("phase").asText("Pending");
         return switch (phase) {
-            case "Bound" -> Health.ready("bound to " + o.path("spec").path("volumeName").asText("a volume"));
-            case "Lost" -> Health.failed("lost its volume " + o.path("spec").path("volumeName").asText());
+            case "Bound" ->
+                Health.ready("bound to " + o.path("spec").path("volumeName").asText("a volume"));
+            case "Lost" ->
+                Health.failed(
+                        "lost its volume " + o.path("spec").path("volumeName").asText());
             default -> Health.progressing("pending: not bound to a volume yet");
         };
     }
@@ -228,13 +248,15 @@ public final class HealthAssessment {
             return Health.ready(o.path("spec").path("type").asText("ClusterIP"));
         }
         JsonNode ingress = o.path("status").path("loadBalancer").path("ingress");
-        return ingress.isArray() && !ingress.isEmpty() ? Health.ready("load balancer at " + address(ingress.get(0)))
+        return ingress.isArray() && !ingress.isEmpty()
+                ? Health.ready("load balancer at " + address(ingress.get(0)))
                 : Health.progressing("waiting for a load balancer address");
     }
 
     private static Health ingress(JsonNode o) {
         JsonNode ingress = o.path("status").path("loadBalancer").path("ingress");
-        return ingress.isArray() && !ingress.isEmpty() ? Health.ready("served at " + address(ingress.get(0)))
+        return ingress.isArray() && !ingress.isEmpty()
+                ? Health.ready("served at " + address(ingress.get(0)))
                 : Health.progressing("waiting for the ingress controller to assign an address");
     }
 
@@ -252,7 +274,8 @@ public final class HealthAssessment {
             if ("ScalingDisabled".equals(active.path("reason").asText())) {
                 return Health.suspended("scaling disabled" + detail(active));
             }
-            return Health.failed("cannot compute a replica count: " + active.path("reason").asText() + detail(active));
+            return Health.failed(
+                    "cannot compute a replica count: " + active.path("reason").asText() + detail(active));
         }
         return Health.ready(status.path("currentReplicas").asInt(0) + " replicas, desired "
                 + status.path("desiredReplicas").asInt(0));
@@ -271,7 +294,8 @@ public final class HealthAssessment {
         if (healthy < desired) {
             return Health.progressing(healthy + " healthy of " + desired + " required");
         }
-        return Health.ready(healthy + " healthy, " + status.path("disruptionsAllowed").asInt(0) + " disruption(s) allowed");
+        return Health.ready(
+                healthy + " healthy, " + status.path("disruptionsAllowed").asInt(0) + " disruption(s) allowed");
     }
 
     /** kstatus conventions: observedGeneration, then Stalled, Reconciling and Ready. */
@@ -289,7 +313,8 @@ public final class HealthAssessment {
         }
         JsonNode reconciling = condition(status, "Reconciling");
         if ("True".equals(reconciling.path("status").asText())) {
-            return Health.progressing("reconciling: " + reconciling.path("reason").asText() + detail(reconciling));
+            return Health.progressing(
+                    "reconciling: " + reconciling.path("reason").asText() + detail(reconciling));
         }
         JsonNode ready = condition(status, "Ready");
         if (ready.isMissingNode()) {
@@ -328,6 +353,8 @@ public final class HealthAssessment {
     }
 
     private static String address(JsonNode ingress) {
-        return ingress.has("hostname") ? ingress.path("hostname").asText() : ingress.path("ip").asText();
+        return ingress.has("hostname")
+                ? ingress.path("hostname").asText()
+                : ingress.path("ip").asText();
     }
 }

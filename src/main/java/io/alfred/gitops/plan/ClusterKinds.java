@@ -27,30 +27,41 @@ public final class ClusterKinds {
     }
 
     public Optional<APIResource> find(ObjectRef ref) {
-        return resources(ref.apiVersion()).flatMap(list -> list.getResources().stream()
-                .filter(r -> r.getKind().equals(ref.kind()) && !r.getName().contains("/")).findFirst());
+        return resources(ref.apiVersion())
+                .flatMap(list -> list.getResources().stream()
+                        .filter(r ->
+                                r.getKind().equals(ref.kind()) && !r.getName().contains("/"))
+                        .findFirst());
     }
 
     public ResourceDefinitionContext context(ObjectRef ref) {
         APIResource r = find(ref).orElseThrow(() -> new IllegalStateException("not served: " + ref));
-        return new ResourceDefinitionContext.Builder().withGroup(ref.group()).withVersion(ref.version())
-                .withKind(ref.kind()).withPlural(r.getName()).withNamespaced(Boolean.TRUE.equals(r.getNamespaced())).build();
+        return new ResourceDefinitionContext.Builder()
+                .withGroup(ref.group())
+                .withVersion(ref.version())
+                .withKind(ref.kind())
+                .withPlural(r.getName())
+                .withNamespaced(Boolean.TRUE.equals(r.getNamespaced()))
+                .build();
     }
 
     /** The object of a rendered manifest, through the served resource of its kind (with its body, to apply). */
     public Resource<GenericKubernetesResource> resource(Manifest m) {
         ResourceDefinitionContext ctx = context(m.ref());
-        GenericKubernetesResource body = client.getKubernetesSerialization().convertValue(m.body(),
-                GenericKubernetesResource.class);
+        GenericKubernetesResource body =
+                client.getKubernetesSerialization().convertValue(m.body(), GenericKubernetesResource.class);
         var resources = client.genericKubernetesResources(ctx);
-        return ctx.isNamespaceScoped() ? resources.inNamespace(m.ref().namespace()).resource(body) : resources.resource(body);
+        return ctx.isNamespaceScoped()
+                ? resources.inNamespace(m.ref().namespace()).resource(body)
+                : resources.resource(body);
     }
 
     /** An object by identity, through the served resource of its kind (to read or delete). */
     public Resource<GenericKubernetesResource> named(ObjectRef ref) {
         ResourceDefinitionContext ctx = context(ref);
         var resources = client.genericKubernetesResources(ctx);
-        return ctx.isNamespaceScoped() ? resources.inNamespace(ref.namespace()).withName(ref.name())
+        return ctx.isNamespaceScoped()
+                ? resources.inNamespace(ref.namespace()).withName(ref.name())
                 : resources.withName(ref.name());
     }
 

@@ -24,13 +24,14 @@ import java.util.TreeSet;
  */
 public final class Differ {
     private static final YAMLMapper YAML = new YAMLMapper(YAMLFactory.builder()
-            .enable(YAMLGenerator.Feature.MINIMIZE_QUOTES).disable(YAMLGenerator.Feature.WRITE_DOC_START_MARKER).build());
-    private static final List<String> SERVER_METADATA = List.of("managedFields", "resourceVersion", "generation", "uid",
-            "creationTimestamp", "selfLink");
+            .enable(YAMLGenerator.Feature.MINIMIZE_QUOTES)
+            .disable(YAMLGenerator.Feature.WRITE_DOC_START_MARKER)
+            .build());
+    private static final List<String> SERVER_METADATA =
+            List.of("managedFields", "resourceVersion", "generation", "uid", "creationTimestamp", "selfLink");
     static final String LAST_APPLIED = "kubectl.kubernetes.io/last-applied-configuration";
 
-    private Differ() {
-    }
+    private Differ() {}
 
     /** The object without what the API server owns. */
     public static ObjectNode normalize(JsonNode object) {
@@ -75,8 +76,8 @@ public final class Differ {
         Patch<String> patch = DiffUtils.diff(a, b);
         List<String> out = new ArrayList<>();
         if (!patch.getDeltas().isEmpty()) {
-            out.addAll(UnifiedDiffUtils.generateUnifiedDiff((live == null ? "/dev/null" : "live/" + title),
-                    "git/" + title, a, patch, 3));
+            out.addAll(UnifiedDiffUtils.generateUnifiedDiff(
+                    (live == null ? "/dev/null" : "live/" + title), "git/" + title, a, patch, 3));
         }
         if (!secretNote.isEmpty()) {
             if (out.isEmpty()) {

@@ -15,8 +15,7 @@ import java.util.TreeSet;
  * shared and are not a takeover.
  */
 public final class FieldTakeover {
-    private FieldTakeover() {
-    }
+    private FieldTakeover() {}
 
     /** {@code manager: path, path} for every other manager that loses fields, in manager order; empty when none. */
     public static List<String> describe(JsonNode live, JsonNode wouldBe, String ourManager) {
@@ -49,7 +48,10 @@ public final class FieldTakeover {
         return out;
     }
 
-    /** Leaf paths of a fieldsV1 set: {@code f:spec/f:replicas} becomes {@code spec.replicas}, {@code k:{"name":"app"}} becomes {@code [name=app]}. */
+    /**
+     * Leaf paths of a fieldsV1 set: {@code f:spec/f:replicas} becomes {@code spec.replicas}, {@code k:{"name":"app"}}
+     * becomes {@code [name=app]}.
+     */
     private static void leaves(JsonNode set, String prefix, TreeSet<String> out) {
         boolean leaf = true;
         Iterator<Map.Entry<String, JsonNode>> it = set.fields();

@@ -10,8 +10,13 @@ import java.util.List;
  */
 public class PlanException extends StageException {
     public PlanException(String object, String reason, List<String> rejections) {
-        super(Stage.PLAN, object, reason + (rejections.size() > 1
-                ? " (and " + (rejections.size() - 1) + " more: " + String.join("; ", rejections.subList(1, rejections.size())) + ")"
-                : ""));
+        super(
+                Stage.PLAN,
+                object,
+                reason
+                        + (rejections.size() > 1
+                                ? " (and " + (rejections.size() - 1) + " more: "
+                                        + String.join("; ", rejections.subList(1, rejections.size())) + ")"
+                                : ""));
     }
 }

@@ -16,10 +16,17 @@ import java.util.List;
  * @param validated false when the server could not validate it yet (its namespace or CRD is new)
  * @param takeovers fields the apply takes from other field managers ({@link FieldTakeover})
  */
-public record PlannedObject(Manifest desired, JsonNode live, JsonNode wouldBe, Action action, String diff,
-        boolean validated, List<String> takeovers) {
+public record PlannedObject(
+        Manifest desired,
+        JsonNode live,
+        JsonNode wouldBe,
+        Action action,
+        String diff,
+        boolean validated,
+        List<String> takeovers) {
 
-    public PlannedObject(Manifest desired, JsonNode live, JsonNode wouldBe, Action action, String diff, boolean validated) {
+    public PlannedObject(
+            Manifest desired, JsonNode live, JsonNode wouldBe, Action action, String diff, boolean validated) {
         this(desired, live, wouldBe, action, diff, validated, List.of());
     }
 
@@ -33,12 +40,19 @@ public record PlannedObject(Manifest desired, JsonNode live, JsonNode wouldBe, A
             copy.withObject("/spec").put("replicas", replicas);
             stepWouldBe = copy;
         }
-        return new PlannedObject(new Manifest(desired.ref(), body, desired.origin()), live, stepWouldBe, action, diff,
-                validated, takeovers);
+        return new PlannedObject(
+                new Manifest(desired.ref(), body, desired.origin()),
+                live,
+                stepWouldBe,
+                action,
+                diff,
+                validated,
+                takeovers);
     }
 
     public Change change() {
-        String note = !validated ? "not validated: its namespace or CRD is new"
+        String note = !validated
+                ? "not validated: its namespace or CRD is new"
                 : takeovers.isEmpty() ? "" : "fields taken over from " + String.join("; ", takeovers);
         return new Change(desired.ref(), action, diff, note);
     }

@@ -79,10 +79,12 @@ public final class Planner {
             JsonNode known = listed.get(m.ref().key());
             // the steady state, answered from the watches' view or the LIST alone: no copy, no request
             // (both select the managed-by label, so the live object carries it)
-            boolean steady = known != null ? Subset.holds(m.body(), known)
+            boolean steady = known != null
+                    ? Subset.holds(m.body(), known)
                     : trustLive && watched.covers(m.ref()) && watched.holds(m.ref(), m.body());
             if (steady) {
-                futures.add(CompletableFuture.completedFuture(new PlannedObject(m, known, null, Action.UNCHANGED, "", true)));
+                futures.add(CompletableFuture.completedFuture(
+                        new PlannedObject(m, known, null, Action.UNCHANGED, "", true)));
                 continue;
             }
             Manifest desired = withManagedByLabel(m);
@@ -132,15 +134,24 @@ public final class Planner {
         Set<String> seen = new HashSet<>();
         for (Manifest m : manifests) {
             ObjectRef ref = m.ref();
-            if (!seen.add(ref.apiVersion() + " " + ref.kind()) || watched.covers(ref) || kinds.find(ref).isEmpty()) {
+            if (!seen.add(ref.apiVersion() + " " + ref.kind())
+                    || watched.covers(ref)
+                    || kinds.find(ref).isEmpty()) {
                 continue;
             }
             for (JsonNode item : listOfKind(kinds, ref)) {
                 // a real server leaves apiVersion and kind out of list items
-                ObjectNode live = ((ObjectNode) item).put("apiVersion", ref.apiVersion()).put("kind", ref.kind());
+                ObjectNode live =
+                        ((ObjectNode) item).put("apiVersion", ref.apiVersion()).put("kind", ref.kind());
                 JsonNode metadata = live.path("metadata");
-                out.put(ObjectRef.of(ref.apiVersion(), ref.kind(), metadata.path("namespace").asText(""),
-                        metadata.path("name").asText()).key(), live);
+                out.put(
+                        ObjectRef.of(
+                                        ref.apiVersion(),
+                                        ref.kind(),
+                                        metadata.path("namespace").asText(""),
+                                        metadata.path("name").asText())
+                                .key(),
+                        live);
             }
         }
         return out;
@@ -152,8 +163,10 @@ public final class Planner {
      */
     private JsonNode listOfKind(ClusterKinds kinds, ObjectRef ref) {
         var ctx = kinds.context(ref);
-        String path = (ctx.getGroup() == null || ctx.getGroup().isEmpty() ? "api/" + ctx.getVersion()
-                : "apis/" + ctx.getGroup() + "/" + ctx.getVersion()) + "/" + ctx.getPlural()
+        String path = (ctx.getGroup() == null || ctx.getGroup().isEmpty()
+                        ? "api/" + ctx.getVersion()
+                        : "apis/" + ctx.getGroup() + "/" + ctx.getVersion())
+                + "/" + ctx.getPlural()
                 + "?labelSelector=" + URLEncoder.encode(MANAGED_BY + "=" + MANAGER_NAME, StandardCharsets.UTF_8);
         String base = client.getMasterUrl().toString();
         String url = base.endsWith("/") ? base + path : base + "/" + path;
@@ -170,7 +183,8 @@ public final class Planner {
      *
      * @param listed the live object from this cycle's list of its kind, or null: then it is read on its own
      */
-    private Object planOne(Manifest desired, ClusterKinds kinds, Set<String> pending, boolean trustLive, JsonNode listed) {
+    private Object planOne(
+            Manifest desired, ClusterKinds kinds, Set<String> pending, boolean trustLive, JsonNode listed) {
         ObjectRef ref = desired.ref();
         Optional<APIResource> served = kinds.find(ref);
         if (served.isEmpty()) {
@@ -178,12 +192,14 @@ public final class Planner {
                 return unvalidated(desired);
             }
             return "the cluster does not serve " + ref.apiVersion() + " " + ref.kind() + " (no CRD "
-                    + (ref.group().isEmpty() ? "can serve the core group" : "for group " + ref.group()) + " is installed;"
+                    + (ref.group().isEmpty() ? "can serve the core group" : "for group " + ref.group())
+                    + " is installed;"
                     + " install it or add it to the render)";
         }
         boolean namespaced = Boolean.TRUE.equals(served.get().getNamespaced());
         if (namespaced && ref.namespace().isEmpty()) {
-            return ref.kind() + " is namespaced and has no metadata.namespace (set it, or `namespace:` in the kustomization)";
+            return ref.kind()
+                    + " is namespaced and has no metadata.namespace (set it, or `namespace:` in the kustomization)";
         }
         if (!namespaced && !ref.namespace().isEmpty()) {
             return ref.kind() + " is cluster-scoped and cannot have metadata.namespace";
@@ -206,9 +222,11 @@ public final class Planner {
             if (wouldBe == null) {
                 wouldBe = dryRun(resource);
             }
-            Action action = live == null ? Action.CREATED : Differ.same(live, wouldBe) ? Action.UNCHANGED : Action.CONFIGURED;
+            Action action =
+                    live == null ? Action.CREATED : Differ.same(live, wouldBe) ? Action.UNCHANGED : Action.CONFIGURED;
             String diff = action == Action.UNCHANGED ? "" : Differ.diff(title(ref), live, wouldBe, desired.isSecret());
-            List<String> takeovers = action == Action.CONFIGURED ? FieldTakeover.describe(live, wouldBe, fieldManager) : List.of();
+            List<String> takeovers =
+                    action == Action.CONFIGURED ? FieldTakeover.describe(live, wouldBe, fieldManager) : List.of();
             return new PlannedObject(desired, live, wouldBe, action, diff, true, takeovers);
         } catch (KubernetesClientException e) {
             return "the API server refused it: " + serverMessage(e);
@@ -216,7 +234,8 @@ public final class Planner {
     }
 
     private JsonNode dryRun(Resource<GenericKubernetesResource> resource) {
-        return toJson(NoAnswerRetry.call(() -> resource.dryRun().fieldManager(fieldManager).forceConflicts().serverSideApply()));
+        return toJson(NoAnswerRetry.call(() ->
+                resource.dryRun().fieldManager(fieldManager).forceConflicts().serverSideApply()));
     }
 
     private JsonNode read(Resource<GenericKubernetesResource> resource) {
@@ -270,5 +289,4 @@ public final class Planner {
         l.put(MANAGED_BY, MANAGER_NAME);
         return new Manifest(m.ref(), body, m.origin());
     }
-
 }

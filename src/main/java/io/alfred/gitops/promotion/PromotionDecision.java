@@ -13,7 +13,9 @@ import java.util.Optional;
 public record PromotionDecision(State state, String reason, Optional<Instant> recheckAt) {
 
     public enum State {
-        PROMOTED, WAITING, REFUSED
+        PROMOTED,
+        WAITING,
+        REFUSED
     }
 
     public static PromotionDecision promoted() {

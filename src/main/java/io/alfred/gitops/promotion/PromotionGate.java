@@ -55,15 +55,20 @@ public final class PromotionGate {
      */
     public boolean accept(UpstreamEvent event) {
         if (settings.after().stream().noneMatch(event::isOf)) {
-            LOG.debugf("promotion: event %s of cluster %s (%s) is not from an environment this one waits for", event.id(),
-                    event.cluster(), event.environment());
+            LOG.debugf(
+                    "promotion: event %s of cluster %s (%s) is not from an environment this one waits for",
+                    event.id(), event.cluster(), event.environment());
             return false;
         }
         if (!ledger.record(event)) {
             return false;
         }
-        LOG.infof("promotion: %s (cluster %s) %s %s at %s", event.environment(), event.cluster(),
-                event.signal() == UpstreamEvent.Signal.REACHED ? "reached" : "failed", event.revision().substring(0, 7),
+        LOG.infof(
+                "promotion: %s (cluster %s) %s %s at %s",
+                event.environment(),
+                event.cluster(),
+                event.signal() == UpstreamEvent.Signal.REACHED ? "reached" : "failed",
+                event.revision().substring(0, 7),
                 event.at());
         unsaved = true;
         saveIfUnsaved();
@@ -80,8 +85,9 @@ public final class PromotionGate {
                 }
             } catch (UpstreamEvent.Rejected e) {
                 if (warned.add(e.getMessage())) {
-                    LOG.warnf("promotion: ignored message %s on %s: %s (said once per reason)", message.getMessageId(),
-                            settings.subscription().orElse("?"), e.getMessage());
+                    LOG.warnf(
+                            "promotion: ignored message %s on %s: %s (said once per reason)",
+                            message.getMessageId(), settings.subscription().orElse("?"), e.getMessage());
                 }
             }
             return true;
@@ -97,7 +103,8 @@ public final class PromotionGate {
             store.save(ledger);
             unsaved = false;
         } catch (RuntimeException e) {
-            LOG.warnf("promotion: cannot keep the proofs in ConfigMap %s yet (%s); they are kept in memory meanwhile",
+            LOG.warnf(
+                    "promotion: cannot keep the proofs in ConfigMap %s yet (%s); they are kept in memory meanwhile",
                     ProofStore.NAME, e.getMessage());
         }
     }

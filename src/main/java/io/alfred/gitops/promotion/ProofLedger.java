@@ -27,8 +27,7 @@ public final class ProofLedger {
     private static final int MAX_IDS = 1000;
 
     /** One cluster's word on one revision. */
-    public record Proof(String cluster, String environment, String revision, Signal signal, Instant at) {
-    }
+    public record Proof(String cluster, String environment, String revision, Signal signal, Instant at) {}
 
     private final Map<String, Proof> proofs = new LinkedHashMap<>();
     private final LinkedHashSet<String> seen = new LinkedHashSet<>();
@@ -48,7 +47,8 @@ public final class ProofLedger {
         }
         proofs.put(key, new Proof(e.cluster(), e.environment(), e.revision(), e.signal(), e.at()));
         if (proofs.size() > MAX_ENTRIES) {
-            proofs.values().stream().min(Comparator.comparing(Proof::at))
+            proofs.values().stream()
+                    .min(Comparator.comparing(Proof::at))
                     .ifPresent(oldest -> proofs.remove(oldest.cluster() + " " + oldest.revision()));
         }
         return true;
@@ -64,12 +64,15 @@ public final class ProofLedger {
         List<String> waits = new ArrayList<>();
         Instant recheck = null;
         for (String entry : after) {
-            List<Proof> of = proofs.values().stream().filter(p -> p.revision().equals(revision)
-                    && (entry.equals(p.cluster()) || entry.equals(p.environment()))).toList();
-            Optional<Proof> failed = of.stream().filter(p -> p.signal() == Signal.FAILED).findFirst();
+            List<Proof> of = proofs.values().stream()
+                    .filter(p -> p.revision().equals(revision)
+                            && (entry.equals(p.cluster()) || entry.equals(p.environment())))
+                    .toList();
+            Optional<Proof> failed =
+                    of.stream().filter(p -> p.signal() == Signal.FAILED).findFirst();
             if (failed.isPresent()) {
-                return PromotionDecision.refused(entry + " failed " + sha + " (cluster " + failed.get().cluster() + ", "
-                        + failed.get().at() + "): it is not promoted");
+                return PromotionDecision.refused(entry + " failed " + sha + " (cluster "
+                        + failed.get().cluster() + ", " + failed.get().at() + "): it is not promoted");
             }
             Optional<Proof> reached = of.stream().min(Comparator.comparing(Proof::at));
             if (reached.isEmpty()) {
@@ -79,12 +82,14 @@ public final class ProofLedger {
             Instant proven = reached.get().at().plus(soak);
             if (proven.isAfter(now)) {
                 waits.add(entry + " (cluster " + reached.get().cluster() + ") to keep " + sha + " healthy for "
-                        + Durations.format(Duration.between(now, proven).plusMillis(999).withNanos(0)) + " more (soak "
+                        + Durations.format(
+                                Duration.between(now, proven).plusMillis(999).withNanos(0)) + " more (soak "
                         + Durations.format(soak) + ")");
                 recheck = recheck == null || proven.isBefore(recheck) ? proven : recheck;
             }
         }
-        return waits.isEmpty() ? PromotionDecision.promoted()
+        return waits.isEmpty()
+                ? PromotionDecision.promoted()
                 : PromotionDecision.waiting("waiting for " + String.join(", ", waits), Optional.ofNullable(recheck));
     }
 
@@ -101,8 +106,12 @@ public final class ProofLedger {
         ObjectNode root = JSON.createObjectNode();
         ArrayNode list = root.putArray("proofs");
         for (Proof p : proofs.values()) {
-            list.addObject().put("cluster", p.cluster()).put("environment", p.environment()).put("revision", p.revision())
-                    .put("signal", p.signal().name()).put("at", p.at().toString());
+            list.addObject()
+                    .put("cluster", p.cluster())
+                    .put("environment", p.environment())
+                    .put("revision", p.revision())
+                    .put("signal", p.signal().name())
+                    .put("at", p.at().toString());
         }
         ArrayNode ids = root.putArray("seen");
         seen.forEach(ids::add);
@@ -118,8 +127,12 @@ public final class ProofLedger {
         try {
             JsonNode root = JSON.readTree(json);
             for (JsonNode p : root.path("proofs")) {
-                Proof proof = new Proof(p.path("cluster").asText(), p.path("environment").asText(), p.path("revision").asText(),
-                        Signal.valueOf(p.path("signal").asText()), Instant.parse(p.path("at").asText()));
+                Proof proof = new Proof(
+                        p.path("cluster").asText(),
+                        p.path("environment").asText(),
+                        p.path("revision").asText(),
+                        Signal.valueOf(p.path("signal").asText()),
+                        Instant.parse(p.path("at").asText()));
                 ledger.proofs.put(proof.cluster() + " " + proof.revision(), proof);
             }
             root.path("seen").forEach(id -> ledger.seen.add(id.asText()));

@@ -23,7 +23,8 @@ public final class ProofStore {
     }
 
     public ProofLedger load() {
-        return ProofLedger.fromJson(StateConfigMaps.read(client, namespace, NAME).get(KEY));
+        return ProofLedger.fromJson(
+                StateConfigMaps.read(client, namespace, NAME).get(KEY));
     }
 
     public void save(ProofLedger ledger) {

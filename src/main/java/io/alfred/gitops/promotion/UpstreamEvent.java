@@ -52,7 +52,8 @@ public record UpstreamEvent(String id, Signal signal, String cluster, String env
         }
         String source = require(attributes, "ce-source");
         if (!source.equals(SOURCE_PREFIX + cluster)) {
-            throw new Rejected("its source " + source + " is not cluster " + cluster + "'s (" + SOURCE_PREFIX + cluster + ")");
+            throw new Rejected(
+                    "its source " + source + " is not cluster " + cluster + "'s (" + SOURCE_PREFIX + cluster + ")");
         }
         Signal signal = switch (type) {
             case "io.alfred.gitops.sync.succeeded", "io.alfred.gitops.sync.reached" -> Signal.REACHED;

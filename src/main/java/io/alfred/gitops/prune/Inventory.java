@@ -14,8 +14,8 @@ import java.util.stream.Collectors;
  * @param renderDigest digest of the rendered objects last applied in full (null while a cycle is
  *        between its apply and its prune): a cycle may trust live objects only for the same render
  */
-public record Inventory(List<InventoryEntry> entries, String lastAppliedRevision, String lastGoodRevision,
-        String renderDigest) {
+public record Inventory(
+        List<InventoryEntry> entries, String lastAppliedRevision, String lastGoodRevision, String renderDigest) {
     public Inventory {
         entries = List.copyOf(entries);
     }

@@ -17,7 +17,8 @@ import java.util.stream.Collectors;
 
 /**
  * The inventory ConfigMap {@code alfred-gitops-inventory} in {@code gitops.namespace} (docs/operations.md,
- * the table of what the daemon keeps in the cluster): {@code objects} (one {@code apiVersion kind namespace name} per line),
+ * the table of what the daemon keeps in the cluster): {@code objects} (one {@code apiVersion kind namespace name} per
+ * line),
  * {@code lastAppliedRevision}, {@code lastGoodRevision}.
  */
 public final class InventoryStore {
@@ -29,8 +30,7 @@ public final class InventoryStore {
 
     private final WriteGuard guard;
 
-    public InventoryStore(KubernetesClient client, String namespace, String fieldManager,
-            WriteGuard guard) {
+    public InventoryStore(KubernetesClient client, String namespace, String fieldManager, WriteGuard guard) {
         this.client = client;
         this.namespace = namespace;
         this.fieldManager = fieldManager;
@@ -39,7 +39,8 @@ public final class InventoryStore {
 
     public Inventory load() {
         try {
-            ConfigMap cm = NoAnswerRetry.call(() -> client.configMaps().inNamespace(namespace).withName(NAME).get());
+            ConfigMap cm = NoAnswerRetry.call(() ->
+                    client.configMaps().inNamespace(namespace).withName(NAME).get());
             if (cm == null || cm.getData() == null) {
                 return Inventory.empty();
             }
@@ -50,29 +51,43 @@ public final class InventoryStore {
                     entries.add(InventoryEntry.parse(line));
                 }
             }
-            return new Inventory(entries, blankToNull(data.get("lastAppliedRevision")), blankToNull(data.get("lastGoodRevision")),
+            return new Inventory(
+                    entries,
+                    blankToNull(data.get("lastAppliedRevision")),
+                    blankToNull(data.get("lastGoodRevision")),
                     blankToNull(data.get("renderDigest")));
         } catch (KubernetesClientException e) {
-            throw new StageException(Stage.PLAN, "ConfigMap " + namespace + "/" + NAME,
-                    "cannot read the inventory: " + Planner.serverMessage(e), e);
+            throw new StageException(
+                    Stage.PLAN,
+                    "ConfigMap " + namespace + "/" + NAME,
+                    "cannot read the inventory: " + Planner.serverMessage(e),
+                    e);
         } catch (IllegalArgumentException e) {
-            throw new StageException(Stage.PLAN, "ConfigMap " + namespace + "/" + NAME, "the inventory is corrupt: "
-                    + e.getMessage(), e);
+            throw new StageException(
+                    Stage.PLAN,
+                    "ConfigMap " + namespace + "/" + NAME,
+                    "the inventory is corrupt: " + e.getMessage(),
+                    e);
         }
     }
 
     public void save(Inventory inventory, Stage stage) {
         guard.check("ConfigMap " + namespace + "/" + NAME);
         Map<String, String> data = new LinkedHashMap<>();
-        data.put("objects", inventory.entries().stream().map(InventoryEntry::line).collect(Collectors.joining("\n")));
+        data.put(
+                "objects",
+                inventory.entries().stream().map(InventoryEntry::line).collect(Collectors.joining("\n")));
         data.put("lastAppliedRevision", nullToBlank(inventory.lastAppliedRevision()));
         data.put("lastGoodRevision", nullToBlank(inventory.lastGoodRevision()));
         data.put("renderDigest", nullToBlank(inventory.renderDigest()));
         try {
             StateConfigMaps.apply(client, namespace, NAME, fieldManager, data);
         } catch (KubernetesClientException e) {
-            throw new StageException(stage, "ConfigMap " + namespace + "/" + NAME,
-                    "cannot write the inventory: " + Planner.serverMessage(e), e);
+            throw new StageException(
+                    stage,
+                    "ConfigMap " + namespace + "/" + NAME,
+                    "cannot write the inventory: " + Planner.serverMessage(e),
+                    e);
         }
     }
 

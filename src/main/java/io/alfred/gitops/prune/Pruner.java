@@ -28,8 +28,13 @@ import java.util.Set;
  */
 public final class Pruner {
     public static final String PRUNE_ANNOTATION = "gitops.alfred.io/prune";
-    private static final List<ApplyOrder.Phase> ORDER = List.of(ApplyOrder.Phase.OTHER, ApplyOrder.Phase.WORKLOADS,
-            ApplyOrder.Phase.CONFIG, ApplyOrder.Phase.CLUSTER, ApplyOrder.Phase.CRDS, ApplyOrder.Phase.NAMESPACES);
+    private static final List<ApplyOrder.Phase> ORDER = List.of(
+            ApplyOrder.Phase.OTHER,
+            ApplyOrder.Phase.WORKLOADS,
+            ApplyOrder.Phase.CONFIG,
+            ApplyOrder.Phase.CLUSTER,
+            ApplyOrder.Phase.CRDS,
+            ApplyOrder.Phase.NAMESPACES);
 
     private final WriteGuard guard;
 
@@ -63,11 +68,15 @@ public final class Pruner {
             }
             Map<String, String> labels = live.getMetadata().getLabels();
             if (labels == null || !Planner.MANAGER_NAME.equals(labels.get(Planner.MANAGED_BY))) {
-                return new Change(ref, Action.SKIPPED, "", "no longer labelled " + Planner.MANAGED_BY + "="
-                        + Planner.MANAGER_NAME);
+                return new Change(
+                        ref,
+                        Action.SKIPPED,
+                        "",
+                        "no longer labelled " + Planner.MANAGED_BY + "=" + Planner.MANAGER_NAME);
             }
             guard.check(ref.toString());
-            NoAnswerRetry.call(() -> resource.withPropagationPolicy(DeletionPropagation.BACKGROUND).delete());
+            NoAnswerRetry.call(() -> resource.withPropagationPolicy(DeletionPropagation.BACKGROUND)
+                    .delete());
             return Change.of(ref, Action.DELETED);
         } catch (StageException e) {
             throw e;

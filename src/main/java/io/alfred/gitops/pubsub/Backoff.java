@@ -2,7 +2,10 @@ package io.alfred.gitops.pubsub;
 
 import java.time.Duration;
 
-/** Exponential backoff: {@code first}, doubled after every failure up to {@code max}; {@link #reset()} after a success. */
+/**
+ * Exponential backoff: {@code first}, doubled after every failure up to {@code max}; {@link #reset()} after a
+ * success.
+ */
 public final class Backoff {
     public static final Duration FIRST = Duration.ofSeconds(1);
     public static final Duration MAX = Duration.ofMinutes(1);

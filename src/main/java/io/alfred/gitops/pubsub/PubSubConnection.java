@@ -30,17 +30,22 @@ public final class PubSubConnection implements AutoCloseable {
     }
 
     public static PubSubConnection emulator(String hostAndPort) {
-        return new PubSubConnection(ManagedChannelBuilder.forTarget(hostAndPort).usePlaintext().build());
+        return new PubSubConnection(
+                ManagedChannelBuilder.forTarget(hostAndPort).usePlaintext().build());
     }
 
     public TransportChannelProvider channelProvider() {
-        return channel != null ? FixedTransportChannelProvider.create(GrpcTransportChannel.create(channel))
+        return channel != null
+                ? FixedTransportChannelProvider.create(GrpcTransportChannel.create(channel))
                 : PublisherStubSettings.defaultGrpcTransportProviderBuilder().build();
     }
 
     public CredentialsProvider credentials() {
-        return channel != null ? NoCredentialsProvider.create()
-                : GoogleCredentialsProvider.newBuilder().setScopesToApply(PublisherStubSettings.getDefaultServiceScopes()).build();
+        return channel != null
+                ? NoCredentialsProvider.create()
+                : GoogleCredentialsProvider.newBuilder()
+                        .setScopesToApply(PublisherStubSettings.getDefaultServiceScopes())
+                        .build();
     }
 
     public Optional<ManagedChannel> channel() {

@@ -22,8 +22,7 @@ public class PubSubHealth {
     private static final Logger LOG = Logger.getLogger(PubSubHealth.class);
 
     /** What {@code GET /status} and readiness show of one resource. */
-    public record View(String name, String state, String detail, Instant since) {
-    }
+    public record View(String name, String state, String detail, Instant since) {}
 
     @Inject
     MeterRegistry registry;
@@ -54,7 +53,9 @@ public class PubSubHealth {
                 for (PubSubState s : PubSubState.values()) {
                     Gauge.builder("gitops.pubsub.state", t, x -> x.state == s ? 1 : 0)
                             .description("1 for the current state of a Pub/Sub topic or subscription the daemon uses")
-                            .tag("resource", resource.key()).tag("state", s.label()).register(registry);
+                            .tag("resource", resource.key())
+                            .tag("state", s.label())
+                            .register(registry);
                 }
             }
             return t;
@@ -71,7 +72,8 @@ public class PubSubHealth {
      */
     public void failed(PubSubResource resource, Throwable failure) {
         Status status = Status.fromThrowable(failure);
-        if (status.getCode() == Status.Code.UNKNOWN && state(resource) != PubSubState.OK
+        if (status.getCode() == Status.Code.UNKNOWN
+                && state(resource) != PubSubState.OK
                 && state(resource) != PubSubState.UNKNOWN) {
             return;
         }
@@ -92,8 +94,10 @@ public class PubSubHealth {
     /** By {@link PubSubResource#key()}: {@code events-topic}, {@code trigger-subscription}. */
     public Map<String, View> view() {
         Map<String, View> view = new TreeMap<>();
-        resources.values().forEach(t -> view.put(t.resource.key(),
-                new View(t.resource.path(), t.state.label(), t.detail, t.since)));
+        resources
+                .values()
+                .forEach(t ->
+                        view.put(t.resource.key(), new View(t.resource.path(), t.state.label(), t.detail, t.since)));
         return view;
     }
 
@@ -122,12 +126,15 @@ public class PubSubHealth {
     private static String explain(PubSubResource resource, PubSubState state, String detail) {
         String consequence = resource.consequence();
         return switch (state) {
-            case NOT_FOUND -> "does not exist (" + detail + "); create it: " + resource.createCommand() + "; "
-                    + consequence + ", retrying with backoff up to " + Backoff.MAX.toSeconds() + " s";
-            case PERMISSION_DENIED -> "may not be used with these credentials (" + detail + "); grant it: "
-                    + resource.grantCommand() + "; " + consequence;
-            case UNREACHABLE -> "cannot be reached (" + detail + "); check the network, or PUBSUB_EMULATOR_HOST; "
-                    + consequence + ", retrying with backoff up to " + Backoff.MAX.toSeconds() + " s";
+            case NOT_FOUND ->
+                "does not exist (" + detail + "); create it: " + resource.createCommand() + "; " + consequence
+                        + ", retrying with backoff up to " + Backoff.MAX.toSeconds() + " s";
+            case PERMISSION_DENIED ->
+                "may not be used with these credentials (" + detail + "); grant it: " + resource.grantCommand() + "; "
+                        + consequence;
+            case UNREACHABLE ->
+                "cannot be reached (" + detail + "); check the network, or PUBSUB_EMULATOR_HOST; " + consequence
+                        + ", retrying with backoff up to " + Backoff.MAX.toSeconds() + " s";
             default -> "fails (" + detail + "); " + consequence + ", retrying with backoff";
         };
     }

@@ -20,9 +20,13 @@ public class PubSubReadiness implements HealthCheck {
 
     @Override
     public HealthCheckResponse call() {
-        HealthCheckResponseBuilder response = HealthCheckResponse.named("pubsub").status(health.ready());
-        health.view().forEach((key, view) -> response.withData(key, view.name() + ": " + view.state()
-                + (view.detail().isEmpty() ? "" : " (" + view.detail() + ")")));
+        HealthCheckResponseBuilder response =
+                HealthCheckResponse.named("pubsub").status(health.ready());
+        health.view()
+                .forEach((key, view) -> response.withData(
+                        key,
+                        view.name() + ": " + view.state()
+                                + (view.detail().isEmpty() ? "" : " (" + view.detail() + ")")));
         return response.build();
     }
 }

@@ -6,28 +6,40 @@ package io.alfred.gitops.pubsub;
  */
 public record PubSubResource(Kind kind, String project, String name, String role, String consequence) {
     public enum Kind {
-        TOPIC, SUBSCRIPTION
+        TOPIC,
+        SUBSCRIPTION
     }
 
     public static PubSubResource eventsTopic(String project, String topic) {
-        return new PubSubResource(Kind.TOPIC, project, topic, "events topic (gitops.events.topic)",
-                "events wait in the outbox");
+        return new PubSubResource(
+                Kind.TOPIC, project, topic, "events topic (gitops.events.topic)", "events wait in the outbox");
     }
 
     public static PubSubResource triggerSubscription(String project, String subscription) {
-        return new PubSubResource(Kind.SUBSCRIPTION, project, subscription, "trigger subscription (gitops.trigger.subscription)",
+        return new PubSubResource(
+                Kind.SUBSCRIPTION,
+                project,
+                subscription,
+                "trigger subscription (gitops.trigger.subscription)",
                 "push triggers are off meanwhile, the schedule still polls");
     }
 
     public static PubSubResource promotionSubscription(String project, String subscription) {
-        return new PubSubResource(Kind.SUBSCRIPTION, project, subscription,
+        return new PubSubResource(
+                Kind.SUBSCRIPTION,
+                project,
+                subscription,
                 "promotion subscription (gitops.promotion.subscription)",
                 "proofs from the environments promoted before this one do not arrive, so new revisions wait");
     }
 
     /** The subscription {@code alfred-gitops events} reads (not the daemon's). */
     public static PubSubResource eventsSubscription(String project, String subscription) {
-        return new PubSubResource(Kind.SUBSCRIPTION, project, subscription, "events subscription",
+        return new PubSubResource(
+                Kind.SUBSCRIPTION,
+                project,
+                subscription,
+                "events subscription",
                 "the events command has nothing to read");
     }
 
@@ -38,7 +50,8 @@ public record PubSubResource(Kind kind, String project, String name, String role
 
     /** A key for metrics and JSON: {@code events-topic}, {@code trigger-subscription}. */
     public String key() {
-        return role.substring(0, role.indexOf(" (") < 0 ? role.length() : role.indexOf(" (")).replace(' ', '-');
+        return role.substring(0, role.indexOf(" (") < 0 ? role.length() : role.indexOf(" ("))
+                .replace(' ', '-');
     }
 
     public String createCommand() {

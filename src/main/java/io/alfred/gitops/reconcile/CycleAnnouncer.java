@@ -35,16 +35,41 @@ final class CycleAnnouncer {
         String at = "at " + shortSha(result.revision()) + (subject.isEmpty() ? "" : " \"" + subject + "\"");
         switch (result.outcome()) {
             case SUCCEEDED -> {
-                recorder.record(inventory, Type.Normal, result.drift() ? "DriftCorrected" : "Synced", "Reconcile",
+                recorder.record(
+                        inventory,
+                        Type.Normal,
+                        result.drift() ? "DriftCorrected" : "Synced",
+                        "Reconcile",
                         (result.drift() ? "put back changes made outside git " : "applied ") + at + ": "
-                                + result.changes().summary() + " in " + result.duration().toMillis() + " ms (trigger "
+                                + result.changes().summary() + " in "
+                                + result.duration().toMillis() + " ms (trigger "
                                 + trigger.kind().label() + ")");
                 objects(result.changes(), result.revision(), result.drift() ? "corrected" : null);
             }
-            case FAILED -> recorder.record(inventory, Type.Warning, "SyncFailed", "Reconcile", at + ": "
-                    + result.error().getMessage().lines().findFirst().orElse(""));
-            case BLOCKED -> recorder.record(inventory, Type.Warning, "Blocked", "Reconcile", at + ": "
-                    + result.refusal().getMessage().lines().findFirst().orElse(""));
+            case FAILED ->
+                recorder.record(
+                        inventory,
+                        Type.Warning,
+                        "SyncFailed",
+                        "Reconcile",
+                        at + ": "
+                                + result.error()
+                                        .getMessage()
+                                        .lines()
+                                        .findFirst()
+                                        .orElse(""));
+            case BLOCKED ->
+                recorder.record(
+                        inventory,
+                        Type.Warning,
+                        "Blocked",
+                        "Reconcile",
+                        at + ": "
+                                + result.refusal()
+                                        .getMessage()
+                                        .lines()
+                                        .findFirst()
+                                        .orElse(""));
             case NOOP -> {
                 // a quiet cycle says nothing, here as on Pub/Sub
             }
@@ -53,11 +78,21 @@ final class CycleAnnouncer {
     }
 
     void rolledBack(String failed, String restored, ChangeSet changes) {
-        recorder.record(inventory, Type.Warning, "RolledBack", "Rollback", "the rollout of " + shortSha(failed)
-                + " failed; " + shortSha(restored) + " applied again (" + changes.summary() + ")");
+        recorder.record(
+                inventory,
+                Type.Warning,
+                "RolledBack",
+                "Rollback",
+                "the rollout of " + shortSha(failed) + " failed; " + shortSha(restored) + " applied again ("
+                        + changes.summary() + ")");
         for (Change c : changes.effective()) {
-            recorder.record(c.ref(), Type.Warning, "RolledBack", "Rollback", "rolled back by alfred-gitops to "
-                    + shortSha(restored) + " after the rollout of " + shortSha(failed) + " failed" + what(c));
+            recorder.record(
+                    c.ref(),
+                    Type.Warning,
+                    "RolledBack",
+                    "Rollback",
+                    "rolled back by alfred-gitops to " + shortSha(restored) + " after the rollout of "
+                            + shortSha(failed) + " failed" + what(c));
         }
     }
 
@@ -77,22 +112,36 @@ final class CycleAnnouncer {
             if (reason == null || recorded++ >= MAX_OBJECT_EVENTS) {
                 continue;
             }
-            String done = verb != null && c.action() == Action.CONFIGURED ? verb : c.action() == Action.DELETED ? "pruned"
-                    : c.action().label();
-            recorder.record(c.ref(), Type.Normal, reason, c.action() == Action.DELETED ? "Prune" : "Apply",
+            String done = verb != null && c.action() == Action.CONFIGURED
+                    ? verb
+                    : c.action() == Action.DELETED ? "pruned" : c.action().label();
+            recorder.record(
+                    c.ref(),
+                    Type.Normal,
+                    reason,
+                    c.action() == Action.DELETED ? "Prune" : "Apply",
                     done + " by alfred-gitops at " + shortSha(revision) + what(c));
         }
         if (recorded > MAX_OBJECT_EVENTS) {
-            recorder.record(inventory, Type.Normal, "ManyChanges", "Apply", (recorded - MAX_OBJECT_EVENTS)
-                    + " more objects changed at " + shortSha(revision) + " than get an Event of their own ("
-                    + MAX_OBJECT_EVENTS + "); alfred-gitops status and the deploy events list them all");
+            recorder.record(
+                    inventory,
+                    Type.Normal,
+                    "ManyChanges",
+                    "Apply",
+                    (recorded - MAX_OBJECT_EVENTS)
+                            + " more objects changed at " + shortSha(revision) + " than get an Event of their own ("
+                            + MAX_OBJECT_EVENTS + "); alfred-gitops status and the deploy events list them all");
         }
     }
 
     /** ": image: web:2; replicas: 3" from the diff's added lines, or nothing. */
     static String what(Change c) {
-        String added = c.diff().lines().filter(l -> l.startsWith("+") && !l.startsWith("+++"))
-                .map(l -> l.substring(1).trim()).filter(l -> !l.isEmpty() && !l.equals("-")).limit(3)
+        String added = c.diff()
+                .lines()
+                .filter(l -> l.startsWith("+") && !l.startsWith("+++"))
+                .map(l -> l.substring(1).trim())
+                .filter(l -> !l.isEmpty() && !l.equals("-"))
+                .limit(3)
                 .collect(Collectors.joining("; "));
         return added.isEmpty() || c.action() != Action.CONFIGURED ? "" : ": " + added;
     }

@@ -45,9 +45,11 @@ final class CycleJournal {
 
     void remember(Trigger trigger, CycleResult result) {
         String outcome = result.outcome().name().toLowerCase(Locale.ROOT);
-        String problem = result.error() != null ? result.error().getMessage()
+        String problem = result.error() != null
+                ? result.error().getMessage()
                 : result.refusal() != null ? result.refusal().getMessage() : "";
-        boolean inSync = result.outcome() == CycleResult.Outcome.SUCCEEDED || result.outcome() == CycleResult.Outcome.NOOP;
+        boolean inSync =
+                result.outcome() == CycleResult.Outcome.SUCCEEDED || result.outcome() == CycleResult.Outcome.NOOP;
         String key = result.revision() + " " + (inSync ? "in sync" : outcome + " " + problem);
         if (result.outcome() != CycleResult.Outcome.SUCCEEDED && key.equals(lastRecorded)) {
             return;
@@ -65,9 +67,18 @@ final class CycleJournal {
         CommitInfo commit = result.revision() == null ? CommitInfo.unknown() : commits.apply(result.revision());
         Map<String, Integer> counts = new TreeMap<>();
         result.changes().counts().forEach((action, n) -> counts.put(action.label(), n));
-        CycleRecord cycle = new CycleRecord(Instant.now().truncatedTo(ChronoUnit.SECONDS).toString(), trigger,
-                result.revision() == null ? "" : result.revision(), commit.subject(), commit.author(), outcome,
-                result.drift(), counts, result.duration().toMillis(), problem, result.findings(),
+        CycleRecord cycle = new CycleRecord(
+                Instant.now().truncatedTo(ChronoUnit.SECONDS).toString(),
+                trigger,
+                result.revision() == null ? "" : result.revision(),
+                commit.subject(),
+                commit.author(),
+                outcome,
+                result.drift(),
+                counts,
+                result.duration().toMillis(),
+                problem,
+                result.findings(),
                 result.revision() == null ? "" : signers.getOrDefault(result.revision(), ""));
         try {
             history.record(cycle);

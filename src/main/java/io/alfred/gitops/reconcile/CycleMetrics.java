@@ -27,13 +27,16 @@ public final class CycleMetrics {
     public CycleMetrics(MeterRegistry registry) {
         this.registry = registry;
         Gauge.builder("gitops.objects.managed", managed, AtomicInteger::get)
-                .description("Objects in the inventory").register(registry);
+                .description("Objects in the inventory")
+                .register(registry);
         Gauge.builder("gitops.drift.conflicts", conflicts, AtomicInteger::get)
                 .description("Objects the daemon stopped correcting: another writer keeps changing them back")
                 .register(registry);
         Gauge.builder("gitops.suspended", suspended, AtomicInteger::get)
-                .description("1 while alfred-gitops suspend is in force: the daemon writes nothing").register(registry);
-        this.revision = MultiGauge.builder("gitops.revision.info").description("The applied revision (value 1)")
+                .description("1 while alfred-gitops suspend is in force: the daemon writes nothing")
+                .register(registry);
+        this.revision = MultiGauge.builder("gitops.revision.info")
+                .description("The applied revision (value 1)")
                 .register(registry);
     }
 
@@ -42,23 +45,34 @@ public final class CycleMetrics {
     }
 
     void cycle(CycleResult result, int inventorySize) {
-        Counter.builder("gitops.reconcile").description("Cycles by result")
-                .tag("result", result.outcome().name().toLowerCase()).register(registry).increment();
+        Counter.builder("gitops.reconcile")
+                .description("Cycles by result")
+                .tag("result", result.outcome().name().toLowerCase())
+                .register(registry)
+                .increment();
         managed.set(inventorySize);
         if (result.drift()) {
-            Counter.builder("gitops.drift.corrected").description("Cycles that put back live objects changed outside git")
-                    .register(registry).increment();
+            Counter.builder("gitops.drift.corrected")
+                    .description("Cycles that put back live objects changed outside git")
+                    .register(registry)
+                    .increment();
         }
         if (result.refusal() != null) {
-            Counter.builder("gitops.gate.blocked").description("Cycles refused by a safety gate")
-                    .tag("rule", result.refusal().gate()).register(registry).increment();
+            Counter.builder("gitops.gate.blocked")
+                    .description("Cycles refused by a safety gate")
+                    .tag("rule", result.refusal().gate())
+                    .register(registry)
+                    .increment();
         }
         result.stageDurations().forEach((stage, d) -> stage(stage, d));
     }
 
     void stage(String stage, Duration duration) {
-        Timer.builder("gitops.reconcile.duration").description("Time spent per stage of a cycle").tag("stage", stage)
-                .register(registry).record(duration);
+        Timer.builder("gitops.reconcile.duration")
+                .description("Time spent per stage of a cycle")
+                .tag("stage", stage)
+                .register(registry)
+                .record(duration);
     }
 
     void conflicts(int objects) {

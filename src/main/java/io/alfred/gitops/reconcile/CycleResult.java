@@ -20,9 +20,18 @@ import java.util.Map;
  * @param inventorySize objects in the inventory after the cycle, -1 when it could not be read
  * @param workloads the final health of the workloads and custom resources the cycle waited for
  */
-public record CycleResult(Outcome outcome, String revision, ChangeSet changes, boolean drift, StageException error,
-        GateRefusal refusal, Duration duration, List<String> findings, Map<String, Duration> stageDurations,
-        int inventorySize, List<ObjectHealth> workloads) {
+public record CycleResult(
+        Outcome outcome,
+        String revision,
+        ChangeSet changes,
+        boolean drift,
+        StageException error,
+        GateRefusal refusal,
+        Duration duration,
+        List<String> findings,
+        Map<String, Duration> stageDurations,
+        int inventorySize,
+        List<ObjectHealth> workloads) {
 
     public CycleResult {
         findings = List.copyOf(findings);
@@ -39,28 +48,90 @@ public record CycleResult(Outcome outcome, String revision, ChangeSet changes, b
         BLOCKED
     }
 
-    public static CycleResult succeeded(String revision, ChangeSet changes, boolean drift, Duration duration,
-            List<String> findings, Map<String, Duration> stages, int inventorySize, List<ObjectHealth> workloads) {
-        return new CycleResult(Outcome.SUCCEEDED, revision, changes, drift, null, null, duration, findings, stages,
-                inventorySize, workloads);
+    public static CycleResult succeeded(
+            String revision,
+            ChangeSet changes,
+            boolean drift,
+            Duration duration,
+            List<String> findings,
+            Map<String, Duration> stages,
+            int inventorySize,
+            List<ObjectHealth> workloads) {
+        return new CycleResult(
+                Outcome.SUCCEEDED,
+                revision,
+                changes,
+                drift,
+                null,
+                null,
+                duration,
+                findings,
+                stages,
+                inventorySize,
+                workloads);
     }
 
-    public static CycleResult noop(String revision, ChangeSet changes, Duration duration, List<String> findings,
-            Map<String, Duration> stages, int inventorySize) {
-        return new CycleResult(Outcome.NOOP, revision, changes, false, null, null, duration, findings, stages,
-                inventorySize, List.of());
+    public static CycleResult noop(
+            String revision,
+            ChangeSet changes,
+            Duration duration,
+            List<String> findings,
+            Map<String, Duration> stages,
+            int inventorySize) {
+        return new CycleResult(
+                Outcome.NOOP,
+                revision,
+                changes,
+                false,
+                null,
+                null,
+                duration,
+                findings,
+                stages,
+                inventorySize,
+                List.of());
     }
 
-    public static CycleResult blocked(String revision, GateRefusal refusal, Duration duration, List<String> findings,
-            Map<String, Duration> stages, int inventorySize) {
-        return new CycleResult(Outcome.BLOCKED, revision, ChangeSet.empty(), false, null, refusal, duration, findings,
-                stages, inventorySize, List.of());
+    public static CycleResult blocked(
+            String revision,
+            GateRefusal refusal,
+            Duration duration,
+            List<String> findings,
+            Map<String, Duration> stages,
+            int inventorySize) {
+        return new CycleResult(
+                Outcome.BLOCKED,
+                revision,
+                ChangeSet.empty(),
+                false,
+                null,
+                refusal,
+                duration,
+                findings,
+                stages,
+                inventorySize,
+                List.of());
     }
 
-    public static CycleResult failed(String revision, StageException error, Duration duration, List<String> findings,
-            Map<String, Duration> stages, int inventorySize) {
-        return new CycleResult(Outcome.FAILED, revision, ChangeSet.empty(), false, error, null, duration, findings,
-                stages, inventorySize, List.of());
+    public static CycleResult failed(
+            String revision,
+            StageException error,
+            Duration duration,
+            List<String> findings,
+            Map<String, Duration> stages,
+            int inventorySize) {
+        return new CycleResult(
+                Outcome.FAILED,
+                revision,
+                ChangeSet.empty(),
+                false,
+                error,
+                null,
+                duration,
+                findings,
+                stages,
+                inventorySize,
+                List.of());
     }
 
     /** A cycle that failed before it reached the cluster (fetch, render): nothing else to say. */

@@ -73,6 +73,7 @@ public final class CycleRunner implements TriggerSink, AutoCloseable {
     private int quietIntervals;
     /** With a quiet drift watch, one interval in this many still lists and compares everything. */
     static final int RELIST_EVERY = 10;
+
     private final AtomicLong cycles = new AtomicLong();
     private final EventSink events;
     private final CycleMetrics metrics;
@@ -80,11 +81,13 @@ public final class CycleRunner implements TriggerSink, AutoCloseable {
     private final String environment;
     /** The last failure reported; the same failure on the same revision is not reported again. */
     private String lastFailure;
+
     private final boolean rollback;
     /** A revision that failed to render or to roll out: not retried until a newer commit or a manual reconcile. */
     private volatile String failedRevision;
     /** A command runs this cycle ({@link #runOnce}) and prints its failure or refusal itself: logged once, by it. */
     private volatile boolean callerReports;
+
     private final CycleJournal journal;
     private final SuspendStore suspendStore;
     private final CycleAnnouncer announcer;
@@ -98,13 +101,18 @@ public final class CycleRunner implements TriggerSink, AutoCloseable {
         this(settings, client, status, events, CycleMetrics.detached());
     }
 
-    public CycleRunner(Settings settings, KubernetesClient client, SyncStatus status, EventSink events,
-            CycleMetrics metrics) {
+    public CycleRunner(
+            Settings settings, KubernetesClient client, SyncStatus status, EventSink events, CycleMetrics metrics) {
         this(settings, client, status, events, metrics, WriteGuard.ALWAYS);
     }
 
-    public CycleRunner(Settings settings, KubernetesClient client, SyncStatus status, EventSink events,
-            CycleMetrics metrics, WriteGuard guard) {
+    public CycleRunner(
+            Settings settings,
+            KubernetesClient client,
+            SyncStatus status,
+            EventSink events,
+            CycleMetrics metrics,
+            WriteGuard guard) {
         this.status = status;
         this.metrics = metrics;
         ((ScheduledThreadPoolExecutor) worker).setExecuteExistingDelayedTasksAfterShutdownPolicy(false);
@@ -114,10 +122,13 @@ public final class CycleRunner implements TriggerSink, AutoCloseable {
         this.revisions = new Revisions(settings);
         this.reconciler = new Reconciler(client, settings.apply(), settings.safety(), guard);
         this.rollback = settings.safety().rollback();
-        this.journal = new CycleJournal(new HistoryStore(client, settings.apply().namespace(),
-                settings.apply().fieldManager(), guard), revisions::describe);
+        this.journal = new CycleJournal(
+                new HistoryStore(
+                        client, settings.apply().namespace(), settings.apply().fieldManager(), guard),
+                revisions::describe);
         this.suspendStore = new SuspendStore(client, settings.apply().namespace());
-        this.announcer = new CycleAnnouncer(new ClusterEventRecorder(client, guard, ClusterEventRecorder.thisInstance()),
+        this.announcer = new CycleAnnouncer(
+                new ClusterEventRecorder(client, guard, ClusterEventRecorder.thisInstance()),
                 settings.apply().namespace());
         this.heapRelease = HeapRelease.ofJvm();
         status.configure(settings);
@@ -142,9 +153,11 @@ public final class CycleRunner implements TriggerSink, AutoCloseable {
         metrics.suspended(now.suspended());
         announcer.suspension(now);
         String applied = status.view().lastAppliedRevision();
-        new CycleEvents(events, cluster, environment, Trigger.of(Trigger.Kind.MANUAL), applied, applied).suspension(now);
+        new CycleEvents(events, cluster, environment, Trigger.of(Trigger.Kind.MANUAL), applied, applied)
+                .suspension(now);
         if (now.suspended()) {
-            LOG.warnf("%s: the daemon fetches and reports drift but writes nothing until alfred-gitops resume",
+            LOG.warnf(
+                    "%s: the daemon fetches and reports drift but writes nothing until alfred-gitops resume",
                     now.describe());
         } else {
             LOG.infof("%s: writes resume", now.describe());
@@ -164,7 +177,9 @@ public final class CycleRunner implements TriggerSink, AutoCloseable {
      */
     private Interval interval(Trigger trigger, String revision) {
         DriftWatch watch = driftWatch;
-        if (trigger.kind() != Trigger.Kind.SCHEDULE || watch == null || !watch.quiet()
+        if (trigger.kind() != Trigger.Kind.SCHEDULE
+                || watch == null
+                || !watch.quiet()
                 || !revision.equals(status.view().lastAppliedRevision())) {
             quietIntervals = 0;
             return Interval.RUN;
@@ -178,7 +193,9 @@ public final class CycleRunner implements TriggerSink, AutoCloseable {
 
     /** What an interval cycle does: skip (quiet), run (through the watches' view), or relist everything. */
     private enum Interval {
-        SKIP, RUN, RELIST
+        SKIP,
+        RUN,
+        RELIST
     }
 
     /**
@@ -188,7 +205,8 @@ public final class CycleRunner implements TriggerSink, AutoCloseable {
     public void conflicted(DriftConflict conflict) {
         LOG.warn("drift: " + conflict.describe());
         String applied = status.view().lastAppliedRevision();
-        new CycleEvents(events, cluster, environment, Trigger.of(Trigger.Kind.DRIFT), applied, applied).conflict(conflict);
+        new CycleEvents(events, cluster, environment, Trigger.of(Trigger.Kind.DRIFT), applied, applied)
+                .conflict(conflict);
         DriftWatch watch = driftWatch;
         if (watch != null) {
             conflictsChanged(watch.conflicts());
@@ -196,8 +214,9 @@ public final class CycleRunner implements TriggerSink, AutoCloseable {
     }
 
     private void conflictsChanged(List<DriftConflict> now) {
-        status.conflicts(now.stream().map(c -> new SyncStatus.Conflict(c.ref().toString(), c.manager(), c.corrections(),
-                c.since())).toList());
+        status.conflicts(now.stream()
+                .map(c -> new SyncStatus.Conflict(c.ref().toString(), c.manager(), c.corrections(), c.since()))
+                .toList());
         metrics.conflicts(now.size());
     }
 
@@ -253,7 +272,8 @@ public final class CycleRunner implements TriggerSink, AutoCloseable {
     }
 
     CycleResult runCycle(Trigger trigger) {
-        if (trigger.revision() != null && trigger.revision().equals(status.view().lastAppliedRevision())) {
+        if (trigger.revision() != null
+                && trigger.revision().equals(status.view().lastAppliedRevision())) {
             LOG.debugf("trigger %s: revision already applied, nothing to do", trigger);
             return null;
         }
@@ -285,7 +305,8 @@ public final class CycleRunner implements TriggerSink, AutoCloseable {
             MDC.put(LOG_PREFIX, "cycle " + MDC.get("cycle") + " at " + shortSha(revision) + ": ");
             if (revision.equals(failedRevision)) {
                 if (trigger.kind() != Trigger.Kind.MANUAL) {
-                    LOG.debugf("cycle (%s): %s failed (render, or rollout and rolled back); waiting for a newer commit",
+                    LOG.debugf(
+                            "cycle (%s): %s failed (render, or rollout and rolled back); waiting for a newer commit",
                             trigger, shortSha(revision));
                     return null;
                 }
@@ -294,7 +315,8 @@ public final class CycleRunner implements TriggerSink, AutoCloseable {
             }
             Interval interval = interval(trigger, revision);
             if (interval == Interval.SKIP) {
-                LOG.debugf("interval: %s still applied and the watches saw no drift; nothing to do", shortSha(revision));
+                LOG.debugf(
+                        "interval: %s still applied and the watches saw no drift; nothing to do", shortSha(revision));
                 return null;
             }
             // the safety net reads the cluster itself, not what the watches say of it
@@ -323,8 +345,8 @@ public final class CycleRunner implements TriggerSink, AutoCloseable {
             RenderResult render = null;
             CycleResult result;
             if (held != null) {
-                result = CycleResult.blocked(revision, held, Duration.ofNanos(System.nanoTime() - start), List.of(), Map.of(),
-                        -1);
+                result = CycleResult.blocked(
+                        revision, held, Duration.ofNanos(System.nanoTime() - start), List.of(), Map.of(), -1);
                 watch = null; // nothing was applied: the watches keep the applied render
             } else {
                 verification.signer().ifPresent(signer -> MDC.put("signer", signer.describe()));
@@ -343,13 +365,18 @@ public final class CycleRunner implements TriggerSink, AutoCloseable {
                     if (trigger.kind() == Trigger.Kind.MANUAL || trigger.kind() == Trigger.Kind.RESUME) {
                         List<DriftConflict> released = watch.releaseHolds();
                         if (!released.isEmpty()) {
-                            LOG.infof("%s: %d object(s) held as a drift fight are corrected again (%s)", trigger.kind()
-                                    .label(), released.size(), released.stream().map(c -> c.ref().toString())
-                                    .collect(Collectors.joining(", ")));
+                            LOG.infof(
+                                    "%s: %d object(s) held as a drift fight are corrected again (%s)",
+                                    trigger.kind().label(),
+                                    released.size(),
+                                    released.stream()
+                                            .map(c -> c.ref().toString())
+                                            .collect(Collectors.joining(", ")));
                         }
                     }
                     List<DriftConflict> conflicts = watch.conflicts();
-                    reconciler.holdBack(conflicts.stream().map(c -> c.ref().key()).collect(Collectors.toSet()));
+                    reconciler.holdBack(
+                            conflicts.stream().map(c -> c.ref().key()).collect(Collectors.toSet()));
                     conflictsChanged(conflicts);
                 }
                 MDC.put("stage", "reconcile");
@@ -357,23 +384,26 @@ public final class CycleRunner implements TriggerSink, AutoCloseable {
                 CycleEvents ce = cycleEvents;
                 Suspension suspension = suspendStore.load();
                 suspensionChanged(suspension);
-                result = suspension.suspended() ? reportOnly(render, suspension, start)
+                result = suspension.suspended()
+                        ? reportOnly(render, suspension, start)
                         : reconciler.reconcile(render, new Reconciler.Listener() {
-                    @Override
-                    public void planned(ChangeSet planned, boolean drift) {
-                        status.stage("apply", ce.revision());
-                        ce.started(drift);
-                        ce.planned(planned);
-                    }
+                            @Override
+                            public void planned(ChangeSet planned, boolean drift) {
+                                status.stage("apply", ce.revision());
+                                ce.started(drift);
+                                ce.planned(planned);
+                            }
 
-                    @Override
-                    public void applied(ChangeSet done, boolean drift) {
-                        status.stage("wait", ce.revision());
-                        ce.applied(done, drift);
-                    }
-                });
+                            @Override
+                            public void applied(ChangeSet done, boolean drift) {
+                                status.stage("wait", ce.revision());
+                                ce.applied(done, drift);
+                            }
+                        });
             }
-            int inventorySize = result.inventorySize() >= 0 ? result.inventorySize() : status.view().inventorySize();
+            int inventorySize = result.inventorySize() >= 0
+                    ? result.inventorySize()
+                    : status.view().inventorySize();
             // the events first: once /status or the metrics say how the cycle ended, its events are in the
             // durable outbox (a crash in between must not lose them, and observers may read them at once)
             switch (result.outcome()) {
@@ -383,7 +413,8 @@ public final class CycleRunner implements TriggerSink, AutoCloseable {
                 }
                 case NOOP -> {
                     if (!revision.equals(previous)) {
-                        // a new revision with nothing to change here: said once, for the environments promoted after this one
+                        // a new revision with nothing to change here: said once, for the environments promoted after
+                        // this one
                         cycleEvents.reached(result.duration());
                     }
                     lastFailure = null;
@@ -432,8 +463,8 @@ public final class CycleRunner implements TriggerSink, AutoCloseable {
             status.failed(revision, e); // last: the status is what observers wait on
             return failure;
         } catch (RuntimeException e) {
-            StageException wrapped = new StageException(revision == null ? Stage.FETCH : Stage.PLAN, revisions.url(),
-                    "unexpected error: " + e, e);
+            StageException wrapped = new StageException(
+                    revision == null ? Stage.FETCH : Stage.PLAN, revisions.url(), "unexpected error: " + e, e);
             LOG.error("cycle (" + trigger + ") failed unexpectedly", e);
             cycleEvents.failed(wrapped, Duration.ofNanos(System.nanoTime() - start));
             status.failed(revision, wrapped);
@@ -447,10 +478,16 @@ public final class CycleRunner implements TriggerSink, AutoCloseable {
      */
     private CycleResult reportOnly(RenderResult render, Suspension suspension, long start) {
         ChangeSet drift = reconciler.diff(render);
-        String state = drift.hasChanges() ? "git differs from the cluster (" + drift.summary() + "), nothing written"
+        String state = drift.hasChanges()
+                ? "git differs from the cluster (" + drift.summary() + "), nothing written"
                 : "the cluster matches git";
-        return CycleResult.blocked(render.revision(), new GateRefusal("suspended", "", suspension.describe() + "; " + state),
-                Duration.ofNanos(System.nanoTime() - start), List.of(), Map.of(), status.view().inventorySize());
+        return CycleResult.blocked(
+                render.revision(),
+                new GateRefusal("suspended", "", suspension.describe() + "; " + state),
+                Duration.ofNanos(System.nanoTime() - start),
+                List.of(),
+                Map.of(),
+                status.view().inventorySize());
     }
 
     /** Kubernetes Events for the outcome; the same failure again only adds to its series. */
@@ -458,7 +495,8 @@ public final class CycleRunner implements TriggerSink, AutoCloseable {
         if (result.outcome() == CycleResult.Outcome.NOOP || result.revision() == null) {
             return;
         }
-        announcer.cycleEnded(result, trigger, revisions.describe(result.revision()).subject());
+        announcer.cycleEnded(
+                result, trigger, revisions.describe(result.revision()).subject());
     }
 
     private static CycleResult failed(String revision, StageException e, long start) {
@@ -483,36 +521,49 @@ public final class CycleRunner implements TriggerSink, AutoCloseable {
             RevisionVerification verification = revisions.verify(good);
             if (!verification.isVerified()) {
                 String why = verification.refusal().orElseThrow().describe();
-                LOG.errorf("rollback: %s failed its rollout, and %s may not be restored: %s", shortSha(failed), shortSha(good), why);
-                cycleEvents.failed(new StageException(Stage.VERIFY, good, "rollback to " + good + " refused: " + why),
+                LOG.errorf(
+                        "rollback: %s failed its rollout, and %s may not be restored: %s",
+                        shortSha(failed), shortSha(good), why);
+                cycleEvents.failed(
+                        new StageException(Stage.VERIFY, good, "rollback to " + good + " refused: " + why),
                         Duration.ofNanos(System.nanoTime() - start));
                 return;
             }
             CycleResult result = reconciler.reconcile(revisions.render(good));
-            status.cycle(result, result.inventorySize() >= 0 ? result.inventorySize() : status.view().inventorySize());
+            status.cycle(
+                    result,
+                    result.inventorySize() >= 0
+                            ? result.inventorySize()
+                            : status.view().inventorySize());
             if (result.outcome() == CycleResult.Outcome.SUCCEEDED || result.outcome() == CycleResult.Outcome.NOOP) {
-                LOG.warnf("rollback: %s failed its rollout; %s is applied again (%s)", shortSha(failed), shortSha(good),
-                        result.changes().summary());
+                LOG.warnf(
+                        "rollback: %s failed its rollout; %s is applied again (%s)",
+                        shortSha(failed), shortSha(good), result.changes().summary());
                 cycleEvents.rolledBack(good, result.changes(), Duration.ofNanos(System.nanoTime() - start));
                 journal.rolledBack(result, failed, good);
                 announcer.rolledBack(failed, good, result.changes());
                 status.failedRevision(failed);
                 return;
             }
-            StageException e = result.error() != null ? result.error()
-                    : new StageException(Stage.PLAN, good, "blocked: " + result.refusal().getMessage());
+            StageException e = result.error() != null
+                    ? result.error()
+                    : new StageException(
+                            Stage.PLAN, good, "blocked: " + result.refusal().getMessage());
             LOG.errorf("rollback to %s failed too: %s", shortSha(good), e.getMessage());
-            cycleEvents.failed(new StageException(e.stage(), e.object(), "rollback to " + good + " failed: " + e.reason()),
+            cycleEvents.failed(
+                    new StageException(e.stage(), e.object(), "rollback to " + good + " failed: " + e.reason()),
                     Duration.ofNanos(System.nanoTime() - start));
         } catch (StageException e) {
             LOG.errorf("rollback to %s failed too: %s", shortSha(good), e.getMessage());
-            cycleEvents.failed(new StageException(e.stage(), e.object(), "rollback to " + good + " failed: " + e.reason()),
+            cycleEvents.failed(
+                    new StageException(e.stage(), e.object(), "rollback to " + good + " failed: " + e.reason()),
                     Duration.ofNanos(System.nanoTime() - start));
         }
     }
 
     /** A failure is logged and published once; the same failure of the same revision again only at debug level. */
-    private void reportFailure(Trigger trigger, String revision, StageException e, CycleEvents cycleEvents, Duration took) {
+    private void reportFailure(
+            Trigger trigger, String revision, StageException e, CycleEvents cycleEvents, Duration took) {
         if (firstTime("failed " + revision + " " + e.getMessage())) {
             LOG.logf(outcomeLevel(Logger.Level.ERROR), "failed (trigger %s): %s", trigger, e.getMessage());
             cycleEvents.failed(e, took);
@@ -546,8 +597,10 @@ public final class CycleRunner implements TriggerSink, AutoCloseable {
             polled = revisions.poll().revision();
         }
         if (!revisions.reached(trigger.revision(), polled)) {
-            LOG.warnf("trigger %s: the remote does not serve the announced revision after %s; applying %s, the next poll"
-                    + " picks it up", trigger, LAG_WINDOW, shortSha(polled));
+            LOG.warnf(
+                    "trigger %s: the remote does not serve the announced revision after %s; applying %s, the next poll"
+                            + " picks it up",
+                    trigger, LAG_WINDOW, shortSha(polled));
         }
         return polled;
     }
@@ -561,8 +614,10 @@ public final class CycleRunner implements TriggerSink, AutoCloseable {
     private GateRefusal held(String revision, String previous, RevisionVerification verification) {
         if (!verification.isVerified()) {
             SignatureCheck refused = verification.refusal().orElseThrow();
-            return new GateRefusal(Stage.VERIFY.label(), refused.object(), refused.describe()
-                    + "; the last verified revision stays applied");
+            return new GateRefusal(
+                    Stage.VERIFY.label(),
+                    refused.object(),
+                    refused.describe() + "; the last verified revision stays applied");
         }
         PromotionGate gate = promotion;
         if (gate == null || revision.equals(previous)) {
@@ -573,8 +628,10 @@ public final class CycleRunner implements TriggerSink, AutoCloseable {
         if (decision.isPromoted()) {
             return null;
         }
-        decision.recheckAt().ifPresent(at -> offer(Trigger.of(Trigger.Kind.PROMOTION),
-                Duration.between(Instant.now(), at).plusMillis(100)));
+        decision.recheckAt()
+                .ifPresent(at -> offer(
+                        Trigger.of(Trigger.Kind.PROMOTION),
+                        Duration.between(Instant.now(), at).plusMillis(100)));
         return new PromotionRefusal(revision, decision);
     }
 
@@ -584,10 +641,14 @@ public final class CycleRunner implements TriggerSink, AutoCloseable {
         String key = revision + " " + held.dedupKey();
         if (!key.equals(lastHold)) {
             lastHold = key;
-            LOG.warnf("blocked: %s; %s stays applied", held.getMessage(), shortSha(status.view().lastAppliedRevision()));
+            LOG.warnf(
+                    "blocked: %s; %s stays applied",
+                    held.getMessage(), shortSha(status.view().lastAppliedRevision()));
             cycleEvents.blocked(held, Duration.ofNanos(System.nanoTime() - start));
-            journal.remember(trigger, CycleResult.blocked(revision, held, Duration.ofNanos(System.nanoTime() - start),
-                    List.of(), Map.of(), -1));
+            journal.remember(
+                    trigger,
+                    CycleResult.blocked(
+                            revision, held, Duration.ofNanos(System.nanoTime() - start), List.of(), Map.of(), -1));
         }
     }
 
@@ -621,14 +682,23 @@ public final class CycleRunner implements TriggerSink, AutoCloseable {
             case NOOP -> LOG.debugf("in sync (trigger %s)", trigger);
             case SUCCEEDED -> {
                 String signer = MDC.get("signer") instanceof String s ? ", signed by " + s : "";
-                LOG.infof("%s (trigger %s%s): %s in %d ms", r.drift() ? "corrected drift" : "applied", trigger, signer,
-                        r.changes().summary(), r.duration().toMillis());
+                LOG.infof(
+                        "%s (trigger %s%s): %s in %d ms",
+                        r.drift() ? "corrected drift" : "applied",
+                        trigger,
+                        signer,
+                        r.changes().summary(),
+                        r.duration().toMillis());
                 for (Change c : r.changes().effective()) {
                     LOG.infof("  %s", c.line());
                 }
             }
-            case BLOCKED -> LOG.logf(outcomeLevel(Logger.Level.WARN), "blocked (trigger %s): %s", trigger,
-                    r.refusal().getMessage());
+            case BLOCKED ->
+                LOG.logf(
+                        outcomeLevel(Logger.Level.WARN),
+                        "blocked (trigger %s): %s",
+                        trigger,
+                        r.refusal().getMessage());
             case FAILED -> LOG.debugf("failed (trigger %s), reported above", trigger);
             default -> throw new IllegalStateException();
         }
@@ -650,7 +720,9 @@ public final class CycleRunner implements TriggerSink, AutoCloseable {
         worker.shutdown();
         try {
             if (!worker.awaitTermination(SHUTDOWN_GRACE.toSeconds(), TimeUnit.SECONDS)) {
-                LOG.warnf("shutdown: the cycle in flight did not finish within %s; interrupting it", Durations.format(SHUTDOWN_GRACE));
+                LOG.warnf(
+                        "shutdown: the cycle in flight did not finish within %s; interrupting it",
+                        Durations.format(SHUTDOWN_GRACE));
                 worker.shutdownNow();
                 worker.awaitTermination(5, TimeUnit.SECONDS);
             }

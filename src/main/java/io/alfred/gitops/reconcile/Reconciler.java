@@ -117,23 +117,21 @@ public final class Reconciler implements AutoCloseable {
         ChangeSet changes = plan.changeSet();
         if (settings.prune()) {
             List<InventoryEntry> gone = inventory.without(keys(render.manifests()));
-            changes = changes.plus(new ChangeSet(gone.stream()
-                    .map(e -> Change.of(e.ref(), Action.DELETED)).toList()));
+            changes = changes.plus(new ChangeSet(
+                    gone.stream().map(e -> Change.of(e.ref(), Action.DELETED)).toList()));
         }
         return changes;
     }
 
     /** Told of a cycle's progress, so that events go out as it happens. */
     public interface Listener {
-        Listener NONE = new Listener() { };
+        Listener NONE = new Listener() {};
 
         /** The plan found something to do (changes or prunes); called before the gates and the apply. */
-        default void planned(ChangeSet planned, boolean drift) {
-        }
+        default void planned(ChangeSet planned, boolean drift) {}
 
         /** The changes were applied (before the rollout wait and the prune). */
-        default void applied(ChangeSet done, boolean drift) {
-        }
+        default void applied(ChangeSet done, boolean drift) {}
     }
 
     public CycleResult reconcile(RenderResult render) {
@@ -168,15 +166,21 @@ public final class Reconciler implements AutoCloseable {
             List<PlannedObject> changed = plan.toApply();
             Set<String> holding = seenBefore ? heldBack(changed, findings) : Set.of();
             if (!holding.isEmpty()) {
-                changed = changed.stream().filter(p -> !holding.contains(p.desired().ref().key())).toList();
+                changed = changed.stream()
+                        .filter(p -> !holding.contains(p.desired().ref().key()))
+                        .toList();
             }
             ChangeSet changes = new ChangeSet(plan.changeSet().changes().stream()
                     .filter(c -> !holding.contains(c.ref().key()))
-                    .map(c -> bootstrapped.contains(c.ref().key()) ? Change.of(c.ref(), Action.CREATED) : c).toList());
+                    .map(c -> bootstrapped.contains(c.ref().key()) ? Change.of(c.ref(), Action.CREATED) : c)
+                    .toList());
             boolean drift = seenBefore && !changed.isEmpty();
             if (!changed.isEmpty() || !toPrune.isEmpty() || !bootstrapped.isEmpty()) {
-                listener.planned(changes.plus(new ChangeSet(toPrune.stream()
-                        .map(e -> Change.of(e.ref(), Action.DELETED)).toList())), drift);
+                listener.planned(
+                        changes.plus(new ChangeSet(toPrune.stream()
+                                .map(e -> Change.of(e.ref(), Action.DELETED))
+                                .toList())),
+                        drift);
             }
             checkPruneGuard(toPrune, inventory);
             Map<String, ScaleStep> steps = checkBudgets(plan, findings).stream()
@@ -186,21 +190,27 @@ public final class Reconciler implements AutoCloseable {
                 changes = noted(changes, steps);
             }
 
-            List<InventoryEntry> rendered = manifests.stream().map(m -> InventoryEntry.of(m.ref())).toList();
+            List<InventoryEntry> rendered =
+                    manifests.stream().map(m -> InventoryEntry.of(m.ref())).toList();
             List<ObjectHealth> workloadHealth = List.of();
             if (!changed.isEmpty()) {
                 Inventory pending = inventory.union(rendered);
                 inventoryStore.save(pending, Stage.APPLY);
                 inventorySize = pending.size();
                 List<PlannedObject> rolling = RolloutWaiter.workloads(changed);
-                Map<String, Integer> healthy = rolling.isEmpty() ? Map.of()
-                        : waiter.healthyBefore(rolling.stream().map(o -> o.desired().ref().namespace()).distinct().toList());
+                Map<String, Integer> healthy = rolling.isEmpty()
+                        ? Map.of()
+                        : waiter.healthyBefore(rolling.stream()
+                                .map(o -> o.desired().ref().namespace())
+                                .distinct()
+                                .toList());
                 mark = lap(stages, "gate", mark);
                 applier.apply(changed, kinds);
                 mark = lap(stages, "apply", mark);
                 listener.applied(changes, drift);
                 workloadHealth = waiter.await(rolling, healthy);
-                workloadHealth.stream().filter(w -> w.health().state() == Health.State.SUSPENDED)
+                workloadHealth.stream()
+                        .filter(w -> w.health().state() == Health.State.SUSPENDED)
                         .forEach(w -> findings.add(w.line() + ": not waited for"));
                 mark = lap(stages, "wait", mark);
             } else if (!bootstrapped.isEmpty()) {
@@ -209,29 +219,39 @@ public final class Reconciler implements AutoCloseable {
             ChangeSet pruned = pruner.prune(toPrune, kinds);
             lap(stages, "prune", mark);
             changes = changes.plus(pruned);
-            boolean wrote = !changed.isEmpty() || !bootstrapped.isEmpty() || pruned.changes().stream().anyMatch(c -> c.action() == Action.DELETED);
+            boolean wrote = !changed.isEmpty()
+                    || !bootstrapped.isEmpty()
+                    || pruned.changes().stream().anyMatch(c -> c.action() == Action.DELETED);
             // a render held back by scale steps was not applied in full: the next cycle plans it again, not as drift
             Inventory next = new Inventory(rendered, revision, revision, steps.isEmpty() ? digest : null);
             if (wrote || !next.equals(inventory)) {
                 inventoryStore.save(next, Stage.PRUNE);
             }
-            return wrote ? CycleResult.succeeded(revision, changes, drift, elapsed(start), findings, stages, next.size(),
-                    workloadHealth) : CycleResult.noop(revision, changes, elapsed(start), findings, stages, next.size());
+            return wrote
+                    ? CycleResult.succeeded(
+                            revision, changes, drift, elapsed(start), findings, stages, next.size(), workloadHealth)
+                    : CycleResult.noop(revision, changes, elapsed(start), findings, stages, next.size());
         } catch (GateRefusal refusal) {
             return CycleResult.blocked(revision, refusal, elapsed(start), findings, stages, inventorySize);
         } catch (StageException e) {
             return CycleResult.failed(revision, e, elapsed(start), findings, stages, inventorySize);
         } catch (KubernetesClientException e) {
-            StageException wrapped = new StageException(Stage.PLAN, client.getMasterUrl().toString(),
-                    "the API server is unreachable or failing: " + Planner.serverMessage(e), e);
+            StageException wrapped = new StageException(
+                    Stage.PLAN,
+                    client.getMasterUrl().toString(),
+                    "the API server is unreachable or failing: " + Planner.serverMessage(e),
+                    e);
             return CycleResult.failed(revision, wrapped, elapsed(start), findings, stages, inventorySize);
         } catch (RuntimeException e) {
             if (!connectionLost(e)) {
                 throw e;
             }
             // a connection closed under a call fabric8 does not wrap (a watch, a wait): the same failure
-            StageException wrapped = new StageException(Stage.PLAN, client.getMasterUrl().toString(),
-                    "the API server is unreachable or failing: " + e.getMessage(), e);
+            StageException wrapped = new StageException(
+                    Stage.PLAN,
+                    client.getMasterUrl().toString(),
+                    "the API server is unreachable or failing: " + e.getMessage(),
+                    e);
             return CycleResult.failed(revision, wrapped, elapsed(start), findings, stages, inventorySize);
         }
     }
@@ -246,7 +266,8 @@ public final class Reconciler implements AutoCloseable {
         for (PlannedObject p : changed) {
             if (held.contains(p.desired().ref().key())) {
                 holding.add(p.desired().ref().key());
-                findings.add(p.desired().ref() + ": not corrected: another writer keeps changing it back (drift.conflict)");
+                findings.add(
+                        p.desired().ref() + ": not corrected: another writer keeps changing it back (drift.conflict)");
             }
         }
         return holding;
@@ -271,20 +292,25 @@ public final class Reconciler implements AutoCloseable {
      * A real API server cannot dry-run an object into a namespace, or of a kind, that does not exist
      * yet: the render's new Namespaces and CRDs are planned (dry run), then created, before the rest.
      */
-    private Inventory bootstrap(List<Manifest> manifests, Inventory inventory, ClusterKinds kinds, Set<String> created) {
-        List<Manifest> foundations = manifests.stream().filter(m -> m.ref().group().isEmpty()
-                && m.ref().kind().equals("Namespace") || m.ref().group().equals("apiextensions.k8s.io")
-                && m.ref().kind().equals("CustomResourceDefinition")).toList();
+    private Inventory bootstrap(
+            List<Manifest> manifests, Inventory inventory, ClusterKinds kinds, Set<String> created) {
+        List<Manifest> foundations = manifests.stream()
+                .filter(m -> m.ref().group().isEmpty() && m.ref().kind().equals("Namespace")
+                        || m.ref().group().equals("apiextensions.k8s.io")
+                                && m.ref().kind().equals("CustomResourceDefinition"))
+                .toList();
         if (foundations.isEmpty()) {
             return inventory;
         }
         // trusting the live state: only missing foundations are dry-run here, the rest is planned with everything
         List<PlannedObject> missing = planner.plan(foundations, kinds, Set.of(), true).objects().stream()
-                .filter(o -> o.action() == Action.CREATED).toList();
+                .filter(o -> o.action() == Action.CREATED)
+                .toList();
         if (missing.isEmpty()) {
             return inventory;
         }
-        Inventory withNew = inventory.union(missing.stream().map(o -> InventoryEntry.of(o.desired().ref())).toList());
+        Inventory withNew = inventory.union(
+                missing.stream().map(o -> InventoryEntry.of(o.desired().ref())).toList());
         inventoryStore.save(withNew, Stage.APPLY);
         applier.apply(missing, kinds);
         kinds.forget();
@@ -297,7 +323,9 @@ public final class Reconciler implements AutoCloseable {
         Set<String> missing = new HashSet<>();
         for (Manifest m : manifests) {
             if (m.ref().kind().equals("Namespace") && m.ref().group().isEmpty()) {
-                if (NoAnswerRetry.call(() -> client.namespaces().withName(m.ref().name()).get()) == null) {
+                if (NoAnswerRetry.call(() ->
+                                client.namespaces().withName(m.ref().name()).get())
+                        == null) {
                     missing.add(m.ref().name());
                 }
             } else if (m.ref().kind().equals("CustomResourceDefinition")) {
@@ -305,8 +333,9 @@ public final class Reconciler implements AutoCloseable {
                 String kind = m.body().path("spec").path("names").path("kind").asText();
                 boolean served = false;
                 for (JsonNode v : m.body().path("spec").path("versions")) {
-                    served |= kinds.find(ObjectRef.of(group + "/" + v.path("name").asText(),
-                            kind, "", "x")).isPresent();
+                    served |= kinds.find(
+                                    ObjectRef.of(group + "/" + v.path("name").asText(), kind, "", "x"))
+                            .isPresent();
                 }
                 if (!served) {
                     missing.add(group + "/" + kind);
@@ -318,8 +347,11 @@ public final class Reconciler implements AutoCloseable {
 
     private void checkEmptyRender(List<Manifest> manifests) {
         if (manifests.isEmpty() && !settings.allowEmpty()) {
-            throw new GateRefusal("empty-render", "", "the render has no objects; nothing is applied or pruned "
-                    + "(set gitops.apply.allow-empty=true if emptying the cluster is intended)");
+            throw new GateRefusal(
+                    "empty-render",
+                    "",
+                    "the render has no objects; nothing is applied or pruned "
+                            + "(set gitops.apply.allow-empty=true if emptying the cluster is intended)");
         }
     }
 
@@ -329,10 +361,18 @@ public final class Reconciler implements AutoCloseable {
         }
         double share = (double) toPrune.size() / inventory.size();
         if (share > settings.pruneGuard() && !(settings.allowEmpty() && toPrune.size() == inventory.size())) {
-            throw new GateRefusal("prune-guard", "", String.format(
-                    "the cycle would delete %d of %d inventory objects (%.0f%%), more than gitops.apply.prune-guard=%.0f%%;"
-                            + " nothing was applied or deleted (first: %s)",
-                    toPrune.size(), inventory.size(), share * 100, settings.pruneGuard() * 100, toPrune.get(0).ref()));
+            throw new GateRefusal(
+                    "prune-guard",
+                    "",
+                    String.format(
+                            "the cycle would delete %d of %d inventory objects (%.0f%%), more than "
+                                    + "gitops.apply.prune-guard=%.0f%%;"
+                                    + " nothing was applied or deleted (first: %s)",
+                            toPrune.size(),
+                            inventory.size(),
+                            share * 100,
+                            settings.pruneGuard() * 100,
+                            toPrune.get(0).ref()));
         }
     }
 
@@ -352,9 +392,10 @@ public final class Reconciler implements AutoCloseable {
         }
         findings.addAll(report.refusals());
         if (safety.pdb().equals("warn")) {
-            report.steps().forEach(step -> findings.add("pdb (warn): " + step.workload() + " scaled from " + step.from()
-                    + " to " + step.target() + " at once, beyond what " + step.budget() + " allows now ("
-                    + step.allowedNow() + ")"));
+            report.steps()
+                    .forEach(step -> findings.add("pdb (warn): " + step.workload() + " scaled from " + step.from()
+                            + " to " + step.target() + " at once, beyond what " + step.budget() + " allows now ("
+                            + step.allowedNow() + ")"));
             return List.of();
         }
         report.steps().forEach(step -> findings.add(step.describe()));
@@ -363,17 +404,21 @@ public final class Reconciler implements AutoCloseable {
 
     /** The workloads of the steps (by key) at their step's replica count instead of git's. */
     private static List<PlannedObject> inSteps(List<PlannedObject> changed, Map<String, ScaleStep> steps) {
-        return changed.stream().map(o -> {
-            ScaleStep step = steps.get(o.desired().ref().key());
-            return step == null ? o : o.withReplicas(step.to());
-        }).toList();
+        return changed.stream()
+                .map(o -> {
+                    ScaleStep step = steps.get(o.desired().ref().key());
+                    return step == null ? o : o.withReplicas(step.to());
+                })
+                .toList();
     }
 
     private static ChangeSet noted(ChangeSet changes, Map<String, ScaleStep> steps) {
-        return new ChangeSet(changes.changes().stream().map(c -> {
-            ScaleStep step = steps.get(c.ref().key());
-            return step == null ? c : new Change(c.ref(), c.action(), c.diff(), step.progress());
-        }).toList());
+        return new ChangeSet(changes.changes().stream()
+                .map(c -> {
+                    ScaleStep step = steps.get(c.ref().key());
+                    return step == null ? c : new Change(c.ref(), c.action(), c.diff(), step.progress());
+                })
+                .toList());
     }
 
     private static Set<String> keys(List<Manifest> manifests) {
@@ -391,8 +436,7 @@ public final class Reconciler implements AutoCloseable {
         return digest;
     }
 
-    private record DigestMemo(List<Manifest> manifests, String digest) {
-    }
+    private record DigestMemo(List<Manifest> manifests, String digest) {}
 
     /** SHA-256 of the rendered objects, in order. */
     static String digest(List<Manifest> manifests) {

@@ -71,8 +71,7 @@ public class SyncLoop implements TriggerSink {
     private DriftWatch driftWatch;
     private PromotionGate promotionGate;
 
-    public synchronized void start(Settings settings, KubernetesClient client, EventSink events,
-            WriteGuard guard) {
+    public synchronized void start(Settings settings, KubernetesClient client, EventSink events, WriteGuard guard) {
         if (this.runner != null) {
             throw new IllegalStateException("already started");
         }
@@ -81,26 +80,41 @@ public class SyncLoop implements TriggerSink {
         this.runner = new CycleRunner(settings, client, status, events, new CycleMetrics(registry), guard);
         status.leader(true);
         Duration interval = settings.source().interval();
-        scheduler.newJob(JOB)
+        scheduler
+                .newJob(JOB)
                 .setInterval(interval.toString())
                 .setDelayed(interval.toString())
                 .setConcurrentExecution(ConcurrentExecution.SKIP)
                 .setTask(execution -> onTick())
                 .schedule();
         status.scheduled(Instant.now().plus(interval));
-        LOG.infof("watching %s ref %s path %s every %s", settings.source().url(), settings.source().ref(),
-                settings.source().path(), Durations.format(interval));
+        LOG.infof(
+                "watching %s ref %s path %s every %s",
+                settings.source().url(),
+                settings.source().ref(),
+                settings.source().path(),
+                Durations.format(interval));
         watchSuspension();
         CycleRunner r = runner;
-        driftWatch = new DriftWatch(client, what -> {
-            LOG.debugf("drift: %s", what);
-            r.offer(Trigger.of(Trigger.Kind.DRIFT), DRIFT_COALESCING);
-        }, settings.apply().fieldManager(), settings.drift(), r::conflicted);
+        driftWatch = new DriftWatch(
+                client,
+                what -> {
+                    LOG.debugf("drift: %s", what);
+                    r.offer(Trigger.of(Trigger.Kind.DRIFT), DRIFT_COALESCING);
+                },
+                settings.apply().fieldManager(),
+                settings.drift(),
+                r::conflicted);
         runner.watchDrift(driftWatch);
         if (settings.promotion().enabled()) {
             // before the first cycle: no new revision may pass unproven
-            promotionGate = new PromotionGate(settings.promotion(), new ProofStore(client, settings.apply().namespace(),
-                    settings.apply().fieldManager()), Clock.systemUTC());
+            promotionGate = new PromotionGate(
+                    settings.promotion(),
+                    new ProofStore(
+                            client,
+                            settings.apply().namespace(),
+                            settings.apply().fieldManager()),
+                    Clock.systemUTC());
             runner.gatePromotion(promotionGate);
         }
         runner.offer(Trigger.of(Trigger.Kind.STARTUP));
@@ -112,8 +126,9 @@ public class SyncLoop implements TriggerSink {
         try {
             suspendWatch = r.suspendStore().watch(r::suspensionChanged);
         } catch (RuntimeException e) {
-            LOG.warnf("suspend: cannot watch ConfigMap %s (%s); each cycle reads it instead", SuspendStore.NAME,
-                    e.getMessage());
+            LOG.warnf(
+                    "suspend: cannot watch ConfigMap %s (%s); each cycle reads it instead",
+                    SuspendStore.NAME, e.getMessage());
         }
     }
 
@@ -148,7 +163,9 @@ public class SyncLoop implements TriggerSink {
         long bound = Math.max(1, Math.min(interval.toMillis() / 10, MAX_JITTER.toMillis()));
         CycleRunner r = runner;
         if (r != null) {
-            r.offer(Trigger.of(Trigger.Kind.SCHEDULE), Duration.ofMillis(ThreadLocalRandom.current().nextLong(bound)));
+            r.offer(
+                    Trigger.of(Trigger.Kind.SCHEDULE),
+                    Duration.ofMillis(ThreadLocalRandom.current().nextLong(bound)));
         }
     }
 

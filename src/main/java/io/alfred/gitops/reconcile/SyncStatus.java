@@ -46,49 +46,45 @@ public class SyncStatus {
             Verified verified,
             Held held,
             Promotion promotion,
-            Running running) {
-    }
+            Running running) {}
 
     /** The cycle in progress: its stage (fetch, verify, render, plan, apply, wait), since when; null between cycles. */
-    public record Running(String stage, String revision, Instant since) {
-    }
+    public record Running(String stage, String revision, Instant since) {}
 
     /**
      * One of the last cycles that did something or ended badly, with its change set (diffs included;
      * a Secret's values never: the plan hides them), for the dashboard.
      */
-    public record RecentCycle(Instant at, String revision, String outcome, long durationMs, boolean drift,
-            List<Change> changes, List<String> findings, String problem) {
-    }
+    public record RecentCycle(
+            Instant at,
+            String revision,
+            String outcome,
+            long durationMs,
+            boolean drift,
+            List<Change> changes,
+            List<String> findings,
+            String problem) {}
 
     /** The newest revision, held back by a gate ({@code verify}, {@code promotion}) while the applied one stays. */
-    public record Held(String revision, String gate, String reason) {
-    }
+    public record Held(String revision, String gate, String reason) {}
 
     /** The promotion gate's last word on the newest revision: promoted, waiting or refused, and why. */
-    public record Promotion(String revision, String state, String reason) {
-    }
+    public record Promotion(String revision, String state, String reason) {}
 
     /** The newest revision that passed the verify stage, and who signed it (null: verification is off). */
-    public record Verified(String revision, Signer signer) {
-    }
+    public record Verified(String revision, Signer signer) {}
 
     /** An object the daemon stopped correcting because another writer keeps changing it back. */
-    public record Conflict(String object, String manager, int corrections, Instant since) {
-    }
+    public record Conflict(String object, String manager, int corrections, Instant since) {}
 
     /** A workload's (or custom resource's) health when the last cycle that changed it finished waiting. */
-    public record Workload(String object, String health, String message) {
-    }
+    public record Workload(String object, String health, String message) {}
 
-    public record Source(String url, String ref, String path, String interval) {
-    }
+    public record Source(String url, String ref, String path, String interval) {}
 
-    public record Failure(String stage, String object, String message, Instant at) {
-    }
+    public record Failure(String stage, String object, String message, Instant at) {}
 
-    public record Render(String revision, int objects, long durationMs, List<String> warnings) {
-    }
+    public record Render(String revision, int objects, long durationMs, List<String> warnings) {}
 
     private String cluster;
     private String environment;
@@ -115,9 +111,29 @@ public class SyncStatus {
     private final Deque<RecentCycle> recent = new ArrayDeque<>();
 
     public synchronized View view() {
-        return new View(cluster, environment, source, lastFetchedRevision, lastAttemptedRevision, lastAppliedRevision,
-                lastResult, lastError, lastRender, lastChanges, failedRevision, inventorySize, leader, lastCycleAt, nextScheduledAt,
-                workloads, suspension, conflicts, verified, held, promotion, running);
+        return new View(
+                cluster,
+                environment,
+                source,
+                lastFetchedRevision,
+                lastAttemptedRevision,
+                lastAppliedRevision,
+                lastResult,
+                lastError,
+                lastRender,
+                lastChanges,
+                failedRevision,
+                inventorySize,
+                leader,
+                lastCycleAt,
+                nextScheduledAt,
+                workloads,
+                suspension,
+                conflicts,
+                verified,
+                held,
+                promotion,
+                running);
     }
 
     public synchronized void conflicts(List<Conflict> now) {
@@ -131,7 +147,10 @@ public class SyncStatus {
     public synchronized void configure(Settings s) {
         cluster = s.cluster().name();
         environment = s.cluster().environment();
-        source = new Source(Redactor.url(s.source().url()), s.source().ref(), s.source().path(),
+        source = new Source(
+                Redactor.url(s.source().url()),
+                s.source().ref(),
+                s.source().path(),
                 s.source().interval().toString());
     }
 
@@ -141,8 +160,12 @@ public class SyncStatus {
 
     /** The cycle in progress reached {@code stage}; null when it ended. */
     public synchronized void stage(String stage, String revision) {
-        running = stage == null ? null : new Running(stage, revision, running != null && running.stage().equals(stage)
-                ? running.since() : Instant.now());
+        running = stage == null
+                ? null
+                : new Running(
+                        stage,
+                        revision,
+                        running != null && running.stage().equals(stage) ? running.since() : Instant.now());
     }
 
     /** The last {@value #RECENT} cycles that changed something, failed or were refused, newest first. */
@@ -185,11 +208,18 @@ public class SyncStatus {
         lastCycleAt = Instant.now();
         running = null;
         if (result.outcome() != CycleResult.Outcome.NOOP) {
-            String problem = result.error() != null ? result.error().getMessage()
+            String problem = result.error() != null
+                    ? result.error().getMessage()
                     : result.refusal() != null ? result.refusal().getMessage() : "";
-            remember(new RecentCycle(lastCycleAt, result.revision(), result.outcome().name().toLowerCase(Locale.ROOT),
-                    result.duration().toMillis(), result.drift(), withDiffsBounded(result.changes().effective()),
-                    result.findings(), problem));
+            remember(new RecentCycle(
+                    lastCycleAt,
+                    result.revision(),
+                    result.outcome().name().toLowerCase(Locale.ROOT),
+                    result.duration().toMillis(),
+                    result.drift(),
+                    withDiffsBounded(result.changes().effective()),
+                    result.findings(),
+                    problem));
         }
         lastResult = result.outcome().name().toLowerCase();
         this.inventorySize = inventorySize;
@@ -199,14 +229,23 @@ public class SyncStatus {
                 lastError = null;
                 if (result.outcome() == CycleResult.Outcome.SUCCEEDED) {
                     lastChanges = result.changes().summary();
-                    workloads = result.workloads().stream().map(w -> new Workload(w.ref().toString(),
-                            w.health().state().label(), w.health().message())).toList();
+                    workloads = result.workloads().stream()
+                            .map(w -> new Workload(
+                                    w.ref().toString(),
+                                    w.health().state().label(),
+                                    w.health().message()))
+                            .toList();
                 }
             }
-            case FAILED -> lastError = new Failure(result.error().stage().label(), result.error().object(),
-                    result.error().getMessage(), lastCycleAt);
-            case BLOCKED -> lastError = new Failure("blocked", result.refusal().object(), result.refusal().getMessage(),
-                    lastCycleAt);
+            case FAILED ->
+                lastError = new Failure(
+                        result.error().stage().label(),
+                        result.error().object(),
+                        result.error().getMessage(),
+                        lastCycleAt);
+            case BLOCKED ->
+                lastError = new Failure(
+                        "blocked", result.refusal().object(), result.refusal().getMessage(), lastCycleAt);
             default -> throw new IllegalStateException();
         }
     }

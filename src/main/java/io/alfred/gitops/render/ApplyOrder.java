@@ -13,33 +13,63 @@ import java.util.Set;
  * it protects rolls.
  */
 public final class ApplyOrder {
-    public enum Phase { CRDS, NAMESPACES, CLUSTER, CONFIG, WORKLOADS, OTHER }
+    public enum Phase {
+        CRDS,
+        NAMESPACES,
+        CLUSTER,
+        CONFIG,
+        WORKLOADS,
+        OTHER
+    }
 
     /** Built-in cluster-scoped kinds (group/Kind). CRDs of the render add their own. */
     private static final Set<String> CLUSTER_SCOPED = Set.of(
-            "/Namespace", "/Node", "/PersistentVolume", "/ComponentStatus",
-            "rbac.authorization.k8s.io/ClusterRole", "rbac.authorization.k8s.io/ClusterRoleBinding",
-            "apiextensions.k8s.io/CustomResourceDefinition", "apiregistration.k8s.io/APIService",
-            "storage.k8s.io/StorageClass", "storage.k8s.io/CSIDriver", "storage.k8s.io/CSINode",
-            "storage.k8s.io/VolumeAttachment", "scheduling.k8s.io/PriorityClass", "node.k8s.io/RuntimeClass",
-            "networking.k8s.io/IngressClass", "admissionregistration.k8s.io/ValidatingWebhookConfiguration",
+            "/Namespace",
+            "/Node",
+            "/PersistentVolume",
+            "/ComponentStatus",
+            "rbac.authorization.k8s.io/ClusterRole",
+            "rbac.authorization.k8s.io/ClusterRoleBinding",
+            "apiextensions.k8s.io/CustomResourceDefinition",
+            "apiregistration.k8s.io/APIService",
+            "storage.k8s.io/StorageClass",
+            "storage.k8s.io/CSIDriver",
+            "storage.k8s.io/CSINode",
+            "storage.k8s.io/VolumeAttachment",
+            "scheduling.k8s.io/PriorityClass",
+            "node.k8s.io/RuntimeClass",
+            "networking.k8s.io/IngressClass",
+            "admissionregistration.k8s.io/ValidatingWebhookConfiguration",
             "admissionregistration.k8s.io/MutatingWebhookConfiguration",
             "admissionregistration.k8s.io/ValidatingAdmissionPolicy",
             "admissionregistration.k8s.io/ValidatingAdmissionPolicyBinding",
-            "certificates.k8s.io/CertificateSigningRequest", "flowcontrol.apiserver.k8s.io/FlowSchema",
+            "certificates.k8s.io/CertificateSigningRequest",
+            "flowcontrol.apiserver.k8s.io/FlowSchema",
             "flowcontrol.apiserver.k8s.io/PriorityLevelConfiguration");
 
     private static final Set<String> CONFIG = Set.of(
-            "/ServiceAccount", "/ConfigMap", "/Secret", "/PersistentVolumeClaim", "/Service", "/LimitRange",
-            "/ResourceQuota", "rbac.authorization.k8s.io/Role", "rbac.authorization.k8s.io/RoleBinding",
+            "/ServiceAccount",
+            "/ConfigMap",
+            "/Secret",
+            "/PersistentVolumeClaim",
+            "/Service",
+            "/LimitRange",
+            "/ResourceQuota",
+            "rbac.authorization.k8s.io/Role",
+            "rbac.authorization.k8s.io/RoleBinding",
             "policy/PodDisruptionBudget");
 
     private static final Set<String> WORKLOADS = Set.of(
-            "apps/Deployment", "apps/StatefulSet", "apps/DaemonSet", "apps/ReplicaSet", "/ReplicationController",
-            "/Pod", "batch/Job", "batch/CronJob");
+            "apps/Deployment",
+            "apps/StatefulSet",
+            "apps/DaemonSet",
+            "apps/ReplicaSet",
+            "/ReplicationController",
+            "/Pod",
+            "batch/Job",
+            "batch/CronJob");
 
-    private ApplyOrder() {
-    }
+    private ApplyOrder() {}
 
     public static List<Manifest> sort(List<Manifest> manifests) {
         Set<String> clusterScopedCustom = customClusterScopedKinds(manifests);

@@ -38,11 +38,17 @@ public final class Kustomize {
         this.command = commandFor(setting);
         this.timeout = timeout;
         this.limits = limits;
-        this.limiter = onPath("prlimit") ? List.of("prlimit", "--data=" + limits.kustomizeMemory(),
-                "--cpu=" + Math.max(1, limits.kustomizeCpu().toSeconds()), "--") : List.of();
+        this.limiter = onPath("prlimit")
+                ? List.of(
+                        "prlimit",
+                        "--data=" + limits.kustomizeMemory(),
+                        "--cpu=" + Math.max(1, limits.kustomizeCpu().toSeconds()),
+                        "--")
+                : List.of();
         if (limiter.isEmpty() && !WARNED_NO_LIMITER.getAndSet(true)) {
             LOG.warn("render: prlimit (util-linux) is not on PATH: Kustomize runs without its own memory and CPU limits"
-                    + " (gitops.render.limits.kustomize-*), bounded only by gitops.render.timeout and the source checks");
+                    + " (gitops.render.limits.kustomize-*), bounded only by "
+                    + "gitops.render.timeout and the source checks");
         }
     }
 
@@ -101,22 +107,26 @@ public final class Kustomize {
             stdout = Files.createTempFile("kustomize-", ".out");
             stderr = Files.createTempFile("kustomize-", ".err");
             long started = System.nanoTime();
-            ProcessBuilder pb = new ProcessBuilder(cmd).redirectOutput(stdout.toFile()).redirectError(stderr.toFile());
+            ProcessBuilder pb =
+                    new ProcessBuilder(cmd).redirectOutput(stdout.toFile()).redirectError(stderr.toFile());
             pb.environment().keySet().removeIf(k -> !k.equals("PATH") && !k.equals("HOME") && !k.equals("TMPDIR"));
             Process process;
             try {
                 process = pb.start();
             } catch (IOException e) {
-                throw new RenderException(displayPath, "cannot run " + String.join(" ", command)
-                        + " (gitops.render.kustomize): " + e.getMessage());
+                throw new RenderException(
+                        displayPath,
+                        "cannot run " + String.join(" ", command) + " (gitops.render.kustomize): " + e.getMessage());
             }
             boolean finished = process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS);
             if (!finished) {
                 process.descendants().forEach(ProcessHandle::destroyForcibly);
                 process.destroyForcibly();
                 process.waitFor(5, TimeUnit.SECONDS);
-                throw new RenderException(displayPath, "kustomize did not finish within " + Durations.format(timeout)
-                        + " (gitops.render.timeout) and was killed");
+                throw new RenderException(
+                        displayPath,
+                        "kustomize did not finish within " + Durations.format(timeout)
+                                + " (gitops.render.timeout) and was killed");
             }
             String err = Files.readString(stderr, StandardCharsets.UTF_8);
             List<String> warnings = new ArrayList<>();
@@ -128,17 +138,25 @@ public final class Kustomize {
                 (line.startsWith("# Warning:") || line.startsWith("Warning:") ? warnings : errors).add(line.trim());
             }
             if (process.exitValue() != 0) {
-                if (err.contains("fatal error:") && (err.contains("out of memory") || err.contains("cannot allocate memory"))) {
-                    throw new RenderException(displayPath, "kustomize ran out of memory: it may use "
-                            + Sizes.format(limits.kustomizeMemory()) + " (gitops.render.limits.kustomize-memory)");
+                if (err.contains("fatal error:")
+                        && (err.contains("out of memory") || err.contains("cannot allocate memory"))) {
+                    throw new RenderException(
+                            displayPath,
+                            "kustomize ran out of memory: it may use " + Sizes.format(limits.kustomizeMemory())
+                                    + " (gitops.render.limits.kustomize-memory)");
                 }
-                if (process.exitValue() == 128 + SIGXCPU || process.exitValue() == 128 + SIGKILL && !limiter.isEmpty()
-                        && ranLongEnoughToSpend(limits.kustomizeCpu(), Duration.ofNanos(System.nanoTime() - started))) {
-                    throw new RenderException(displayPath, "kustomize used more than " + Durations.format(limits.kustomizeCpu())
-                            + " of CPU time (gitops.render.limits.kustomize-cpu)");
+                if (process.exitValue() == 128 + SIGXCPU
+                        || process.exitValue() == 128 + SIGKILL
+                                && !limiter.isEmpty()
+                                && ranLongEnoughToSpend(
+                                        limits.kustomizeCpu(), Duration.ofNanos(System.nanoTime() - started))) {
+                    throw new RenderException(
+                            displayPath,
+                            "kustomize used more than " + Durations.format(limits.kustomizeCpu())
+                                    + " of CPU time (gitops.render.limits.kustomize-cpu)");
                 }
-                throw new RenderException(displayPath, "kustomize failed: "
-                        + KustomizeErrors.message(errors, process.exitValue(), root));
+                throw new RenderException(
+                        displayPath, "kustomize failed: " + KustomizeErrors.message(errors, process.exitValue(), root));
             }
             return new Output(Files.readString(stdout, StandardCharsets.UTF_8), warnings);
         } catch (IOException e) {
@@ -162,6 +180,5 @@ public final class Kustomize {
         }
     }
 
-    public record Output(String yaml, List<String> warnings) {
-    }
+    public record Output(String yaml, List<String> warnings) {}
 }

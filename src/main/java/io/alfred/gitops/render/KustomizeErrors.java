@@ -14,14 +14,14 @@ import java.util.regex.Pattern;
  * repository root instead of the daemon's snapshot directory, and each clause said once.
  */
 final class KustomizeErrors {
-    private static final Pattern KLOG_PREFIX = Pattern.compile("^[EWIF]\\d{4} \\d{2}:\\d{2}:\\d{2}\\.\\d+\\s+\\d+ \\S+\\] ");
+    private static final Pattern KLOG_PREFIX =
+            Pattern.compile("^[EWIF]\\d{4} \\d{2}:\\d{2}:\\d{2}\\.\\d+\\s+\\d+ \\S+\\] ");
     private static final Pattern KLOG_ONE_LINE = Pattern.compile("err=\"((?:[^\"\\\\]|\\\\.)*)\"");
     private static final Pattern EVALSYMLINK = Pattern.compile("evalsymlink failure on '([^']+)' : lstat \\1: ");
-    private static final Pattern MISSING_RESOURCE = Pattern.compile(
-            "accumulating resources from '([^']+)': (\\S+): no such file or directory");
+    private static final Pattern MISSING_RESOURCE =
+            Pattern.compile("accumulating resources from '([^']+)': (\\S+): no such file or directory");
 
-    private KustomizeErrors() {
-    }
+    private KustomizeErrors() {}
 
     /**
      * @param lines Kustomize's stderr without its warnings

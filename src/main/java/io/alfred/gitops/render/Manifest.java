@@ -23,7 +23,10 @@ public record Manifest(ObjectRef ref, ObjectNode body, String origin) {
         return ref.group().isEmpty() && "Secret".equals(ref.kind());
     }
 
-    /** This manifest, or for a Secret a copy whose {@code data} and {@code stringData} values are replaced by their size. */
+    /**
+     * This manifest, or for a Secret a copy whose {@code data} and {@code stringData} values are replaced by their
+     * size.
+     */
     public Manifest withSecretValuesHidden() {
         if (!isSecret()) {
             return this;
@@ -31,8 +34,9 @@ public record Manifest(ObjectRef ref, ObjectNode body, String origin) {
         ObjectNode copy = body.deepCopy();
         for (String field : new String[] {"data", "stringData"}) {
             if (copy.get(field) instanceof ObjectNode values) {
-                values.fieldNames().forEachRemaining(key -> values.put(key,
-                        "<hidden: " + values.get(key).asText().length() + " characters>"));
+                values.fieldNames()
+                        .forEachRemaining(key -> values.put(
+                                key, "<hidden: " + values.get(key).asText().length() + " characters>"));
             }
         }
         return new Manifest(ref, copy, origin);

@@ -8,8 +8,7 @@ import java.util.List;
 
 /** Turns YAML documents into {@link Manifest}s, refusing anything that is not a Kubernetes object. */
 final class ManifestParser {
-    private ManifestParser() {
-    }
+    private ManifestParser() {}
 
     static List<Manifest> parse(String yaml, String source) {
         return parse(yaml, source, YamlLimits.defaults());
@@ -28,8 +27,10 @@ final class ManifestParser {
             return; // an empty document, as between two '---'
         }
         if (!node.isObject()) {
-            throw new RenderException(origin, "a document must be a mapping (a Kubernetes object), found a "
-                    + node.getNodeType().name().toLowerCase());
+            throw new RenderException(
+                    origin,
+                    "a document must be a mapping (a Kubernetes object), found a "
+                            + node.getNodeType().name().toLowerCase());
         }
         ObjectNode object = (ObjectNode) node;
         String apiVersion = requiredText(object, "apiVersion", origin);
@@ -48,12 +49,17 @@ final class ManifestParser {
         }
         JsonNode name = metadata.path("name");
         if (!name.isTextual() || name.asText().isEmpty()) {
-            throw new RenderException(origin + " (" + kind + ")", "metadata.name is missing or not a string"
-                    + (metadata.has("generateName") ? " (generateName cannot be used: git must name every object)" : ""));
+            throw new RenderException(
+                    origin + " (" + kind + ")",
+                    "metadata.name is missing or not a string"
+                            + (metadata.has("generateName")
+                                    ? " (generateName cannot be used: git must name every object)"
+                                    : ""));
         }
         JsonNode namespace = metadata.path("namespace");
         if (!namespace.isMissingNode() && !namespace.isNull() && !namespace.isTextual()) {
-            throw new RenderException(origin + " (" + kind + " " + name.asText() + ")", "metadata.namespace is not a string");
+            throw new RenderException(
+                    origin + " (" + kind + " " + name.asText() + ")", "metadata.namespace is not a string");
         }
         for (String map : new String[] {"labels", "annotations"}) {
             stringValues(metadata.path(map), "metadata." + map, origin + " (" + kind + " " + name.asText() + ")");
@@ -75,8 +81,10 @@ final class ManifestParser {
         }
         map.fields().forEachRemaining(e -> {
             if (!e.getValue().isTextual()) {
-                throw new RenderException(where, field + "." + e.getKey() + " is " + e.getValue()
-                        + ", not a string: quote it (\"" + e.getValue().asText() + "\")");
+                throw new RenderException(
+                        where,
+                        field + "." + e.getKey() + " is " + e.getValue() + ", not a string: quote it (\""
+                                + e.getValue().asText() + "\")");
             }
         });
     }
@@ -85,8 +93,8 @@ final class ManifestParser {
         JsonNode value = object.path(field);
         if (!value.isTextual() || value.asText().isBlank()) {
             String name = object.path("metadata").path("name").asText("");
-            throw new RenderException(origin + (name.isEmpty() ? "" : " (" + name + ")"),
-                    field + " is missing or not a string");
+            throw new RenderException(
+                    origin + (name.isEmpty() ? "" : " (" + name + ")"), field + " is missing or not a string");
         }
         return value.asText();
     }

@@ -18,8 +18,7 @@ public final class ManifestWriter {
             .disable(YAMLGenerator.Feature.WRITE_DOC_START_MARKER)
             .build());
 
-    private ManifestWriter() {
-    }
+    private ManifestWriter() {}
 
     public static String toYaml(List<Manifest> manifests) {
         StringBuilder out = new StringBuilder();

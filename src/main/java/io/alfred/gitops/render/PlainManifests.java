@@ -10,8 +10,7 @@ import java.util.stream.Stream;
 
 /** A path without a kustomization: every YAML file under it, in path order, as Flux does. */
 final class PlainManifests {
-    private PlainManifests() {
-    }
+    private PlainManifests() {}
 
     static List<Manifest> load(Path root, Path dir, YamlLimits limits) {
         List<Path> files;
@@ -19,7 +18,8 @@ final class PlainManifests {
             files = s.filter(Files::isRegularFile)
                     .filter(p -> !hidden(dir.relativize(p)))
                     .filter(p -> p.toString().endsWith(".yaml") || p.toString().endsWith(".yml"))
-                    .sorted().toList();
+                    .sorted()
+                    .toList();
         } catch (IOException e) {
             throw new RenderException(root.relativize(dir).toString(), "cannot list files: " + e.getMessage());
         }

@@ -8,8 +8,8 @@ import java.util.List;
  *
  * @param warnings what Kustomize printed without failing (deprecations and such)
  */
-public record RenderResult(String revision, String path, List<Manifest> manifests, List<String> warnings,
-        Duration duration) {
+public record RenderResult(
+        String revision, String path, List<Manifest> manifests, List<String> warnings, Duration duration) {
     public RenderResult {
         manifests = List.copyOf(manifests);
         warnings = List.copyOf(warnings);

@@ -65,7 +65,8 @@ public final class Renderer {
 
     /** Drops the renders used least recently until the cache holds at most {@link #CACHE_OBJECTS} objects. */
     private void forgetPastBudget(String newest) {
-        int objects = cache.values().stream().mapToInt(r -> r.manifests().size()).sum();
+        int objects =
+                cache.values().stream().mapToInt(r -> r.manifests().size()).sum();
         Iterator<Map.Entry<String, RenderResult>> eldestFirst = cache.entrySet().iterator();
         while (objects > CACHE_OBJECTS && eldestFirst.hasNext()) {
             Map.Entry<String, RenderResult> e = eldestFirst.next();
@@ -100,13 +101,13 @@ public final class Renderer {
             raw = PlainManifests.load(root, dir, limits.yaml());
         }
         if (raw.size() > limits.objects()) {
-            throw new RenderException(path, raw.size() + " objects, more than " + limits.objects()
-                    + " (gitops.render.limits.objects)");
+            throw new RenderException(
+                    path, raw.size() + " objects, more than " + limits.objects() + " (gitops.render.limits.objects)");
         }
         List<Manifest> manifests = substitution.apply(raw);
         validate(manifests);
-        return new RenderResult(revision, path, ApplyOrder.sort(manifests), warnings,
-                Duration.ofNanos(System.nanoTime() - start));
+        return new RenderResult(
+                revision, path, ApplyOrder.sort(manifests), warnings, Duration.ofNanos(System.nanoTime() - start));
     }
 
     private static void validate(List<Manifest> manifests) {
@@ -118,13 +119,16 @@ public final class Renderer {
             if (previous != null) {
                 duplicates.add(m.ref() + " is defined twice (" + previous.origin() + " and " + m.origin() + ")");
             }
-            if (ApplyOrder.isClusterScoped(m.ref(), clusterScopedCustom) && !m.ref().namespace().isEmpty()) {
-                throw new RenderException(m.ref() + " (" + m.origin() + ")",
+            if (ApplyOrder.isClusterScoped(m.ref(), clusterScopedCustom)
+                    && !m.ref().namespace().isEmpty()) {
+                throw new RenderException(
+                        m.ref() + " (" + m.origin() + ")",
                         m.ref().kind() + " is cluster-scoped and cannot have metadata.namespace");
             }
         }
         if (!duplicates.isEmpty()) {
-            throw new RenderException(duplicates.get(0).substring(0, duplicates.get(0).indexOf(" is defined")),
+            throw new RenderException(
+                    duplicates.get(0).substring(0, duplicates.get(0).indexOf(" is defined")),
                     "duplicate objects: " + String.join("; ", duplicates));
         }
     }

@@ -17,8 +17,7 @@ import java.util.stream.Stream;
  * milliseconds, instead of costing Kustomize gigabytes. Each refusal names its limit.
  */
 final class SourceLimits {
-    private SourceLimits() {
-    }
+    private SourceLimits() {}
 
     static void check(Path root, Collection<Path> dirs, RenderLimits limits) {
         Set<Path> files = new TreeSet<>();
@@ -27,8 +26,9 @@ final class SourceLimits {
                 walk.filter(Files::isRegularFile).filter(f -> !hidden(dir, f)).forEach(f -> {
                     files.add(f);
                     if (files.size() > limits.files()) {
-                        throw new RenderException(root.relativize(dir).toString(), "more than " + limits.files()
-                                + " files to read (gitops.render.limits.files)");
+                        throw new RenderException(
+                                root.relativize(dir).toString(),
+                                "more than " + limits.files() + " files to read (gitops.render.limits.files)");
                     }
                 });
             } catch (IOException e) {
@@ -40,13 +40,17 @@ final class SourceLimits {
             String display = root.relativize(file).toString();
             long size = size(file, display);
             if (size > limits.fileSize()) {
-                throw new RenderException(display, Sizes.format(size) + ", more than " + Sizes.format(limits.fileSize())
-                        + " (gitops.render.limits.file-size)");
+                throw new RenderException(
+                        display,
+                        Sizes.format(size) + ", more than " + Sizes.format(limits.fileSize())
+                                + " (gitops.render.limits.file-size)");
             }
             total += size;
             if (total > limits.totalSize()) {
-                throw new RenderException(display, "the files to render exceed " + Sizes.format(limits.totalSize())
-                        + " in all (gitops.render.limits.total-size)");
+                throw new RenderException(
+                        display,
+                        "the files to render exceed " + Sizes.format(limits.totalSize())
+                                + " in all (gitops.render.limits.total-size)");
             }
             if (isYaml(file)) {
                 YamlDocuments.parse(SourceText.read(file, display), display, limits.yaml());

@@ -15,8 +15,7 @@ import java.nio.file.Path;
  * valid UTF-8 is refused with the file's name, never decoded into replacement characters.
  */
 final class SourceText {
-    private SourceText() {
-    }
+    private SourceText() {}
 
     static String read(Path file, String display) {
         try {
@@ -53,11 +52,16 @@ final class SourceText {
 
     private static String strict(ByteBuffer bytes, Charset charset, String display) {
         try {
-            return charset.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
-                    .onUnmappableCharacter(CodingErrorAction.REPORT).decode(bytes).toString();
+            return charset.newDecoder()
+                    .onMalformedInput(CodingErrorAction.REPORT)
+                    .onUnmappableCharacter(CodingErrorAction.REPORT)
+                    .decode(bytes)
+                    .toString();
         } catch (CharacterCodingException e) {
-            throw new RenderException(display, "not valid " + charset.name().replace("UTF-16LE", "UTF-16")
-                    .replace("UTF-16BE", "UTF-16") + ": " + e.getMessage());
+            throw new RenderException(
+                    display,
+                    "not valid " + charset.name().replace("UTF-16LE", "UTF-16").replace("UTF-16BE", "UTF-16") + ": "
+                            + e.getMessage());
         }
     }
 }

@@ -21,22 +21,25 @@ import java.util.stream.Stream;
 final class SourceTreeGuard {
     static final List<String> KUSTOMIZATION_FILES = List.of("kustomization.yaml", "kustomization.yml", "Kustomization");
 
-    private SourceTreeGuard() {
-    }
+    private SourceTreeGuard() {}
 
     static void checkSymlinks(Path root) {
         Path realRoot = real(root);
         try (Stream<Path> paths = Files.walk(root)) {
             paths.filter(Files::isSymbolicLink).forEach(link -> {
                 try {
-                    Path target = link.getParent().resolve(Files.readSymbolicLink(link)).normalize();
+                    Path target = link.getParent()
+                            .resolve(Files.readSymbolicLink(link))
+                            .normalize();
                     Path resolved = Files.exists(target) ? target.toRealPath() : target;
                     if (!resolved.startsWith(realRoot) && !target.startsWith(root)) {
-                        throw new RenderException(root.relativize(link).toString(),
+                        throw new RenderException(
+                                root.relativize(link).toString(),
                                 "symlink leads outside the checkout (to " + Files.readSymbolicLink(link) + ")");
                     }
                 } catch (IOException e) {
-                    throw new RenderException(root.relativize(link).toString(), "cannot read symlink: " + e.getMessage());
+                    throw new RenderException(
+                            root.relativize(link).toString(), "cannot read symlink: " + e.getMessage());
                 }
             });
         } catch (IOException e) {
@@ -75,8 +78,10 @@ final class SourceTreeGuard {
                     if (Files.isDirectory(local)) {
                         queue.add(local);
                     } else if (!Files.exists(local) && looksRemote(ref)) {
-                        throw new RenderException(display, "remote " + field.replaceAll("s$", "") + " '" + ref
-                                + "' refused: everything rendered must come from this repository's revision");
+                        throw new RenderException(
+                                display,
+                                "remote " + field.replaceAll("s$", "") + " '" + ref
+                                        + "' refused: everything rendered must come from this repository's revision");
                     }
                 }
             }

@@ -35,8 +35,11 @@ public final class Substitution {
             }
             ObjectNode body = m.body().deepCopy();
             walk(body, "", m);
-            ObjectRef ref = ObjectRef.of(body.path("apiVersion").asText(), body.path("kind").asText(),
-                    body.path("metadata").path("namespace").asText(""), body.path("metadata").path("name").asText());
+            ObjectRef ref = ObjectRef.of(
+                    body.path("apiVersion").asText(),
+                    body.path("kind").asText(),
+                    body.path("metadata").path("namespace").asText(""),
+                    body.path("metadata").path("name").asText());
             out.add(new Manifest(ref, body, m.origin()));
         }
         return out;
@@ -93,8 +96,13 @@ public final class Substitution {
             } else if (c == '$' && text.startsWith("${", i)) {
                 int close = text.indexOf('}', i + 2);
                 if (close < 0) {
-                    throw error(owner, path, "unterminated '${' in "
-                            + (owner.isSecret() ? "a Secret value (not shown)" : "\"" + abbreviate(text) + "\""));
+                    throw error(
+                            owner,
+                            path,
+                            "unterminated '${' in "
+                                    + (owner.isSecret()
+                                            ? "a Secret value (not shown)"
+                                            : "\"" + abbreviate(text) + "\""));
                 }
                 out.append(resolve(text.substring(i + 2, close), path, owner));
                 i = close + 1;
@@ -110,13 +118,17 @@ public final class Substitution {
         int colon = expression.indexOf(':');
         String name = colon < 0 ? expression : expression.substring(0, colon);
         if (!NAME.matcher(name).matches()) {
-            throw error(owner, path, "'${" + expression + "}' is not a variable reference (write $${...} for a literal)");
+            throw error(
+                    owner, path, "'${" + expression + "}' is not a variable reference (write $${...} for a literal)");
         }
         String value = variables.get(name);
         if (colon < 0) {
             if (value == null) {
-                throw error(owner, path, "variable ${" + name + "} is not defined (set gitops.render.substitute."
-                        + name + ", or give a default: ${" + name + ":=value})");
+                throw error(
+                        owner,
+                        path,
+                        "variable ${" + name + "} is not defined (set gitops.render.substitute." + name
+                                + ", or give a default: ${" + name + ":=value})");
             }
             return value;
         }

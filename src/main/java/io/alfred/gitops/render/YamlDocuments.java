@@ -40,11 +40,9 @@ public final class YamlDocuments {
     private static final JsonNodeFactory NODES = JsonNodeFactory.instance;
 
     /** One document and the line (1-based) it starts on. */
-    public record Document(JsonNode node, int line) {
-    }
+    public record Document(JsonNode node, int line) {}
 
-    private YamlDocuments() {
-    }
+    private YamlDocuments() {}
 
     public static List<Document> parse(String text, String source) {
         return parse(text, source, YamlLimits.defaults());
@@ -64,8 +62,9 @@ public final class YamlDocuments {
         try {
             for (Node node : yaml.composeAll(new StringReader(text))) {
                 if (++seen > limits.documents()) {
-                    throw new RenderException(source + ":" + line(node), "more than " + limits.documents()
-                            + " YAML documents (gitops.render.limits.documents)");
+                    throw new RenderException(
+                            source + ":" + line(node),
+                            "more than " + limits.documents() + " YAML documents (gitops.render.limits.documents)");
                 }
                 JsonNode json = node == null ? null : new Expansion(source, limits, scalars).toJson(node, 0);
                 if (json != null && !json.isNull()) {
@@ -75,8 +74,9 @@ public final class YamlDocuments {
         } catch (MarkedYAMLException e) {
             int line = e.getProblemMark() == null ? 0 : e.getProblemMark().getLine() + 1;
             String problem = e.getProblem() == null ? e.getMessage() : e.getProblem();
-            throw new RenderException(source + (line > 0 ? ":" + line : ""), "invalid YAML: "
-                    + (e.getContext() == null ? "" : e.getContext() + ", ") + problem);
+            throw new RenderException(
+                    source + (line > 0 ? ":" + line : ""),
+                    "invalid YAML: " + (e.getContext() == null ? "" : e.getContext() + ", ") + problem);
         } catch (YAMLException e) {
             throw new RenderException(source, "invalid YAML: " + limitNamed(e.getMessage(), limits));
         }
@@ -121,6 +121,7 @@ public final class YamlDocuments {
     private static final class Expansion {
         /** Mappings with at most this many keys are kept in an {@link ArrayMap}; larger ones are hashed. */
         private static final int SMALL_MAPPING = 12;
+
         private final String source;
         private final YamlLimits limits;
         private final SharedScalars scalars;
@@ -134,17 +135,22 @@ public final class YamlDocuments {
 
         JsonNode toJson(Node node, int depth) {
             if (++nodes > limits.nodes()) {
-                throw new RenderException(source + ":" + line(node), "more than " + limits.nodes()
-                        + " YAML nodes in one document once aliases are expanded (gitops.render.limits.yaml-nodes)");
+                throw new RenderException(
+                        source + ":" + line(node),
+                        "more than " + limits.nodes()
+                                + " YAML nodes in one document once aliases are expanded "
+                                + "(gitops.render.limits.yaml-nodes)");
             }
             int maxDepth = limits.depth();
             if (depth > maxDepth) {
-                throw new RenderException(source + ":" + line(node), "YAML nested deeper than " + maxDepth
-                        + " levels (gitops.render.limits.yaml-depth)");
+                throw new RenderException(
+                        source + ":" + line(node),
+                        "YAML nested deeper than " + maxDepth + " levels (gitops.render.limits.yaml-depth)");
             }
             if (node instanceof MappingNode map) {
                 int keys = map.getValue().size();
-                ObjectNode object = new ObjectNode(NODES, keys <= SMALL_MAPPING ? new ArrayMap<>(keys) : new LinkedHashMap<>());
+                ObjectNode object =
+                        new ObjectNode(NODES, keys <= SMALL_MAPPING ? new ArrayMap<>(keys) : new LinkedHashMap<>());
                 List<NodeTuple> merges = new ArrayList<>();
                 for (NodeTuple tuple : map.getValue()) {
                     if (tuple.getKeyNode().getTag().equals(Tag.MERGE)) {
@@ -152,7 +158,8 @@ public final class YamlDocuments {
                         continue;
                     }
                     if (!(tuple.getKeyNode() instanceof ScalarNode key)) {
-                        throw new RenderException(source + ":" + line(tuple.getKeyNode()), "mapping keys must be scalars");
+                        throw new RenderException(
+                                source + ":" + line(tuple.getKeyNode()), "mapping keys must be scalars");
                     }
                     if (object.has(key.getValue())) {
                         throw new RenderException(source + ":" + line(key), "duplicate key '" + key.getValue() + "'");
@@ -182,7 +189,8 @@ public final class YamlDocuments {
             }
             if (tag.equals(Tag.BOOL)) {
                 String lower = v.toLowerCase(Locale.ROOT);
-                return NODES.booleanNode(lower.equals("true") || lower.equals("yes") || lower.equals("on") || lower.equals("y"));
+                return NODES.booleanNode(
+                        lower.equals("true") || lower.equals("yes") || lower.equals("on") || lower.equals("y"));
             }
             if (tag.equals(Tag.INT) && INT.matcher(v).matches()) {
                 BigInteger n = new BigInteger(v.replace("_", "").replace("+", ""));

@@ -8,8 +8,7 @@ import com.fasterxml.jackson.databind.JsonNode;
  * round them.
  */
 public final class Disruptions {
-    private Disruptions() {
-    }
+    private Disruptions() {}
 
     /** An int-or-percent resolved against {@code total}. */
     static int scaled(JsonNode value, int total, boolean roundUp, int fallback) {
@@ -17,7 +16,8 @@ public final class Disruptions {
             return fallback;
         }
         if (value.isTextual() && value.asText().endsWith("%")) {
-            double pct = Double.parseDouble(value.asText().substring(0, value.asText().length() - 1));
+            double pct = Double.parseDouble(
+                    value.asText().substring(0, value.asText().length() - 1));
             double exact = total * pct / 100.0;
             return (int) (roundUp ? Math.ceil(exact) : Math.floor(exact));
         }
@@ -33,7 +33,8 @@ public final class Disruptions {
      * @param templateChanged whether pods are replaced
      * @param nodes pods of a DaemonSet (its desired number scheduled)
      */
-    public static int unavailableDuringChange(String kind, JsonNode spec, int liveReplicas, boolean templateChanged, int nodes) {
+    public static int unavailableDuringChange(
+            String kind, JsonNode spec, int liveReplicas, boolean templateChanged, int nodes) {
         int replicas = spec.path("replicas").asInt(liveReplicas);
         int scaleDown = Math.max(0, liveReplicas - replicas);
         if (!templateChanged) {

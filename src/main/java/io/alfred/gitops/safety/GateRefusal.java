@@ -11,7 +11,8 @@ public class GateRefusal extends RuntimeException {
     private final String object;
 
     public GateRefusal(String gate, String object, String reason) {
-        super(gate + ": " + (object == null || object.isEmpty() || reason.startsWith(object) ? "" : object + ": ") + reason);
+        super(gate + ": " + (object == null || object.isEmpty() || reason.startsWith(object) ? "" : object + ": ")
+                + reason);
         this.gate = gate;
         this.object = object;
     }

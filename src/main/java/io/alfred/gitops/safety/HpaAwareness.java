@@ -37,13 +37,17 @@ public final class HpaAwareness {
         }
         List<Manifest> out = new ArrayList<>(manifests.size());
         for (Manifest m : manifests) {
-            String key = m.ref().namespace() + "/" + m.ref().kind() + "/" + m.ref().name();
+            String key =
+                    m.ref().namespace() + "/" + m.ref().kind() + "/" + m.ref().name();
             if (!targets.contains(key) || !m.body().path("spec").has("replicas")) {
                 out.add(m);
                 continue;
             }
-            GenericKubernetesResource live = client.genericKubernetesResources(m.ref().apiVersion(), m.ref().kind())
-                    .inNamespace(m.ref().namespace()).withName(m.ref().name()).get();
+            GenericKubernetesResource live = client.genericKubernetesResources(
+                            m.ref().apiVersion(), m.ref().kind())
+                    .inNamespace(m.ref().namespace())
+                    .withName(m.ref().name())
+                    .get();
             if (live == null) {
                 out.add(m);
                 continue;
@@ -51,8 +55,10 @@ public final class HpaAwareness {
             ObjectNode body = m.body().deepCopy();
             ObjectNode spec = (ObjectNode) body.get("spec");
             if (ownsReplicas(live)) {
-                JsonNode liveReplicas = client.getKubernetesSerialization().convertValue(live, JsonNode.class)
-                        .path("spec").path("replicas");
+                JsonNode liveReplicas = client.getKubernetesSerialization()
+                        .convertValue(live, JsonNode.class)
+                        .path("spec")
+                        .path("replicas");
                 spec.set("replicas", liveReplicas.deepCopy());
             } else {
                 spec.remove("replicas");
@@ -85,7 +91,8 @@ public final class HpaAwareness {
         for (Manifest m : manifests) {
             if (m.ref().kind().equals("HorizontalPodAutoscaler")) {
                 JsonNode ref = m.body().path("spec").path("scaleTargetRef");
-                out.add(m.ref().namespace() + "/" + ref.path("kind").asText() + "/" + ref.path("name").asText());
+                out.add(m.ref().namespace() + "/" + ref.path("kind").asText() + "/"
+                        + ref.path("name").asText());
             } else if (m.ref().group().equals("apps") && !m.ref().namespace().isEmpty()) {
                 namespaces.add(m.ref().namespace());
             }
@@ -94,7 +101,11 @@ public final class HpaAwareness {
             if (client.namespaces().withName(ns).get() == null) {
                 continue;
             }
-            for (HorizontalPodAutoscaler hpa : client.autoscaling().v2().horizontalPodAutoscalers().inNamespace(ns).list()
+            for (HorizontalPodAutoscaler hpa : client.autoscaling()
+                    .v2()
+                    .horizontalPodAutoscalers()
+                    .inNamespace(ns)
+                    .list()
                     .getItems()) {
                 var ref = hpa.getSpec().getScaleTargetRef();
                 out.add(ns + "/" + ref.getKind() + "/" + ref.getName());

@@ -30,8 +30,7 @@ public final class PdbGate {
     private static final Set<String> WORKLOADS = Set.of("Deployment", "StatefulSet", "DaemonSet");
 
     /** Reasons to refuse, findings that do not block, and scale-downs to take in steps. */
-    public record Report(List<String> refusals, List<String> warnings, List<ScaleStep> steps) {
-    }
+    public record Report(List<String> refusals, List<String> warnings, List<ScaleStep> steps) {}
 
     private final KubernetesClient client;
 
@@ -49,14 +48,15 @@ public final class PdbGate {
             if (!isWorkload(o)) {
                 continue;
             }
-            warnings.addAll(unsatisfiable(o, declared.computeIfAbsent(o.desired().ref().namespace(),
-                    ns -> declaredBudgets(ns, plan))));
+            warnings.addAll(unsatisfiable(
+                    o, declared.computeIfAbsent(o.desired().ref().namespace(), ns -> declaredBudgets(ns, plan))));
             if (o.action() != Action.CONFIGURED || o.live() == null) {
                 continue;
             }
             JsonNode live = o.live();
             JsonNode next = o.wouldBe() != null ? o.wouldBe() : o.desired().body();
-            boolean templateChanged = !live.path("spec").path("template").equals(next.path("spec").path("template"));
+            boolean templateChanged =
+                    !live.path("spec").path("template").equals(next.path("spec").path("template"));
             int liveReplicas = live.path("spec").path("replicas").asInt(1);
             int replicas = next.path("spec").path("replicas").asInt(liveReplicas);
             if (!templateChanged && replicas >= liveReplicas) {
@@ -64,10 +64,13 @@ public final class PdbGate {
             }
             String kind = o.desired().ref().kind();
             String namespace = o.desired().ref().namespace();
-            int nodes = Math.max(1, live.path("status").path("desiredNumberScheduled").asInt(1));
+            int nodes = Math.max(
+                    1, live.path("status").path("desiredNumberScheduled").asInt(1));
             int expected = kind.equals("DaemonSet") ? nodes : replicas;
-            int down = Disruptions.unavailableDuringChange(kind, next.path("spec"), liveReplicas, templateChanged, nodes);
-            JsonNode podLabels = next.path("spec").path("template").path("metadata").path("labels");
+            int down =
+                    Disruptions.unavailableDuringChange(kind, next.path("spec"), liveReplicas, templateChanged, nodes);
+            JsonNode podLabels =
+                    next.path("spec").path("template").path("metadata").path("labels");
             String workload = kind + " " + namespace + "/" + o.desired().ref().name();
             List<Budget> inNamespace = budgets.computeIfAbsent(namespace, ns -> budgetsIn(ns, plan));
             if (!templateChanged) {
@@ -98,7 +101,8 @@ public final class PdbGate {
     }
 
     private static boolean isWorkload(PlannedObject o) {
-        return o.desired().ref().group().equals("apps") && WORKLOADS.contains(o.desired().ref().kind());
+        return o.desired().ref().group().equals("apps")
+                && WORKLOADS.contains(o.desired().ref().kind());
     }
 
     /**
@@ -106,8 +110,8 @@ public final class PdbGate {
      * they allow nothing). A budget of the render without a status yet is taken at its design value
      * for the live pods.
      */
-    private static Optional<ScaleStep> stepFor(PlannedObject o, int liveReplicas, int replicas,
-            JsonNode podLabels, List<Budget> budgets) {
+    private static Optional<ScaleStep> stepFor(
+            PlannedObject o, int liveReplicas, int replicas, JsonNode podLabels, List<Budget> budgets) {
         int down = liveReplicas - replicas;
         if (down <= 0) {
             return Optional.empty();
@@ -118,7 +122,8 @@ public final class PdbGate {
             if (!selects(pdb.spec().path("selector"), podLabels)) {
                 continue;
             }
-            int now = pdb.allowedNow() != null ? pdb.allowedNow() : Disruptions.allowedByDesign(pdb.spec(), liveReplicas);
+            int now =
+                    pdb.allowedNow() != null ? pdb.allowedNow() : Disruptions.allowedByDesign(pdb.spec(), liveReplicas);
             if (now < allowed) {
                 allowed = now;
                 limiting = pdb;
@@ -127,11 +132,18 @@ public final class PdbGate {
         if (limiting == null || allowed >= down) {
             return Optional.empty();
         }
-        return Optional.of(new ScaleStep(o.desired().ref(), liveReplicas, liveReplicas - allowed, replicas,
-                "PodDisruptionBudget " + o.desired().ref().namespace() + "/" + limiting.name(), allowed));
+        return Optional.of(new ScaleStep(
+                o.desired().ref(),
+                liveReplicas,
+                liveReplicas - allowed,
+                replicas,
+                "PodDisruptionBudget " + o.desired().ref().namespace() + "/" + limiting.name(),
+                allowed));
     }
 
-    /** Budgets that the replica count git declares for the workload can never satisfy (minAvailable 2 over 1 replica). */
+    /**
+     * Budgets that the replica count git declares for the workload can never satisfy (minAvailable 2 over 1 replica).
+     */
     private static List<String> unsatisfiable(PlannedObject o, List<Budget> budgets) {
         JsonNode spec = o.desired().body().path("spec");
         if (!spec.path("replicas").isIntegralNumber()) {
@@ -141,23 +153,30 @@ public final class PdbGate {
         JsonNode podLabels = spec.path("template").path("metadata").path("labels");
         List<String> found = new ArrayList<>();
         for (Budget pdb : budgets) {
-            if (selects(pdb.spec().path("selector"), podLabels) && Disruptions.desiredHealthy(pdb.spec(), replicas) > replicas) {
+            if (selects(pdb.spec().path("selector"), podLabels)
+                    && Disruptions.desiredHealthy(pdb.spec(), replicas) > replicas) {
                 found.add("PodDisruptionBudget " + o.desired().ref().namespace() + "/" + pdb.name() + " ("
-                        + describe(pdb.spec()) + ") can never be satisfied by the " + replicas + " replica(s) git declares for "
-                        + o.desired().ref().kind() + " " + o.desired().ref().namespace() + "/" + o.desired().ref().name()
+                        + describe(pdb.spec()) + ") can never be satisfied by the " + replicas
+                        + " replica(s) git declares for "
+                        + o.desired().ref().kind() + " " + o.desired().ref().namespace() + "/"
+                        + o.desired().ref().name()
                         + ": change one of them in git");
             }
         }
         return found;
     }
 
-    private record Budget(String name, JsonNode spec, Integer allowedNow) {
-    }
+    private record Budget(String name, JsonNode spec, Integer allowedNow) {}
 
     /** Live budgets of the namespace (with their status), replaced by the render's version where it has one. */
     private List<Budget> budgetsIn(String namespace, List<PlannedObject> plan) {
         Map<String, Budget> out = new HashMap<>();
-        for (PodDisruptionBudget pdb : client.policy().v1().podDisruptionBudget().inNamespace(namespace).list().getItems()) {
+        for (PodDisruptionBudget pdb : client.policy()
+                .v1()
+                .podDisruptionBudget()
+                .inNamespace(namespace)
+                .list()
+                .getItems()) {
             JsonNode spec = client.getKubernetesSerialization().convertValue(pdb.getSpec(), JsonNode.class);
             Integer allowed = pdb.getStatus() == null ? null : pdb.getStatus().getDisruptionsAllowed();
             out.put(pdb.getMetadata().getName(), new Budget(pdb.getMetadata().getName(), spec, allowed));
@@ -175,7 +194,8 @@ public final class PdbGate {
         List<Budget> declared = new ArrayList<>();
         for (PlannedObject o : plan) {
             Manifest m = o.desired();
-            if (m.ref().kind().equals("PodDisruptionBudget") && m.ref().namespace().equals(namespace)) {
+            if (m.ref().kind().equals("PodDisruptionBudget")
+                    && m.ref().namespace().equals(namespace)) {
                 declared.add(new Budget(m.ref().name(), m.body().path("spec"), null));
             }
         }
@@ -213,7 +233,10 @@ public final class PdbGate {
     }
 
     private static String describe(JsonNode spec) {
-        return spec.has("minAvailable") ? "minAvailable " + spec.path("minAvailable").asText()
-                : spec.has("maxUnavailable") ? "maxUnavailable " + spec.path("maxUnavailable").asText() : "no limit";
+        return spec.has("minAvailable")
+                ? "minAvailable " + spec.path("minAvailable").asText()
+                : spec.has("maxUnavailable")
+                        ? "maxUnavailable " + spec.path("maxUnavailable").asText()
+                        : "no limit";
     }
 }

@@ -20,8 +20,9 @@ public record ScaleStep(ObjectRef workload, int from, int to, int target, String
 
     /** What this cycle does and what is left, for the change set. */
     public String progress() {
-        String step = holds() ? "scale-down from " + from + " to " + target + " replica(s) waits: " + budget + " allows "
-                + allowedNow + " disruption(s) now"
+        String step = holds()
+                ? "scale-down from " + from + " to " + target + " replica(s) waits: " + budget + " allows " + allowedNow
+                        + " disruption(s) now"
                 : "scaled from " + from + " to " + to + " replica(s), " + budget + " allows " + allowedNow
                         + " disruption(s) now";
         return step + "; " + (to - target) + " replica(s) left to remove in later cycles";

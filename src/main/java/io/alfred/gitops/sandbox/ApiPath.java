@@ -11,8 +11,15 @@ import java.util.Map;
  * A request path of the Kubernetes API, taken apart:
  * {@code /apis/{group}/{version}[/namespaces/{ns}]/{plural}[/{name}[/{subresource}]]?query}.
  */
-record ApiPath(String raw, String group, String version, String namespace, String plural, String name,
-        String subresource, Map<String, String> query) {
+record ApiPath(
+        String raw,
+        String group,
+        String version,
+        String namespace,
+        String plural,
+        String name,
+        String subresource,
+        Map<String, String> query) {
 
     static ApiPath parse(String uri) {
         int q = uri.indexOf('?');
@@ -25,7 +32,10 @@ record ApiPath(String raw, String group, String version, String namespace, Strin
                 query.put(key, eq < 0 ? "" : decode(pair.substring(eq + 1)));
             }
         }
-        List<String> s = Arrays.stream(path.split("/")).filter(p -> !p.isEmpty()).map(ApiPath::segment).toList();
+        List<String> s = Arrays.stream(path.split("/"))
+                .filter(p -> !p.isEmpty())
+                .map(ApiPath::segment)
+                .toList();
         String group;
         int i;
         if (!s.isEmpty() && s.get(0).equals("api")) {
@@ -39,8 +49,10 @@ record ApiPath(String raw, String group, String version, String namespace, Strin
         }
         String version = s.size() > i ? s.get(i++) : null;
         String namespace = null;
-        if (s.size() > i + 1 && s.get(i).equals("namespaces")
-                && !(s.size() == i + 3 && (s.get(i + 2).equals("status") || s.get(i + 2).equals("finalize")))) {
+        if (s.size() > i + 1
+                && s.get(i).equals("namespaces")
+                && !(s.size() == i + 3
+                        && (s.get(i + 2).equals("status") || s.get(i + 2).equals("finalize")))) {
             if (s.size() > i + 2) {
                 namespace = s.get(i + 1);
                 i += 2;
@@ -57,8 +69,9 @@ record ApiPath(String raw, String group, String version, String namespace, Strin
      * so a name sent as raw UTF-8 bytes is read back as UTF-8; percent escapes are decoded.
      */
     private static String segment(String raw) {
-        String text = raw.chars().allMatch(c -> c < 0x100) ? new String(raw.getBytes(StandardCharsets.ISO_8859_1),
-                StandardCharsets.UTF_8) : raw;
+        String text = raw.chars().allMatch(c -> c < 0x100)
+                ? new String(raw.getBytes(StandardCharsets.ISO_8859_1), StandardCharsets.UTF_8)
+                : raw;
         return text.indexOf('%') < 0 ? text : decode(text.replace("+", "%2B"));
     }
 

@@ -21,7 +21,11 @@ import java.util.regex.Pattern;
  */
 public final class Controllers {
     /** How a workload's rollout ends in the sandbox. */
-    public enum Rollout { COMPLETE, STUCK, FAILED }
+    public enum Rollout {
+        COMPLETE,
+        STUCK,
+        FAILED
+    }
 
     private final ObjectStore store;
     private final ResourceCatalog catalog;
@@ -58,7 +62,8 @@ public final class Controllers {
      */
     public void podReadyDelay(Duration delay) {
         DeploymentSimulator previous = deployments;
-        deployments = delay.isZero() ? null
+        deployments = delay.isZero()
+                ? null
                 : new DeploymentSimulator(store, catalog, delay, this::usesStuckImage, this::updateBudgets);
         if (previous != null) {
             previous.close();
@@ -86,8 +91,12 @@ public final class Controllers {
     /** Whether two statuses differ in their condition times at most. */
     static boolean sameButForTimes(JsonNode a, JsonNode b) {
         // numbers by value: a stored status was parsed (int), a computed one is built with longs
-        return withoutTimes(a).equals((x, y) -> x.isNumber() && y.isNumber()
-                ? x.decimalValue().compareTo(y.decimalValue()) : x.equals(y) ? 0 : 1, withoutTimes(b));
+        return withoutTimes(a)
+                .equals(
+                        (x, y) -> x.isNumber() && y.isNumber()
+                                ? x.decimalValue().compareTo(y.decimalValue())
+                                : x.equals(y) ? 0 : 1,
+                        withoutTimes(b));
     }
 
     private static JsonNode withoutTimes(JsonNode status) {
@@ -109,10 +118,20 @@ public final class Controllers {
             ObjectNode status = next.putObject("status");
             ArrayNode conditions = status.putArray("conditions");
             String now = now();
-            conditions.addObject().put("type", "NamesAccepted").put("status", "True").put("reason", "NoConflicts")
-                    .put("message", "no conflicts found").put("lastTransitionTime", now);
-            conditions.addObject().put("type", "Established").put("status", "True").put("reason", "InitialNamesAccepted")
-                    .put("message", "the initial names have been accepted").put("lastTransitionTime", now);
+            conditions
+                    .addObject()
+                    .put("type", "NamesAccepted")
+                    .put("status", "True")
+                    .put("reason", "NoConflicts")
+                    .put("message", "no conflicts found")
+                    .put("lastTransitionTime", now);
+            conditions
+                    .addObject()
+                    .put("type", "Established")
+                    .put("status", "True")
+                    .put("reason", "InitialNamesAccepted")
+                    .put("message", "the initial names have been accepted")
+                    .put("lastTransitionTime", now);
             status.set("acceptedNames", next.path("spec").path("names").deepCopy());
             ArrayNode stored = status.putArray("storedVersions");
             for (JsonNode v : next.path("spec").path("versions")) {
@@ -152,17 +171,26 @@ public final class Controllers {
             return;
         }
         ObjectNode metadata = (ObjectNode) object.path("metadata");
-        Rollout outcome = usesStuckImage(object) ? Rollout.STUCK : rollouts.getOrDefault(type.kind() + "/"
-                + metadata.path("namespace").asText() + "/" + metadata.path("name").asText(), Rollout.COMPLETE);
+        Rollout outcome = usesStuckImage(object)
+                ? Rollout.STUCK
+                : rollouts.getOrDefault(
+                        type.kind() + "/" + metadata.path("namespace").asText() + "/"
+                                + metadata.path("name").asText(),
+                        Rollout.COMPLETE);
         long generation = metadata.path("generation").asLong(1);
         JsonNode before = object.path("status").deepCopy();
-        if (type.kind().equals("Deployment") && object.path("spec").path("paused").asBoolean(false)) {
+        if (type.kind().equals("Deployment")
+                && object.path("spec").path("paused").asBoolean(false)) {
             // a paused Deployment's controller observes the change and rolls nothing
             ObjectNode status = before.isObject() ? (ObjectNode) before : object.objectNode();
             object.set("status", status);
             status.put("observedGeneration", generation);
-            status.putArray("conditions").addObject().put("type", "Progressing").put("status", "Unknown")
-                    .put("reason", "DeploymentPaused").put("lastTransitionTime", now());
+            status.putArray("conditions")
+                    .addObject()
+                    .put("type", "Progressing")
+                    .put("status", "Unknown")
+                    .put("reason", "DeploymentPaused")
+                    .put("lastTransitionTime", now());
             storeStatus.accept(type, object);
             return;
         }
@@ -177,9 +205,11 @@ public final class Controllers {
             case "Deployment" -> deploymentStatus(status, generation, replicas, outcome);
             case "StatefulSet" -> statefulSetStatus(status, object.path("spec"), before, generation, replicas, outcome);
             case "DaemonSet" -> daemonSetStatus(status, object.path("spec"), generation, outcome);
-            case "ReplicaSet" -> status.put("observedGeneration", generation).put("replicas", replicas)
-                    .put("readyReplicas", outcome == Rollout.COMPLETE ? replicas : 0)
-                    .put("availableReplicas", outcome == Rollout.COMPLETE ? replicas : 0);
+            case "ReplicaSet" ->
+                status.put("observedGeneration", generation)
+                        .put("replicas", replicas)
+                        .put("readyReplicas", outcome == Rollout.COMPLETE ? replicas : 0)
+                        .put("availableReplicas", outcome == Rollout.COMPLETE ? replicas : 0);
             case "Job" -> jobStatus(status, object.path("spec"), outcome);
             default -> {
                 return;
@@ -211,8 +241,10 @@ public final class Controllers {
      * disruptions it allows now, as the disruption controller computes them.
      */
     void updateBudgets(String namespace, BiConsumer<ResourceType, ObjectNode> storeStatus) {
-        ResourceType pdbType = catalog.byKind("policy", "v1", "PodDisruptionBudget").orElseThrow();
-        // runs after every workload write: parse the namespace's budgets and workloads only, and nothing without a budget
+        ResourceType pdbType =
+                catalog.byKind("policy", "v1", "PodDisruptionBudget").orElseThrow();
+        // runs after every workload write: parse the namespace's budgets and workloads only, and nothing without a
+        // budget
         List<ObjectNode> budgets = store.inNamespace(namespace, List.of("poddisruptionbudgets"), "");
         if (budgets.isEmpty()) {
             return;
@@ -224,8 +256,11 @@ public final class Controllers {
             int healthy = 0;
             for (ObjectNode w : all) {
                 if (!w.path("apiVersion").asText().equals("apps/v1")
-                        || w.path("metadata").path("ownerReferences").size() > 0 // a Deployment's ReplicaSet: counted once
-                        || !selects(selector, w.path("spec").path("template").path("metadata").path("labels"))) {
+                        || w.path("metadata").path("ownerReferences").size()
+                                > 0 // a Deployment's ReplicaSet: counted once
+                        || !selects(
+                                selector,
+                                w.path("spec").path("template").path("metadata").path("labels"))) {
                     continue;
                 }
                 if (w.path("kind").asText().equals("DaemonSet")) {
@@ -238,8 +273,13 @@ public final class Controllers {
             }
             int desired = desiredHealthy(pdb.path("spec"), expected);
             ObjectNode next = pdb.deepCopy();
-            next.putObject("status").put("observedGeneration", pdb.path("metadata").path("generation").asLong(1))
-                    .put("expectedPods", expected).put("currentHealthy", healthy).put("desiredHealthy", desired)
+            next.putObject("status")
+                    .put(
+                            "observedGeneration",
+                            pdb.path("metadata").path("generation").asLong(1))
+                    .put("expectedPods", expected)
+                    .put("currentHealthy", healthy)
+                    .put("desiredHealthy", desired)
                     .put("disruptionsAllowed", Math.max(0, healthy - desired));
             if (!next.path("status").equals(pdb.path("status"))) {
                 storeStatus.accept(pdbType, next);
@@ -283,23 +323,32 @@ public final class Controllers {
 
     private static void deploymentStatus(ObjectNode status, long generation, int replicas, Rollout outcome) {
         boolean done = outcome == Rollout.COMPLETE;
-        status.put("observedGeneration", generation).put("replicas", replicas)
-                .put("updatedReplicas", done ? replicas : 0).put("readyReplicas", done ? replicas : 0)
+        status.put("observedGeneration", generation)
+                .put("replicas", replicas)
+                .put("updatedReplicas", done ? replicas : 0)
+                .put("readyReplicas", done ? replicas : 0)
                 .put("availableReplicas", done ? replicas : 0);
         if (!done) {
             status.put("unavailableReplicas", replicas);
         }
         ArrayNode conditions = status.putArray("conditions");
         String now = now();
-        conditions.addObject().put("type", "Available").put("status", done ? "True" : "False")
+        conditions
+                .addObject()
+                .put("type", "Available")
+                .put("status", done ? "True" : "False")
                 .put("reason", done ? "MinimumReplicasAvailable" : "MinimumReplicasUnavailable")
                 .put("lastTransitionTime", now);
-        ObjectNode progressing = conditions.addObject().put("type", "Progressing").put("lastTransitionTime", now);
+        ObjectNode progressing =
+                conditions.addObject().put("type", "Progressing").put("lastTransitionTime", now);
         switch (outcome) {
             case COMPLETE -> progressing.put("status", "True").put("reason", "NewReplicaSetAvailable");
             case STUCK -> progressing.put("status", "True").put("reason", "ReplicaSetUpdated");
-            case FAILED -> progressing.put("status", "False").put("reason", "ProgressDeadlineExceeded")
-                    .put("message", "ReplicaSet has timed out progressing.");
+            case FAILED ->
+                progressing
+                        .put("status", "False")
+                        .put("reason", "ProgressDeadlineExceeded")
+                        .put("message", "ReplicaSet has timed out progressing.");
             default -> throw new IllegalStateException();
         }
     }
@@ -309,29 +358,43 @@ public final class Controllers {
      * partition (ordinals below it stay at the old revision), and not at all for OnDelete until
      * someone deletes them.
      */
-    private static void statefulSetStatus(ObjectNode status, JsonNode spec, JsonNode before, long generation, int replicas,
-            Rollout outcome) {
+    private static void statefulSetStatus(
+            ObjectNode status, JsonNode spec, JsonNode before, long generation, int replicas, Rollout outcome) {
         boolean done = outcome == Rollout.COMPLETE;
         String revision = "rev-" + generation;
         String previous = before.path("currentRevision").asText(generation == 1 ? revision : "rev-" + (generation - 1));
-        boolean onDelete = "OnDelete".equals(spec.path("updateStrategy").path("type").asText());
-        int partition = spec.path("updateStrategy").path("rollingUpdate").path("partition").asInt(0);
+        boolean onDelete =
+                "OnDelete".equals(spec.path("updateStrategy").path("type").asText());
+        int partition = spec.path("updateStrategy")
+                .path("rollingUpdate")
+                .path("partition")
+                .asInt(0);
         int updated = !done ? 0 : generation == 1 ? replicas : onDelete ? 0 : Math.max(0, replicas - partition);
         boolean allUpdated = updated == replicas;
-        status.put("observedGeneration", generation).put("replicas", replicas)
+        status.put("observedGeneration", generation)
+                .put("replicas", replicas)
                 .put("readyReplicas", done || onDelete || partition > 0 ? replicas : 0)
                 .put("currentReplicas", allUpdated ? replicas : replicas - updated)
-                .put("updatedReplicas", updated).put("availableReplicas", done ? replicas : 0)
-                .put("currentRevision", allUpdated ? revision : previous).put("updateRevision", revision);
+                .put("updatedReplicas", updated)
+                .put("availableReplicas", done ? replicas : 0)
+                .put("currentRevision", allUpdated ? revision : previous)
+                .put("updateRevision", revision);
     }
 
-    /** A DaemonSet with OnDelete replaces no pod by itself: an update leaves the one simulated pod at the old revision. */
+    /**
+     * A DaemonSet with OnDelete replaces no pod by itself: an update leaves the one simulated pod at the old
+     * revision.
+     */
     private static void daemonSetStatus(ObjectNode status, JsonNode spec, long generation, Rollout outcome) {
-        boolean onDelete = "OnDelete".equals(spec.path("updateStrategy").path("type").asText()) && generation > 1;
+        boolean onDelete =
+                "OnDelete".equals(spec.path("updateStrategy").path("type").asText()) && generation > 1;
         boolean done = outcome == Rollout.COMPLETE;
-        status.put("observedGeneration", generation).put("desiredNumberScheduled", 1)
-                .put("currentNumberScheduled", 1).put("numberReady", done || onDelete ? 1 : 0)
-                .put("updatedNumberScheduled", done && !onDelete ? 1 : 0).put("numberAvailable", done || onDelete ? 1 : 0)
+        status.put("observedGeneration", generation)
+                .put("desiredNumberScheduled", 1)
+                .put("currentNumberScheduled", 1)
+                .put("numberReady", done || onDelete ? 1 : 0)
+                .put("updatedNumberScheduled", done && !onDelete ? 1 : 0)
+                .put("numberAvailable", done || onDelete ? 1 : 0)
                 .put("numberMisscheduled", 0);
     }
 
@@ -346,16 +409,25 @@ public final class Controllers {
         for (JsonNode c : pod.path("spec").path("containers")) {
             crashes |= p != null && p.matcher(c.path("image").asText()).find();
         }
-        boolean runsToCompletion = !"Always".equals(pod.path("spec").path("restartPolicy").asText("Always"));
+        boolean runsToCompletion =
+                !"Always".equals(pod.path("spec").path("restartPolicy").asText("Always"));
         ObjectNode status = pod.putObject("status");
         String now = now();
-        status.put("phase", crashes ? "Running" : runsToCompletion ? "Succeeded" : "Running").put("startTime", now);
-        status.putArray("conditions").addObject().put("type", "Ready").put("status", crashes ? "False" : "True")
+        status.put("phase", crashes ? "Running" : runsToCompletion ? "Succeeded" : "Running")
+                .put("startTime", now);
+        status.putArray("conditions")
+                .addObject()
+                .put("type", "Ready")
+                .put("status", crashes ? "False" : "True")
                 .put("lastTransitionTime", now);
         ArrayNode containers = status.putArray("containerStatuses");
         for (JsonNode c : pod.path("spec").path("containers")) {
-            ObjectNode cs = containers.addObject().put("name", c.path("name").asText()).put("image", c.path("image").asText())
-                    .put("ready", !crashes).put("restartCount", crashes ? 3 : 0);
+            ObjectNode cs = containers
+                    .addObject()
+                    .put("name", c.path("name").asText())
+                    .put("image", c.path("image").asText())
+                    .put("ready", !crashes)
+                    .put("restartCount", crashes ? 3 : 0);
             if (crashes) {
                 cs.putObject("state").putObject("waiting").put("reason", "CrashLoopBackOff");
             } else {
@@ -371,7 +443,11 @@ public final class Controllers {
         String now = now();
         if (spec.path("suspend").asBoolean(false)) {
             status.put("active", 0);
-            conditions.addObject().put("type", "Suspended").put("status", "True").put("reason", "JobSuspended")
+            conditions
+                    .addObject()
+                    .put("type", "Suspended")
+                    .put("status", "True")
+                    .put("reason", "JobSuspended")
                     .put("lastTransitionTime", now);
             return;
         }
@@ -379,12 +455,21 @@ public final class Controllers {
         switch (outcome) {
             case COMPLETE -> {
                 status.put("succeeded", completions).put("completionTime", now);
-                conditions.addObject().put("type", "Complete").put("status", "True").put("lastTransitionTime", now);
+                conditions
+                        .addObject()
+                        .put("type", "Complete")
+                        .put("status", "True")
+                        .put("lastTransitionTime", now);
             }
             case FAILED -> {
                 status.put("failed", spec.path("backoffLimit").asInt(6) + 1);
-                conditions.addObject().put("type", "Failed").put("status", "True").put("reason", "BackoffLimitExceeded")
-                        .put("message", "Job has reached the specified backoff limit").put("lastTransitionTime", now);
+                conditions
+                        .addObject()
+                        .put("type", "Failed")
+                        .put("status", "True")
+                        .put("reason", "BackoffLimitExceeded")
+                        .put("message", "Job has reached the specified backoff limit")
+                        .put("lastTransitionTime", now);
             }
             default -> status.put("active", 1);
         }
@@ -403,7 +488,8 @@ public final class Controllers {
             String group = deleted.path("spec").path("group").asText();
             String kind = deleted.path("spec").path("names").path("kind").asText();
             for (ObjectNode o : store.all()) {
-                if (o.path("kind").asText().equals(kind) && o.path("apiVersion").asText().startsWith(group + "/")) {
+                if (o.path("kind").asText().equals(kind)
+                        && o.path("apiVersion").asText().startsWith(group + "/")) {
                     remove(o);
                 }
             }

@@ -13,8 +13,7 @@ import java.util.Map;
  * into Go struct field DeploymentSpec.spec.replicas of type int32}.
  */
 final class DecodeCheck {
-    private DecodeCheck() {
-    }
+    private DecodeCheck() {}
 
     static void check(ResourceType type, JsonNode object, OpenApiDocuments.Schema schema) {
         String problem = walk(object, schema.root(), schema, type.kind(), "");
@@ -24,14 +23,19 @@ final class DecodeCheck {
         }
     }
 
-    private static String walk(JsonNode value, JsonNode schemaNode, OpenApiDocuments.Schema schema, String struct,
-            String path) {
+    private static String walk(
+            JsonNode value, JsonNode schemaNode, OpenApiDocuments.Schema schema, String struct, String path) {
         JsonNode s = schema.resolve(schemaNode);
-        if (s == null || value == null || value.isNull() || s.path("x-kubernetes-preserve-unknown-fields").asBoolean(false)) {
+        if (s == null
+                || value == null
+                || value.isNull()
+                || s.path("x-kubernetes-preserve-unknown-fields").asBoolean(false)) {
             return null;
         }
         if (s.path("x-kubernetes-int-or-string").asBoolean(false)) {
-            if (value.isTextual() && "quantity".equals(s.path("format").asText()) && !Quantities.valid(value.asText())) {
+            if (value.isTextual()
+                    && "quantity".equals(s.path("format").asText())
+                    && !Quantities.valid(value.asText())) {
                 return Quantities.FORMAT_WRONG;
             }
             return value.isNumber() || value.isTextual() ? null : unmarshal(value, struct, path, "intstr.IntOrString");
@@ -41,7 +45,9 @@ final class DecodeCheck {
             case "string":
                 return value.isTextual() ? null : unmarshal(value, struct, path, "string");
             case "integer":
-                return value.isIntegralNumber() ? null : unmarshal(value, struct, path, s.path("format").asText("int64"));
+                return value.isIntegralNumber()
+                        ? null
+                        : unmarshal(value, struct, path, s.path("format").asText("int64"));
             case "number":
                 return value.isNumber() ? null : unmarshal(value, struct, path, "float64");
             case "boolean":
@@ -71,14 +77,20 @@ final class DecodeCheck {
                     }
                     return null;
                 }
-                String inner = schemaNode.has("$ref") ? simpleName(schemaNode.get("$ref").asText()) : struct;
+                String inner = schemaNode.has("$ref")
+                        ? simpleName(schemaNode.get("$ref").asText())
+                        : struct;
                 Iterator<Map.Entry<String, JsonNode>> fields = value.fields();
                 while (fields.hasNext()) {
                     Map.Entry<String, JsonNode> f = fields.next();
                     JsonNode property = s.path("properties").path(f.getKey());
                     if (!property.isMissingNode()) {
-                        String p = walk(f.getValue(), property, schema, inner, path.isEmpty() ? f.getKey() : path + "."
-                                + f.getKey());
+                        String p = walk(
+                                f.getValue(),
+                                property,
+                                schema,
+                                inner,
+                                path.isEmpty() ? f.getKey() : path + "." + f.getKey());
                         if (p != null) {
                             return p;
                         }
@@ -91,7 +103,8 @@ final class DecodeCheck {
     }
 
     private static String unmarshal(JsonNode value, String struct, String path, String goType) {
-        String kind = value.isNumber() ? "number" + (value.isIntegralNumber() ? "" : " " + value.asText())
+        String kind = value.isNumber()
+                ? "number" + (value.isIntegralNumber() ? "" : " " + value.asText())
                 : value.isBoolean() ? "bool" : value.isObject() ? "object" : value.isArray() ? "array" : "string";
         return "json: cannot unmarshal " + kind + " into Go struct field " + struct + "." + path + " of type " + goType;
     }
@@ -110,8 +123,10 @@ final class DecodeCheck {
             case "boolean" -> "bool";
             case "number" -> "float64";
             case "array" -> "[]" + goType(s.path("items"), schema);
-            case "object" -> s.has("additionalProperties") ? "map[string]" + goType(s.get("additionalProperties"), schema)
-                    : "map[string]interface {}";
+            case "object" ->
+                s.has("additionalProperties")
+                        ? "map[string]" + goType(s.get("additionalProperties"), schema)
+                        : "map[string]interface {}";
             default -> "interface {}";
         };
     }

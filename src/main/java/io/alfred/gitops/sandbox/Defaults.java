@@ -12,8 +12,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 final class Defaults {
     private static final AtomicInteger NEXT_CLUSTER_IP = new AtomicInteger(10);
 
-    private Defaults() {
-    }
+    private Defaults() {}
 
     static void apply(ResourceType type, ObjectNode object) {
         String gk = type.group() + "/" + type.kind();
@@ -59,7 +58,8 @@ final class Defaults {
                     int n = NEXT_CLUSTER_IP.getAndIncrement();
                     spec.put("clusterIP", "10.96." + (n / 250) + "." + (n % 250 + 1));
                 }
-                if (!spec.has("clusterIPs") && !"None".equals(spec.path("clusterIP").asText())) {
+                if (!spec.has("clusterIPs")
+                        && !"None".equals(spec.path("clusterIP").asText())) {
                     spec.putArray("clusterIPs").add(spec.path("clusterIP").asText());
                 }
                 for (JsonNode port : spec.path("ports")) {
@@ -69,8 +69,10 @@ final class Defaults {
                 }
             }
             case "/Secret" -> object.putIfAbsent("type", object.textNode("Opaque"));
-            case "/PersistentVolumeClaim" -> object.with("spec").putIfAbsent("volumeMode", object.textNode("Filesystem"));
-            case "/Namespace" -> object.with("spec").withArray("finalizers").removeAll().add("kubernetes");
+            case "/PersistentVolumeClaim" ->
+                object.with("spec").putIfAbsent("volumeMode", object.textNode("Filesystem"));
+            case "/Namespace" ->
+                object.with("spec").withArray("finalizers").removeAll().add("kubernetes");
             default -> {
                 // no defaults simulated
             }
@@ -87,8 +89,9 @@ final class Defaults {
         for (JsonNode c : pod.path("containers")) {
             ObjectNode container = (ObjectNode) c;
             String image = container.path("image").asText("");
-            container.putIfAbsent("imagePullPolicy", container.textNode(
-                    image.endsWith(":latest") || !image.contains(":") ? "Always" : "IfNotPresent"));
+            container.putIfAbsent(
+                    "imagePullPolicy",
+                    container.textNode(image.endsWith(":latest") || !image.contains(":") ? "Always" : "IfNotPresent"));
             container.putIfAbsent("terminationMessagePath", container.textNode("/dev/termination-log"));
             container.putIfAbsent("terminationMessagePolicy", container.textNode("File"));
             container.putIfAbsent("resources", container.objectNode());

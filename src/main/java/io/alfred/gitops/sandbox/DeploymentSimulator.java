@@ -50,7 +50,11 @@ final class DeploymentSimulator implements AutoCloseable {
         boolean ticking;
     }
 
-    DeploymentSimulator(ObjectStore store, ResourceCatalog catalog, Duration readyDelay, Predicate<JsonNode> neverReady,
+    DeploymentSimulator(
+            ObjectStore store,
+            ResourceCatalog catalog,
+            Duration readyDelay,
+            Predicate<JsonNode> neverReady,
             BiConsumer<String, BiConsumer<ResourceType, ObjectNode>> budgets) {
         this.store = store;
         this.catalog = catalog;
@@ -72,7 +76,9 @@ final class DeploymentSimulator implements AutoCloseable {
             r.old = r.template == null ? 0 : r.old + readyNew;
             r.oldHash = r.hash;
             r.template = template;
-            r.hash = HexFormat.of().formatHex(Integer.toHexString(template.hashCode()).getBytes()).substring(0, 10);
+            r.hash = HexFormat.of()
+                    .formatHex(Integer.toHexString(template.hashCode()).getBytes())
+                    .substring(0, 10);
             r.created.clear();
             r.stuck = neverReady.test(deployment);
         }
@@ -82,7 +88,8 @@ final class DeploymentSimulator implements AutoCloseable {
     private synchronized void step(String key, BiConsumer<ResourceType, ObjectNode> storeStatus) {
         Rollout r = rollouts.get(key);
         String[] parts = key.split("/", 2);
-        ObjectNode d = store.get(catalog.byKind("apps", "v1", "Deployment").orElseThrow().objectPath(parts[0], parts[1]));
+        ObjectNode d = store.get(
+                catalog.byKind("apps", "v1", "Deployment").orElseThrow().objectPath(parts[0], parts[1]));
         if (r == null || d == null) {
             rollouts.remove(key);
             return;
@@ -117,27 +124,39 @@ final class DeploymentSimulator implements AutoCloseable {
         ObjectNode status = d.putObject("status");
         int available = r.old + readyNew;
         status.put("observedGeneration", d.path("metadata").path("generation").asLong(1))
-                .put("replicas", r.old + r.created.size()).put("updatedReplicas", r.created.size())
-                .put("readyReplicas", available).put("availableReplicas", available);
+                .put("replicas", r.old + r.created.size())
+                .put("updatedReplicas", r.created.size())
+                .put("readyReplicas", available)
+                .put("availableReplicas", available);
         if (n - available > 0) {
             status.put("unavailableReplicas", n - available);
         }
         ArrayNode conditions = status.putArray("conditions");
         String now = Instant.now().truncatedTo(ChronoUnit.SECONDS).toString();
-        conditions.addObject().put("type", "Available").put("status", available >= minAvailable ? "True" : "False")
+        conditions
+                .addObject()
+                .put("type", "Available")
+                .put("status", available >= minAvailable ? "True" : "False")
                 .put("reason", available >= minAvailable ? "MinimumReplicasAvailable" : "MinimumReplicasUnavailable")
                 .put("lastTransitionTime", now);
         boolean done = r.old == 0 && readyNew == n;
-        conditions.addObject().put("type", "Progressing").put("status", "True")
-                .put("reason", done ? "NewReplicaSetAvailable" : "ReplicaSetUpdated").put("lastTransitionTime", now);
+        conditions
+                .addObject()
+                .put("type", "Progressing")
+                .put("status", "True")
+                .put("reason", done ? "NewReplicaSetAvailable" : "ReplicaSetUpdated")
+                .put("lastTransitionTime", now);
         storeStatus.accept(catalog.byKind("apps", "v1", "Deployment").orElseThrow(), d);
         budgets.accept(parts[0], storeStatus);
         if (!done && !r.ticking) {
             r.ticking = true;
-            ticker.schedule(() -> {
-                r.ticking = false;
-                step(key, storeStatus);
-            }, Math.max(50, readyDelay.toMillis() / 2), TimeUnit.MILLISECONDS);
+            ticker.schedule(
+                    () -> {
+                        r.ticking = false;
+                        step(key, storeStatus);
+                    },
+                    Math.max(50, readyDelay.toMillis() / 2),
+                    TimeUnit.MILLISECONDS);
         }
     }
 
@@ -167,9 +186,11 @@ final class DeploymentSimulator implements AutoCloseable {
         }
         String ns = d.path("metadata").path("namespace").asText();
         String name = d.path("metadata").path("name").asText() + "-" + hash + "-" + index;
-        ObjectNode pod = ObjectStore.JSON.createObjectNode().put("apiVersion", "v1").put("kind", "Pod");
+        ObjectNode pod =
+                ObjectStore.JSON.createObjectNode().put("apiVersion", "v1").put("kind", "Pod");
         ObjectNode metadata = pod.putObject("metadata").put("name", name).put("namespace", ns);
-        ObjectNode labels = d.path("spec").path("template").path("metadata").path("labels").deepCopy();
+        ObjectNode labels =
+                d.path("spec").path("template").path("metadata").path("labels").deepCopy();
         labels.put("pod-template-hash", hash);
         metadata.set("labels", labels);
         pod.set("spec", d.path("spec").path("template").path("spec").deepCopy());
@@ -178,7 +199,11 @@ final class DeploymentSimulator implements AutoCloseable {
         String path = "/api/v1/namespaces/" + ns + "/pods/" + name;
         ObjectNode existing = store.get(path);
         if (existing == null || !existing.path("status").equals(status)) {
-            metadata.put("uid", existing == null ? UUID.randomUUID().toString() : existing.path("metadata").path("uid").asText());
+            metadata.put(
+                    "uid",
+                    existing == null
+                            ? UUID.randomUUID().toString()
+                            : existing.path("metadata").path("uid").asText());
             metadata.put("resourceVersion", store.nextResourceVersion());
             store.put(path, pod);
         }
@@ -201,11 +226,13 @@ final class DeploymentSimulator implements AutoCloseable {
 
     /** maxSurge / maxUnavailable, 25% when unset (the Deployment default). */
     private static int scaled(JsonNode value, int total, boolean roundUp) {
-        return Controllers.scaled(value.isMissingNode() || value.isNull() ? TextNode.valueOf("25%") : value, total, roundUp);
+        return Controllers.scaled(
+                value.isMissingNode() || value.isNull() ? TextNode.valueOf("25%") : value, total, roundUp);
     }
 
     private static String key(JsonNode d) {
-        return d.path("metadata").path("namespace").asText() + "/" + d.path("metadata").path("name").asText();
+        return d.path("metadata").path("namespace").asText() + "/"
+                + d.path("metadata").path("name").asText();
     }
 
     @Override

@@ -10,12 +10,12 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
  * {@code v1} copy of each, converted field by field as the API server's conversion does.
  */
 final class EventMirror {
-    private EventMirror() {
-    }
+    private EventMirror() {}
 
     static String corePath(JsonNode event) {
         JsonNode metadata = event.path("metadata");
-        return "/api/v1/namespaces/" + metadata.path("namespace").asText() + "/events/" + metadata.path("name").asText();
+        return "/api/v1/namespaces/" + metadata.path("namespace").asText() + "/events/"
+                + metadata.path("name").asText();
     }
 
     static ObjectNode toCore(ObjectNode event) {
@@ -31,7 +31,8 @@ final class EventMirror {
         core.put("action", event.path("action").asText(""));
         core.put("reportingComponent", event.path("reportingController").asText(""));
         core.put("reportingInstance", event.path("reportingInstance").asText(""));
-        core.putObject("source").put("component", event.path("reportingController").asText(""));
+        core.putObject("source")
+                .put("component", event.path("reportingController").asText(""));
         String eventTime = event.path("eventTime").asText("");
         core.put("eventTime", eventTime);
         String firstSeen = eventTime.isEmpty() ? "" : eventTime.substring(0, Math.min(19, eventTime.length())) + "Z";

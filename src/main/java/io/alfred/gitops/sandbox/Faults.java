@@ -14,7 +14,9 @@ public final class Faults {
     /** Writes to this object are refused with this code and message (dry runs included). */
     public record Rejection(String kind, String namespace, String name, int code, String message) {
         boolean matches(String k, String ns, String n) {
-            return kind.equals(k) && (namespace == null ? ns == null || ns.isEmpty() : namespace.equals(ns)) && name.equals(n);
+            return kind.equals(k)
+                    && (namespace == null ? ns == null || ns.isEmpty() : namespace.equals(ns))
+                    && name.equals(n);
         }
     }
 

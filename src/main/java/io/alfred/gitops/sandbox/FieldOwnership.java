@@ -26,7 +26,13 @@ final class FieldOwnership {
         Set<List<String>> fields;
         boolean touched;
 
-        Entry(String manager, String operation, String apiVersion, String time, String subresource, Set<List<String>> fields) {
+        Entry(
+                String manager,
+                String operation,
+                String apiVersion,
+                String time,
+                String subresource,
+                Set<List<String>> fields) {
             this.manager = manager;
             this.operation = operation;
             this.apiVersion = apiVersion;
@@ -37,17 +43,20 @@ final class FieldOwnership {
     }
 
     /** A field another manager owns with a different value than the apply sends. */
-    record Conflict(String manager, String apiVersion, List<String> path) {
-    }
+    record Conflict(String manager, String apiVersion, List<String> path) {}
 
     private final List<Entry> entries = new ArrayList<>();
 
     static FieldOwnership of(JsonNode object) {
         FieldOwnership o = new FieldOwnership();
         for (JsonNode e : object.path("metadata").path("managedFields")) {
-            o.entries.add(new Entry(e.path("manager").asText(), e.path("operation").asText(),
-                    e.path("apiVersion").asText(), e.path("time").asText(null),
-                    e.path("subresource").asText(""), Fields.fromFieldsV1(e.path("fieldsV1"))));
+            o.entries.add(new Entry(
+                    e.path("manager").asText(),
+                    e.path("operation").asText(),
+                    e.path("apiVersion").asText(),
+                    e.path("time").asText(null),
+                    e.path("subresource").asText(""),
+                    Fields.fromFieldsV1(e.path("fieldsV1"))));
         }
         return o;
     }
@@ -159,8 +168,11 @@ final class FieldOwnership {
             if (e.fields.isEmpty()) {
                 continue;
             }
-            ObjectNode n = out.addObject().put("manager", e.manager).put("operation", e.operation)
-                    .put("apiVersion", e.apiVersion).put("time", e.touched || e.time == null ? now : e.time)
+            ObjectNode n = out.addObject()
+                    .put("manager", e.manager)
+                    .put("operation", e.operation)
+                    .put("apiVersion", e.apiVersion)
+                    .put("time", e.touched || e.time == null ? now : e.time)
                     .put("fieldsType", "FieldsV1");
             n.set("fieldsV1", Fields.toFieldsV1(e.fields));
             if (!e.subresource.isEmpty()) {
@@ -174,18 +186,25 @@ final class FieldOwnership {
     static String conflictMessage(List<Conflict> conflicts) {
         Map<String, List<String>> byManager = new LinkedHashMap<>();
         for (Conflict c : conflicts) {
-            byManager.computeIfAbsent("\"" + c.manager() + "\" using " + c.apiVersion(), k -> new ArrayList<>())
+            byManager
+                    .computeIfAbsent("\"" + c.manager() + "\" using " + c.apiVersion(), k -> new ArrayList<>())
                     .add(Fields.display(c.path()));
         }
-        StringBuilder sb = new StringBuilder("Apply failed with ").append(conflicts.size())
+        StringBuilder sb = new StringBuilder("Apply failed with ")
+                .append(conflicts.size())
                 .append(conflicts.size() == 1 ? " conflict: " : " conflicts: ");
         if (conflicts.size() == 1) {
             Conflict c = conflicts.get(0);
-            sb.append("conflict with \"").append(c.manager()).append("\" using ").append(c.apiVersion()).append(": ")
+            sb.append("conflict with \"")
+                    .append(c.manager())
+                    .append("\" using ")
+                    .append(c.apiVersion())
+                    .append(": ")
                     .append(Fields.display(c.path()));
         } else {
             List<String> parts = new ArrayList<>();
-            byManager.forEach((who, paths) -> parts.add("conflicts with " + who + ":\n- " + String.join("\n- ", paths)));
+            byManager.forEach(
+                    (who, paths) -> parts.add("conflicts with " + who + ":\n- " + String.join("\n- ", paths)));
             sb.append(String.join("\n", parts));
         }
         return sb.toString();

@@ -2,10 +2,11 @@ package io.alfred.gitops.sandbox;
 
 import com.fasterxml.jackson.databind.JsonNode;
 
-/** A {@code fieldSelector} of {@code path=value}, {@code path==value} and {@code path!=value} terms, comma-separated. */
+/**
+ * A {@code fieldSelector} of {@code path=value}, {@code path==value} and {@code path!=value} terms, comma-separated.
+ */
 final class FieldSelector {
-    private FieldSelector() {
-    }
+    private FieldSelector() {}
 
     static boolean matches(String selector, JsonNode object) {
         for (String term : selector.split(",")) {

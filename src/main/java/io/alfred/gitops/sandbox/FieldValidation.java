@@ -11,7 +11,9 @@ import java.util.stream.Collectors;
  * instead, {@code Warn} (the default) says so in a {@code Warning} header, {@code Ignore} says nothing.
  */
 enum FieldValidation {
-    STRICT, WARN, IGNORE;
+    STRICT,
+    WARN,
+    IGNORE;
 
     static FieldValidation of(String parameter) {
         if (parameter == null || parameter.isEmpty()) {
@@ -39,14 +41,16 @@ enum FieldValidation {
             if (apply) {
                 String name = object.path("metadata").path("name").asText();
                 String namespace = object.path("metadata").path("namespace").asText("");
-                throw ApiError.badRequest("failed to create typed patch object (" + (namespace.isEmpty() ? "" : namespace + "/")
-                        + name + "; " + type.groupVersion() + ", Kind=" + type.kind() + "): "
-                        + unknown.stream().map(f -> "." + f + ": field not declared in schema")
-                                .collect(Collectors.joining(", ")));
+                throw ApiError.badRequest(
+                        "failed to create typed patch object (" + (namespace.isEmpty() ? "" : namespace + "/")
+                                + name + "; " + type.groupVersion() + ", Kind=" + type.kind() + "): "
+                                + unknown.stream()
+                                        .map(f -> "." + f + ": field not declared in schema")
+                                        .collect(Collectors.joining(", ")));
             }
             throw ApiError.badRequest(type.kind() + " in version \"" + type.version() + "\" cannot be handled as a "
-                    + type.kind() + ": strict decoding error: " + unknown.stream().map(f -> "unknown field \"" + f + "\"")
-                            .collect(Collectors.joining(", ")));
+                    + type.kind() + ": strict decoding error: "
+                    + unknown.stream().map(f -> "unknown field \"" + f + "\"").collect(Collectors.joining(", ")));
         }
         return unknown.stream().map(f -> "unknown field \"" + f + "\"").toList();
     }

@@ -19,12 +19,19 @@ import java.util.Set;
  * tracked.
  */
 final class Fields {
-    private static final Set<String> SERVER_METADATA = Set.of("name", "namespace", "uid", "resourceVersion",
-            "generation", "creationTimestamp", "managedFields", "deletionTimestamp", "deletionGracePeriodSeconds",
+    private static final Set<String> SERVER_METADATA = Set.of(
+            "name",
+            "namespace",
+            "uid",
+            "resourceVersion",
+            "generation",
+            "creationTimestamp",
+            "managedFields",
+            "deletionTimestamp",
+            "deletionGracePeriodSeconds",
             "selfLink");
 
-    private Fields() {
-    }
+    private Fields() {}
 
     /** Equal as JSON: 1 as an int equals 1 as a long, as the wire cannot tell them apart. */
     static boolean same(JsonNode a, JsonNode b) {

@@ -91,7 +91,8 @@ final class FrontProxy implements AutoCloseable {
                 String[] requestLine = text.substring(0, text.indexOf("\r\n")).split(" ");
                 ApiPath path = ApiPath.parse(requestLine.length > 1 ? requestLine[1] : "/");
                 String upgradeTo = header(text, "upgrade");
-                boolean upgrade = upgradeTo != null && upgradeTo.toLowerCase(Locale.ROOT).contains("websocket");
+                boolean upgrade =
+                        upgradeTo != null && upgradeTo.toLowerCase(Locale.ROOT).contains("websocket");
                 Optional<ResourceType> watched = upgrade ? Optional.empty() : watches.watched(requestLine[0], path);
                 if (watched.isPresent()) {
                     String accept = header(text, "accept");
@@ -128,7 +129,8 @@ final class FrontProxy implements AutoCloseable {
     }
 
     private void relay(Socket from, Socket to) {
-        try (InputStream in = from.getInputStream(); OutputStream out = to.getOutputStream()) {
+        try (InputStream in = from.getInputStream();
+                OutputStream out = to.getOutputStream()) {
             byte[] buffer = new byte[16 * 1024];
             int n;
             while ((n = in.read(buffer)) >= 0) {
@@ -165,7 +167,9 @@ final class FrontProxy implements AutoCloseable {
     private static byte[] withoutH2cUpgrade(String head) {
         StringBuilder out = new StringBuilder();
         for (String line : head.split("\r\n", -1)) {
-            String name = line.contains(":") ? line.substring(0, line.indexOf(':')).trim().toLowerCase(Locale.ROOT) : "";
+            String name = line.contains(":")
+                    ? line.substring(0, line.indexOf(':')).trim().toLowerCase(Locale.ROOT)
+                    : "";
             if (name.equals("upgrade") || name.equals("http2-settings") || name.equals("connection")) {
                 continue;
             }

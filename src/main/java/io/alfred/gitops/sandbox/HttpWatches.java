@@ -34,8 +34,11 @@ final class HttpWatches {
     /** The type a request watches, when it is a watch this class serves. */
     Optional<ResourceType> watched(String method, ApiPath path) {
         String watch = path.query().get("watch");
-        if (!"GET".equals(method) || !("true".equals(watch) || "1".equals(watch)) || path.group() == null
-                || path.plural() == null || path.subresource() != null) {
+        if (!"GET".equals(method)
+                || !("true".equals(watch) || "1".equals(watch))
+                || path.group() == null
+                || path.plural() == null
+                || path.subresource() != null) {
             return Optional.empty();
         }
         return catalog.byPlural(path.group(), path.version(), path.plural());
@@ -50,10 +53,12 @@ final class HttpWatches {
         boolean tables = Tables.wanted(accept);
         boolean bookmarks = "true".equals(path.query().get("allowWatchBookmarks"));
         String timeout = path.query().get("timeoutSeconds");
-        Instant end = timeout == null || !timeout.matches("\\d{1,9}") ? Instant.MAX
+        Instant end = timeout == null || !timeout.matches("\\d{1,9}")
+                ? Instant.MAX
                 : Instant.now().plusSeconds(Long.parseLong(timeout));
         out.write(("HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nCache-Control: no-cache, private\r\n"
-                + "Transfer-Encoding: chunked\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+                        + "Transfer-Encoding: chunked\r\n\r\n")
+                .getBytes(StandardCharsets.US_ASCII));
         ObjectStore.WatchStart start;
         try {
             start = store.watch(path.query().get("resourceVersion"), objectPath -> sameType(type, path, objectPath));
@@ -83,7 +88,9 @@ final class HttpWatches {
                         }
                     }
                 } else if (bookmarks && Instant.now().isAfter(nextBookmark)) {
-                    ObjectNode bookmark = JsonNodeFactory.instance.objectNode().put("kind", type.kind())
+                    ObjectNode bookmark = JsonNodeFactory.instance
+                            .objectNode()
+                            .put("kind", type.kind())
                             .put("apiVersion", type.groupVersion());
                     bookmark.putObject("metadata").put("resourceVersion", String.valueOf(lastSent));
                     chunk(out, event("BOOKMARK", bookmark));
@@ -107,13 +114,19 @@ final class HttpWatches {
 
     private static boolean sameType(ResourceType type, ApiPath watch, String objectPath) {
         ApiPath p = ApiPath.parse(objectPath);
-        return type.group().equals(p.group()) && type.plural().equals(p.plural())
+        return type.group().equals(p.group())
+                && type.plural().equals(p.plural())
                 && (watch.namespace() == null || watch.namespace().equals(p.namespace()));
     }
 
     private static JsonNode shown(ResourceType type, ObjectNode object, boolean tables) {
-        return tables ? Tables.of(type, List.of(object), object.path("metadata").path("resourceVersion").asText(),
-                Instant.now()) : object;
+        return tables
+                ? Tables.of(
+                        type,
+                        List.of(object),
+                        object.path("metadata").path("resourceVersion").asText(),
+                        Instant.now())
+                : object;
     }
 
     private static byte[] event(String type, JsonNode object) {

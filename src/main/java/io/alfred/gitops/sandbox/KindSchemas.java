@@ -30,9 +30,20 @@ final class KindSchemas {
     private static final JsonNodeFactory JSON = JsonNodeFactory.instance;
     private static final String MODEL = "io.fabric8.kubernetes.api.model";
     /** Classes of fabric8's core package that are apimachinery's meta/v1 types in Kubernetes. */
-    private static final Set<String> META = Set.of("ObjectMeta", "ListMeta", "LabelSelector", "LabelSelectorRequirement",
-            "OwnerReference", "ManagedFieldsEntry", "Condition", "Status", "StatusDetails", "StatusCause",
-            "FieldsV1", "DeleteOptions", "Preconditions");
+    private static final Set<String> META = Set.of(
+            "ObjectMeta",
+            "ListMeta",
+            "LabelSelector",
+            "LabelSelectorRequirement",
+            "OwnerReference",
+            "ManagedFieldsEntry",
+            "Condition",
+            "Status",
+            "StatusDetails",
+            "StatusCause",
+            "FieldsV1",
+            "DeleteOptions",
+            "Preconditions");
 
     private final KubernetesSerialization serialization = new KubernetesSerialization();
     private final ObjectMapper mapper = new ObjectMapper();
@@ -52,8 +63,10 @@ final class KindSchemas {
         String pkg = model.getPackageName();
         String rest = pkg.length() > MODEL.length() ? pkg.substring(MODEL.length() + 1) : "";
         if (rest.isEmpty()) {
-            return (META.contains(model.getSimpleName()) ? "io.k8s.apimachinery.pkg.apis.meta.v1."
-                    : "io.k8s.api.core.v1.") + model.getSimpleName();
+            return (META.contains(model.getSimpleName())
+                            ? "io.k8s.apimachinery.pkg.apis.meta.v1."
+                            : "io.k8s.api.core.v1.")
+                    + model.getSimpleName();
         }
         if (rest.startsWith("apiextensions")) {
             return "io.k8s.apiextensions-apiserver.pkg.apis." + rest + "." + model.getSimpleName();
@@ -81,7 +94,9 @@ final class KindSchemas {
             }
             JsonNode property = schemaOf(p.getPrimaryType(), schemas);
             String mergeKey = StrategicMergePatch.mergeKey(p.getName(), parentField(model));
-            if (mergeKey != null && property instanceof ObjectNode list && "array".equals(list.path("type").asText())) {
+            if (mergeKey != null
+                    && property instanceof ObjectNode list
+                    && "array".equals(list.path("type").asText())) {
                 list.put("x-kubernetes-patch-strategy", "merge");
                 if (!mergeKey.isEmpty()) {
                     list.put("x-kubernetes-patch-merge-key", mergeKey);
@@ -92,7 +107,10 @@ final class KindSchemas {
         return name;
     }
 
-    /** The field a model class is the value of, as the strategic-merge-patch keys need it: a Container's ports are not a Service's. */
+    /**
+     * The field a model class is the value of, as the strategic-merge-patch keys need it: a Container's ports are not
+     * a Service's.
+     */
     private static String parentField(Class<?> model) {
         return switch (model.getSimpleName()) {
             case "Container", "EphemeralContainer" -> "containers";
@@ -142,8 +160,10 @@ final class KindSchemas {
             return map;
         }
         if (raw.getName().startsWith(MODEL) && !raw.isInterface()) {
-            if (raw.getSimpleName().equals("JSONSchemaProps") || raw.getSimpleName().equals("RawExtension")
-                    || raw.getSimpleName().equals("FieldsV1") || raw.getSimpleName().equals("JSON")) {
+            if (raw.getSimpleName().equals("JSONSchemaProps")
+                    || raw.getSimpleName().equals("RawExtension")
+                    || raw.getSimpleName().equals("FieldsV1")
+                    || raw.getSimpleName().equals("JSON")) {
                 return JSON.objectNode().put("type", "object").put("x-kubernetes-preserve-unknown-fields", true);
             }
             return JSON.objectNode().put("$ref", "#/components/schemas/" + addDefinitions(raw, schemas));
@@ -163,8 +183,10 @@ final class KindSchemas {
                 ObjectNode properties = schema.with("properties");
                 properties.set("apiVersion", JSON.objectNode().put("type", "string"));
                 properties.set("kind", JSON.objectNode().put("type", "string"));
-                properties.set("metadata", JSON.objectNode().put("$ref", "#/components/schemas/"
-                        + addDefinitions(ObjectMeta.class, schemas)));
+                properties.set(
+                        "metadata",
+                        JSON.objectNode()
+                                .put("$ref", "#/components/schemas/" + addDefinitions(ObjectMeta.class, schemas)));
                 schemas.put(name, schema);
             } else {
                 Optional<Class<?>> model = modelClass(type);
@@ -173,8 +195,12 @@ final class KindSchemas {
                 }
                 name = addDefinitions(model.get(), schemas);
             }
-            schemas.get(name).putArray("x-kubernetes-group-version-kind").addObject().put("group", type.group())
-                    .put("kind", type.kind()).put("version", type.version());
+            schemas.get(name)
+                    .putArray("x-kubernetes-group-version-kind")
+                    .addObject()
+                    .put("group", type.group())
+                    .put("kind", type.kind())
+                    .put("version", type.version());
         }
         return schemas;
     }

@@ -15,24 +15,26 @@ import java.util.regex.Pattern;
 final class LabelSelector {
     private static final Pattern SET = Pattern.compile("\\s*(\\S+?)\\s+(in|notin)\\s*\\(([^)]*)\\)\\s*");
 
-    private LabelSelector() {
-    }
+    private LabelSelector() {}
 
     static Predicate<JsonNode> parse(String selector) {
         List<Predicate<JsonNode>> terms = new ArrayList<>();
         for (String term : split(selector)) {
             terms.add(term(term.trim()));
         }
-        return object -> terms.stream().allMatch(t -> t.test(object.path("metadata").path("labels")));
+        return object ->
+                terms.stream().allMatch(t -> t.test(object.path("metadata").path("labels")));
     }
 
     private static Predicate<JsonNode> term(String term) {
         Matcher set = SET.matcher(term);
         if (set.matches()) {
-            Set<String> values = Set.of(set.group(3).trim().isEmpty() ? new String[0] : set.group(3).split("\\s*,\\s*"));
+            Set<String> values = Set.of(
+                    set.group(3).trim().isEmpty() ? new String[0] : set.group(3).split("\\s*,\\s*"));
             String key = set.group(1);
             boolean in = set.group(2).equals("in");
-            return labels -> in == (labels.has(key) && values.contains(labels.path(key).asText()));
+            return labels ->
+                    in == (labels.has(key) && values.contains(labels.path(key).asText()));
         }
         if (term.contains("!=")) {
             String[] kv = term.split("!=", 2);
@@ -40,7 +42,8 @@ final class LabelSelector {
         }
         if (term.contains("=")) {
             String[] kv = term.split("==?", 2);
-            return labels -> labels.has(kv[0].trim()) && labels.path(kv[0].trim()).asText().equals(kv[1].trim());
+            return labels -> labels.has(kv[0].trim())
+                    && labels.path(kv[0].trim()).asText().equals(kv[1].trim());
         }
         if (term.startsWith("!")) {
             String key = term.substring(1).trim();

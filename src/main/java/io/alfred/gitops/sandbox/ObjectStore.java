@@ -60,9 +60,11 @@ final class ObjectStore {
         return read.get();
     }
 
-    /** A watch's start, taken while no write is half done: the objects it starts from (for a watch without resourceVersion) and the changes after. */
-    record WatchStart(List<String> initial, long resourceVersion, BlockingQueue<WatchHub.Change> changes) {
-    }
+    /**
+     * A watch's start, taken while no write is half done: the objects it starts from (for a watch without
+     * resourceVersion) and the changes after.
+     */
+    record WatchStart(List<String> initial, long resourceVersion, BlockingQueue<WatchHub.Change> changes) {}
 
     /**
      * Opens a watch on the objects whose path passes {@code paths}: from {@code resourceVersion},
@@ -95,8 +97,8 @@ final class ObjectStore {
         AttributeSet previous = storedKeys.get(objectPath);
         crud.processEvent(objectPath, pathKey, previous, null, json);
         storedKeys.put(objectPath, storedKeyOf(pathKey, json));
-        watches.publish(new WatchHub.Change(previous == null ? "ADDED" : "MODIFIED", objectPath, json,
-                resourceVersionOf(object)));
+        watches.publish(new WatchHub.Change(
+                previous == null ? "ADDED" : "MODIFIED", objectPath, json, resourceVersionOf(object)));
     }
 
     synchronized void remove(String objectPath) {
@@ -108,10 +110,14 @@ final class ObjectStore {
         }
     }
 
-    /** The key fabric8's {@code processEvent} files an object under: its attributes, with the plural from the path if needed. */
+    /**
+     * The key fabric8's {@code processEvent} files an object under: its attributes, with the plural from the path if
+     * needed.
+     */
     private AttributeSet storedKeyOf(AttributeSet pathKey, String json) {
         AttributeSet attributes = extractor.fromResource(json);
-        AttributeSet key = attributes.containsKey(KubernetesAttributesExtractor.PLURAL) ? attributes
+        AttributeSet key = attributes.containsKey(KubernetesAttributesExtractor.PLURAL)
+                ? attributes
                 : AttributeSet.merge(pathKey, attributes);
         if (!crud.getMap().containsKey(key)) {
             throw new IllegalStateException("fabric8 stored " + pathKey + " under an unexpected key");
@@ -145,8 +151,11 @@ final class ObjectStore {
      * cold apply of thousands of objects quadratic.
      */
     synchronized List<ObjectNode> inNamespace(String namespace, List<String> plurals, String text) {
-        List<String> markers = plurals.isEmpty() ? List.of("/namespaces/" + namespace + "/")
-                : plurals.stream().map(p -> "/namespaces/" + namespace + "/" + p + "/").toList();
+        List<String> markers = plurals.isEmpty()
+                ? List.of("/namespaces/" + namespace + "/")
+                : plurals.stream()
+                        .map(p -> "/namespaces/" + namespace + "/" + p + "/")
+                        .toList();
         List<ObjectNode> out = new ArrayList<>();
         storedKeys.forEach((path, key) -> {
             if (markers.stream().anyMatch(path::contains)) {

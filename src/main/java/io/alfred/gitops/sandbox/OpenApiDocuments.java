@@ -24,10 +24,13 @@ import java.util.concurrent.ConcurrentHashMap;
  */
 final class OpenApiDocuments {
     private static final JsonNodeFactory JSON = JsonNodeFactory.instance;
-    private static final List<String> CUSTOM_PATCHES = List.of("application/apply-patch+yaml",
-            "application/json-patch+json", "application/merge-patch+json");
-    private static final List<String> BUILT_IN_PATCHES = List.of("application/apply-patch+yaml",
-            "application/json-patch+json", "application/merge-patch+json", "application/strategic-merge-patch+json");
+    private static final List<String> CUSTOM_PATCHES =
+            List.of("application/apply-patch+yaml", "application/json-patch+json", "application/merge-patch+json");
+    private static final List<String> BUILT_IN_PATCHES = List.of(
+            "application/apply-patch+yaml",
+            "application/json-patch+json",
+            "application/merge-patch+json",
+            "application/strategic-merge-patch+json");
 
     private final ResourceCatalog catalog;
     private final ObjectStore store;
@@ -69,8 +72,11 @@ final class OpenApiDocuments {
             String text = ObjectStore.write(v3).replace("#/components/schemas/", "#/definitions/");
             ObjectNode converted = ObjectStore.parse(text);
             converted.path("paths").fields().forEachRemaining(e -> paths.set(e.getKey(), e.getValue()));
-            converted.path("components").path("schemas").fields().forEachRemaining(e -> definitions.set(e.getKey(),
-                    e.getValue()));
+            converted
+                    .path("components")
+                    .path("schemas")
+                    .fields()
+                    .forEachRemaining(e -> definitions.set(e.getKey(), e.getValue()));
         }
         return doc;
     }
@@ -84,8 +90,10 @@ final class OpenApiDocuments {
     private Optional<Schema> findSchema(ResourceType type) {
         ObjectNode doc = document(type.groupVersion());
         Map<String, ObjectNode> definitions = new LinkedHashMap<>();
-        doc.path("components").path("schemas").fields().forEachRemaining(e -> definitions.put(e.getKey(),
-                (ObjectNode) e.getValue()));
+        doc.path("components")
+                .path("schemas")
+                .fields()
+                .forEachRemaining(e -> definitions.put(e.getKey(), (ObjectNode) e.getValue()));
         return kindDefinition(definitions, type).map(name -> new Schema(definitions.get(name), definitions));
     }
 
@@ -93,7 +101,8 @@ final class OpenApiDocuments {
     private static Optional<String> kindDefinition(Map<String, ObjectNode> definitions, ResourceType type) {
         for (Map.Entry<String, ObjectNode> d : definitions.entrySet()) {
             for (JsonNode gvk : d.getValue().path("x-kubernetes-group-version-kind")) {
-                if (gvk.path("kind").asText().equals(type.kind()) && gvk.path("group").asText().equals(type.group())) {
+                if (gvk.path("kind").asText().equals(type.kind())
+                        && gvk.path("group").asText().equals(type.group())) {
                     return Optional.of(d.getKey());
                 }
             }
@@ -104,7 +113,10 @@ final class OpenApiDocuments {
     /** A kind's schema with the definitions its {@code $ref}s name. */
     record Schema(ObjectNode root, Map<String, ObjectNode> definitions) {
 
-        /** The schema {@code node} stands for: its {@code $ref} followed, a single {@code allOf} unwrapped; null if unknown. */
+        /**
+         * The schema {@code node} stands for: its {@code $ref} followed, a single {@code allOf} unwrapped; null if
+         * unknown.
+         */
         JsonNode resolve(JsonNode node) {
             JsonNode s = node;
             for (int i = 0; i < 10 && s != null && s.has("$ref"); i++) {
@@ -119,12 +131,18 @@ final class OpenApiDocuments {
     }
 
     private List<String> groupVersions() {
-        return catalog.all().stream().map(ResourceType::groupVersion).distinct().sorted().toList();
+        return catalog.all().stream()
+                .map(ResourceType::groupVersion)
+                .distinct()
+                .sorted()
+                .toList();
     }
 
     private ObjectNode document(String gv) {
-        List<ResourceType> types = catalog.all().stream().filter(t -> t.groupVersion().equals(gv)).toList();
-        Map<ResourceType, JsonNode> crdSchemas = new TreeMap<>((a, b) -> a.plural().compareTo(b.plural()));
+        List<ResourceType> types =
+                catalog.all().stream().filter(t -> t.groupVersion().equals(gv)).toList();
+        Map<ResourceType, JsonNode> crdSchemas =
+                new TreeMap<>((a, b) -> a.plural().compareTo(b.plural()));
         for (ResourceType t : types) {
             crdSchemaOf(t).ifPresent(s -> crdSchemas.put(t, s));
         }
@@ -139,16 +157,20 @@ final class OpenApiDocuments {
         if (!catalog.isCustom(type)) {
             return Optional.empty();
         }
-        ObjectNode crd = store.get("/apis/apiextensions.k8s.io/v1/customresourcedefinitions/" + type.plural() + "."
-                + type.group());
+        ObjectNode crd = store.get(
+                "/apis/apiextensions.k8s.io/v1/customresourcedefinitions/" + type.plural() + "." + type.group());
         if (crd == null) {
             return Optional.empty();
         }
         for (JsonNode v : crd.path("spec").path("versions")) {
             if (v.path("name").asText().equals(type.version())) {
                 JsonNode schema = v.path("schema").path("openAPIV3Schema");
-                return Optional.of(schema.isObject() ? schema
-                        : JSON.objectNode().put("type", "object").put("x-kubernetes-preserve-unknown-fields", true));
+                return Optional.of(
+                        schema.isObject()
+                                ? schema
+                                : JSON.objectNode()
+                                        .put("type", "object")
+                                        .put("x-kubernetes-preserve-unknown-fields", true));
             }
         }
         return Optional.empty();
@@ -161,8 +183,10 @@ final class OpenApiDocuments {
         ObjectNode paths = doc.putObject("paths");
         for (ResourceType t : types) {
             String kindSchema = kindDefinition(definitions, t).orElse(null);
-            String base = (t.group().isEmpty() ? "/api/" : "/apis/" + t.group() + "/") + t.version()
-                    + (t.namespaced() ? "/namespaces/{namespace}/" : "/") + t.plural();
+            String base = (t.group().isEmpty() ? "/api/" : "/apis/" + t.group() + "/")
+                    + t.version()
+                    + (t.namespaced() ? "/namespaces/{namespace}/" : "/")
+                    + t.plural();
             ObjectNode collection = paths.putObject(base);
             operation(collection, "get", "list", t, kindSchema, false);
             operation(collection, "post", "post", t, kindSchema, true);
@@ -170,7 +194,11 @@ final class OpenApiDocuments {
             operation(item, "get", "get", t, kindSchema, false);
             operation(item, "put", "put", t, kindSchema, true);
             ObjectNode patch = operation(item, "patch", "patch", t, kindSchema, true);
-            patch.withArray("parameters").addObject().put("name", "force").put("in", "query").putObject("schema")
+            patch.withArray("parameters")
+                    .addObject()
+                    .put("name", "force")
+                    .put("in", "query")
+                    .putObject("schema")
                     .put("type", "boolean");
             // the patch types this kind takes: kubectl apply and diff look for strategic merge patch here
             ObjectNode content = patch.putObject("requestBody").putObject("content");
@@ -184,27 +212,40 @@ final class OpenApiDocuments {
         return doc;
     }
 
-    private static ObjectNode operation(ObjectNode path, String method, String action, ResourceType t, String schema,
-            boolean writes) {
-        ObjectNode op = path.putObject(method).put("operationId", action + t.kind()).put("x-kubernetes-action", action);
-        op.putObject("x-kubernetes-group-version-kind").put("group", t.group()).put("version", t.version())
+    private static ObjectNode operation(
+            ObjectNode path, String method, String action, ResourceType t, String schema, boolean writes) {
+        ObjectNode op =
+                path.putObject(method).put("operationId", action + t.kind()).put("x-kubernetes-action", action);
+        op.putObject("x-kubernetes-group-version-kind")
+                .put("group", t.group())
+                .put("version", t.version())
                 .put("kind", t.kind());
         ArrayNode parameters = op.putArray("parameters");
         if (writes) {
             for (String name : new String[] {"dryRun", "fieldManager", "fieldValidation"}) {
-                parameters.addObject().put("name", name).put("in", "query").putObject("schema").put("type", "string");
+                parameters
+                        .addObject()
+                        .put("name", name)
+                        .put("in", "query")
+                        .putObject("schema")
+                        .put("type", "string");
             }
         }
         if (schema != null) {
-            op.putObject("responses").putObject("200").putObject("content").putObject("application/json")
-                    .putObject("schema").put("$ref", "#/components/schemas/" + schema);
+            op.putObject("responses")
+                    .putObject("200")
+                    .putObject("content")
+                    .putObject("application/json")
+                    .putObject("schema")
+                    .put("$ref", "#/components/schemas/" + schema);
         }
         return op;
     }
 
     private static String hash(ObjectNode doc) {
         try {
-            byte[] digest = MessageDigest.getInstance("SHA-512").digest(ObjectStore.write(doc).getBytes(StandardCharsets.UTF_8));
+            byte[] digest = MessageDigest.getInstance("SHA-512")
+                    .digest(ObjectStore.write(doc).getBytes(StandardCharsets.UTF_8));
             return HexFormat.of().withUpperCase().formatHex(digest, 0, 64);
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException(e);

@@ -36,8 +36,7 @@ final class ProtobufBodies {
     private static final byte[] MAGIC = {0x6b, 0x38, 0x73, 0x00};
     private static final JsonNodeFactory JSON = JsonNodeFactory.instance;
 
-    private ProtobufBodies() {
-    }
+    private ProtobufBodies() {}
 
     static boolean isProtobuf(String contentType) {
         return contentType != null && contentType.startsWith("application/vnd.kubernetes.protobuf");
@@ -52,8 +51,9 @@ final class ProtobufBodies {
             Runtime.Unknown unknown = Runtime.Unknown.parseFrom(Arrays.copyOfRange(body, MAGIC.length, body.length));
             String apiVersion = unknown.getTypeMeta().getApiVersion();
             String kind = unknown.getTypeMeta().getKind();
-            Descriptor type = messageType(apiVersion, kind).orElseThrow(() -> ApiError.badRequest(
-                    "the sandbox has no protobuf message for " + kind + " in " + apiVersion + "; send JSON"));
+            Descriptor type = messageType(apiVersion, kind)
+                    .orElseThrow(() -> ApiError.badRequest(
+                            "the sandbox has no protobuf message for " + kind + " in " + apiVersion + "; send JSON"));
             ObjectNode object = toJson(DynamicMessage.parseFrom(type, unknown.getRaw()));
             object.put("apiVersion", apiVersion).put("kind", kind);
             return ObjectStore.write(object);
@@ -74,7 +74,8 @@ final class ProtobufBodies {
         String outer = capitalized(version) + capitalized(label);
         try {
             FileDescriptor file = (FileDescriptor) Class.forName("io.kubernetes.client.proto." + outer)
-                    .getMethod("getDescriptor").invoke(null);
+                    .getMethod("getDescriptor")
+                    .invoke(null);
             return Optional.ofNullable(file.findMessageTypeByName(kind));
         } catch (ReflectiveOperationException | LinkageError e) {
             return Optional.empty();
@@ -97,7 +98,8 @@ final class ProtobufBodies {
                 for (Object entry : (List<?>) e.getValue()) {
                     Message m = (Message) entry;
                     Descriptor d = m.getDescriptorForType();
-                    map.set(String.valueOf(m.getField(d.findFieldByName("key"))),
+                    map.set(
+                            String.valueOf(m.getField(d.findFieldByName("key"))),
                             value(d.findFieldByName("value"), m.getField(d.findFieldByName("value"))));
                 }
             } else if (field.isRepeated()) {
@@ -128,16 +130,18 @@ final class ProtobufBodies {
             case MESSAGE -> {
                 Message m = (Message) value;
                 String type = m.getDescriptorForType().getFullName();
-                yield type.endsWith("meta.v1.Time") && (Long) m.getField(m.getDescriptorForType().findFieldByName("seconds")) == 0
-                        || type.endsWith("intstr.IntOrString") && m.getAllFields().values().stream()
-                                .allMatch(v -> v instanceof Number n && n.longValue() == 0 || "".equals(v));
+                yield type.endsWith("meta.v1.Time")
+                                && (Long) m.getField(m.getDescriptorForType().findFieldByName("seconds")) == 0
+                        || type.endsWith("intstr.IntOrString")
+                                && m.getAllFields().values().stream()
+                                        .allMatch(v -> v instanceof Number n && n.longValue() == 0 || "".equals(v));
             }
             default -> false;
         };
     }
 
-    private static final Set<String> ZERO_OMITTED = Set.of("nodePort", "hostPort", "generation", "number",
-            "observedGeneration", "minReadySeconds", "weight");
+    private static final Set<String> ZERO_OMITTED =
+            Set.of("nodePort", "hostPort", "generation", "number", "observedGeneration", "minReadySeconds", "weight");
 
     private static JsonNode value(FieldDescriptor field, Object value) {
         switch (field.getJavaType()) {
@@ -165,12 +169,14 @@ final class ProtobufBodies {
         Descriptor d = m.getDescriptorForType();
         switch (d.getFullName()) {
             case "k8s.io.apimachinery.pkg.apis.meta.v1.Time":
-                return JSON.textNode(DateTimeFormatter.ISO_INSTANT.format(Instant.ofEpochSecond(
-                        (Long) m.getField(d.findFieldByName("seconds"))).truncatedTo(ChronoUnit.SECONDS)));
+                return JSON.textNode(DateTimeFormatter.ISO_INSTANT.format(
+                        Instant.ofEpochSecond((Long) m.getField(d.findFieldByName("seconds")))
+                                .truncatedTo(ChronoUnit.SECONDS)));
             case "k8s.io.apimachinery.pkg.apis.meta.v1.MicroTime":
-                return JSON.textNode(DateTimeFormatter.ISO_INSTANT.format(Instant.ofEpochSecond(
-                        (Long) m.getField(d.findFieldByName("seconds")),
-                        (Integer) m.getField(d.findFieldByName("nanos"))).truncatedTo(ChronoUnit.MICROS)));
+                return JSON.textNode(DateTimeFormatter.ISO_INSTANT.format(
+                        Instant.ofEpochSecond((Long) m.getField(d.findFieldByName("seconds")), (Integer)
+                                        m.getField(d.findFieldByName("nanos")))
+                                .truncatedTo(ChronoUnit.MICROS)));
             case "k8s.io.apimachinery.pkg.util.intstr.IntOrString":
                 return ((Long) m.getField(d.findFieldByName("type"))) == 1L
                         ? JSON.textNode((String) m.getField(d.findFieldByName("strVal")))
@@ -181,7 +187,8 @@ final class ProtobufBodies {
                 return JSON.textNode((String) m.getField(d.findFieldByName("duration")));
             case "k8s.io.apimachinery.pkg.runtime.RawExtension":
             case "k8s.io.apimachinery.pkg.apis.meta.v1.FieldsV1":
-                FieldDescriptor raw = d.findFieldByName("raw") != null ? d.findFieldByName("raw") : d.findFieldByName("Raw");
+                FieldDescriptor raw =
+                        d.findFieldByName("raw") != null ? d.findFieldByName("raw") : d.findFieldByName("Raw");
                 return rawJson((ByteString) m.getField(raw));
             default:
                 return toJson(m);

@@ -20,12 +20,20 @@ import java.util.concurrent.CopyOnWriteArrayList;
  */
 final class ResourceCatalog {
     private static final JsonNodeFactory JSON = JsonNodeFactory.instance;
-    private static final List<String> VERBS = List.of("create", "delete", "deletecollection", "get", "list", "patch",
-            "update", "watch");
+    private static final List<String> VERBS =
+            List.of("create", "delete", "deletecollection", "get", "list", "patch", "update", "watch");
 
     /** The built-in resources a real API server puts in category {@code all}. */
-    private static final Set<String> IN_CATEGORY_ALL = Set.of("/pods", "/services", "/replicationcontrollers",
-            "apps/deployments", "apps/statefulsets", "apps/daemonsets", "apps/replicasets", "batch/jobs", "batch/cronjobs",
+    private static final Set<String> IN_CATEGORY_ALL = Set.of(
+            "/pods",
+            "/services",
+            "/replicationcontrollers",
+            "apps/deployments",
+            "apps/statefulsets",
+            "apps/daemonsets",
+            "apps/replicasets",
+            "batch/jobs",
+            "batch/cronjobs",
             "autoscaling/horizontalpodautoscalers");
 
     private final List<ResourceType> builtIn = new ArrayList<>();
@@ -61,7 +69,15 @@ final class ResourceCatalog {
         add("rbac.authorization.k8s.io", "v1", "rolebindings", "RoleBinding", true, false);
         add("rbac.authorization.k8s.io", "v1", "clusterroles", "ClusterRole", false, false);
         add("rbac.authorization.k8s.io", "v1", "clusterrolebindings", "ClusterRoleBinding", false, false);
-        add("apiextensions.k8s.io", "v1", "customresourcedefinitions", "CustomResourceDefinition", false, true, "crd", "crds");
+        add(
+                "apiextensions.k8s.io",
+                "v1",
+                "customresourcedefinitions",
+                "CustomResourceDefinition",
+                false,
+                true,
+                "crd",
+                "crds");
         add("coordination.k8s.io", "v1", "leases", "Lease", true, false);
         add("storage.k8s.io", "v1", "storageclasses", "StorageClass", false, false, "sc");
         add("scheduling.k8s.io", "v1", "priorityclasses", "PriorityClass", false, false, "pc");
@@ -72,10 +88,16 @@ final class ResourceCatalog {
         add("", "v1", plural, kind, namespaced, status, shortNames);
     }
 
-    private void add(String group, String version, String plural, String kind, boolean namespaced, boolean status,
+    private void add(
+            String group,
+            String version,
+            String plural,
+            String kind,
+            boolean namespaced,
+            boolean status,
             String... shortNames) {
-        builtIn.add(new ResourceType(group, version, plural, kind.toLowerCase(), kind, namespaced, List.of(shortNames), status,
-                List.of()));
+        builtIn.add(new ResourceType(
+                group, version, plural, kind.toLowerCase(), kind, namespaced, List.of(shortNames), status, List.of()));
     }
 
     List<ResourceType> all() {
@@ -85,13 +107,19 @@ final class ResourceCatalog {
     }
 
     Optional<ResourceType> byPlural(String group, String version, String plural) {
-        return all().stream().filter(t -> t.group().equals(group) && t.version().equals(version)
-                && t.plural().equals(plural)).findFirst();
+        return all().stream()
+                .filter(t -> t.group().equals(group)
+                        && t.version().equals(version)
+                        && t.plural().equals(plural))
+                .findFirst();
     }
 
     Optional<ResourceType> byKind(String group, String version, String kind) {
-        return all().stream().filter(t -> t.group().equals(group) && t.version().equals(version)
-                && t.kind().equals(kind)).findFirst();
+        return all().stream()
+                .filter(t -> t.group().equals(group)
+                        && t.version().equals(version)
+                        && t.kind().equals(kind))
+                .findFirst();
     }
 
     /** Where an object of a served kind is stored, from its apiVersion, kind, namespace and name. */
@@ -100,8 +128,10 @@ final class ResourceCatalog {
         int slash = apiVersion.indexOf('/');
         String group = slash < 0 ? "" : apiVersion.substring(0, slash);
         String version = apiVersion.substring(slash + 1);
-        return byKind(group, version, object.path("kind").asText()).map(t -> t.objectPath(
-                object.path("metadata").path("namespace").asText(""), object.path("metadata").path("name").asText()));
+        return byKind(group, version, object.path("kind").asText())
+                .map(t -> t.objectPath(
+                        object.path("metadata").path("namespace").asText(""),
+                        object.path("metadata").path("name").asText()));
     }
 
     /** Whether a CRD defines this type. */
@@ -110,7 +140,8 @@ final class ResourceCatalog {
     }
 
     boolean servesGroupVersion(String group, String version) {
-        return all().stream().anyMatch(t -> t.group().equals(group) && t.version().equals(version));
+        return all().stream()
+                .anyMatch(t -> t.group().equals(group) && t.version().equals(version));
     }
 
     /** Registers the served versions of a CRD; replaces what an earlier version of it registered. */
@@ -124,13 +155,23 @@ final class ResourceCatalog {
             if (v.path("served").asBoolean(true)) {
                 List<ResourceType.PrinterColumn> columns = new ArrayList<>();
                 for (JsonNode c : v.path("additionalPrinterColumns")) {
-                    columns.add(new ResourceType.PrinterColumn(c.path("name").asText(), c.path("type").asText("string"),
-                            c.path("jsonPath").asText(), c.path("priority").asInt(0)));
+                    columns.add(new ResourceType.PrinterColumn(
+                            c.path("name").asText(),
+                            c.path("type").asText("string"),
+                            c.path("jsonPath").asText(),
+                            c.path("priority").asInt(0)));
                 }
-                custom.add(new ResourceType(spec.path("group").asText(), v.path("name").asText(),
-                        names.path("plural").asText(), names.path("singular").asText(names.path("kind").asText().toLowerCase()),
-                        names.path("kind").asText(), !"Cluster".equals(spec.path("scope").asText()),
-                        List.copyOf(shortNames), v.path("subresources").has("status"), List.copyOf(columns)));
+                custom.add(new ResourceType(
+                        spec.path("group").asText(),
+                        v.path("name").asText(),
+                        names.path("plural").asText(),
+                        names.path("singular")
+                                .asText(names.path("kind").asText().toLowerCase()),
+                        names.path("kind").asText(),
+                        !"Cluster".equals(spec.path("scope").asText()),
+                        List.copyOf(shortNames),
+                        v.path("subresources").has("status"),
+                        List.copyOf(columns)));
             }
         }
     }
@@ -148,7 +189,9 @@ final class ResourceCatalog {
     ObjectNode coreVersions(String serverAddress) {
         ObjectNode doc = JSON.objectNode().put("kind", "APIVersions");
         doc.putArray("versions").add("v1");
-        doc.putArray("serverAddressByClientCIDRs").addObject().put("clientCIDR", "0.0.0.0/0")
+        doc.putArray("serverAddressByClientCIDRs")
+                .addObject()
+                .put("clientCIDR", "0.0.0.0/0")
                 .put("serverAddress", serverAddress);
         return doc;
     }
@@ -168,8 +211,11 @@ final class ResourceCatalog {
         versions.forEach((group, vs) -> {
             ObjectNode g = groups.addObject().put("name", group);
             ArrayNode list = g.putArray("versions");
-            vs.forEach(v -> list.addObject().put("groupVersion", group + "/" + v).put("version", v));
-            g.putObject("preferredVersion").put("groupVersion", group + "/" + vs.get(0)).put("version", vs.get(0));
+            vs.forEach(
+                    v -> list.addObject().put("groupVersion", group + "/" + v).put("version", v));
+            g.putObject("preferredVersion")
+                    .put("groupVersion", group + "/" + vs.get(0))
+                    .put("version", vs.get(0));
         });
         return doc;
     }
@@ -184,13 +230,19 @@ final class ResourceCatalog {
     }
 
     ObjectNode resources(String group, String version) {
-        ObjectNode doc = JSON.objectNode().put("kind", "APIResourceList").put("apiVersion", "v1")
+        ObjectNode doc = JSON.objectNode()
+                .put("kind", "APIResourceList")
+                .put("apiVersion", "v1")
                 .put("groupVersion", group.isEmpty() ? version : group + "/" + version);
         ArrayNode resources = doc.putArray("resources");
         for (ResourceType t : all()) {
             if (t.group().equals(group) && t.version().equals(version)) {
-                ObjectNode r = resources.addObject().put("name", t.plural()).put("singularName", t.singular())
-                        .put("namespaced", t.namespaced()).put("kind", t.kind());
+                ObjectNode r = resources
+                        .addObject()
+                        .put("name", t.plural())
+                        .put("singularName", t.singular())
+                        .put("namespaced", t.namespaced())
+                        .put("kind", t.kind());
                 ArrayNode verbs = r.putArray("verbs");
                 VERBS.forEach(verbs::add);
                 if (!t.shortNames().isEmpty()) {
@@ -200,15 +252,29 @@ final class ResourceCatalog {
                 if (IN_CATEGORY_ALL.contains(t.group() + "/" + t.plural())) {
                     r.putArray("categories").add("all"); // what `kubectl get all` resolves
                 }
-                if (t.group().equals("apps") && List.of("Deployment", "StatefulSet", "ReplicaSet").contains(t.kind())) {
-                    ObjectNode scale = resources.addObject().put("name", t.plural() + "/scale").put("singularName", "")
-                            .put("namespaced", true).put("kind", "Scale").put("group", "autoscaling").put("version", "v1");
+                if (t.group().equals("apps")
+                        && List.of("Deployment", "StatefulSet", "ReplicaSet").contains(t.kind())) {
+                    ObjectNode scale = resources
+                            .addObject()
+                            .put("name", t.plural() + "/scale")
+                            .put("singularName", "")
+                            .put("namespaced", true)
+                            .put("kind", "Scale")
+                            .put("group", "autoscaling")
+                            .put("version", "v1");
                     scale.putArray("verbs").add("get").add("patch").add("update");
                 }
                 if (t.statusSubresource()) {
-                    resources.addObject().put("name", t.plural() + "/status").put("singularName", "")
-                            .put("namespaced", t.namespaced()).put("kind", t.kind())
-                            .putArray("verbs").add("get").add("patch").add("update");
+                    resources
+                            .addObject()
+                            .put("name", t.plural() + "/status")
+                            .put("singularName", "")
+                            .put("namespaced", t.namespaced())
+                            .put("kind", t.kind())
+                            .putArray("verbs")
+                            .add("get")
+                            .add("patch")
+                            .add("update");
                 }
             }
         }

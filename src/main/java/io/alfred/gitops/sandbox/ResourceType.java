@@ -3,12 +3,19 @@ package io.alfred.gitops.sandbox;
 import java.util.List;
 
 /** One served resource: what discovery lists and what a request path names. */
-record ResourceType(String group, String version, String plural, String singular, String kind, boolean namespaced,
-        List<String> shortNames, boolean statusSubresource, List<PrinterColumn> printerColumns) {
+record ResourceType(
+        String group,
+        String version,
+        String plural,
+        String singular,
+        String kind,
+        boolean namespaced,
+        List<String> shortNames,
+        boolean statusSubresource,
+        List<PrinterColumn> printerColumns) {
 
     /** A CRD's {@code additionalPrinterColumns} entry: what {@code kubectl get} shows for its resources. */
-    record PrinterColumn(String name, String type, String jsonPath, int priority) {
-    }
+    record PrinterColumn(String name, String type, String jsonPath, int priority) {}
 
     String groupVersion() {
         return group.isEmpty() ? version : group + "/" + version;

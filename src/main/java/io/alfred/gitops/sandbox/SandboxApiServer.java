@@ -30,8 +30,8 @@ public final class SandboxApiServer implements AutoCloseable {
     private FrontProxy proxy;
 
     private SandboxApiServer() {
-        server = new KubernetesMockServer(new Context(Serialization.jsonMapper()), new MockWebServer(), new HashMap<>(),
-                dispatcher, false);
+        server = new KubernetesMockServer(
+                new Context(Serialization.jsonMapper()), new MockWebServer(), new HashMap<>(), dispatcher, false);
     }
 
     /** Starts on a free loopback port, with the namespaces every cluster has. */
@@ -43,8 +43,8 @@ public final class SandboxApiServer implements AutoCloseable {
         SandboxApiServer sandbox = new SandboxApiServer();
         sandbox.server.start(InetAddress.getLoopbackAddress(), 0);
         try {
-            sandbox.proxy = new FrontProxy(port, sandbox.server.getPort(), sandbox.dispatcher.faults(),
-                    sandbox.dispatcher.httpWatches());
+            sandbox.proxy = new FrontProxy(
+                    port, sandbox.server.getPort(), sandbox.dispatcher.faults(), sandbox.dispatcher.httpWatches());
         } catch (IOException e) {
             sandbox.server.shutdown();
             throw new UncheckedIOException("cannot listen on 127.0.0.1:" + port, e);
@@ -52,8 +52,13 @@ public final class SandboxApiServer implements AutoCloseable {
         sandbox.dispatcher.serverAddress("127.0.0.1:" + sandbox.proxy.port());
         try (KubernetesClient client = sandbox.client()) {
             for (String ns : new String[] {"default", "kube-system", "kube-public", "kube-node-lease"}) {
-                client.namespaces().resource(new NamespaceBuilder()
-                        .withNewMetadata().withName(ns).endMetadata().build()).create();
+                client.namespaces()
+                        .resource(new NamespaceBuilder()
+                                .withNewMetadata()
+                                .withName(ns)
+                                .endMetadata()
+                                .build())
+                        .create();
             }
         }
         return sandbox;
@@ -101,8 +106,12 @@ public final class SandboxApiServer implements AutoCloseable {
     }
 
     public Config config() {
-        return new ConfigBuilder(Config.empty()).withMasterUrl(url()).withNamespace("default")
-                .withTrustCerts(true).withRequestRetryBackoffLimit(0).build();
+        return new ConfigBuilder(Config.empty())
+                .withMasterUrl(url())
+                .withNamespace("default")
+                .withTrustCerts(true)
+                .withRequestRetryBackoffLimit(0)
+                .build();
     }
 
     /** A new fabric8 client for this server; the caller closes it. */

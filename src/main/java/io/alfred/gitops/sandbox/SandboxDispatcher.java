@@ -34,7 +34,10 @@ final class SandboxDispatcher extends KubernetesCrudDispatcher {
     private final Map<String, AtomicLong> requests = new ConcurrentHashMap<>();
     private final Map<String, AtomicLong> requestsByResource = new ConcurrentHashMap<>();
 
-    /** Requests served so far by verb: GET, LIST, WATCH, POST, PUT, PATCH, DELETE, with a "dry-run " prefix for dry runs. */
+    /**
+     * Requests served so far by verb: GET, LIST, WATCH, POST, PUT, PATCH, DELETE, with a "dry-run " prefix for dry
+     * runs.
+     */
     Map<String, Long> requestCounts() {
         Map<String, Long> out = new TreeMap<>();
         requests.forEach((k, v) -> out.put(k, v.get()));
@@ -61,7 +64,9 @@ final class SandboxDispatcher extends KubernetesCrudDispatcher {
             verb = "dry-run " + verb;
         }
         requests.computeIfAbsent(verb, k -> new AtomicLong()).incrementAndGet();
-        requestsByResource.computeIfAbsent(verb + " " + path.plural(), k -> new AtomicLong()).incrementAndGet();
+        requestsByResource
+                .computeIfAbsent(verb + " " + path.plural(), k -> new AtomicLong())
+                .incrementAndGet();
     }
 
     HttpWatches httpWatches() {
@@ -91,8 +96,14 @@ final class SandboxDispatcher extends KubernetesCrudDispatcher {
         try {
             if (faults.failNow()) {
                 int code = faults.errorCode();
-                response = status(new ApiError(code, code == 429 ? "TooManyRequests" : "InternalError",
-                        "injected fault: the sandbox answered " + code, null, null, null, null));
+                response = status(new ApiError(
+                        code,
+                        code == 429 ? "TooManyRequests" : "InternalError",
+                        "injected fault: the sandbox answered " + code,
+                        null,
+                        null,
+                        null,
+                        null));
             } else {
                 response = route(request, path);
             }
@@ -109,8 +120,14 @@ final class SandboxDispatcher extends KubernetesCrudDispatcher {
     private MockResponse route(RecordedRequest request, ApiPath path) {
         String plain = request.getPath().split("\\?")[0];
         if (plain.equals("/version")) {
-            return json(200, ObjectStore.JSON.createObjectNode().put("major", "1").put("minor", "32")
-                    .put("gitVersion", "v1.32.0-alfred-sandbox").put("platform", "linux/amd64"));
+            return json(
+                    200,
+                    ObjectStore.JSON
+                            .createObjectNode()
+                            .put("major", "1")
+                            .put("minor", "32")
+                            .put("gitVersion", "v1.32.0-alfred-sandbox")
+                            .put("platform", "linux/amd64"));
         }
         if (plain.equals("/openapi/v3")) {
             return json(200, openApi.root());
@@ -121,8 +138,15 @@ final class SandboxDispatcher extends KubernetesCrudDispatcher {
         if (plain.equals("/openapi/v2")) {
             String accept = request.getHeader("Accept");
             if (accept != null && !accept.contains("json") && !accept.contains("*/*")) {
-                return status(new ApiError(406, "NotAcceptable", "the sandbox serves /openapi/v2 as JSON only: "
-                        + "use /openapi/v3, or ask for application/json", null, null, null, null));
+                return status(new ApiError(
+                        406,
+                        "NotAcceptable",
+                        "the sandbox serves /openapi/v2 as JSON only: "
+                                + "use /openapi/v3, or ask for application/json",
+                        null,
+                        null,
+                        null,
+                        null));
             }
             return json(200, openApi.v2());
         }
@@ -141,11 +165,14 @@ final class SandboxDispatcher extends KubernetesCrudDispatcher {
                 return group == null ? pageNotFound() : json(200, group);
             }
             return catalog.servesGroupVersion(path.group(), path.version())
-                    ? json(200, catalog.resources(path.group(), path.version())) : pageNotFound();
+                    ? json(200, catalog.resources(path.group(), path.version()))
+                    : pageNotFound();
         }
         Optional<ResourceType> type = catalog.byPlural(path.group(), path.version(), path.plural());
-        if (type.isEmpty() || path.subresource() != null && !("status".equals(path.subresource())
-                && type.get().statusSubresource()) && !("scale".equals(path.subresource()) && Writes.scalable(type.get()))) {
+        if (type.isEmpty()
+                || path.subresource() != null
+                        && !("status".equals(path.subresource()) && type.get().statusSubresource())
+                        && !("scale".equals(path.subresource()) && Writes.scalable(type.get()))) {
             return pageNotFound();
         }
         ResourceType t = type.get();
@@ -165,7 +192,9 @@ final class SandboxDispatcher extends KubernetesCrudDispatcher {
             return result(writes.scale(t, path, request.method().name(), contentType, body, managerFor(request, path)));
         }
         List<String> warnings = new ArrayList<>();
-        if (path.subresource() == null && body != null && List.of("POST", "PUT", "PATCH").contains(request.method().name())) {
+        if (path.subresource() == null
+                && body != null
+                && List.of("POST", "PUT", "PATCH").contains(request.method().name())) {
             body = checkFields(t, path, contentType, body, warnings);
         }
         return withWarnings(write(request, path, t, contentType, body), warnings);
@@ -174,32 +203,54 @@ final class SandboxDispatcher extends KubernetesCrudDispatcher {
     private MockResponse write(RecordedRequest request, ApiPath path, ResourceType t, String contentType, String body) {
         switch (request.method()) {
             case GET:
-                if (path.name() == null && path.namespace() != null && !"true".equals(path.query().get("watch"))
+                if (path.name() == null
+                        && path.namespace() != null
+                        && !"true".equals(path.query().get("watch"))
                         && store.get("/api/v1/namespaces/" + path.namespace()) == null) {
                     return store.read(() -> super.handleGet(request.getPath())); // empty, as for a missing namespace
                 }
-                if (path.name() != null && path.subresource() == null && !"true".equals(path.query().get("watch"))) {
+                if (path.name() != null
+                        && path.subresource() == null
+                        && !"true".equals(path.query().get("watch"))) {
                     String stored = store.raw(t.objectPath(path.namespace(), path.name()));
                     if (stored != null && Tables.wanted(request.getHeader("Accept"))) {
                         ObjectNode object = ObjectStore.parse(stored);
-                        return json(200, Tables.of(t, List.of(object), object.path("metadata").path("resourceVersion")
-                                .asText(), Instant.now()));
+                        return json(
+                                200,
+                                Tables.of(
+                                        t,
+                                        List.of(object),
+                                        object.path("metadata")
+                                                .path("resourceVersion")
+                                                .asText(),
+                                        Instant.now()));
                     }
-                    return stored == null ? status(ApiError.notFound(t, path.name()))
-                            : new MockResponse().setResponseCode(200).setHeader("Content-Type", "application/json")
+                    return stored == null
+                            ? status(ApiError.notFound(t, path.name()))
+                            : new MockResponse()
+                                    .setResponseCode(200)
+                                    .setHeader("Content-Type", "application/json")
                                     .setBody(stored);
                 }
-                if (path.name() == null && path.query().containsKey("fieldSelector")
+                if (path.name() == null
+                        && path.query().containsKey("fieldSelector")
                         && !"true".equals(path.query().get("watch"))) {
-                    return fieldSelected(request, t, request.getPath(), path.query().get("fieldSelector"));
+                    return fieldSelected(
+                            request, t, request.getPath(), path.query().get("fieldSelector"));
                 }
-                MockResponse read = "true".equals(path.query().get("watch")) ? super.handleGet(request.getPath())
+                MockResponse read = "true".equals(path.query().get("watch"))
+                        ? super.handleGet(request.getPath())
                         : store.read(() -> super.handleGet(request.getPath()));
                 if (read.code() == 404 && path.name() != null) {
                     return status(ApiError.notFound(t, path.name()));
                 }
-                if (read.code() == 200 && path.name() == null && !"true".equals(path.query().get("watch"))) {
-                    return listed(request, t, onlyGroup(ObjectStore.parse(read.getBody().readUtf8()), t));
+                if (read.code() == 200
+                        && path.name() == null
+                        && !"true".equals(path.query().get("watch"))) {
+                    return listed(
+                            request,
+                            t,
+                            onlyGroup(ObjectStore.parse(read.getBody().readUtf8()), t));
                 }
                 return read.setHeader("Content-Type", "application/json");
             case POST:
@@ -210,8 +261,7 @@ final class SandboxDispatcher extends KubernetesCrudDispatcher {
                 return result(writes.replace(t, path, body, managerFor(request, path)));
             case PATCH:
                 checkRejection(t, path, path.namespace(), path.name());
-                return result(writes.patch(t, path, contentType, body,
-                        managerFor(request, path)));
+                return result(writes.patch(t, path, contentType, body, managerFor(request, path)));
             case DELETE:
                 checkRejection(t, path, path.namespace(), path.name());
                 return result(writes.delete(t, path, body));
@@ -224,7 +274,8 @@ final class SandboxDispatcher extends KubernetesCrudDispatcher {
      * Unknown fields, as {@code fieldValidation} says (see {@link FieldValidation}); returns the body
      * with them pruned. Bodies that do not parse are left to the write to refuse.
      */
-    private String checkFields(ResourceType type, ApiPath path, String contentType, String body, List<String> warnings) {
+    private String checkFields(
+            ResourceType type, ApiPath path, String contentType, String body, List<String> warnings) {
         FieldValidation mode = FieldValidation.of(path.query().get("fieldValidation"));
         String mediaType = contentType == null ? "" : contentType.split(";")[0].trim();
         boolean apply = mediaType.equals("application/apply-patch+yaml");
@@ -258,9 +309,16 @@ final class SandboxDispatcher extends KubernetesCrudDispatcher {
         }
         Faults.Rejection r = faults.rejectionFor(type.kind(), namespace, name);
         if (r != null) {
-            throw new ApiError(r.code(), r.code() == 422 ? "Invalid" : "InternalError",
-                    r.code() == 422 ? type.qualifiedKind() + " \"" + name + "\" is invalid: " + r.message() : r.message(),
-                    name, type.group(), type.kind(), null);
+            throw new ApiError(
+                    r.code(),
+                    r.code() == 422 ? "Invalid" : "InternalError",
+                    r.code() == 422
+                            ? type.qualifiedKind() + " \"" + name + "\" is invalid: " + r.message()
+                            : r.message(),
+                    name,
+                    type.group(),
+                    type.kind(),
+                    null);
         }
     }
 
@@ -272,7 +330,10 @@ final class SandboxDispatcher extends KubernetesCrudDispatcher {
         }
     }
 
-    /** The field manager of a non-apply write: the query parameter, else the client's user agent, as a real server does. */
+    /**
+     * The field manager of a non-apply write: the query parameter, else the client's user agent, as a real server
+     * does.
+     */
     private static String managerFor(RecordedRequest request, ApiPath path) {
         String manager = path.fieldManager();
         if (manager != null && !manager.isEmpty()) {
@@ -290,7 +351,9 @@ final class SandboxDispatcher extends KubernetesCrudDispatcher {
     }
 
     private static MockResponse json(int code, Object body) {
-        return new MockResponse().setResponseCode(code).setHeader("Content-Type", "application/json")
+        return new MockResponse()
+                .setResponseCode(code)
+                .setHeader("Content-Type", "application/json")
                 .setBody(ObjectStore.write(body));
     }
 
@@ -299,7 +362,9 @@ final class SandboxDispatcher extends KubernetesCrudDispatcher {
     }
 
     private static MockResponse pageNotFound() {
-        return new MockResponse().setResponseCode(404).setHeader("Content-Type", "text/plain; charset=utf-8")
+        return new MockResponse()
+                .setResponseCode(404)
+                .setHeader("Content-Type", "text/plain; charset=utf-8")
                 .setBody("404 page not found\n");
     }
 
@@ -341,7 +406,13 @@ final class SandboxDispatcher extends KubernetesCrudDispatcher {
         }
         List<JsonNode> items = new ArrayList<>();
         list.path("items").forEach(items::add);
-        return json(200, Tables.of(type, items, list.path("metadata").path("resourceVersion").asText(), Instant.now()));
+        return json(
+                200,
+                Tables.of(
+                        type,
+                        items,
+                        list.path("metadata").path("resourceVersion").asText(),
+                        Instant.now()));
     }
 
     /**
@@ -365,7 +436,8 @@ final class SandboxDispatcher extends KubernetesCrudDispatcher {
             }
         }
         // in etcd's key order, as a real server lists: by namespace, then name
-        kept.sort(Comparator.comparing((JsonNode o) -> o.path("metadata").path("namespace").asText(""))
+        kept.sort(Comparator.comparing(
+                        (JsonNode o) -> o.path("metadata").path("namespace").asText(""))
                 .thenComparing(o -> o.path("metadata").path("name").asText("")));
         list.set("items", list.arrayNode().addAll(kept));
         return list;

@@ -28,18 +28,27 @@ public class SandboxLauncher implements SandboxProvider {
         SandboxApiServer server = SandboxApiServer.start();
         Path kubeconfig = server.writeKubeconfig(newKubeconfigFile());
         kubeconfig.toFile().deleteOnExit();
-        LOG.infof("sandbox API server listening on %s until this process exits; look with: kubectl --kubeconfig %s"
-                + " get all -A", server.url(), kubeconfig);
-        KubernetesClient client = new KubernetesClientBuilder().withConfig(ClusterConnection.resilient(server.config())).build();
-        return ClusterConnection.of(client, () -> {
-            server.close();
-            deleteQuietly(kubeconfig);
-        }, ClusterOrigin.sandbox(kubeconfig));
+        LOG.infof(
+                "sandbox API server listening on %s until this process exits; look with: kubectl --kubeconfig %s"
+                        + " get all -A",
+                server.url(), kubeconfig);
+        KubernetesClient client = new KubernetesClientBuilder()
+                .withConfig(ClusterConnection.resilient(server.config()))
+                .build();
+        return ClusterConnection.of(
+                client,
+                () -> {
+                    server.close();
+                    deleteQuietly(kubeconfig);
+                },
+                ClusterOrigin.sandbox(kubeconfig));
     }
 
     private static Path newKubeconfigFile() {
         try {
-            return Files.createTempFile("alfred-gitops-sandbox-" + ProcessHandle.current().pid() + "-", ".kubeconfig",
+            return Files.createTempFile(
+                    "alfred-gitops-sandbox-" + ProcessHandle.current().pid() + "-",
+                    ".kubeconfig",
                     PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
         } catch (IOException e) {
             throw new UncheckedIOException("cannot create the sandbox kubeconfig", e);

@@ -10,10 +10,10 @@ import java.util.regex.Pattern;
  * field, {@code .status.conditions[?(@.type=="Ready")].status}, taking the first match.
  */
 final class SimpleJsonPath {
-    private static final Pattern STEP = Pattern.compile("\\.([^.\\[]+)|\\[(\\d+)]|\\[\\?\\(@\\.([^=!]+)==[\"']([^\"']*)[\"']\\)]");
+    private static final Pattern STEP =
+            Pattern.compile("\\.([^.\\[]+)|\\[(\\d+)]|\\[\\?\\(@\\.([^=!]+)==[\"']([^\"']*)[\"']\\)]");
 
-    private SimpleJsonPath() {
-    }
+    private SimpleJsonPath() {}
 
     static JsonNode read(JsonNode root, String path) {
         String p = path.startsWith("{") && path.endsWith("}") ? path.substring(1, path.length() - 1) : path;

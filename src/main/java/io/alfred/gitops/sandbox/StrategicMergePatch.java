@@ -20,15 +20,22 @@ import java.util.Set;
 final class StrategicMergePatch {
     /** List field to merge key; "" for lists of primitives merged as sets. */
     private static final Map<String, String> MERGE_KEYS = Map.ofEntries(
-            Map.entry("containers", "name"), Map.entry("initContainers", "name"),
-            Map.entry("ephemeralContainers", "name"), Map.entry("env", "name"), Map.entry("volumes", "name"),
-            Map.entry("volumeMounts", "mountPath"), Map.entry("volumeDevices", "devicePath"),
-            Map.entry("imagePullSecrets", "name"), Map.entry("hostAliases", "ip"), Map.entry("ownerReferences", "uid"),
-            Map.entry("conditions", "type"), Map.entry("topologySpreadConstraints", "topologyKey"),
-            Map.entry("resourceClaims", "name"), Map.entry("finalizers", ""));
+            Map.entry("containers", "name"),
+            Map.entry("initContainers", "name"),
+            Map.entry("ephemeralContainers", "name"),
+            Map.entry("env", "name"),
+            Map.entry("volumes", "name"),
+            Map.entry("volumeMounts", "mountPath"),
+            Map.entry("volumeDevices", "devicePath"),
+            Map.entry("imagePullSecrets", "name"),
+            Map.entry("hostAliases", "ip"),
+            Map.entry("ownerReferences", "uid"),
+            Map.entry("conditions", "type"),
+            Map.entry("topologySpreadConstraints", "topologyKey"),
+            Map.entry("resourceClaims", "name"),
+            Map.entry("finalizers", ""));
 
-    private StrategicMergePatch() {
-    }
+    private StrategicMergePatch() {}
 
     static JsonNode apply(JsonNode live, JsonNode patch) {
         return apply(live, patch, "");
@@ -43,7 +50,8 @@ final class StrategicMergePatch {
         if (directive.equals("delete")) {
             return null;
         }
-        ObjectNode result = live instanceof ObjectNode o && !directive.equals("replace") ? o.deepCopy()
+        ObjectNode result = live instanceof ObjectNode o && !directive.equals("replace")
+                ? o.deepCopy()
                 : ((ObjectNode) live).objectNode();
         JsonNode retain = p.get("$retainKeys");
         if (retain != null && retain.isArray()) {
@@ -82,13 +90,16 @@ final class StrategicMergePatch {
             if (value.isNull()) {
                 result.remove(key);
             } else if (value.isObject()) {
-                JsonNode merged = apply(result.path(key).isObject() ? result.get(key) : result.objectNode(), value, key);
+                JsonNode merged =
+                        apply(result.path(key).isObject() ? result.get(key) : result.objectNode(), value, key);
                 if (merged == null) {
                     result.remove(key);
                 } else {
                     result.set(key, merged);
                 }
-            } else if (value.isArray() && mergeKey(key, parent) != null && result.get(key) instanceof ArrayNode liveList) {
+            } else if (value.isArray()
+                    && mergeKey(key, parent) != null
+                    && result.get(key) instanceof ArrayNode liveList) {
                 result.set(key, mergeList(liveList, (ArrayNode) value, mergeKey(key, parent), key));
             } else {
                 result.set(key, value.deepCopy());
@@ -124,7 +135,9 @@ final class StrategicMergePatch {
             return result;
         }
         for (JsonNode item : patch) {
-            if (item.size() == 1 && item.has("$patch") && item.path("$patch").asText().equals("replace")) {
+            if (item.size() == 1
+                    && item.has("$patch")
+                    && item.path("$patch").asText().equals("replace")) {
                 return result.arrayNode();
             }
             int at = indexOf(result, key, item.path(key));

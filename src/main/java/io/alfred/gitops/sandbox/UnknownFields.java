@@ -15,8 +15,7 @@ import java.util.Map;
  * directives, not fields.
  */
 final class UnknownFields {
-    private UnknownFields() {
-    }
+    private UnknownFields() {}
 
     /**
      * Removes the undeclared fields from {@code object} and returns their paths, as the API server
@@ -28,10 +27,11 @@ final class UnknownFields {
         return found;
     }
 
-    private static void walk(JsonNode value, JsonNode schemaNode, OpenApiDocuments.Schema schema, String path,
-            List<String> found) {
+    private static void walk(
+            JsonNode value, JsonNode schemaNode, OpenApiDocuments.Schema schema, String path, List<String> found) {
         JsonNode s = schema.resolve(schemaNode);
-        if (s == null || s.path("x-kubernetes-preserve-unknown-fields").asBoolean(false)
+        if (s == null
+                || s.path("x-kubernetes-preserve-unknown-fields").asBoolean(false)
                 || s.path("x-kubernetes-int-or-string").asBoolean(false)) {
             return;
         }

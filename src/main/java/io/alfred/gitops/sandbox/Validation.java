@@ -69,21 +69,33 @@ final class Validation {
     static void checkImmutable(ResourceType type, JsonNode live, JsonNode next) {
         String name = live.path("metadata").path("name").asText();
         String kind = type.kind();
-        if (type.group().equals("apps") && Set.of("Deployment", "ReplicaSet", "DaemonSet").contains(kind)) {
+        if (type.group().equals("apps")
+                && Set.of("Deployment", "ReplicaSet", "DaemonSet").contains(kind)) {
             immutable(type, name, live, next, "spec", "selector");
         }
         if (type.group().equals("apps") && kind.equals("StatefulSet")) {
             JsonNode a = live.path("spec").deepCopy();
             JsonNode b = next.path("spec").deepCopy();
-            for (String mutable : new String[] {"replicas", "ordinals", "template", "updateStrategy",
-                "persistentVolumeClaimRetentionPolicy", "minReadySeconds"}) {
+            for (String mutable : new String[] {
+                "replicas",
+                "ordinals",
+                "template",
+                "updateStrategy",
+                "persistentVolumeClaimRetentionPolicy",
+                "minReadySeconds"
+            }) {
                 ((ObjectNode) a).remove(mutable);
                 ((ObjectNode) b).remove(mutable);
             }
             if (!a.equals(b)) {
-                throw ApiError.invalid(type, name, "spec", "Forbidden: updates to statefulset spec for fields other than "
-                        + "'replicas', 'ordinals', 'template', 'updateStrategy', 'persistentVolumeClaimRetentionPolicy' and "
-                        + "'minReadySeconds' are forbidden");
+                throw ApiError.invalid(
+                        type,
+                        name,
+                        "spec",
+                        "Forbidden: updates to statefulset spec for fields other than "
+                                + "'replicas', 'ordinals', 'template', 'updateStrategy', "
+                                + "'persistentVolumeClaimRetentionPolicy' and "
+                                + "'minReadySeconds' are forbidden");
             }
         }
         if (type.group().equals("batch") && kind.equals("Job")) {
@@ -94,10 +106,12 @@ final class Validation {
             String before = live.path("spec").path("clusterIP").asText("");
             String after = next.path("spec").path("clusterIP").asText("");
             if (!before.isEmpty() && !after.isEmpty() && !before.equals(after)) {
-                throw ApiError.invalid(type, name, "spec.clusterIP", "Invalid value: \"" + after + "\": field is immutable");
+                throw ApiError.invalid(
+                        type, name, "spec.clusterIP", "Invalid value: \"" + after + "\": field is immutable");
             }
         }
-        if (type.group().isEmpty() && (kind.equals("ConfigMap") || kind.equals("Secret"))
+        if (type.group().isEmpty()
+                && (kind.equals("ConfigMap") || kind.equals("Secret"))
                 && live.path("immutable").asBoolean(false)) {
             for (String field : new String[] {"data", "binaryData", "stringData"}) {
                 if (!live.path(field).equals(next.path(field))) {
@@ -111,8 +125,12 @@ final class Validation {
             ((ObjectNode) a).remove("resources");
             ((ObjectNode) b).remove("resources");
             if (!a.equals(b)) {
-                throw ApiError.invalid(type, name, "spec", "Forbidden: spec is immutable after creation except "
-                        + "resources.requests and volumeAttributesClassName for bound claims");
+                throw ApiError.invalid(
+                        type,
+                        name,
+                        "spec",
+                        "Forbidden: spec is immutable after creation except "
+                                + "resources.requests and volumeAttributesClassName for bound claims");
             }
         }
     }

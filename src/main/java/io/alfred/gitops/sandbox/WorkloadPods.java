@@ -28,6 +28,7 @@ import java.util.function.IntFunction;
 final class WorkloadPods {
     /** The alphabet Kubernetes uses for generated name suffixes and template hashes (no vowels, no look-alikes). */
     private static final String ALPHABET = "bcdfghjklmnpqrstvwxz2456789";
+
     static final String REVISION = "deployment.kubernetes.io/revision";
     private static final SecureRandom RANDOM = new SecureRandom();
 
@@ -45,7 +46,10 @@ final class WorkloadPods {
         this.deployments = catalog.byKind("apps", "v1", "Deployment").orElseThrow();
     }
 
-    /** A Deployment was written: its ReplicaSets and the pods of the current one, ready unless {@code healthy} is false. */
+    /**
+     * A Deployment was written: its ReplicaSets and the pods of the current one, ready unless {@code healthy} is
+     * false.
+     */
     void deployment(ObjectNode deployment, boolean healthy) {
         String ns = namespace(deployment);
         String name = deployment.path("metadata").path("name").asText();
@@ -53,8 +57,13 @@ final class WorkloadPods {
         String hash = templateHash(deployment.path("spec").path("template"));
         List<ObjectNode> owned = ownedBy(uid, "ReplicaSet", ns);
         long revision = owned.stream().mapToLong(WorkloadPods::revisionOf).max().orElse(0);
-        ObjectNode current = owned.stream().filter(rs -> hash.equals(rs.path("metadata").path("labels")
-                .path("pod-template-hash").asText())).findFirst().orElse(null);
+        ObjectNode current = owned.stream()
+                .filter(rs -> hash.equals(rs.path("metadata")
+                        .path("labels")
+                        .path("pod-template-hash")
+                        .asText()))
+                .findFirst()
+                .orElse(null);
         if (current == null || revisionOf(current) != revision) {
             revision++; // a new template, or a rollback to an older ReplicaSet's: it becomes the newest revision
         }
@@ -70,36 +79,51 @@ final class WorkloadPods {
             removeOwned(old);
             if (i < keep) {
                 old.with("spec").put("replicas", 0);
-                old.putObject("status").put("replicas", 0).put("observedGeneration", old.path("metadata")
-                        .path("generation").asLong(1));
+                old.putObject("status")
+                        .put("replicas", 0)
+                        .put(
+                                "observedGeneration",
+                                old.path("metadata").path("generation").asLong(1));
                 old.with("metadata").put("resourceVersion", store.nextResourceVersion());
-                store.put(replicaSets.objectPath(ns, old.path("metadata").path("name").asText()), old);
+                store.put(
+                        replicaSets.objectPath(
+                                ns, old.path("metadata").path("name").asText()),
+                        old);
             } else {
-                store.remove(replicaSets.objectPath(ns, old.path("metadata").path("name").asText()));
+                store.remove(replicaSets.objectPath(
+                        ns, old.path("metadata").path("name").asText()));
             }
         }
         syncPods(rs, rs.path("spec").path("template"), replicas, healthy, i -> rsName + "-" + suffix(5));
         ObjectNode live = store.get(deployments.objectPath(ns, name));
-        if (live != null && !String.valueOf(revision).equals(live.path("metadata").path("annotations").path(REVISION)
-                .asText())) {
+        if (live != null
+                && !String.valueOf(revision)
+                        .equals(live.path("metadata")
+                                .path("annotations")
+                                .path(REVISION)
+                                .asText())) {
             live.with("metadata").with("annotations").put(REVISION, String.valueOf(revision));
             live.with("metadata").put("resourceVersion", store.nextResourceVersion());
             store.put(deployments.objectPath(ns, name), live);
         }
     }
 
-    private ObjectNode replicaSet(ObjectNode d, String name, String hash, int replicas, long revision, ObjectNode existing,
-            boolean healthy) {
+    private ObjectNode replicaSet(
+            ObjectNode d, String name, String hash, int replicas, long revision, ObjectNode existing, boolean healthy) {
         ObjectNode rs = existing != null ? existing.deepCopy() : ObjectStore.JSON.createObjectNode();
         rs.put("apiVersion", "apps/v1").put("kind", "ReplicaSet");
         ObjectNode metadata = rs.with("metadata").put("name", name).put("namespace", namespace(d));
         if (existing == null) {
-            metadata.put("uid", UUID.randomUUID().toString()).put("creationTimestamp", now()).put("generation", 1);
+            metadata.put("uid", UUID.randomUUID().toString())
+                    .put("creationTimestamp", now())
+                    .put("generation", 1);
         }
-        ObjectNode labels = d.path("spec").path("template").path("metadata").path("labels").deepCopy();
+        ObjectNode labels =
+                d.path("spec").path("template").path("metadata").path("labels").deepCopy();
         labels.put("pod-template-hash", hash);
         metadata.set("labels", labels);
-        ObjectNode annotations = metadata.putObject("annotations").put(REVISION, String.valueOf(revision))
+        ObjectNode annotations = metadata.putObject("annotations")
+                .put(REVISION, String.valueOf(revision))
                 .put("deployment.kubernetes.io/desired-replicas", String.valueOf(replicas));
         JsonNode changeCause = d.path("metadata").path("annotations").path("kubernetes.io/change-cause");
         if (changeCause.isTextual()) {
@@ -113,8 +137,11 @@ final class WorkloadPods {
         ObjectNode template = d.path("spec").path("template").deepCopy();
         ((ObjectNode) template.with("metadata")).set("labels", labels.deepCopy());
         spec.set("template", template);
-        rs.putObject("status").put("replicas", replicas).put("fullyLabeledReplicas", replicas)
-                .put("readyReplicas", healthy ? replicas : 0).put("availableReplicas", healthy ? replicas : 0)
+        rs.putObject("status")
+                .put("replicas", replicas)
+                .put("fullyLabeledReplicas", replicas)
+                .put("readyReplicas", healthy ? replicas : 0)
+                .put("availableReplicas", healthy ? replicas : 0)
                 .put("observedGeneration", metadata.path("generation").asLong(1));
         metadata.put("resourceVersion", store.nextResourceVersion());
         return rs;
@@ -123,7 +150,11 @@ final class WorkloadPods {
     /** A ReplicaSet someone wrote (not one of a Deployment's): its pods. */
     void replicaSet(ObjectNode rs, boolean healthy) {
         String name = rs.path("metadata").path("name").asText();
-        syncPods(rs, rs.path("spec").path("template"), rs.path("spec").path("replicas").asInt(1), healthy,
+        syncPods(
+                rs,
+                rs.path("spec").path("template"),
+                rs.path("spec").path("replicas").asInt(1),
+                healthy,
                 i -> name + "-" + suffix(5));
     }
 
@@ -131,35 +162,61 @@ final class WorkloadPods {
     void statefulSet(ObjectNode sts, boolean healthy) {
         String name = sts.path("metadata").path("name").asText();
         String revision = name + "-" + templateHash(sts.path("spec").path("template"));
-        syncPods(sts, sts.path("spec").path("template"), sts.path("spec").path("replicas").asInt(1), healthy, i -> name + "-" + i,
-                "controller-revision-hash", revision);
+        syncPods(
+                sts,
+                sts.path("spec").path("template"),
+                sts.path("spec").path("replicas").asInt(1),
+                healthy,
+                i -> name + "-" + i,
+                "controller-revision-hash",
+                revision);
     }
 
     /** A DaemonSet was written: one pod, for the sandbox's one node. */
     void daemonSet(ObjectNode ds, boolean healthy) {
         String name = ds.path("metadata").path("name").asText();
-        syncPods(ds, ds.path("spec").path("template"), 1, healthy, i -> name + "-" + suffix(5),
-                "controller-revision-hash", templateHash(ds.path("spec").path("template")));
+        syncPods(
+                ds,
+                ds.path("spec").path("template"),
+                1,
+                healthy,
+                i -> name + "-" + suffix(5),
+                "controller-revision-hash",
+                templateHash(ds.path("spec").path("template")));
     }
 
     /**
      * Makes {@code owner} own {@code count} pods of {@code template}: keeps those already there with
      * the same revision label and readiness, deletes the others, creates the missing ones.
      */
-    private void syncPods(ObjectNode owner, JsonNode template, int count, boolean healthy, IntFunction<String> naming,
+    private void syncPods(
+            ObjectNode owner,
+            JsonNode template,
+            int count,
+            boolean healthy,
+            IntFunction<String> naming,
             String... revisionLabel) {
         String ns = namespace(owner);
         List<String> taken = new ArrayList<>();
         int kept = 0;
         for (ObjectNode pod : ownedBy(owner.path("metadata").path("uid").asText(), "Pod", ns)) {
-            boolean current = revisionLabel.length == 0 || revisionLabel[1].equals(pod.path("metadata").path("labels")
-                    .path(revisionLabel[0]).asText());
-            boolean ready = pod.path("status").path("conditions").path(0).path("status").asText().equals("True");
+            boolean current = revisionLabel.length == 0
+                    || revisionLabel[1].equals(pod.path("metadata")
+                            .path("labels")
+                            .path(revisionLabel[0])
+                            .asText());
+            boolean ready = pod.path("status")
+                    .path("conditions")
+                    .path(0)
+                    .path("status")
+                    .asText()
+                    .equals("True");
             if (kept < count && current && ready == healthy) {
                 kept++;
                 taken.add(pod.path("metadata").path("name").asText());
             } else {
-                store.remove(pods.objectPath(ns, pod.path("metadata").path("name").asText()));
+                store.remove(
+                        pods.objectPath(ns, pod.path("metadata").path("name").asText()));
             }
         }
         for (int i = 0; kept < count; i++) {
@@ -174,9 +231,13 @@ final class WorkloadPods {
     }
 
     private ObjectNode pod(ObjectNode owner, JsonNode template, String name, boolean healthy, String... revisionLabel) {
-        ObjectNode pod = ObjectStore.JSON.createObjectNode().put("apiVersion", "v1").put("kind", "Pod");
-        ObjectNode metadata = pod.putObject("metadata").put("name", name).put("namespace", namespace(owner))
-                .put("uid", UUID.randomUUID().toString()).put("creationTimestamp", now())
+        ObjectNode pod =
+                ObjectStore.JSON.createObjectNode().put("apiVersion", "v1").put("kind", "Pod");
+        ObjectNode metadata = pod.putObject("metadata")
+                .put("name", name)
+                .put("namespace", namespace(owner))
+                .put("uid", UUID.randomUUID().toString())
+                .put("creationTimestamp", now())
                 .put("resourceVersion", store.nextResourceVersion());
         ObjectNode labels = template.path("metadata").path("labels").deepCopy();
         if (revisionLabel.length == 2) {
@@ -191,21 +252,40 @@ final class WorkloadPods {
         spec.put("nodeName", "sandbox-node");
         pod.set("spec", spec);
         String now = now();
-        ObjectNode status = pod.putObject("status").put("phase", "Running").put("podIP", "10.244.0." + (1 + RANDOM.nextInt(250)))
+        ObjectNode status = pod.putObject("status")
+                .put("phase", "Running")
+                .put("podIP", "10.244.0." + (1 + RANDOM.nextInt(250)))
                 .put("startTime", now);
         ArrayNode conditions = status.putArray("conditions");
-        conditions.addObject().put("type", "Ready").put("status", healthy ? "True" : "False").put("lastTransitionTime", now);
+        conditions
+                .addObject()
+                .put("type", "Ready")
+                .put("status", healthy ? "True" : "False")
+                .put("lastTransitionTime", now);
         conditions.addObject().put("type", "PodScheduled").put("status", "True").put("lastTransitionTime", now);
         ArrayNode containers = status.putArray("containerStatuses");
         for (JsonNode c : spec.path("containers")) {
-            ObjectNode cs = containers.addObject().put("name", c.path("name").asText()).put("image", c.path("image").asText())
-                    .put("ready", healthy).put("restartCount", healthy ? 0 : 3).put("started", healthy);
+            ObjectNode cs = containers
+                    .addObject()
+                    .put("name", c.path("name").asText())
+                    .put("image", c.path("image").asText())
+                    .put("ready", healthy)
+                    .put("restartCount", healthy ? 0 : 3)
+                    .put("started", healthy);
             if (healthy) {
                 cs.putObject("state").putObject("running").put("startedAt", now);
             } else {
-                cs.putObject("state").putObject("waiting").put("reason", "CrashLoopBackOff")
-                        .put("message", "back-off 40s restarting failed container=" + c.path("name").asText());
-                cs.putObject("lastState").putObject("terminated").put("exitCode", 1).put("reason", "Error");
+                cs.putObject("state")
+                        .putObject("waiting")
+                        .put("reason", "CrashLoopBackOff")
+                        .put(
+                                "message",
+                                "back-off 40s restarting failed container="
+                                        + c.path("name").asText());
+                cs.putObject("lastState")
+                        .putObject("terminated")
+                        .put("exitCode", 1)
+                        .put("reason", "Error");
             }
         }
         return pod;
@@ -249,15 +329,20 @@ final class WorkloadPods {
 
     private static ArrayNode ownerReference(JsonNode owner) {
         ArrayNode refs = ObjectStore.JSON.createArrayNode();
-        refs.addObject().put("apiVersion", owner.path("apiVersion").asText("apps/v1")).put("kind", owner.path("kind").asText())
-                .put("name", owner.path("metadata").path("name").asText()).put("uid", owner.path("metadata").path("uid").asText())
-                .put("controller", true).put("blockOwnerDeletion", true);
+        refs.addObject()
+                .put("apiVersion", owner.path("apiVersion").asText("apps/v1"))
+                .put("kind", owner.path("kind").asText())
+                .put("name", owner.path("metadata").path("name").asText())
+                .put("uid", owner.path("metadata").path("uid").asText())
+                .put("controller", true)
+                .put("blockOwnerDeletion", true);
         return refs;
     }
 
     private static long revisionOf(JsonNode rs) {
         try {
-            return Long.parseLong(rs.path("metadata").path("annotations").path(REVISION).asText("0"));
+            return Long.parseLong(
+                    rs.path("metadata").path("annotations").path(REVISION).asText("0"));
         } catch (NumberFormatException e) {
             return 0;
         }
@@ -267,7 +352,8 @@ final class WorkloadPods {
     static String templateHash(JsonNode template) {
         byte[] digest;
         try {
-            digest = MessageDigest.getInstance("SHA-256").digest(canonical(template).getBytes(StandardCharsets.UTF_8));
+            digest = MessageDigest.getInstance("SHA-256")
+                    .digest(canonical(template).getBytes(StandardCharsets.UTF_8));
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException(e);
         }

@@ -24,8 +24,7 @@ final class Writes {
     private static final ObjectMapper YAML = new YAMLMapper();
 
     /** An answer to a write: the status code and the object as stored (or as it would be stored). */
-    record Result(int code, JsonNode object) {
-    }
+    record Result(int code, JsonNode object) {}
 
     private final ObjectStore store;
     private final ResourceCatalog catalog;
@@ -52,10 +51,17 @@ final class Writes {
         }
     }
 
-    private Result doCreate(ResourceType type, ApiPath path, ObjectNode object, String manager, String operation,
-            Set<List<String>> ownedFields, boolean dryRun) {
+    private Result doCreate(
+            ResourceType type,
+            ApiPath path,
+            ObjectNode object,
+            String manager,
+            String operation,
+            Set<List<String>> ownedFields,
+            boolean dryRun) {
         ObjectNode metadata = object.with("metadata");
-        if (metadata.path("name").asText("").isEmpty() && !metadata.path("generateName").asText("").isEmpty()) {
+        if (metadata.path("name").asText("").isEmpty()
+                && !metadata.path("generateName").asText("").isEmpty()) {
             metadata.put("name", metadata.path("generateName").asText() + randomSuffix());
         }
         String namespace = namespaceOf(type, path, object);
@@ -95,7 +101,8 @@ final class Writes {
         try {
             ObjectNode live = existing(type, path);
             String rv = next.path("metadata").path("resourceVersion").asText("");
-            if (!rv.isEmpty() && !rv.equals(live.path("metadata").path("resourceVersion").asText())) {
+            if (!rv.isEmpty()
+                    && !rv.equals(live.path("metadata").path("resourceVersion").asText())) {
                 throw ApiError.staleResourceVersion(type, path.name());
             }
             if ("status".equals(path.subresource())) {
@@ -121,13 +128,21 @@ final class Writes {
             JsonNode patched;
             switch (mediaType) {
                 case "application/merge-patch+json" -> patched = mergePatch(live.deepCopy(), parseJson(body));
-                case "application/strategic-merge-patch+json" -> patched = StrategicMergePatch.apply(live, parseJson(body));
+                case "application/strategic-merge-patch+json" ->
+                    patched = StrategicMergePatch.apply(live, parseJson(body));
                 case "application/json-patch+json" -> {
                     try {
                         patched = JsonPatch.apply(parseJsonAny(body), live);
                     } catch (RuntimeException e) {
-                        throw new ApiError(422, "Invalid", "the server rejected our request due to an error in our "
-                                + "request: " + e.getMessage(), path.name(), type.group(), type.kind(), null);
+                        throw new ApiError(
+                                422,
+                                "Invalid",
+                                "the server rejected our request due to an error in our " + "request: "
+                                        + e.getMessage(),
+                                path.name(),
+                                type.group(),
+                                type.kind(),
+                                null);
                     }
                 }
                 default -> throw ApiError.unsupportedMediaType(contentType);
@@ -136,7 +151,8 @@ final class Writes {
                 throw ApiError.badRequest("the patch did not produce an object");
             }
             String rv = result.path("metadata").path("resourceVersion").asText("");
-            if (!rv.isEmpty() && !rv.equals(live.path("metadata").path("resourceVersion").asText())) {
+            if (!rv.isEmpty()
+                    && !rv.equals(live.path("metadata").path("resourceVersion").asText())) {
                 throw ApiError.staleResourceVersion(type, path.name());
             }
             if ("status".equals(path.subresource())) {
@@ -154,8 +170,15 @@ final class Writes {
     private Result apply(ResourceType type, ApiPath path, String body) {
         String manager = path.fieldManager();
         if (manager == null || manager.isEmpty()) {
-            throw new ApiError(422, "Invalid", "PatchOptions.meta.k8s.io \"\" is invalid: fieldManager: Required value: "
-                    + "is required for apply patch", null, "meta.k8s.io", "PatchOptions", "fieldManager");
+            throw new ApiError(
+                    422,
+                    "Invalid",
+                    "PatchOptions.meta.k8s.io \"\" is invalid: fieldManager: Required value: "
+                            + "is required for apply patch",
+                    null,
+                    "meta.k8s.io",
+                    "PatchOptions",
+                    "fieldManager");
         }
         ObjectNode config = parseYaml(body);
         checkKind(type, config);
@@ -182,7 +205,8 @@ final class Writes {
         ObjectNode result = live.deepCopy();
         Set<List<String>> stillOwnedByOthers = ownership.ownedByOthers(manager);
         for (List<String> previous : ownership.appliedBy(manager)) {
-            if (!fields.contains(previous) && !Fields.overlapsAny(previous, fields)
+            if (!fields.contains(previous)
+                    && !Fields.overlapsAny(previous, fields)
                     && !Fields.overlapsAny(previous, stillOwnedByOthers)) {
                 Fields.remove(result, previous);
             }
@@ -206,10 +230,13 @@ final class Writes {
             if (path.dryRun() || dryRunIn(body)) {
                 return new Result(200, live);
             }
-            String objectPath = type.objectPath(live.path("metadata").path("namespace").asText(""), path.name());
-            if (live.path("metadata").path("finalizers").size() > 0 && !type.kind().equals("Namespace")) {
+            String objectPath =
+                    type.objectPath(live.path("metadata").path("namespace").asText(""), path.name());
+            if (live.path("metadata").path("finalizers").size() > 0
+                    && !type.kind().equals("Namespace")) {
                 ObjectNode marked = live.deepCopy();
-                ((ObjectNode) marked.path("metadata")).put("deletionTimestamp", now())
+                ((ObjectNode) marked.path("metadata"))
+                        .put("deletionTimestamp", now())
                         .put("resourceVersion", store.nextResourceVersion());
                 store.put(objectPath, marked);
                 return new Result(202, marked);
@@ -239,7 +266,8 @@ final class Writes {
     }
 
     static boolean scalable(ResourceType type) {
-        return type.group().equals("apps") && Set.of("Deployment", "StatefulSet", "ReplicaSet").contains(type.kind());
+        return type.group().equals("apps")
+                && Set.of("Deployment", "StatefulSet", "ReplicaSet").contains(type.kind());
     }
 
     /** The {@code scale} subresource (autoscaling/v1 Scale), as kubectl scale and HPAs use it. */
@@ -254,8 +282,11 @@ final class Writes {
             JsonNode requested = method.equals("PUT") ? parseJson(body) : mergePatch(scale.deepCopy(), parseJson(body));
             JsonNode replicas = requested.path("spec").path("replicas");
             if (!replicas.canConvertToInt() || replicas.asInt() < 0) {
-                throw ApiError.invalid(type, path.name(), "spec.replicas", "Invalid value: " + replicas
-                        + ": must be greater than or equal to 0");
+                throw ApiError.invalid(
+                        type,
+                        path.name(),
+                        "spec.replicas",
+                        "Invalid value: " + replicas + ": must be greater than or equal to 0");
             }
             ObjectNode result = live.deepCopy();
             ((ObjectNode) result.path("spec")).put("replicas", replicas.asInt());
@@ -267,18 +298,27 @@ final class Writes {
     }
 
     private static ObjectNode scaleOf(ObjectNode object) {
-        ObjectNode scale = ObjectStore.JSON.createObjectNode().put("kind", "Scale").put("apiVersion", "autoscaling/v1");
+        ObjectNode scale =
+                ObjectStore.JSON.createObjectNode().put("kind", "Scale").put("apiVersion", "autoscaling/v1");
         ObjectNode metadata = scale.putObject("metadata");
         for (String key : new String[] {"name", "namespace", "uid", "resourceVersion", "creationTimestamp"}) {
             if (object.path("metadata").has(key)) {
                 metadata.set(key, object.path("metadata").get(key).deepCopy());
             }
         }
-        scale.putObject("spec").put("replicas", object.path("spec").path("replicas").asInt(1));
+        scale.putObject("spec")
+                .put("replicas", object.path("spec").path("replicas").asInt(1));
         StringBuilder selector = new StringBuilder();
-        object.path("spec").path("selector").path("matchLabels").fields().forEachRemaining(e ->
-                selector.append(selector.length() == 0 ? "" : ",").append(e.getKey()).append('=').append(e.getValue().asText()));
-        scale.putObject("status").put("replicas", object.path("status").path("replicas").asInt(0))
+        object.path("spec")
+                .path("selector")
+                .path("matchLabels")
+                .fields()
+                .forEachRemaining(e -> selector.append(selector.length() == 0 ? "" : ",")
+                        .append(e.getKey())
+                        .append('=')
+                        .append(e.getValue().asText()));
+        scale.putObject("status")
+                .put("replicas", object.path("status").path("replicas").asInt(0))
                 .put("selector", selector.toString());
         return scale;
     }
@@ -291,7 +331,8 @@ final class Writes {
     private void storeStatus(ResourceType type, ObjectNode withStatus) {
         lock.lock();
         try {
-            String path = type.objectPath(withStatus.path("metadata").path("namespace").asText(""),
+            String path = type.objectPath(
+                    withStatus.path("metadata").path("namespace").asText(""),
                     withStatus.path("metadata").path("name").asText());
             ObjectNode current = store.get(path);
             if (current == null || current.path("status").equals(withStatus.path("status"))) {
@@ -322,7 +363,12 @@ final class Writes {
         return new Result(200, result);
     }
 
-    private Result finishUpdate(ResourceType type, ApiPath path, ObjectNode live, ObjectNode result, String manager,
+    private Result finishUpdate(
+            ResourceType type,
+            ApiPath path,
+            ObjectNode live,
+            ObjectNode result,
+            String manager,
             FieldOwnership applied) {
         validation.validate(type, result);
         Validation.checkImmutable(type, live, result);
@@ -354,14 +400,19 @@ final class Writes {
             generation++;
         }
         metadata.put("generation", generation);
-        metadata.put("resourceVersion", live.path("metadata").path("resourceVersion").asText());
+        metadata.put(
+                "resourceVersion", live.path("metadata").path("resourceVersion").asText());
         if (Fields.same(result, live)) {
             return new Result(200, live); // a no-op write stores nothing and keeps the resourceVersion
         }
         controllers.reconcileStatus(type, live, result);
         if (!path.dryRun()) {
             metadata.put("resourceVersion", store.nextResourceVersion());
-            store.put(type.objectPath(metadata.path("namespace").asText(""), metadata.path("name").asText()), result);
+            store.put(
+                    type.objectPath(
+                            metadata.path("namespace").asText(""),
+                            metadata.path("name").asText()),
+                    result);
             controllers.afterWrite(type, result, this::storeStatus);
         }
         return new Result(200, result);
@@ -390,8 +441,14 @@ final class Writes {
 
     private ObjectNode existing(ResourceType type, ApiPath path) {
         if (path.name() == null) {
-            throw new ApiError(405, "MethodNotAllowed", "the server does not allow this method on the requested resource",
-                    null, null, null, null);
+            throw new ApiError(
+                    405,
+                    "MethodNotAllowed",
+                    "the server does not allow this method on the requested resource",
+                    null,
+                    null,
+                    null,
+                    null);
         }
         ObjectNode live = store.get(type.objectPath(path.namespace(), path.name()));
         if (live == null) {
@@ -408,7 +465,8 @@ final class Writes {
         }
         String fromBody = metadata.path("namespace").asText("");
         if (!fromBody.isEmpty() && path.namespace() != null && !fromBody.equals(path.namespace())) {
-            throw ApiError.badRequest("the namespace of the provided object does not match the namespace sent on the request");
+            throw ApiError.badRequest(
+                    "the namespace of the provided object does not match the namespace sent on the request");
         }
         String ns = path.namespace() != null ? path.namespace() : fromBody;
         if (ns.isEmpty()) {
@@ -422,8 +480,8 @@ final class Writes {
     private static void checkName(ResourceType type, ApiPath path, JsonNode object) {
         String name = object.path("metadata").path("name").asText("");
         if (!name.equals(path.name())) {
-            throw ApiError.badRequest("the name of the object (" + name + ") does not match the name on the URL ("
-                    + path.name() + ")");
+            throw ApiError.badRequest(
+                    "the name of the object (" + name + ") does not match the name on the URL (" + path.name() + ")");
         }
     }
 
@@ -435,8 +493,8 @@ final class Writes {
                     + ") does not match the expected API version (" + type.groupVersion() + ")");
         }
         if (!kind.isEmpty() && !kind.equals(type.kind())) {
-            throw ApiError.badRequest("the kind in the data (" + kind + ") does not match the expected kind ("
-                    + type.kind() + ")");
+            throw ApiError.badRequest(
+                    "the kind in the data (" + kind + ") does not match the expected kind (" + type.kind() + ")");
         }
         if (object instanceof ObjectNode o) {
             o.put("apiVersion", type.groupVersion());

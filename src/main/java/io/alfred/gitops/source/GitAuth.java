@@ -31,8 +31,9 @@ final class GitAuth implements AutoCloseable {
         this.settings = settings;
         if (SettingsResolver.isSsh(settings.url()) && settings.sshKeyFile().isPresent()) {
             Path key = settings.sshKeyFile().get();
-            this.knownHosts = new KnownHostsDatabase(settings.knownHostsFile().orElseThrow(
-                    () -> new SourceException(settings.url(), "an SSH URL needs gitops.source.auth.known-hosts-file")));
+            this.knownHosts = new KnownHostsDatabase(settings.knownHostsFile()
+                    .orElseThrow(() -> new SourceException(
+                            settings.url(), "an SSH URL needs gitops.source.auth.known-hosts-file")));
             Path sshHome = settings.workdir().resolve("ssh-home");
             this.sshFactory = new SshdSessionFactoryBuilder()
                     .setHomeDirectory(sshHome.toFile())
@@ -58,7 +59,8 @@ final class GitAuth implements AutoCloseable {
             });
         } else if (settings.tokenFile().isPresent()) {
             command.setCredentialsProvider(new UsernamePasswordCredentialsProvider(
-                    settings.username().orElse("git"), readToken(settings.tokenFile().get())));
+                    settings.username().orElse("git"),
+                    readToken(settings.tokenFile().get())));
         }
         return command;
     }
@@ -79,7 +81,8 @@ final class GitAuth implements AutoCloseable {
             lastToken = token;
             return token;
         } catch (IOException e) {
-            throw new SourceException(settings.url(),
+            throw new SourceException(
+                    settings.url(),
                     "cannot read token file " + file + " (gitops.source.auth.token-file): " + e.getMessage());
         }
     }

@@ -94,7 +94,9 @@ public final class GitSource implements AutoCloseable {
         }
         Ref remote = resolveRemoteRef(ref);
         String remoteObject = remote.getObjectId().name();
-        if (remoteObject.equals(lastRemoteObject) && lastRevision != null && withRepository(r -> hasCommit(r, lastRevision))) {
+        if (remoteObject.equals(lastRemoteObject)
+                && lastRevision != null
+                && withRepository(r -> hasCommit(r, lastRevision))) {
             return new PollResult(lastRevision, false, false);
         }
         String name = remote.getName();
@@ -113,7 +115,8 @@ public final class GitSource implements AutoCloseable {
             return RevisionVerification.notRequired(revision); // every cycle asks: no repository work for nothing
         }
         ensureCommit(revision);
-        return withRepository(r -> verifier.verify(r, revision, verifier.mode().tag() ? annotatedTag(r, revision) : null));
+        return withRepository(
+                r -> verifier.verify(r, revision, verifier.mode().tag() ? annotatedTag(r, revision) : null));
     }
 
     private String annotatedTag(Repository r, String revision) throws IOException {
@@ -125,7 +128,8 @@ public final class GitSource implements AutoCloseable {
         // an older revision (a rollback): the annotated tag fetched for it earlier, if any
         for (Ref tag : r.getRefDatabase().getRefsByPrefix(LOCAL_NAMESPACE + "tags/")) {
             Ref peeled = r.getRefDatabase().peel(tag);
-            if (peeled.getPeeledObjectId() != null && peeled.getPeeledObjectId().name().equals(revision)) {
+            if (peeled.getPeeledObjectId() != null
+                    && peeled.getPeeledObjectId().name().equals(revision)) {
                 return tag.getObjectId().name();
             }
         }
@@ -179,8 +183,10 @@ public final class GitSource implements AutoCloseable {
             return withRepository(r -> {
                 try (RevWalk walk = new RevWalk(r)) {
                     RevCommit c = walk.parseCommit(ObjectId.fromString(revision));
-                    return new CommitInfo(c.getShortMessage(), c.getAuthorIdent().getName() + " <"
-                            + c.getAuthorIdent().getEmailAddress() + ">");
+                    return new CommitInfo(
+                            c.getShortMessage(),
+                            c.getAuthorIdent().getName() + " <"
+                                    + c.getAuthorIdent().getEmailAddress() + ">");
                 }
             });
         } catch (RuntimeException e) {
@@ -200,13 +206,15 @@ public final class GitSource implements AutoCloseable {
         if (withRepository(r -> hasCommit(r, sha))) {
             return false;
         }
-        List<RefSpec> everything = List.of(new RefSpec("+refs/heads/*:" + LOCAL_NAMESPACE + "heads/*"),
+        List<RefSpec> everything = List.of(
+                new RefSpec("+refs/heads/*:" + LOCAL_NAMESPACE + "heads/*"),
                 new RefSpec("+refs/tags/*:" + LOCAL_NAMESPACE + "tags/*"));
         fetch(everything);
         if (!withRepository(r -> hasCommit(r, sha))) {
             // Either the remote does not have it, or our refs claim objects the mirror lost (so the
             // fetch negotiated them away): one fresh clone tells which.
-            LOG.warnf("fetch: commit %s still missing after fetch; cloning %s again to rule out a damaged mirror",
+            LOG.warnf(
+                    "fetch: commit %s still missing after fetch; cloning %s again to rule out a damaged mirror",
                     sha, repoDir);
             recreateRepository();
             fetch(everything);
@@ -219,10 +227,13 @@ public final class GitSource implements AutoCloseable {
 
     private Ref resolveRemoteRef(String ref) {
         boolean symbolic = ref.equals("HEAD");
-        Collection<Ref> refs = remoteCall(() -> auth.configure(Git.lsRemoteRepository().setRemote(settings.url())
-                .setHeads(!symbolic).setTags(!symbolic)).call());
-        List<String> candidates = symbolic || ref.startsWith("refs/") ? List.of(ref)
-                : List.of("refs/heads/" + ref, "refs/tags/" + ref);
+        Collection<Ref> refs = remoteCall(() -> auth.configure(Git.lsRemoteRepository()
+                        .setRemote(settings.url())
+                        .setHeads(!symbolic)
+                        .setTags(!symbolic))
+                .call());
+        List<String> candidates =
+                symbolic || ref.startsWith("refs/") ? List.of(ref) : List.of("refs/heads/" + ref, "refs/tags/" + ref);
         for (String candidate : candidates) {
             for (Ref r : refs) {
                 if (r.getName().equals(candidate)) {
@@ -231,9 +242,18 @@ public final class GitSource implements AutoCloseable {
             }
         }
         List<String> names = new ArrayList<>();
-        refs.stream().map(Ref::getName).filter(n -> !n.endsWith("^{}")).sorted().limit(20).forEach(names::add);
-        throw new SourceException(settings.url(), "ref '" + ref + "' does not exist on the remote (gitops.source.ref); "
-                + (names.isEmpty() ? "the remote has no branches or tags" : "it has " + String.join(", ", names)));
+        refs.stream()
+                .map(Ref::getName)
+                .filter(n -> !n.endsWith("^{}"))
+                .sorted()
+                .limit(20)
+                .forEach(names::add);
+        throw new SourceException(
+                settings.url(),
+                "ref '" + ref + "' does not exist on the remote (gitops.source.ref); "
+                        + (names.isEmpty()
+                                ? "the remote has no branches or tags"
+                                : "it has " + String.join(", ", names)));
     }
 
     private void fetch(List<RefSpec> specs) {
@@ -247,12 +267,17 @@ public final class GitSource implements AutoCloseable {
     }
 
     private void fetchOnce(List<RefSpec> specs) {
-        FetchResult result = remoteCall(() -> auth.configure(git().fetch().setRemote(settings.url())
-                .setRefSpecs(specs).setRemoveDeletedRefs(false)).call());
+        FetchResult result = remoteCall(() -> auth.configure(git().fetch()
+                        .setRemote(settings.url())
+                        .setRefSpecs(specs)
+                        .setRemoveDeletedRefs(false))
+                .call());
         fetches.incrementAndGet();
         for (TrackingRefUpdate update : result.getTrackingRefUpdates()) {
             RefUpdate.Result r = update.getResult();
-            if (r == RefUpdate.Result.LOCK_FAILURE || r == RefUpdate.Result.IO_FAILURE || r == RefUpdate.Result.REJECTED_OTHER_REASON) {
+            if (r == RefUpdate.Result.LOCK_FAILURE
+                    || r == RefUpdate.Result.IO_FAILURE
+                    || r == RefUpdate.Result.REJECTED_OTHER_REASON) {
                 throw new WorkdirBrokenException("cannot update " + update.getLocalName() + ": " + r);
             }
         }
@@ -303,7 +328,8 @@ public final class GitSource implements AutoCloseable {
                 if (again instanceof StageException se) {
                     throw se;
                 }
-                throw new SourceException(settings.url(), "local repository " + repoDir + " is unusable: " + again, again);
+                throw new SourceException(
+                        settings.url(), "local repository " + repoDir + " is unusable: " + again, again);
             }
         }
     }
@@ -326,24 +352,36 @@ public final class GitSource implements AutoCloseable {
     private Repository openOrCreate() throws IOException {
         if (Files.exists(repoDir)) {
             try {
-                Repository r = new FileRepositoryBuilder().setGitDir(repoDir.toFile()).setMustExist(true).build();
+                Repository r = new FileRepositoryBuilder()
+                        .setGitDir(repoDir.toFile())
+                        .setMustExist(true)
+                        .build();
                 r.getRefDatabase().getRefs(); // fails on a corrupted ref database
                 r.getObjectDatabase().newReader().close();
                 return r;
             } catch (IOException | RuntimeException e) {
-                LOG.warnf("fetch: workdir %s is not a usable git repository (%s); cloning again", repoDir, e.toString());
+                LOG.warnf(
+                        "fetch: workdir %s is not a usable git repository (%s); cloning again", repoDir, e.toString());
                 deleteRecursively(repoDir);
             }
         }
         Files.createDirectories(repoDir.getParent());
         try {
-            Git.init().setBare(true).setGitDir(repoDir.toFile()).setDirectory(repoDir.toFile())
-                    .setInitialBranch("gitops").call().close();
+            Git.init()
+                    .setBare(true)
+                    .setGitDir(repoDir.toFile())
+                    .setDirectory(repoDir.toFile())
+                    .setInitialBranch("gitops")
+                    .call()
+                    .close();
         } catch (GitAPIException e) {
             throw new IOException("cannot create " + repoDir + ": " + e.getMessage(), e);
         }
         Files.writeString(home.resolve("url"), Redactor.url(settings.url()) + "\n", StandardCharsets.UTF_8);
-        return new FileRepositoryBuilder().setGitDir(repoDir.toFile()).setMustExist(true).build();
+        return new FileRepositoryBuilder()
+                .setGitDir(repoDir.toFile())
+                .setMustExist(true)
+                .build();
     }
 
     private void recreateRepository() {
@@ -377,16 +415,24 @@ public final class GitSource implements AutoCloseable {
         }
         String message = cause(e);
         String lower = message.toLowerCase(Locale.ROOT);
-        if (lower.contains("not authorized") || lower.contains("authentication") || lower.contains("auth fail")
-                || lower.contains("401") || lower.contains("403") || lower.contains("no more authentication methods")) {
+        if (lower.contains("not authorized")
+                || lower.contains("authentication")
+                || lower.contains("auth fail")
+                || lower.contains("401")
+                || lower.contains("403")
+                || lower.contains("no more authentication methods")) {
             return "credentials refused (check gitops.source.auth.*): " + message;
         }
-        if (hasCause(e, NoRemoteRepositoryException.class) || lower.contains("repository not found")
+        if (hasCause(e, NoRemoteRepositoryException.class)
+                || lower.contains("repository not found")
                 || lower.contains("not found")) {
             return "no git repository at this URL: " + message;
         }
-        if (hasCause(e, UnknownHostException.class) || lower.contains("connection refused")
-                || lower.contains("unknownhost") || lower.contains("timed out") || lower.contains("connect")) {
+        if (hasCause(e, UnknownHostException.class)
+                || lower.contains("connection refused")
+                || lower.contains("unknownhost")
+                || lower.contains("timed out")
+                || lower.contains("connect")) {
             return "remote unreachable: " + message;
         }
         return "transport error: " + message;
@@ -448,7 +494,8 @@ public final class GitSource implements AutoCloseable {
                 return false;
             }
             try (RevWalk walk = new RevWalk(r)) {
-                return walk.isMergedInto(walk.parseCommit(ObjectId.fromString(ancestor)),
+                return walk.isMergedInto(
+                        walk.parseCommit(ObjectId.fromString(ancestor)),
                         walk.parseCommit(ObjectId.fromString(descendant)));
             }
         });

@@ -37,8 +37,12 @@ final class KnownHostsDatabase implements ServerKeyDatabase {
     }
 
     @Override
-    public boolean accept(String connectAddress, InetSocketAddress remoteAddress, PublicKey serverKey,
-            Configuration config, CredentialsProvider provider) {
+    public boolean accept(
+            String connectAddress,
+            InetSocketAddress remoteAddress,
+            PublicKey serverKey,
+            Configuration config,
+            CredentialsProvider provider) {
         List<PublicKey> known = keysFor(remoteAddress);
         String host = display(remoteAddress);
         for (PublicKey key : known) {
@@ -63,8 +67,8 @@ final class KnownHostsDatabase implements ServerKeyDatabase {
         for (KnownHostEntry entry : entries()) {
             if (entry.isHostMatch(host, port) && !"@revoked".equals(entry.getMarker())) {
                 try {
-                    PublicKey key = entry.getKeyEntry().resolvePublicKey(null, Collections.emptyMap(),
-                            PublicKeyEntryResolver.IGNORING);
+                    PublicKey key = entry.getKeyEntry()
+                            .resolvePublicKey(null, Collections.emptyMap(), PublicKeyEntryResolver.IGNORING);
                     if (key != null) {
                         keys.add(key);
                     }

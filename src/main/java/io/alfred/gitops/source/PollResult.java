@@ -7,5 +7,4 @@ package io.alfred.gitops.source;
  * @param changed whether it differs from the revision the previous poll returned
  * @param fetched whether objects were fetched from the remote (false when the remote ref had not moved)
  */
-public record PollResult(String revision, boolean changed, boolean fetched) {
-}
+public record PollResult(String revision, boolean changed, boolean fetched) {}

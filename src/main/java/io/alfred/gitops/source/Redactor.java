@@ -6,8 +6,7 @@ import java.util.regex.Pattern;
 public final class Redactor {
     private static final Pattern USER_INFO = Pattern.compile("(?<=://)[^/@\\s]+@");
 
-    private Redactor() {
-    }
+    private Redactor() {}
 
     public static String url(String url) {
         return url == null ? null : USER_INFO.matcher(url).replaceAll("***@");

@@ -51,7 +51,8 @@ final class SnapshotStore {
         }
         Files.createDirectories(root);
         Path staging = Files.createTempDirectory(root, ".export-");
-        try (RevWalk walk = new RevWalk(repository); ObjectReader reader = repository.newObjectReader();
+        try (RevWalk walk = new RevWalk(repository);
+                ObjectReader reader = repository.newObjectReader();
                 TreeWalk tree = new TreeWalk(reader)) {
             RevCommit commit = walk.parseCommit(commitId);
             tree.addTree(commit.getTree());
@@ -61,7 +62,8 @@ final class SnapshotStore {
                 Path file = staging.resolve(tree.getPathString());
                 Files.createDirectories(file.getParent());
                 if (mode == FileMode.SYMLINK) {
-                    String linkTarget = new String(reader.open(tree.getObjectId(0)).getBytes(), StandardCharsets.UTF_8);
+                    String linkTarget =
+                            new String(reader.open(tree.getObjectId(0)).getBytes(), StandardCharsets.UTF_8);
                     Files.createSymbolicLink(file, Path.of(linkTarget));
                 } else if (mode == FileMode.REGULAR_FILE || mode == FileMode.EXECUTABLE_FILE) {
                     try (OutputStream out = Files.newOutputStream(file)) {
@@ -84,7 +86,8 @@ final class SnapshotStore {
 
     /** Refuses a tree over the bounds from its objects' headers, before a byte is written. */
     private static void measure(Repository repository, ObjectId commitId, SnapshotBounds bounds) throws IOException {
-        try (RevWalk walk = new RevWalk(repository); ObjectReader reader = repository.newObjectReader();
+        try (RevWalk walk = new RevWalk(repository);
+                ObjectReader reader = repository.newObjectReader();
                 TreeWalk tree = new TreeWalk(reader)) {
             tree.addTree(walk.parseCommit(commitId).getTree());
             tree.setRecursive(true);
@@ -96,13 +99,17 @@ final class SnapshotStore {
                     continue;
                 }
                 if (++files > bounds.files()) {
-                    throw new RevisionTooLargeException(commitId.name(), "the commit has more than " + bounds.files()
-                            + " files (gitops.render.limits.checkout-files)");
+                    throw new RevisionTooLargeException(
+                            commitId.name(),
+                            "the commit has more than " + bounds.files()
+                                    + " files (gitops.render.limits.checkout-files)");
                 }
                 bytes += reader.getObjectSize(tree.getObjectId(0), Constants.OBJ_BLOB);
                 if (bytes > bounds.bytes()) {
-                    throw new RevisionTooLargeException(commitId.name(), "the commit's files exceed " + Sizes.format(bounds.bytes())
-                            + " in all, " + tree.getPathString() + " included (gitops.render.limits.checkout-size)");
+                    throw new RevisionTooLargeException(
+                            commitId.name(),
+                            "the commit's files exceed " + Sizes.format(bounds.bytes()) + " in all, "
+                                    + tree.getPathString() + " included (gitops.render.limits.checkout-size)");
                 }
             }
         }
@@ -112,7 +119,8 @@ final class SnapshotStore {
         List<Path> all;
         try (Stream<Path> s = Files.list(root)) {
             all = s.filter(p -> !p.getFileName().toString().startsWith(".") && !p.equals(keep))
-                    .sorted(Comparator.comparing(SnapshotStore::modified).reversed()).toList();
+                    .sorted(Comparator.comparing(SnapshotStore::modified).reversed())
+                    .toList();
         }
         for (int i = KEEP - 1; i < all.size(); i++) {
             GitSource.deleteRecursively(all.get(i));

@@ -19,20 +19,36 @@ import java.util.List;
  *
  * @param leader the Lease's holder, empty when leader election is off
  */
-public record ClusterState(String namespace, SyncState state, Inventory inventory, List<CycleRecord> history,
-        Suspension suspension, int pendingEvents, String leader, List<ProofLedger.Proof> proofs) {
+public record ClusterState(
+        String namespace,
+        SyncState state,
+        Inventory inventory,
+        List<CycleRecord> history,
+        Suspension suspension,
+        int pendingEvents,
+        String leader,
+        List<ProofLedger.Proof> proofs) {
 
     public static ClusterState read(KubernetesClient client, String namespace) {
         Inventory inventory = new InventoryStore(client, namespace, "", WriteGuard.ALWAYS).load();
         List<CycleRecord> history = new HistoryStore(client, namespace, "", WriteGuard.ALWAYS).load();
         Suspension suspension = new SuspendStore(client, namespace).load();
-        ConfigMap outbox = NoAnswerRetry.call(() -> client.configMaps().inNamespace(namespace).withName(Outbox.NAME).get());
-        int pending = outbox == null || outbox.getData() == null ? 0 : outbox.getData().size();
-        Lease lease = NoAnswerRetry.call(() -> client.leases().inNamespace(namespace).withName(Leadership.LEASE).get());
-        String leader = lease == null || lease.getSpec() == null || lease.getSpec().getHolderIdentity() == null ? ""
-                : lease.getSpec().getHolderIdentity();
-        List<ProofLedger.Proof> proofs = new ProofStore(client, namespace, "").load().latest();
-        return new ClusterState(namespace, SyncState.of(suspension, history), inventory, history, suspension, pending,
-                leader, proofs);
+        ConfigMap outbox = NoAnswerRetry.call(() ->
+                client.configMaps().inNamespace(namespace).withName(Outbox.NAME).get());
+        int pending = outbox == null || outbox.getData() == null
+                ? 0
+                : outbox.getData().size();
+        Lease lease = NoAnswerRetry.call(() -> client.leases()
+                .inNamespace(namespace)
+                .withName(Leadership.LEASE)
+                .get());
+        String leader =
+                lease == null || lease.getSpec() == null || lease.getSpec().getHolderIdentity() == null
+                        ? ""
+                        : lease.getSpec().getHolderIdentity();
+        List<ProofLedger.Proof> proofs =
+                new ProofStore(client, namespace, "").load().latest();
+        return new ClusterState(
+                namespace, SyncState.of(suspension, history), inventory, history, suspension, pending, leader, proofs);
     }
 }

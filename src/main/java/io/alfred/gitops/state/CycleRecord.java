@@ -14,8 +14,19 @@ import java.util.Map;
  * @param problem the first error or refusal, empty when none
  * @param signer who signed the revision, as the verify stage found it (empty when verification is off)
  */
-public record CycleRecord(String at, String trigger, String revision, String subject, String author, String outcome,
-        boolean drift, Map<String, Integer> counts, long durationMs, String problem, List<String> findings, String signer) {
+public record CycleRecord(
+        String at,
+        String trigger,
+        String revision,
+        String subject,
+        String author,
+        String outcome,
+        boolean drift,
+        Map<String, Integer> counts,
+        long durationMs,
+        String problem,
+        List<String> findings,
+        String signer) {
     static final int MAX_TEXT = 400;
     static final int MAX_FINDINGS = 3;
 
@@ -38,8 +49,13 @@ public record CycleRecord(String at, String trigger, String revision, String sub
     /** "3 created, 1 configured", or "no changes". */
     public String changes() {
         StringBuilder out = new StringBuilder();
-        counts.entrySet().stream().filter(e -> !e.getKey().equals("unchanged")).sorted(Map.Entry.comparingByKey())
-                .forEach(e -> out.append(out.length() == 0 ? "" : ", ").append(e.getValue()).append(' ').append(e.getKey()));
+        counts.entrySet().stream()
+                .filter(e -> !e.getKey().equals("unchanged"))
+                .sorted(Map.Entry.comparingByKey())
+                .forEach(e -> out.append(out.length() == 0 ? "" : ", ")
+                        .append(e.getValue())
+                        .append(' ')
+                        .append(e.getKey()));
         return out.length() == 0 ? "no changes" : out.toString();
     }
 }

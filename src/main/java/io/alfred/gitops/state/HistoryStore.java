@@ -40,8 +40,7 @@ public final class HistoryStore {
             return List.of();
         }
         try {
-            return JSON.readValue(json, new TypeReference<List<CycleRecord>>() {
-            });
+            return JSON.readValue(json, new TypeReference<List<CycleRecord>>() {});
         } catch (JsonProcessingException e) {
             return List.of();
         }

@@ -41,8 +41,20 @@ public final class SuspendStore {
     }
 
     private Suspension write(Suspension s) {
-        StateConfigMaps.apply(client, namespace, NAME, MANAGER, Map.of("suspended", String.valueOf(s.suspended()),
-                "by", s.by(), "reason", s.reason(), "since", s.since()));
+        StateConfigMaps.apply(
+                client,
+                namespace,
+                NAME,
+                MANAGER,
+                Map.of(
+                        "suspended",
+                        String.valueOf(s.suspended()),
+                        "by",
+                        s.by(),
+                        "reason",
+                        s.reason(),
+                        "since",
+                        s.since()));
         return s;
     }
 
@@ -51,8 +63,10 @@ public final class SuspendStore {
         return client.configMaps().inNamespace(namespace).withName(NAME).watch(new Watcher<>() {
             @Override
             public void eventReceived(Action action, ConfigMap cm) {
-                onChange.accept(action == Action.DELETED ? Suspension.none()
-                        : parse(cm.getData() == null ? Map.of() : cm.getData()));
+                onChange.accept(
+                        action == Action.DELETED
+                                ? Suspension.none()
+                                : parse(cm.getData() == null ? Map.of() : cm.getData()));
             }
 
             @Override
@@ -63,8 +77,11 @@ public final class SuspendStore {
     }
 
     static Suspension parse(Map<String, String> data) {
-        return new Suspension("true".equals(data.get("suspended")), data.getOrDefault("by", ""),
-                data.getOrDefault("reason", ""), data.getOrDefault("since", ""));
+        return new Suspension(
+                "true".equals(data.get("suspended")),
+                data.getOrDefault("by", ""),
+                data.getOrDefault("reason", ""),
+                data.getOrDefault("since", ""));
     }
 
     private static String now() {

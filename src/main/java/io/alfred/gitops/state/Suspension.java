@@ -13,7 +13,9 @@ public record Suspension(boolean suspended, String by, String reason, String sin
 
     /** One line for logs and events: "suspended by ana@laptop since ...: hotfix". */
     public String describe() {
-        return (suspended ? "suspended" : "resumed") + (by.isEmpty() ? "" : " by " + by)
-                + (since.isEmpty() ? "" : (suspended ? " since " : " at ") + since) + (reason.isEmpty() ? "" : ": " + reason);
+        return (suspended ? "suspended" : "resumed")
+                + (by.isEmpty() ? "" : " by " + by)
+                + (since.isEmpty() ? "" : (suspended ? " since " : " at ") + since)
+                + (reason.isEmpty() ? "" : ": " + reason);
     }
 }

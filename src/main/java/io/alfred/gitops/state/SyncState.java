@@ -5,7 +5,12 @@ import java.util.Locale;
 
 /** The one-word answer of {@code alfred-gitops status}, from the newest history record and the suspend state. */
 public enum SyncState {
-    IN_SYNC, DRIFTED, FAILING, BLOCKED, SUSPENDED, NOT_SYNCED_YET;
+    IN_SYNC,
+    DRIFTED,
+    FAILING,
+    BLOCKED,
+    SUSPENDED,
+    NOT_SYNCED_YET;
 
     public String label() {
         return name().toLowerCase(Locale.ROOT).replace('_', ' ');

@@ -19,6 +19,7 @@ import java.util.Set;
 public final class ArrayMap<K, V> extends AbstractMap<K, V> {
     /** Keys at even indexes, each followed by its value. */
     private Object[] slots;
+
     private int size;
     private int modCount;
 
@@ -181,7 +182,9 @@ public final class ArrayMap<K, V> extends AbstractMap<K, V> {
 
         @Override
         public boolean equals(Object o) {
-            return o instanceof Entry<?, ?> e && Objects.equals(getKey(), e.getKey()) && Objects.equals(getValue(), e.getValue());
+            return o instanceof Entry<?, ?> e
+                    && Objects.equals(getKey(), e.getKey())
+                    && Objects.equals(getValue(), e.getValue());
         }
 
         @Override

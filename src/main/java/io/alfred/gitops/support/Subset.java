@@ -17,13 +17,21 @@ import java.util.Set;
  */
 public final class Subset {
     /** Keys whose values are maps of quantities (container resources, quotas, limit ranges, volume requests). */
-    private static final Set<String> QUANTITY_MAPS = Set.of("limits", "requests", "hard", "capacity", "min", "max",
-            "default", "defaultRequest", "maxLimitRequestRatio", "overhead");
+    private static final Set<String> QUANTITY_MAPS = Set.of(
+            "limits",
+            "requests",
+            "hard",
+            "capacity",
+            "min",
+            "max",
+            "default",
+            "defaultRequest",
+            "maxLimitRequestRatio",
+            "overhead");
     /** Keys whose value is one quantity. */
     private static final Set<String> QUANTITIES = Set.of("sizeLimit", "storage");
 
-    private Subset() {
-    }
+    private Subset() {}
 
     /** Whether every field of {@code desired} has the same value in {@code live}. */
     public static boolean holds(JsonNode desired, JsonNode live) {

@@ -12,7 +12,13 @@ public final class NoticeHandler {
     private static final Logger LOG = Logger.getLogger(NoticeHandler.class);
 
     /** What became of a notification. */
-    public enum Result { ACCEPTED, IGNORED, MALFORMED, NOT_RUNNING, DUPLICATE }
+    public enum Result {
+        ACCEPTED,
+        IGNORED,
+        MALFORMED,
+        NOT_RUNNING,
+        DUPLICATE
+    }
 
     private final RepoMatcher matcher;
     private final TriggerSink sink;
@@ -50,8 +56,9 @@ public final class NoticeHandler {
             return Result.NOT_RUNNING;
         }
         deliveries.accepted(source, id);
-        LOG.infof("trigger: %s push of %s to %s (%s) queued", source, match.revision() == null ? "?" : match.revision(),
-                match.ref(), id);
+        LOG.infof(
+                "trigger: %s push of %s to %s (%s) queued",
+                source, match.revision() == null ? "?" : match.revision(), match.ref(), id);
         metrics.count(source, "accepted");
         return Result.ACCEPTED;
     }

@@ -58,25 +58,51 @@ public final class PubSubTrigger implements AutoCloseable {
         boolean handle(PubsubMessage message);
     }
 
-    public PubSubTrigger(PubSubConnection connection, String project, String subscription, NoticeHandler handler,
+    public PubSubTrigger(
+            PubSubConnection connection,
+            String project,
+            String subscription,
+            NoticeHandler handler,
             PubSubHealth health) {
         this(connection, project, subscription, handler, health, Backoff.standard(), STABLE);
     }
 
-    PubSubTrigger(PubSubConnection connection, String project, String subscription, NoticeHandler handler,
-            PubSubHealth health, Backoff backoff, Duration stable) {
-        this(connection, PubSubResource.triggerSubscription(project, subscription), message -> handler.handle("pubsub",
-                Trigger.Kind.PUBSUB, message.getMessageId(), message.getData().toByteArray(), message.getAttributesMap())
-                != NoticeHandler.Result.NOT_RUNNING, health, backoff, stable);
+    PubSubTrigger(
+            PubSubConnection connection,
+            String project,
+            String subscription,
+            NoticeHandler handler,
+            PubSubHealth health,
+            Backoff backoff,
+            Duration stable) {
+        this(
+                connection,
+                PubSubResource.triggerSubscription(project, subscription),
+                message -> handler.handle(
+                                "pubsub",
+                                Trigger.Kind.PUBSUB,
+                                message.getMessageId(),
+                                message.getData().toByteArray(),
+                                message.getAttributesMap())
+                        != NoticeHandler.Result.NOT_RUNNING,
+                health,
+                backoff,
+                stable);
     }
 
     /** Any subscription, each message to {@code handler} (the promotion proofs, say). */
-    public PubSubTrigger(PubSubConnection connection, PubSubResource resource, MessageHandler handler, PubSubHealth health) {
+    public PubSubTrigger(
+            PubSubConnection connection, PubSubResource resource, MessageHandler handler, PubSubHealth health) {
         this(connection, resource, handler, health, Backoff.standard(), STABLE);
     }
 
-    PubSubTrigger(PubSubConnection connection, PubSubResource resource, MessageHandler handler, PubSubHealth health,
-            Backoff backoff, Duration stable) {
+    PubSubTrigger(
+            PubSubConnection connection,
+            PubSubResource resource,
+            MessageHandler handler,
+            PubSubHealth health,
+            Backoff backoff,
+            Duration stable) {
         this.connection = connection;
         this.subscription = ProjectSubscriptionName.of(resource.project(), resource.name());
         this.resource = resource;
@@ -92,7 +118,9 @@ public final class PubSubTrigger implements AutoCloseable {
         Subscriber s = subscribe();
         try {
             s.awaitRunning();
-            LOG.infof("%s: listening on Pub/Sub subscription %s", resource.key().replace("-subscription", ""), subscription);
+            LOG.infof(
+                    "%s: listening on Pub/Sub subscription %s",
+                    resource.key().replace("-subscription", ""), subscription);
         } catch (IllegalStateException e) {
             // the listener reported it and schedules the next attempt
         }
@@ -111,17 +139,21 @@ public final class PubSubTrigger implements AutoCloseable {
                 .setCredentialsProvider(connection.credentials())
                 .setParallelPullCount(1)
                 .build();
-        s.addListener(new ApiService.Listener() {
-            @Override
-            public void running() {
-                schedule(() -> stillRunning(s), stable);
-            }
+        s.addListener(
+                new ApiService.Listener() {
+                    @Override
+                    public void running() {
+                        schedule(() -> stillRunning(s), stable);
+                    }
 
-            @Override
-            public void failed(ApiService.State from, Throwable failure) {
-                restartLater(failure);
-            }
-        }, MoreExecutors.directExecutor()); // not restarts: the subscriber's last callbacks come after close() shut it down
+                    @Override
+                    public void failed(ApiService.State from, Throwable failure) {
+                        restartLater(failure);
+                    }
+                },
+                MoreExecutors
+                        .directExecutor()); // not restarts: the subscriber's last callbacks come after close() shut it
+        // down
         subscriber = s;
         s.startAsync();
         return s;
@@ -140,14 +172,18 @@ public final class PubSubTrigger implements AutoCloseable {
         }
         health.failed(resource, failure);
         Duration wait = backoff.next();
-        LOG.debugf("trigger: subscription %s failed (%s); subscribing again in %d ms", subscription, failure, wait.toMillis());
-        schedule(() -> {
-            synchronized (this) {
-                if (!closed) {
-                    subscribe();
-                }
-            }
-        }, wait);
+        LOG.debugf(
+                "trigger: subscription %s failed (%s); subscribing again in %d ms",
+                subscription, failure, wait.toMillis());
+        schedule(
+                () -> {
+                    synchronized (this) {
+                        if (!closed) {
+                            subscribe();
+                        }
+                    }
+                },
+                wait);
     }
 
     private void schedule(Runnable task, Duration delay) {

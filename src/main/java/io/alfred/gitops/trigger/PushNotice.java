@@ -11,5 +11,4 @@ import java.util.List;
  * @param revision the commit it moved to, or null
  * @param actor who pushed, when known
  */
-public record PushNotice(String format, List<String> repositories, String ref, String revision, String actor) {
-}
+public record PushNotice(String format, List<String> repositories, String ref, String revision, String actor) {}

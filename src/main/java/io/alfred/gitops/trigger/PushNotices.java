@@ -17,14 +17,17 @@ public final class PushNotices {
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final String ZERO = "0000000000000000000000000000000000000000";
 
-    private PushNotices() {
-    }
+    private PushNotices() {}
 
     /** All pushes the notification describes (CSR can carry several refs). */
     public static List<PushNotice> parse(byte[] body, Map<String, String> attributes) {
         if (attributes.containsKey("ref") || attributes.containsKey("revision")) {
-            return List.of(new PushNotice("generic", listOf(attributes.get("repository")), fullRef(attributes.get("ref")),
-                    attributes.get("revision"), attributes.get("actor")));
+            return List.of(new PushNotice(
+                    "generic",
+                    listOf(attributes.get("repository")),
+                    fullRef(attributes.get("ref")),
+                    attributes.get("revision"),
+                    attributes.get("actor")));
         }
         JsonNode json;
         try {
@@ -39,34 +42,51 @@ public final class PushNotices {
             return cloudSourceRepositories(json);
         }
         if (json.path("object_kind").asText().equals("push") || json.has("project") && json.has("checkout_sha")) {
-            return List.of(new PushNotice("gitlab", texts(json.path("project"), "git_http_url", "git_ssh_url", "web_url"),
-                    json.path("ref").asText(null), nonZero(json.path("after").asText(json.path("checkout_sha").asText(null))),
+            return List.of(new PushNotice(
+                    "gitlab",
+                    texts(json.path("project"), "git_http_url", "git_ssh_url", "web_url"),
+                    json.path("ref").asText(null),
+                    nonZero(json.path("after").asText(json.path("checkout_sha").asText(null))),
                     json.path("user_username").asText(null)));
         }
         if (json.has("ref") && json.has("repository") && json.path("repository").isObject()) {
-            return List.of(new PushNotice("github", texts(json.path("repository"), "clone_url", "ssh_url", "git_url",
-                    "html_url", "url"), json.path("ref").asText(null),
-                    json.path("deleted").asBoolean(false) ? null : nonZero(json.path("after").asText(null)),
+            return List.of(new PushNotice(
+                    "github",
+                    texts(json.path("repository"), "clone_url", "ssh_url", "git_url", "html_url", "url"),
+                    json.path("ref").asText(null),
+                    json.path("deleted").asBoolean(false)
+                            ? null
+                            : nonZero(json.path("after").asText(null)),
                     json.path("pusher").path("name").asText(null)));
         }
         if (json.has("ref") || json.has("revision")) {
-            return List.of(new PushNotice("generic", listOf(json.path("repository").asText(null)),
-                    fullRef(json.path("ref").asText(null)), json.path("revision").asText(null), json.path("actor").asText(null)));
+            return List.of(new PushNotice(
+                    "generic",
+                    listOf(json.path("repository").asText(null)),
+                    fullRef(json.path("ref").asText(null)),
+                    json.path("revision").asText(null),
+                    json.path("actor").asText(null)));
         }
-        throw new MalformedNoticeException("not a GitHub, GitLab, Cloud Source Repositories or generic push notification");
+        throw new MalformedNoticeException(
+                "not a GitHub, GitLab, Cloud Source Repositories or generic push notification");
     }
 
     private static List<PushNotice> cloudSourceRepositories(JsonNode json) {
         List<PushNotice> out = new ArrayList<>();
         List<String> repos = texts(json, "url", "name");
         String actor = json.path("refUpdateEvent").path("email").asText(null);
-        Iterator<Map.Entry<String, JsonNode>> it = json.path("refUpdateEvent").path("refUpdates").fields();
+        Iterator<Map.Entry<String, JsonNode>> it =
+                json.path("refUpdateEvent").path("refUpdates").fields();
         while (it.hasNext()) {
             Map.Entry<String, JsonNode> e = it.next();
             JsonNode update = e.getValue();
             if (!"DELETE".equals(update.path("updateType").asText())) {
-                out.add(new PushNotice("csr", repos, update.path("refName").asText(e.getKey()),
-                        nonZero(update.path("newId").asText(null)), actor));
+                out.add(new PushNotice(
+                        "csr",
+                        repos,
+                        update.path("refName").asText(e.getKey()),
+                        nonZero(update.path("newId").asText(null)),
+                        actor));
             }
         }
         if (out.isEmpty() && !json.path("refUpdateEvent").path("refUpdates").isObject()) {

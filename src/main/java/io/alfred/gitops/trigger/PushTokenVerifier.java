@@ -55,8 +55,13 @@ public final class PushTokenVerifier {
             }
             return null;
         } catch (InvalidJwtException e) {
-            return "invalid token: " + withoutToken(e.getErrorDetails().stream().map(d -> d.getErrorMessage()).findFirst()
-                    .orElse("?"), token);
+            return "invalid token: "
+                    + withoutToken(
+                            e.getErrorDetails().stream()
+                                    .map(d -> d.getErrorMessage())
+                                    .findFirst()
+                                    .orElse("?"),
+                            token);
         } catch (MalformedClaimException e) {
             return "malformed claim: " + withoutToken(e.getMessage(), token);
         }

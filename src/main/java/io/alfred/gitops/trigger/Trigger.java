@@ -11,7 +11,14 @@ import java.util.Locale;
  */
 public record Trigger(Kind kind, String revision, String id, String actor) {
     public enum Kind {
-        STARTUP, SCHEDULE, PUBSUB, WEBHOOK, MANUAL, RESUME, DRIFT, PROMOTION;
+        STARTUP,
+        SCHEDULE,
+        PUBSUB,
+        WEBHOOK,
+        MANUAL,
+        RESUME,
+        DRIFT,
+        PROMOTION;
 
         public String label() {
             return name().toLowerCase(Locale.ROOT);
@@ -24,7 +31,8 @@ public record Trigger(Kind kind, String revision, String id, String actor) {
 
     @Override
     public String toString() {
-        return kind.label() + (revision == null ? "" : " " + revision.substring(0, Math.min(12, revision.length())))
+        return kind.label()
+                + (revision == null ? "" : " " + revision.substring(0, Math.min(12, revision.length())))
                 + (id == null ? "" : " id=" + id);
     }
 }

@@ -12,12 +12,19 @@ public final class TriggerMetrics {
     }
 
     public void count(String source, String result) {
-        Counter.builder("gitops.triggers").description("Push notifications received, by source and result")
-                .tag("source", source).tag("result", result).register(registry).increment();
+        Counter.builder("gitops.triggers")
+                .description("Push notifications received, by source and result")
+                .tag("source", source)
+                .tag("result", result)
+                .register(registry)
+                .increment();
     }
 
     public double value(String source, String result) {
-        Counter c = registry.find("gitops.triggers").tag("source", source).tag("result", result).counter();
+        Counter c = registry.find("gitops.triggers")
+                .tag("source", source)
+                .tag("result", result)
+                .counter();
         return c == null ? 0 : c.count();
     }
 }

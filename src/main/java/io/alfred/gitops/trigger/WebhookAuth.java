@@ -13,8 +13,7 @@ import javax.crypto.spec.SecretKeySpec;
 
 /** Shared-secret checks of webhooks; secrets are read from their files on every request (rotation). */
 public final class WebhookAuth {
-    private WebhookAuth() {
-    }
+    private WebhookAuth() {}
 
     /** GitHub's {@code X-Hub-Signature-256: sha256=<hex HMAC-SHA256 of the raw body>}, compared in constant time. */
     public static boolean githubSignatureValid(Path secretFile, byte[] body, String header) {

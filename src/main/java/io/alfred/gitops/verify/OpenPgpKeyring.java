@@ -26,8 +26,7 @@ final class OpenPgpKeyring {
     private static final String BEGIN = "-----BEGIN PGP PUBLIC KEY BLOCK-----";
 
     /** A public key with the ring it belongs to (its primary key holds the user ids and the expiry). */
-    record Found(PGPPublicKey key, PGPPublicKeyRing ring) {
-    }
+    record Found(PGPPublicKey key, PGPPublicKeyRing ring) {}
 
     private final Path file;
     private FileTime readAt;
@@ -65,7 +64,8 @@ final class OpenPgpKeyring {
         while (at >= 0) {
             int end = text.indexOf(BEGIN, at + BEGIN.length());
             String block = end < 0 ? text.substring(at) : text.substring(at, end);
-            try (InputStream in = PGPUtil.getDecoderStream(new ByteArrayInputStream(block.getBytes(StandardCharsets.US_ASCII)))) {
+            try (InputStream in =
+                    PGPUtil.getDecoderStream(new ByteArrayInputStream(block.getBytes(StandardCharsets.US_ASCII)))) {
                 Iterator<PGPPublicKeyRing> it = new BcPGPPublicKeyRingCollection(in).getKeyRings();
                 it.forEachRemaining(next::add);
             } catch (PGPException | IOException | RuntimeException e) {

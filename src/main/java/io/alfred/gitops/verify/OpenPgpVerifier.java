@@ -42,7 +42,8 @@ final class OpenPgpVerifier implements SignatureVerifier {
         String keyId = String.format(Locale.ROOT, "%016X", signature.getKeyID());
         Optional<OpenPgpKeyring.Found> found = trusted.openPgp().get().find(signature.getKeyID());
         if (found.isEmpty()) {
-            return refused(signature.getCreationTime(), keyId, "signed by key " + keyId + ", which is not a trusted key");
+            return refused(
+                    signature.getCreationTime(), keyId, "signed by key " + keyId + ", which is not a trusted key");
         }
         PGPPublicKey key = found.get().key();
         PGPPublicKey primary = found.get().ring().getPublicKey();
@@ -50,7 +51,15 @@ final class OpenPgpVerifier implements SignatureVerifier {
         String user = firstUserId(primary);
         Date made = signature.getCreationTime();
         if (key.hasRevocation() || primary.hasRevocation()) {
-            return new SignatureVerification(NAME, made, user, fingerprint, user, false, false, TrustLevel.NEVER,
+            return new SignatureVerification(
+                    NAME,
+                    made,
+                    user,
+                    fingerprint,
+                    user,
+                    false,
+                    false,
+                    TrustLevel.NEVER,
                     "key " + fingerprint + " is revoked");
         }
         boolean good;
@@ -59,15 +68,39 @@ final class OpenPgpVerifier implements SignatureVerifier {
             signature.update(data);
             good = signature.verify();
         } catch (PGPException e) {
-            return new SignatureVerification(NAME, made, user, fingerprint, user, false, false, TrustLevel.UNKNOWN,
+            return new SignatureVerification(
+                    NAME,
+                    made,
+                    user,
+                    fingerprint,
+                    user,
+                    false,
+                    false,
+                    TrustLevel.UNKNOWN,
                     "the signature cannot be checked: " + e.getMessage());
         }
         if (!good) {
-            return new SignatureVerification(NAME, made, user, fingerprint, user, false, false, TrustLevel.UNKNOWN,
+            return new SignatureVerification(
+                    NAME,
+                    made,
+                    user,
+                    fingerprint,
+                    user,
+                    false,
+                    false,
+                    TrustLevel.UNKNOWN,
                     "the signature does not match the signed content (changed after signing)");
         }
         boolean expired = expiredAt(key, made) || expiredAt(primary, made);
-        return new SignatureVerification(NAME, made, user, fingerprint, user, true, expired, TrustLevel.FULL,
+        return new SignatureVerification(
+                NAME,
+                made,
+                user,
+                fingerprint,
+                user,
+                true,
+                expired,
+                TrustLevel.FULL,
                 expired ? "key " + fingerprint + " had expired when the signature was made" : "");
     }
 

@@ -32,7 +32,10 @@ public record RevisionVerification(String revision, List<SignatureCheck> checks)
         if (!isVerified()) {
             return Optional.empty();
         }
-        return checks.stream().filter(c -> c.object().startsWith("commit")).findFirst()
-                .or(() -> checks.stream().findFirst()).flatMap(SignatureCheck::signer);
+        return checks.stream()
+                .filter(c -> c.object().startsWith("commit"))
+                .findFirst()
+                .or(() -> checks.stream().findFirst())
+                .flatMap(SignatureCheck::signer);
     }
 }

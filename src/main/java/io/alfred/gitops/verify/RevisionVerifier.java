@@ -52,8 +52,11 @@ public final class RevisionVerifier {
         try (RevWalk walk = new RevWalk(repository)) {
             if (mode.tag()) {
                 if (tag == null) {
-                    checks.add(SignatureCheck.refused("commit " + commit.substring(0, 7), null, "the ref names no annotated "
-                            + "tag, and gitops.source.verify.mode=" + mode.label() + " verifies the tag's signature"));
+                    checks.add(SignatureCheck.refused(
+                            "commit " + commit.substring(0, 7),
+                            null,
+                            "the ref names no annotated " + "tag, and gitops.source.verify.mode=" + mode.label()
+                                    + " verifies the tag's signature"));
                 } else {
                     RevTag t = walk.parseTag(ObjectId.fromString(tag));
                     checks.add(check(repository, t, t.getRawGpgSignature(), "tag " + t.getTagName()));
@@ -74,8 +77,11 @@ public final class RevisionVerifier {
         GpgFormat format = SignatureVerifiers.getFormat(signature);
         String label = format.name().toLowerCase(Locale.ROOT);
         if (format == GpgFormat.SSH && !keys.trustsSsh()) {
-            return SignatureCheck.refused(name, null, "it is signed with an SSH key, and no SSH key is trusted "
-                    + "(gitops.source.verify.allowed-signers-file is not set)");
+            return SignatureCheck.refused(
+                    name,
+                    null,
+                    "it is signed with an SSH key, and no SSH key is trusted "
+                            + "(gitops.source.verify.allowed-signers-file is not set)");
         }
         SignatureVerification v;
         try {
@@ -88,7 +94,8 @@ public final class RevisionVerifier {
         }
         String key = v.keyFingerprint() != null ? v.keyFingerprint() : v.signer();
         if (!v.verified()) {
-            String message = v.message() == null || v.message().isEmpty() ? "the signature does not verify" : v.message();
+            String message =
+                    v.message() == null || v.message().isEmpty() ? "the signature does not verify" : v.message();
             if (format == GpgFormat.SSH && message.contains("see the log")) {
                 // JGit's SSH verifier words a lapsed validity window or a namespace mismatch only so
                 message = "the key's allowed_signers entry does not allow it (its validity window, namespaces or "
@@ -97,8 +104,12 @@ public final class RevisionVerifier {
             return SignatureCheck.refused(name, key, message);
         }
         if (v.expired()) {
-            return SignatureCheck.refused(name, key, v.message() == null || v.message().isEmpty()
-                    ? "the key was not valid when it signed" : v.message());
+            return SignatureCheck.refused(
+                    name,
+                    key,
+                    v.message() == null || v.message().isEmpty()
+                            ? "the key was not valid when it signed"
+                            : v.message());
         }
         return SignatureCheck.trusted(name, new Signer(label, key, v.keyUser() != null ? v.keyUser() : v.signer()));
     }

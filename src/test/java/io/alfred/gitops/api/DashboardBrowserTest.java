@@ -72,23 +72,40 @@ class DashboardBrowserTest {
 
     @BeforeEach
     void start() throws Exception {
-        Assumptions.assumeTrue(new File("/usr/bin/chromedriver").canExecute() && new File("/usr/bin/chromium").canExecute(),
+        Assumptions.assumeTrue(
+                new File("/usr/bin/chromedriver").canExecute() && new File("/usr/bin/chromium").canExecute(),
                 "Debian's chromium and chromium-driver are not installed (.ci/run installs them)");
         Path tmp = Files.createTempDirectory("dashboard-test");
         repo = TestRepo.withExample(tmp.resolve("infra"));
-        repo.edit("infra/k8s/base/ui/ui-chat.yaml", "ui-chat:latest", "ui-chat:1.0").commit(HTML_SUBJECT);
+        repo.edit("infra/k8s/base/ui/ui-chat.yaml", "ui-chat:latest", "ui-chat:1.0")
+                .commit(HTML_SUBJECT);
         sandbox = TestCluster.sandbox("it counts the requests the page makes").sandboxServer();
-        Settings settings = new Settings(new ClusterSettings("test", "dev"),
+        Settings settings = new Settings(
+                new ClusterSettings("test", "dev"),
                 SourceSettings.anonymous(repo.url(), "main", "infra/k8s/overlays/dev", tmp.resolve("work")),
                 new RenderSettings("auto", Duration.ofMinutes(1), Map.of("cluster_name", "test", "cluster_env", "dev")),
-                ApplySettings.defaults(), new SafetySettings("enforce", Duration.ofSeconds(3), true));
+                ApplySettings.defaults(),
+                new SafetySettings("enforce", Duration.ofSeconds(3), true));
         loop.start(settings, sandbox.client());
-        ChromeOptions options = new ChromeOptions().setBinary("/usr/bin/chromium").addArguments("--headless=new",
-                "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--disable-quic", "--no-first-run",
-                "--disable-background-networking", "--disable-component-update", "--disable-sync", "--window-size=1280,2000",
-                "--user-data-dir=" + tmp.resolve("chromium"));
-        browser = new ChromeDriver(new ChromeDriverService.Builder().usingDriverExecutable(new File("/usr/bin/chromedriver"))
-                .build(), options);
+        ChromeOptions options = new ChromeOptions()
+                .setBinary("/usr/bin/chromium")
+                .addArguments(
+                        "--headless=new",
+                        "--no-sandbox",
+                        "--disable-gpu",
+                        "--disable-dev-shm-usage",
+                        "--disable-quic",
+                        "--no-first-run",
+                        "--disable-background-networking",
+                        "--disable-component-update",
+                        "--disable-sync",
+                        "--window-size=1280,2000",
+                        "--user-data-dir=" + tmp.resolve("chromium"));
+        browser = new ChromeDriver(
+                new ChromeDriverService.Builder()
+                        .usingDriverExecutable(new File("/usr/bin/chromedriver"))
+                        .build(),
+                options);
         browser.manage().timeouts().implicitlyWait(Duration.ZERO);
         Files.createDirectories(SHOTS);
     }
@@ -136,7 +153,8 @@ class DashboardBrowserTest {
         open();
         assertThat(browser.findElement(By.tagName("h1")).getText()).isEqualTo("alfred-gitops");
         browser.findElement(By.id("token")).sendKeys("wrong", Keys.ENTER);
-        assertThat(browser.findElement(By.cssSelector("[role=alert]")).getText()).contains("not the daemon's");
+        assertThat(browser.findElement(By.cssSelector("[role=alert]")).getText())
+                .contains("not the daemon's");
         browser.findElement(By.id("token")).sendKeys(HookTestProfile.API_TOKEN, Keys.ENTER);
         Cookie cookie = browser.manage().getCookieNamed("alfred_gitops_token");
         assertThat(cookie.isHttpOnly()).isTrue();
@@ -148,14 +166,20 @@ class DashboardBrowserTest {
         await(() -> head.equals(status.view().lastAppliedRevision()), "the cold apply");
         open();
         assertThat(badge()).isEqualTo("In sync");
-        assertThat(browser.findElement(By.cssSelector("#badge")).getAttribute("class")).contains("in-sync");
-        assertThat(browser.findElement(By.id("applied")).getText()).contains(head.substring(0, 7)).contains(HTML_SUBJECT);
+        assertThat(browser.findElement(By.cssSelector("#badge")).getAttribute("class"))
+                .contains("in-sync");
+        assertThat(browser.findElement(By.id("applied")).getText())
+                .contains(head.substring(0, 7))
+                .contains(HTML_SUBJECT);
         WebElement cold = firstCycle();
         assertThat(cold.getText()).contains("startup").contains("succeeded").contains("created");
         cold.findElement(By.tagName("summary")).click();
-        assertThat(cold.findElement(By.tagName("details")).getText()).contains("created").contains("Deployment alfred-platform/ui-chat");
+        assertThat(cold.findElement(By.tagName("details")).getText())
+                .contains("created")
+                .contains("Deployment alfred-platform/ui-chat");
         assertThat(cold.getText()).as("a Secret's values never").doesNotContain("eW91ci1zdXBlci1zZWNyZXQtcGFzc3dvcmQ=");
-        assertThat(browser.findElements(By.cssSelector("#workloads tbody tr")).size()).isGreaterThan(3);
+        assertThat(browser.findElements(By.cssSelector("#workloads tbody tr")).size())
+                .isGreaterThan(3);
         assertThat(browser.findElement(By.id("workloads")).getText()).contains("Deployment alfred-platform/ui-chat");
         shot("1-cold-apply");
 
@@ -171,7 +195,8 @@ class DashboardBrowserTest {
         assertThat(browser.switchTo().activeElement().getText()).isEqualTo("Skip to the timeline");
         WebElement summary = firstCycle().findElement(By.tagName("summary"));
         summary.sendKeys(Keys.ENTER);
-        assertThat(firstCycle().findElement(By.tagName("details")).getAttribute("open")).isNotNull();
+        assertThat(firstCycle().findElement(By.tagName("details")).getAttribute("open"))
+                .isNotNull();
 
         // the page is read-only: loading it (and its live JSON) writes nothing to the cluster
         Thread.sleep(1500); // the cold apply's Kubernetes Events are written in the background
@@ -180,27 +205,40 @@ class DashboardBrowserTest {
             open();
         }
         Thread.sleep(1500);
-        assertThat(sandbox.requestCounts()).as("requests while the page was open").doesNotContainKeys("POST", "PUT",
-                "PATCH", "DELETE", "dry-run PATCH");
+        assertThat(sandbox.requestCounts())
+                .as("requests while the page was open")
+                .doesNotContainKeys("POST", "PUT", "PATCH", "DELETE", "dry-run PATCH");
 
         // 2. a drift put back
         long cycles = loop.runner().orElseThrow().cycles();
-        sandbox.client().configMaps().inNamespace("alfred-platform").withName("prometheus-config")
-                .edit(cm -> { cm.getData().put("prometheus.yml", "edited by hand"); return cm; });
-        await(() -> loop.runner().orElseThrow().cycles() > cycles && "succeeded".equals(status.view().lastResult()),
+        sandbox.client()
+                .configMaps()
+                .inNamespace("alfred-platform")
+                .withName("prometheus-config")
+                .edit(cm -> {
+                    cm.getData().put("prometheus.yml", "edited by hand");
+                    return cm;
+                });
+        await(
+                () -> loop.runner().orElseThrow().cycles() > cycles
+                        && "succeeded".equals(status.view().lastResult()),
                 "the drift put back");
         open();
-        await(() -> {
-            open();
-            return firstCycle().getText().contains("drift");
-        }, "the drift cycle on the page");
+        await(
+                () -> {
+                    open();
+                    return firstCycle().getText().contains("drift");
+                },
+                "the drift cycle on the page");
         assertThat(firstCycle().getText()).contains("succeeded").contains("configured");
         assertThat(badge()).isEqualTo("In sync");
         shot("2-drift-corrected");
 
         // 3. a blocked cycle: an overlay that renders nothing (the empty-render gate)
-        repo.write("infra/k8s/overlays/dev/kustomization.yaml",
-                "apiVersion: kustomize.config.k8s.io/v1beta1\nkind: Kustomization\nresources: []\n").commit("empty overlay");
+        repo.write(
+                        "infra/k8s/overlays/dev/kustomization.yaml",
+                        "apiVersion: kustomize.config.k8s.io/v1beta1\nkind: Kustomization\nresources: []\n")
+                .commit("empty overlay");
         loop.offer(Trigger.of(Trigger.Kind.MANUAL));
         await(() -> "blocked".equals(status.view().lastResult()), "the blocked cycle");
         open();
@@ -211,21 +249,30 @@ class DashboardBrowserTest {
         // 4. a rollback: a revision whose rollout never finishes
         sandbox.controllers().stuckImages("crashloop");
         repo.resetHard(head);
-        String bad = repo.edit("infra/k8s/base/ui/ui-chat.yaml", "ui-chat:1.0", "ui-chat:crashloop").commit("bad image");
+        String bad = repo.edit("infra/k8s/base/ui/ui-chat.yaml", "ui-chat:1.0", "ui-chat:crashloop")
+                .commit("bad image");
         open();
         loop.offer(Trigger.of(Trigger.Kind.MANUAL));
         // live, without a reload: the page's script shows the stage in progress and the badge
-        await(() -> browser.findElement(By.id("stage")).getText().equals("Stage in progress: wait"), "the wait stage, live");
+        await(
+                () -> browser.findElement(By.id("stage")).getText().equals("Stage in progress: wait"),
+                "the wait stage, live");
         assertThat(badge()).isEqualTo("Progressing (wait)");
         shot("4a-progressing");
         await(() -> bad.equals(status.view().failedRevision()), "the rollback");
-        await(() -> {
-            open();
-            return browser.findElements(By.cssSelector("tr.cycle")).stream().anyMatch(r -> r.getText().contains("rolledback"));
-        }, "the rollback on the page");
+        await(
+                () -> {
+                    open();
+                    return browser.findElements(By.cssSelector("tr.cycle")).stream()
+                            .anyMatch(r -> r.getText().contains("rolledback"));
+                },
+                "the rollback on the page");
         List<WebElement> rows = browser.findElements(By.cssSelector("tr.cycle"));
         assertThat(rows.get(0).getText()).contains("rolledback").contains(head.substring(0, 7));
-        assertThat(rows.get(1).getText()).contains("failed").contains("bad image").contains("rollout not finished");
+        assertThat(rows.get(1).getText())
+                .contains("failed")
+                .contains("bad image")
+                .contains("rollout not finished");
         assertThat(badge()).isEqualTo("Failed: " + bad.substring(0, 7) + " is not applied");
         shot("4-rolled-back");
     }

@@ -67,12 +67,23 @@ class HookResourceTest {
         repo = TestRepo.withExample(tmp.resolve("infra"));
         head = repo.repository().resolve("HEAD").name();
         sandbox = TestCluster.start();
-        loop.start(new Settings(new ClusterSettings("test", "dev"),
-                new SourceSettings(repo.url(), "main", "infra/k8s/overlays/dev", Duration.ofHours(1), tmp.resolve("work"),
-                        Optional.empty(), Optional.empty(), Optional.empty(),
-                        Optional.empty()),
-                new RenderSettings("auto", Duration.ofMinutes(1), Map.of("cluster_name", "test", "cluster_env", "dev")),
-                ApplySettings.defaults()), sandbox.client());
+        loop.start(
+                new Settings(
+                        new ClusterSettings("test", "dev"),
+                        new SourceSettings(
+                                repo.url(),
+                                "main",
+                                "infra/k8s/overlays/dev",
+                                Duration.ofHours(1),
+                                tmp.resolve("work"),
+                                Optional.empty(),
+                                Optional.empty(),
+                                Optional.empty(),
+                                Optional.empty()),
+                        new RenderSettings(
+                                "auto", Duration.ofMinutes(1), Map.of("cluster_name", "test", "cluster_env", "dev")),
+                        ApplySettings.defaults()),
+                sandbox.client());
         await(() -> head.equals(status.view().lastAppliedRevision()));
     }
 
@@ -104,45 +115,88 @@ class HookResourceTest {
 
     @Test
     void githubPushWithAValidSignatureDeploys() throws Exception {
-        String sha = repo.edit("infra/k8s/base/ui/ui-chat.yaml", "ui-chat:latest", "ui-chat:7.0").commit("ui 7");
+        String sha = repo.edit("infra/k8s/base/ui/ui-chat.yaml", "ui-chat:latest", "ui-chat:7.0")
+                .commit("ui 7");
         String body = push(sha, repo.url());
-        given().contentType("application/json").header("X-GitHub-Event", "push").header("X-GitHub-Delivery", "d-1")
-                .header("X-Hub-Signature-256", sign(HookTestProfile.GITHUB_SECRET, body)).body(body)
-                .post("/hooks/github").then().statusCode(202);
+        given().contentType("application/json")
+                .header("X-GitHub-Event", "push")
+                .header("X-GitHub-Delivery", "d-1")
+                .header("X-Hub-Signature-256", sign(HookTestProfile.GITHUB_SECRET, body))
+                .body(body)
+                .post("/hooks/github")
+                .then()
+                .statusCode(202);
         await(() -> sha.equals(status.view().lastAppliedRevision()));
     }
 
     @Test
     void badOrMissingSignaturesGet401AndStartNothing() throws Exception {
         long before = cycles();
-        String body = push(repo.edit("infra/k8s/base/ui/ui-chat.yaml", "ui-chat:latest", "ui-chat:8.0").commit("ui 8"),
+        String body = push(
+                repo.edit("infra/k8s/base/ui/ui-chat.yaml", "ui-chat:latest", "ui-chat:8.0")
+                        .commit("ui 8"),
                 repo.url());
-        given().contentType("application/json").header("X-GitHub-Event", "push").body(body)
-                .post("/hooks/github").then().statusCode(401);
-        given().contentType("application/json").header("X-GitHub-Event", "push")
-                .header("X-Hub-Signature-256", sign("wrong-secret", body)).body(body).post("/hooks/github").then().statusCode(401);
-        given().contentType("application/json").header("X-GitHub-Event", "push")
-                .header("X-Hub-Signature-256", "sha256=zz").body(body).post("/hooks/github").then().statusCode(401);
-        given().contentType("application/json").header("X-Gitlab-Event", "Push Hook").header("X-Gitlab-Token", "nope")
-                .body(body).post("/hooks/gitlab").then().statusCode(401);
+        given().contentType("application/json")
+                .header("X-GitHub-Event", "push")
+                .body(body)
+                .post("/hooks/github")
+                .then()
+                .statusCode(401);
+        given().contentType("application/json")
+                .header("X-GitHub-Event", "push")
+                .header("X-Hub-Signature-256", sign("wrong-secret", body))
+                .body(body)
+                .post("/hooks/github")
+                .then()
+                .statusCode(401);
+        given().contentType("application/json")
+                .header("X-GitHub-Event", "push")
+                .header("X-Hub-Signature-256", "sha256=zz")
+                .body(body)
+                .post("/hooks/github")
+                .then()
+                .statusCode(401);
+        given().contentType("application/json")
+                .header("X-Gitlab-Event", "Push Hook")
+                .header("X-Gitlab-Token", "nope")
+                .body(body)
+                .post("/hooks/gitlab")
+                .then()
+                .statusCode(401);
         given().post("/reconcile").then().statusCode(401);
-        given().header("Authorization", "Bearer wrong").post("/reconcile").then().statusCode(401);
+        given().header("Authorization", "Bearer wrong")
+                .post("/reconcile")
+                .then()
+                .statusCode(401);
         Thread.sleep(300);
         assertThat(cycles()).isEqualTo(before);
     }
 
     @Test
     void aReplayedDeliveryQueuesNothingTheSecondTime() throws Exception {
-        String sha = repo.edit("infra/k8s/base/ui/ui-chat.yaml", "ui-chat:latest", "ui-chat:9.0").commit("ui 9");
+        String sha = repo.edit("infra/k8s/base/ui/ui-chat.yaml", "ui-chat:latest", "ui-chat:9.0")
+                .commit("ui 9");
         String body = push(sha, repo.url());
         String signature = sign(HookTestProfile.GITHUB_SECRET, body);
-        given().contentType("application/json").header("X-GitHub-Event", "push").header("X-GitHub-Delivery", "replay-1")
-                .header("X-Hub-Signature-256", signature).body(body).post("/hooks/github").then().statusCode(202)
+        given().contentType("application/json")
+                .header("X-GitHub-Event", "push")
+                .header("X-GitHub-Delivery", "replay-1")
+                .header("X-Hub-Signature-256", signature)
+                .body(body)
+                .post("/hooks/github")
+                .then()
+                .statusCode(202)
                 .body("message", org.hamcrest.Matchers.equalTo("queued"));
         await(() -> sha.equals(status.view().lastAppliedRevision()));
         long before = cycles();
-        given().contentType("application/json").header("X-GitHub-Event", "push").header("X-GitHub-Delivery", "replay-1")
-                .header("X-Hub-Signature-256", signature).body(body).post("/hooks/github").then().statusCode(202)
+        given().contentType("application/json")
+                .header("X-GitHub-Event", "push")
+                .header("X-GitHub-Delivery", "replay-1")
+                .header("X-Hub-Signature-256", signature)
+                .body(body)
+                .post("/hooks/github")
+                .then()
+                .statusCode(202)
                 .body("message", org.hamcrest.Matchers.containsString("accepted before"));
         Thread.sleep(300);
         assertThat(cycles()).as("a replay starts no cycle").isEqualTo(before);
@@ -153,8 +207,14 @@ class HookResourceTest {
     void fuzzedRequestsNeverFailTheServerNorStartACycle() throws Exception {
         Random random = new Random(20261126);
         String[] paths = {"/hooks/github", "/hooks/gitlab", "/hooks/pubsub", "/reconcile"};
-        String[] types = {"application/json", "text/plain", "application/octet-stream", "application/x-www-form-urlencoded",
-                "application/json; charset=utf-16", "multipart/form-data; boundary=x"};
+        String[] types = {
+            "application/json",
+            "text/plain",
+            "application/octet-stream",
+            "application/x-www-form-urlencoded",
+            "application/json; charset=utf-16",
+            "multipart/form-data; boundary=x"
+        };
         String valid = push(head, repo.url());
         long before = cycles();
         Map<Integer, Integer> codes = new TreeMap<>();
@@ -163,23 +223,33 @@ class HookResourceTest {
             byte[] body = switch (random.nextInt(4)) {
                 case 0 -> randomBytes(random, random.nextInt(4096));
                 case 1 -> mutate(random, valid).getBytes(StandardCharsets.UTF_8);
-                case 2 -> ("{\"message\":{\"data\":\"" + Base64.getEncoder().encodeToString(randomBytes(random, 64))
-                        + "\",\"messageId\":\"" + i + "\"}}").getBytes(StandardCharsets.UTF_8);
+                case 2 ->
+                    ("{\"message\":{\"data\":\"" + Base64.getEncoder().encodeToString(randomBytes(random, 64))
+                                    + "\",\"messageId\":\"" + i + "\"}}")
+                            .getBytes(StandardCharsets.UTF_8);
                 default -> new byte[0];
             };
-            var request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:"
-                    + RestAssured.port + paths[random.nextInt(paths.length)]))
+            var request = HttpRequest.newBuilder(
+                            URI.create("http://127.0.0.1:" + RestAssured.port + paths[random.nextInt(paths.length)]))
                     .header("Content-Type", types[random.nextInt(types.length)])
                     .POST(HttpRequest.BodyPublishers.ofByteArray(body));
             switch (random.nextInt(5)) {
-                case 0 -> request.header("X-Hub-Signature-256", "sha256=" + HexFormat.of().formatHex(randomBytes(random, 32)));
-                case 1 -> request.header("X-Hub-Signature-256", sign(HookTestProfile.GITHUB_SECRET, valid)); // another body's
+                case 0 ->
+                    request.header(
+                            "X-Hub-Signature-256", "sha256=" + HexFormat.of().formatHex(randomBytes(random, 32)));
+                case 1 ->
+                    request.header("X-Hub-Signature-256", sign(HookTestProfile.GITHUB_SECRET, valid)); // another body's
                 case 2 -> request.header("X-Gitlab-Token", HexFormat.of().formatHex(randomBytes(random, 12)));
-                case 3 -> request.header("Authorization", "Bearer " + Base64.getUrlEncoder().encodeToString(randomBytes(random, 48)));
-                default -> { }
+                case 3 ->
+                    request.header(
+                            "Authorization",
+                            "Bearer " + Base64.getUrlEncoder().encodeToString(randomBytes(random, 48)));
+                default -> {}
             }
-            request.header("X-GitHub-Event", random.nextBoolean() ? "push" : "ping").header("X-Gitlab-Event", "Push Hook");
-            int code = http.send(request.build(), HttpResponse.BodyHandlers.discarding()).statusCode();
+            request.header("X-GitHub-Event", random.nextBoolean() ? "push" : "ping")
+                    .header("X-Gitlab-Event", "Push Hook");
+            int code = http.send(request.build(), HttpResponse.BodyHandlers.discarding())
+                    .statusCode();
             codes.merge(code, 1, Integer::sum);
             assertThat(code).as("request %d", i).isLessThan(500).isNotIn(200, 202);
         }
@@ -206,17 +276,33 @@ class HookResourceTest {
     @Test
     void pingOtherEventsForeignReposLimitsAndContentTypes() throws Exception {
         String ping = "{\"zen\":\"hi\"}";
-        given().contentType("application/json").header("X-GitHub-Event", "ping")
-                .header("X-Hub-Signature-256", sign(HookTestProfile.GITHUB_SECRET, ping)).body(ping)
-                .post("/hooks/github").then().statusCode(200);
-        given().contentType("application/json").header("X-GitHub-Event", "issues")
-                .header("X-Hub-Signature-256", sign(HookTestProfile.GITHUB_SECRET, ping)).body(ping)
-                .post("/hooks/github").then().statusCode(202);
+        given().contentType("application/json")
+                .header("X-GitHub-Event", "ping")
+                .header("X-Hub-Signature-256", sign(HookTestProfile.GITHUB_SECRET, ping))
+                .body(ping)
+                .post("/hooks/github")
+                .then()
+                .statusCode(200);
+        given().contentType("application/json")
+                .header("X-GitHub-Event", "issues")
+                .header("X-Hub-Signature-256", sign(HookTestProfile.GITHUB_SECRET, ping))
+                .body(ping)
+                .post("/hooks/github")
+                .then()
+                .statusCode(202);
         String foreign = push("1".repeat(40), "https://github.com/someone/else.git");
-        given().contentType("application/json").header("X-GitHub-Event", "push")
-                .header("X-Hub-Signature-256", sign(HookTestProfile.GITHUB_SECRET, foreign)).body(foreign)
-                .post("/hooks/github").then().statusCode(202);
-        given().contentType("text/plain").body("hello").post("/hooks/github").then().statusCode(415);
+        given().contentType("application/json")
+                .header("X-GitHub-Event", "push")
+                .header("X-Hub-Signature-256", sign(HookTestProfile.GITHUB_SECRET, foreign))
+                .body(foreign)
+                .post("/hooks/github")
+                .then()
+                .statusCode(202);
+        given().contentType("text/plain")
+                .body("hello")
+                .post("/hooks/github")
+                .then()
+                .statusCode(415);
         assertThat(statusOfAnOversizedPost("/hooks/github", 2 * 1024 * 1024)).isEqualTo(413);
     }
 
@@ -231,7 +317,8 @@ class HookResourceTest {
                     + "Content-Length: " + contentLength + "\r\n\r\n";
             socket.getOutputStream().write(head.getBytes(StandardCharsets.US_ASCII));
             socket.getOutputStream().flush();
-            String statusLine = new BufferedReader(new InputStreamReader(socket.getInputStream(), StandardCharsets.US_ASCII))
+            String statusLine = new BufferedReader(
+                            new InputStreamReader(socket.getInputStream(), StandardCharsets.US_ASCII))
                     .readLine();
             return Integer.parseInt(statusLine.split(" ")[1]);
         }
@@ -239,15 +326,27 @@ class HookResourceTest {
 
     @Test
     void gitlabAndManualTriggers() {
-        String sha = repo.edit("infra/k8s/base/ui/ui-admin.yaml", "ui-admin:latest", "ui-admin:9.0").commit("admin 9");
+        String sha = repo.edit("infra/k8s/base/ui/ui-admin.yaml", "ui-admin:latest", "ui-admin:9.0")
+                .commit("admin 9");
         String body = "{\"object_kind\":\"push\",\"ref\":\"refs/heads/main\",\"after\":\"" + sha
                 + "\",\"project\":{\"git_http_url\":\"" + repo.url() + "\"}}";
-        given().contentType("application/json").header("X-Gitlab-Event", "Push Hook")
-                .header("X-Gitlab-Token", HookTestProfile.GITLAB_TOKEN).body(body).post("/hooks/gitlab").then().statusCode(202);
+        given().contentType("application/json")
+                .header("X-Gitlab-Event", "Push Hook")
+                .header("X-Gitlab-Token", HookTestProfile.GITLAB_TOKEN)
+                .body(body)
+                .post("/hooks/gitlab")
+                .then()
+                .statusCode(202);
         await(() -> sha.equals(status.view().lastAppliedRevision()));
-        given().header("Authorization", "Bearer " + HookTestProfile.API_TOKEN).post("/reconcile").then().statusCode(202);
-        given().header("Authorization", "Bearer " + HookTestProfile.API_TOKEN).queryParam("revision", "main")
-                .post("/reconcile").then().statusCode(400);
+        given().header("Authorization", "Bearer " + HookTestProfile.API_TOKEN)
+                .post("/reconcile")
+                .then()
+                .statusCode(202);
+        given().header("Authorization", "Bearer " + HookTestProfile.API_TOKEN)
+                .queryParam("revision", "main")
+                .post("/reconcile")
+                .then()
+                .statusCode(400);
     }
 
     // --- Pub/Sub push ------------------------------------------------------------------------
@@ -276,28 +375,53 @@ class HookResourceTest {
     }
 
     private int pushWith(String token, String body) {
-        return given().contentType("application/json").header("Authorization", "Bearer " + token).body(body)
-                .post("/hooks/pubsub").then().extract().statusCode();
+        return given().contentType("application/json")
+                .header("Authorization", "Bearer " + token)
+                .body(body)
+                .post("/hooks/pubsub")
+                .then()
+                .extract()
+                .statusCode();
     }
 
     @Test
     void pubsubPushTokensAreVerified() throws Exception {
-        String sha = repo.edit("infra/k8s/base/ui/ui-chat.yaml", "ui-chat:latest", "ui-chat:10.0").commit("ui 10");
+        String sha = repo.edit("infra/k8s/base/ui/ui-chat.yaml", "ui-chat:latest", "ui-chat:10.0")
+                .commit("ui 10");
         String body = envelope(push(sha, repo.url()));
         long before = cycles();
-        assertThat(pushWith(token(c -> c.setExpirationTime(NumericDate.fromSeconds(NumericDate.now().getValue() - 3600)),
-                false), body)).as("expired").isEqualTo(401);
-        assertThat(pushWith(token(c -> c.setAudience("https://elsewhere.example.com"), false), body)).as("audience")
+        assertThat(pushWith(
+                        token(
+                                c -> c.setExpirationTime(NumericDate.fromSeconds(
+                                        NumericDate.now().getValue() - 3600)),
+                                false),
+                        body))
+                .as("expired")
                 .isEqualTo(401);
-        assertThat(pushWith(token(c -> c.setClaim("email", "intruder@evil.example"), false), body)).as("email").isEqualTo(401);
-        assertThat(pushWith(token(c -> c.setClaim("email_verified", false), false), body)).as("unverified").isEqualTo(401);
-        assertThat(pushWith(token(c -> { }, true), body)).as("signature").isEqualTo(401);
-        assertThat(pushWith(token(c -> c.setIssuer("https://evil.example.com"), false), body)).as("issuer").isEqualTo(401);
-        given().contentType("application/json").body(body).post("/hooks/pubsub").then().statusCode(401);
+        assertThat(pushWith(token(c -> c.setAudience("https://elsewhere.example.com"), false), body))
+                .as("audience")
+                .isEqualTo(401);
+        assertThat(pushWith(token(c -> c.setClaim("email", "intruder@evil.example"), false), body))
+                .as("email")
+                .isEqualTo(401);
+        assertThat(pushWith(token(c -> c.setClaim("email_verified", false), false), body))
+                .as("unverified")
+                .isEqualTo(401);
+        assertThat(pushWith(token(c -> {}, true), body)).as("signature").isEqualTo(401);
+        assertThat(pushWith(token(c -> c.setIssuer("https://evil.example.com"), false), body))
+                .as("issuer")
+                .isEqualTo(401);
+        given().contentType("application/json")
+                .body(body)
+                .post("/hooks/pubsub")
+                .then()
+                .statusCode(401);
         assertThat(cycles()).isEqualTo(before);
 
-        assertThat(pushWith(token(c -> { }, false), envelope("garbage"))).as("malformed is acknowledged").isEqualTo(200);
-        assertThat(pushWith(token(c -> { }, false), body)).as("valid").isEqualTo(202);
+        assertThat(pushWith(token(c -> {}, false), envelope("garbage")))
+                .as("malformed is acknowledged")
+                .isEqualTo(200);
+        assertThat(pushWith(token(c -> {}, false), body)).as("valid").isEqualTo(202);
         await(() -> sha.equals(status.view().lastAppliedRevision()));
     }
 }

@@ -53,11 +53,17 @@ public class HookTestProfile implements QuarkusTestProfile {
     @Override
     public Map<String, String> getConfigOverrides() {
         return Map.of(
-                "gitops.webhook.github.secret-file", DIR.resolve("github").toString(),
-                "gitops.webhook.gitlab.token-file", DIR.resolve("gitlab").toString(),
-                "gitops.api.token-file", DIR.resolve("api").toString(),
-                "gitops.webhook.pubsub.audience", AUDIENCE,
-                "gitops.webhook.pubsub.service-account", ACCOUNT,
-                "gitops.webhook.pubsub.jwks-url", "http://127.0.0.1:" + JWKS_PORT + "/jwks");
+                "gitops.webhook.github.secret-file",
+                DIR.resolve("github").toString(),
+                "gitops.webhook.gitlab.token-file",
+                DIR.resolve("gitlab").toString(),
+                "gitops.api.token-file",
+                DIR.resolve("api").toString(),
+                "gitops.webhook.pubsub.audience",
+                AUDIENCE,
+                "gitops.webhook.pubsub.service-account",
+                ACCOUNT,
+                "gitops.webhook.pubsub.jwks-url",
+                "http://127.0.0.1:" + JWKS_PORT + "/jwks");
     }
 }

@@ -13,19 +13,34 @@ import org.junit.jupiter.api.Test;
 class CrdEstablishedTest {
     @Test
     void aStatusWithoutConditionsIsNotYetEstablishedAndNoError() {
-        CustomResourceDefinition fresh = new CustomResourceDefinitionBuilder().withNewMetadata().withName("x.example.com")
-                .endMetadata().withNewStatus().endStatus().build();
+        CustomResourceDefinition fresh = new CustomResourceDefinitionBuilder()
+                .withNewMetadata()
+                .withName("x.example.com")
+                .endMetadata()
+                .withNewStatus()
+                .endStatus()
+                .build();
         fresh.getStatus().setConditions(null);
         assertThat(Applier.established(fresh)).isFalse();
         assertThat(Applier.established(null)).isFalse();
-        assertThat(Applier.established(new CustomResourceDefinitionBuilder().build())).isFalse();
+        assertThat(Applier.established(new CustomResourceDefinitionBuilder().build()))
+                .isFalse();
     }
 
     @Test
     void establishedWhenTheConditionIsTrue() {
-        CustomResourceDefinition crd = new CustomResourceDefinitionBuilder().withNewStatus()
-                .addNewCondition().withType("NamesAccepted").withStatus("True").endCondition()
-                .addNewCondition().withType("Established").withStatus("False").endCondition().endStatus().build();
+        CustomResourceDefinition crd = new CustomResourceDefinitionBuilder()
+                .withNewStatus()
+                .addNewCondition()
+                .withType("NamesAccepted")
+                .withStatus("True")
+                .endCondition()
+                .addNewCondition()
+                .withType("Established")
+                .withStatus("False")
+                .endCondition()
+                .endStatus()
+                .build();
         assertThat(Applier.established(crd)).isFalse();
         crd.getStatus().getConditions().get(1).setStatus("True");
         assertThat(Applier.established(crd)).isTrue();

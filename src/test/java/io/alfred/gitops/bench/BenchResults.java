@@ -14,8 +14,7 @@ import java.util.Map;
 
 /** Figures of a benchmark run: printed as a table and merged into {@code target/bench/results.json}. */
 final class BenchResults {
-    record Figure(String name, double value, String unit, Map<String, Object> parameters) {
-    }
+    record Figure(String name, double value, String unit, Map<String, Object> parameters) {}
 
     private final List<Figure> figures = new ArrayList<>();
 
@@ -48,7 +47,10 @@ final class BenchResults {
                         all.remove(i);
                     }
                 }
-                ObjectNode n = all.addObject().put("name", f.name()).put("value", f.value()).put("unit", f.unit());
+                ObjectNode n = all.addObject()
+                        .put("name", f.name())
+                        .put("value", f.value())
+                        .put("unit", f.unit());
                 n.set("parameters", json.valueToTree(f.parameters()));
             }
             json.writerWithDefaultPrettyPrinter().writeValue(file.toFile(), all);

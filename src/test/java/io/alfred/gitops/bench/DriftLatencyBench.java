@@ -36,9 +36,12 @@ class DriftLatencyBench {
             Settings settings = TestSettings.overlay(repo.url(), "prod", tmp.resolve("work"));
             try (CycleRunner runner = new CycleRunner(settings, client, new SyncStatus());
                     // every edit is the same object's: a threshold no run reaches, so that no fight is detected
-                    DriftWatch watch = new DriftWatch(client, what -> runner.offer(Trigger.of(Trigger.Kind.DRIFT),
-                            Duration.ofMillis(100)), settings.apply().fieldManager(), new DriftSettings(10_000,
-                            Duration.ofMinutes(10)), conflict -> { })) {
+                    DriftWatch watch = new DriftWatch(
+                            client,
+                            what -> runner.offer(Trigger.of(Trigger.Kind.DRIFT), Duration.ofMillis(100)),
+                            settings.apply().fieldManager(),
+                            new DriftSettings(10_000, Duration.ofMinutes(10)),
+                            conflict -> {})) {
                 runner.watchDrift(watch);
                 runner.runOnce(Trigger.of(Trigger.Kind.STARTUP));
                 String original = data(editor);
@@ -46,16 +49,21 @@ class DriftLatencyBench {
                 for (int i = 0; i < EDITS; i++) {
                     String edit = "edited by hand " + i;
                     long start = System.nanoTime();
-                    editor.configMaps().inNamespace(NS).withName("prometheus-config")
-                            .edit(cm -> { cm.getData().put("prometheus.yml", edit); return cm; });
+                    editor.configMaps()
+                            .inNamespace(NS)
+                            .withName("prometheus-config")
+                            .edit(cm -> {
+                                cm.getData().put("prometheus.yml", edit);
+                                return cm;
+                            });
                     while (!original.equals(data(editor))) {
                         Thread.sleep(5);
                     }
                     latencies[i] = (System.nanoTime() - start) / 1e6;
                     Thread.sleep(300); // a pause between edits, so that each is a drift of its own
                 }
-                Map<String, Object> params = Map.of("edits", EDITS, "overlay", "prod", "cluster", "sandbox",
-                        "coalescing_ms", 100);
+                Map<String, Object> params =
+                        Map.of("edits", EDITS, "overlay", "prod", "cluster", "sandbox", "coalescing_ms", 100);
                 results.add("drift_to_corrected_median", BenchResults.percentile(latencies, 50), "ms", params);
                 results.add("drift_to_corrected_p95", BenchResults.percentile(latencies, 95), "ms", params);
             }
@@ -64,6 +72,11 @@ class DriftLatencyBench {
     }
 
     private static String data(KubernetesClient client) {
-        return client.configMaps().inNamespace(NS).withName("prometheus-config").get().getData().get("prometheus.yml");
+        return client.configMaps()
+                .inNamespace(NS)
+                .withName("prometheus-config")
+                .get()
+                .getData()
+                .get("prometheus.yml");
     }
 }

@@ -41,27 +41,29 @@ class KubectlComparisonBench {
             Path file = ReconcileBench.generated(dir, size, "ServiceAccount");
             RenderResult render = new Renderer(new RenderSettings("auto", Duration.ofMinutes(2), Map.of()))
                     .render(dir, "app", "kubectl-bench-" + size);
-            Map<String, Object> params = Map.of("objects", render.manifests().size(), "runs", RUNS,
-                    "cluster", Server.describe());
+            Map<String, Object> params =
+                    Map.of("objects", render.manifests().size(), "runs", RUNS, "cluster", Server.describe());
 
             double kubectlCold;
             double[] kubectlDiff = new double[RUNS];
             double[] kubectlNoop = new double[RUNS];
             try (Server sandbox = Server.start(dir.resolve("kubectl"))) {
                 String kubeconfig = sandbox.kubeconfig().toString();
-                kubectlCold = seconds(() -> kubectl(0, "--kubeconfig", kubeconfig, "apply", "--server-side", "-f", file.toString()));
+                kubectlCold = seconds(
+                        () -> kubectl(0, "--kubeconfig", kubeconfig, "apply", "--server-side", "-f", file.toString()));
                 for (int i = 0; i < RUNS; i++) {
-                    kubectlDiff[i] = seconds(() -> kubectl(0, "--kubeconfig", kubeconfig, "diff", "--server-side", "-f",
-                            file.toString()));
-                    kubectlNoop[i] = seconds(() -> kubectl(0, "--kubeconfig", kubeconfig, "apply", "--server-side", "-f",
-                            file.toString()));
+                    kubectlDiff[i] = seconds(() ->
+                            kubectl(0, "--kubeconfig", kubeconfig, "diff", "--server-side", "-f", file.toString()));
+                    kubectlNoop[i] = seconds(() ->
+                            kubectl(0, "--kubeconfig", kubeconfig, "apply", "--server-side", "-f", file.toString()));
                 }
             }
 
             double oursCold;
             double[] oursDiff = new double[RUNS];
             double[] oursNoop = new double[RUNS];
-            try (Server sandbox = Server.start(dir.resolve("ours")); KubernetesClient client = sandbox.client();
+            try (Server sandbox = Server.start(dir.resolve("ours"));
+                    KubernetesClient client = sandbox.client();
                     Reconciler reconciler = new Reconciler(client, ApplySettings.defaults())) {
                 oursCold = seconds(() -> expect(reconciler.reconcile(render), CycleResult.Outcome.SUCCEEDED));
                 for (int i = 0; i < RUNS; i++) {
@@ -76,18 +78,30 @@ class KubectlComparisonBench {
             }
 
             add(results, "cold_apply", size, oursCold, kubectlCold, params);
-            add(results, "diff_no_change", size, BenchResults.percentile(oursDiff, 50),
-                    BenchResults.percentile(kubectlDiff, 50), params);
-            add(results, "noop", size, BenchResults.percentile(oursNoop, 50), BenchResults.percentile(kubectlNoop, 50), params);
+            add(
+                    results,
+                    "diff_no_change",
+                    size,
+                    BenchResults.percentile(oursDiff, 50),
+                    BenchResults.percentile(kubectlDiff, 50),
+                    params);
+            add(
+                    results,
+                    "noop",
+                    size,
+                    BenchResults.percentile(oursNoop, 50),
+                    BenchResults.percentile(kubectlNoop, 50),
+                    params);
         }
-        results.printAndWrite("alfred-gitops against kubectl, same objects, same API server: " + Server.describe()
-                + " (2 cores)");
+        results.printAndWrite(
+                "alfred-gitops against kubectl, same objects, same API server: " + Server.describe() + " (2 cores)");
     }
 
     /** The API server both tools talk to: the real control plane if configured, else a sandbox process. */
     private record Server(SandboxProcess sandbox, TestCluster real, Path kubeconfig) implements AutoCloseable {
         static String describe() {
-            return TestCluster.isRealConfigured() ? "the real control plane (kube-apiserver 1.23 and its controllers)"
+            return TestCluster.isRealConfigured()
+                    ? "the real control plane (kube-apiserver 1.23 and its controllers)"
                     : "sandbox API server in its own JVM";
         }
 
@@ -114,8 +128,8 @@ class KubectlComparisonBench {
         }
     }
 
-    private static void add(BenchResults results, String what, int size, double ours, double kubectl,
-            Map<String, Object> params) {
+    private static void add(
+            BenchResults results, String what, int size, double ours, double kubectl, Map<String, Object> params) {
         results.add(what + "_alfred_gitops_s_" + size, ours, "s", params);
         results.add(what + "_kubectl_s_" + size, kubectl, "s", params);
         Map<String, Object> ratio = new LinkedHashMap<>(params);

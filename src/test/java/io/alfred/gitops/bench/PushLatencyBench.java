@@ -51,9 +51,17 @@ class PushLatencyBench {
             Settings settings = settings(repo, tmp.resolve("work"));
             SyncStatus status = new SyncStatus();
             try (CycleRunner runner = new CycleRunner(settings, client, status);
-                    PubSubTrigger trigger = new PubSubTrigger(emulator.connection(), PubSubEmulator.PROJECT, "alfred",
-                            new NoticeHandler(new RepoMatcher(repo.url(), "main"), runner,
-                                    new TriggerMetrics(new SimpleMeterRegistry()), new DeliveryLog()), PubSubHealth.detached()).start()) {
+                    PubSubTrigger trigger = new PubSubTrigger(
+                                    emulator.connection(),
+                                    PubSubEmulator.PROJECT,
+                                    "alfred",
+                                    new NoticeHandler(
+                                            new RepoMatcher(repo.url(), "main"),
+                                            runner,
+                                            new TriggerMetrics(new SimpleMeterRegistry()),
+                                            new DeliveryLog()),
+                                    PubSubHealth.detached())
+                            .start()) {
                 String head = repo.repository().resolve("HEAD").name();
                 runner.offer(Trigger.of(Trigger.Kind.STARTUP));
                 awaitApplied(status, head);
@@ -62,13 +70,16 @@ class PushLatencyBench {
                 for (int i = 0; i < PUSHES; i++) {
                     String sha = bump(repo, i);
                     long start = System.nanoTime();
-                    emulator.publish("pushes", "{\"ref\":\"refs/heads/main\",\"after\":\"" + sha
-                            + "\",\"repository\":{\"clone_url\":\"" + repo.url() + "\"}}", Map.of());
+                    emulator.publish(
+                            "pushes",
+                            "{\"ref\":\"refs/heads/main\",\"after\":\"" + sha + "\",\"repository\":{\"clone_url\":\""
+                                    + repo.url() + "\"}}",
+                            Map.of());
                     awaitApplied(status, sha);
                     latencies[i] = (System.nanoTime() - start) / 1e6;
                 }
-                Map<String, Object> params = Map.of("pushes", PUSHES, "overlay", "prod", "cluster", "sandbox",
-                        "transport", "pubsub-emulator");
+                Map<String, Object> params = Map.of(
+                        "pushes", PUSHES, "overlay", "prod", "cluster", "sandbox", "transport", "pubsub-emulator");
                 results.add("push_to_applied_median", BenchResults.percentile(latencies, 50), "ms", params);
                 results.add("push_to_applied_p95", BenchResults.percentile(latencies, 95), "ms", params);
             }
@@ -87,7 +98,10 @@ class PushLatencyBench {
         try (GitSource source = new GitSource(settings.source());
                 Reconciler reconciler = new Reconciler(client, settings.apply())) {
             Renderer renderer = new Renderer(settings.render());
-            reconciler.reconcile(renderer.render(source.checkout(source.poll().revision()), OVERLAY, source.poll().revision()));
+            reconciler.reconcile(renderer.render(
+                    source.checkout(source.poll().revision()),
+                    OVERLAY,
+                    source.poll().revision()));
             for (int i = 0; i < n; i++) {
                 bump(repo, 1000 + i);
                 long t0 = System.nanoTime();
@@ -107,20 +121,28 @@ class PushLatencyBench {
         results.add("bare_fetch_median", BenchResults.percentile(fetch, 50), "ms", params);
         results.add("bare_render_median", BenchResults.percentile(render, 50), "ms", params);
         results.add("bare_plan_apply_prune_median", BenchResults.percentile(apply, 50), "ms", params);
-        results.add("bare_total_median", BenchResults.percentile(fetch, 50) + BenchResults.percentile(render, 50)
-                + BenchResults.percentile(apply, 50), "ms", params);
+        results.add(
+                "bare_total_median",
+                BenchResults.percentile(fetch, 50)
+                        + BenchResults.percentile(render, 50)
+                        + BenchResults.percentile(apply, 50),
+                "ms",
+                params);
     }
 
     private static String bump(TestRepo repo, int i) {
         String file = "infra/k8s/base/ui/ui-chat.yaml";
-        String content = repo.read(file).replaceAll("image: alfred-platform/ui-chat:\\S+", "image: alfred-platform/ui-chat:b" + i);
+        String content = repo.read(file)
+                .replaceAll("image: alfred-platform/ui-chat:\\S+", "image: alfred-platform/ui-chat:b" + i);
         return repo.write(file, content).commit("bench " + i);
     }
 
     private static Settings settings(TestRepo repo, Path work) {
-        return new Settings(new ClusterSettings("bench", "prod"),
+        return new Settings(
+                new ClusterSettings("bench", "prod"),
                 SourceSettings.anonymous(repo.url(), "main", OVERLAY, work),
-                new RenderSettings("auto", Duration.ofMinutes(1), Map.of("cluster_name", "bench", "cluster_env", "prod")),
+                new RenderSettings(
+                        "auto", Duration.ofMinutes(1), Map.of("cluster_name", "bench", "cluster_env", "prod")),
                 ApplySettings.defaults());
     }
 

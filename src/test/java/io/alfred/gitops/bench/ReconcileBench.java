@@ -34,8 +34,12 @@ import org.junit.jupiter.api.Test;
  */
 class ReconcileBench {
     /** The overlay sizes, objects; {@code -Dbench.sizes=20000} runs another (one size takes minutes at that size). */
-    static final int[] SIZES = Arrays.stream(System.getProperty("bench.sizes", "100,1000,5000").split(","))
-            .map(String::trim).mapToInt(Integer::parseInt).toArray();
+    static final int[] SIZES = Arrays.stream(
+                    System.getProperty("bench.sizes", "100,1000,5000").split(","))
+            .map(String::trim)
+            .mapToInt(Integer::parseInt)
+            .toArray();
+
     static final int STEADY_WARMUP = 30;
     static final int STEADY_RUNS = 20;
 
@@ -48,23 +52,29 @@ class ReconcileBench {
             generated(dir, size);
             // past 10,000 objects the default bounds on one render (gitops.render.limits.*) refuse it
             YamlLimits yaml = YamlLimits.defaults();
-            RenderLimits limits = RenderLimits.defaults().withObjects(2 * size)
+            RenderLimits limits = RenderLimits.defaults()
+                    .withObjects(2 * size)
                     .withYaml(new YamlLimits(yaml.aliases(), yaml.depth(), yaml.nodes() + 100 * size, 2 * size));
             RenderResult render = new Renderer(new RenderSettings("auto", Duration.ofMinutes(2), Map.of(), limits))
                     .render(dir, "app", "bench-" + size);
-            Map<String, Object> params = Map.of("objects", render.manifests().size(),
-                    "cluster", "sandbox API server in its own JVM");
+            Map<String, Object> params =
+                    Map.of("objects", render.manifests().size(), "cluster", "sandbox API server in its own JVM");
 
             double bare;
-            try (SandboxProcess sandbox = SandboxProcess.start(dir.resolve("bare")); KubernetesClient client = sandbox.client()) {
+            try (SandboxProcess sandbox = SandboxProcess.start(dir.resolve("bare"));
+                    KubernetesClient client = sandbox.client()) {
                 long t0 = System.nanoTime();
                 for (Manifest m : render.manifests()) {
-                    client.resource(client.getKubernetesSerialization().convertValue(m.body(), GenericKubernetesResource.class))
-                            .fieldManager("bare").forceConflicts().serverSideApply();
+                    client.resource(client.getKubernetesSerialization()
+                                    .convertValue(m.body(), GenericKubernetesResource.class))
+                            .fieldManager("bare")
+                            .forceConflicts()
+                            .serverSideApply();
                 }
                 bare = (System.nanoTime() - t0) / 1e9;
             }
-            try (SandboxProcess sandbox = SandboxProcess.start(dir.resolve("ours")); KubernetesClient client = sandbox.client();
+            try (SandboxProcess sandbox = SandboxProcess.start(dir.resolve("ours"));
+                    KubernetesClient client = sandbox.client();
                     Reconciler reconciler = new Reconciler(client, ApplySettings.defaults())) {
                 long t0 = System.nanoTime();
                 CycleResult cold = reconciler.reconcile(render);
@@ -73,17 +83,29 @@ class ReconcileBench {
                     throw new AssertionError("cold apply did not succeed: " + cold.error());
                 }
                 // the cycle also waits for the Deployments to roll out, which the bare loop does not
-                double waited = cold.stageDurations().getOrDefault("wait", Duration.ZERO).toNanos() / 1e9;
+                double waited = cold.stageDurations()
+                                .getOrDefault("wait", Duration.ZERO)
+                                .toNanos()
+                        / 1e9;
                 double oursWithoutWait = ours - waited;
-                results.add("cold_apply_objects_per_s_" + size, render.manifests().size() / ours, "obj/s", params);
+                results.add(
+                        "cold_apply_objects_per_s_" + size, render.manifests().size() / ours, "obj/s", params);
                 results.add("cold_apply_rollout_wait_" + size, waited * 1000, "ms", params);
-                results.add("cold_apply_bare_ssa_objects_per_s_" + size, render.manifests().size() / bare, "obj/s", params);
-                results.add("cold_apply_time_ratio_vs_bare_" + size, oursWithoutWait / bare, "x",
+                results.add(
+                        "cold_apply_bare_ssa_objects_per_s_" + size,
+                        render.manifests().size() / bare,
+                        "obj/s",
+                        params);
+                results.add(
+                        "cold_apply_time_ratio_vs_bare_" + size,
+                        oursWithoutWait / bare,
+                        "x",
                         Map.of("objects", render.manifests().size(), "note", "the cycle without its rollout wait"));
                 results.add("cold_apply_time_ratio_vs_bare_with_rollout_wait_" + size, ours / bare, "x", params);
 
                 // The daemon's own cost: this JVM runs the reconciler only; the server runs in the other one.
-                // the daemon repeats this cycle every interval for its whole life: measure it once the JIT has compiled it
+                // the daemon repeats this cycle every interval for its whole life: measure it once the JIT has compiled
+                // it
                 long firstCpu0 = os.getProcessCpuTime();
                 reconciler.reconcile(render);
                 double firstCpu = (os.getProcessCpuTime() - firstCpu0) / 1e6;
@@ -113,19 +135,51 @@ class ReconcileBench {
                 p.put("runs", STEADY_RUNS);
                 p.put("warm-up cycles", STEADY_WARMUP);
                 results.add("steady_state_wall_median_" + size, BenchResults.percentile(wall, 50), "ms", p);
-                results.add("steady_state_daemon_thread_cpu_median_" + size, BenchResults.percentile(threadCpu, 50), "ms",
-                        Map.of("objects", size, "runs", STEADY_RUNS, "warm-up cycles", STEADY_WARMUP,
-                                "note", "the Java threads of the daemon's JVM: the cycle's own work"));
-                results.add("steady_state_daemon_process_cpu_median_" + size, BenchResults.percentile(cpu, 50), "ms",
-                        Map.of("objects", size, "runs", STEADY_RUNS, "warm-up cycles", STEADY_WARMUP,
-                                "note", "the daemon's whole JVM, with GC and JIT threads; the API server runs in another"));
-                results.add("steady_state_daemon_cpu_first_cycle_" + size, firstCpu, "ms",
+                results.add(
+                        "steady_state_daemon_thread_cpu_median_" + size,
+                        BenchResults.percentile(threadCpu, 50),
+                        "ms",
+                        Map.of(
+                                "objects",
+                                size,
+                                "runs",
+                                STEADY_RUNS,
+                                "warm-up cycles",
+                                STEADY_WARMUP,
+                                "note",
+                                "the Java threads of the daemon's JVM: the cycle's own work"));
+                results.add(
+                        "steady_state_daemon_process_cpu_median_" + size,
+                        BenchResults.percentile(cpu, 50),
+                        "ms",
+                        Map.of(
+                                "objects",
+                                size,
+                                "runs",
+                                STEADY_RUNS,
+                                "warm-up cycles",
+                                STEADY_WARMUP,
+                                "note",
+                                "the daemon's whole JVM, with GC and JIT threads; the API server runs in another"));
+                results.add(
+                        "steady_state_daemon_cpu_first_cycle_" + size,
+                        firstCpu,
+                        "ms",
                         Map.of("objects", size, "note", "the first steady cycle, before the JIT compiled it"));
-                results.add("steady_state_write_requests_" + size, verbs.entrySet().stream()
-                        .filter(e -> !e.getKey().equals("GET") && !e.getKey().equals("LIST")).mapToLong(Map.Entry::getValue)
-                        .sum(), "req", Map.of("objects", size));
-                results.add("steady_state_read_requests_" + size, verbs.getOrDefault("GET", 0L)
-                        + verbs.getOrDefault("LIST", 0L), "req", Map.of("objects", size));
+                results.add(
+                        "steady_state_write_requests_" + size,
+                        verbs.entrySet().stream()
+                                .filter(e ->
+                                        !e.getKey().equals("GET") && !e.getKey().equals("LIST"))
+                                .mapToLong(Map.Entry::getValue)
+                                .sum(),
+                        "req",
+                        Map.of("objects", size));
+                results.add(
+                        "steady_state_read_requests_" + size,
+                        verbs.getOrDefault("GET", 0L) + verbs.getOrDefault("LIST", 0L),
+                        "req",
+                        Map.of("objects", size));
             }
         }
         if (System.getProperty("bench.sizes") == null) {
@@ -160,17 +214,29 @@ class ReconcileBench {
         for (int i = 0; i < size; i++) {
             sb.append("---\n");
             switch (i % 3) {
-                case 0 -> sb.append("apiVersion: v1\nkind: ConfigMap\nmetadata: {name: cm-").append(i)
-                        .append(", namespace: bench}\ndata: {key: value-").append(i).append("}\n");
-                case 1 -> sb.append("apiVersion: v1\nkind: Service\nmetadata: {name: svc-").append(i)
-                        .append(", namespace: bench}\nspec:\n  selector: {app: app-").append(i)
-                        .append("}\n  ports: [{port: 80, targetPort: 8080}]\n");
-                default -> sb.append(third.equals("ServiceAccount")
-                        ? "apiVersion: v1\nkind: ServiceAccount\nmetadata: {name: sa-" + i + ", namespace: bench}\n"
-                        : "apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: app-" + i + ", namespace: bench}\nspec:\n"
-                                + "  replicas: 1\n  selector: {matchLabels: {app: app-" + i + "}}\n  template:\n"
-                                + "    metadata: {labels: {app: app-" + i + "}}\n    spec:\n"
-                                + "      containers: [{name: app, image: 'nginx:1.27'}]\n");
+                case 0 ->
+                    sb.append("apiVersion: v1\nkind: ConfigMap\nmetadata: {name: cm-")
+                            .append(i)
+                            .append(", namespace: bench}\ndata: {key: value-")
+                            .append(i)
+                            .append("}\n");
+                case 1 ->
+                    sb.append("apiVersion: v1\nkind: Service\nmetadata: {name: svc-")
+                            .append(i)
+                            .append(", namespace: bench}\nspec:\n  selector: {app: app-")
+                            .append(i)
+                            .append("}\n  ports: [{port: 80, targetPort: 8080}]\n");
+                default ->
+                    sb.append(
+                            third.equals("ServiceAccount")
+                                    ? "apiVersion: v1\nkind: ServiceAccount\nmetadata: {name: sa-" + i
+                                            + ", namespace: bench}\n"
+                                    : "apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: app-" + i
+                                            + ", namespace: bench}\nspec:\n"
+                                            + "  replicas: 1\n  selector: {matchLabels: {app: app-" + i
+                                            + "}}\n  template:\n"
+                                            + "    metadata: {labels: {app: app-" + i + "}}\n    spec:\n"
+                                            + "      containers: [{name: app, image: 'nginx:1.27'}]\n");
             }
         }
         Path file = app.resolve("objects.yaml");
@@ -187,12 +253,15 @@ class ReconcileBench {
             double[] kubectl = new double[n];
             for (int i = 0; i < n; i++) {
                 long t0 = System.nanoTime();
-                new Renderer(new RenderSettings("auto", Duration.ofMinutes(1), Map.of("cluster_name", "b",
-                        "cluster_env", "prod"))).render(repo.dir(), "infra/k8s/overlays/prod", "r" + i);
+                new Renderer(new RenderSettings(
+                                "auto", Duration.ofMinutes(1), Map.of("cluster_name", "b", "cluster_env", "prod")))
+                        .render(repo.dir(), "infra/k8s/overlays/prod", "r" + i);
                 ours[i] = (System.nanoTime() - t0) / 1e6;
                 long t1 = System.nanoTime();
                 Process p = new ProcessBuilder("kubectl", "kustomize", overlay.toString())
-                        .redirectOutput(ProcessBuilder.Redirect.DISCARD).redirectError(ProcessBuilder.Redirect.DISCARD).start();
+                        .redirectOutput(ProcessBuilder.Redirect.DISCARD)
+                        .redirectError(ProcessBuilder.Redirect.DISCARD)
+                        .start();
                 p.waitFor(60, TimeUnit.SECONDS);
                 kubectl[i] = (System.nanoTime() - t1) / 1e6;
             }
@@ -209,7 +278,8 @@ class ReconcileBench {
             repo.emptyCommits(9_999);
             Path clone = big.resolve("git-clone");
             run("git", "clone", "-q", "--bare", repo.dir().toString(), clone.toString());
-            try (GitSource source = new GitSource(SourceSettings.anonymous(repo.url(), "main", ".", big.resolve("work")))) {
+            try (GitSource source =
+                    new GitSource(SourceSettings.anonymous(repo.url(), "main", ".", big.resolve("work")))) {
                 source.poll();
                 int n = 10;
                 double[] ours = new double[n];
@@ -232,8 +302,10 @@ class ReconcileBench {
     }
 
     private static void run(String... cmd) throws Exception {
-        Process p = new ProcessBuilder(cmd).redirectOutput(ProcessBuilder.Redirect.DISCARD)
-                .redirectError(ProcessBuilder.Redirect.INHERIT).start();
+        Process p = new ProcessBuilder(cmd)
+                .redirectOutput(ProcessBuilder.Redirect.DISCARD)
+                .redirectError(ProcessBuilder.Redirect.INHERIT)
+                .start();
         if (!p.waitFor(120, TimeUnit.SECONDS) || p.exitValue() != 0) {
             throw new IllegalStateException(String.join(" ", cmd) + " failed");
         }

@@ -31,6 +31,7 @@ import org.junit.jupiter.api.Test;
 class StartupBench {
     /** The daemon's JVM options: the container image, bin/alfred-gitops and this bench read this file. */
     static final Path JVM_OPTIONS = Path.of("src/main/docker/jvm.options");
+
     static final List<String> IMAGE_JVM_OPTIONS = List.of("@" + JVM_OPTIONS.toAbsolutePath());
     /** The memory limit of k8s/base/deployment.yaml. */
     static final String CONTAINER_LIMIT = "-XX:MaxRAM=512m";
@@ -56,23 +57,28 @@ class StartupBench {
 
     @Test
     void startupAndMemory() throws Exception {
-        Assumptions.assumeTrue(Files.exists(DaemonProcess.JAR), "run mvn package first: " + DaemonProcess.JAR + " is missing");
+        Assumptions.assumeTrue(
+                Files.exists(DaemonProcess.JAR), "run mvn package first: " + DaemonProcess.JAR + " is missing");
         BenchResults results = new BenchResults();
         Path tmp = Files.createTempDirectory("bench-startup");
         Path jdk17 = Path.of(System.getProperty("java.home"));
         try (TestRepo example = TestRepo.withExample(tmp.resolve("infra"))) {
-            List<String> demo = List.of("run", "--sandbox", "--repo", example.dir().toString(), "--cluster", "bench",
-                    "--env", "prod");
+            List<String> demo = List.of(
+                    "run", "--sandbox", "--repo", example.dir().toString(), "--cluster", "bench", "--env", "prod");
             Measured withSandbox = median(5, () -> measure(jdk17, DaemonProcess.JAR, List.of(), demo, Map.of(), false));
-            Map<String, Object> p = Map.of("runs", 5, "overlay", "prod", "note", "sandbox API server in the daemon's JVM");
+            Map<String, Object> p =
+                    Map.of("runs", 5, "overlay", "prod", "note", "sandbox API server in the daemon's JVM");
             results.add("startup_to_ready_with_sandbox_median", withSandbox.readyMs, "ms", p);
             results.add("rss_with_sandbox_after_first_cycle_median", withSandbox.rssMiB, "MiB", p);
 
             try (SandboxProcess sandbox = SandboxProcess.start(tmp.resolve("sandbox-prod"))) {
-                List<String> alone = List.of("run", "--repo", example.dir().toString(), "--cluster", "bench", "--env", "prod");
-                Map<String, String> env = Map.of("KUBECONFIG", sandbox.kubeconfig().toString());
+                List<String> alone =
+                        List.of("run", "--repo", example.dir().toString(), "--cluster", "bench", "--env", "prod");
+                Map<String, String> env =
+                        Map.of("KUBECONFIG", sandbox.kubeconfig().toString());
                 Measured m = median(5, () -> measure(jdk17, DaemonProcess.JAR, List.of(), alone, env, true));
-                Map<String, Object> q = Map.of("runs", 5, "overlay", "prod (35 objects)", "note", "daemon alone; API server in another JVM");
+                Map<String, Object> q = Map.of(
+                        "runs", 5, "overlay", "prod (35 objects)", "note", "daemon alone; API server in another JVM");
                 results.add("startup_to_ready_median", m.readyMs, "ms", q);
                 results.add("rss_after_steady_state_prod", m.rssMiB, "MiB", q);
                 results.add("heap_used_after_steady_state_prod", m.heapMiB, "MiB", q);
@@ -86,31 +92,59 @@ class StartupBench {
         generatedRun(tmp, 5000, "jdk17_with_c2", jdk17, DaemonProcess.JAR, List.of(WITH_C2), results);
         Path jdk25 = jdk25();
         if (jdk25 == null) {
-            System.out.println("StartupBench: no JDK 25 (set JAVA25_HOME): the container image's rows are not measured");
+            System.out.println(
+                    "StartupBench: no JDK 25 (set JAVA25_HOME): the container image's rows are not measured");
         } else if (!Files.exists(AOT_JAR)) {
-            System.out.println("StartupBench: " + AOT_JAR + " is missing (mvn -Paot package): the container image's rows are not measured");
+            System.out.println("StartupBench: " + AOT_JAR
+                    + " is missing (mvn -Paot package): the container image's rows are not measured");
         } else {
             asTheImageRuns(jdk25, tmp, results);
         }
-        results.printAndWrite("start-up and memory of the packaged daemon (JVM options " + JVM_OPTIONS + " "
-                + CONTAINER_LIMIT + ")");
+        results.printAndWrite(
+                "start-up and memory of the packaged daemon (JVM options " + JVM_OPTIONS + " " + CONTAINER_LIMIT + ")");
     }
 
-    /** A cold apply of a generated overlay of {@code size} objects, then a no-op cycle: the figures of the steady state. */
-    private static void generatedRun(Path tmp, int size, String label, Path jdk, Path jar, List<String> jvm,
-            BenchResults results) throws Exception {
+    /**
+     * A cold apply of a generated overlay of {@code size} objects, then a no-op cycle: the figures of the steady
+     * state.
+     */
+    private static void generatedRun(
+            Path tmp, int size, String label, Path jdk, Path jar, List<String> jvm, BenchResults results)
+            throws Exception {
         try (TestRepo repo = TestRepo.create(tmp.resolve("generated-" + label + "-" + size));
                 SandboxProcess sandbox = SandboxProcess.start(tmp.resolve("sandbox-" + label + "-" + size))) {
             ReconcileBench.generated(repo.dir(), size);
             repo.commit("generated " + size + " objects");
-            List<String> args = List.of("run", "--repo", repo.dir().toString(), "--path", "app", "--cluster", "bench",
-                    "--env", "bench");
-            Measured m = measure(jdk, jar, jvm, args, Map.of("KUBECONFIG", sandbox.kubeconfig().toString()), true,
-                    STEADY_INTERVAL, SETTLE);
-            Map<String, Object> q = Map.of("objects", size, "jvm", label + " " + jvm, "note", "daemon alone, after its first no-op cycle (interval " + STEADY_INTERVAL.toSeconds() + " s)");
+            List<String> args = List.of(
+                    "run", "--repo", repo.dir().toString(), "--path", "app", "--cluster", "bench", "--env", "bench");
+            Measured m = measure(
+                    jdk,
+                    jar,
+                    jvm,
+                    args,
+                    Map.of("KUBECONFIG", sandbox.kubeconfig().toString()),
+                    true,
+                    STEADY_INTERVAL,
+                    SETTLE);
+            Map<String, Object> q = Map.of(
+                    "objects",
+                    size,
+                    "jvm",
+                    label + " " + jvm,
+                    "note",
+                    "daemon alone, after its first no-op cycle (interval " + STEADY_INTERVAL.toSeconds() + " s)");
             results.add("rss_after_steady_state_" + size + "_" + label, m.rssMiB, "MiB", q);
-            results.add("rss_settled_" + size + "_" + label, m.rssSettledMiB, "MiB", Map.of("objects", size, "jvm",
-                    label + " " + jvm, "note", "daemon alone, idle for " + SETTLE.toSeconds() + " s after its first no-op cycle"));
+            results.add(
+                    "rss_settled_" + size + "_" + label,
+                    m.rssSettledMiB,
+                    "MiB",
+                    Map.of(
+                            "objects",
+                            size,
+                            "jvm",
+                            label + " " + jvm,
+                            "note",
+                            "daemon alone, idle for " + SETTLE.toSeconds() + " s after its first no-op cycle"));
             results.add("heap_used_after_steady_state_" + size + "_" + label, m.heapMiB, "MiB", q);
             results.add("cold_apply_" + size + "_" + label, m.appliedMs, "ms", q);
             results.add("daemon_cpu_to_steady_state_" + size + "_" + label, m.cpuMs, "ms", q);
@@ -138,7 +172,8 @@ class StartupBench {
         List<String> withCache = List.of("-XX:AOTCache=" + cache.toAbsolutePath());
         try (TestRepo example = TestRepo.withExample(tmp.resolve("infra-25"));
                 SandboxProcess sandbox = SandboxProcess.start(tmp.resolve("sandbox-25"))) {
-            List<String> args = List.of("run", "--repo", example.dir().toString(), "--cluster", "bench", "--env", "prod");
+            List<String> args =
+                    List.of("run", "--repo", example.dir().toString(), "--cluster", "bench", "--env", "prod");
             Map<String, String> env = Map.of("KUBECONFIG", sandbox.kubeconfig().toString());
             Measured plain = median(5, () -> measure(jdk, AOT_JAR, List.of(), args, env, true));
             Map<String, Object> q = Map.of("runs", 5, "overlay", "prod (35 objects)", "jdk", jdk.toString());
@@ -152,16 +187,26 @@ class StartupBench {
         generatedRun(tmp, 5000, "jdk25_aot_cache", jdk, AOT_JAR, withCache, results);
         String compact = "-XX:+UseCompactObjectHeaders";
         Path compactCache = train(jdk, tmp, "alfred-gitops-compact.aot", List.of(compact));
-        generatedRun(tmp, 5000, "jdk25_aot_cache_compact_headers", jdk, AOT_JAR,
-                List.of(compact, "-XX:AOTCache=" + compactCache.toAbsolutePath()), results);
+        generatedRun(
+                tmp,
+                5000,
+                "jdk25_aot_cache_compact_headers",
+                jdk,
+                AOT_JAR,
+                List.of(compact, "-XX:AOTCache=" + compactCache.toAbsolutePath()),
+                results);
     }
 
     /** The image's training run ({@link #TRAIN}) on the example's prod overlay; the cache it wrote. */
     private static Path train(Path jdk, Path tmp, String name, List<String> extraJvmOptions) throws Exception {
         Path cache = tmp.resolve(name);
         try (TestRepo example = TestRepo.withExample(tmp.resolve("training-" + name))) {
-            List<String> cmd = new ArrayList<>(List.of(TRAIN.toAbsolutePath().toString(), AOT_JAR.getParent().toString(),
-                    cache.toString(), example.dir().toString(), "infra/k8s/overlays/prod"));
+            List<String> cmd = new ArrayList<>(List.of(
+                    TRAIN.toAbsolutePath().toString(),
+                    AOT_JAR.getParent().toString(),
+                    cache.toString(),
+                    example.dir().toString(),
+                    "infra/k8s/overlays/prod"));
             cmd.addAll(IMAGE_JVM_OPTIONS);
             cmd.add(CONTAINER_LIMIT);
             cmd.addAll(extraJvmOptions);
@@ -183,8 +228,8 @@ class StartupBench {
         }
     }
 
-    record Measured(double readyMs, double rssMiB, double heapMiB, double appliedMs, double cpuMs, double rssSettledMiB) {
-    }
+    record Measured(
+            double readyMs, double rssMiB, double heapMiB, double appliedMs, double cpuMs, double rssSettledMiB) {}
 
     interface Run {
         Measured once() throws Exception;
@@ -201,13 +246,23 @@ class StartupBench {
             values[4][i] = m.cpuMs;
             values[5][i] = m.rssSettledMiB;
         }
-        return new Measured(BenchResults.percentile(values[0], 50), BenchResults.percentile(values[1], 50),
-                BenchResults.percentile(values[2], 50), BenchResults.percentile(values[3], 50),
-                BenchResults.percentile(values[4], 50), BenchResults.percentile(values[5], 50));
+        return new Measured(
+                BenchResults.percentile(values[0], 50),
+                BenchResults.percentile(values[1], 50),
+                BenchResults.percentile(values[2], 50),
+                BenchResults.percentile(values[3], 50),
+                BenchResults.percentile(values[4], 50),
+                BenchResults.percentile(values[5], 50));
     }
 
-    private static Measured measure(Path jdk, Path jar, List<String> extraJvmOptions, List<String> args,
-            Map<String, String> env, boolean steady) throws Exception {
+    private static Measured measure(
+            Path jdk,
+            Path jar,
+            List<String> extraJvmOptions,
+            List<String> args,
+            Map<String, String> env,
+            boolean steady)
+            throws Exception {
         return measure(jdk, jar, extraJvmOptions, args, env, steady, Duration.ofSeconds(2), Duration.ZERO);
     }
 
@@ -216,8 +271,16 @@ class StartupBench {
      * no-op one when asked), reads its memory and the CPU it used so far, then its memory again after
      * {@code settle} idle.
      */
-    private static Measured measure(Path jdk, Path jar, List<String> extraJvmOptions, List<String> args,
-            Map<String, String> env, boolean steady, Duration interval, Duration settle) throws Exception {
+    private static Measured measure(
+            Path jdk,
+            Path jar,
+            List<String> extraJvmOptions,
+            List<String> args,
+            Map<String, String> env,
+            boolean steady,
+            Duration interval,
+            Duration settle)
+            throws Exception {
         List<String> jvm = new ArrayList<>(IMAGE_JVM_OPTIONS);
         jvm.addAll(List.of(CONTAINER_LIMIT, "-Dgitops.source.interval=" + interval.toSeconds() + "s"));
         jvm.addAll(extraJvmOptions);
@@ -251,12 +314,14 @@ class StartupBench {
     }
 
     /** Waits for a /status matching {@code regex} from a cycle other than {@code notCycleAt}; returns it. */
-    private static String awaitStatus(DaemonProcess daemon, String regex, String notCycleAt) throws InterruptedException {
+    private static String awaitStatus(DaemonProcess daemon, String regex, String notCycleAt)
+            throws InterruptedException {
         long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(10);
         Pattern wanted = Pattern.compile(regex);
         while (true) {
             String status = daemon.body("/status").replace(" ", "");
-            if (wanted.matcher(status).find() && (notCycleAt == null || !notCycleAt.equals(field(status, "lastCycleAt")))) {
+            if (wanted.matcher(status).find()
+                    && (notCycleAt == null || !notCycleAt.equals(field(status, "lastCycleAt")))) {
                 return status;
             }
             if (System.nanoTime() > deadline) {

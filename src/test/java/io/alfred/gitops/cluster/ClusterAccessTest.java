@@ -41,10 +41,14 @@ class ClusterAccessTest {
 
     /** A client as the daemon builds one (retries on), for a server URL. */
     private ClusterConnection connectionTo(String url, boolean trustCerts) {
-        Config config = new ConfigBuilder(ClusterConnection.resilient(Config.empty())).withMasterUrl(url)
-                .withTrustCerts(trustCerts).withOauthToken("abc").build();
-        KubernetesClient client = new KubernetesClientBuilder().withConfig(config).build();
-        return ClusterConnection.of(client, () -> { }, kubeconfig());
+        Config config = new ConfigBuilder(ClusterConnection.resilient(Config.empty()))
+                .withMasterUrl(url)
+                .withTrustCerts(trustCerts)
+                .withOauthToken("abc")
+                .build();
+        KubernetesClient client =
+                new KubernetesClientBuilder().withConfig(config).build();
+        return ClusterConnection.of(client, () -> {}, kubeconfig());
     }
 
     private String failureOf(ClusterConnection cluster) {
@@ -62,8 +66,11 @@ class ClusterAccessTest {
     @Test
     void anUnknownHostIsADnsFailure() {
         String message = failureOf(connectionTo("https://no-such-host.invalid:6443", false));
-        assertThat(message).startsWith("cluster: https://no-such-host.invalid:6443/ (from KUBECONFIG=" + tmp.resolve("config") + "): ")
-                .contains("cannot resolve host no-such-host.invalid").contains("(DNS)")
+        assertThat(message)
+                .startsWith(
+                        "cluster: https://no-such-host.invalid:6443/ (from KUBECONFIG=" + tmp.resolve("config") + "): ")
+                .contains("cannot resolve host no-such-host.invalid")
+                .contains("(DNS)")
                 .contains("check the current context's server in " + tmp.resolve("config"));
     }
 
@@ -93,7 +100,9 @@ class ClusterAccessTest {
             acceptor.start();
             String message = failureOf(connectionTo("https://127.0.0.1:" + silent.getLocalPort(), false));
             assertThat(message).contains("no answer").contains("gitops.cluster.connect-timeout");
-            assertThat(accepted).as("one connection per verify(): the probe does not retry").hasSize(2);
+            assertThat(accepted)
+                    .as("one connection per verify(): the probe does not retry")
+                    .hasSize(2);
         } finally {
             for (Socket s : accepted) {
                 s.close();
@@ -108,8 +117,7 @@ class ClusterAccessTest {
         try {
             String url = server.createClient().getMasterUrl().toString();
             String message = failureOf(connectionTo(url, false));
-            assertThat(message).contains("TLS handshake failed")
-                    .contains("certificate-authority");
+            assertThat(message).contains("TLS handshake failed").contains("certificate-authority");
         } finally {
             server.destroy();
         }
@@ -118,12 +126,19 @@ class ClusterAccessTest {
     @Test
     void refusedCredentialsAre401() {
         KubernetesMockServer server = new KubernetesMockServer(false);
-        server.expect().get().withPath("/version").andReturn(401, status(401, "Unauthorized", "Unauthorized")).always();
+        server.expect()
+                .get()
+                .withPath("/version")
+                .andReturn(401, status(401, "Unauthorized", "Unauthorized"))
+                .always();
         server.init();
         try {
-            String message = failureOf(connectionTo(server.createClient().getMasterUrl().toString(), true));
-            assertThat(message).contains("credentials refused (401 Unauthorized)")
-                    .as("no address hint when the credentials are the problem").doesNotContain("check the current context");
+            String message =
+                    failureOf(connectionTo(server.createClient().getMasterUrl().toString(), true));
+            assertThat(message)
+                    .contains("credentials refused (401 Unauthorized)")
+                    .as("no address hint when the credentials are the problem")
+                    .doesNotContain("check the current context");
         } finally {
             server.destroy();
         }
@@ -133,21 +148,48 @@ class ClusterAccessTest {
     @Test
     void aMissingPermissionIs403NamingVerbResourceAndNamespace() {
         KubernetesMockServer server = new KubernetesMockServer(false);
-        server.expect().get().withPath("/apis/apps/v1/namespaces/alfred-platform/deployments").andReturn(403,
-                status(403, "Forbidden", "deployments.apps is forbidden: User \"system:serviceaccount:alfred-gitops:alfred-gitops\""
-                        + " cannot list resource \"deployments\" in API group \"apps\" in the namespace \"alfred-platform\""))
+        server.expect()
+                .get()
+                .withPath("/apis/apps/v1/namespaces/alfred-platform/deployments")
+                .andReturn(
+                        403,
+                        status(
+                                403,
+                                "Forbidden",
+                                "deployments.apps is forbidden: User "
+                                        + "\"system:serviceaccount:alfred-gitops:alfred-gitops\""
+                                        + " cannot list resource \"deployments\" in API group \"apps\" "
+                                        + "in the namespace \"alfred-platform\""))
                 .always();
-        server.expect().get().withPath("/api/v1/namespaces").andReturn(403, status(403, "Forbidden",
-                "namespaces is forbidden: User \"bob\" cannot list resource \"namespaces\" in API group \"\" at the cluster scope"))
+        server.expect()
+                .get()
+                .withPath("/api/v1/namespaces")
+                .andReturn(
+                        403,
+                        status(
+                                403,
+                                "Forbidden",
+                                "namespaces is forbidden: User \"bob\" cannot list resource "
+                                        + "\"namespaces\" in API group \"\" at the cluster scope"))
                 .always();
         server.init();
-        try (ClusterConnection cluster = connectionTo(server.createClient().getMasterUrl().toString(), true)) {
-            KubernetesClientException listing = catchList(() -> cluster.client().apps().deployments()
-                    .inNamespace("alfred-platform").list());
-            assertThat(ClusterFailure.of(listing)).get().extracting(ClusterFailure::kind).isEqualTo(ClusterFailure.Kind.FORBIDDEN);
-            assertThat(cluster.accessFailure(listing).getMessage()).contains("forbidden (403): "
-                    + "system:serviceaccount:alfred-gitops:alfred-gitops may not list deployments.apps in namespace alfred-platform");
-            KubernetesClientException clusterScoped = catchList(() -> cluster.client().namespaces().list());
+        try (ClusterConnection cluster =
+                connectionTo(server.createClient().getMasterUrl().toString(), true)) {
+            KubernetesClientException listing = catchList(() -> cluster.client()
+                    .apps()
+                    .deployments()
+                    .inNamespace("alfred-platform")
+                    .list());
+            assertThat(ClusterFailure.of(listing))
+                    .get()
+                    .extracting(ClusterFailure::kind)
+                    .isEqualTo(ClusterFailure.Kind.FORBIDDEN);
+            assertThat(cluster.accessFailure(listing).getMessage())
+                    .contains("forbidden (403): "
+                            + "system:serviceaccount:alfred-gitops:alfred-gitops may not list "
+                            + "deployments.apps in namespace alfred-platform");
+            KubernetesClientException clusterScoped =
+                    catchList(() -> cluster.client().namespaces().list());
             assertThat(cluster.accessFailure(clusterScoped).getMessage())
                     .contains("bob may not list namespaces at cluster scope");
         } finally {
@@ -157,20 +199,22 @@ class ClusterAccessTest {
 
     @Test
     void anObjectTheServerRejectsIsNoAccessProblem() {
-        KubernetesClientException invalid = new KubernetesClientException("invalid", 422,
-                status(422, "Invalid", "Deployment.apps \"x\" is invalid"));
+        KubernetesClientException invalid = new KubernetesClientException(
+                "invalid", 422, status(422, "Invalid", "Deployment.apps \"x\" is invalid"));
         assertThat(ClusterFailure.isAccessProblem(invalid)).isFalse();
     }
 
     @Test
     void whereTheClusterCameFrom() throws IOException {
         Path home = tmp.resolve("home");
-        assertThat(ClusterOrigin.detect(Map.of("KUBECONFIG", "/a/config:/b/config"), home).describe())
+        assertThat(ClusterOrigin.detect(Map.of("KUBECONFIG", "/a/config:/b/config"), home)
+                        .describe())
                 .isEqualTo("KUBECONFIG=/a/config");
         assertThat(ClusterOrigin.detect(Map.of(), home).kind()).isEqualTo(ClusterOrigin.Kind.NONE);
         Files.createDirectories(home.resolve(".kube"));
         Files.writeString(home.resolve(".kube/config"), "apiVersion: v1\nkind: Config\n");
-        assertThat(ClusterOrigin.detect(Map.of(), home).describe()).isEqualTo("kubeconfig " + home.resolve(".kube/config"));
+        assertThat(ClusterOrigin.detect(Map.of(), home).describe())
+                .isEqualTo("kubeconfig " + home.resolve(".kube/config"));
     }
 
     private static KubernetesClientException catchList(Runnable list) {
@@ -183,6 +227,11 @@ class ClusterAccessTest {
     }
 
     private static Status status(int code, String reason, String message) {
-        return new StatusBuilder().withStatus("Failure").withCode(code).withReason(reason).withMessage(message).build();
+        return new StatusBuilder()
+                .withStatus("Failure")
+                .withCode(code)
+                .withReason(reason)
+                .withMessage(message)
+                .build();
     }
 }

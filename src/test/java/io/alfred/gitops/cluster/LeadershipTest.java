@@ -41,17 +41,24 @@ class LeadershipTest {
             this.client = sandbox.client();
             this.settings = TestSettings.overlay(repo.url(), "dev", tmp.resolve("work-" + name));
             this.leadership = new Leadership(client, "alfred-gitops", name, LEASE, releaseOnClose);
-            leadership.start(() -> {
-                CycleRunner r = new CycleRunner(settings, client, status, EventSink.NONE, CycleMetrics.detached(),
-                        new WriteGuard(leadership::isLeader));
-                runner.set(r);
-                r.offer(Trigger.of(Trigger.Kind.STARTUP));
-            }, () -> {
-                CycleRunner r = runner.getAndSet(null);
-                if (r != null) {
-                    r.close();
-                }
-            });
+            leadership.start(
+                    () -> {
+                        CycleRunner r = new CycleRunner(
+                                settings,
+                                client,
+                                status,
+                                EventSink.NONE,
+                                CycleMetrics.detached(),
+                                new WriteGuard(leadership::isLeader));
+                        runner.set(r);
+                        r.offer(Trigger.of(Trigger.Kind.STARTUP));
+                    },
+                    () -> {
+                        CycleRunner r = runner.getAndSet(null);
+                        if (r != null) {
+                            r.close();
+                        }
+                    });
         }
 
         @Override
@@ -74,24 +81,45 @@ class LeadershipTest {
             Await.until(() -> a.leadership.isLeader(), Duration.ofSeconds(30), () -> "a never led");
             Instance b = new Instance("daemon-b", sandbox, repo, false);
             try {
-                Await.until(() -> first.equals(a.status.view().lastAppliedRevision()), Duration.ofSeconds(60), a.status::view);
+                Await.until(
+                        () -> first.equals(a.status.view().lastAppliedRevision()),
+                        Duration.ofSeconds(60),
+                        a.status::view);
                 Thread.sleep(LEASE.toMillis());
                 assertThat(b.leadership.isLeader()).as("one leader at a time").isFalse();
                 assertThat(b.runner.get()).isNull();
                 try (KubernetesClient c = sandbox.client()) {
-                    assertThat(c.leases().inNamespace("alfred-gitops").withName(Leadership.LEASE).get().getSpec()
-                            .getHolderIdentity()).isEqualTo("daemon-a");
+                    assertThat(c.leases()
+                                    .inNamespace("alfred-gitops")
+                                    .withName(Leadership.LEASE)
+                                    .get()
+                                    .getSpec()
+                                    .getHolderIdentity())
+                            .isEqualTo("daemon-a");
                 }
 
                 // the leader dies without releasing the lease (as after kill -9); new work arrives meanwhile
                 a.close();
-                String second = repo.edit("infra/k8s/base/ui/ui-chat.yaml", "ui-chat:latest", "ui-chat:12").commit("ui 12");
+                String second = repo.edit("infra/k8s/base/ui/ui-chat.yaml", "ui-chat:latest", "ui-chat:12")
+                        .commit("ui 12");
                 Await.until(() -> b.leadership.isLeader(), LEASE.multipliedBy(4), () -> "b did not take over");
-                Await.until(() -> second.equals(b.status.view().lastAppliedRevision()), Duration.ofSeconds(60),
+                Await.until(
+                        () -> second.equals(b.status.view().lastAppliedRevision()),
+                        Duration.ofSeconds(60),
                         b.status::view);
                 try (KubernetesClient c = sandbox.client()) {
-                    assertThat(c.apps().deployments().inNamespace("alfred-platform").withName("ui-chat").get().getSpec()
-                            .getTemplate().getSpec().getContainers().get(0).getImage()).endsWith(":12");
+                    assertThat(c.apps()
+                                    .deployments()
+                                    .inNamespace("alfred-platform")
+                                    .withName("ui-chat")
+                                    .get()
+                                    .getSpec()
+                                    .getTemplate()
+                                    .getSpec()
+                                    .getContainers()
+                                    .get(0)
+                                    .getImage())
+                            .endsWith(":12");
                 }
             } finally {
                 b.close();

@@ -23,8 +23,10 @@ class SettingsResolverTest {
     Path tmp;
 
     static GitopsConfig config(Map<String, String> properties) {
-        SmallRyeConfig config = new SmallRyeConfigBuilder().withMapping(GitopsConfig.class)
-                .withSources(new PropertiesConfigSource(properties, "test", 500)).build();
+        SmallRyeConfig config = new SmallRyeConfigBuilder()
+                .withMapping(GitopsConfig.class)
+                .withSources(new PropertiesConfigSource(properties, "test", 500))
+                .build();
         return config.getConfigMapping(GitopsConfig.class);
     }
 
@@ -43,13 +45,22 @@ class SettingsResolverTest {
         assertThat(s.source().path()).isEqualTo("infra/k8s/overlays/prod");
         assertThat(s.source().interval()).isEqualTo(Duration.ofMinutes(1));
         assertThat(s.render().kustomize()).isEqualTo("auto");
-        assertThat(s.render().substitutions()).containsEntry("cluster_name", "eu-1").containsEntry("cluster_env", "prod");
+        assertThat(s.render().substitutions())
+                .containsEntry("cluster_name", "eu-1")
+                .containsEntry("cluster_env", "prod");
     }
 
     @Test
     void commandLineOverridesKeys() {
-        Settings s = SettingsResolver.resolve(config(valid()), new Overrides(Optional.of("https://other/repo.git"),
-                Optional.of("refs/tags/v2"), Optional.empty(), Optional.of("us-1"), Optional.of("dev"), Optional.empty()));
+        Settings s = SettingsResolver.resolve(
+                config(valid()),
+                new Overrides(
+                        Optional.of("https://other/repo.git"),
+                        Optional.of("refs/tags/v2"),
+                        Optional.empty(),
+                        Optional.of("us-1"),
+                        Optional.of("dev"),
+                        Optional.empty()));
         assertThat(s.source().url()).isEqualTo("https://other/repo.git");
         assertThat(s.source().ref()).isEqualTo("refs/tags/v2");
         assertThat(s.source().path()).as("the default path follows --env").isEqualTo("infra/k8s/overlays/dev");
@@ -62,7 +73,8 @@ class SettingsResolverTest {
         p.remove("gitops.source.url");
         p.remove("gitops.cluster.name");
         assertThatThrownBy(() -> SettingsResolver.resolve(config(p), Overrides.none()))
-                .isInstanceOfSatisfying(StageException.class, e -> assertThat(e.stage()).isEqualTo(Stage.CONFIG))
+                .isInstanceOfSatisfying(
+                        StageException.class, e -> assertThat(e.stage()).isEqualTo(Stage.CONFIG))
                 .hasMessageContaining("gitops.source.url is not set")
                 .hasMessageContaining("GITOPS_SOURCE_URL")
                 .hasMessageContaining("--repo")
@@ -72,7 +84,10 @@ class SettingsResolverTest {
     @Test
     void verifySettingsAreChecked() {
         Map<String, String> p = valid();
-        assertThat(SettingsResolver.resolve(config(p), Overrides.none()).verify().mode()).isEqualTo(VerifyMode.OFF);
+        assertThat(SettingsResolver.resolve(config(p), Overrides.none())
+                        .verify()
+                        .mode())
+                .isEqualTo(VerifyMode.OFF);
         p.put("gitops.source.verify.mode", "strict");
         assertThatThrownBy(() -> SettingsResolver.resolve(config(p), Overrides.none()))
                 .hasMessageContaining("gitops.source.verify.mode must be off, head, tag or tag-and-head, got 'strict'");
@@ -108,7 +123,8 @@ class SettingsResolverTest {
         Map<String, String> p = valid();
         p.put("gitops.source.auth.token-file", tmp.resolve("nope").toString());
         assertThatThrownBy(() -> SettingsResolver.resolve(config(p), Overrides.none()))
-                .hasMessageContaining("gitops.source.auth.token-file file '" + tmp.resolve("nope") + "' does not exist or is not readable");
+                .hasMessageContaining("gitops.source.auth.token-file file '" + tmp.resolve("nope")
+                        + "' does not exist or is not readable");
     }
 
     @Test
@@ -127,7 +143,10 @@ class SettingsResolverTest {
         assertThatThrownBy(() -> SettingsResolver.resolve(config(p), Overrides.none()))
                 .hasMessageContaining("does not hold a git repository");
         Files.createDirectories(tmp.resolve(".git"));
-        assertThat(SettingsResolver.resolve(config(p), Overrides.none()).source().url()).startsWith("file:/");
+        assertThat(SettingsResolver.resolve(config(p), Overrides.none())
+                        .source()
+                        .url())
+                .startsWith("file:/");
     }
 
     @Test

@@ -9,13 +9,13 @@ import java.util.stream.Stream;
 
 /** The README and every file of {@code docs/}, as one text, for the tests that check them against the code. */
 final class Documentation {
-    private Documentation() {
-    }
+    private Documentation() {}
 
     static String all() {
         try (Stream<Path> docs = Files.list(Path.of("docs"))) {
             StringBuilder text = new StringBuilder(Files.readString(Path.of("README.md")));
-            for (Path doc : docs.filter(p -> p.toString().endsWith(".md")).sorted().collect(Collectors.toList())) {
+            for (Path doc :
+                    docs.filter(p -> p.toString().endsWith(".md")).sorted().collect(Collectors.toList())) {
                 text.append("\n\n").append(Files.readString(doc));
             }
             return text.toString();

@@ -33,7 +33,8 @@ class ReadmeCommandsIT {
                 }
                 String command = line.substring(at).replaceAll("\\s+#.*$", "").trim();
                 boolean daemon = command.startsWith("bin/alfred-gitops run"); // runs until stopped
-                boolean offline = command.contains("--sandbox") || command.contains("--local examples/")
+                boolean offline = command.contains("--sandbox")
+                        || command.contains("--local examples/")
                         || command.contains("--repo . ") && command.startsWith("bin/alfred-gitops render");
                 if (offline && !daemon) {
                     commands.add(command);
@@ -47,11 +48,16 @@ class ReadmeCommandsIT {
     void theReadmesOfflineCommandsRunAsWritten() throws Exception {
         assertThat(DaemonProcess.JAR).exists();
         List<String> commands = offlineCommands();
-        assertThat(commands).as("the two commands' first, and the offline previews").hasSizeGreaterThanOrEqualTo(3)
+        assertThat(commands)
+                .as("the two commands' first, and the offline previews")
+                .hasSizeGreaterThanOrEqualTo(3)
                 .anyMatch(c -> c.contains("reconcile --once --sandbox"));
         for (String command : commands) {
             Path out = tmp.resolve("out-" + System.nanoTime());
-            Process p = new ProcessBuilder("bash", "-c", command).redirectErrorStream(true).redirectOutput(out.toFile()).start();
+            Process p = new ProcessBuilder("bash", "-c", command)
+                    .redirectErrorStream(true)
+                    .redirectOutput(out.toFile())
+                    .start();
             if (!p.waitFor(180, TimeUnit.SECONDS)) {
                 p.descendants().forEach(ProcessHandle::destroyForcibly);
                 p.destroyForcibly();

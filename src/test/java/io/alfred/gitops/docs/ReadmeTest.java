@@ -62,7 +62,8 @@ class ReadmeTest {
             if (Modifier.isStatic(m.getModifiers()) || m.isDefault()) {
                 continue;
             }
-            String key = prefix + "." + m.getName().replaceAll("([a-z0-9])([A-Z])", "$1-$2").toLowerCase();
+            String key = prefix + "."
+                    + m.getName().replaceAll("([a-z0-9])([A-Z])", "$1-$2").toLowerCase();
             if (m.getReturnType().isInterface() && m.getReturnType().getName().startsWith("io.alfred")) {
                 collect(m.getReturnType(), key, keys);
             } else if (Map.class.isAssignableFrom(m.getReturnType())) {
@@ -91,7 +92,11 @@ class ReadmeTest {
     }
 
     static List<String> codeSpans(String text) {
-        return Pattern.compile("`([^`]+)`").matcher(text).results().map(r -> r.group(1)).toList();
+        return Pattern.compile("`([^`]+)`")
+                .matcher(text)
+                .results()
+                .map(r -> r.group(1))
+                .toList();
     }
 
     @Test
@@ -103,16 +108,19 @@ class ReadmeTest {
     void theConfigurationTableIsOneTable() {
         String table = section("### Configuration");
         int header = table.indexOf("| key | default | meaning |");
-        List<String> rows = table.substring(header).lines().takeWhile(l -> !l.isBlank()).toList();
+        List<String> rows =
+                table.substring(header).lines().takeWhile(l -> !l.isBlank()).toList();
         assertThat(rows.stream().filter(l -> l.startsWith("| `gitops.")).count())
-                .as("no blank line splits the table").isEqualTo(table.lines().filter(l -> l.startsWith("| `gitops.")).count());
+                .as("no blank line splits the table")
+                .isEqualTo(table.lines().filter(l -> l.startsWith("| `gitops.")).count());
     }
 
     @Test
     void everyKeyTheReadmeNamesExists() {
         Set<String> keys = configKeys();
         Set<String> unknown = new TreeSet<>();
-        Matcher m = Pattern.compile("(?<![\\w.])gitops\\.[a-z][a-z0-9.-]*[a-z0-9*]").matcher(README);
+        Matcher m =
+                Pattern.compile("(?<![\\w.])gitops\\.[a-z][a-z0-9.-]*[a-z0-9*]").matcher(README);
         while (m.find()) {
             String token = m.group().replaceAll("\\.\\*$", "");
             if (token.startsWith("gitops.alfred.io") || token.startsWith("gitops.example")) {
@@ -123,23 +131,27 @@ class ReadmeTest {
                 unknown.add(token);
             }
         }
-        assertThat(unknown).as("keys the README names that the code does not have").isEmpty();
+        assertThat(unknown)
+                .as("keys the README names that the code does not have")
+                .isEmpty();
     }
 
     /** Prometheus names of the meters the code registers: counters get _total, timers _seconds. */
     static Set<String> exportedMetrics() throws IOException {
-        Pattern builder = Pattern.compile("(Counter|FunctionCounter|Gauge|MultiGauge|Timer)\\.builder\\(\"(gitops\\.[a-z.]+)\"");
+        Pattern builder =
+                Pattern.compile("(Counter|FunctionCounter|Gauge|MultiGauge|Timer)\\.builder\\(\"(gitops\\.[a-z.]+)\"");
         Set<String> names = new TreeSet<>();
         try (Stream<Path> files = Files.walk(Path.of("src/main/java"))) {
             for (Path f : files.filter(p -> p.toString().endsWith(".java")).toList()) {
                 Matcher m = builder.matcher(Files.readString(f));
                 while (m.find()) {
                     String name = m.group(2).replace('.', '_');
-                    names.add(switch (m.group(1)) {
-                        case "Counter", "FunctionCounter" -> name + "_total";
-                        case "Timer" -> name + "_seconds";
-                        default -> name;
-                    });
+                    names.add(
+                            switch (m.group(1)) {
+                                case "Counter", "FunctionCounter" -> name + "_total";
+                                case "Timer" -> name + "_seconds";
+                                default -> name;
+                            });
                 }
             }
         }
@@ -151,10 +163,16 @@ class ReadmeTest {
         Set<String> exported = exportedMetrics();
         assertThat(exported).hasSizeGreaterThan(10);
         Set<String> inTable = codeSpans(section("### Metrics and alerts")).stream()
-                .filter(s -> s.startsWith("gitops_")).map(s -> s.replaceAll("\\{.*", "")).collect(Collectors.toCollection(TreeSet::new));
+                .filter(s -> s.startsWith("gitops_"))
+                .map(s -> s.replaceAll("\\{.*", ""))
+                .collect(Collectors.toCollection(TreeSet::new));
         assertThat(inTable).as("the metrics table lists every metric").containsAll(exported);
-        Set<String> named = Pattern.compile("\\bgitops_[a-z_]+[a-z]").matcher(README).results().map(r -> r.group())
-                .map(n -> n.replaceAll("_(count|sum|max|bucket)$", "")).collect(Collectors.toCollection(TreeSet::new));
+        Set<String> named = Pattern.compile("\\bgitops_[a-z_]+[a-z]")
+                .matcher(README)
+                .results()
+                .map(r -> r.group())
+                .map(n -> n.replaceAll("_(count|sum|max|bucket)$", ""))
+                .collect(Collectors.toCollection(TreeSet::new));
         assertThat(named).as("every metric the README names is exported").isSubsetOf(exported);
     }
 
@@ -170,14 +188,18 @@ class ReadmeTest {
             assertThat(cli).as("command %s", sub.getKey()).containsPattern("\\| (`[^`]+`, )?`" + sub.getKey() + "[ `]");
             CommandSpec spec = sub.getValue().getCommandSpec();
             for (OptionSpec o : spec.options()) {
-                Arrays.stream(o.names()).filter(n -> n.startsWith("--") && !n.equals("--help") && !n.equals("--version"))
+                Arrays.stream(o.names())
+                        .filter(n -> n.startsWith("--") && !n.equals("--help") && !n.equals("--version"))
                         .forEach(options::add);
             }
         }
         for (String option : options) {
             assertThat(cli).as("option %s", option).containsPattern("(?<![\\w-])" + option + "(?![\\w-])");
         }
-        Set<String> named = Pattern.compile("(?<![\\w-])--[a-z][a-z-]*").matcher(cli).results().map(r -> r.group())
+        Set<String> named = Pattern.compile("(?<![\\w-])--[a-z][a-z-]*")
+                .matcher(cli)
+                .results()
+                .map(r -> r.group())
                 .collect(Collectors.toCollection(TreeSet::new));
         named.remove("--server-side"); // kubectl's, in the render row's example
         named.remove("--help");
@@ -186,16 +208,24 @@ class ReadmeTest {
 
     @Test
     void everyEventTypeIsDocumentedAndEveryDocumentedOneExists() {
-        Set<String> types = Arrays.stream(EventType.values()).map(EventType::type).collect(Collectors.toCollection(TreeSet::new));
-        Set<String> documented = Pattern.compile("io\\.alfred\\.gitops\\.(sync|drift)\\.[a-z]+").matcher(README).results()
-                .map(r -> r.group()).collect(Collectors.toCollection(TreeSet::new));
+        Set<String> types =
+                Arrays.stream(EventType.values()).map(EventType::type).collect(Collectors.toCollection(TreeSet::new));
+        Set<String> documented = Pattern.compile("io\\.alfred\\.gitops\\.(sync|drift)\\.[a-z]+")
+                .matcher(README)
+                .results()
+                .map(r -> r.group())
+                .collect(Collectors.toCollection(TreeSet::new));
         assertThat(documented).containsExactlyInAnyOrderElementsOf(types);
     }
 
     @Test
     void nothingRefersToAFileThatIsNotInTheRepository() {
-        assertThat(README).doesNotContain("DESIGN.md").doesNotContainPattern("\\bissue \\d").doesNotContain("the seed");
-        Matcher paths = Pattern.compile("`((?:src|k8s|examples|bin)/[A-Za-z0-9_./-]+)`").matcher(README);
+        assertThat(README)
+                .doesNotContain("DESIGN.md")
+                .doesNotContainPattern("\\bissue \\d")
+                .doesNotContain("the seed");
+        Matcher paths =
+                Pattern.compile("`((?:src|k8s|examples|bin)/[A-Za-z0-9_./-]+)`").matcher(README);
         Set<String> missing = new TreeSet<>();
         while (paths.find()) {
             String p = paths.group(1).replaceAll("[.:]$", "");

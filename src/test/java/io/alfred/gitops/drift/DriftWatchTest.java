@@ -47,28 +47,55 @@ class DriftWatchTest {
                 runner.runOnce(Trigger.of(Trigger.Kind.STARTUP));
                 assertThat(watch.watchedKinds()).isGreaterThan(3);
                 long cycles = runner.cycles();
-                ConfigMap before = client.configMaps().inNamespace(NS).withName("prometheus-config").get();
+                ConfigMap before = client.configMaps()
+                        .inNamespace(NS)
+                        .withName("prometheus-config")
+                        .get();
                 String original = before.getData().get("prometheus.yml");
 
                 // a field another writer adds is not drift, and the daemon's own cycle wrote nothing to report
-                client.configMaps().inNamespace(NS).withName("prometheus-config")
-                        .edit(cm -> { cm.getMetadata().getAnnotations().put("example.com/note", "by hand"); return cm; });
+                client.configMaps()
+                        .inNamespace(NS)
+                        .withName("prometheus-config")
+                        .edit(cm -> {
+                            cm.getMetadata().getAnnotations().put("example.com/note", "by hand");
+                            return cm;
+                        });
                 Thread.sleep(1000);
                 assertThat(reports).isEmpty();
                 assertThat(runner.cycles()).isEqualTo(cycles);
 
                 // a field git sets, changed by hand
-                client.configMaps().inNamespace(NS).withName("prometheus-config")
-                        .edit(cm -> { cm.getData().put("prometheus.yml", "edited by hand"); return cm; });
-                Await.until(() -> original.equals(client.configMaps().inNamespace(NS).withName("prometheus-config").get()
-                        .getData().get("prometheus.yml")), Duration.ofSeconds(10), () -> reports);
+                client.configMaps()
+                        .inNamespace(NS)
+                        .withName("prometheus-config")
+                        .edit(cm -> {
+                            cm.getData().put("prometheus.yml", "edited by hand");
+                            return cm;
+                        });
+                Await.until(
+                        () -> original.equals(client.configMaps()
+                                .inNamespace(NS)
+                                .withName("prometheus-config")
+                                .get()
+                                .getData()
+                                .get("prometheus.yml")),
+                        Duration.ofSeconds(10),
+                        () -> reports);
                 assertThat(reports).contains("ConfigMap " + NS + "/prometheus-config changed");
                 assertThat(runner.cycles()).isGreaterThan(cycles);
 
                 // a managed object deleted
                 client.apps().deployments().inNamespace(NS).withName("grafana").delete();
-                Await.until(() -> client.apps().deployments().inNamespace(NS).withName("grafana").get() != null,
-                        Duration.ofSeconds(10), () -> reports);
+                Await.until(
+                        () -> client.apps()
+                                        .deployments()
+                                        .inNamespace(NS)
+                                        .withName("grafana")
+                                        .get()
+                                != null,
+                        Duration.ofSeconds(10),
+                        () -> reports);
                 assertThat(reports).anyMatch(r -> r.contains("grafana deleted"));
             }
         }

@@ -33,10 +33,15 @@ class VerdictStoreTest {
         put(JSON.readTree("{\"data\":{\"a\":\"1\",\"b\":\"2\"},\"status\":{}}"));
 
         assertThat(store.holds(REF, body)).isTrue();
-        assertThat(store.holds(REF, body.deepCopy())).as("the same content from another render").isTrue();
+        assertThat(store.holds(REF, body.deepCopy()))
+                .as("the same content from another render")
+                .isTrue();
         assertThat(store.holds(REF, JSON.readTree("{\"data\":{\"b\":\"2\"}}")))
-                .as("content the verdict was not made for (a subset of the live object all the same: a read tells)").isFalse();
-        assertThat(store.holds(ObjectRef.of("v1", "ConfigMap", "shop", "other"), body)).as("an object not seen").isFalse();
+                .as("content the verdict was not made for (a subset of the live object all the same: a read tells)")
+                .isFalse();
+        assertThat(store.holds(ObjectRef.of("v1", "ConfigMap", "shop", "other"), body))
+                .as("an object not seen")
+                .isFalse();
     }
 
     @Test
@@ -56,8 +61,10 @@ class VerdictStoreTest {
     void keepsNoPartOfTheLiveObject() throws Exception {
         gitHas("{\"data\":{\"a\":\"1\"}}");
         put(JSON.readTree("{\"data\":{\"a\":\"1\",\"big\":\"" + "x".repeat(10_000) + "\"}}"));
-        assertThat(store.values().findFirst().orElseThrow().getAdditionalProperties()).isEmpty();
-        assertThat(VerdictStore.Known.class.getRecordComponents()).extracting(c -> c.getType().getSimpleName())
+        assertThat(store.values().findFirst().orElseThrow().getAdditionalProperties())
+                .isEmpty();
+        assertThat(VerdictStore.Known.class.getRecordComponents())
+                .extracting(c -> c.getType().getSimpleName())
                 .containsExactly("String", "String", "String", "Long", "GitDigest", "boolean");
     }
 
@@ -73,12 +80,15 @@ class VerdictStoreTest {
         for (int i = 0; i < 5_000; i++) {
             ObjectNode live = (ObjectNode) randomObject(random, 3);
             JsonNode older = drawn(random, live);
-            JsonNode asked = random.nextBoolean() ? older : random.nextBoolean() ? older.deepCopy() : drawn(random, live);
+            JsonNode asked =
+                    random.nextBoolean() ? older : random.nextBoolean() ? older.deepCopy() : drawn(random, live);
             git.put(REF.key(), GitObject.of(older));
             put(live);
             if (store.holds(REF, asked)) {
                 matches++;
-                assertThat(Subset.holds(asked, live)).as("git %s, live %s", asked, live).isTrue();
+                assertThat(Subset.holds(asked, live))
+                        .as("git %s, live %s", asked, live)
+                        .isTrue();
             }
         }
         assertThat(matches).as("the generator makes matches too").isGreaterThan(500);
@@ -94,7 +104,10 @@ class VerdictStoreTest {
     private void put(JsonNode fields) {
         ObjectNode live = ((ObjectNode) fields.deepCopy());
         live.put("apiVersion", "v1").put("kind", "ConfigMap");
-        live.putObject("metadata").put("name", REF.name()).put("namespace", REF.namespace()).put("resourceVersion", "7");
+        live.putObject("metadata")
+                .put("name", REF.name())
+                .put("namespace", REF.namespace())
+                .put("resourceVersion", "7");
         GenericKubernetesResource object = SERIALIZATION.convertValue(live, GenericKubernetesResource.class);
         store.put(store.getKey(object), object);
     }

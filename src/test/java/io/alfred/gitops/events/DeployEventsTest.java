@@ -56,8 +56,14 @@ class DeployEventsTest {
         sandbox = TestCluster.start();
         client = sandbox.client();
         outbox = new Outbox(client, "alfred-gitops", 1000, OutboxStatus.detached());
-        publisher = new EventPublisher(outbox, emulator.connection(), PubSubEmulator.PROJECT, "events",
-                OutboxStatus.detached(), PubSubHealth.detached()).start();
+        publisher = new EventPublisher(
+                        outbox,
+                        emulator.connection(),
+                        PubSubEmulator.PROJECT,
+                        "events",
+                        OutboxStatus.detached(),
+                        PubSubHealth.detached())
+                .start();
         status = new SyncStatus();
         runner = new CycleRunner(settings("eu-1"), client, status, outbox);
     }
@@ -75,9 +81,11 @@ class DeployEventsTest {
     }
 
     private Settings settings(String cluster) {
-        return new Settings(new ClusterSettings(cluster, "dev"),
+        return new Settings(
+                new ClusterSettings(cluster, "dev"),
                 SourceSettings.anonymous(repo.url(), "main", "infra/k8s/overlays/dev", tmp.resolve("work-" + cluster)),
-                new RenderSettings("auto", Duration.ofMinutes(1), Map.of("cluster_name", cluster, "cluster_env", "dev")),
+                new RenderSettings(
+                        "auto", Duration.ofMinutes(1), Map.of("cluster_name", cluster, "cluster_env", "dev")),
                 ApplySettings.defaults());
     }
 
@@ -86,13 +94,17 @@ class DeployEventsTest {
     }
 
     private static List<String> types(List<PubsubMessage> messages) {
-        return messages.stream().map(m -> m.getAttributesOrDefault("ce-type", "?").replace("io.alfred.gitops.", "")).toList();
+        return messages.stream()
+                .map(m -> m.getAttributesOrDefault("ce-type", "?").replace("io.alfred.gitops.", ""))
+                .toList();
     }
 
     /** What a consumer sees after deduplicating by ce-id (delivery is at least once). */
     private static List<PubsubMessage> deduplicated(List<PubsubMessage> messages) {
         Set<String> seen = new HashSet<>();
-        return messages.stream().filter(m -> seen.add(m.getAttributesOrThrow("ce-id"))).toList();
+        return messages.stream()
+                .filter(m -> seen.add(m.getAttributesOrThrow("ce-id")))
+                .toList();
     }
 
     private static JsonNode data(PubsubMessage m) throws Exception {
@@ -110,9 +122,15 @@ class DeployEventsTest {
             assertThat(types(m)).containsExactly("sync.started", "sync.planned", "sync.applied", "sync.succeeded");
             for (PubsubMessage msg : m) {
                 Map<String, String> a = msg.getAttributesMap();
-                assertThat(a).containsEntry("ce-specversion", "1.0").containsEntry("ce-source", "//alfred-gitops/clusters/eu-1")
-                        .containsEntry("ce-subject", head).containsEntry("cluster", "eu-1").containsEntry("environment", "dev")
-                        .containsEntry("revision", head).containsKey("ce-id").containsKey("ce-time")
+                assertThat(a)
+                        .containsEntry("ce-specversion", "1.0")
+                        .containsEntry("ce-source", "//alfred-gitops/clusters/eu-1")
+                        .containsEntry("ce-subject", head)
+                        .containsEntry("cluster", "eu-1")
+                        .containsEntry("environment", "dev")
+                        .containsEntry("revision", head)
+                        .containsKey("ce-id")
+                        .containsKey("ce-time")
                         .containsEntry("content-type", "application/json");
                 assertThat(msg.getOrderingKey()).isEqualTo("eu-1");
             }
@@ -123,10 +141,13 @@ class DeployEventsTest {
             assertThat(started.at("/trigger/actor").asText()).isEqualTo("octocat");
             JsonNode applied = data(m.get(2));
             assertThat(applied.path("changes")).hasSize(35);
-            assertThat(applied.path("changes").toString()).contains("\"kind\":\"Secret\"")
-                    .doesNotContain("cG9zdGdyZXM=").doesNotContain("eW91ci1zdXBlci1zZWNyZXQ");
+            assertThat(applied.path("changes").toString())
+                    .contains("\"kind\":\"Secret\"")
+                    .doesNotContain("cG9zdGdyZXM=")
+                    .doesNotContain("eW91ci1zdXBlci1zZWNyZXQ");
             assertThat(data(m.get(3)).path("durationMs").asLong()).isPositive();
-            assertThat(data(m.get(3)).path("workloads").toString()).as("each waited workload's final health")
+            assertThat(data(m.get(3)).path("workloads").toString())
+                    .as("each waited workload's final health")
                     .contains("{\"kind\":\"Deployment\",\"namespace\":\"alfred-platform\",\"name\":\"agent-core\","
                             + "\"health\":\"ready\"");
         }
@@ -135,15 +156,19 @@ class DeployEventsTest {
 
     @Test
     void aFailedRenderYieldsStartedAndFailed() throws Exception {
-        String broken = repo.write("infra/k8s/overlays/dev/dev-config.yaml", "kind: [\n").commit("broken");
+        String broken = repo.write("infra/k8s/overlays/dev/dev-config.yaml", "kind: [\n")
+                .commit("broken");
         try (PubSubEmulator.Received received = emulator.receive("audit")) {
             runner.offer(Trigger.of(Trigger.Kind.SCHEDULE));
             await(() -> received.messages().size() >= 2);
             List<PubsubMessage> m = received.messages();
             assertThat(types(m)).containsExactly("sync.started", "sync.failed");
-            assertThat(m.get(1).getAttributesMap()).containsEntry("outcome", "failed").containsEntry("revision", broken);
+            assertThat(m.get(1).getAttributesMap())
+                    .containsEntry("outcome", "failed")
+                    .containsEntry("revision", broken);
             assertThat(data(m.get(1)).path("stage").asText()).isEqualTo("render");
-            assertThat(data(m.get(1)).path("object").asText()).as("the broken file and line")
+            assertThat(data(m.get(1)).path("object").asText())
+                    .as("the broken file and line")
                     .isEqualTo("infra/k8s/overlays/dev/dev-config.yaml:2");
             // the same failure again is not published again
             runner.offer(Trigger.of(Trigger.Kind.SCHEDULE));
@@ -157,8 +182,10 @@ class DeployEventsTest {
         String head = repo.repository().resolve("HEAD").name();
         emulator.stop();
         runner.offer(Trigger.of(Trigger.Kind.STARTUP));
-        await(() -> head.equals(status.view().lastAppliedRevision()) && outbox.pending().size() == 4);
-        List<String> storedIds = outbox.pending().stream().map(e -> e.event().id()).toList();
+        await(() -> head.equals(status.view().lastAppliedRevision())
+                && outbox.pending().size() == 4);
+        List<String> storedIds =
+                outbox.pending().stream().map(e -> e.event().id()).toList();
 
         // the daemon stops with events pending ...
         publisher.close();
@@ -169,14 +196,20 @@ class DeployEventsTest {
         });
         try (PubSubEmulator.Received received = emulator.receive("audit")) {
             // ... and a new one starts: pending events go first, with the ids they were stored with
-            publisher = new EventPublisher(new Outbox(client, "alfred-gitops", 1000, OutboxStatus.detached()),
-                    emulator.connection(), PubSubEmulator.PROJECT, "events", OutboxStatus.detached(),
-                    PubSubHealth.detached()).start();
+            publisher = new EventPublisher(
+                            new Outbox(client, "alfred-gitops", 1000, OutboxStatus.detached()),
+                            emulator.connection(),
+                            PubSubEmulator.PROJECT,
+                            "events",
+                            OutboxStatus.detached(),
+                            PubSubHealth.detached())
+                    .start();
             await(() -> deduplicated(received.messages()).size() >= 4);
             Thread.sleep(300);
             List<PubsubMessage> m = deduplicated(received.messages());
             assertThat(types(m)).containsExactly("sync.started", "sync.planned", "sync.applied", "sync.succeeded");
-            assertThat(m.stream().map(x -> x.getAttributesOrThrow("ce-id")).toList()).containsExactlyElementsOf(storedIds);
+            assertThat(m.stream().map(x -> x.getAttributesOrThrow("ce-id")).toList())
+                    .containsExactlyElementsOf(storedIds);
         }
         await(() -> outbox.pending().isEmpty());
     }
@@ -189,12 +222,20 @@ class DeployEventsTest {
         await(() -> outbox.pending().isEmpty());
 
         emulator.stop();
-        String next = repo.edit("infra/k8s/base/ui/ui-chat.yaml", "ui-chat:latest", "ui-chat:11").commit("ui 11");
+        String next = repo.edit("infra/k8s/base/ui/ui-chat.yaml", "ui-chat:latest", "ui-chat:11")
+                .commit("ui 11");
         runner.offer(new Trigger(Trigger.Kind.PUBSUB, next, "m-9", null));
-        Await.until(() -> next.equals(status.view().lastAppliedRevision()) && outbox.pending().size() == 4,
-                Duration.ofSeconds(90), () -> "status " + status.view() + ", outbox " + outbox.pending().stream()
-                        .map(e -> e.event().type().type() + " " + e.event().revision()).toList());
-        List<String> storedIds = outbox.pending().stream().map(e -> e.event().id()).toList();
+        Await.until(
+                () -> next.equals(status.view().lastAppliedRevision())
+                        && outbox.pending().size() == 4,
+                Duration.ofSeconds(90),
+                () -> "status " + status.view() + ", outbox "
+                        + outbox.pending().stream()
+                                .map(e -> e.event().type().type() + " "
+                                        + e.event().revision())
+                                .toList());
+        List<String> storedIds =
+                outbox.pending().stream().map(e -> e.event().id()).toList();
         Thread.sleep(1500); // the publisher fails and backs off meanwhile
         emulator.restart(e -> {
             e.createTopic("events");
@@ -203,12 +244,15 @@ class DeployEventsTest {
         try (PubSubEmulator.Received received = emulator.receive("audit")) {
             // the publisher's next attempt may be a full backoff (60 s) away, after an attempt that was
             // in flight when the emulator died had waited out its 30 s: the wait covers both
-            Await.until(() -> deduplicated(received.messages()).size() >= 4, Duration.ofSeconds(150),
+            Await.until(
+                    () -> deduplicated(received.messages()).size() >= 4,
+                    Duration.ofSeconds(150),
                     () -> "outbox " + outbox.pending().size() + " pending");
             Thread.sleep(300);
             List<PubsubMessage> m = deduplicated(received.messages());
             assertThat(types(m)).containsExactly("sync.started", "sync.planned", "sync.applied", "sync.succeeded");
-            assertThat(m.stream().map(x -> x.getAttributesOrThrow("ce-id")).toList()).containsExactlyElementsOf(storedIds);
+            assertThat(m.stream().map(x -> x.getAttributesOrThrow("ce-id")).toList())
+                    .containsExactlyElementsOf(storedIds);
         }
     }
 
@@ -217,12 +261,17 @@ class DeployEventsTest {
         emulator.createSubscription("events", "eu-only", "attributes.cluster = \"eu-1\"");
         try (PubSubEmulator.Received euOnly = emulator.receive("eu-only");
                 PubSubEmulator.Received all = emulator.receive("audit")) {
-            new CycleEvents(outbox, "us-1", "dev", Trigger.of(Trigger.Kind.MANUAL), "a".repeat(40), null).started(false);
-            new CycleEvents(outbox, "eu-1", "dev", Trigger.of(Trigger.Kind.MANUAL), "b".repeat(40), null).started(false);
+            new CycleEvents(outbox, "us-1", "dev", Trigger.of(Trigger.Kind.MANUAL), "a".repeat(40), null)
+                    .started(false);
+            new CycleEvents(outbox, "eu-1", "dev", Trigger.of(Trigger.Kind.MANUAL), "b".repeat(40), null)
+                    .started(false);
             await(() -> all.messages().size() >= 2 && !euOnly.messages().isEmpty());
             Thread.sleep(500);
-            assertThat(all.messages()).extracting(m -> m.getAttributesMap().get("cluster")).containsExactlyInAnyOrder("us-1", "eu-1");
-            assertThat(euOnly.messages()).anySatisfy(m -> assertThat(m.getAttributesMap()).containsEntry("cluster", "eu-1"));
+            assertThat(all.messages())
+                    .extracting(m -> m.getAttributesMap().get("cluster"))
+                    .containsExactlyInAnyOrder("us-1", "eu-1");
+            assertThat(euOnly.messages())
+                    .anySatisfy(m -> assertThat(m.getAttributesMap()).containsEntry("cluster", "eu-1"));
             if (euOnly.messages().size() > 1) {
                 // the filter was accepted but not applied: the SDK's emulator (0.8.20) does not evaluate filters
                 org.junit.jupiter.api.Assumptions.abort("the Pub/Sub emulator accepts but does not apply subscription "

@@ -16,22 +16,32 @@ import org.junit.jupiter.api.Test;
 class EventLineTest {
 
     private static PubsubMessage message(DeployEvent e) {
-        return PubsubMessage.newBuilder().putAllAttributes(e.pubsubAttributes())
-                .setData(ByteString.copyFrom(e.toCloudEvent().getData().toBytes())).build();
+        return PubsubMessage.newBuilder()
+                .putAllAttributes(e.pubsubAttributes())
+                .setData(ByteString.copyFrom(e.toCloudEvent().getData().toBytes()))
+                .build();
     }
 
     private static List<DeployEvent> failedCycle() {
         List<DeployEvent> events = new ArrayList<>();
-        new CycleEvents(events::add, "eu-1", "prod", Trigger.of(Trigger.Kind.SCHEDULE), "3f2c9a1b7d5e8f0a1b2c3d4e5f6a7b8c9d0e1f2a",
-                null).failed(new StageException(Stage.RENDER, "overlays/prod",
-                        "kustomize failed: boom"), Duration.ofMillis(12));
+        new CycleEvents(
+                        events::add,
+                        "eu-1",
+                        "prod",
+                        Trigger.of(Trigger.Kind.SCHEDULE),
+                        "3f2c9a1b7d5e8f0a1b2c3d4e5f6a7b8c9d0e1f2a",
+                        null)
+                .failed(
+                        new StageException(Stage.RENDER, "overlays/prod", "kustomize failed: boom"),
+                        Duration.ofMillis(12));
         return events;
     }
 
     @Test
     void humanReadableLines() {
         List<DeployEvent> events = failedCycle();
-        assertThat(EventLine.human(message(events.get(0)))).contains(" eu-1/prod sync.started 3f2c9a1b7d5e trigger schedule");
+        assertThat(EventLine.human(message(events.get(0))))
+                .contains(" eu-1/prod sync.started 3f2c9a1b7d5e trigger schedule");
         assertThat(EventLine.human(message(events.get(1))))
                 .contains(" eu-1/prod sync.failed 3f2c9a1b7d5e render: kustomize failed: boom");
     }

@@ -18,24 +18,29 @@ class OutboxTest {
 
     @Test
     void whenFullPlannedEventsGoFirstAndOthersWait() throws Exception {
-        try (TestCluster sandbox = TestCluster.start(); KubernetesClient client = sandbox.client()) {
+        try (TestCluster sandbox = TestCluster.start();
+                KubernetesClient client = sandbox.client()) {
             OutboxStatus status = OutboxStatus.detached();
             Outbox outbox = new Outbox(client, "alfred-gitops", 3, status);
-            CycleEvents cycle = new CycleEvents(outbox, "eu-1", "dev", Trigger.of(Trigger.Kind.MANUAL), "a".repeat(40), null);
+            CycleEvents cycle =
+                    new CycleEvents(outbox, "eu-1", "dev", Trigger.of(Trigger.Kind.MANUAL), "a".repeat(40), null);
             cycle.started(false);
             cycle.planned(ChangeSet.empty());
             cycle.applied(ChangeSet.empty(), false);
-            assertThat(outbox.pending()).extracting(e -> e.event().type())
+            assertThat(outbox.pending())
+                    .extracting(e -> e.event().type())
                     .containsExactly(EventType.STARTED, EventType.PLANNED, EventType.APPLIED);
 
             // full: the planned event is compacted to make room for succeeded
             cycle.succeeded(ChangeSet.empty(), Duration.ofMillis(5), List.of(), List.of());
-            assertThat(outbox.pending()).extracting(e -> e.event().type())
+            assertThat(outbox.pending())
+                    .extracting(e -> e.event().type())
                     .containsExactly(EventType.STARTED, EventType.APPLIED, EventType.SUCCEEDED);
 
             // full of events that may not be dropped: the next one waits, readiness says why
-            CompletableFuture<Void> waiting = CompletableFuture.runAsync(() ->
-                    new CycleEvents(outbox, "eu-1", "dev", Trigger.of(Trigger.Kind.MANUAL), "b".repeat(40), null).started(false));
+            CompletableFuture<Void> waiting = CompletableFuture.runAsync(
+                    () -> new CycleEvents(outbox, "eu-1", "dev", Trigger.of(Trigger.Kind.MANUAL), "b".repeat(40), null)
+                            .started(false));
             Await.until(status::isFull, Duration.ofSeconds(10), () -> "the outbox never reported full");
             assertThat(waiting).isNotDone();
             OutboxReadiness readiness = new OutboxReadiness();
@@ -45,7 +50,8 @@ class OutboxTest {
             outbox.remove(outbox.pending().get(0).key()); // Pub/Sub acknowledged the oldest
             waiting.get(10, TimeUnit.SECONDS);
             assertThat(status.isFull()).isFalse();
-            assertThat(outbox.pending()).extracting(e -> e.event().type())
+            assertThat(outbox.pending())
+                    .extracting(e -> e.event().type())
                     .containsExactly(EventType.APPLIED, EventType.SUCCEEDED, EventType.STARTED);
         }
     }

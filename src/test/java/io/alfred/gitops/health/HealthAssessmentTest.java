@@ -26,7 +26,12 @@ class HealthAssessmentTest {
 
     static Stream<String> fixtures() throws IOException {
         try (Stream<Path> files = Files.list(FIXTURES)) {
-            return files.map(f -> f.getFileName().toString()).filter(n -> n.endsWith(".yaml")).sorted().toList().stream();
+            return files
+                    .map(f -> f.getFileName().toString())
+                    .filter(n -> n.endsWith(".yaml"))
+                    .sorted()
+                    .toList()
+                    .stream();
         }
     }
 
@@ -41,8 +46,11 @@ class HealthAssessmentTest {
         String text = Files.readString(FIXTURES.resolve(fixture));
         String expect = text.lines().findFirst().orElseThrow().replaceFirst("^# expect: ", "");
         JsonNode live = YAML.readTree(text);
-        ObjectRef ref = ObjectRef.of(live.path("apiVersion").asText(), live.path("kind").asText(),
-                live.path("metadata").path("namespace").asText(), live.path("metadata").path("name").asText());
+        ObjectRef ref = ObjectRef.of(
+                live.path("apiVersion").asText(),
+                live.path("kind").asText(),
+                live.path("metadata").path("namespace").asText(),
+                live.path("metadata").path("name").asText());
         Optional<Health> health = HealthAssessment.of(ref, live);
         if (expect.equals("none")) {
             assertThat(health).isEmpty();
@@ -50,7 +58,9 @@ class HealthAssessmentTest {
         }
         String state = expect.contains(":") ? expect.substring(0, expect.indexOf(':')) : expect;
         assertThat(health).as(fixture).isPresent();
-        assertThat(health.get().state().label()).as(fixture + ": " + health.get().message()).isEqualTo(state);
+        assertThat(health.get().state().label())
+                .as(fixture + ": " + health.get().message())
+                .isEqualTo(state);
         if (expect.contains(":")) {
             assertThat(health.get().message()).as(fixture).contains(expect.substring(expect.indexOf(':') + 2));
         }

@@ -60,9 +60,11 @@ class RolloutHealthCycleTest {
             repo.write(files[i], files[i + 1]);
         }
         repo.commit("change");
-        Settings settings = new Settings(new ClusterSettings("test", "dev"),
+        Settings settings = new Settings(
+                new ClusterSettings("test", "dev"),
                 SourceSettings.anonymous(repo.url(), "main", "app", tmp.resolve("work")),
-                new RenderSettings("auto", Duration.ofMinutes(1), Map.of()), ApplySettings.defaults(),
+                new RenderSettings("auto", Duration.ofMinutes(1), Map.of()),
+                ApplySettings.defaults(),
                 new SafetySettings("enforce", Duration.ofSeconds(3), true));
         try (Revisions revisions = new Revisions(settings);
                 Reconciler reconciler = new Reconciler(client, settings.apply(), settings.safety())) {
@@ -71,7 +73,11 @@ class RolloutHealthCycleTest {
     }
 
     private static Health healthOf(CycleResult r, String kind) {
-        return r.workloads().stream().filter(w -> w.ref().kind().equals(kind)).findFirst().orElseThrow().health();
+        return r.workloads().stream()
+                .filter(w -> w.ref().kind().equals(kind))
+                .findFirst()
+                .orElseThrow()
+                .health();
     }
 
     static String daemonSet(String image, String strategy) {
@@ -121,7 +127,8 @@ class RolloutHealthCycleTest {
 
     @Test
     void anOnDeleteDaemonSetUpdateSucceedsWithoutWaiting() {
-        assertThat(cycle("app/agent.yaml", daemonSet("agent:1", "{type: OnDelete}")).outcome())
+        assertThat(cycle("app/agent.yaml", daemonSet("agent:1", "{type: OnDelete}"))
+                        .outcome())
                 .isEqualTo(CycleResult.Outcome.SUCCEEDED);
         CycleResult r = cycle("app/agent.yaml", daemonSet("agent:2", "{type: OnDelete}"));
         assertThat(r.outcome()).as(String.valueOf(r.error())).isEqualTo(CycleResult.Outcome.SUCCEEDED);
@@ -129,12 +136,23 @@ class RolloutHealthCycleTest {
         assertThat(healthOf(r, "DaemonSet").message()).contains("OnDelete").contains("0 of 1 updated");
         SyncStatus status = new SyncStatus();
         status.cycle(r, 2);
-        assertThat(status.view().workloads()).as("/status carries it").containsExactly(new SyncStatus.Workload(
-                "DaemonSet shop/agent", "suspended", healthOf(r, "DaemonSet").message()));
+        assertThat(status.view().workloads())
+                .as("/status carries it")
+                .containsExactly(new SyncStatus.Workload(
+                        "DaemonSet shop/agent",
+                        "suspended",
+                        healthOf(r, "DaemonSet").message()));
         // a real controller leaves a zero count out of the status (omitempty)
-        Integer updated = client.apps().daemonSets().inNamespace(NS).withName("agent").get().getStatus()
+        Integer updated = client.apps()
+                .daemonSets()
+                .inNamespace(NS)
+                .withName("agent")
+                .get()
+                .getStatus()
                 .getUpdatedNumberScheduled();
-        assertThat(updated == null ? 0 : updated).as("the controller replaced no pod").isZero();
+        assertThat(updated == null ? 0 : updated)
+                .as("the controller replaced no pod")
+                .isZero();
     }
 
     @Test
@@ -142,8 +160,9 @@ class RolloutHealthCycleTest {
         cycle("app/db.yaml", statefulSet("db:1", 2));
         CycleResult r = cycle("app/db.yaml", statefulSet("db:2", 2));
         assertThat(r.outcome()).as(String.valueOf(r.error())).isEqualTo(CycleResult.Outcome.SUCCEEDED);
-        assertThat(healthOf(r, "StatefulSet")).isEqualTo(Health.ready("partitioned rollout done: 1 new pods updated,"
-                + " 2 stay at the old revision (partition 2)"));
+        assertThat(healthOf(r, "StatefulSet"))
+                .isEqualTo(Health.ready(
+                        "partitioned rollout done: 1 new pods updated," + " 2 stay at the old revision (partition 2)"));
     }
 
     @Test
@@ -152,10 +171,23 @@ class RolloutHealthCycleTest {
         CycleResult r = cycle("app/web.yaml", deployment("web:2", true));
         assertThat(r.outcome()).as(String.valueOf(r.error())).isEqualTo(CycleResult.Outcome.SUCCEEDED);
         assertThat(healthOf(r, "Deployment").state()).isEqualTo(Health.State.SUSPENDED);
-        assertThat(r.findings()).as("reported in the log and the succeeded event").contains("Deployment shop/web: suspended"
-                + " (paused (spec.paused): the rollout goes on after kubectl rollout resume): not waited for");
-        assertThat(client.apps().deployments().inNamespace(NS).withName("web").get().getSpec().getTemplate().getSpec()
-                .getContainers().get(0).getImage()).as("git's change stays applied").isEqualTo("web:2");
+        assertThat(r.findings())
+                .as("reported in the log and the succeeded event")
+                .contains("Deployment shop/web: suspended"
+                        + " (paused (spec.paused): the rollout goes on after kubectl rollout resume): not waited for");
+        assertThat(client.apps()
+                        .deployments()
+                        .inNamespace(NS)
+                        .withName("web")
+                        .get()
+                        .getSpec()
+                        .getTemplate()
+                        .getSpec()
+                        .getContainers()
+                        .get(0)
+                        .getImage())
+                .as("git's change stays applied")
+                .isEqualTo("web:2");
     }
 
     @Test
@@ -211,12 +243,17 @@ class RolloutHealthCycleTest {
         CycleResult stalled = cycle("app/w.yaml", widget(2, "[{type: Stalled, status: 'True', reason: InvalidSpec}]"));
         assertThat(stalled.outcome()).isEqualTo(CycleResult.Outcome.FAILED);
         assertThat(stalled.error().stage()).isEqualTo(Stage.WAIT);
-        assertThat(stalled.error().getMessage()).contains("Widget shop/w").contains("rollout failed: stalled: InvalidSpec");
-        assertThat(stalled.error().getMessage()).as("failed at once, not at the timeout").doesNotContain("within");
+        assertThat(stalled.error().getMessage())
+                .contains("Widget shop/w")
+                .contains("rollout failed: stalled: InvalidSpec");
+        assertThat(stalled.error().getMessage())
+                .as("failed at once, not at the timeout")
+                .doesNotContain("within");
 
         CycleResult notReady = cycle("app/w.yaml", widget(3, "[{type: Ready, status: 'False', reason: Provisioning}]"));
         assertThat(notReady.outcome()).isEqualTo(CycleResult.Outcome.FAILED);
-        assertThat(notReady.error().getMessage()).contains("rollout not finished within 3s")
+        assertThat(notReady.error().getMessage())
+                .contains("rollout not finished within 3s")
                 .contains("not ready: Provisioning");
     }
 
@@ -229,7 +266,9 @@ class RolloutHealthCycleTest {
                 """.formatted(image);
     }
 
-    /** A pod that crash-loops fails the wait at once, naming the container and the reason, instead of at the timeout. */
+    /**
+     * A pod that crash-loops fails the wait at once, naming the container and the reason, instead of at the timeout.
+     */
     @Test
     void aCrashLoopingPodFailsAtOnce() {
         sandbox.failImages("crash");
@@ -238,7 +277,8 @@ class RolloutHealthCycleTest {
         assertThat(healthOf(good, "Pod")).isEqualTo(Health.ready("running and ready"));
         CycleResult crashing = cycle("app/other.yaml", pod("tool:crash").replace("name: tool", "name: tool-2"));
         assertThat(crashing.outcome()).isEqualTo(CycleResult.Outcome.FAILED);
-        assertThat(crashing.error().getMessage()).contains("Pod shop/tool-2: rollout failed: container app: CrashLoopBackOff")
+        assertThat(crashing.error().getMessage())
+                .contains("Pod shop/tool-2: rollout failed: container app: CrashLoopBackOff")
                 .doesNotContain("within");
     }
 }

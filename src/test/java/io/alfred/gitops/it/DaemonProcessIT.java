@@ -39,20 +39,37 @@ class DaemonProcessIT {
             String head = repo.repository().resolve("HEAD").name();
             Path out = tmp.resolve("stdout");
             Path err = tmp.resolve("stderr");
-            ProcessBuilder pb = new ProcessBuilder("java", "-Dquarkus.http.port=" + port, "-jar", jar.toString(), "run",
-                    "--sandbox", "--repo", repo.dir().toString(), "--cluster", "it", "--env", "dev")
-                    .redirectOutput(out.toFile()).redirectError(err.toFile());
+            ProcessBuilder pb = new ProcessBuilder(
+                            "java",
+                            "-Dquarkus.http.port=" + port,
+                            "-jar",
+                            jar.toString(),
+                            "run",
+                            "--sandbox",
+                            "--repo",
+                            repo.dir().toString(),
+                            "--cluster",
+                            "it",
+                            "--env",
+                            "dev")
+                    .redirectOutput(out.toFile())
+                    .redirectError(err.toFile());
             pb.environment().put("GITOPS_LOG_JSON", "true");
             pb.environment().put("GITOPS_SOURCE_WORKDIR", tmp.resolve("work").toString());
             Process daemon = pb.start();
             try {
                 HttpClient http = HttpClient.newHttpClient();
-                Await.until(() -> status(http, port).contains(head) && status(http, port).contains("\"succeeded\""),
-                        Duration.ofSeconds(90), () -> readQuietly(err));
+                Await.until(
+                        () -> status(http, port).contains(head)
+                                && status(http, port).contains("\"succeeded\""),
+                        Duration.ofSeconds(90),
+                        () -> readQuietly(err));
             } finally {
                 daemon.destroy(); // SIGTERM
             }
-            assertThat(daemon.waitFor(60, TimeUnit.SECONDS)).as("stopped within the shutdown grace").isTrue();
+            assertThat(daemon.waitFor(60, TimeUnit.SECONDS))
+                    .as("stopped within the shutdown grace")
+                    .isTrue();
 
             List<JsonNode> logs = new ArrayList<>();
             for (String line : Files.readAllLines(err)) {
@@ -61,8 +78,10 @@ class DaemonProcessIT {
                 }
             }
             assertThat(logs).isNotEmpty();
-            assertThat(logs).filteredOn(l -> l.path("message").asText().contains("applied (trigger startup): 35 created"))
-                    .singleElement().satisfies(l -> {
+            assertThat(logs)
+                    .filteredOn(l -> l.path("message").asText().contains("applied (trigger startup): 35 created"))
+                    .singleElement()
+                    .satisfies(l -> {
                         assertThat(l.at("/mdc/cycle").asText()).isEqualTo("1");
                         assertThat(l.at("/mdc/revision").asText()).isEqualTo(head);
                         assertThat(l.at("/mdc/stage").asText()).isEqualTo("reconcile");
@@ -73,16 +92,24 @@ class DaemonProcessIT {
             for (String line : Files.readAllLines(out)) {
                 events.add(JSON.readTree(line));
             }
-            assertThat(events).extracting(e -> e.path("type").asText()).containsExactly("io.alfred.gitops.sync.started",
-                    "io.alfred.gitops.sync.planned", "io.alfred.gitops.sync.applied", "io.alfred.gitops.sync.succeeded");
+            assertThat(events)
+                    .extracting(e -> e.path("type").asText())
+                    .containsExactly(
+                            "io.alfred.gitops.sync.started",
+                            "io.alfred.gitops.sync.planned",
+                            "io.alfred.gitops.sync.applied",
+                            "io.alfred.gitops.sync.succeeded");
             assertThat(events).allMatch(e -> e.path("subject").asText().equals(head));
         }
     }
 
     private static String status(HttpClient http, int port) {
         try {
-            return http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/status")).build(),
-                    HttpResponse.BodyHandlers.ofString()).body();
+            return http.send(
+                            HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/status"))
+                                    .build(),
+                            HttpResponse.BodyHandlers.ofString())
+                    .body();
         } catch (Exception e) {
             return "";
         }

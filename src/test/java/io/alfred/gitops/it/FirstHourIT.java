@@ -48,8 +48,8 @@ class FirstHourIT {
     }
 
     private Run run(Map<String, String> env, String... args) throws IOException, InterruptedException {
-        List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-jar", JAR.toString()));
+        List<String> cmd = new ArrayList<>(
+                List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-jar", JAR.toString()));
         cmd.addAll(List.of(args));
         cmd.addAll(List.of("--repo", repo.dir().toString(), "--cluster", "it", "--env", "dev"));
         Path out = tmp.resolve("out-" + System.nanoTime());
@@ -89,7 +89,9 @@ class FirstHourIT {
         Run r = run(Map.of(), "diff");
         assertThat(r.exit()).as(r.err()).isEqualTo(2);
         assertThat(r.out()).isEmpty();
-        assertThat(r.errLines()).singleElement().asString()
+        assertThat(r.errLines())
+                .singleElement()
+                .asString()
                 .isEqualTo("alfred-gitops: cluster: no cluster configured: KUBECONFIG is not set, ~/.kube/config does"
                         + " not exist and this is not a pod; set KUBECONFIG, or use --sandbox");
     }
@@ -102,11 +104,16 @@ class FirstHourIT {
         }
         Path kubeconfig = kubeconfigFor("https://127.0.0.1:" + port);
         for (String command : List.of("diff", "reconcile")) {
-            Run r = command.equals("diff") ? run(Map.of("KUBECONFIG", kubeconfig.toString()), "diff")
+            Run r = command.equals("diff")
+                    ? run(Map.of("KUBECONFIG", kubeconfig.toString()), "diff")
                     : run(Map.of("KUBECONFIG", kubeconfig.toString()), "reconcile", "--once");
             assertThat(r.exit()).as(command + ": " + r.err()).isEqualTo(2);
-            assertThat(r.errLines()).as(command).singleElement().asString()
-                    .startsWith("alfred-gitops: cluster: https://127.0.0.1:" + port + "/ (from KUBECONFIG=" + kubeconfig + "): ")
+            assertThat(r.errLines())
+                    .as(command)
+                    .singleElement()
+                    .asString()
+                    .startsWith("alfred-gitops: cluster: https://127.0.0.1:" + port + "/ (from KUBECONFIG=" + kubeconfig
+                            + "): ")
                     .contains("connection refused");
         }
     }
@@ -115,8 +122,11 @@ class FirstHourIT {
     void aCycleThatFailsOrIsBlockedIsOneLineOnStderr() throws Exception {
         Run failed = run(Map.of(), "reconcile", "--once", "--sandbox", "--ref", "no-such-branch");
         assertThat(failed.exit()).as(failed.err()).isEqualTo(2);
-        assertThat(failed.errLines()).as("the command says it; the cycle's own log line would say it again")
-                .singleElement().asString().startsWith("alfred-gitops: fetch: ")
+        assertThat(failed.errLines())
+                .as("the command says it; the cycle's own log line would say it again")
+                .singleElement()
+                .asString()
+                .startsWith("alfred-gitops: fetch: ")
                 .contains("ref 'no-such-branch' does not exist on the remote");
 
         repo.write("empty/kustomization.yaml", "resources: []\n");
@@ -133,7 +143,11 @@ class FirstHourIT {
         assertThat(r.err()).as("stderr carries warnings and errors only").isEmpty();
         assertThat(r.out()).startsWith("CustomResourceDefinition/").doesNotContain("\u001b[");
         assertThat(Pattern.compile("^Deployment/alfred-platform/agent-core created$", Pattern.MULTILINE)
-                .matcher(r.out()).results().count()).as("the change set once").isEqualTo(1);
+                        .matcher(r.out())
+                        .results()
+                        .count())
+                .as("the change set once")
+                .isEqualTo(1);
         assertThat(r.out()).containsPattern("reconcile succeeded at [0-9a-f]{40}: 35 created in \\d+ ms\\n$");
     }
 
@@ -144,14 +158,21 @@ class FirstHourIT {
         Matcher m = Pattern.compile("kubectl --kubeconfig (\\S+)").matcher(r.err());
         assertThat(m.find()).as(r.err()).isTrue();
         Path kubeconfig = Path.of(m.group(1));
-        assertThat(kubeconfig.getFileName().toString()).startsWith("alfred-gitops-sandbox-").endsWith(".kubeconfig");
-        assertThat(kubeconfig.startsWith(tmp.resolve("work"))).as("not in the work directory a later run reuses").isFalse();
+        assertThat(kubeconfig.getFileName().toString())
+                .startsWith("alfred-gitops-sandbox-")
+                .endsWith(".kubeconfig");
+        assertThat(kubeconfig.startsWith(tmp.resolve("work")))
+                .as("not in the work directory a later run reuses")
+                .isFalse();
         assertThat(kubeconfig).as("removed at exit").doesNotExist();
         assertThat(r.err()).as("-v shows progress").contains("cycle 1 at ");
         assertThat(tmp.resolve("home/.kube")).doesNotExist();
     }
 
-    /** Third-party noise stays below INFO even with -v: no fabric8 warning for the prod overlay's SealedSecret v1alpha1. */
+    /**
+     * Third-party noise stays below INFO even with -v: no fabric8 warning for the prod overlay's SealedSecret
+     * v1alpha1.
+     */
     @Test
     void customResourcesAtAlphaVersionsDoNotWarnOnEveryApply() throws Exception {
         Run r = run(Map.of(), "reconcile", "--once", "--sandbox", "-v", "--path", "infra/k8s/overlays/prod");

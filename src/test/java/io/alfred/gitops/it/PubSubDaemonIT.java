@@ -30,8 +30,10 @@ class PubSubDaemonIT {
     static final ObjectMapper JSON = new ObjectMapper();
     /** k8s/'s terminationGracePeriodSeconds. */
     static final Duration GRACE = Duration.ofSeconds(45);
+
     @RegisterExtension
     static final SharedPubSubEmulator EMULATOR = new SharedPubSubEmulator();
+
     PubSubEmulator emulator;
 
     @TempDir
@@ -43,11 +45,24 @@ class PubSubDaemonIT {
     }
 
     private DaemonProcess start(TestRepo repo, String topic, String subscription) throws Exception {
-        Map<String, String> env = new HashMap<>(Map.of("GITOPS_LOG_JSON", "true", "PUBSUB_EMULATOR_HOST",
-                emulator.hostAndPort(), "GITOPS_PUBSUB_PROJECT", PubSubEmulator.PROJECT, "GITOPS_EVENTS_TOPIC", topic,
-                "GITOPS_TRIGGER_SUBSCRIPTION", subscription, "GITOPS_SOURCE_WORKDIR", tmp.resolve("work").toString()));
-        return DaemonProcess.start(List.of(), List.of("run", "--sandbox", "--repo", repo.dir().toString(), "--cluster",
-                "it", "--env", "dev"), env, tmp.resolve("daemon-" + topic + ".log"));
+        Map<String, String> env = new HashMap<>(Map.of(
+                "GITOPS_LOG_JSON",
+                "true",
+                "PUBSUB_EMULATOR_HOST",
+                emulator.hostAndPort(),
+                "GITOPS_PUBSUB_PROJECT",
+                PubSubEmulator.PROJECT,
+                "GITOPS_EVENTS_TOPIC",
+                topic,
+                "GITOPS_TRIGGER_SUBSCRIPTION",
+                subscription,
+                "GITOPS_SOURCE_WORKDIR",
+                tmp.resolve("work").toString()));
+        return DaemonProcess.start(
+                List.of(),
+                List.of("run", "--sandbox", "--repo", repo.dir().toString(), "--cluster", "it", "--env", "dev"),
+                env,
+                tmp.resolve("daemon-" + topic + ".log"));
     }
 
     /** Every line the daemon wrote, parsed: a line that is not JSON fails the test. */
@@ -78,8 +93,11 @@ class PubSubDaemonIT {
         emulator.createSubscription("pushes", "trigger");
         try (TestRepo repo = TestRepo.withExample(tmp.resolve("infra"))) {
             DaemonProcess daemon = start(repo, "events", "trigger");
-            Await.until(() -> daemon.body("/status").contains("\"lastResult\":\"succeeded\"")
-                    && daemon.body("/status").contains("\"state\":\"ok\""), Duration.ofSeconds(90), daemon::log);
+            Await.until(
+                    () -> daemon.body("/status").contains("\"lastResult\":\"succeeded\"")
+                            && daemon.body("/status").contains("\"state\":\"ok\""),
+                    Duration.ofSeconds(90),
+                    daemon::log);
             Await.until(() -> daemon.metricSum("gitops_events_outbox_depth") == 0, Duration.ofSeconds(30), daemon::log);
             long stopMs = stopAndTime(daemon);
             assertThat(stopMs).as("stopped within the grace period").isLessThan(GRACE.toMillis());
@@ -89,8 +107,10 @@ class PubSubDaemonIT {
                 assertThat(l.path("level").asText()).isNotIn("SEVERE", "ERROR", "FATAL");
                 assertThat(l.has("exception")).as(l.toString()).isFalse();
             });
-            assertThat(lines).filteredOn(l -> l.path("message").asText().contains("applied (trigger startup): 35 created"))
-                    .singleElement().satisfies(l -> {
+            assertThat(lines)
+                    .filteredOn(l -> l.path("message").asText().contains("applied (trigger startup): 35 created"))
+                    .singleElement()
+                    .satisfies(l -> {
                         assertThat(l.at("/mdc/cycle").asText()).isEqualTo("1");
                         assertThat(l.at("/mdc/revision").asText()).hasSize(40);
                     });
@@ -102,53 +122,76 @@ class PubSubDaemonIT {
         try (TestRepo repo = TestRepo.withExample(tmp.resolve("infra"))) {
             DaemonProcess daemon = start(repo, "absent-events", "absent-trigger");
             try {
-                Await.until(() -> daemon.body("/status").contains("\"state\":\"not_found\",")
-                        && daemon.body("/status").replaceFirst("not_found", "").contains("not_found"),
-                        Duration.ofSeconds(90), () -> daemon.body("/status"));
+                Await.until(
+                        () -> daemon.body("/status").contains("\"state\":\"not_found\",")
+                                && daemon.body("/status")
+                                        .replaceFirst("not_found", "")
+                                        .contains("not_found"),
+                        Duration.ofSeconds(90),
+                        () -> daemon.body("/status"));
                 assertThat(daemon.code("/q/health/ready")).isEqualTo(503);
-                assertThat(daemon.body("/q/health/ready")).contains("\"pubsub\"")
+                assertThat(daemon.body("/q/health/ready"))
+                        .contains("\"pubsub\"")
                         .contains("projects/alfred-test/topics/absent-events: not_found");
-                assertThat(daemon.metricSum("gitops_pubsub_state{resource=\"events-topic\",state=\"not_found\"")).isEqualTo(1);
-                assertThat(daemon.metricSum("gitops_pubsub_state{resource=\"trigger-subscription\",state=\"not_found\""))
+                assertThat(daemon.metricSum("gitops_pubsub_state{resource=\"events-topic\",state=\"not_found\""))
+                        .isEqualTo(1);
+                assertThat(daemon.metricSum(
+                                "gitops_pubsub_state{resource=\"trigger-subscription\",state=\"not_found\""))
                         .isEqualTo(1);
                 Thread.sleep(8_000); // several attempts of each
                 List<JsonNode> lines = jsonLines(daemon.log());
-                assertThat(lines).filteredOn(l -> l.path("level").asText().equals("ERROR"))
+                assertThat(lines)
+                        .filteredOn(l -> l.path("level").asText().equals("ERROR"))
                         .extracting(l -> l.path("message").asText())
                         .as("one ERROR line per resource, not one per attempt")
                         .satisfiesExactlyInAnyOrder(
-                                m -> assertThat(m).contains("events topic (gitops.events.topic) projects/alfred-test/topics/"
-                                        + "absent-events does not exist").contains("gcloud pubsub topics create absent-events"),
-                                m -> assertThat(m).contains("trigger subscription (gitops.trigger.subscription)"
-                                        + " projects/alfred-test/subscriptions/absent-trigger does not exist")
+                                m -> assertThat(m)
+                                        .contains("events topic (gitops.events.topic) projects/alfred-test/topics/"
+                                                + "absent-events does not exist")
+                                        .contains("gcloud pubsub topics create absent-events"),
+                                m -> assertThat(m)
+                                        .contains("trigger subscription (gitops.trigger.subscription)"
+                                                + " projects/alfred-test/subscriptions/absent-trigger does not exist")
                                         .contains("gcloud pubsub subscriptions create absent-trigger"));
 
                 emulator.createTopic("absent-events");
                 emulator.createTopic("pushes-2");
                 emulator.createSubscription("pushes-2", "absent-trigger");
-                Await.until(() -> !daemon.body("/status").contains("not_found") && daemon.code("/q/health/ready") == 200,
-                        Duration.ofSeconds(120), () -> daemon.body("/status"));
-                Await.until(() -> daemon.metricSum("gitops_events_outbox_depth") == 0, Duration.ofSeconds(60), daemon::log);
+                Await.until(
+                        () -> !daemon.body("/status").contains("not_found") && daemon.code("/q/health/ready") == 200,
+                        Duration.ofSeconds(120),
+                        () -> daemon.body("/status"));
+                Await.until(
+                        () -> daemon.metricSum("gitops_events_outbox_depth") == 0, Duration.ofSeconds(60), daemon::log);
             } finally {
                 stopAndTime(daemon);
             }
-            assertThat(jsonLines(daemon.log())).anyMatch(l -> l.path("message").asText().contains("usable again"));
+            assertThat(jsonLines(daemon.log()))
+                    .anyMatch(l -> l.path("message").asText().contains("usable again"));
         }
     }
 
     private DaemonProcess events(String subscription, String log) throws Exception {
-        return DaemonProcess.start(List.of(), List.of("events", "--subscription", subscription, "--project",
-                PubSubEmulator.PROJECT), Map.of("PUBSUB_EMULATOR_HOST", emulator.hostAndPort()), tmp.resolve(log));
+        return DaemonProcess.start(
+                List.of(),
+                List.of("events", "--subscription", subscription, "--project", PubSubEmulator.PROJECT),
+                Map.of("PUBSUB_EMULATOR_HOST", emulator.hostAndPort()),
+                tmp.resolve(log));
     }
 
-    /** The audit consumer: a missing subscription is one line with the command that creates it; unordered is a warning. */
+    /**
+     * The audit consumer: a missing subscription is one line with the command that creates it; unordered is a
+     * warning.
+     */
     @Test
     void theEventsCommandNamesAMissingOrUnorderedSubscription() throws Exception {
         DaemonProcess missing = events("no-such-subscription", "events-missing.log");
         assertThat(missing.exitCode(Duration.ofSeconds(60))).isEqualTo(2);
-        assertThat(missing.log().strip()).isEqualTo("alfred-gitops: events: projects/alfred-test/subscriptions/"
-                + "no-such-subscription does not exist; create it on the events topic: gcloud pubsub subscriptions create"
-                + " no-such-subscription --topic TOPIC --enable-message-ordering --project alfred-test");
+        assertThat(missing.log().strip())
+                .isEqualTo("alfred-gitops: events: projects/alfred-test/subscriptions/"
+                        + "no-such-subscription does not exist; create it on the events topic: gcloud "
+                        + "pubsub subscriptions create"
+                        + " no-such-subscription --topic TOPIC --enable-message-ordering --project alfred-test");
 
         emulator.createTopic("audit");
         emulator.createSubscription("audit", "unordered", "", false);
@@ -156,7 +199,9 @@ class PubSubDaemonIT {
         for (String subscription : List.of("unordered", "ordered")) {
             DaemonProcess reader = events(subscription, "events-" + subscription + ".log");
             Await.until(() -> reader.log().contains("(Ctrl-C to stop)"), Duration.ofSeconds(60), reader::log);
-            assertThat(reader.terminate()).as("ended by the signal, as a shell reports it (128 + SIGTERM)").isEqualTo(143);
+            assertThat(reader.terminate())
+                    .as("ended by the signal, as a shell reports it (128 + SIGTERM)")
+                    .isEqualTo(143);
             String warning = "alfred-gitops: warning: projects/alfred-test/subscriptions/" + subscription
                     + " has message ordering off";
             if (subscription.equals("unordered")) {

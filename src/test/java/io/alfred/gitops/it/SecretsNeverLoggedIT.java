@@ -26,9 +26,12 @@ class SecretsNeverLoggedIT {
     void theWholeSuitesOutputHoldsNoTestSecret() throws Exception {
         List<Path> outputs;
         try (Stream<Path> files = Files.list(Path.of("target/surefire-reports"))) {
-            outputs = files.filter(p -> p.getFileName().toString().endsWith("-output.txt")).toList();
+            outputs = files.filter(p -> p.getFileName().toString().endsWith("-output.txt"))
+                    .toList();
         }
-        assertThat(outputs).as("surefire output files (redirectTestOutputToFile)").isNotEmpty();
+        assertThat(outputs)
+                .as("surefire output files (redirectTestOutputToFile)")
+                .isNotEmpty();
         Path suiteLog = Path.of("target/test-logs/suite.log");
         assertThat(suiteLog).exists();
         outputs = Stream.concat(outputs.stream(), Stream.of(suiteLog)).toList();
@@ -38,19 +41,26 @@ class SecretsNeverLoggedIT {
             String text = Files.readString(output, StandardCharsets.ISO_8859_1);
             bytes += text.length();
             for (String secret : secrets) {
-                assertThat(text).as("%s contains a test secret", output.getFileName()).doesNotContain(secret);
+                assertThat(text)
+                        .as("%s contains a test secret", output.getFileName())
+                        .doesNotContain(secret);
             }
         }
         assertThat(bytes).as("the suite logged something to search").isGreaterThan(200_000);
-        System.out.printf("secrets scan: %d files, %.1f MB, %d secrets, none found%n", outputs.size(), bytes / 1e6,
-                secrets.size());
+        System.out.printf(
+                "secrets scan: %d files, %.1f MB, %d secrets, none found%n",
+                outputs.size(), bytes / 1e6, secrets.size());
     }
 
     static List<String> secrets() throws Exception {
         List<String> secrets = new ArrayList<>(List.of(
-                "gh-webhook-secret", "gl-webhook-token", "api-bearer-token", // HookTestProfile
-                "letmein", "wrong-secret-token", "expired-token",            // GitSourceHttpTest (JGit's AppServer password)
-                "PRIVATE KEY-----"));                                          // any PEM or OpenSSH private key
+                "gh-webhook-secret",
+                "gl-webhook-token",
+                "api-bearer-token", // HookTestProfile
+                "letmein",
+                "wrong-secret-token",
+                "expired-token", // GitSourceHttpTest (JGit's AppServer password)
+                "PRIVATE KEY-----")); // any PEM or OpenSSH private key
         String example = Files.readString(Path.of("examples/alfred-platform/infra/k8s/base/config/secrets.yaml"));
         Matcher m = Pattern.compile(":\\s+([A-Za-z0-9+/=]{8,})").matcher(example);
         while (m.find()) {

@@ -27,7 +27,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The daemon on the suites' cluster (the real control plane, or its own {@code --sandbox}), and the
- * CLI as a person runs it against that cluster's kubeconfig: {@code status} (text and JSON, exit codes), {@code suspend} stopping writes while
+ * CLI as a person runs it against that cluster's kubeconfig: {@code status} (text and JSON, exit codes), {@code
+ * suspend} stopping writes while
  * drift is reported, {@code resume} correcting it at once, and the history kept in the cluster.
  */
 class SuspendAndStatusIT {
@@ -48,12 +49,13 @@ class SuspendAndStatusIT {
     @TempDir
     Path tmp;
 
-    record Run(int exit, String out, String err) {
-    }
+    record Run(int exit, String out, String err) {}
 
     Run cli(Path kubeconfig, String... args) throws IOException, InterruptedException {
-        List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-jar", DaemonProcess.JAR.toString()));
+        List<String> cmd = new ArrayList<>(List.of(
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-jar",
+                DaemonProcess.JAR.toString()));
         cmd.addAll(List.of(args));
         Path out = tmp.resolve("out-" + System.nanoTime());
         Path err = tmp.resolve("err-" + System.nanoTime());
@@ -72,13 +74,18 @@ class SuspendAndStatusIT {
         String first = repo.commit("Web 1 for the shop");
         Path token = tmp.resolve("token");
         Files.writeString(token, TOKEN);
-        Map<String, String> env = Map.of("GITOPS_SOURCE_WORKDIR", tmp.resolve("work").toString(), "GITOPS_SOURCE_INTERVAL",
-                "1h", "GITOPS_API_TOKEN_FILE", token.toString());
+        Map<String, String> env = Map.of(
+                "GITOPS_SOURCE_WORKDIR",
+                tmp.resolve("work").toString(),
+                "GITOPS_SOURCE_INTERVAL",
+                "1h",
+                "GITOPS_API_TOKEN_FILE",
+                token.toString());
         // the real control plane when the suites have one (the daemon as in a cluster), else the daemon's own --sandbox
         TestCluster cluster = TestCluster.isRealConfigured() ? TestCluster.start() : null;
         Path realKubeconfig = cluster == null ? null : cluster.writeKubeconfig(tmp.resolve("kubeconfig"));
-        List<String> args = new ArrayList<>(List.of("run", "--repo", repo.dir().toString(), "--path", "app", "--cluster",
-                "it", "--env", "dev"));
+        List<String> args = new ArrayList<>(
+                List.of("run", "--repo", repo.dir().toString(), "--path", "app", "--cluster", "it", "--env", "dev"));
         Map<String, String> daemonEnv = new java.util.HashMap<>(env);
         if (cluster == null) {
             args.add(1, "--sandbox");
@@ -86,12 +93,17 @@ class SuspendAndStatusIT {
             daemonEnv.put("KUBECONFIG", realKubeconfig.toString());
         }
         try (DaemonProcess daemon = DaemonProcess.start(List.of(), args, daemonEnv, tmp.resolve("daemon.log"));
-                TestRepo closing = repo; AutoCloseable closingCluster = cluster == null ? () -> { } : cluster) {
-            Await.until(() -> first.equals(status(daemon).path("lastAppliedRevision").asText()), Duration.ofSeconds(90),
+                TestRepo closing = repo;
+                AutoCloseable closingCluster = cluster == null ? () -> {} : cluster) {
+            Await.until(
+                    () -> first.equals(
+                            status(daemon).path("lastAppliedRevision").asText()),
+                    Duration.ofSeconds(90),
                     daemon::log);
             Path kubeconfig;
             if (cluster == null) {
-                Matcher m = Pattern.compile("look with: kubectl --kubeconfig (\\S+)").matcher(daemon.log());
+                Matcher m = Pattern.compile("look with: kubectl --kubeconfig (\\S+)")
+                        .matcher(daemon.log());
                 assertThat(m.find()).as(daemon.log()).isTrue();
                 kubeconfig = Path.of(m.group(1));
             } else {
@@ -100,58 +112,114 @@ class SuspendAndStatusIT {
 
             Run ok = cli(kubeconfig, "status");
             assertThat(ok.exit()).as(ok.out() + ok.err()).isZero();
-            assertThat(ok.out()).contains("state:        in sync")
-                    .contains("applied:      " + first.substring(0, 12) + " \"Web 1 for the shop\" (Test Author <author@example.com>)")
-                    .contains("leader:       no Lease (leader election off)").contains("startup").contains("2 created");
+            assertThat(ok.out())
+                    .contains("state:        in sync")
+                    .contains("applied:      " + first.substring(0, 12)
+                            + " \"Web 1 for the shop\" (Test Author <author@example.com>)")
+                    .contains("leader:       no Lease (leader election off)")
+                    .contains("startup")
+                    .contains("2 created");
 
             Run suspended = cli(kubeconfig, "suspend", "--reason", "hotfix INC-42 by hand");
             assertThat(suspended.exit()).as(suspended.err()).isZero();
             long asked = System.nanoTime();
-            Await.until(() -> status(daemon).path("suspension").path("suspended").asBoolean(), Duration.ofSeconds(10),
+            Await.until(
+                    () -> status(daemon).path("suspension").path("suspended").asBoolean(),
+                    Duration.ofSeconds(10),
                     daemon::log);
             long seenMs = (System.nanoTime() - asked) / 1_000_000;
-            assertThat(status(daemon).path("suspension").path("reason").asText()).isEqualTo("hotfix INC-42 by hand");
+            assertThat(status(daemon).path("suspension").path("reason").asText())
+                    .isEqualTo("hotfix INC-42 by hand");
             assertThat(daemon.body("/q/metrics")).containsPattern("(?m)^gitops_suspended(\\{[^}]*})? 1\\.0$");
 
             try (KubernetesClient kubectl = new KubernetesClientBuilder()
-                    .withConfig(Config.fromKubeconfig(Files.readString(kubeconfig))).build()) {
+                    .withConfig(Config.fromKubeconfig(Files.readString(kubeconfig)))
+                    .build()) {
                 kubectl.apps().deployments().inNamespace("shop").withName("web").scale(5); // the hotfix by hand
-                String second = repo.write("app/web.yaml", String.format(DEPLOY, "2")).commit("Web 2");
+                String second =
+                        repo.write("app/web.yaml", String.format(DEPLOY, "2")).commit("Web 2");
                 daemon.post("/reconcile", Map.of("Authorization", "Bearer " + TOKEN), "");
-                Await.until(() -> second.equals(status(daemon).path("lastAttemptedRevision").asText())
-                        && "blocked".equals(status(daemon).path("lastResult").asText()), Duration.ofSeconds(60), daemon::log);
-                Deployment live = kubectl.apps().deployments().inNamespace("shop").withName("web").get();
-                assertThat(live.getSpec().getReplicas()).as("the hand edit stands while suspended").isEqualTo(5);
-                assertThat(live.getSpec().getTemplate().getSpec().getContainers().get(0).getImage()).isEqualTo("web:1");
+                Await.until(
+                        () -> second.equals(status(daemon)
+                                        .path("lastAttemptedRevision")
+                                        .asText())
+                                && "blocked"
+                                        .equals(status(daemon)
+                                                .path("lastResult")
+                                                .asText()),
+                        Duration.ofSeconds(60),
+                        daemon::log);
+                Deployment live = kubectl.apps()
+                        .deployments()
+                        .inNamespace("shop")
+                        .withName("web")
+                        .get();
+                assertThat(live.getSpec().getReplicas())
+                        .as("the hand edit stands while suspended")
+                        .isEqualTo(5);
+                assertThat(live.getSpec()
+                                .getTemplate()
+                                .getSpec()
+                                .getContainers()
+                                .get(0)
+                                .getImage())
+                        .isEqualTo("web:1");
 
                 Run drifted = cli(kubeconfig, "status");
                 assertThat(drifted.exit()).as(drifted.out()).isEqualTo(1);
-                assertThat(drifted.out()).contains("state:        drifted").contains("suspend:      suspended by ")
-                        .contains("hotfix INC-42 by hand").contains("git differs from the cluster");
+                assertThat(drifted.out())
+                        .contains("state:        drifted")
+                        .contains("suspend:      suspended by ")
+                        .contains("hotfix INC-42 by hand")
+                        .contains("git differs from the cluster");
 
                 Run resumed = cli(kubeconfig, "resume");
                 assertThat(resumed.exit()).as(resumed.err()).isZero();
                 long resumedAt = System.nanoTime();
-                Await.until(() -> second.equals(status(daemon).path("lastAppliedRevision").asText()), Duration.ofSeconds(30),
+                Await.until(
+                        () -> second.equals(
+                                status(daemon).path("lastAppliedRevision").asText()),
+                        Duration.ofSeconds(30),
                         daemon::log);
                 long appliedMs = (System.nanoTime() - resumedAt) / 1_000_000;
-                Deployment after = kubectl.apps().deployments().inNamespace("shop").withName("web").get();
+                Deployment after = kubectl.apps()
+                        .deployments()
+                        .inNamespace("shop")
+                        .withName("web")
+                        .get();
                 assertThat(after.getSpec().getReplicas()).isEqualTo(2);
-                assertThat(after.getSpec().getTemplate().getSpec().getContainers().get(0).getImage()).isEqualTo("web:2");
-                System.out.printf("SuspendAndStatusIT: suspend seen by the daemon after %d ms; resume applied in %d ms%n",
+                assertThat(after.getSpec()
+                                .getTemplate()
+                                .getSpec()
+                                .getContainers()
+                                .get(0)
+                                .getImage())
+                        .isEqualTo("web:2");
+                System.out.printf(
+                        "SuspendAndStatusIT: suspend seen by the daemon after %d ms; resume applied in %d ms%n",
                         seenMs, appliedMs);
 
                 Run events = kubectl(kubeconfig, "get", "events", "-n", "shop");
                 assertThat(events.exit()).as(events.err()).isZero();
-                assertThat(events.out()).contains("Configured").contains("deployment/web")
-                        .contains("configured by alfred-gitops at " + second.substring(0, 7) + ": replicas: 2; image: web:2");
+                assertThat(events.out())
+                        .contains("Configured")
+                        .contains("deployment/web")
+                        .contains("configured by alfred-gitops at " + second.substring(0, 7)
+                                + ": replicas: 2; image: web:2");
                 Run describe = kubectl(kubeconfig, "describe", "deployment", "web", "-n", "shop");
-                assertThat(describe.out()).as(describe.err()).contains("Events:").contains("Created")
+                assertThat(describe.out())
+                        .as(describe.err())
+                        .contains("Events:")
+                        .contains("Created")
                         .contains("created by alfred-gitops at " + first.substring(0, 7))
                         .contains("configured by alfred-gitops at " + second.substring(0, 7));
                 Run daemonEvents = kubectl(kubeconfig, "get", "events", "-n", "alfred-gitops");
-                assertThat(daemonEvents.out()).contains("Synced").contains("Suspended").contains("Resumed")
-                        .contains("Blocked").contains("configmap/alfred-gitops-inventory");
+                assertThat(daemonEvents.out())
+                        .contains("Synced")
+                        .contains("Suspended")
+                        .contains("Resumed")
+                        .contains("Blocked")
+                        .contains("configmap/alfred-gitops-inventory");
             }
 
             Run json = cli(kubeconfig, "status", "-o", "json");
@@ -159,7 +227,8 @@ class SuspendAndStatusIT {
             JsonNode s = JSON.readTree(json.out());
             assertThat(s.path("state").asText()).isEqualTo("in sync");
             assertThat(s.path("suspension").path("suspended").asBoolean()).isFalse();
-            assertThat(s.path("history")).extracting(h -> h.path("outcome").asText())
+            assertThat(s.path("history"))
+                    .extracting(h -> h.path("outcome").asText())
                     .containsSubsequence("succeeded", "blocked", "succeeded");
             assertThat(s.path("history").get(0).path("trigger").asText()).isEqualTo("resume");
             assertThat(s.path("history").get(0).path("subject").asText()).isEqualTo("Web 2");
@@ -172,7 +241,10 @@ class SuspendAndStatusIT {
         cmd.addAll(List.of(args));
         Path out = tmp.resolve("kout-" + System.nanoTime());
         Path err = tmp.resolve("kerr-" + System.nanoTime());
-        Process p = new ProcessBuilder(cmd).redirectOutput(out.toFile()).redirectError(err.toFile()).start();
+        Process p = new ProcessBuilder(cmd)
+                .redirectOutput(out.toFile())
+                .redirectError(err.toFile())
+                .start();
         assertThat(p.waitFor(60, TimeUnit.SECONDS)).isTrue();
         return new Run(p.exitValue(), Files.readString(out), Files.readString(err));
     }
@@ -181,9 +253,12 @@ class SuspendAndStatusIT {
     void withoutAClusterStatusSaysSoInOneLine() throws Exception {
         Run r = cli(tmp.resolve("no-such-kubeconfig"), "status");
         assertThat(r.exit()).isEqualTo(2);
-        assertThat(r.err().lines().toList()).as(r.err()).containsExactly("alfred-gitops: cluster: KUBECONFIG="
-                + tmp.resolve("no-such-kubeconfig") + " names no file; point KUBECONFIG at an existing kubeconfig, or unset"
-                + " it to use ~/.kube/config");
+        assertThat(r.err().lines().toList())
+                .as(r.err())
+                .containsExactly("alfred-gitops: cluster: KUBECONFIG="
+                        + tmp.resolve("no-such-kubeconfig")
+                        + " names no file; point KUBECONFIG at an existing kubeconfig, or unset"
+                        + " it to use ~/.kube/config");
     }
 
     private static JsonNode status(DaemonProcess daemon) {

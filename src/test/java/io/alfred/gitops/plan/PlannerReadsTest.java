@@ -27,26 +27,39 @@ class PlannerReadsTest {
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private static Manifest configMap(String name, String value) throws Exception {
-        ObjectNode body = (ObjectNode) JSON.readTree("{\"apiVersion\":\"v1\",\"kind\":\"ConfigMap\",\"metadata\":{\"name\":\""
-                + name + "\",\"namespace\":\"default\"},\"data\":{\"k\":\"" + value + "\"}}");
+        ObjectNode body =
+                (ObjectNode) JSON.readTree("{\"apiVersion\":\"v1\",\"kind\":\"ConfigMap\",\"metadata\":{\"name\":\""
+                        + name + "\",\"namespace\":\"default\"},\"data\":{\"k\":\"" + value + "\"}}");
         return new Manifest(ObjectRef.of("v1", "ConfigMap", "default", name), body, "test");
     }
 
     @Test
     void aPlanReadsOnlyTheObjectsThatExist() throws Exception {
         ExecutorService pool = Executors.newFixedThreadPool(4);
-        try (SandboxApiServer sandbox = TestCluster.sandbox("it counts the requests by verb and resource").sandboxServer(); KubernetesClient client = sandbox.client()) {
-            client.configMaps().inNamespace("default").resource(new ConfigMapBuilder().withNewMetadata().withName("old")
-                    .endMetadata().addToData("k", "before").build()).create();
-            List<Manifest> manifests = List.of(configMap("old", "after"), configMap("new-1", "v"), configMap("new-2", "v"));
+        try (SandboxApiServer sandbox = TestCluster.sandbox("it counts the requests by verb and resource")
+                        .sandboxServer();
+                KubernetesClient client = sandbox.client()) {
+            client.configMaps()
+                    .inNamespace("default")
+                    .resource(new ConfigMapBuilder()
+                            .withNewMetadata()
+                            .withName("old")
+                            .endMetadata()
+                            .addToData("k", "before")
+                            .build())
+                    .create();
+            List<Manifest> manifests =
+                    List.of(configMap("old", "after"), configMap("new-1", "v"), configMap("new-2", "v"));
             ClusterKinds kinds = new ClusterKinds(client);
             kinds.find(manifests.get(0).ref()); // discovery outside the counted requests
             sandbox.resetRequestCounts();
 
             Plan plan = new Planner(client, "alfred-gitops", pool).plan(manifests, kinds, Set.of());
 
-            assertThat(sandbox.requestCountsByResource()).isEqualTo(Map.of("dry-run PATCH configmaps", 3L, "GET configmaps", 1L));
-            assertThat(plan.objects()).extracting(PlannedObject::action)
+            assertThat(sandbox.requestCountsByResource())
+                    .isEqualTo(Map.of("dry-run PATCH configmaps", 3L, "GET configmaps", 1L));
+            assertThat(plan.objects())
+                    .extracting(PlannedObject::action)
                     .containsExactly(Action.CONFIGURED, Action.CREATED, Action.CREATED);
             assertThat(plan.objects().get(0).diff()).contains("-  k: before").contains("+  k: after");
             assertThat(plan.objects().get(1).live()).isNull();

@@ -45,10 +45,22 @@ class PromotionTest {
         emulator.createSubscription("events", "prod-proofs", "", false);
         emulator.createSubscription("events", "fleet");
         repo = TestRepo.withExample(tmp.resolve("infra"));
-        staging = new PromotionDaemon(emulator, repo, tmp.resolve("work-staging"), "staging-1", "staging",
-                PromotionSettings.none(), TestCluster.sandbox("staging, the second cluster beside prod"));
-        prod = new PromotionDaemon(emulator, repo, tmp.resolve("work-prod"), "prod-1", "prod",
-                new PromotionSettings(List.of("staging"), SOAK, Optional.of("prod-proofs")), TestCluster.start());
+        staging = new PromotionDaemon(
+                emulator,
+                repo,
+                tmp.resolve("work-staging"),
+                "staging-1",
+                "staging",
+                PromotionSettings.none(),
+                TestCluster.sandbox("staging, the second cluster beside prod"));
+        prod = new PromotionDaemon(
+                emulator,
+                repo,
+                tmp.resolve("work-prod"),
+                "prod-1",
+                "prod",
+                new PromotionSettings(List.of("staging"), SOAK, Optional.of("prod-proofs")),
+                TestCluster.start());
     }
 
     @AfterEach
@@ -82,8 +94,11 @@ class PromotionTest {
         prod.runner.offer(Trigger.of(Trigger.Kind.MANUAL));
         await(() -> revision.equals(staging.applied()), "staging applies " + what);
         Instant stagingAt = Instant.now();
-        await(() -> revision.equals(prod.applied()), "prod applies " + what + " after the soak; prod: " + prod.status.view());
-        assertThat(Duration.between(stagingAt, Instant.now())).as("not before the soak")
+        await(
+                () -> revision.equals(prod.applied()),
+                "prod applies " + what + " after the soak; prod: " + prod.status.view());
+        assertThat(Duration.between(stagingAt, Instant.now()))
+                .as("not before the soak")
                 .isGreaterThanOrEqualTo(SOAK.minusMillis(500));
         return revision;
     }
@@ -95,27 +110,41 @@ class PromotionTest {
 
         // a commit that fails in staging (its rollout never finishes: rolled back) never reaches prod
         staging.sandbox.failImages("crashloop");
-        String bad = repo.edit("infra/k8s/base/ui/ui-chat.yaml", "ui-chat:latest", "ui-chat:crashloop").commit("bad image");
+        String bad = repo.edit("infra/k8s/base/ui/ui-chat.yaml", "ui-chat:latest", "ui-chat:crashloop")
+                .commit("bad image");
         staging.runner.offer(Trigger.of(Trigger.Kind.MANUAL));
         prod.runner.offer(Trigger.of(Trigger.Kind.MANUAL));
         await(() -> bad.equals(staging.status.view().failedRevision()), "staging fails and rolls back " + bad);
-        await(() -> prod.status.view().held() != null && prod.status.view().held().reason().contains("failed"),
+        await(
+                () -> prod.status.view().held() != null
+                        && prod.status.view().held().reason().contains("failed"),
                 "prod refuses " + bad + " for good; prod: " + prod.status.view());
-        assertThat(prod.status.view().held().reason()).contains("staging failed " + bad.substring(0, 7))
+        assertThat(prod.status.view().held().reason())
+                .contains("staging failed " + bad.substring(0, 7))
                 .contains("it is not promoted");
         Thread.sleep(SOAK.plusSeconds(1).toMillis());
         prod.runner.offer(Trigger.of(Trigger.Kind.SCHEDULE));
         Thread.sleep(1000);
         assertThat(prod.applied()).as("the bad revision never reaches prod").isEqualTo(first);
 
-        // the fix, then a commit that only touches the prod overlay: staging reaches it with nothing to change, and says so
-        repo.edit("infra/k8s/base/ui/ui-chat.yaml", "ui-chat:crashloop", "ui-chat:latest").commit("fix image");
+        // the fix, then a commit that only touches the prod overlay: staging reaches it with nothing to change, and
+        // says so
+        repo.edit("infra/k8s/base/ui/ui-chat.yaml", "ui-chat:crashloop", "ui-chat:latest")
+                .commit("fix image");
         staging.sandbox.failImages("nothing-is-stuck");
         promoted("the fix");
-        repo.edit("infra/k8s/overlays/prod/prod-config.yaml", "debug-endpoints: \"disabled\"", "debug-endpoints: \"off\"")
+        repo.edit(
+                        "infra/k8s/overlays/prod/prod-config.yaml",
+                        "debug-endpoints: \"disabled\"",
+                        "debug-endpoints: \"off\"")
                 .commit("prod only");
         promoted("a prod-only change");
-        assertThat(prod.client.configMaps().inNamespace("alfred-platform").withName("alfred-env-config").get().getData())
+        assertThat(prod.client
+                        .configMaps()
+                        .inNamespace("alfred-platform")
+                        .withName("alfred-env-config")
+                        .get()
+                        .getData())
                 .containsEntry("debug-endpoints", "off");
 
         // events --fleet's view of the same events: one line per cluster, what prod waited for on the way
@@ -123,25 +152,32 @@ class PromotionTest {
         try (PubSubEmulator.Received received = emulator.receive("fleet")) {
             FleetView fleet = new FleetView();
             List<String> seen = new ArrayList<>();
-            await(() -> {
-                received.messages().stream().skip(seen.size()).forEach(m -> {
-                    fleet.accept(m);
-                    seen.add(String.join("\n", fleet.lines()));
-                });
-                return fleet.lines().stream().filter(l -> l.contains(last) && l.contains("in sync")).count() == 2;
-            }, "both clusters in sync at " + last + " in the fleet view: " + fleet.lines());
+            await(
+                    () -> {
+                        received.messages().stream().skip(seen.size()).forEach(m -> {
+                            fleet.accept(m);
+                            seen.add(String.join("\n", fleet.lines()));
+                        });
+                        return fleet.lines().stream()
+                                        .filter(l -> l.contains(last) && l.contains("in sync"))
+                                        .count()
+                                == 2;
+                    },
+                    "both clusters in sync at " + last + " in the fleet view: " + fleet.lines());
             assertThat(fleet.lines()).hasSize(3);
             assertThat(fleet.lines().get(1)).startsWith("prod-1").contains("prod");
             assertThat(fleet.lines().get(2)).startsWith("staging-1").contains("staging");
-            assertThat(seen).anyMatch(view -> view.contains("holds " + bad.substring(0, 7) + " (promotion)")
-                    && view.contains("waits: staging failed " + bad.substring(0, 7)));
+            assertThat(seen)
+                    .anyMatch(view -> view.contains("holds " + bad.substring(0, 7) + " (promotion)")
+                            && view.contains("waits: staging failed " + bad.substring(0, 7)));
         }
     }
 
     @Test
     void aRestartOfProdMidSoakKeepsTheProof() throws Exception {
         promoted("the first revision");
-        String next = repo.edit("infra/k8s/base/ui/ui-chat.yaml", "ui-chat:latest", "ui-chat:2").commit("ui 2");
+        String next = repo.edit("infra/k8s/base/ui/ui-chat.yaml", "ui-chat:latest", "ui-chat:2")
+                .commit("ui 2");
         staging.runner.offer(Trigger.of(Trigger.Kind.MANUAL));
         await(() -> next.equals(staging.applied()), "staging applies " + next);
         await(() -> prod.gate.proofs().stream().anyMatch(p -> p.revision().equals(next)), "prod receives the proof");
@@ -150,6 +186,8 @@ class PromotionTest {
         prod.restart(false);
         assertThat(prod.gate.proofs()).anyMatch(p -> p.revision().equals(next));
         prod.runner.offer(Trigger.of(Trigger.Kind.STARTUP));
-        await(() -> next.equals(prod.applied()), "prod applies " + next + " from the kept proof; prod: " + prod.status.view());
+        await(
+                () -> next.equals(prod.applied()),
+                "prod applies " + next + " from the kept proof; prod: " + prod.status.view());
     }
 }

@@ -30,13 +30,18 @@ class ProofLedgerTest {
 
     @Test
     void onlyWellFormedEventsOfAlfredGitopsAreProofs() throws Exception {
-        assertThat(UpstreamEvent.parse(event("1", "sync.succeeded", "stg-1", "staging", T0)).signal())
+        assertThat(UpstreamEvent.parse(event("1", "sync.succeeded", "stg-1", "staging", T0))
+                        .signal())
                 .isEqualTo(UpstreamEvent.Signal.REACHED);
-        assertThat(UpstreamEvent.parse(event("2", "sync.reached", "stg-1", "staging", T0)).signal())
+        assertThat(UpstreamEvent.parse(event("2", "sync.reached", "stg-1", "staging", T0))
+                        .signal())
                 .isEqualTo(UpstreamEvent.Signal.REACHED);
-        assertThat(UpstreamEvent.parse(event("3", "sync.rolledback", "stg-1", "staging", T0)).signal())
+        assertThat(UpstreamEvent.parse(event("3", "sync.rolledback", "stg-1", "staging", T0))
+                        .signal())
                 .isEqualTo(UpstreamEvent.Signal.FAILED);
-        assertThat(UpstreamEvent.parse(event("4", "sync.planned", "stg-1", "staging", T0))).as("says nothing").isNull();
+        assertThat(UpstreamEvent.parse(event("4", "sync.planned", "stg-1", "staging", T0)))
+                .as("says nothing")
+                .isNull();
 
         Map<String, String> spoofed = event("5", "sync.succeeded", "stg-1", "staging", T0);
         spoofed.put("ce-source", "//alfred-gitops/clusters/dev-1");
@@ -62,24 +67,31 @@ class ProofLedgerTest {
         Duration soak = Duration.ofMinutes(10);
         assertThat(ledger.decide(R, after, soak, T0).reason()).isEqualTo("waiting for staging to reach aaaaaaa");
 
-        assertThat(ledger.record(UpstreamEvent.parse(event("e1", "sync.succeeded", "stg-1", "staging", T0)))).isTrue();
-        assertThat(ledger.record(UpstreamEvent.parse(event("e1", "sync.succeeded", "stg-1", "staging", T0)))).as("a redelivery")
+        assertThat(ledger.record(UpstreamEvent.parse(event("e1", "sync.succeeded", "stg-1", "staging", T0))))
+                .isTrue();
+        assertThat(ledger.record(UpstreamEvent.parse(event("e1", "sync.succeeded", "stg-1", "staging", T0))))
+                .as("a redelivery")
                 .isFalse();
         PromotionDecision soaking = ledger.decide(R, after, soak, T0.plusSeconds(60));
         assertThat(soaking.state()).isEqualTo(PromotionDecision.State.WAITING);
-        assertThat(soaking.reason()).isEqualTo("waiting for staging (cluster stg-1) to keep aaaaaaa healthy for 9m more (soak 10m)");
+        assertThat(soaking.reason())
+                .isEqualTo("waiting for staging (cluster stg-1) to keep aaaaaaa healthy for 9m more (soak 10m)");
         assertThat(soaking.recheckAt()).contains(T0.plus(soak));
         assertThat(ledger.decide(R, after, soak, T0.plus(soak)).isPromoted()).isTrue();
 
         // the ledger survives a restart as JSON, with the ids it has seen
         ProofLedger kept = ProofLedger.fromJson(ledger.toJson());
         assertThat(kept.decide(R, after, soak, T0.plus(soak)).isPromoted()).isTrue();
-        assertThat(kept.record(UpstreamEvent.parse(event("e1", "sync.succeeded", "stg-1", "staging", T0)))).isFalse();
+        assertThat(kept.record(UpstreamEvent.parse(event("e1", "sync.succeeded", "stg-1", "staging", T0))))
+                .isFalse();
 
-        assertThat(kept.record(UpstreamEvent.parse(event("e2", "sync.rolledback", "stg-1", "staging", T0.plusSeconds(700)))))
+        assertThat(kept.record(
+                        UpstreamEvent.parse(event("e2", "sync.rolledback", "stg-1", "staging", T0.plusSeconds(700)))))
                 .isTrue();
-        assertThat(kept.record(UpstreamEvent.parse(event("e3", "sync.succeeded", "stg-1", "staging", T0.plusSeconds(800)))))
-                .as("a later success does not undo the failure").isFalse();
+        assertThat(kept.record(
+                        UpstreamEvent.parse(event("e3", "sync.succeeded", "stg-1", "staging", T0.plusSeconds(800)))))
+                .as("a later success does not undo the failure")
+                .isFalse();
         PromotionDecision refused = kept.decide(R, after, soak, T0.plusSeconds(900));
         assertThat(refused.state()).isEqualTo(PromotionDecision.State.REFUSED);
         assertThat(refused.reason()).startsWith("staging failed aaaaaaa (cluster stg-1");
@@ -89,10 +101,13 @@ class ProofLedgerTest {
     void everyEnvironmentOfAfterMustProveIt() throws Exception {
         ProofLedger ledger = new ProofLedger();
         ledger.record(UpstreamEvent.parse(event("e1", "sync.succeeded", "stg-1", "staging", T0)));
-        PromotionDecision d = ledger.decide(R, List.of("staging", "canary-eu"), Duration.ofSeconds(1), T0.plusSeconds(5));
+        PromotionDecision d =
+                ledger.decide(R, List.of("staging", "canary-eu"), Duration.ofSeconds(1), T0.plusSeconds(5));
         assertThat(d.reason()).isEqualTo("waiting for canary-eu to reach aaaaaaa");
         ledger.record(UpstreamEvent.parse(event("e2", "sync.reached", "canary-eu", "canary", T0)));
-        assertThat(ledger.decide(R, List.of("staging", "canary-eu"), Duration.ofSeconds(1), T0.plusSeconds(5)).isPromoted())
-                .as("an entry names a cluster too").isTrue();
+        assertThat(ledger.decide(R, List.of("staging", "canary-eu"), Duration.ofSeconds(1), T0.plusSeconds(5))
+                        .isPromoted())
+                .as("an entry names a cluster too")
+                .isTrue();
     }
 }

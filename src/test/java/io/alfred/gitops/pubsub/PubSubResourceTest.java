@@ -12,6 +12,7 @@ class PubSubResourceTest {
         assertThat(PubSubResource.triggerSubscription("p", "pushes").consequence())
                 .isEqualTo("push triggers are off meanwhile, the schedule still polls");
         assertThat(PubSubResource.promotionSubscription("p", "prod-proofs").consequence())
-                .contains("proofs from the environments promoted before this one do not arrive").contains("new revisions wait");
+                .contains("proofs from the environments promoted before this one do not arrive")
+                .contains("new revisions wait");
     }
 }

@@ -23,23 +23,45 @@ import org.junit.jupiter.api.Test;
 class CycleAnnouncerTest {
     @Test
     void atMostAHundredObjectEventsPerCycleThenOneNote() {
-        try (TestCluster sandbox = TestCluster.start(); KubernetesClient client = sandbox.client()) {
+        try (TestCluster sandbox = TestCluster.start();
+                KubernetesClient client = sandbox.client()) {
             for (String ns : List.of("shop", "alfred-gitops")) {
-                client.namespaces().resource(new NamespaceBuilder().withNewMetadata().withName(ns).endMetadata().build())
+                client.namespaces()
+                        .resource(new NamespaceBuilder()
+                                .withNewMetadata()
+                                .withName(ns)
+                                .endMetadata()
+                                .build())
                         .create();
             }
             List<Change> created = IntStream.range(0, 150)
-                    .mapToObj(i -> Change.of(ObjectRef.of("v1", "ConfigMap", "shop", "cm-" + i), Action.CREATED)).toList();
-            CycleResult result = CycleResult.succeeded("0123456789abcdef0123456789abcdef01234567", new ChangeSet(created),
-                    false, Duration.ofSeconds(1), List.of(), Map.of(), 150, List.of());
+                    .mapToObj(i -> Change.of(ObjectRef.of("v1", "ConfigMap", "shop", "cm-" + i), Action.CREATED))
+                    .toList();
+            CycleResult result = CycleResult.succeeded(
+                    "0123456789abcdef0123456789abcdef01234567",
+                    new ChangeSet(created),
+                    false,
+                    Duration.ofSeconds(1),
+                    List.of(),
+                    Map.of(),
+                    150,
+                    List.of());
             new CycleAnnouncer(new ClusterEventRecorder(client, WriteGuard.ALWAYS, "test"), "alfred-gitops")
                     .cycleEnded(result, Trigger.of(Trigger.Kind.STARTUP), "many configmaps");
 
-            List<Event> onObjects = client.events().v1().events().inNamespace("shop").list().getItems();
+            List<Event> onObjects =
+                    client.events().v1().events().inNamespace("shop").list().getItems();
             assertThat(onObjects).hasSize(CycleAnnouncer.MAX_OBJECT_EVENTS);
-            List<Event> onInventory = client.events().v1().events().inNamespace("alfred-gitops").list().getItems();
+            List<Event> onInventory = client.events()
+                    .v1()
+                    .events()
+                    .inNamespace("alfred-gitops")
+                    .list()
+                    .getItems();
             assertThat(onInventory).extracting(Event::getReason).containsExactlyInAnyOrder("Synced", "ManyChanges");
-            assertThat(onInventory).filteredOn(e -> e.getReason().equals("ManyChanges")).singleElement()
+            assertThat(onInventory)
+                    .filteredOn(e -> e.getReason().equals("ManyChanges"))
+                    .singleElement()
                     .satisfies(e -> assertThat(e.getNote()).startsWith("50 more objects changed at 0123456"));
         }
     }

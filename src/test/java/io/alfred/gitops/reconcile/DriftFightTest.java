@@ -46,8 +46,11 @@ class DriftFightTest {
             EventSink sink = events::add;
             List<DriftConflict> conflicts = new CopyOnWriteArrayList<>();
             try (CycleRunner runner = new CycleRunner(settings, client, status, sink)) {
-                DriftWatch watch = new DriftWatch(client, what -> runner.offer(Trigger.of(Trigger.Kind.DRIFT),
-                        Duration.ofMillis(100)), settings.apply().fieldManager(), new DriftSettings(2, Duration.ofMinutes(5)),
+                DriftWatch watch = new DriftWatch(
+                        client,
+                        what -> runner.offer(Trigger.of(Trigger.Kind.DRIFT), Duration.ofMillis(100)),
+                        settings.apply().fieldManager(),
+                        new DriftSettings(2, Duration.ofMinutes(5)),
                         c -> {
                             conflicts.add(c);
                             runner.conflicted(c);
@@ -58,9 +61,16 @@ class DriftFightTest {
 
                 for (int round = 1; round <= 5 && conflicts.isEmpty(); round++) {
                     String theirs = "changed back by the other writer, round " + round;
-                    client.configMaps().inNamespace(NS).withName("prometheus-config")
-                            .edit(cm -> { cm.getData().put("prometheus.yml", theirs); return cm; });
-                    Await.until(() -> original.equals(data(client)) || !conflicts.isEmpty(), Duration.ofSeconds(10),
+                    client.configMaps()
+                            .inNamespace(NS)
+                            .withName("prometheus-config")
+                            .edit(cm -> {
+                                cm.getData().put("prometheus.yml", theirs);
+                                return cm;
+                            });
+                    Await.until(
+                            () -> original.equals(data(client)) || !conflicts.isEmpty(),
+                            Duration.ofSeconds(10),
                             () -> data(client));
                 }
                 assertThat(conflicts).hasSize(1);
@@ -68,26 +78,42 @@ class DriftFightTest {
                 assertThat(conflict.ref().name()).isEqualTo("prometheus-config");
                 assertThat(conflict.manager()).isEqualTo("fabric8-kubernetes-client");
                 assertThat(conflict.corrections()).isEqualTo(3);
-                assertThat(data(client)).as("the other writer's value is left alone").startsWith("changed back");
+                assertThat(data(client))
+                        .as("the other writer's value is left alone")
+                        .startsWith("changed back");
 
                 long cycles = runner.cycles();
-                client.configMaps().inNamespace(NS).withName("prometheus-config")
-                        .edit(cm -> { cm.getData().put("prometheus.yml", "and again"); return cm; });
+                client.configMaps()
+                        .inNamespace(NS)
+                        .withName("prometheus-config")
+                        .edit(cm -> {
+                            cm.getData().put("prometheus.yml", "and again");
+                            return cm;
+                        });
                 Thread.sleep(1000);
-                assertThat(runner.cycles()).as("no drift cycle for a held object").isEqualTo(cycles);
+                assertThat(runner.cycles())
+                        .as("no drift cycle for a held object")
+                        .isEqualTo(cycles);
                 CycleResult interval = runner.runOnce(Trigger.of(Trigger.Kind.WEBHOOK));
                 assertThat(interval.outcome()).isEqualTo(CycleResult.Outcome.NOOP);
                 assertThat(interval.findings()).anyMatch(f -> f.contains("prometheus-config: not corrected"));
-                assertThat(data(client)).as("a cycle nobody asked for by hand leaves a held object alone").isEqualTo("and again");
+                assertThat(data(client))
+                        .as("a cycle nobody asked for by hand leaves a held object alone")
+                        .isEqualTo("and again");
                 assertThat(status.view().conflicts()).singleElement().satisfies(c -> {
                     assertThat(c.object()).isEqualTo("ConfigMap " + NS + "/prometheus-config");
                     assertThat(c.manager()).isEqualTo("fabric8-kubernetes-client");
                 });
-                assertThat(events).filteredOn(e -> e.type() == EventType.DRIFT_CONFLICT).singleElement()
-                        .satisfies(e -> assertThat(e.data().path("manager").asText()).isEqualTo("fabric8-kubernetes-client"));
+                assertThat(events)
+                        .filteredOn(e -> e.type() == EventType.DRIFT_CONFLICT)
+                        .singleElement()
+                        .satisfies(e ->
+                                assertThat(e.data().path("manager").asText()).isEqualTo("fabric8-kubernetes-client"));
 
                 CycleResult manual = runner.runOnce(Trigger.of(Trigger.Kind.MANUAL));
-                assertThat(manual.outcome()).as("a person asked for git's state").isEqualTo(CycleResult.Outcome.SUCCEEDED);
+                assertThat(manual.outcome())
+                        .as("a person asked for git's state")
+                        .isEqualTo(CycleResult.Outcome.SUCCEEDED);
                 assertThat(data(client)).isEqualTo(original);
                 assertThat(status.view().conflicts()).as("the hold is released").isEmpty();
                 watch.close();
@@ -111,8 +137,8 @@ class DriftFightTest {
             List<String> drifts = new CopyOnWriteArrayList<>();
             List<DriftConflict> conflicts = new CopyOnWriteArrayList<>();
             try (CycleRunner runner = new CycleRunner(settings, client, new SyncStatus(), events::add)) {
-                DriftWatch watch = new DriftWatch(client, drifts::add, settings.apply().fieldManager(),
-                        DriftSettings.defaults(), conflicts::add);
+                DriftWatch watch = new DriftWatch(
+                        client, drifts::add, settings.apply().fieldManager(), DriftSettings.defaults(), conflicts::add);
                 runner.watchDrift(watch);
                 assertThat(runner.runOnce(Trigger.of(Trigger.Kind.STARTUP)).outcome())
                         .isEqualTo(CycleResult.Outcome.SUCCEEDED);
@@ -128,14 +154,29 @@ class DriftFightTest {
                 assertThat(conflicts).as("conflicts").isEmpty();
                 assertThat(drifts).as("drift reported").isEmpty();
                 assertThat(events).noneMatch(e -> e.type() == EventType.DRIFT_CONFLICT);
-                Deployment live = client.apps().deployments().inNamespace(NS).withName("agent-core").get();
-                assertThat(live.getSpec().getTemplate().getSpec().getContainers().get(0).getImage()).endsWith(":1.0.5");
+                Deployment live = client.apps()
+                        .deployments()
+                        .inNamespace(NS)
+                        .withName("agent-core")
+                        .get();
+                assertThat(live.getSpec()
+                                .getTemplate()
+                                .getSpec()
+                                .getContainers()
+                                .get(0)
+                                .getImage())
+                        .endsWith(":1.0.5");
                 watch.close();
             }
         }
     }
 
     private static String data(KubernetesClient client) {
-        return client.configMaps().inNamespace(NS).withName("prometheus-config").get().getData().get("prometheus.yml");
+        return client.configMaps()
+                .inNamespace(NS)
+                .withName("prometheus-config")
+                .get()
+                .getData()
+                .get("prometheus.yml");
     }
 }

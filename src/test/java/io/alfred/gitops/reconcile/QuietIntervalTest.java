@@ -40,7 +40,8 @@ class QuietIntervalTest {
     @Test
     void quietIntervalsMakeNoRequestAndEveryTenthRelists() throws Exception {
         try (TestRepo repo = TestRepo.withExample(tmp.resolve("repo"));
-                SandboxApiServer sandbox = TestCluster.sandbox("it counts the requests of quiet intervals").sandboxServer();
+                SandboxApiServer sandbox = TestCluster.sandbox("it counts the requests of quiet intervals")
+                        .sandboxServer();
                 KubernetesClient client = sandbox.client()) {
             Settings settings = TestSettings.overlay(repo.url(), "dev", tmp.resolve("work"));
             SyncStatus status = new SyncStatus();
@@ -52,7 +53,9 @@ class QuietIntervalTest {
                 settle(sandbox); // the startup cycle's Kubernetes Events are written in the background
                 sandbox.resetRequestCounts();
                 for (int i = 1; i < CycleRunner.RELIST_EVERY; i++) {
-                    assertThat(runner.runOnce(Trigger.of(Trigger.Kind.SCHEDULE))).as("interval %d", i).isNull();
+                    assertThat(runner.runOnce(Trigger.of(Trigger.Kind.SCHEDULE)))
+                            .as("interval %d", i)
+                            .isNull();
                 }
                 assertThat(sandbox.requestCounts()).as("quiet intervals").isEmpty();
 
@@ -65,12 +68,22 @@ class QuietIntervalTest {
 
                 // a drift (put back by the cycle it starts) makes the next interval a full one
                 long before = runner.cycles();
-                client.configMaps().inNamespace("alfred-platform").withName("prometheus-config")
-                        .edit(cm -> { cm.getData().put("prometheus.yml", "edited by hand"); return cm; });
-                Await.until(() -> runner.cycles() > before && watch.quiet(), Duration.ofSeconds(10), () -> "no drift cycle");
+                client.configMaps()
+                        .inNamespace("alfred-platform")
+                        .withName("prometheus-config")
+                        .edit(cm -> {
+                            cm.getData().put("prometheus.yml", "edited by hand");
+                            return cm;
+                        });
+                Await.until(
+                        () -> runner.cycles() > before && watch.quiet(),
+                        Duration.ofSeconds(10),
+                        () -> "no drift cycle");
                 settle(sandbox);
                 sandbox.resetRequestCounts();
-                assertThat(runner.runOnce(Trigger.of(Trigger.Kind.SCHEDULE))).as("quiet again after the correction").isNull();
+                assertThat(runner.runOnce(Trigger.of(Trigger.Kind.SCHEDULE)))
+                        .as("quiet again after the correction")
+                        .isNull();
                 assertThat(sandbox.requestCounts()).isEmpty();
             }
         }

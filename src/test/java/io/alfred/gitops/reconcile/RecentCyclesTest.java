@@ -19,30 +19,46 @@ class RecentCyclesTest {
     void aLargeCycleKeepsEveryChangeAndItsFirstDiffsOnly() {
         List<Change> changes = new ArrayList<>();
         for (int i = 0; i < 5_000; i++) {
-            changes.add(new Change(ObjectRef.of("v1", "ConfigMap", "bench", "cm-" + i), Action.CREATED,
-                    "+data:\n+  key: " + "v".repeat(1000) + "\n", i == 4_999 ? "not validated" : ""));
+            changes.add(new Change(
+                    ObjectRef.of("v1", "ConfigMap", "bench", "cm-" + i),
+                    Action.CREATED,
+                    "+data:\n+  key: " + "v".repeat(1000) + "\n",
+                    i == 4_999 ? "not validated" : ""));
         }
         SyncStatus status = new SyncStatus();
-        status.cycle(CycleResult.succeeded("abc", new ChangeSet(changes), false, Duration.ofSeconds(1), List.of(), Map.of(),
-                5_000, List.of()), 5_000);
+        status.cycle(
+                CycleResult.succeeded(
+                        "abc",
+                        new ChangeSet(changes),
+                        false,
+                        Duration.ofSeconds(1),
+                        List.of(),
+                        Map.of(),
+                        5_000,
+                        List.of()),
+                5_000);
 
         List<Change> kept = status.recentCycles().get(0).changes();
         assertThat(kept).hasSize(5_000);
-        assertThat(kept.stream().mapToInt(c -> c.diff().length()).sum()).isLessThanOrEqualTo(SyncStatus.DIFF_CHARS_KEPT)
+        assertThat(kept.stream().mapToInt(c -> c.diff().length()).sum())
+                .isLessThanOrEqualTo(SyncStatus.DIFF_CHARS_KEPT)
                 .isGreaterThan(SyncStatus.DIFF_CHARS_KEPT - 1100);
         assertThat(kept.get(0).diff()).isEqualTo(changes.get(0).diff());
         assertThat(kept.get(4_999).diff()).isEmpty();
-        assertThat(kept.get(4_999).note()).startsWith("not validated; diff not kept: this cycle's diffs passed 256 KiB");
+        assertThat(kept.get(4_999).note())
+                .startsWith("not validated; diff not kept: this cycle's diffs passed 256 KiB");
         assertThat(kept.get(4_998).note()).startsWith("diff not kept");
     }
 
     @Test
     void aSmallCycleKeepsItsDiffsWhole() {
-        List<Change> changes = List.of(new Change(ObjectRef.of("v1", "ConfigMap", "shop", "web"), Action.CONFIGURED,
-                "-a\n+b\n", ""));
+        List<Change> changes =
+                List.of(new Change(ObjectRef.of("v1", "ConfigMap", "shop", "web"), Action.CONFIGURED, "-a\n+b\n", ""));
         SyncStatus status = new SyncStatus();
-        status.cycle(CycleResult.succeeded("abc", new ChangeSet(changes), false, Duration.ofSeconds(1), List.of(), Map.of(),
-                1, List.of()), 1);
+        status.cycle(
+                CycleResult.succeeded(
+                        "abc", new ChangeSet(changes), false, Duration.ofSeconds(1), List.of(), Map.of(), 1, List.of()),
+                1);
         assertThat(status.recentCycles().get(0).changes()).isEqualTo(changes);
     }
 }

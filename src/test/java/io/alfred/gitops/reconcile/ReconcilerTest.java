@@ -104,7 +104,8 @@ class ReconcilerTest {
             reconciler.close();
             revisions.close();
         }
-        Settings settings = new Settings(new ClusterSettings("test", env),
+        Settings settings = new Settings(
+                new ClusterSettings("test", env),
                 SourceSettings.anonymous(repo.url(), "main", "infra/k8s/overlays/" + env, tmp.resolve("work")),
                 new RenderSettings("auto", Duration.ofMinutes(1), Map.of("cluster_name", "test", "cluster_env", env)),
                 ApplySettings.defaults());
@@ -136,8 +137,12 @@ class ReconcilerTest {
         int rendered = revisions.latest().manifests().size();
         assertThat(first.changes().changes()).hasSize(rendered).allMatch(c -> c.action() == Action.CREATED);
         assertThat(reconciler.inventory().size()).isEqualTo(rendered);
-        assertThat(client.genericKubernetesResources("monitoring.coreos.com/v1", "ServiceMonitor").inNamespace(NS)
-                .withName("agent-core").get()).as("CRD applied first, then its resource").isNotNull();
+        assertThat(client.genericKubernetesResources("monitoring.coreos.com/v1", "ServiceMonitor")
+                        .inNamespace(NS)
+                        .withName("agent-core")
+                        .get())
+                .as("CRD applied first, then its resource")
+                .isNotNull();
         assertThat(deployment("agent-core").getMetadata().getLabels())
                 .containsEntry("app.kubernetes.io/managed-by", "alfred-gitops");
 
@@ -147,17 +152,24 @@ class ReconcilerTest {
         CycleResult second = cycle();
         assertThat(second.outcome()).isEqualTo(CycleResult.Outcome.NOOP);
         assertThat(second.changes().effective()).isEmpty();
-        cluster.sandbox().ifPresent(s -> assertThat(s.requestCounts().keySet())
-                .as("same revision, no drift: reads only").allMatch(verb -> verb.equals("GET") || verb.equals("LIST")));
+        cluster.sandbox()
+                .ifPresent(s -> assertThat(s.requestCounts().keySet())
+                        .as("same revision, no drift: reads only")
+                        .allMatch(verb -> verb.equals("GET") || verb.equals("LIST")));
         // on either server: no object carries a write of the daemon's field manager from the no-op cycle
         for (var m : revisions.latest().manifests()) {
-            var kind = client.genericKubernetesResources(m.ref().apiVersion(), m.ref().kind());
-            var live = (m.ref().namespace().isEmpty() ? kind.withName(m.ref().name())
-                    : kind.inNamespace(m.ref().namespace()).withName(m.ref().name())).get();
+            var kind = client.genericKubernetesResources(
+                    m.ref().apiVersion(), m.ref().kind());
+            var live = (m.ref().namespace().isEmpty()
+                            ? kind.withName(m.ref().name())
+                            : kind.inNamespace(m.ref().namespace())
+                                    .withName(m.ref().name()))
+                    .get();
             assertThat(live).as(m.ref().toString()).isNotNull();
             live.getMetadata().getManagedFields().stream()
                     .filter(f -> ApplySettings.defaults().fieldManager().equals(f.getManager()))
-                    .forEach(f -> assertThat(java.time.Instant.parse(f.getTime())).as("%s written by the no-op", m.ref())
+                    .forEach(f -> assertThat(java.time.Instant.parse(f.getTime()))
+                            .as("%s written by the no-op", m.ref())
                             .isBefore(noopStart));
         }
     }
@@ -173,13 +185,23 @@ class ReconcilerTest {
     @Test
     void anImageChangeConfiguresOnlyThatDeployment() {
         cycle();
-        repo.edit("infra/k8s/base/agents/financial-tax.yaml", "financial-tax:latest", "financial-tax:2.0.1").commit("bump");
+        repo.edit("infra/k8s/base/agents/financial-tax.yaml", "financial-tax:latest", "financial-tax:2.0.1")
+                .commit("bump");
         CycleResult r = cycle();
         assertThat(effective(r)).containsExactly("Deployment/alfred-platform/financial-tax configured");
-        assertThat(r.changes().changes().get(indexOf(r, "financial-tax", "Deployment")).diff())
+        assertThat(r.changes()
+                        .changes()
+                        .get(indexOf(r, "financial-tax", "Deployment"))
+                        .diff())
                 .contains("-        image: alfred-platform/financial-tax:latest")
                 .contains("+        image: alfred-platform/financial-tax:2.0.1");
-        assertThat(deployment("financial-tax").getSpec().getTemplate().getSpec().getContainers().get(0).getImage())
+        assertThat(deployment("financial-tax")
+                        .getSpec()
+                        .getTemplate()
+                        .getSpec()
+                        .getContainers()
+                        .get(0)
+                        .getImage())
                 .isEqualTo("alfred-platform/financial-tax:2.0.1");
     }
 
@@ -196,25 +218,32 @@ class ReconcilerTest {
     @Test
     void aRemovedFilePrunesItsObjects() {
         cycle();
-        repo.edit("infra/k8s/base/monitoring/kustomization.yaml", "- grafana.yaml\n", "").delete("infra/k8s/base/monitoring/grafana.yaml")
+        repo.edit("infra/k8s/base/monitoring/kustomization.yaml", "- grafana.yaml\n", "")
+                .delete("infra/k8s/base/monitoring/grafana.yaml")
                 .commit("drop grafana");
         CycleResult r = cycle();
         assertThat(r.outcome()).isEqualTo(CycleResult.Outcome.SUCCEEDED);
-        assertThat(effective(r)).containsExactlyInAnyOrder("Deployment/alfred-platform/grafana deleted",
-                "Service/alfred-platform/grafana deleted");
+        assertThat(effective(r))
+                .containsExactlyInAnyOrder(
+                        "Deployment/alfred-platform/grafana deleted", "Service/alfred-platform/grafana deleted");
         assertThat(deployment("grafana")).isNull();
         assertThat(reconciler.inventory().keys()).noneMatch(k -> k.contains("grafana"));
     }
 
     @Test
     void anObjectAnnotatedPruneDisabledIsKeptAndReported() {
-        repo.edit("infra/k8s/base/monitoring/grafana.yaml", "  name: grafana\n  namespace: alfred-platform\n",
-                "  name: grafana\n  namespace: alfred-platform\n  annotations:\n    gitops.alfred.io/prune: disabled\n")
+        repo.edit(
+                        "infra/k8s/base/monitoring/grafana.yaml",
+                        "  name: grafana\n  namespace: alfred-platform\n",
+                        "  name: grafana\n  namespace: alfred-platform\n  annotations:\n    "
+                                + "gitops.alfred.io/prune: disabled\n")
                 .commit("keep grafana");
         cycle();
-        repo.edit("infra/k8s/base/monitoring/kustomization.yaml", "- grafana.yaml\n", "").commit("drop grafana");
+        repo.edit("infra/k8s/base/monitoring/kustomization.yaml", "- grafana.yaml\n", "")
+                .commit("drop grafana");
         CycleResult r = cycle();
-        assertThat(effective(r)).contains("Deployment/alfred-platform/grafana skipped (gitops.alfred.io/prune: disabled)")
+        assertThat(effective(r))
+                .contains("Deployment/alfred-platform/grafana skipped (gitops.alfred.io/prune: disabled)")
                 .contains("Service/alfred-platform/grafana deleted");
         assertThat(deployment("grafana")).isNotNull();
     }
@@ -237,25 +266,36 @@ class ReconcilerTest {
 
     private List<String> env(String name) {
         return deployment(name).getSpec().getTemplate().getSpec().getContainers().get(0).getEnv().stream()
-                .map(e -> e.getName()).toList();
+                .map(e -> e.getName())
+                .toList();
     }
 
     @Test
     void anObjectTheApiRejectsLeavesTheClusterUnchanged() {
         cycle();
-        ConfigMap before = client.configMaps().inNamespace(NS).withName("prometheus-config").get();
+        ConfigMap before = client.configMaps()
+                .inNamespace(NS)
+                .withName("prometheus-config")
+                .get();
         repo.edit("infra/k8s/base/monitoring/prometheus.yaml", "scrape_interval: 15s", "scrape_interval: 30s")
-                .edit("infra/k8s/base/agents/social-intel.yaml", "    component: social-intel\nspec:",
+                .edit(
+                        "infra/k8s/base/agents/social-intel.yaml",
+                        "    component: social-intel\nspec:",
                         "    component: social-intel\n    owner: not a valid label value!\nspec:")
                 .commit("bad label");
         CycleResult r = cycle();
         assertThat(r.outcome()).isEqualTo(CycleResult.Outcome.FAILED);
         assertThat(r.error().stage()).isEqualTo(Stage.PLAN);
-        assertThat(r.error().getMessage()).contains("Deployment alfred-platform/social-intel")
-                .contains("metadata.labels: Invalid value: \"not a valid value!\"".replace("not a valid value!",
-                        "not a valid label value!"));
-        ConfigMap after = client.configMaps().inNamespace(NS).withName("prometheus-config").get();
-        assertThat(after.getMetadata().getResourceVersion()).isEqualTo(before.getMetadata().getResourceVersion());
+        assertThat(r.error().getMessage())
+                .contains("Deployment alfred-platform/social-intel")
+                .contains("metadata.labels: Invalid value: \"not a valid value!\""
+                        .replace("not a valid value!", "not a valid label value!"));
+        ConfigMap after = client.configMaps()
+                .inNamespace(NS)
+                .withName("prometheus-config")
+                .get();
+        assertThat(after.getMetadata().getResourceVersion())
+                .isEqualTo(before.getMetadata().getResourceVersion());
         assertThat(after.getData().get("prometheus.yml")).contains("15s");
     }
 
@@ -265,15 +305,23 @@ class ReconcilerTest {
         var sandbox = cluster.sandbox();
         assumeTrue(sandbox.isPresent(), "fault injection is a sandbox feature: skipped on a real API server");
         sandbox.get().faults().reject("Deployment", NS, "ui-chat", 422, "spec.template: Invalid value: injected");
-        repo.edit("infra/k8s/base/ui/ui-chat.yaml", "ui-chat:latest", "ui-chat:3.0").edit(
-                "infra/k8s/base/ui/ui-admin.yaml", "ui-admin:latest", "ui-admin:3.0").commit("both uis");
+        repo.edit("infra/k8s/base/ui/ui-chat.yaml", "ui-chat:latest", "ui-chat:3.0")
+                .edit("infra/k8s/base/ui/ui-admin.yaml", "ui-admin:latest", "ui-admin:3.0")
+                .commit("both uis");
         sandbox.get().resetRequestCounts();
         CycleResult r = cycle();
         assertThat(r.outcome()).isEqualTo(CycleResult.Outcome.FAILED);
-        assertThat(r.error().getMessage()).startsWith("plan: Deployment alfred-platform/ui-chat: the API server refused it")
+        assertThat(r.error().getMessage())
+                .startsWith("plan: Deployment alfred-platform/ui-chat: the API server refused it")
                 .contains("injected");
         assertThat(sandbox.get().requestCounts()).doesNotContainKeys("PATCH", "POST", "PUT", "DELETE");
-        assertThat(deployment("ui-admin").getSpec().getTemplate().getSpec().getContainers().get(0).getImage())
+        assertThat(deployment("ui-admin")
+                        .getSpec()
+                        .getTemplate()
+                        .getSpec()
+                        .getContainers()
+                        .get(0)
+                        .getImage())
                 .endsWith(":latest");
     }
 
@@ -288,11 +336,16 @@ class ReconcilerTest {
                   namespace: alfred-platform
                 spec:
                   secretName: api-tls
-                """).edit("infra/k8s/overlays/dev/kustomization.yaml", "- dev-config.yaml\n",
-                        "- dev-config.yaml\n- certificate.yaml\n").commit("certificate");
+                """)
+                .edit(
+                        "infra/k8s/overlays/dev/kustomization.yaml",
+                        "- dev-config.yaml\n",
+                        "- dev-config.yaml\n- certificate.yaml\n")
+                .commit("certificate");
         CycleResult r = cycle();
         assertThat(r.outcome()).isEqualTo(CycleResult.Outcome.FAILED);
-        assertThat(r.error().getMessage()).contains("plan: Certificate alfred-platform/api-tls")
+        assertThat(r.error().getMessage())
+                .contains("plan: Certificate alfred-platform/api-tls")
                 .contains("the cluster does not serve cert-manager.io/v1 Certificate")
                 .contains("no CRD for group cert-manager.io is installed");
     }
@@ -308,12 +361,20 @@ class ReconcilerTest {
         CycleResult r = cycle();
         assertThat(r.outcome()).isEqualTo(CycleResult.Outcome.SUCCEEDED);
         assertThat(r.drift()).isTrue();
-        // the hand edits made the editing client the owner of those fields: the forced apply takes them back, and says so
-        assertThat(effective(r)).containsExactlyInAnyOrder(
-                "ConfigMap/alfred-platform/alfred-config configured (fields taken over from fabric8-kubernetes-client: data.log-level)",
-                "Deployment/alfred-platform/grafana configured (fields taken over from fabric8-kubernetes-client: spec.replicas)");
+        // the hand edits made the editing client the owner of those fields: the forced apply takes them back, and says
+        // so
+        assertThat(effective(r))
+                .containsExactlyInAnyOrder(
+                        "ConfigMap/alfred-platform/alfred-config configured (fields taken over from "
+                                + "fabric8-kubernetes-client: data.log-level)",
+                        "Deployment/alfred-platform/grafana configured (fields taken over from "
+                                + "fabric8-kubernetes-client: spec.replicas)");
         assertThat(deployment("grafana").getSpec().getReplicas()).isEqualTo(1);
-        assertThat(client.configMaps().inNamespace(NS).withName("alfred-config").get().getData())
+        assertThat(client.configMaps()
+                        .inNamespace(NS)
+                        .withName("alfred-config")
+                        .get()
+                        .getData())
                 .containsEntry("log-level", "debug");
     }
 
@@ -326,8 +387,10 @@ class ReconcilerTest {
         cycle();
         cluster.sandbox().ifPresent(s -> s.resetRequestCounts());
         assertThat(cycle().outcome()).isEqualTo(CycleResult.Outcome.NOOP);
-        cluster.sandbox().ifPresent(s -> assertThat(s.requestCounts().keySet())
-                .as("in sync: no dry run, no write").containsOnly("GET", "LIST"));
+        cluster.sandbox()
+                .ifPresent(s -> assertThat(s.requestCounts().keySet())
+                        .as("in sync: no dry run, no write")
+                        .containsOnly("GET", "LIST"));
 
         // another manager adds a label of its own and changes a field git sets: only the second is drift
         client.configMaps().inNamespace(NS).withName("alfred-config").edit(cm -> {
@@ -335,7 +398,9 @@ class ReconcilerTest {
             return cm;
         });
         cluster.sandbox().ifPresent(s -> s.resetRequestCounts());
-        assertThat(cycle().outcome()).as("a field git does not set is not drift").isEqualTo(CycleResult.Outcome.NOOP);
+        assertThat(cycle().outcome())
+                .as("a field git does not set is not drift")
+                .isEqualTo(CycleResult.Outcome.NOOP);
         cluster.sandbox().ifPresent(s -> assertThat(s.requestCounts().keySet()).containsOnly("GET", "LIST"));
 
         client.apps().deployments().inNamespace(NS).withName("grafana").edit(d -> {
@@ -344,12 +409,27 @@ class ReconcilerTest {
         });
         CycleResult corrected = cycle();
         assertThat(corrected.drift()).isTrue();
-        assertThat(effective(corrected)).singleElement().asString()
-                .startsWith("Deployment/alfred-platform/grafana configured (fields taken over from fabric8-kubernetes-client: spec.template.spec.containers");
-        assertThat(deployment("grafana").getSpec().getTemplate().getSpec().getContainers().get(0).getImage())
+        assertThat(effective(corrected))
+                .singleElement()
+                .asString()
+                .startsWith("Deployment/alfred-platform/grafana configured (fields taken over from "
+                        + "fabric8-kubernetes-client: spec.template.spec.containers");
+        assertThat(deployment("grafana")
+                        .getSpec()
+                        .getTemplate()
+                        .getSpec()
+                        .getContainers()
+                        .get(0)
+                        .getImage())
                 .isNotEqualTo("grafana/grafana:hand-edited");
-        assertThat(client.configMaps().inNamespace(NS).withName("alfred-config").get().getMetadata().getLabels())
-                .as("the other manager's label is left alone").containsEntry("team", "someone-else");
+        assertThat(client.configMaps()
+                        .inNamespace(NS)
+                        .withName("alfred-config")
+                        .get()
+                        .getMetadata()
+                        .getLabels())
+                .as("the other manager's label is left alone")
+                .containsEntry("team", "someone-else");
         assertThat(cycle().outcome()).as("and the cycle after is quiet again").isEqualTo(CycleResult.Outcome.NOOP);
     }
 
@@ -357,8 +437,10 @@ class ReconcilerTest {
     void anEmptyRenderDeletesNothing() {
         cycle();
         int before = reconciler.inventory().size();
-        repo.write("infra/k8s/overlays/dev/kustomization.yaml", "apiVersion: kustomize.config.k8s.io/v1beta1\n"
-                + "kind: Kustomization\nresources: []\n").commit("empty");
+        repo.write(
+                        "infra/k8s/overlays/dev/kustomization.yaml",
+                        "apiVersion: kustomize.config.k8s.io/v1beta1\n" + "kind: Kustomization\nresources: []\n")
+                .commit("empty");
         CycleResult r = cycle();
         assertThat(r.outcome()).isEqualTo(CycleResult.Outcome.BLOCKED);
         assertThat(r.refusal().gate()).isEqualTo("empty-render");
@@ -372,12 +454,18 @@ class ReconcilerTest {
         Inventory before = reconciler.inventory();
         reconciler.close();
         reconciler = new Reconciler(client, new ApplySettings("alfred-gitops", true, 0.3, false, "alfred-gitops"));
-        repo.write("infra/k8s/base/kustomization.yaml", "apiVersion: kustomize.config.k8s.io/v1beta1\n"
-                + "kind: Kustomization\nresources:\n- namespace.yaml\n- config\n- core\n- agents\n- ui\n").commit("oops");
+        repo.write(
+                        "infra/k8s/base/kustomization.yaml",
+                        "apiVersion: kustomize.config.k8s.io/v1beta1\n"
+                                + "kind: Kustomization\nresources:\n- namespace.yaml\n- config\n- "
+                                + "core\n- agents\n- ui\n")
+                .commit("oops");
         CycleResult r = cycle();
         assertThat(r.outcome()).isEqualTo(CycleResult.Outcome.BLOCKED);
         assertThat(r.refusal().gate()).isEqualTo("prune-guard");
-        assertThat(r.refusal().getMessage()).contains("would delete 16 of 35").contains("more than gitops.apply.prune-guard=30%");
+        assertThat(r.refusal().getMessage())
+                .contains("would delete 16 of 35")
+                .contains("more than gitops.apply.prune-guard=30%");
         assertThat(reconciler.inventory()).isEqualTo(before);
         assertThat(deployment("agent-core")).isNotNull();
     }
@@ -390,11 +478,18 @@ class ReconcilerTest {
         // the delete of grafana fails after the new revision is applied: the state a crash there leaves
         sandbox.get().faults().reject("Deployment", NS, "grafana", 500, "injected crash during prune");
         repo.edit("infra/k8s/base/monitoring/kustomization.yaml", "- grafana.yaml\n", "")
-                .edit("infra/k8s/base/ui/ui-chat.yaml", "ui-chat:latest", "ui-chat:3.1").commit("drop grafana, bump ui");
+                .edit("infra/k8s/base/ui/ui-chat.yaml", "ui-chat:latest", "ui-chat:3.1")
+                .commit("drop grafana, bump ui");
         CycleResult failed = cycle();
         assertThat(failed.outcome()).isEqualTo(CycleResult.Outcome.FAILED);
         assertThat(failed.error().stage()).isEqualTo(Stage.PRUNE);
-        assertThat(deployment("ui-chat").getSpec().getTemplate().getSpec().getContainers().get(0).getImage())
+        assertThat(deployment("ui-chat")
+                        .getSpec()
+                        .getTemplate()
+                        .getSpec()
+                        .getContainers()
+                        .get(0)
+                        .getImage())
                 .endsWith(":3.1");
         assertThat(reconciler.inventory().keys()).as("still tracked").anyMatch(k -> k.endsWith("/grafana"));
 
@@ -404,20 +499,32 @@ class ReconcilerTest {
         assertThat(effective(next)).contains("Deployment/alfred-platform/grafana deleted");
         assertThat(deployment("grafana")).isNull();
         assertThat(deployment("ui-chat")).isNotNull();
-        assertThat(reconciler.inventory().size()).isEqualTo(revisions.latest().manifests().size());
+        assertThat(reconciler.inventory().size())
+                .isEqualTo(revisions.latest().manifests().size());
     }
 
     @Test
     void diffShowsWhatWouldChangeAndWritesNothing() {
         cycle();
-        repo.edit("infra/k8s/base/config/secrets.yaml", "jwt-secret: eW91ci1zdXBlci1zZWNyZXQtand0LXRva2Vu",
-                "jwt-secret: bmV3LWp3dC1zZWNyZXQ=").commit("rotate jwt");
+        repo.edit(
+                        "infra/k8s/base/config/secrets.yaml",
+                        "jwt-secret: eW91ci1zdXBlci1zZWNyZXQtand0LXRva2Vu",
+                        "jwt-secret: bmV3LWp3dC1zZWNyZXQ=")
+                .commit("rotate jwt");
         var changes = reconciler.diff(revisions.latest());
         printed.add(changes.render(true));
-        assertThat(changes.effective()).extracting(Change::line).containsExactly("Secret/alfred-platform/alfred-secrets configured");
-        assertThat(changes.effective().get(0).diff()).contains("# Secret data (values not shown): changed jwt-secret")
+        assertThat(changes.effective())
+                .extracting(Change::line)
+                .containsExactly("Secret/alfred-platform/alfred-secrets configured");
+        assertThat(changes.effective().get(0).diff())
+                .contains("# Secret data (values not shown): changed jwt-secret")
                 .doesNotContain("bmV3LWp3dC1zZWNyZXQ=");
-        assertThat(client.secrets().inNamespace(NS).withName("alfred-secrets").get().getData().get("jwt-secret"))
+        assertThat(client.secrets()
+                        .inNamespace(NS)
+                        .withName("alfred-secrets")
+                        .get()
+                        .getData()
+                        .get("jwt-secret"))
                 .isEqualTo("eW91ci1zdXBlci1zZWNyZXQtand0LXRva2Vu");
     }
 }

@@ -38,47 +38,79 @@ class SyncLoopTest {
                 TestCluster sandbox = TestCluster.start()) {
             serverStopsAtTheEnd = sandbox.isSandbox();
             String first = repo.repository().resolve("HEAD").name();
-            SourceSettings source = new SourceSettings(repo.url(), "main", "infra/k8s/overlays/dev",
-                    Duration.ofSeconds(1), tmp.resolve("work"), Optional.empty(), Optional.empty(),
-                    Optional.empty(), Optional.empty());
-            loop.start(new Settings(new ClusterSettings("test", "dev"), source,
-                    new RenderSettings("auto", Duration.ofMinutes(1), Map.of("cluster_name", "test", "cluster_env", "dev")),
-                    ApplySettings.defaults()), sandbox.client());
+            SourceSettings source = new SourceSettings(
+                    repo.url(),
+                    "main",
+                    "infra/k8s/overlays/dev",
+                    Duration.ofSeconds(1),
+                    tmp.resolve("work"),
+                    Optional.empty(),
+                    Optional.empty(),
+                    Optional.empty(),
+                    Optional.empty());
+            loop.start(
+                    new Settings(
+                            new ClusterSettings("test", "dev"),
+                            source,
+                            new RenderSettings(
+                                    "auto",
+                                    Duration.ofMinutes(1),
+                                    Map.of("cluster_name", "test", "cluster_env", "dev")),
+                            ApplySettings.defaults()),
+                    sandbox.client());
 
             awaitStatus(v -> first.equals(v.lastAppliedRevision()) && "succeeded".equals(v.lastResult()));
-            given().get("/status").then().statusCode(200)
+            given().get("/status")
+                    .then()
+                    .statusCode(200)
                     .body("cluster", equalTo("test"))
                     .body("source.path", equalTo("infra/k8s/overlays/dev"))
                     .body("lastFetchedRevision", equalTo(first))
                     .body("lastRender.objects", equalTo(35))
                     .body("inventorySize", equalTo(35));
             given().get("/q/health/ready").then().statusCode(200);
-            String metrics = given().get("/q/metrics").then().statusCode(200).extract().asString();
-            assertThat(metrics).contains("gitops_reconcile_total{result=\"succeeded\"}")
+            String metrics =
+                    given().get("/q/metrics").then().statusCode(200).extract().asString();
+            assertThat(metrics)
+                    .contains("gitops_reconcile_total{result=\"succeeded\"}")
                     .contains("gitops_objects_managed 35.0")
                     .contains("gitops_revision_info{revision=\"" + first + "\"} 1.0")
                     .contains("gitops_reconcile_duration_seconds_count{stage=\"plan\"}")
                     .contains("gitops_reconcile_duration_seconds_count{stage=\"render\"}");
 
             try (var client = sandbox.client()) {
-                client.apps().deployments().inNamespace("alfred-platform").withName("grafana").scale(4);
+                client.apps()
+                        .deployments()
+                        .inNamespace("alfred-platform")
+                        .withName("grafana")
+                        .scale(4);
             }
             awaitStatus(v -> v.lastChanges() != null && v.lastChanges().contains("1 configured"));
             try (var client = sandbox.client()) {
-                assertThat(client.apps().deployments().inNamespace("alfred-platform").withName("grafana").get()
-                        .getSpec().getReplicas()).as("drift corrected").isEqualTo(1);
+                assertThat(client.apps()
+                                .deployments()
+                                .inNamespace("alfred-platform")
+                                .withName("grafana")
+                                .get()
+                                .getSpec()
+                                .getReplicas())
+                        .as("drift corrected")
+                        .isEqualTo(1);
             }
 
             String second = repo.edit("infra/k8s/overlays/dev/patches/set-replicas.yaml", "replicas: 1", "replicas: 2")
                     .commit("scale agent-core");
             awaitStatus(v -> second.equals(v.lastAppliedRevision()) && "succeeded".equals(v.lastResult()));
 
-            String broken = repo.write("infra/k8s/overlays/dev/dev-config.yaml", "kind: [\n").commit("break");
+            String broken = repo.write("infra/k8s/overlays/dev/dev-config.yaml", "kind: [\n")
+                    .commit("break");
             awaitStatus(v -> broken.equals(v.lastAttemptedRevision()) && "failed".equals(v.lastResult()));
             SyncStatus.View failed = status.view();
             assertThat(failed.lastError().stage()).isEqualTo("render");
             assertThat(failed.lastError().message()).contains("infra/k8s/overlays/dev");
-            assertThat(failed.lastRender().revision()).as("last good render is kept").isEqualTo(second);
+            assertThat(failed.lastRender().revision())
+                    .as("last good render is kept")
+                    .isEqualTo(second);
             given().get("/status").then().body("lastError.stage", equalTo("render"));
         } finally {
             loop.stop();
@@ -91,7 +123,8 @@ class SyncLoopTest {
     private void awaitStatus(Predicate<SyncStatus.View> condition) throws InterruptedException {
         long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
         while (!condition.test(status.view())) {
-            assertThat(System.nanoTime()).as("status never reached the expected state: %s", status.view())
+            assertThat(System.nanoTime())
+                    .as("status never reached the expected state: %s", status.view())
                     .isLessThan(deadline);
             Thread.sleep(100);
         }

@@ -29,7 +29,8 @@ class WatchFedPlanTest {
     @Test
     void aDriftCycleListsNothingAndDryRunsOnlyTheDriftedObject() throws Exception {
         try (TestRepo repo = TestRepo.withExample(tmp.resolve("repo"));
-                SandboxApiServer sandbox = TestCluster.sandbox("it counts the requests by verb and resource").sandboxServer();
+                SandboxApiServer sandbox = TestCluster.sandbox("it counts the requests by verb and resource")
+                        .sandboxServer();
                 KubernetesClient client = sandbox.client()) {
             Settings settings = TestSettings.overlay(repo.url(), "dev", tmp.resolve("work"));
             SyncStatus status = new SyncStatus();
@@ -38,27 +39,44 @@ class WatchFedPlanTest {
                 runner.watchDrift(watch);
                 runner.runOnce(Trigger.of(Trigger.Kind.STARTUP));
                 Await.until(watch::quiet, Duration.ofSeconds(10), () -> "watch not quiet");
-                QuietIntervalTest.settle(sandbox); // the startup cycle's Kubernetes Events are written in the background
+                QuietIntervalTest.settle(
+                        sandbox); // the startup cycle's Kubernetes Events are written in the background
                 long before = runner.cycles();
                 sandbox.resetRequestCounts();
-                client.configMaps().inNamespace("alfred-platform").withName("prometheus-config")
-                        .edit(cm -> { cm.getData().put("prometheus.yml", "edited by hand"); return cm; });
-                Await.until(() -> runner.cycles() > before && watch.quiet(), Duration.ofSeconds(10), () -> "no drift cycle");
+                client.configMaps()
+                        .inNamespace("alfred-platform")
+                        .withName("prometheus-config")
+                        .edit(cm -> {
+                            cm.getData().put("prometheus.yml", "edited by hand");
+                            return cm;
+                        });
+                Await.until(
+                        () -> runner.cycles() > before && watch.quiet(),
+                        Duration.ofSeconds(10),
+                        () -> "no drift cycle");
 
-                assertThat(client.configMaps().inNamespace("alfred-platform").withName("prometheus-config").get()
-                        .getData().get("prometheus.yml")).isNotEqualTo("edited by hand");
+                assertThat(client.configMaps()
+                                .inNamespace("alfred-platform")
+                                .withName("prometheus-config")
+                                .get()
+                                .getData()
+                                .get("prometheus.yml"))
+                        .isNotEqualTo("edited by hand");
                 Map<String, Long> requests = sandbox.requestCountsByResource();
                 // HPAs are listed per namespace by the HPA gate, not as managed objects
-                assertThat(keysStartingWith(requests, "LIST ")).as("lists, of %s", requests)
+                assertThat(keysStartingWith(requests, "LIST "))
+                        .as("lists, of %s", requests)
                         .containsOnlyKeys("LIST horizontalpodautoscalers");
-                assertThat(keysStartingWith(requests, "dry-run ")).as("dry runs, of %s", requests)
+                assertThat(keysStartingWith(requests, "dry-run "))
+                        .as("dry runs, of %s", requests)
                         .isEqualTo(Map.of("dry-run PATCH configmaps", 1L));
             }
         }
     }
 
     private static Map<String, Long> keysStartingWith(Map<String, Long> requests, String prefix) {
-        return requests.entrySet().stream().filter(e -> e.getKey().startsWith(prefix))
+        return requests.entrySet().stream()
+                .filter(e -> e.getKey().startsWith(prefix))
                 .collect(Collectors.toMap(Map.Entry::getKey, Map.Entry::getValue));
     }
 }

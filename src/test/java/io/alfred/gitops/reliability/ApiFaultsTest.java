@@ -54,13 +54,18 @@ class ApiFaultsTest {
 
     /** The daemon's client, with its backoff shortened so that the test is quick. */
     private KubernetesClient daemonClient(int requestTimeoutMs) {
-        return new KubernetesClientBuilder().withConfig(new ConfigBuilder(ClusterConnection.resilient(sandbox.config()))
-                .withRequestRetryBackoffInterval(5).withRequestTimeout(requestTimeoutMs).build()).build();
+        return new KubernetesClientBuilder()
+                .withConfig(new ConfigBuilder(ClusterConnection.resilient(sandbox.config()))
+                        .withRequestRetryBackoffInterval(5)
+                        .withRequestTimeout(requestTimeoutMs)
+                        .build())
+                .build();
     }
 
     @Test
     void serverErrorsOnAShareOfRequestsAreRetriedAndTheCycleSucceeds() {
-        try (KubernetesClient client = daemonClient(10_000); Reconciler reconciler = new Reconciler(client, ApplySettings.defaults())) {
+        try (KubernetesClient client = daemonClient(10_000);
+                Reconciler reconciler = new Reconciler(client, ApplySettings.defaults())) {
             sandbox.faults().failRequests(0.25, 500);
             CycleResult first = reconciler.reconcile(render);
             long injected = sandbox.faults().injected();
@@ -68,8 +73,9 @@ class ApiFaultsTest {
             CycleResult second = reconciler.reconcile(render);
             sandbox.faults().clear();
 
-            System.out.printf("api faults: 500 on 25%%: %d injected, cycle %s; 429 on 25%%: %d injected, cycle %s%n", injected,
-                    first.outcome(), sandbox.faults().injected() - injected, second.outcome());
+            System.out.printf(
+                    "api faults: 500 on 25%%: %d injected, cycle %s; 429 on 25%%: %d injected, cycle %s%n",
+                    injected, first.outcome(), sandbox.faults().injected() - injected, second.outcome());
             assertThat(injected).as("faults injected during the first cycle").isGreaterThan(10);
             assertThat(sandbox.faults().injected()).isGreaterThan(injected);
             assertThat(first.outcome()).as(String.valueOf(first.error())).isEqualTo(CycleResult.Outcome.SUCCEEDED);
@@ -80,22 +86,28 @@ class ApiFaultsTest {
 
     @Test
     void timeoutsFailACycleCleanlyOrAreRetriedAndTheNextCycleConverges() {
-        try (KubernetesClient client = daemonClient(300); Reconciler reconciler = new Reconciler(client, ApplySettings.defaults())) {
+        try (KubernetesClient client = daemonClient(300);
+                Reconciler reconciler = new Reconciler(client, ApplySettings.defaults())) {
             sandbox.faults().delayRequests(0.15, Duration.ofSeconds(1));
             CycleResult faulty = reconciler.reconcile(render);
             long injected = sandbox.faults().injected();
             assertThat(injected).isPositive();
             sandbox.faults().clear();
             CycleResult next = reconciler.reconcile(render);
-            System.out.printf("api faults: 1 s delays on 15%% with a 300 ms timeout: %d injected, cycle %s, next %s%n",
+            System.out.printf(
+                    "api faults: 1 s delays on 15%% with a 300 ms timeout: %d injected, cycle %s, next %s%n",
                     injected, faulty.outcome(), next.outcome());
             if (faulty.outcome() == CycleResult.Outcome.FAILED) {
-                assertThat(faulty.error().stage()).as("the failure names its stage").isNotNull();
+                assertThat(faulty.error().stage())
+                        .as("the failure names its stage")
+                        .isNotNull();
                 assertThat(faulty.error().getMessage()).isNotBlank();
             } else {
                 assertThat(faulty.outcome()).isEqualTo(CycleResult.Outcome.SUCCEEDED);
             }
-            assertThat(next.outcome()).as(String.valueOf(next.error())).isIn(CycleResult.Outcome.SUCCEEDED, CycleResult.Outcome.NOOP);
+            assertThat(next.outcome())
+                    .as(String.valueOf(next.error()))
+                    .isIn(CycleResult.Outcome.SUCCEEDED, CycleResult.Outcome.NOOP);
             assertEveryObjectIsLive(client);
             assertThat(reconciler.reconcile(render).outcome()).isEqualTo(CycleResult.Outcome.NOOP);
         }
@@ -107,7 +119,8 @@ class ApiFaultsTest {
      */
     @Test
     void droppedConnectionsAreRetriedOrFailTheCycleCleanly() {
-        try (KubernetesClient client = daemonClient(10_000); Reconciler reconciler = new Reconciler(client, ApplySettings.defaults())) {
+        try (KubernetesClient client = daemonClient(10_000);
+                Reconciler reconciler = new Reconciler(client, ApplySettings.defaults())) {
             sandbox.faults().dropConnections(0.1);
             CycleResult faulty = reconciler.reconcile(render);
             long injected = sandbox.faults().injected();
@@ -120,9 +133,12 @@ class ApiFaultsTest {
                 assertThat(faulty.outcome()).isEqualTo(CycleResult.Outcome.SUCCEEDED);
             }
             CycleResult next = reconciler.reconcile(render);
-            System.out.printf("api faults: dropped connections on 10%%: %d injected, cycle %s, next %s%n", injected,
-                    faulty.outcome(), next.outcome());
-            assertThat(next.outcome()).as(String.valueOf(next.error())).isIn(CycleResult.Outcome.SUCCEEDED, CycleResult.Outcome.NOOP);
+            System.out.printf(
+                    "api faults: dropped connections on 10%%: %d injected, cycle %s, next %s%n",
+                    injected, faulty.outcome(), next.outcome());
+            assertThat(next.outcome())
+                    .as(String.valueOf(next.error()))
+                    .isIn(CycleResult.Outcome.SUCCEEDED, CycleResult.Outcome.NOOP);
             assertEveryObjectIsLive(client);
         }
     }
@@ -131,8 +147,12 @@ class ApiFaultsTest {
         for (Manifest m : render.manifests()) {
             var ref = m.ref();
             var resources = client.genericKubernetesResources(ref.apiVersion(), ref.kind());
-            var live = ref.namespace().isEmpty() ? resources.withName(ref.name()).get()
-                    : resources.inNamespace(ref.namespace()).withName(ref.name()).get();
+            var live = ref.namespace().isEmpty()
+                    ? resources.withName(ref.name()).get()
+                    : resources
+                            .inNamespace(ref.namespace())
+                            .withName(ref.name())
+                            .get();
             assertThat(live).as(ref.toString()).isNotNull();
         }
     }

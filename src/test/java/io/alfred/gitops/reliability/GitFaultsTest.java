@@ -66,7 +66,13 @@ class GitFaultsTest {
     }
 
     private int replicas(String deployment) {
-        return client.apps().deployments().inNamespace(NS).withName(deployment).get().getSpec().getReplicas();
+        return client.apps()
+                .deployments()
+                .inNamespace(NS)
+                .withName(deployment)
+                .get()
+                .getSpec()
+                .getReplicas();
     }
 
     @Test
@@ -79,10 +85,13 @@ class GitFaultsTest {
             CycleResult down = interval();
             assertThat(down.outcome()).isEqualTo(CycleResult.Outcome.FAILED);
             assertThat(down.error().stage()).isEqualTo(Stage.FETCH);
-            assertThat(down.error().getMessage()).contains(repo.dir().getFileName().toString());
+            assertThat(down.error().getMessage())
+                    .contains(repo.dir().getFileName().toString());
             assertThat(sandbox.objectCount()).as("nothing touched").isEqualTo(objects);
         }
-        assertThat(events).filteredOn(e -> e.type() == EventType.FAILED).as("a repeated failure is published once")
+        assertThat(events)
+                .filteredOn(e -> e.type() == EventType.FAILED)
+                .as("a repeated failure is published once")
                 .hasSize(1);
         Files.move(away, repo.dir());
         String fixed = repo.edit("infra/k8s/overlays/dev/patches/set-replicas.yaml", "replicas: 1", "replicas: 2")
@@ -97,7 +106,8 @@ class GitFaultsTest {
     void aForcePushToAnOlderCommitIsAppliedAsTheNewTruth() throws Exception {
         String first = repo.repository().resolve("HEAD").name();
         assertThat(interval().outcome()).isEqualTo(CycleResult.Outcome.SUCCEEDED);
-        repo.edit("infra/k8s/base/ui/ui-chat.yaml", "ui-chat:latest", "ui-chat:7.0").commit("ui 7");
+        repo.edit("infra/k8s/base/ui/ui-chat.yaml", "ui-chat:latest", "ui-chat:7.0")
+                .commit("ui 7");
         assertThat(interval().outcome()).isEqualTo(CycleResult.Outcome.SUCCEEDED);
         assertThat(image("ui-chat")).endsWith("ui-chat:7.0");
 
@@ -110,8 +120,17 @@ class GitFaultsTest {
     }
 
     private String image(String deployment) {
-        return client.apps().deployments().inNamespace(NS).withName(deployment).get().getSpec().getTemplate().getSpec()
-                .getContainers().get(0).getImage();
+        return client.apps()
+                .deployments()
+                .inNamespace(NS)
+                .withName(deployment)
+                .get()
+                .getSpec()
+                .getTemplate()
+                .getSpec()
+                .getContainers()
+                .get(0)
+                .getImage();
     }
 
     @Test

@@ -39,15 +39,23 @@ class TriggerLoadSoakIT {
         try (TestCluster sandbox = TestCluster.start();
                 TestRepo repo = TestRepo.withExample(tmp.resolve("infra"))) {
             Path kubeconfig = sandbox.writeKubeconfig(tmp.resolve("kubeconfig"));
-            Map<String, String> env = Map.of("KUBECONFIG", kubeconfig.toString(),
-                    "GITOPS_WEBHOOK_GITHUB_SECRET_FILE", secretFile.toString(),
-                    "GITOPS_SOURCE_WORKDIR", tmp.resolve("work").toString());
-            try (DaemonProcess daemon = DaemonProcess.start(List.of("-XX:+UseSerialGC", "-XX:MaxRAM=512m",
-                    "-XX:MaxRAMPercentage=50"), List.of("run", "--repo", repo.dir().toString(), "--cluster", "load",
-                    "--env", "dev"), env, tmp.resolve("daemon.log"))) {
+            Map<String, String> env = Map.of(
+                    "KUBECONFIG",
+                    kubeconfig.toString(),
+                    "GITOPS_WEBHOOK_GITHUB_SECRET_FILE",
+                    secretFile.toString(),
+                    "GITOPS_SOURCE_WORKDIR",
+                    tmp.resolve("work").toString());
+            try (DaemonProcess daemon = DaemonProcess.start(
+                    List.of("-XX:+UseSerialGC", "-XX:MaxRAM=512m", "-XX:MaxRAMPercentage=50"),
+                    List.of("run", "--repo", repo.dir().toString(), "--cluster", "load", "--env", "dev"),
+                    env,
+                    tmp.resolve("daemon.log"))) {
                 String first = repo.repository().resolve("HEAD").name();
-                Await.until(() -> daemon.body("/status").contains("\"lastAppliedRevision\":\"" + first + "\""),
-                        Duration.ofMinutes(2), daemon::log);
+                Await.until(
+                        () -> daemon.body("/status").contains("\"lastAppliedRevision\":\"" + first + "\""),
+                        Duration.ofMinutes(2),
+                        daemon::log);
 
                 String read = repo.read("infra/k8s/overlays/dev/dev-config.yaml");
                 String devConfig = read.endsWith("\n") ? read : read + "\n";
@@ -64,20 +72,34 @@ class TriggerLoadSoakIT {
                     long now = System.nanoTime();
                     if (now >= nextCommit) {
                         commits++;
-                        head = repo.write("infra/k8s/overlays/dev/dev-config.yaml", devConfig + "---\napiVersion: v1\n"
-                                + "kind: ConfigMap\nmetadata: {name: load-marker, namespace: alfred-platform}\n"
-                                + "data: {commit: \"" + commits + "\"}\n").commit("load " + commits);
+                        head = repo.write(
+                                        "infra/k8s/overlays/dev/dev-config.yaml",
+                                        devConfig + "---\napiVersion: v1\n"
+                                                + "kind: ConfigMap\nmetadata: {name: load-marker, "
+                                                + "namespace: alfred-platform}\n"
+                                                + "data: {commit: \"" + commits + "\"}\n")
+                                .commit("load " + commits);
                         nextCommit += Duration.ofSeconds(10).toNanos();
                     }
                     if (now >= nextSample) {
                         rss.add(daemon.rssMiB());
                         nextSample += Duration.ofSeconds(15).toNanos();
                     }
-                    String body = "{\"ref\":\"refs/heads/main\",\"after\":\"" + head + "\",\"repository\":{\"clone_url\":\""
-                            + repo.url() + "\"},\"pusher\":{\"name\":\"load\"}}";
-                    HttpResponse<String> r = daemon.post("/hooks/github", Map.of("Content-Type", "application/json",
-                            "X-GitHub-Event", "push", "X-GitHub-Delivery", "load-" + sent,
-                            "X-Hub-Signature-256", sign(body)), body);
+                    String body =
+                            "{\"ref\":\"refs/heads/main\",\"after\":\"" + head + "\",\"repository\":{\"clone_url\":\""
+                                    + repo.url() + "\"},\"pusher\":{\"name\":\"load\"}}";
+                    HttpResponse<String> r = daemon.post(
+                            "/hooks/github",
+                            Map.of(
+                                    "Content-Type",
+                                    "application/json",
+                                    "X-GitHub-Event",
+                                    "push",
+                                    "X-GitHub-Delivery",
+                                    "load-" + sent,
+                                    "X-Hub-Signature-256",
+                                    sign(body)),
+                            body);
                     sent++;
                     if (r.statusCode() != 202) {
                         refused++;
@@ -90,23 +112,32 @@ class TriggerLoadSoakIT {
                     }
                 }
                 String newest = head;
-                Await.until(() -> daemon.body("/status").contains("\"lastAppliedRevision\":\"" + newest + "\""),
-                        Duration.ofMinutes(2), () -> daemon.body("/status"));
+                Await.until(
+                        () -> daemon.body("/status").contains("\"lastAppliedRevision\":\"" + newest + "\""),
+                        Duration.ofMinutes(2),
+                        () -> daemon.body("/status"));
                 double cycles = daemon.metricSum("gitops_reconcile_total{");
                 try (var client = sandbox.client()) {
-                    assertThat(client.configMaps().inNamespace("alfred-platform").withName("load-marker").get().getData())
+                    assertThat(client.configMaps()
+                                    .inNamespace("alfred-platform")
+                                    .withName("load-marker")
+                                    .get()
+                                    .getData())
                             .containsEntry("commit", String.valueOf(commits));
                 }
                 double warm = rss.get(Math.min(rss.size() - 1, 4));
                 double last = rss.get(rss.size() - 1);
                 double max = rss.stream().mapToDouble(Double::doubleValue).max().orElse(0);
-                System.out.printf("%ntrigger load: %d deliveries in %d min (%d refused), %d commits, %.0f cycles;"
-                        + " RSS after 1 min %.0f MiB, at the end %.0f MiB, max %.0f MiB%n", sent, minutes, refused, commits,
-                        cycles, warm, last, max);
+                System.out.printf(
+                        "%ntrigger load: %d deliveries in %d min (%d refused), %d commits, %.0f cycles;"
+                                + " RSS after 1 min %.0f MiB, at the end %.0f MiB, max %.0f MiB%n",
+                        sent, minutes, refused, commits, cycles, warm, last, max);
                 assertThat(sent).isGreaterThanOrEqualTo(minutes * 900L);
                 assertThat(refused).isZero();
                 assertThat(cycles).as("cycles follow commits, not deliveries").isLessThan(commits * 3 + 20);
-                assertThat(last - warm).as("resident memory stays flat after the first minute").isLessThan(64);
+                assertThat(last - warm)
+                        .as("resident memory stays flat after the first minute")
+                        .isLessThan(64);
                 assertThat(daemon.isAlive()).isTrue();
             }
         }

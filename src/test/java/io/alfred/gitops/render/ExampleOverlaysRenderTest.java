@@ -54,16 +54,18 @@ class ExampleOverlaysRenderTest {
     void rendersLikeKubectlKustomize(String env) throws Exception {
         String path = "infra/k8s/overlays/" + env;
         Path checkout = source.checkout(head.revision());
-        Renderer renderer = new Renderer(new RenderSettings("auto", Duration.ofMinutes(1),
-                Map.of("cluster_name", "test-" + env, "cluster_env", env)));
+        Renderer renderer = new Renderer(new RenderSettings(
+                "auto", Duration.ofMinutes(1), Map.of("cluster_name", "test-" + env, "cluster_env", env)));
 
         RenderResult result = renderer.render(checkout, path, head.revision());
 
-        Map<String, JsonNode> expected = byKey(ManifestParser.parse(kubectlKustomize(checkout.resolve(path)), "kubectl"));
+        Map<String, JsonNode> expected =
+                byKey(ManifestParser.parse(kubectlKustomize(checkout.resolve(path)), "kubectl"));
         Map<String, JsonNode> actual = new LinkedHashMap<>();
         result.manifests().forEach(m -> actual.put(m.ref().key(), m.body()));
         assertThat(actual.keySet()).containsExactlyInAnyOrderElementsOf(expected.keySet());
-        ((ObjectNode) expected.get("/ConfigMap/alfred-platform/alfred-env-config").get("data"))
+        ((ObjectNode) expected.get("/ConfigMap/alfred-platform/alfred-env-config")
+                        .get("data"))
                 .put("cluster-name", "test-" + env);
         expected.forEach((key, object) -> assertThat(actual.get(key)).as(key).isEqualTo(object));
         assertThat(result.manifests()).hasSizeGreaterThan(30);
@@ -74,14 +76,18 @@ class ExampleOverlaysRenderTest {
     @ValueSource(strings = {"dev", "prod"})
     void ordersForApply(String env) {
         Path checkout = source.checkout(head.revision());
-        List<Manifest> manifests = new Renderer(new RenderSettings("auto", Duration.ofMinutes(1),
-                Map.of("cluster_name", "c", "cluster_env", env)))
-                .render(checkout, "infra/k8s/overlays/" + env, head.revision()).manifests();
+        List<Manifest> manifests = new Renderer(new RenderSettings(
+                        "auto", Duration.ofMinutes(1), Map.of("cluster_name", "c", "cluster_env", env)))
+                .render(checkout, "infra/k8s/overlays/" + env, head.revision())
+                .manifests();
         List<ApplyOrder.Phase> phases = manifests.stream()
-                .map(m -> ApplyOrder.phaseOf(m.ref(), Set.of())).toList();
+                .map(m -> ApplyOrder.phaseOf(m.ref(), Set.of()))
+                .toList();
         assertThat(phases).isSorted();
         assertThat(manifests.get(0).ref().kind()).isEqualTo("CustomResourceDefinition");
-        assertThat(manifests).filteredOn(m -> m.ref().kind().equals("Namespace")).hasSize(1);
+        assertThat(manifests)
+                .filteredOn(m -> m.ref().kind().equals("Namespace"))
+                .hasSize(1);
         int pdb = indexOf(manifests, "PodDisruptionBudget");
         int deployment = indexOf(manifests, "Deployment");
         assertThat(pdb).as("a budget is in force before its workload rolls").isLessThan(deployment);
@@ -104,7 +110,8 @@ class ExampleOverlaysRenderTest {
 
     public static String kubectlKustomize(Path dir) throws Exception {
         Process p = new ProcessBuilder("kubectl", "kustomize", dir.toString())
-                .redirectError(ProcessBuilder.Redirect.DISCARD).start();
+                .redirectError(ProcessBuilder.Redirect.DISCARD)
+                .start();
         String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         assertThat(p.waitFor(60, TimeUnit.SECONDS)).isTrue();
         assertThat(p.exitValue()).isZero();

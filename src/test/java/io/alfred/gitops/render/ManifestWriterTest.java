@@ -19,9 +19,43 @@ import org.yaml.snakeyaml.constructor.SafeConstructor;
  * booleans, nulls or timestamps stay strings.
  */
 class ManifestWriterTest {
-    static final List<String> TRICKY = List.of("1", "0755", "1e3", "true", "yes", "on", "off", "no", "y", "n", "null",
-            "~", "", "1.5", ".5", "+1", "-1", "0x1F", "0o17", "1_000", "1:30", ".inf", "-.Inf", ".NaN", "2024-01-01",
-            "2024-01-01T10:00:00Z", "True", "NULL", "Yes", "012", "1e-3", "0b101", "plain", "with space", "a: b", "#x");
+    static final List<String> TRICKY = List.of(
+            "1",
+            "0755",
+            "1e3",
+            "true",
+            "yes",
+            "on",
+            "off",
+            "no",
+            "y",
+            "n",
+            "null",
+            "~",
+            "",
+            "1.5",
+            ".5",
+            "+1",
+            "-1",
+            "0x1F",
+            "0o17",
+            "1_000",
+            "1:30",
+            ".inf",
+            "-.Inf",
+            ".NaN",
+            "2024-01-01",
+            "2024-01-01T10:00:00Z",
+            "True",
+            "NULL",
+            "Yes",
+            "012",
+            "1e-3",
+            "0b101",
+            "plain",
+            "with space",
+            "a: b",
+            "#x");
 
     private static Manifest configMap() {
         JsonNodeFactory f = JsonNodeFactory.instance;
@@ -43,7 +77,9 @@ class ManifestWriterTest {
         @SuppressWarnings("unchecked")
         Map<String, Object> labels = (Map<String, Object>) ((Map<String, Object>) read.get("metadata")).get("labels");
         for (int i = 0; i < TRICKY.size(); i++) {
-            assertThat(labels.get("l" + i)).as("label l%d = '%s' in:%n%s", i, TRICKY.get(i), yaml).isEqualTo(TRICKY.get(i));
+            assertThat(labels.get("l" + i))
+                    .as("label l%d = '%s' in:%n%s", i, TRICKY.get(i), yaml)
+                    .isEqualTo(TRICKY.get(i));
         }
     }
 
@@ -59,6 +95,9 @@ class ManifestWriterTest {
 
     @Test
     void plainStringsStayUnquoted() {
-        assertThat(ManifestWriter.toYaml(configMap())).contains("l32: plain").contains("l0: \"1\"").contains("l4: \"yes\"");
+        assertThat(ManifestWriter.toYaml(configMap()))
+                .contains("l32: plain")
+                .contains("l0: \"1\"")
+                .contains("l4: \"yes\"");
     }
 }

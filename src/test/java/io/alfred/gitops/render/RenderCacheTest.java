@@ -30,9 +30,12 @@ class RenderCacheTest {
         RenderResult first = renderer.render(dir, "app", "first");
         RenderResult second = renderer.render(dir, "app", "second");
 
-        assertThat(renderer.render(dir, "app", "second")).as("the newest is kept").isSameAs(second);
+        assertThat(renderer.render(dir, "app", "second"))
+                .as("the newest is kept")
+                .isSameAs(second);
         RenderResult again = renderer.render(dir, "app", "first");
-        assertThat(again).as("two renders of %d objects pass the budget of %d", size, Renderer.CACHE_OBJECTS)
+        assertThat(again)
+                .as("two renders of %d objects pass the budget of %d", size, Renderer.CACHE_OBJECTS)
                 .isNotSameAs(first);
         assertThat(again.manifests()).hasSize(size);
     }
@@ -45,7 +48,8 @@ class RenderCacheTest {
     private Path configMaps(int n) throws Exception {
         StringBuilder sb = new StringBuilder();
         for (int i = 0; i < n; i++) {
-            sb.append("---\napiVersion: v1\nkind: ConfigMap\nmetadata: {name: cm-").append(i)
+            sb.append("---\napiVersion: v1\nkind: ConfigMap\nmetadata: {name: cm-")
+                    .append(i)
                     .append(", namespace: bench}\ndata: {key: v}\n");
         }
         Files.createDirectories(tmp.resolve("app"));

@@ -55,7 +55,8 @@ class RenderErrorsTest {
         write("plain/sub/c.yaml", CM.formatted("c"));
         write("plain/README.md", "not yaml");
         write("plain/.hidden/d.yaml", CM.formatted("d"));
-        List<String> names = render("plain").manifests().stream().map(m -> m.ref().name()).toList();
+        List<String> names =
+                render("plain").manifests().stream().map(m -> m.ref().name()).toList();
         assertThat(names).containsExactly("a", "a2", "b", "c");
     }
 
@@ -64,7 +65,8 @@ class RenderErrorsTest {
         write("plain/ok.yaml", CM.formatted("ok"));
         write("plain/broken.yaml", "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: x\n data: [\n");
         assertThatThrownBy(() -> render("plain"))
-                .isInstanceOfSatisfying(StageException.class, e -> assertThat(e.stage()).isEqualTo(Stage.RENDER))
+                .isInstanceOfSatisfying(
+                        StageException.class, e -> assertThat(e.stage()).isEqualTo(Stage.RENDER))
                 .hasMessageStartingWith("render: plain/broken.yaml:")
                 .hasMessageContaining("invalid YAML");
     }
@@ -75,7 +77,8 @@ class RenderErrorsTest {
         write("overlay/kustomization.yaml", "resources:\n- missing.yaml\n");
         assertThatThrownBy(() -> render("overlay"))
                 .isInstanceOf(RenderException.class)
-                .hasMessage("render: overlay: kustomize failed: resource 'missing.yaml' does not exist (overlay/missing.yaml)");
+                .hasMessage("render: overlay: kustomize failed: resource 'missing.yaml' does not exist "
+                        + "(overlay/missing.yaml)");
     }
 
     @Test
@@ -84,8 +87,10 @@ class RenderErrorsTest {
         write("base/ok.yaml", CM.formatted("ok"));
         write("base/cm.yaml", "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: [unclosed\n");
         write("overlay/kustomization.yaml", "resources:\n- ../base\n");
-        assertThatThrownBy(() -> render("overlay")).isInstanceOf(RenderException.class)
-                .hasMessageStartingWith("render: base/cm.yaml:").hasMessageContaining("invalid YAML");
+        assertThatThrownBy(() -> render("overlay"))
+                .isInstanceOf(RenderException.class)
+                .hasMessageStartingWith("render: base/cm.yaml:")
+                .hasMessageContaining("invalid YAML");
     }
 
     /** kubectl reports a duplicate key as a multi-line klog record without a file name. */
@@ -93,18 +98,28 @@ class RenderErrorsTest {
     void aDuplicateKeyNamesFileAndLineWithoutKlogResidue() throws Exception {
         write("overlay/kustomization.yaml", "resources:\n- cm.yaml\n");
         write("overlay/cm.yaml", "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: a\n  name: b\n");
-        assertThatThrownBy(() -> render("overlay")).isInstanceOf(RenderException.class)
+        assertThatThrownBy(() -> render("overlay"))
+                .isInstanceOf(RenderException.class)
                 .hasMessage("render: overlay/cm.yaml:5: duplicate key 'name'");
     }
 
     @Test
     void klogWrappersAreRemoved() {
         Path snapshot = Path.of("/var/lib/alfred-gitops/x/snapshots/abc");
-        assertThat(KustomizeErrors.message(List.of("E1130 13:14:41.086656   21406 run.go:72] \"command failed\" err=<",
-                "\tmap[string]interface {}(nil): yaml: unmarshal errors:", "\t  line 5: mapping key \"name\" already defined at line 4",
-                " >"), 1, snapshot)).isEqualTo("yaml: unmarshal errors:; line 5: mapping key \"name\" already defined at line 4");
-        assertThat(KustomizeErrors.message(List.of("E1130 13:14:41.086656   21406 run.go:72] \"command failed\" err=\"accumulating"
-                + " resources: open /var/lib/alfred-gitops/x/snapshots/abc/overlay/p.yaml: denied\""), 1, snapshot))
+        assertThat(KustomizeErrors.message(
+                        List.of(
+                                "E1130 13:14:41.086656   21406 run.go:72] \"command failed\" err=<",
+                                "\tmap[string]interface {}(nil): yaml: unmarshal errors:",
+                                "\t  line 5: mapping key \"name\" already defined at line 4",
+                                " >"),
+                        1,
+                        snapshot))
+                .isEqualTo("yaml: unmarshal errors:; line 5: mapping key \"name\" already defined at line 4");
+        assertThat(KustomizeErrors.message(
+                        List.of("E1130 13:14:41.086656   21406 run.go:72] \"command failed\" err=\"accumulating"
+                                + " resources: open /var/lib/alfred-gitops/x/snapshots/abc/overlay/p.yaml: denied\""),
+                        1,
+                        snapshot))
                 .isEqualTo("accumulating resources: open overlay/p.yaml: denied");
         assertThat(KustomizeErrors.message(List.of(), 3, snapshot)).isEqualTo("exit code 3");
     }
@@ -113,7 +128,8 @@ class RenderErrorsTest {
     void remoteBasesAreRefused() throws Exception {
         write("base/kustomization.yaml", "resources:\n- https://github.com/example/infra//base?ref=main\n");
         write("overlay/kustomization.yaml", "resources:\n- ../base\n");
-        assertThatThrownBy(() -> render("overlay")).isInstanceOf(RenderException.class)
+        assertThatThrownBy(() -> render("overlay"))
+                .isInstanceOf(RenderException.class)
                 .hasMessageContaining("base/kustomization.yaml")
                 .hasMessageContaining("remote resource 'https://github.com/example/infra//base?ref=main' refused");
         write("base/kustomization.yaml", "resources:\n- github.com/example/infra/base\n");
@@ -124,8 +140,10 @@ class RenderErrorsTest {
     void aSymlinkOutOfTheCheckoutIsRefused() throws Exception {
         write("overlay/cm.yaml", CM.formatted("x"));
         Files.createSymbolicLink(root.resolve("overlay/passwd.yaml"), Path.of("/etc/passwd"));
-        assertThatThrownBy(() -> render("overlay")).isInstanceOf(RenderException.class)
-                .hasMessageContaining("overlay/passwd.yaml").hasMessageContaining("symlink leads outside the checkout");
+        assertThatThrownBy(() -> render("overlay"))
+                .isInstanceOf(RenderException.class)
+                .hasMessageContaining("overlay/passwd.yaml")
+                .hasMessageContaining("symlink leads outside the checkout");
         Files.delete(root.resolve("overlay/passwd.yaml"));
         Files.createSymbolicLink(root.resolve("overlay/sneaky"), Path.of("../../"));
         assertThatThrownBy(() -> render("overlay")).hasMessageContaining("overlay/sneaky");
@@ -142,7 +160,9 @@ class RenderErrorsTest {
     @Test
     void objectsMustHaveIdentity() throws Exception {
         write("a/x.yaml", "kind: ConfigMap\nmetadata:\n  name: x\n");
-        assertThatThrownBy(() -> render("a")).hasMessageContaining("a/x.yaml:1").hasMessageContaining("apiVersion is missing");
+        assertThatThrownBy(() -> render("a"))
+                .hasMessageContaining("a/x.yaml:1")
+                .hasMessageContaining("apiVersion is missing");
         write("a/x.yaml", "apiVersion: v1\nmetadata:\n  name: x\n");
         assertThatThrownBy(() -> render("a")).hasMessageContaining("kind is missing");
         write("a/x.yaml", "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  labels: {}\n");
@@ -157,7 +177,8 @@ class RenderErrorsTest {
     void duplicateObjectsAreRefusedNamingBothPlaces() throws Exception {
         write("d/one.yaml", CM.formatted("same"));
         write("d/two.yaml", CM.formatted("same"));
-        assertThatThrownBy(() -> render("d")).isInstanceOf(RenderException.class)
+        assertThatThrownBy(() -> render("d"))
+                .isInstanceOf(RenderException.class)
                 .hasMessageContaining("ConfigMap apps/same is defined twice (d/one.yaml:1 and d/two.yaml:1)");
     }
 
@@ -177,7 +198,8 @@ class RenderErrorsTest {
 
     @Test
     void missingPathIsNamed() {
-        assertThatThrownBy(() -> render("does/not/exist")).isInstanceOf(RenderException.class)
+        assertThatThrownBy(() -> render("does/not/exist"))
+                .isInstanceOf(RenderException.class)
                 .hasMessageContaining("does/not/exist: no such directory");
         assertThatThrownBy(() -> render("../outside")).hasMessageContaining("outside the repository");
     }
@@ -186,7 +208,9 @@ class RenderErrorsTest {
     void invalidUtf8IsRefused() throws Exception {
         Files.createDirectories(root.resolve("u"));
         Files.write(root.resolve("u/bad.yaml"), new byte[] {'a', ':', ' ', (byte) 0xC3, (byte) 0x28, '\n'});
-        assertThatThrownBy(() -> render("u")).hasMessageContaining("u/bad.yaml").hasMessageContaining("not valid UTF-8");
+        assertThatThrownBy(() -> render("u"))
+                .hasMessageContaining("u/bad.yaml")
+                .hasMessageContaining("not valid UTF-8");
     }
 
     @Test
@@ -196,7 +220,8 @@ class RenderErrorsTest {
         Files.setPosixFilePermissions(fake, PosixFilePermissions.fromString("rwx------"));
         write("k/kustomization.yaml", "resources: []\n");
         Renderer slow = new Renderer(new RenderSettings(fake.toString(), Duration.ofMillis(500), Map.of()));
-        assertThatThrownBy(() -> slow.render(root, "k", "r")).isInstanceOf(RenderException.class)
+        assertThatThrownBy(() -> slow.render(root, "k", "r"))
+                .isInstanceOf(RenderException.class)
                 .hasMessageContaining("did not finish within 500ms (gitops.render.timeout) and was killed");
     }
 
@@ -215,22 +240,32 @@ class RenderErrorsTest {
                 .render(root, path, "rev-" + System.nanoTime());
     }
 
-    /** Nine levels of nine aliases: Kustomize needed 24 GB for it; the source check refuses it before Kustomize runs. */
+    /**
+     * Nine levels of nine aliases: Kustomize needed 24 GB for it; the source check refuses it before Kustomize runs.
+     */
     @Test
     void anAliasBombInASourceFileIsRefusedBeforeKustomizeSeesIt() throws Exception {
-        StringBuilder bomb = new StringBuilder("apiVersion: v1\nkind: ConfigMap\nmetadata: {name: bomb, namespace: apps}\n"
-                + "bomb:\n  a: &a [lol, lol, lol, lol, lol, lol, lol, lol, lol]\n");
+        StringBuilder bomb =
+                new StringBuilder("apiVersion: v1\nkind: ConfigMap\nmetadata: {name: bomb, namespace: apps}\n"
+                        + "bomb:\n  a: &a [lol, lol, lol, lol, lol, lol, lol, lol, lol]\n");
         String previous = "a";
         for (String level : List.of("b", "c", "d", "e", "f", "g", "h", "i")) {
-            bomb.append("  ").append(level).append(": &").append(level).append(" [")
-                    .append(String.join(", ", Collections.nCopies(9, "*" + previous))).append("]\n");
+            bomb.append("  ")
+                    .append(level)
+                    .append(": &")
+                    .append(level)
+                    .append(" [")
+                    .append(String.join(", ", Collections.nCopies(9, "*" + previous)))
+                    .append("]\n");
             previous = level;
         }
         write("overlay/kustomization.yaml", "resources:\n- bomb.yaml\n");
         write("overlay/bomb.yaml", bomb.toString());
         // the strict parser's refusal, naming file and line: Kustomize's own answer would name neither
-        assertThatThrownBy(() -> render("overlay")).isInstanceOf(RenderException.class)
-                .hasMessageStartingWith("render: overlay/bomb.yaml:").hasMessageContaining("aliases");
+        assertThatThrownBy(() -> render("overlay"))
+                .isInstanceOf(RenderException.class)
+                .hasMessageStartingWith("render: overlay/bomb.yaml:")
+                .hasMessageContaining("aliases");
     }
 
     @Test
@@ -240,7 +275,8 @@ class RenderErrorsTest {
         write("overlay/b.yaml", CM.formatted("b") + "# " + "x".repeat(2000) + "\n");
         RenderLimits defaults = RenderLimits.defaults();
         assertThatThrownBy(() -> renderWith(defaults.withFileSize(1024), "overlay"))
-                .hasMessageStartingWith("render: overlay/b.yaml: ").hasMessageContaining("(gitops.render.limits.file-size)");
+                .hasMessageStartingWith("render: overlay/b.yaml: ")
+                .hasMessageContaining("(gitops.render.limits.file-size)");
         assertThatThrownBy(() -> renderWith(defaults.withTotalSize(2048), "overlay"))
                 .hasMessageContaining("(gitops.render.limits.total-size)");
         assertThatThrownBy(() -> renderWith(defaults.withFiles(2), "overlay"))
@@ -250,21 +286,28 @@ class RenderErrorsTest {
         write("overlay/c.yaml", "a: &a [x, x]\nb: [*a, *a, *a]\n---\n" + CM.formatted("c"));
         write("overlay/kustomization.yaml", "resources:\n- a.yaml\n- b.yaml\n- c.yaml\n");
         assertThatThrownBy(() -> renderWith(defaults.withYaml(new YamlLimits(2, 100, 1000, 10)), "overlay"))
-                .hasMessageContaining("overlay/c.yaml").hasMessageContaining("(gitops.render.limits.yaml-aliases)");
+                .hasMessageContaining("overlay/c.yaml")
+                .hasMessageContaining("(gitops.render.limits.yaml-aliases)");
         assertThatThrownBy(() -> renderWith(defaults.withYaml(new YamlLimits(50, 2, 1000, 10)), "overlay"))
-                .hasMessageContaining("overlay/").hasMessageContaining("(gitops.render.limits.yaml-depth)");
+                .hasMessageContaining("overlay/")
+                .hasMessageContaining("(gitops.render.limits.yaml-depth)");
         assertThatThrownBy(() -> renderWith(defaults.withYaml(new YamlLimits(50, 100, 8, 10)), "overlay"))
-                .hasMessageContaining("overlay/").hasMessageContaining("(gitops.render.limits.yaml-nodes)");
+                .hasMessageContaining("overlay/")
+                .hasMessageContaining("(gitops.render.limits.yaml-nodes)");
         assertThatThrownBy(() -> renderWith(defaults.withYaml(new YamlLimits(50, 100, 1000, 1)), "overlay"))
                 .hasMessage("render: overlay/c.yaml:4: more than 1 YAML documents (gitops.render.limits.documents)");
         write("overlay/kustomization.yaml", "resources:\n- a.yaml\n- b.yaml\n");
         assertThat(renderWith(defaults, "overlay").manifests()).hasSize(2);
     }
 
-    /** Kustomize runs under prlimit: out of its memory, the render fails naming the limit; the daemon's heap is untouched. */
+    /**
+     * Kustomize runs under prlimit: out of its memory, the render fails naming the limit; the daemon's heap is
+     * untouched.
+     */
     @Test
     void kustomizeRunsWithinItsOwnMemoryLimit() throws Exception {
-        Assumptions.assumeTrue(Files.isExecutable(Path.of("/usr/bin/prlimit")), "prlimit (util-linux) is not installed");
+        Assumptions.assumeTrue(
+                Files.isExecutable(Path.of("/usr/bin/prlimit")), "prlimit (util-linux) is not installed");
         write("overlay/kustomization.yaml", "resources:\n- a.yaml\n");
         write("overlay/a.yaml", CM.formatted("a"));
         RenderLimits defaults = RenderLimits.defaults();

@@ -1,6 +1,5 @@
 package io.alfred.gitops.render;
 
-
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -53,7 +52,8 @@ class RenderRoundTripTest {
 
     static ObjectMapper strictMapper() {
         ObjectMapper mapper = new ObjectMapper();
-        mapper.coercionConfigFor(LogicalType.Textual).setCoercion(CoercionInputShape.Integer, CoercionAction.Fail)
+        mapper.coercionConfigFor(LogicalType.Textual)
+                .setCoercion(CoercionInputShape.Integer, CoercionAction.Fail)
                 .setCoercion(CoercionInputShape.Float, CoercionAction.Fail)
                 .setCoercion(CoercionInputShape.Boolean, CoercionAction.Fail);
         return mapper;
@@ -65,13 +65,16 @@ class RenderRoundTripTest {
         StringBuilder labels = new StringBuilder();
         StringBuilder data = new StringBuilder();
         for (int i = 0; i < ManifestWriterTest.TRICKY.size(); i++) {
-            String value = ManifestWriterTest.TRICKY.get(i).replace("\\", "\\\\").replace("\"", "\\\"");
+            String value =
+                    ManifestWriterTest.TRICKY.get(i).replace("\\", "\\\\").replace("\"", "\\\"");
             labels.append("    l").append(i).append(": \"").append(value).append("\"\n");
             data.append("  k").append(i).append(": \"").append(value).append("\"\n");
         }
         repo.write("tricky/kustomization.yaml", "resources:\n- cm.yaml\ncommonLabels: {team: \"0755\"}\n");
-        repo.write("tricky/cm.yaml", "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: tricky\n  namespace: default\n"
-                + "  labels:\n" + labels + "data:\n" + data);
+        repo.write(
+                "tricky/cm.yaml",
+                "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: tricky\n  namespace: default\n" + "  labels:\n"
+                        + labels + "data:\n" + data);
         repo.commit("tricky scalars");
         source = new GitSource(SourceSettings.anonymous(repo.url(), "main", ".", tmp.resolve("work")));
         head = source.poll();
@@ -84,7 +87,8 @@ class RenderRoundTripTest {
     }
 
     static RenderResult render(String path) {
-        return new Renderer(new RenderSettings("auto", Duration.ofMinutes(1), Map.of("cluster_name", "c", "cluster_env", "e")))
+        return new Renderer(new RenderSettings(
+                        "auto", Duration.ofMinutes(1), Map.of("cluster_name", "c", "cluster_env", "e")))
                 .render(source.checkout(head.revision()), path, head.revision());
     }
 
@@ -97,11 +101,18 @@ class RenderRoundTripTest {
             }
             JsonNode tree = STRICT.valueToTree(document);
             KubernetesResource typed = TYPED.unmarshal(tree.toString(), KubernetesResource.class);
-            assertThat(typed).as("decoded into a typed object: %s", tree.path("kind")).isInstanceOf(HasMetadata.class);
+            assertThat(typed)
+                    .as("decoded into a typed object: %s", tree.path("kind"))
+                    .isInstanceOf(HasMetadata.class);
             HasMetadata object = (HasMetadata) typed;
-            String key = ObjectRef.of(object.getApiVersion(), object.getKind(),
-                    object.getMetadata().getNamespace() == null ? "" : object.getMetadata().getNamespace(),
-                    object.getMetadata().getName()).key();
+            String key = ObjectRef.of(
+                            object.getApiVersion(),
+                            object.getKind(),
+                            object.getMetadata().getNamespace() == null
+                                    ? ""
+                                    : object.getMetadata().getNamespace(),
+                            object.getMetadata().getName())
+                    .key();
             out.put(key, withoutFilledInTypeMeta(STRICT.valueToTree(typed)));
         }
         return out;
@@ -120,18 +131,28 @@ class RenderRoundTripTest {
 
     /** Equal as JSON: 8011 is 8011 whether the tree holds it as an int or a long. */
     static boolean sameJson(JsonNode a, JsonNode b) {
-        return b != null && a.equals((x, y) -> x.equals(y) || x.isNumber() && y.isNumber()
-                && x.decimalValue().compareTo(y.decimalValue()) == 0 ? 0 : 1, b);
+        return b != null
+                && a.equals(
+                        (x, y) -> x.equals(y)
+                                        || x.isNumber()
+                                                && y.isNumber()
+                                                && x.decimalValue().compareTo(y.decimalValue()) == 0
+                                ? 0
+                                : 1,
+                        b);
     }
 
     static Map<String, JsonNode> inMemory(RenderResult result) {
         Map<String, JsonNode> out = new LinkedHashMap<>();
-        result.manifests().forEach(m -> out.put(m.ref().key(), withoutFilledInTypeMeta(m.body().deepCopy())));
+        result.manifests()
+                .forEach(m ->
+                        out.put(m.ref().key(), withoutFilledInTypeMeta(m.body().deepCopy())));
         return out;
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"infra/k8s/overlays/dev", "infra/k8s/overlays/staging", "infra/k8s/overlays/prod", "tricky"})
+    @ValueSource(
+            strings = {"infra/k8s/overlays/dev", "infra/k8s/overlays/staging", "infra/k8s/overlays/prod", "tricky"})
     void everyObjectReadsBackAsRenderedAndAsKubectlKustomizeMakesIt(String path) throws Exception {
         RenderResult result = render(path);
         Map<String, JsonNode> printed = readBack(ManifestWriter.toYaml(result.manifests()));
@@ -142,11 +163,13 @@ class RenderRoundTripTest {
         assertThat(printed.keySet()).containsExactlyElementsOf(rendered.keySet());
         assertThat(printed.keySet()).containsExactlyInAnyOrderElementsOf(kubectl.keySet());
         printed.forEach((key, object) -> {
-            assertThat(sameJson(object, rendered.get(key))).as("%s as printed, read back:%n%s%n%s", key, object,
-                    rendered.get(key)).isTrue();
+            assertThat(sameJson(object, rendered.get(key)))
+                    .as("%s as printed, read back:%n%s%n%s", key, object, rendered.get(key))
+                    .isTrue();
             if (!key.endsWith("/alfred-env-config")) { // the one object with substituted variables
-                assertThat(sameJson(object, kubectl.get(key))).as("%s as kubectl kustomize makes it:%n%s%n%s", key, object,
-                        kubectl.get(key)).isTrue();
+                assertThat(sameJson(object, kubectl.get(key)))
+                        .as("%s as kubectl kustomize makes it:%n%s%n%s", key, object, kubectl.get(key))
+                        .isTrue();
             }
         });
         assertThat(printed).isNotEmpty();
@@ -155,8 +178,10 @@ class RenderRoundTripTest {
     @Test
     void trickyScalarsStayStringsThroughKustomizeAndBack() {
         String yaml = ManifestWriter.toYaml(render("tricky").manifests());
-        ConfigMap cm = TYPED.unmarshal(STRICT.valueToTree(new Yaml(new SafeConstructor(new LoaderOptions())).load(yaml))
-                .toString(), ConfigMap.class);
+        ConfigMap cm = TYPED.unmarshal(
+                STRICT.valueToTree(new Yaml(new SafeConstructor(new LoaderOptions())).load(yaml))
+                        .toString(),
+                ConfigMap.class);
         for (int i = 0; i < ManifestWriterTest.TRICKY.size(); i++) {
             assertThat(cm.getMetadata().getLabels()).containsEntry("l" + i, ManifestWriterTest.TRICKY.get(i));
             assertThat(cm.getData()).containsEntry("k" + i, ManifestWriterTest.TRICKY.get(i));
@@ -168,7 +193,9 @@ class RenderRoundTripTest {
     @Test
     void theDecoderRefusesANumberForAString() {
         assertThatThrownBy(() -> readBack("apiVersion: v1\nkind: ConfigMap\nmetadata: {name: x, labels: {a: 1}}\n"))
-                .rootCause().hasMessageContaining("Cannot coerce Integer value (1) to `java.lang.String` value");
-        assertThat(readBack("apiVersion: v1\nkind: ConfigMap\nmetadata: {name: x, labels: {a: \"1\"}}\n")).hasSize(1);
+                .rootCause()
+                .hasMessageContaining("Cannot coerce Integer value (1) to `java.lang.String` value");
+        assertThat(readBack("apiVersion: v1\nkind: ConfigMap\nmetadata: {name: x, labels: {a: \"1\"}}\n"))
+                .hasSize(1);
     }
 }

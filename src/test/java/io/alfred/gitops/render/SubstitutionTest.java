@@ -38,8 +38,10 @@ class SubstitutionTest {
                 """);
         assertThat(m.ref().name()).as("identity follows the substituted name").isEqualTo("app-eu-1");
         assertThat(m.body().at("/metadata/labels/cluster").asText()).isEqualTo("eu-1");
-        assertThat(m.body().at("/spec/template/spec/containers/0/image").asText()).isEqualTo("registry/app:1.4.2");
-        assertThat(m.body().at("/spec/template/spec/containers/0/args/0").asText()).isEqualTo("--cluster=eu-1");
+        assertThat(m.body().at("/spec/template/spec/containers/0/image").asText())
+                .isEqualTo("registry/app:1.4.2");
+        assertThat(m.body().at("/spec/template/spec/containers/0/args/0").asText())
+                .isEqualTo("--cluster=eu-1");
     }
 
     @Test
@@ -65,7 +67,8 @@ class SubstitutionTest {
                 kind: ConfigMap
                 metadata: {name: cfg, namespace: apps}
                 data: {url: "https://${host}/api"}
-                """)).isInstanceOf(RenderException.class)
+                """))
+                .isInstanceOf(RenderException.class)
                 .hasMessageContaining("ConfigMap apps/cfg")
                 .hasMessageContaining("data.url")
                 .hasMessageContaining("variable ${host} is not defined");
@@ -85,7 +88,9 @@ class SubstitutionTest {
                 kind: Secret
                 metadata: {name: creds, namespace: apps}
                 stringData: {password: "hunter2-${unclosed"}
-                """)).hasMessageContaining("Secret apps/creds").hasMessageNotContaining("hunter2");
+                """))
+                .hasMessageContaining("Secret apps/creds")
+                .hasMessageNotContaining("hunter2");
     }
 
     @Test
@@ -115,7 +120,10 @@ class SubstitutionTest {
 
     private String value(String v) {
         return apply("apiVersion: v1\nkind: ConfigMap\nmetadata: {name: c, namespace: a}\ndata: {k: \""
-                + v.replace("\"", "\\\"") + "\"}\n").body().at("/data/k").asText();
+                        + v.replace("\"", "\\\"") + "\"}\n")
+                .body()
+                .at("/data/k")
+                .asText();
     }
 
     @Test
@@ -133,9 +141,13 @@ class SubstitutionTest {
                 data: {cluster: "${cluster_name}", fixed: "$literal"}
                 """);
         List<Manifest> out = vars.apply(List.of(plain, templated));
-        assertThat(out.get(0)).as("nothing to substitute: the render keeps the parsed tree").isSameAs(plain);
+        assertThat(out.get(0))
+                .as("nothing to substitute: the render keeps the parsed tree")
+                .isSameAs(plain);
         assertThat(out.get(1).body().at("/data/cluster").asText()).isEqualTo("eu-1");
         assertThat(out.get(1).body().at("/data/fixed").asText()).isEqualTo("$literal");
-        assertThat(templated.body().at("/data/cluster").asText()).as("the input is not changed").isEqualTo("${cluster_name}");
+        assertThat(templated.body().at("/data/cluster").asText())
+                .as("the input is not changed")
+                .isEqualTo("${cluster_name}");
     }
 }

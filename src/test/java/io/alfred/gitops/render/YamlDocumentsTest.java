@@ -44,13 +44,16 @@ class YamlDocumentsTest {
 
     @Test
     void duplicateKeysAreErrorsWithTheLine() {
-        assertThatThrownBy(() -> one("a: 1\nb: 2\na: 3\n")).isInstanceOf(RenderException.class)
-                .hasMessageContaining("f.yaml:3").hasMessageContaining("duplicate key 'a'");
+        assertThatThrownBy(() -> one("a: 1\nb: 2\na: 3\n"))
+                .isInstanceOf(RenderException.class)
+                .hasMessageContaining("f.yaml:3")
+                .hasMessageContaining("duplicate key 'a'");
     }
 
     @Test
     void aliasBombsAreStopped() {
-        StringBuilder bomb = new StringBuilder("a: &a [\"lol\",\"lol\",\"lol\",\"lol\",\"lol\",\"lol\",\"lol\",\"lol\",\"lol\"]\n");
+        StringBuilder bomb =
+                new StringBuilder("a: &a [\"lol\",\"lol\",\"lol\",\"lol\",\"lol\",\"lol\",\"lol\",\"lol\",\"lol\"]\n");
         char prev = 'a';
         for (char c = 'b'; c <= 'k'; c++) {
             bomb.append(c).append(": &").append(c).append(" [");
@@ -60,7 +63,8 @@ class YamlDocumentsTest {
             bomb.append("]\n");
             prev = c;
         }
-        assertThatThrownBy(() -> one(bomb.toString())).isInstanceOf(RenderException.class)
+        assertThatThrownBy(() -> one(bomb.toString()))
+                .isInstanceOf(RenderException.class)
                 .hasMessageContaining("invalid YAML");
     }
 
@@ -73,7 +77,8 @@ class YamlDocumentsTest {
 
     @Test
     void syntaxErrorsNameTheLine() {
-        assertThatThrownBy(() -> one("a: 1\nb: [1, 2\nc: 3\n")).isInstanceOf(RenderException.class)
+        assertThatThrownBy(() -> one("a: 1\nb: [1, 2\nc: 3\n"))
+                .isInstanceOf(RenderException.class)
                 .hasMessageMatching("render: f\\.yaml:\\d+: invalid YAML.*");
     }
 
@@ -88,13 +93,17 @@ class YamlDocumentsTest {
                 """, "f.yaml");
         JsonNode a = docs.get(0).node();
         JsonNode b = docs.get(1).node();
-        assertThat(a.get("metadata").get("namespace")).isSameAs(b.get("metadata").get("namespace"));
+        assertThat(a.get("metadata").get("namespace"))
+                .isSameAs(b.get("metadata").get("namespace"));
         assertThat(a.get("spec").get("port")).isSameAs(b.get("spec").get("port"));
-        assertThat(a.get("metadata").fieldNames().next()).isSameAs(b.get("metadata").fieldNames().next());
+        assertThat(a.get("metadata").fieldNames().next())
+                .isSameAs(b.get("metadata").fieldNames().next());
         ((ObjectNode) a.get("metadata").get("labels")).put("tier", "db").put("zone", "eu");
         ((ObjectNode) a.get("metadata")).remove("name");
-        assertThat(b.get("metadata").get("labels")).isEqualTo(JsonNodeFactory.instance.objectNode().put("tier", "web"));
+        assertThat(b.get("metadata").get("labels"))
+                .isEqualTo(JsonNodeFactory.instance.objectNode().put("tier", "web"));
         assertThat(b.get("metadata").get("name").asText()).isEqualTo("b");
-        assertThat(a.get("metadata").toString()).isEqualTo("{\"namespace\":\"shop\",\"labels\":{\"tier\":\"db\",\"zone\":\"eu\"}}");
+        assertThat(a.get("metadata").toString())
+                .isEqualTo("{\"namespace\":\"shop\",\"labels\":{\"tier\":\"db\",\"zone\":\"eu\"}}");
     }
 }

@@ -37,7 +37,10 @@ import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
-/** The PDB gate, HPA-aware apply, rollout wait and rollback, on the suites' cluster (its real controllers, or the sandbox's). */
+/**
+ * The PDB gate, HPA-aware apply, rollout wait and rollback, on the suites' cluster (its real controllers, or the
+ * sandbox's).
+ */
 class SafetyTest {
     static final String NS = "shop";
 
@@ -136,9 +139,12 @@ class SafetyTest {
     }
 
     private Settings settings(SafetySettings safety) {
-        return new Settings(new ClusterSettings("test", "dev"),
+        return new Settings(
+                new ClusterSettings("test", "dev"),
                 SourceSettings.anonymous(repo.url(), "main", "app", tmp.resolve("work")),
-                new RenderSettings("auto", Duration.ofMinutes(1), Map.of()), ApplySettings.defaults(), safety);
+                new RenderSettings("auto", Duration.ofMinutes(1), Map.of()),
+                ApplySettings.defaults(),
+                safety);
     }
 
     private static final String ROLLING_1 = "{type: RollingUpdate, rollingUpdate: {maxUnavailable: 1, maxSurge: 0}}";
@@ -146,37 +152,85 @@ class SafetyTest {
 
     @Test
     void aRollingUpdateTheBudgetCannotAffordIsRefused() {
-        assertThat(cycle("enforce", "app/ns.yaml", namespace(), "app/web.yaml", deployment("web", 3, "web:1", ROLLING_1),
-                "app/pdb.yaml", pdb("web", "web", "minAvailable: 3")).outcome()).isEqualTo(CycleResult.Outcome.SUCCEEDED);
+        assertThat(cycle(
+                                "enforce",
+                                "app/ns.yaml",
+                                namespace(),
+                                "app/web.yaml",
+                                deployment("web", 3, "web:1", ROLLING_1),
+                                "app/pdb.yaml",
+                                pdb("web", "web", "minAvailable: 3"))
+                        .outcome())
+                .isEqualTo(CycleResult.Outcome.SUCCEEDED);
         CycleResult r = cycle("enforce", "app/web.yaml", deployment("web", 3, "web:2", ROLLING_1));
         assertThat(r.outcome()).isEqualTo(CycleResult.Outcome.BLOCKED);
         assertThat(r.refusal().gate()).isEqualTo("pdb");
-        assertThat(r.refusal().getMessage()).contains("Deployment shop/web: rolling it takes down 1 pod(s) at once")
-                .contains("PodDisruptionBudget shop/web").contains("allows 0 disruption(s)");
+        assertThat(r.refusal().getMessage())
+                .contains("Deployment shop/web: rolling it takes down 1 pod(s) at once")
+                .contains("PodDisruptionBudget shop/web")
+                .contains("allows 0 disruption(s)");
         assertThat(image("web")).as("nothing applied").isEqualTo("web:1");
     }
 
     @Test
     void percentagesAndBudgetsThatAffordTheRolloutPass() {
-        cycle("enforce", "app/ns.yaml", namespace(), "app/web.yaml",
-                deployment("web", 4, "web:1", "{type: RollingUpdate, rollingUpdate: {maxUnavailable: '50%', maxSurge: 0}}"),
-                "app/pdb.yaml", pdb("web", "web", "maxUnavailable: '50%'"));
-        CycleResult r = cycle("enforce", "app/web.yaml",
-                deployment("web", 4, "web:2", "{type: RollingUpdate, rollingUpdate: {maxUnavailable: '50%', maxSurge: 0}}"));
+        cycle(
+                "enforce",
+                "app/ns.yaml",
+                namespace(),
+                "app/web.yaml",
+                deployment(
+                        "web",
+                        4,
+                        "web:1",
+                        "{type: RollingUpdate, rollingUpdate: {maxUnavailable: '50%', maxSurge: 0}}"),
+                "app/pdb.yaml",
+                pdb("web", "web", "maxUnavailable: '50%'"));
+        CycleResult r = cycle(
+                "enforce",
+                "app/web.yaml",
+                deployment(
+                        "web",
+                        4,
+                        "web:2",
+                        "{type: RollingUpdate, rollingUpdate: {maxUnavailable: '50%', maxSurge: 0}}"));
         assertThat(r.outcome()).as(String.valueOf(r.refusal())).isEqualTo(CycleResult.Outcome.SUCCEEDED);
-        CycleResult tighter = cycle("enforce", "app/pdb.yaml", pdb("web", "web", "maxUnavailable: '25%'"), "app/web.yaml",
-                deployment("web", 4, "web:3", "{type: RollingUpdate, rollingUpdate: {maxUnavailable: '50%', maxSurge: 0}}"));
+        CycleResult tighter = cycle(
+                "enforce",
+                "app/pdb.yaml",
+                pdb("web", "web", "maxUnavailable: '25%'"),
+                "app/web.yaml",
+                deployment(
+                        "web",
+                        4,
+                        "web:3",
+                        "{type: RollingUpdate, rollingUpdate: {maxUnavailable: '50%', maxSurge: 0}}"));
         assertThat(tighter.outcome()).isEqualTo(CycleResult.Outcome.BLOCKED);
-        assertThat(tighter.refusal().getMessage()).contains("takes down 2 pod(s)").contains("maxUnavailable 25%")
+        assertThat(tighter.refusal().getMessage())
+                .contains("takes down 2 pod(s)")
+                .contains("maxUnavailable 25%")
                 .contains("allows 1 disruption(s) for 4 healthy pod(s)");
     }
 
     @Test
     void aSurgeOnlyRolloutPassesUnderASpentBudget() {
-        cycle("enforce", "app/ns.yaml", namespace(), "app/web.yaml", deployment("web", 2, "web:1", SURGE_ONLY),
-                "app/pdb.yaml", pdb("web", "web", "minAvailable: 2"));
-        assertThat(client.policy().v1().podDisruptionBudget().inNamespace(NS).withName("web").get().getStatus()
-                .getDisruptionsAllowed()).isZero();
+        cycle(
+                "enforce",
+                "app/ns.yaml",
+                namespace(),
+                "app/web.yaml",
+                deployment("web", 2, "web:1", SURGE_ONLY),
+                "app/pdb.yaml",
+                pdb("web", "web", "minAvailable: 2"));
+        assertThat(client.policy()
+                        .v1()
+                        .podDisruptionBudget()
+                        .inNamespace(NS)
+                        .withName("web")
+                        .get()
+                        .getStatus()
+                        .getDisruptionsAllowed())
+                .isZero();
         CycleResult r = cycle("enforce", "app/web.yaml", deployment("web", 2, "web:2", SURGE_ONLY));
         assertThat(r.outcome()).isEqualTo(CycleResult.Outcome.SUCCEEDED);
         assertThat(image("web")).isEqualTo("web:2");
@@ -184,12 +238,22 @@ class SafetyTest {
 
     @Test
     void aBudgetSpentByUnhealthyPodsStopsARolloutThatTakesPodsDown() {
-        cycle("enforce", "app/ns.yaml", namespace(), "app/web.yaml", deployment("web", 3, "web:1", ROLLING_1),
-                "app/pdb.yaml", pdb("web", "web", "maxUnavailable: 1"));
+        cycle(
+                "enforce",
+                "app/ns.yaml",
+                namespace(),
+                "app/web.yaml",
+                deployment("web", 3, "web:1", ROLLING_1),
+                "app/pdb.yaml",
+                pdb("web", "web", "maxUnavailable: 1"));
         // another workload behind the same budget is unhealthy: the budget is spent right now
         sandbox.failImages("canary-crash");
-        cycle("enforce", "app/canary.yaml", deployment("web-canary", 1, "web:canary-crash", SURGE_ONLY)
-                .replace("{app: web-canary}", "{app: web}").replace("app: web-canary}", "app: web}"));
+        cycle(
+                "enforce",
+                "app/canary.yaml",
+                deployment("web-canary", 1, "web:canary-crash", SURGE_ONLY)
+                        .replace("{app: web-canary}", "{app: web}")
+                        .replace("app: web-canary}", "app: web}"));
         CycleResult r = cycle("enforce", "app/web.yaml", deployment("web", 3, "web:2", ROLLING_1));
         assertThat(r.outcome()).isEqualTo(CycleResult.Outcome.BLOCKED);
         assertThat(r.refusal().getMessage()).contains("allows 0 disruption(s) now (status.disruptionsAllowed)");
@@ -204,32 +268,52 @@ class SafetyTest {
     }
 
     private static String configMap(String value) {
-        return "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: settings, namespace: shop}\ndata: {value: \"" + value + "\"}\n";
+        return "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: settings, namespace: shop}\ndata: {value: \"" + value
+                + "\"}\n";
     }
 
     private String configValue() {
-        return client.configMaps().inNamespace(NS).withName("settings").get().getData().get("value");
+        return client.configMaps()
+                .inNamespace(NS)
+                .withName("settings")
+                .get()
+                .getData()
+                .get("value");
     }
 
-    /** A scale-down the live budget cannot absorb at once goes in the steps it allows, cycle after cycle; the rest goes ahead. */
+    /**
+     * A scale-down the live budget cannot absorb at once goes in the steps it allows, cycle after cycle; the rest
+     * goes ahead.
+     */
     @Test
     void aScaleDownTheBudgetCannotAbsorbGoesInStepsWhileTheRestIsApplied() {
-        cycle("enforce", "app/ns.yaml", namespace(), "app/web.yaml", deployment("web", 4, "web:1", SURGE_ONLY),
-                "app/pdb.yaml", pdb("web", "web", "maxUnavailable: 1"), "app/cm.yaml", configMap("1"));
-        CycleResult first = cycle("enforce", "app/web.yaml", deployment("web", 1, "web:1", SURGE_ONLY),
-                "app/cm.yaml", configMap("2"));
+        cycle(
+                "enforce",
+                "app/ns.yaml",
+                namespace(),
+                "app/web.yaml",
+                deployment("web", 4, "web:1", SURGE_ONLY),
+                "app/pdb.yaml",
+                pdb("web", "web", "maxUnavailable: 1"),
+                "app/cm.yaml",
+                configMap("1"));
+        CycleResult first = cycle(
+                "enforce", "app/web.yaml", deployment("web", 1, "web:1", SURGE_ONLY), "app/cm.yaml", configMap("2"));
         assertThat(first.outcome()).isEqualTo(CycleResult.Outcome.SUCCEEDED);
         assertThat(configValue()).as("the rest of the change set went ahead").isEqualTo("2");
         assertThat(replicas("web")).isEqualTo(3);
-        assertThat(first.findings()).contains("Deployment shop/web: scaled from 4 to 3 replica(s), PodDisruptionBudget"
-                + " shop/web allows 1 disruption(s) now; 2 replica(s) left to remove in later cycles");
-        assertThat(first.changes().changes()).anyMatch(c -> c.line().startsWith("Deployment/shop/web configured (scaled from 4 to 3"));
+        assertThat(first.findings())
+                .contains("Deployment shop/web: scaled from 4 to 3 replica(s), PodDisruptionBudget"
+                        + " shop/web allows 1 disruption(s) now; 2 replica(s) left to remove in later cycles");
+        assertThat(first.changes().changes())
+                .anyMatch(c -> c.line().startsWith("Deployment/shop/web configured (scaled from 4 to 3"));
 
         CycleResult second = again();
         assertThat(second.outcome()).as("a step, not drift").isEqualTo(CycleResult.Outcome.SUCCEEDED);
         assertThat(second.drift()).isFalse();
         assertThat(replicas("web")).isEqualTo(2);
-        assertThat(second.findings()).anyMatch(f -> f.contains("scaled from 3 to 2") && f.contains("1 replica(s) left"));
+        assertThat(second.findings())
+                .anyMatch(f -> f.contains("scaled from 3 to 2") && f.contains("1 replica(s) left"));
 
         CycleResult third = again();
         assertThat(third.findings()).noneMatch(f -> f.contains("left to remove"));
@@ -244,35 +328,59 @@ class SafetyTest {
      */
     @Test
     void aBudgetGitCanNeverSatisfyIsAFindingAndHoldsBackNothingElse() {
-        cycle("enforce", "app/ns.yaml", namespace(), "app/web.yaml", deployment("web", 1, "web:1", SURGE_ONLY),
-                "app/pdb.yaml", pdb("web", "web", "minAvailable: 2"), "app/cm.yaml", configMap("1"));
+        cycle(
+                "enforce",
+                "app/ns.yaml",
+                namespace(),
+                "app/web.yaml",
+                deployment("web", 1, "web:1", SURGE_ONLY),
+                "app/pdb.yaml",
+                pdb("web", "web", "minAvailable: 2"),
+                "app/cm.yaml",
+                configMap("1"));
         client.apps().deployments().inNamespace(NS).withName("web").scale(3); // by hand
         // the hand-made pods ready, and the disruption controller counting them (at once on the sandbox)
         await(() -> {
-            var pdb = client.policy().v1().podDisruptionBudget().inNamespace(NS).withName("web").get();
-            return pdb.getStatus() != null && Integer.valueOf(3).equals(pdb.getStatus().getCurrentHealthy());
+            var pdb = client.policy()
+                    .v1()
+                    .podDisruptionBudget()
+                    .inNamespace(NS)
+                    .withName("web")
+                    .get();
+            return pdb.getStatus() != null
+                    && Integer.valueOf(3).equals(pdb.getStatus().getCurrentHealthy());
         });
         CycleResult first = cycle("enforce", "app/cm.yaml", configMap("2"));
         assertThat(first.outcome()).isEqualTo(CycleResult.Outcome.SUCCEEDED);
         assertThat(configValue()).isEqualTo("2");
         assertThat(replicas("web")).isEqualTo(2);
-        assertThat(first.findings()).contains("PodDisruptionBudget shop/web (minAvailable 2) can never be satisfied by the"
-                + " 1 replica(s) git declares for Deployment shop/web: change one of them in git");
+        assertThat(first.findings())
+                .contains("PodDisruptionBudget shop/web (minAvailable 2) can never be satisfied by the"
+                        + " 1 replica(s) git declares for Deployment shop/web: change one of them in git");
 
         CycleResult second = cycle("enforce", "app/cm.yaml", configMap("3"));
         assertThat(second.outcome()).isEqualTo(CycleResult.Outcome.SUCCEEDED);
         assertThat(configValue()).isEqualTo("3");
         assertThat(replicas("web")).as("never below what the budget allows").isEqualTo(2);
-        assertThat(second.findings()).anyMatch(f -> f.contains("scale-down from 2 to 1 replica(s) waits:"
-                + " PodDisruptionBudget shop/web allows 0 disruption(s) now"));
+        assertThat(second.findings())
+                .anyMatch(f -> f.contains("scale-down from 2 to 1 replica(s) waits:"
+                        + " PodDisruptionBudget shop/web allows 0 disruption(s) now"));
     }
 
     @Test
     void statefulSetsAndDaemonSetsAreChecked() {
-        cycle("enforce", "app/ns.yaml", namespace(), "app/db.yaml", statefulSet("db", 3, "db:1"),
-                "app/agent.yaml", daemonSet("agent", "agent:1"),
-                "app/pdb-db.yaml", pdb("db", "db", "maxUnavailable: 0"),
-                "app/pdb-agent.yaml", pdb("agent", "agent", "minAvailable: '100%'"));
+        cycle(
+                "enforce",
+                "app/ns.yaml",
+                namespace(),
+                "app/db.yaml",
+                statefulSet("db", 3, "db:1"),
+                "app/agent.yaml",
+                daemonSet("agent", "agent:1"),
+                "app/pdb-db.yaml",
+                pdb("db", "db", "maxUnavailable: 0"),
+                "app/pdb-agent.yaml",
+                pdb("agent", "agent", "minAvailable: '100%'"));
         CycleResult db = cycle("enforce", "app/db.yaml", statefulSet("db", 3, "db:2"));
         assertThat(db.outcome()).isEqualTo(CycleResult.Outcome.BLOCKED);
         assertThat(db.refusal().getMessage()).contains("StatefulSet shop/db: rolling it takes down 1 pod(s)");
@@ -284,8 +392,14 @@ class SafetyTest {
 
     @Test
     void warnModeAppliesAndReportsOffModeIgnores() {
-        cycle("enforce", "app/ns.yaml", namespace(), "app/web.yaml", deployment("web", 3, "web:1", ROLLING_1),
-                "app/pdb.yaml", pdb("web", "web", "minAvailable: 3"));
+        cycle(
+                "enforce",
+                "app/ns.yaml",
+                namespace(),
+                "app/web.yaml",
+                deployment("web", 3, "web:1", ROLLING_1),
+                "app/pdb.yaml",
+                pdb("web", "web", "minAvailable: 3"));
         CycleResult warned = cycle("warn", "app/web.yaml", deployment("web", 3, "web:2", ROLLING_1));
         assertThat(warned.outcome()).as(String.valueOf(warned.error())).isEqualTo(CycleResult.Outcome.SUCCEEDED);
         assertThat(warned.findings()).anyMatch(f -> f.contains("allows 0 disruption(s)"));
@@ -297,11 +411,18 @@ class SafetyTest {
 
     @Test
     void aBudgetThatCanNeverAllowADisruptionWarnsWithoutBlockingSurgeOnlyRollouts() {
-        cycle("enforce", "app/ns.yaml", namespace(), "app/web.yaml", deployment("web", 1, "web:1", SURGE_ONLY),
-                "app/pdb.yaml", pdb("web", "web", "minAvailable: 2"));
+        cycle(
+                "enforce",
+                "app/ns.yaml",
+                namespace(),
+                "app/web.yaml",
+                deployment("web", 1, "web:1", SURGE_ONLY),
+                "app/pdb.yaml",
+                pdb("web", "web", "minAvailable: 2"));
         CycleResult r = cycle("enforce", "app/web.yaml", deployment("web", 1, "web:2", SURGE_ONLY));
         assertThat(r.outcome()).isEqualTo(CycleResult.Outcome.SUCCEEDED);
-        assertThat(r.findings()).anyMatch(f -> f.contains("can never allow a disruption") && f.contains("node drains will hang"));
+        assertThat(r.findings())
+                .anyMatch(f -> f.contains("can never allow a disruption") && f.contains("node drains will hang"));
     }
 
     @Test
@@ -315,13 +436,27 @@ class SafetyTest {
                   minReplicas: 3
                   maxReplicas: 10
                 """;
-        cycle("enforce", "app/ns.yaml", namespace(), "app/web.yaml", deployment("web", 5, "web:1", SURGE_ONLY),
-                "app/hpa.yaml", hpa);
+        cycle(
+                "enforce",
+                "app/ns.yaml",
+                namespace(),
+                "app/web.yaml",
+                deployment("web", 5, "web:1", SURGE_ONLY),
+                "app/hpa.yaml",
+                hpa);
         assertThat(replicas("web")).as("created with git's replicas").isEqualTo(5);
         // the HPA controller scales through the scale subresource
-        client.apps().deployments().inNamespace(NS).withName("web").subresource("scale")
-                .patch(new PatchContext.Builder().withPatchType(PatchType.JSON_MERGE).withFieldManager("kube-controller-manager")
-                        .build(), "{\"spec\":{\"replicas\":8}}");
+        client.apps()
+                .deployments()
+                .inNamespace(NS)
+                .withName("web")
+                .subresource("scale")
+                .patch(
+                        new PatchContext.Builder()
+                                .withPatchType(PatchType.JSON_MERGE)
+                                .withFieldManager("kube-controller-manager")
+                                .build(),
+                        "{\"spec\":{\"replicas\":8}}");
         assertThat(replicas("web")).isEqualTo(8);
         CycleResult image = cycle("enforce", "app/web.yaml", deployment("web", 5, "web:2", SURGE_ONLY));
         assertThat(image.outcome()).isEqualTo(CycleResult.Outcome.SUCCEEDED);
@@ -343,10 +478,13 @@ class SafetyTest {
         try (CycleRunner runner = new CycleRunner(settings, client, status, events::add)) {
             runner.offer(Trigger.of(Trigger.Kind.STARTUP));
             await(() -> good.equals(status.view().lastAppliedRevision()));
-            String bad = repo.write("app/web.yaml", deployment("web", 2, "web:crashloop", SURGE_ONLY)).commit("bad image");
+            String bad = repo.write("app/web.yaml", deployment("web", 2, "web:crashloop", SURGE_ONLY))
+                    .commit("bad image");
             runner.offer(new Trigger(Trigger.Kind.WEBHOOK, bad, "d-1", "dev"));
             await(() -> events.stream().anyMatch(e -> e.type().type().endsWith("rolledback")));
-            assertThat(events.stream().map(e -> e.type().type().replace("io.alfred.gitops.", "")).toList())
+            assertThat(events.stream()
+                            .map(e -> e.type().type().replace("io.alfred.gitops.", ""))
+                            .toList())
                     .containsExactly("sync.started", "sync.planned", "sync.applied", "sync.failed", "sync.rolledback");
             DeployEvent failed = events.get(3);
             assertThat(failed.data().path("stage").asText()).isEqualTo("wait");
@@ -360,13 +498,20 @@ class SafetyTest {
             runner.offer(Trigger.of(Trigger.Kind.SCHEDULE));
             runner.offer(Trigger.of(Trigger.Kind.SCHEDULE));
             sleep(1500);
-            assertThat(events).as("the failed revision is not retried by polling").hasSize(before);
+            assertThat(events)
+                    .as("the failed revision is not retried by polling")
+                    .hasSize(before);
         }
     }
 
     @Test
     void aRollbackThatFailsTooEndsWithoutALoop() {
-        cycle("enforce", "app/ns.yaml", namespace(), "app/web.yaml", deployment("web", 2, "web:1-crashloop-later", SURGE_ONLY));
+        cycle(
+                "enforce",
+                "app/ns.yaml",
+                namespace(),
+                "app/web.yaml",
+                deployment("web", 2, "web:1-crashloop-later", SURGE_ONLY));
         String good = head();
         List<DeployEvent> events = new CopyOnWriteArrayList<>();
         SyncStatus status = new SyncStatus();
@@ -375,14 +520,22 @@ class SafetyTest {
             runner.offer(Trigger.of(Trigger.Kind.STARTUP));
             await(() -> good.equals(status.view().lastAppliedRevision()));
             sandbox.failImages("crashloop"); // now the good revision's image crashes too
-            repo.write("app/web.yaml", deployment("web", 2, "web:2-crashloop", SURGE_ONLY)).commit("bad image");
+            repo.write("app/web.yaml", deployment("web", 2, "web:2-crashloop", SURGE_ONLY))
+                    .commit("bad image");
             runner.offer(Trigger.of(Trigger.Kind.SCHEDULE));
-            await(() -> events.stream().filter(e -> e.type().type().endsWith("failed")).count() == 2);
-            assertThat(events.get(events.size() - 1).data().path("cause").asText()).contains("rollback to " + good + " failed");
+            await(() -> events.stream()
+                            .filter(e -> e.type().type().endsWith("failed"))
+                            .count()
+                    == 2);
+            assertThat(events.get(events.size() - 1).data().path("cause").asText())
+                    .contains("rollback to " + good + " failed");
             long cycles = runner.cycles();
             runner.offer(Trigger.of(Trigger.Kind.SCHEDULE));
             sleep(1500);
-            assertThat(events.stream().filter(e -> e.type().type().endsWith("failed")).count()).isEqualTo(2);
+            assertThat(events.stream()
+                            .filter(e -> e.type().type().endsWith("failed"))
+                            .count())
+                    .isEqualTo(2);
             assertThat(runner.cycles()).isEqualTo(cycles + 1); // polled, saw the failed revision, did nothing
         }
     }
@@ -392,8 +545,14 @@ class SafetyTest {
         sandbox.podReadyDelay(Duration.ofMillis(200));
         sandbox.failImages("crash");
         try {
-            cycle("enforce", "app/ns.yaml", namespace(), "app/web.yaml", deployment("web", 3, "web:1", ROLLING_1),
-                    "app/pdb.yaml", pdb("web", "web", "minAvailable: 3"));
+            cycle(
+                    "enforce",
+                    "app/ns.yaml",
+                    namespace(),
+                    "app/web.yaml",
+                    deployment("web", 3, "web:1", ROLLING_1),
+                    "app/pdb.yaml",
+                    pdb("web", "web", "minAvailable: 3"));
             repo.write("app/web.yaml", deployment("web", 3, "web:crash", ROLLING_1));
             repo.commit("crashing image");
             Settings settings = settings(new SafetySettings("warn", Duration.ofSeconds(60), true));
@@ -402,9 +561,11 @@ class SafetyTest {
                 CycleResult r = reconciler.reconcile(revisions.latest());
                 assertThat(r.outcome()).isEqualTo(CycleResult.Outcome.FAILED);
                 assertThat(r.error().stage()).isEqualTo(Stage.WAIT);
-                assertThat(r.error().getMessage()).contains("PodDisruptionBudget shop/web")
+                assertThat(r.error().getMessage())
+                        .contains("PodDisruptionBudget shop/web")
                         .contains("the rollout took healthy pods below the budget: 2 healthy (was 3), 3 required")
-                        .as("failed early, not at the 60 s timeout").doesNotContain("not finished within");
+                        .as("failed early, not at the 60 s timeout")
+                        .doesNotContain("not finished within");
             }
         } finally {
             sandbox.podReadyDelay(Duration.ZERO);
@@ -414,18 +575,32 @@ class SafetyTest {
     @Test
     void theExampleProdOverlayPassesTheGateAndRolls() {
         try (TestRepo example = TestRepo.withExample(tmp.resolve("example"))) {
-            Settings settings = new Settings(new ClusterSettings("test", "prod"),
-                    SourceSettings.anonymous(example.url(), "main", "infra/k8s/overlays/prod", tmp.resolve("work-prod")),
-                    new RenderSettings("auto", Duration.ofMinutes(1), Map.of("cluster_name", "test", "cluster_env", "prod")),
-                    ApplySettings.defaults(), SafetySettings.defaults());
+            Settings settings = new Settings(
+                    new ClusterSettings("test", "prod"),
+                    SourceSettings.anonymous(
+                            example.url(), "main", "infra/k8s/overlays/prod", tmp.resolve("work-prod")),
+                    new RenderSettings(
+                            "auto", Duration.ofMinutes(1), Map.of("cluster_name", "test", "cluster_env", "prod")),
+                    ApplySettings.defaults(),
+                    SafetySettings.defaults());
             try (Revisions revisions = new Revisions(settings);
                     Reconciler reconciler = new Reconciler(client, settings.apply(), settings.safety())) {
                 assertThat(reconciler.reconcile(revisions.latest()).outcome()).isEqualTo(CycleResult.Outcome.SUCCEEDED);
-                example.edit("infra/k8s/base/core/deployment.yaml", "agent-core:latest", "agent-core:2.0").commit("core 2.0");
+                example.edit("infra/k8s/base/core/deployment.yaml", "agent-core:latest", "agent-core:2.0")
+                        .commit("core 2.0");
                 CycleResult r = reconciler.reconcile(revisions.latest());
                 assertThat(r.outcome()).as(String.valueOf(r.refusal())).isEqualTo(CycleResult.Outcome.SUCCEEDED);
-                Deployment core = client.apps().deployments().inNamespace("alfred-platform").withName("agent-core").get();
-                assertThat(core.getSpec().getTemplate().getSpec().getContainers().get(0).getImage())
+                Deployment core = client.apps()
+                        .deployments()
+                        .inNamespace("alfred-platform")
+                        .withName("agent-core")
+                        .get();
+                assertThat(core.getSpec()
+                                .getTemplate()
+                                .getSpec()
+                                .getContainers()
+                                .get(0)
+                                .getImage())
                         .isEqualTo("alfred-platform/agent-core:2.0");
                 assertThat(core.getSpec().getReplicas()).isEqualTo(5);
             }
@@ -437,17 +612,24 @@ class SafetyTest {
     @ValueSource(strings = {"dev", "staging", "prod"})
     void theExampleOverlaysDeclareNoBudgetTheirReplicasCannotMeet(String env) {
         try (TestRepo example = TestRepo.withExample(tmp.resolve("example"))) {
-            Settings settings = new Settings(new ClusterSettings("test", env),
-                    SourceSettings.anonymous(example.url(), "main", "infra/k8s/overlays/" + env, tmp.resolve("work-" + env)),
-                    new RenderSettings("auto", Duration.ofMinutes(1), Map.of("cluster_name", "test", "cluster_env", env)),
-                    ApplySettings.defaults(), SafetySettings.defaults());
+            Settings settings = new Settings(
+                    new ClusterSettings("test", env),
+                    SourceSettings.anonymous(
+                            example.url(), "main", "infra/k8s/overlays/" + env, tmp.resolve("work-" + env)),
+                    new RenderSettings(
+                            "auto", Duration.ofMinutes(1), Map.of("cluster_name", "test", "cluster_env", env)),
+                    ApplySettings.defaults(),
+                    SafetySettings.defaults());
             try (Revisions revisions = new Revisions(settings);
                     Reconciler reconciler = new Reconciler(client, settings.apply(), settings.safety())) {
                 CycleResult r = reconciler.reconcile(revisions.latest());
                 assertThat(r.outcome()).isEqualTo(CycleResult.Outcome.SUCCEEDED);
-                example.edit("infra/k8s/base/core/deployment.yaml", "agent-core:latest", "agent-core:2.0").commit("core 2.0");
+                example.edit("infra/k8s/base/core/deployment.yaml", "agent-core:latest", "agent-core:2.0")
+                        .commit("core 2.0");
                 CycleResult rolled = reconciler.reconcile(revisions.latest());
-                assertThat(rolled.outcome()).as(String.valueOf(rolled.refusal())).isEqualTo(CycleResult.Outcome.SUCCEEDED);
+                assertThat(rolled.outcome())
+                        .as(String.valueOf(rolled.refusal()))
+                        .isEqualTo(CycleResult.Outcome.SUCCEEDED);
                 assertThat(rolled.findings()).noneMatch(f -> f.contains("can never"));
             }
         }
@@ -462,12 +644,27 @@ class SafetyTest {
     }
 
     private String image(String name) {
-        return client.apps().deployments().inNamespace(NS).withName(name).get().getSpec().getTemplate().getSpec()
-                .getContainers().get(0).getImage();
+        return client.apps()
+                .deployments()
+                .inNamespace(NS)
+                .withName(name)
+                .get()
+                .getSpec()
+                .getTemplate()
+                .getSpec()
+                .getContainers()
+                .get(0)
+                .getImage();
     }
 
     private int replicas(String name) {
-        return client.apps().deployments().inNamespace(NS).withName(name).get().getSpec().getReplicas();
+        return client.apps()
+                .deployments()
+                .inNamespace(NS)
+                .withName(name)
+                .get()
+                .getSpec()
+                .getReplicas();
     }
 
     private static void sleep(long ms) {

@@ -31,31 +31,71 @@ class DeploymentSimulatorTest {
     }
 
     private Deployment web(String image, int maxSurge, int maxUnavailable) {
-        return new DeploymentBuilder().withNewMetadata().withName("web").withNamespace("default").endMetadata()
-                .withNewSpec().withReplicas(3).withNewSelector().addToMatchLabels("app", "web").endSelector()
-                .withNewStrategy().withType("RollingUpdate").withNewRollingUpdate()
-                .withNewMaxSurge(maxSurge).withNewMaxUnavailable(maxUnavailable).endRollingUpdate().endStrategy()
-                .withNewTemplate().withNewMetadata().addToLabels("app", "web").endMetadata().withNewSpec()
-                .addNewContainer().withName("web").withImage(image).endContainer().endSpec().endTemplate().endSpec().build();
+        return new DeploymentBuilder()
+                .withNewMetadata()
+                .withName("web")
+                .withNamespace("default")
+                .endMetadata()
+                .withNewSpec()
+                .withReplicas(3)
+                .withNewSelector()
+                .addToMatchLabels("app", "web")
+                .endSelector()
+                .withNewStrategy()
+                .withType("RollingUpdate")
+                .withNewRollingUpdate()
+                .withNewMaxSurge(maxSurge)
+                .withNewMaxUnavailable(maxUnavailable)
+                .endRollingUpdate()
+                .endStrategy()
+                .withNewTemplate()
+                .withNewMetadata()
+                .addToLabels("app", "web")
+                .endMetadata()
+                .withNewSpec()
+                .addNewContainer()
+                .withName("web")
+                .withImage(image)
+                .endContainer()
+                .endSpec()
+                .endTemplate()
+                .endSpec()
+                .build();
     }
 
     private Deployment live() {
-        return client.apps().deployments().inNamespace("default").withName("web").get();
+        return client.apps()
+                .deployments()
+                .inNamespace("default")
+                .withName("web")
+                .get();
     }
 
     private boolean rolledOut(String image) {
         Deployment d = live();
-        return d.getStatus() != null && Integer.valueOf(3).equals(d.getStatus().getUpdatedReplicas())
+        return d.getStatus() != null
+                && Integer.valueOf(3).equals(d.getStatus().getUpdatedReplicas())
                 && Integer.valueOf(3).equals(d.getStatus().getReplicas())
                 && Integer.valueOf(3).equals(d.getStatus().getAvailableReplicas())
-                && d.getSpec().getTemplate().getSpec().getContainers().get(0).getImage().equals(image);
+                && d.getSpec()
+                        .getTemplate()
+                        .getSpec()
+                        .getContainers()
+                        .get(0)
+                        .getImage()
+                        .equals(image);
     }
 
     @Test
     void aSurgeOnlyRolloutNeverDropsBelowTheReplicaCount() throws Exception {
         client.resource(web("web:1", 1, 0)).fieldManager("t").serverSideApply();
         waitFor(() -> rolledOut("web:1"));
-        assertThat(client.pods().inNamespace("default").withLabel("app", "web").list().getItems()).hasSize(3);
+        assertThat(client.pods()
+                        .inNamespace("default")
+                        .withLabel("app", "web")
+                        .list()
+                        .getItems())
+                .hasSize(3);
 
         client.resource(web("web:2", 1, 0)).fieldManager("t").serverSideApply();
         int minAvailable = Integer.MAX_VALUE;
@@ -72,8 +112,13 @@ class DeploymentSimulatorTest {
         assertThat(rolledOut("web:2")).isTrue();
         assertThat(minAvailable).as("maxUnavailable 0").isGreaterThanOrEqualTo(3);
         assertThat(maxPods).as("maxSurge 1").isLessThanOrEqualTo(4);
-        assertThat(client.pods().inNamespace("default").withLabel("app", "web").list().getItems())
-                .hasSize(3).allMatch(p -> p.getSpec().getContainers().get(0).getImage().equals("web:2"));
+        assertThat(client.pods()
+                        .inNamespace("default")
+                        .withLabel("app", "web")
+                        .list()
+                        .getItems())
+                .hasSize(3)
+                .allMatch(p -> p.getSpec().getContainers().get(0).getImage().equals("web:2"));
     }
 
     @Test
@@ -82,12 +127,17 @@ class DeploymentSimulatorTest {
         client.resource(web("web:1", 0, 1)).fieldManager("t").serverSideApply();
         waitFor(() -> rolledOut("web:1"));
         client.resource(web("web:crash", 0, 1)).fieldManager("t").serverSideApply();
-        waitFor(() -> live().getStatus().getUpdatedReplicas() != null && live().getStatus().getUpdatedReplicas() >= 1);
+        waitFor(() -> live().getStatus().getUpdatedReplicas() != null
+                && live().getStatus().getUpdatedReplicas() >= 1);
         Thread.sleep(1000);
         Deployment d = live();
         assertThat(d.getStatus().getAvailableReplicas()).isEqualTo(2);
         assertThat(d.getStatus().getUpdatedReplicas()).isEqualTo(1);
-        assertThat(client.pods().inNamespace("default").withLabel("app", "web").list().getItems())
+        assertThat(client.pods()
+                        .inNamespace("default")
+                        .withLabel("app", "web")
+                        .list()
+                        .getItems())
                 .anyMatch(p -> "Pending".equals(p.getStatus().getPhase()));
     }
 

@@ -42,8 +42,7 @@ final class Differences {
             "a real namespace also lists the ReplicaSets of every rollout, and the crash Deployment's pods "
                     + "at the moment's counts");
 
-    private Differences() {
-    }
+    private Differences() {}
 
     static String normalize(String text) {
         String out = text;
@@ -54,8 +53,8 @@ final class Differences {
         return out.strip().lines().sorted().collect(java.util.stream.Collectors.joining("\n"));
     }
 
-    static void assertSame(KubectlSessionTest.Step step, KubectlSessionTest.Result sandbox,
-            KubectlSessionTest.Result real) {
+    static void assertSame(
+            KubectlSessionTest.Step step, KubectlSessionTest.Result sandbox, KubectlSessionTest.Result real) {
         String command = String.join(" ", step.args());
         for (Map.Entry<String, String> known : KNOWN.entrySet()) {
             if (command.startsWith(known.getKey())) {
@@ -64,7 +63,8 @@ final class Differences {
         }
         assertThat(sandbox.exit()).as("exit code of kubectl %s", command).isEqualTo(real.exit());
         assertThat(normalize(sandbox.out() + sandbox.err()))
-                .as("kubectl %s: the sandbox's answer (left) against the real control plane's (right), normalized",
+                .as(
+                        "kubectl %s: the sandbox's answer (left) against the real control plane's (right), normalized",
                         command)
                 .isEqualTo(normalize(real.out() + real.err()));
     }

@@ -24,8 +24,14 @@ import org.junit.jupiter.api.Test;
  */
 class SandboxApplyTest extends ClusterSuite {
     private ConfigMap cm(Map<String, String> labels, Map<String, String> data) {
-        return new ConfigMapBuilder().withNewMetadata().withName("settings").withNamespace(ns).withLabels(labels)
-                .endMetadata().withData(data).build();
+        return new ConfigMapBuilder()
+                .withNewMetadata()
+                .withName("settings")
+                .withNamespace(ns)
+                .withLabels(labels)
+                .endMetadata()
+                .withData(data)
+                .build();
     }
 
     private ConfigMap apply(String manager, ConfigMap cm, boolean force) {
@@ -34,7 +40,9 @@ class SandboxApplyTest extends ClusterSuite {
     }
 
     private static List<String> managers(ConfigMap cm) {
-        return cm.getMetadata().getManagedFields().stream().map(ManagedFieldsEntry::getManager).toList();
+        return cm.getMetadata().getManagedFields().stream()
+                .map(ManagedFieldsEntry::getManager)
+                .toList();
     }
 
     @Test
@@ -47,7 +55,12 @@ class SandboxApplyTest extends ClusterSuite {
         assertThat(entry.getManager()).isEqualTo("alfred-gitops");
         assertThat(entry.getOperation()).isEqualTo("Apply");
         assertThat(entry.getFieldsType()).isEqualTo("FieldsV1");
-        assertThat(client.configMaps().inNamespace(ns).withName("settings").get().getData()).containsEntry("k", "v");
+        assertThat(client.configMaps()
+                        .inNamespace(ns)
+                        .withName("settings")
+                        .get()
+                        .getData())
+                .containsEntry("k", "v");
     }
 
     @Test
@@ -73,10 +86,17 @@ class SandboxApplyTest extends ClusterSuite {
         assertThatThrownBy(() -> apply("alfred-gitops", cm(Map.of(), Map.of("k", "from-git")), false))
                 .isInstanceOfSatisfying(KubernetesClientException.class, e -> {
                     assertThat(e.getCode()).isEqualTo(409);
-                    assertThat(e.getMessage()).contains("Apply failed with 1 conflict")
-                            .contains("conflict with \"helm\"").contains(".data.k");
+                    assertThat(e.getMessage())
+                            .contains("Apply failed with 1 conflict")
+                            .contains("conflict with \"helm\"")
+                            .contains(".data.k");
                 });
-        assertThat(client.configMaps().inNamespace(ns).withName("settings").get().getData()).containsEntry("k", "from-helm");
+        assertThat(client.configMaps()
+                        .inNamespace(ns)
+                        .withName("settings")
+                        .get()
+                        .getData())
+                .containsEntry("k", "from-helm");
 
         ConfigMap forced = apply("alfred-gitops", cm(Map.of(), Map.of("k", "from-git")), true);
         assertThat(forced.getData()).containsEntry("k", "from-git");
@@ -93,38 +113,74 @@ class SandboxApplyTest extends ClusterSuite {
     @Test
     void aNonApplyWriteTakesOwnershipOfWhatItChanged() {
         apply("alfred-gitops", cm(Map.of(), Map.of("k", "git")), false);
-        client.configMaps().inNamespace(ns).withName("settings")
-                .patch(new PatchContext.Builder().withPatchType(PatchType.JSON_MERGE).withFieldManager("kubectl-patch").build(),
+        client.configMaps()
+                .inNamespace(ns)
+                .withName("settings")
+                .patch(
+                        new PatchContext.Builder()
+                                .withPatchType(PatchType.JSON_MERGE)
+                                .withFieldManager("kubectl-patch")
+                                .build(),
                         "{\"data\":{\"k\":\"by-hand\"}}");
-        ConfigMap edited = client.configMaps().inNamespace(ns).withName("settings").get();
+        ConfigMap edited =
+                client.configMaps().inNamespace(ns).withName("settings").get();
         assertThat(managers(edited)).contains("kubectl-patch");
         assertThatThrownBy(() -> apply("alfred-gitops", cm(Map.of(), Map.of("k", "git")), false))
                 .hasMessageContaining("conflict with \"kubectl-patch\"");
-        assertThat(apply("alfred-gitops", cm(Map.of(), Map.of("k", "git")), true).getData()).containsEntry("k", "git");
+        assertThat(apply("alfred-gitops", cm(Map.of(), Map.of("k", "git")), true)
+                        .getData())
+                .containsEntry("k", "git");
     }
 
     @Test
     void aNoOpApplyWritesNothing() {
         ConfigMap first = apply("alfred-gitops", cm(Map.of("app", "a"), Map.of("k", "v")), false);
         ConfigMap again = apply("alfred-gitops", cm(Map.of("app", "a"), Map.of("k", "v")), false);
-        assertThat(again.getMetadata().getResourceVersion()).isEqualTo(first.getMetadata().getResourceVersion());
+        assertThat(again.getMetadata().getResourceVersion())
+                .isEqualTo(first.getMetadata().getResourceVersion());
     }
 
     @Test
     void aRemovedListEntryDisappearsFromTheLiveObject() {
         Deployment d = deployment(List.of("A", "B"));
         client.resource(d).fieldManager("alfred-gitops").serverSideApply();
-        Deployment after = client.resource(deployment(List.of("A"))).fieldManager("alfred-gitops").serverSideApply();
-        assertThat(after.getSpec().getTemplate().getSpec().getContainers().get(0).getEnv())
-                .extracting(e -> e.getName()).containsExactly("A");
+        Deployment after = client.resource(deployment(List.of("A")))
+                .fieldManager("alfred-gitops")
+                .serverSideApply();
+        assertThat(after.getSpec()
+                        .getTemplate()
+                        .getSpec()
+                        .getContainers()
+                        .get(0)
+                        .getEnv())
+                .extracting(e -> e.getName())
+                .containsExactly("A");
     }
 
     private Deployment deployment(List<String> env) {
-        return new DeploymentBuilder().withNewMetadata().withName("web").withNamespace(ns).endMetadata()
-                .withNewSpec().withReplicas(2).withNewSelector().addToMatchLabels("app", "web").endSelector()
-                .withNewTemplate().withNewMetadata().addToLabels("app", "web").endMetadata().withNewSpec()
-                .addNewContainer().withName("web").withImage("nginx:1.27")
+        return new DeploymentBuilder()
+                .withNewMetadata()
+                .withName("web")
+                .withNamespace(ns)
+                .endMetadata()
+                .withNewSpec()
+                .withReplicas(2)
+                .withNewSelector()
+                .addToMatchLabels("app", "web")
+                .endSelector()
+                .withNewTemplate()
+                .withNewMetadata()
+                .addToLabels("app", "web")
+                .endMetadata()
+                .withNewSpec()
+                .addNewContainer()
+                .withName("web")
+                .withImage("nginx:1.27")
                 .withEnv(env.stream().map(n -> new EnvVar(n, "x", null)).toList())
-                .endContainer().endSpec().endTemplate().endSpec().build();
+                .endContainer()
+                .endSpec()
+                .endTemplate()
+                .endSpec()
+                .build();
     }
 }

@@ -32,19 +32,26 @@ class SandboxFaultsTest {
     }
 
     private static ConfigMap cm(String name) {
-        return new ConfigMapBuilder().withNewMetadata().withName(name).withNamespace("default").endMetadata()
-                .addToData("k", "v").build();
+        return new ConfigMapBuilder()
+                .withNewMetadata()
+                .withName(name)
+                .withNamespace("default")
+                .endMetadata()
+                .addToData("k", "v")
+                .build();
     }
 
     @Test
     void aNamedObjectIsRejectedEvenInADryRun() {
         sandbox.faults().reject("ConfigMap", "default", "doomed", 422, "data.k: Invalid value: \"v\": injected");
-        assertThatThrownBy(() -> client.resource(cm("doomed")).dryRun().fieldManager("m").serverSideApply())
+        assertThatThrownBy(() ->
+                        client.resource(cm("doomed")).dryRun().fieldManager("m").serverSideApply())
                 .isInstanceOfSatisfying(KubernetesClientException.class, e -> {
                     assertThat(e.getCode()).isEqualTo(422);
                     assertThat(e.getMessage()).contains("ConfigMap \"doomed\" is invalid: data.k: Invalid value");
                 });
-        assertThat(client.resource(cm("fine")).fieldManager("m").serverSideApply()).isNotNull();
+        assertThat(client.resource(cm("fine")).fieldManager("m").serverSideApply())
+                .isNotNull();
         assertThat(sandbox.faults().injected()).isEqualTo(1);
     }
 
@@ -52,7 +59,9 @@ class SandboxFaultsTest {
     void aShareOfRequestsIsAnsweredWithAnError() {
         sandbox.faults().failRequests(1.0, 500);
         assertThatThrownBy(() -> client.configMaps().inNamespace("default").list())
-                .isInstanceOfSatisfying(KubernetesClientException.class, e -> assertThat(e.getCode()).isEqualTo(500));
+                .isInstanceOfSatisfying(
+                        KubernetesClientException.class,
+                        e -> assertThat(e.getCode()).isEqualTo(500));
         sandbox.faults().failRequests(0.5, 503);
         int failures = 0;
         for (int i = 0; i < 40; i++) {
@@ -71,9 +80,13 @@ class SandboxFaultsTest {
     @Test
     void aDelayedAnswerTimesOutAClientThatWillNotWait() {
         sandbox.faults().delayRequests(1.0, Duration.ofSeconds(5));
-        try (KubernetesClient impatient = new KubernetesClientBuilder().withConfig(new ConfigBuilder(sandbox.config())
-                .withRequestTimeout(200).build()).build()) {
-            assertThatThrownBy(() -> impatient.configMaps().inNamespace("default").list())
+        try (KubernetesClient impatient = new KubernetesClientBuilder()
+                .withConfig(new ConfigBuilder(sandbox.config())
+                        .withRequestTimeout(200)
+                        .build())
+                .build()) {
+            assertThatThrownBy(
+                            () -> impatient.configMaps().inNamespace("default").list())
                     .isInstanceOf(KubernetesClientException.class);
         }
         sandbox.faults().clear();
@@ -86,7 +99,11 @@ class SandboxFaultsTest {
         assertThatThrownBy(() -> client.configMaps().inNamespace("default").list())
                 .isInstanceOf(KubernetesClientException.class);
         sandbox.faults().clear();
-        assertThat(client.resource(cm("after")).fieldManager("m").serverSideApply().getMetadata().getName())
+        assertThat(client.resource(cm("after"))
+                        .fieldManager("m")
+                        .serverSideApply()
+                        .getMetadata()
+                        .getName())
                 .isEqualTo("after");
     }
 }

@@ -33,8 +33,14 @@ class SandboxKubectlTest {
         sandbox = SandboxApiServer.start();
         kubeconfig = sandbox.writeKubeconfig(tmp.resolve("kubeconfig"));
         try (KubernetesClient client = sandbox.client()) {
-            ConfigMap cm = new ConfigMapBuilder().withNewMetadata().withName("settings").withNamespace("default")
-                    .addToLabels("app", "demo").endMetadata().addToData("mode", "git").build();
+            ConfigMap cm = new ConfigMapBuilder()
+                    .withNewMetadata()
+                    .withName("settings")
+                    .withNamespace("default")
+                    .addToLabels("app", "demo")
+                    .endMetadata()
+                    .addToData("mode", "git")
+                    .build();
             client.resource(cm).fieldManager("alfred-gitops").serverSideApply();
         }
     }
@@ -44,8 +50,7 @@ class SandboxKubectlTest {
         sandbox.close();
     }
 
-    record Result(int exit, String out, String err) {
-    }
+    record Result(int exit, String out, String err) {}
 
     static Result kubectl(String... args) throws Exception {
         List<String> cmd = new ArrayList<>(List.of("kubectl", "--kubeconfig", kubeconfig.toString()));
@@ -65,7 +70,10 @@ class SandboxKubectlTest {
 
         Result yaml = kubectl("get", "cm", "settings", "-o", "yaml", "--show-managed-fields");
         assertThat(yaml.exit()).as(yaml.err()).isZero();
-        assertThat(yaml.out()).contains("mode: git").contains("manager: alfred-gitops").contains("resourceVersion:");
+        assertThat(yaml.out())
+                .contains("mode: git")
+                .contains("manager: alfred-gitops")
+                .contains("resourceVersion:");
 
         Result namespaces = kubectl("get", "namespaces");
         assertThat(namespaces.exit()).as(namespaces.err()).isZero();
@@ -75,8 +83,14 @@ class SandboxKubectlTest {
     @Test
     void patchLabelAndDeleteWork() throws Exception {
         try (KubernetesClient client = sandbox.client()) {
-            client.resource(new ConfigMapBuilder().withNewMetadata().withName("scratch").withNamespace("default")
-                    .endMetadata().addToData("a", "1").build()).create();
+            client.resource(new ConfigMapBuilder()
+                            .withNewMetadata()
+                            .withName("scratch")
+                            .withNamespace("default")
+                            .endMetadata()
+                            .addToData("a", "1")
+                            .build())
+                    .create();
         }
         Result patch = kubectl("patch", "configmap", "scratch", "--type=merge", "-p", "{\"data\":{\"a\":\"2\"}}");
         assertThat(patch.exit()).as(patch.err()).isZero();
@@ -100,26 +114,60 @@ class SandboxKubectlTest {
     @Test
     void aServerSideDryRunDeleteKeepsTheObject() throws Exception {
         try (KubernetesClient client = sandbox.client()) {
-            client.resource(new ConfigMapBuilder().withNewMetadata().withName("kept").withNamespace("default")
-                    .endMetadata().addToData("a", "1").build()).create();
+            client.resource(new ConfigMapBuilder()
+                            .withNewMetadata()
+                            .withName("kept")
+                            .withNamespace("default")
+                            .endMetadata()
+                            .addToData("a", "1")
+                            .build())
+                    .create();
             Result dryRun = kubectl("delete", "configmap", "kept", "--dry-run=server");
             assertThat(dryRun.exit()).as(dryRun.err()).isZero();
             assertThat(dryRun.out()).contains("configmap \"kept\" deleted (server dry run)");
-            assertThat(client.configMaps().inNamespace("default").withName("kept").get()).isNotNull();
+            assertThat(client.configMaps()
+                            .inNamespace("default")
+                            .withName("kept")
+                            .get())
+                    .isNotNull();
         }
     }
 
     @Test
     void getAllAndEventsAsOnARealServer() throws Exception {
         try (KubernetesClient client = sandbox.client()) {
-            client.apps().deployments().inNamespace("default").resource(new DeploymentBuilder()
-                    .withNewMetadata().withName("web").endMetadata().withNewSpec().withReplicas(1)
-                    .withNewSelector().addToMatchLabels("app", "web").endSelector().withNewTemplate().withNewMetadata()
-                    .addToLabels("app", "web").endMetadata().withNewSpec().addNewContainer().withName("web").withImage("web:1")
-                    .endContainer().endSpec().endTemplate().endSpec().build()).create();
+            client.apps()
+                    .deployments()
+                    .inNamespace("default")
+                    .resource(new DeploymentBuilder()
+                            .withNewMetadata()
+                            .withName("web")
+                            .endMetadata()
+                            .withNewSpec()
+                            .withReplicas(1)
+                            .withNewSelector()
+                            .addToMatchLabels("app", "web")
+                            .endSelector()
+                            .withNewTemplate()
+                            .withNewMetadata()
+                            .addToLabels("app", "web")
+                            .endMetadata()
+                            .withNewSpec()
+                            .addNewContainer()
+                            .withName("web")
+                            .withImage("web:1")
+                            .endContainer()
+                            .endSpec()
+                            .endTemplate()
+                            .endSpec()
+                            .build())
+                    .create();
             new ClusterEventRecorder(client, WriteGuard.ALWAYS, "test")
-                    .record(ObjectRef.of("apps/v1", "Deployment", "default", "web"),
-                            Type.Normal, "Configured", "Apply",
+                    .record(
+                            ObjectRef.of("apps/v1", "Deployment", "default", "web"),
+                            Type.Normal,
+                            "Configured",
+                            "Apply",
                             "configured by alfred-gitops at abc1234: image: web:1");
         }
         Result all = kubectl("get", "all", "-A");
@@ -128,20 +176,32 @@ class SandboxKubectlTest {
 
         Result events = kubectl("get", "events", "-n", "default");
         assertThat(events.exit()).as(events.err()).isZero();
-        assertThat(events.out().lines().findFirst().orElse("")).contains("LAST SEEN").contains("TYPE").contains("REASON")
-                .contains("OBJECT").contains("MESSAGE");
-        assertThat(events.out()).contains("Configured").contains("deployment/web")
-                .contains("configured by alfred-gitops at abc1234: image: web:1").doesNotContain("event.events.k8s.io");
+        assertThat(events.out().lines().findFirst().orElse(""))
+                .contains("LAST SEEN")
+                .contains("TYPE")
+                .contains("REASON")
+                .contains("OBJECT")
+                .contains("MESSAGE");
+        assertThat(events.out())
+                .contains("Configured")
+                .contains("deployment/web")
+                .contains("configured by alfred-gitops at abc1234: image: web:1")
+                .doesNotContain("event.events.k8s.io");
 
         Result deployments = kubectl("get", "deploy", "-n", "default", "-o", "wide");
-        assertThat(deployments.out().lines().findFirst().orElse("")).as(deployments.err())
-                .containsSubsequence("NAME", "READY", "UP-TO-DATE", "AVAILABLE", "AGE", "CONTAINERS", "IMAGES", "SELECTOR");
+        assertThat(deployments.out().lines().findFirst().orElse(""))
+                .as(deployments.err())
+                .containsSubsequence(
+                        "NAME", "READY", "UP-TO-DATE", "AVAILABLE", "AGE", "CONTAINERS", "IMAGES", "SELECTOR");
         assertThat(deployments.out()).containsPattern("web\\s+1/1\\s+1\\s+1\\s+\\S+\\s+web\\s+web:1\\s+app=web");
         Result configMaps = kubectl("get", "cm", "settings", "-n", "default");
         assertThat(configMaps.out()).containsPattern("NAME\\s+DATA\\s+AGE").containsPattern("settings\\s+1\\s+");
 
         Result described = kubectl("describe", "deployment", "web", "-n", "default");
-        assertThat(described.out()).as(described.err()).contains("Events:").contains("alfred.io/gitops")
+        assertThat(described.out())
+                .as(described.err())
+                .contains("Events:")
+                .contains("alfred.io/gitops")
                 .contains("configured by alfred-gitops at abc1234");
     }
 }

@@ -1,8 +1,5 @@
 package io.alfred.gitops.sandbox;
 
-import io.fabric8.kubernetes.api.model.LoadBalancerIngressBuilder;
-import io.fabric8.kubernetes.api.model.ServiceBuilder;
-import io.fabric8.kubernetes.api.model.Service;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -11,11 +8,13 @@ import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.ConfigMapBuilder;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResourceBuilder;
+import io.fabric8.kubernetes.api.model.LoadBalancerIngressBuilder;
+import io.fabric8.kubernetes.api.model.Service;
+import io.fabric8.kubernetes.api.model.ServiceBuilder;
 import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinition;
 import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinitionBuilder;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.apps.DeploymentBuilder;
-import io.fabric8.kubernetes.api.model.apps.DeploymentStatusBuilder;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.fabric8.kubernetes.client.Watch;
 import io.fabric8.kubernetes.client.Watcher;
@@ -41,15 +40,39 @@ class SandboxSemanticsTest extends ClusterSuite {
     }
 
     private ConfigMap cm(String name, String value) {
-        return new ConfigMapBuilder().withNewMetadata().withName(name).withNamespace(ns).endMetadata()
-                .addToData("k", value).build();
+        return new ConfigMapBuilder()
+                .withNewMetadata()
+                .withName(name)
+                .withNamespace(ns)
+                .endMetadata()
+                .addToData("k", value)
+                .build();
     }
 
     private Deployment deployment(String name, String image, Map<String, String> selector) {
-        return new DeploymentBuilder().withNewMetadata().withName(name).withNamespace(ns).endMetadata()
-                .withNewSpec().withReplicas(2).withNewSelector().addToMatchLabels(selector).endSelector()
-                .withNewTemplate().withNewMetadata().addToLabels(selector).endMetadata().withNewSpec()
-                .addNewContainer().withName("app").withImage(image).endContainer().endSpec().endTemplate().endSpec().build();
+        return new DeploymentBuilder()
+                .withNewMetadata()
+                .withName(name)
+                .withNamespace(ns)
+                .endMetadata()
+                .withNewSpec()
+                .withReplicas(2)
+                .withNewSelector()
+                .addToMatchLabels(selector)
+                .endSelector()
+                .withNewTemplate()
+                .withNewMetadata()
+                .addToLabels(selector)
+                .endMetadata()
+                .withNewSpec()
+                .addNewContainer()
+                .withName("app")
+                .withImage(image)
+                .endContainer()
+                .endSpec()
+                .endTemplate()
+                .endSpec()
+                .build();
     }
 
     // --- dry run -------------------------------------------------------------------------------
@@ -63,16 +86,19 @@ class SandboxSemanticsTest extends ClusterSuite {
 
     @Test
     void dryRunApplyOfNewAndExistingObjectsStoresNothing() {
-        ConfigMap answer = client.resource(cm("a", "1")).dryRun().fieldManager("m").serverSideApply();
+        ConfigMap answer =
+                client.resource(cm("a", "1")).dryRun().fieldManager("m").serverSideApply();
         assertThat(answer.getData()).containsEntry("k", "1");
         assertThat(client.configMaps().inNamespace(ns).withName("a").get()).isNull();
 
         ConfigMap stored = client.resource(cm("a", "1")).fieldManager("m").serverSideApply();
-        ConfigMap wouldBe = client.resource(cm("a", "2")).dryRun().fieldManager("m").serverSideApply();
+        ConfigMap wouldBe =
+                client.resource(cm("a", "2")).dryRun().fieldManager("m").serverSideApply();
         assertThat(wouldBe.getData()).containsEntry("k", "2");
         ConfigMap live = client.configMaps().inNamespace(ns).withName("a").get();
         assertThat(live.getData()).containsEntry("k", "1");
-        assertThat(live.getMetadata().getResourceVersion()).isEqualTo(stored.getMetadata().getResourceVersion());
+        assertThat(live.getMetadata().getResourceVersion())
+                .isEqualTo(stored.getMetadata().getResourceVersion());
     }
 
     @Test
@@ -81,30 +107,44 @@ class SandboxSemanticsTest extends ClusterSuite {
         ConfigMap changed = cm("b", "2");
         changed.getMetadata().setResourceVersion(stored.getMetadata().getResourceVersion());
         assertThat(client.resource(changed).dryRun().update().getData()).containsEntry("k", "2");
-        assertThat(client.configMaps().inNamespace(ns).withName("b").dryRun()
-                .patch(PatchContext.of(PatchType.JSON_MERGE), "{\"data\":{\"k\":\"3\"}}").getData()).containsEntry("k", "3");
+        assertThat(client.configMaps()
+                        .inNamespace(ns)
+                        .withName("b")
+                        .dryRun()
+                        .patch(PatchContext.of(PatchType.JSON_MERGE), "{\"data\":{\"k\":\"3\"}}")
+                        .getData())
+                .containsEntry("k", "3");
         client.configMaps().inNamespace(ns).withName("b").dryRun().delete();
         ConfigMap live = client.configMaps().inNamespace(ns).withName("b").get();
         assertThat(live.getData()).containsEntry("k", "1");
-        assertThat(live.getMetadata().getResourceVersion()).isEqualTo(stored.getMetadata().getResourceVersion());
+        assertThat(live.getMetadata().getResourceVersion())
+                .isEqualTo(stored.getMetadata().getResourceVersion());
     }
 
     // --- generation, resourceVersion, status ---------------------------------------------------
 
     @Test
     void generationCountsSpecChangesOnlyAndResourceVersionEveryChange() {
-        Deployment d = client.resource(deployment("gen", "nginx:1.26", Map.of("app", "gen"))).fieldManager("m").serverSideApply();
+        Deployment d = client.resource(deployment("gen", "nginx:1.26", Map.of("app", "gen")))
+                .fieldManager("m")
+                .serverSideApply();
         assertThat(d.getMetadata().getGeneration()).isEqualTo(1L);
         assertThat(d.getMetadata().getUid()).isNotBlank();
 
-        Deployment labelled = client.apps().deployments().inNamespace(ns).withName("gen").edit(x -> {
-            x.getMetadata().setLabels(Map.of("team", "platform"));
-            return x;
-        });
+        Deployment labelled = client.apps()
+                .deployments()
+                .inNamespace(ns)
+                .withName("gen")
+                .edit(x -> {
+                    x.getMetadata().setLabels(Map.of("team", "platform"));
+                    return x;
+                });
         assertThat(labelled.getMetadata().getGeneration()).isEqualTo(1L);
-        assertThat(labelled.getMetadata().getResourceVersion()).isNotEqualTo(d.getMetadata().getResourceVersion());
+        assertThat(labelled.getMetadata().getResourceVersion())
+                .isNotEqualTo(d.getMetadata().getResourceVersion());
 
-        Deployment rolled = client.resource(deployment("gen", "nginx:1.27", Map.of("app", "gen"))).fieldManager("m")
+        Deployment rolled = client.resource(deployment("gen", "nginx:1.27", Map.of("app", "gen")))
+                .fieldManager("m")
                 .serverSideApply();
         assertThat(rolled.getMetadata().getGeneration()).isEqualTo(2L);
     }
@@ -112,44 +152,97 @@ class SandboxSemanticsTest extends ClusterSuite {
     @Test
     void statusChangesOnlyThroughTheStatusSubresource() {
         // a Service: no controller of the control plane writes its status (the service controller is a cloud one)
-        Service svc = new ServiceBuilder().withNewMetadata().withName("st").withNamespace(ns).endMetadata()
-                .withNewSpec().withType("LoadBalancer").addNewPort().withPort(80).endPort().endSpec()
-                .withNewStatus().withNewLoadBalancer().addNewIngress().withIp("192.0.2.99").endIngress().endLoadBalancer()
-                .endStatus().build();
+        Service svc = new ServiceBuilder()
+                .withNewMetadata()
+                .withName("st")
+                .withNamespace(ns)
+                .endMetadata()
+                .withNewSpec()
+                .withType("LoadBalancer")
+                .addNewPort()
+                .withPort(80)
+                .endPort()
+                .endSpec()
+                .withNewStatus()
+                .withNewLoadBalancer()
+                .addNewIngress()
+                .withIp("192.0.2.99")
+                .endIngress()
+                .endLoadBalancer()
+                .endStatus()
+                .build();
         Service created = client.resource(svc).create();
-        assertThat(created.getStatus().getLoadBalancer().getIngress()).as("status is not written by a create").isEmpty();
+        assertThat(created.getStatus().getLoadBalancer().getIngress())
+                .as("status is not written by a create")
+                .isEmpty();
 
         Service withStatus = client.services().inNamespace(ns).withName("st").editStatus(x -> {
-            x.getStatus().getLoadBalancer().setIngress(List.of(new LoadBalancerIngressBuilder().withIp("192.0.2.2").build()));
+            x.getStatus()
+                    .getLoadBalancer()
+                    .setIngress(List.of(
+                            new LoadBalancerIngressBuilder().withIp("192.0.2.2").build()));
             return x;
         });
-        assertThat(withStatus.getStatus().getLoadBalancer().getIngress()).extracting(i -> i.getIp()).containsExactly("192.0.2.2");
+        assertThat(withStatus.getStatus().getLoadBalancer().getIngress())
+                .extracting(i -> i.getIp())
+                .containsExactly("192.0.2.2");
 
         Service mainWrite = client.services().inNamespace(ns).withName("st").edit(x -> {
-            x.getStatus().getLoadBalancer().setIngress(List.of(new LoadBalancerIngressBuilder().withIp("192.0.2.7").build()));
+            x.getStatus()
+                    .getLoadBalancer()
+                    .setIngress(List.of(
+                            new LoadBalancerIngressBuilder().withIp("192.0.2.7").build()));
             x.getMetadata().setLabels(Map.of("edited", "yes"));
             return x;
         });
-        assertThat(mainWrite.getStatus().getLoadBalancer().getIngress()).extracting(i -> i.getIp())
-                .as("the main resource ignores status").containsExactly("192.0.2.2");
+        assertThat(mainWrite.getStatus().getLoadBalancer().getIngress())
+                .extracting(i -> i.getIp())
+                .as("the main resource ignores status")
+                .containsExactly("192.0.2.2");
         assertThat(mainWrite.getMetadata().getLabels()).containsEntry("edited", "yes");
     }
 
     // --- custom resources ----------------------------------------------------------------------
 
     private GenericKubernetesResource widget(String name) {
-        return new GenericKubernetesResourceBuilder().withApiVersion("example.alfred.io/v1").withKind("Widget")
-                .withNewMetadata().withName(name).withNamespace(ns).endMetadata()
-                .withAdditionalProperties(Map.of("spec", Map.of("size", 3))).build();
+        return new GenericKubernetesResourceBuilder()
+                .withApiVersion("example.alfred.io/v1")
+                .withKind("Widget")
+                .withNewMetadata()
+                .withName(name)
+                .withNamespace(ns)
+                .endMetadata()
+                .withAdditionalProperties(Map.of("spec", Map.of("size", 3)))
+                .build();
     }
 
     private CustomResourceDefinition widgetCrd() {
-        return new CustomResourceDefinitionBuilder().withNewMetadata().withName("widgets.example.alfred.io").endMetadata()
-                .withNewSpec().withGroup("example.alfred.io").withScope("Namespaced")
-                .withNewNames().withKind("Widget").withPlural("widgets").withSingular("widget").withListKind("WidgetList")
-                .endNames().addNewVersion().withName("v1").withServed(true).withStorage(true).withNewSchema()
-                .withNewOpenAPIV3Schema().withType("object").withXKubernetesPreserveUnknownFields(true)
-                .endOpenAPIV3Schema().endSchema().endVersion().endSpec().build();
+        return new CustomResourceDefinitionBuilder()
+                .withNewMetadata()
+                .withName("widgets.example.alfred.io")
+                .endMetadata()
+                .withNewSpec()
+                .withGroup("example.alfred.io")
+                .withScope("Namespaced")
+                .withNewNames()
+                .withKind("Widget")
+                .withPlural("widgets")
+                .withSingular("widget")
+                .withListKind("WidgetList")
+                .endNames()
+                .addNewVersion()
+                .withName("v1")
+                .withServed(true)
+                .withStorage(true)
+                .withNewSchema()
+                .withNewOpenAPIV3Schema()
+                .withType("object")
+                .withXKubernetesPreserveUnknownFields(true)
+                .endOpenAPIV3Schema()
+                .endSchema()
+                .endVersion()
+                .endSpec()
+                .build();
     }
 
     @Test
@@ -158,20 +251,35 @@ class SandboxSemanticsTest extends ClusterSuite {
                 .isInstanceOf(KubernetesClientException.class);
 
         client.resource(widgetCrd()).fieldManager("m").serverSideApply();
-        CustomResourceDefinition crd = client.apiextensions().v1().customResourceDefinitions()
-                .withName("widgets.example.alfred.io").waitUntilCondition(c -> c.getStatus() != null
-                        && c.getStatus().getConditions().stream().anyMatch(
-                                x -> x.getType().equals("Established") && x.getStatus().equals("True")), 30, TimeUnit.SECONDS);
+        CustomResourceDefinition crd = client.apiextensions()
+                .v1()
+                .customResourceDefinitions()
+                .withName("widgets.example.alfred.io")
+                .waitUntilCondition(
+                        c -> c.getStatus() != null
+                                && c.getStatus().getConditions().stream()
+                                        .anyMatch(x -> x.getType().equals("Established")
+                                                && x.getStatus().equals("True")),
+                        30,
+                        TimeUnit.SECONDS);
         assertThat(crd).isNotNull();
         assertThat(client.getApiResources("example.alfred.io/v1").getResources())
                 .anySatisfy(r -> assertThat(r.getKind()).isEqualTo("Widget"));
 
-        GenericKubernetesResource w = client.resource(widget("w1")).fieldManager("m").serverSideApply();
+        GenericKubernetesResource w =
+                client.resource(widget("w1")).fieldManager("m").serverSideApply();
         assertThat(w.getMetadata().getUid()).isNotBlank();
-        assertThat(client.genericKubernetesResources("example.alfred.io/v1", "Widget").inNamespace(ns).list().getItems())
+        assertThat(client.genericKubernetesResources("example.alfred.io/v1", "Widget")
+                        .inNamespace(ns)
+                        .list()
+                        .getItems())
                 .hasSize(1);
 
-        client.apiextensions().v1().customResourceDefinitions().withName("widgets.example.alfred.io").delete();
+        client.apiextensions()
+                .v1()
+                .customResourceDefinitions()
+                .withName("widgets.example.alfred.io")
+                .delete();
         if (cluster.isSandbox()) {
             assertThat(client.getApiResources("example.alfred.io/v1")).isNull();
         }
@@ -181,9 +289,16 @@ class SandboxSemanticsTest extends ClusterSuite {
 
     @Test
     void aMissingNameIsRejected() {
-        ConfigMap noName = new ConfigMapBuilder().withNewMetadata().withNamespace(ns).endMetadata().build();
-        assertThatThrownBy(() -> client.configMaps().inNamespace(ns).resource(noName).create())
-                .isInstanceOfSatisfying(KubernetesClientException.class, e -> assertThat(e.getCode()).isIn(400, 422));
+        ConfigMap noName = new ConfigMapBuilder()
+                .withNewMetadata()
+                .withNamespace(ns)
+                .endMetadata()
+                .build();
+        assertThatThrownBy(() ->
+                        client.configMaps().inNamespace(ns).resource(noName).create())
+                .isInstanceOfSatisfying(
+                        KubernetesClientException.class,
+                        e -> assertThat(e.getCode()).isIn(400, 422));
     }
 
     @Test
@@ -191,7 +306,8 @@ class SandboxSemanticsTest extends ClusterSuite {
         assertThatThrownBy(() -> client.resource(cm("Bad_Name", "x")).create())
                 .isInstanceOfSatisfying(KubernetesClientException.class, e -> {
                     assertThat(e.getCode()).isEqualTo(422);
-                    assertThat(e.getMessage()).contains("metadata.name: Invalid value: \"Bad_Name\"")
+                    assertThat(e.getMessage())
+                            .contains("metadata.name: Invalid value: \"Bad_Name\"")
                             .contains("RFC 1123 subdomain");
                 });
     }
@@ -209,7 +325,12 @@ class SandboxSemanticsTest extends ClusterSuite {
 
     @Test
     void anObjectInAMissingNamespaceIsNotFound() {
-        ConfigMap orphan = new ConfigMapBuilder().withNewMetadata().withName("x").withNamespace("no-such-ns").endMetadata().build();
+        ConfigMap orphan = new ConfigMapBuilder()
+                .withNewMetadata()
+                .withName("x")
+                .withNamespace("no-such-ns")
+                .endMetadata()
+                .build();
         assertThatThrownBy(() -> client.resource(orphan).fieldManager("m").serverSideApply())
                 .isInstanceOfSatisfying(KubernetesClientException.class, e -> {
                     assertThat(e.getCode()).isEqualTo(404);
@@ -219,9 +340,12 @@ class SandboxSemanticsTest extends ClusterSuite {
 
     @Test
     void anImmutableSelectorCannotChange() {
-        client.resource(deployment("imm", "nginx:1.26", Map.of("app", "imm"))).fieldManager("m").serverSideApply();
+        client.resource(deployment("imm", "nginx:1.26", Map.of("app", "imm")))
+                .fieldManager("m")
+                .serverSideApply();
         assertThatThrownBy(() -> client.resource(deployment("imm", "nginx:1.26", Map.of("app", "other")))
-                .fieldManager("m").serverSideApply())
+                        .fieldManager("m")
+                        .serverSideApply())
                 .isInstanceOfSatisfying(KubernetesClientException.class, e -> {
                     assertThat(e.getCode()).isEqualTo(422);
                     assertThat(e.getMessage()).contains("spec.selector").contains("field is immutable");
@@ -240,8 +364,7 @@ class SandboxSemanticsTest extends ClusterSuite {
             }
 
             @Override
-            public void onClose(WatcherException cause) {
-            }
+            public void onClose(WatcherException cause) {}
         })) {
             client.resource(cm("watched", "1")).fieldManager("m").serverSideApply();
             client.resource(cm("watched", "2")).fieldManager("m").serverSideApply();
@@ -252,7 +375,8 @@ class SandboxSemanticsTest extends ClusterSuite {
             }
         }
         // a real namespace also holds kube-root-ca.crt, which the namespace's controller puts there
-        assertThat(events).filteredOn(e -> !e.contains("kube-root-ca.crt"))
+        assertThat(events)
+                .filteredOn(e -> !e.contains("kube-root-ca.crt"))
                 .containsExactly("ADDED watched {k=1}", "MODIFIED watched {k=2}", "DELETED watched {k=2}");
     }
 }

@@ -47,13 +47,16 @@ class SandboxWatchTest {
 
     /** The events of a watch that ends by timeoutSeconds, read while {@code during} runs. */
     static List<JsonNode> watch(String query, Runnable during) throws Exception {
-        HttpRequest request = HttpRequest.newBuilder(URI.create(sandbox.url() + "/api/v1/namespaces/default/configmaps?watch=true&"
-                + query)).timeout(Duration.ofSeconds(30)).build();
+        HttpRequest request = HttpRequest.newBuilder(
+                        URI.create(sandbox.url() + "/api/v1/namespaces/default/configmaps?watch=true&" + query))
+                .timeout(Duration.ofSeconds(30))
+                .build();
         HttpResponse<InputStream> response = HTTP.send(request, HttpResponse.BodyHandlers.ofInputStream());
         assertThat(response.statusCode()).isEqualTo(200);
         CompletableFuture<List<JsonNode>> events = CompletableFuture.supplyAsync(() -> {
             List<JsonNode> out = new ArrayList<>();
-            try (BufferedReader reader = new BufferedReader(new InputStreamReader(response.body(), StandardCharsets.UTF_8))) {
+            try (BufferedReader reader =
+                    new BufferedReader(new InputStreamReader(response.body(), StandardCharsets.UTF_8))) {
                 String line;
                 while ((line = reader.readLine()) != null) {
                     out.add(JSON.readTree(line));
@@ -70,8 +73,17 @@ class SandboxWatchTest {
 
     static String create(String name, String label) {
         try (KubernetesClient client = sandbox.client()) {
-            return client.configMaps().inNamespace("default").resource(new ConfigMapBuilder().withNewMetadata().withName(name)
-                    .addToLabels("team", label).endMetadata().addToData("k", "v").build()).create().getMetadata()
+            return client.configMaps()
+                    .inNamespace("default")
+                    .resource(new ConfigMapBuilder()
+                            .withNewMetadata()
+                            .withName(name)
+                            .addToLabels("team", label)
+                            .endMetadata()
+                            .addToData("k", "v")
+                            .build())
+                    .create()
+                    .getMetadata()
                     .getResourceVersion();
         }
     }
@@ -86,30 +98,43 @@ class SandboxWatchTest {
                 client.configMaps().inNamespace("default").withName("w-after").delete();
             }
         });
-        assertThat(events).extracting(e -> e.path("type").asText() + " " + e.path("object").path("metadata").path("name").asText())
+        assertThat(events)
+                .extracting(e -> e.path("type").asText() + " "
+                        + e.path("object").path("metadata").path("name").asText())
                 .containsExactly("ADDED w-after", "DELETED w-after");
-        assertThat(Long.parseLong(events.get(1).path("object").path("metadata").path("resourceVersion").asText()))
-                .isGreaterThan(Long.parseLong(events.get(0).path("object").path("metadata").path("resourceVersion").asText()));
+        assertThat(Long.parseLong(events.get(1)
+                        .path("object")
+                        .path("metadata")
+                        .path("resourceVersion")
+                        .asText()))
+                .isGreaterThan(Long.parseLong(events.get(0)
+                        .path("object")
+                        .path("metadata")
+                        .path("resourceVersion")
+                        .asText()));
     }
 
     @Test
     void withoutAResourceVersionStartsWithTheCurrentState() throws Exception {
         create("w-state", "state");
-        List<JsonNode> events = watch("labelSelector=team%3Dstate&timeoutSeconds=1", () -> { });
-        assertThat(events).extracting(e -> e.path("type").asText() + " " + e.path("object").path("metadata").path("name").asText())
+        List<JsonNode> events = watch("labelSelector=team%3Dstate&timeoutSeconds=1", () -> {});
+        assertThat(events)
+                .extracting(e -> e.path("type").asText() + " "
+                        + e.path("object").path("metadata").path("name").asText())
                 .containsExactly("ADDED w-state");
     }
 
     @Test
     void bookmarksOnlyWhenAskedFor() throws Exception {
         String rv = create("w-bookmark", "bm");
-        List<JsonNode> without = watch("resourceVersion=" + rv + "&timeoutSeconds=7", () -> { });
+        List<JsonNode> without = watch("resourceVersion=" + rv + "&timeoutSeconds=7", () -> {});
         assertThat(without).isEmpty();
-        List<JsonNode> with = watch("resourceVersion=" + rv + "&allowWatchBookmarks=true&timeoutSeconds=7", () -> { });
+        List<JsonNode> with = watch("resourceVersion=" + rv + "&allowWatchBookmarks=true&timeoutSeconds=7", () -> {});
         assertThat(with).isNotEmpty().allSatisfy(e -> {
             assertThat(e.path("type").asText()).isEqualTo("BOOKMARK");
             assertThat(e.path("object").path("kind").asText()).isEqualTo("ConfigMap");
-            assertThat(e.path("object").path("metadata").path("resourceVersion").asText()).isNotEmpty();
+            assertThat(e.path("object").path("metadata").path("resourceVersion").asText())
+                    .isNotEmpty();
         });
     }
 
@@ -122,9 +147,10 @@ class SandboxWatchTest {
             WatchHub hub = sandbox.watchHub();
             long next = Long.parseLong(rv) + 1_000_000;
             for (int i = 0; i < 10_001; i++) {
-                hub.publish(new WatchHub.Change("MODIFIED", "/api/v1/namespaces/elsewhere/configmaps/x", "{}", next + i));
+                hub.publish(
+                        new WatchHub.Change("MODIFIED", "/api/v1/namespaces/elsewhere/configmaps/x", "{}", next + i));
             }
-            expired(rv, watch("resourceVersion=" + rv, () -> { }));
+            expired(rv, watch("resourceVersion=" + rv, () -> {}));
         } finally {
             sandbox.close();
             sandbox = shared;
@@ -141,9 +167,22 @@ class SandboxWatchTest {
 
     @Test
     void kubectlGetWatchPrintsChangesAsTableRows() throws Exception {
-        Path kubeconfig = sandbox.writeKubeconfig(Files.createTempDirectory("watch").resolve("kc"));
-        Process watch = new ProcessBuilder("kubectl", "--kubeconfig", kubeconfig.toString(), "get", "configmaps", "-n", "default",
-                "-l", "team=kubectl", "--watch", "--request-timeout=4s").redirectErrorStream(true).start();
+        Path kubeconfig =
+                sandbox.writeKubeconfig(Files.createTempDirectory("watch").resolve("kc"));
+        Process watch = new ProcessBuilder(
+                        "kubectl",
+                        "--kubeconfig",
+                        kubeconfig.toString(),
+                        "get",
+                        "configmaps",
+                        "-n",
+                        "default",
+                        "-l",
+                        "team=kubectl",
+                        "--watch",
+                        "--request-timeout=4s")
+                .redirectErrorStream(true)
+                .start();
         Thread.sleep(1500);
         create("w-kubectl", "kubectl");
         String out = new String(watch.getInputStream().readAllBytes(), StandardCharsets.UTF_8);

@@ -47,7 +47,9 @@ class ValidationCorpusTest {
     static void start() throws Exception {
         sandbox = SandboxApiServer.start();
         bases = read("bases.yaml");
-        post((ObjectNode) JSON.readTree("{\"apiVersion\":\"v1\",\"kind\":\"Namespace\",\"metadata\":{\"name\":\"shop\"}}"),
+        post(
+                (ObjectNode) JSON.readTree(
+                        "{\"apiVersion\":\"v1\",\"kind\":\"Namespace\",\"metadata\":{\"name\":\"shop\"}}"),
                 false);
         HttpResponse<String> crd = post(bases.get("crd").deepCopy(), false);
         assertThat(crd.statusCode()).as(crd.body()).isEqualTo(201);
@@ -67,14 +69,24 @@ class ValidationCorpusTest {
                 HttpResponse<String> response = post(object, true);
                 int expected = c.path("code").asInt(422);
                 JsonNode status = JSON.readTree(response.body());
-                assertThat(response.statusCode()).as("%s (%s)\n%s", c.path("case").asText(), c.path("ref").asText(),
-                        response.body()).isEqualTo(expected);
-                assertThat(status.path("message").asText()).as(c.path("ref").asText()).contains(c.path("message").asText());
+                assertThat(response.statusCode())
+                        .as(
+                                "%s (%s)\n%s",
+                                c.path("case").asText(), c.path("ref").asText(), response.body())
+                        .isEqualTo(expected);
+                assertThat(status.path("message").asText())
+                        .as(c.path("ref").asText())
+                        .contains(c.path("message").asText());
                 if (c.has("field")) {
                     List<String> fields = new ArrayList<>();
-                    status.path("details").path("causes").forEach(cause -> fields.add(cause.path("field").asText()));
-                    assertThat(fields).as("causes of %s", status.path("message").asText()).contains(c.path("field").asText());
-                    assertThat(status.path("message").asText()).contains(c.path("field").asText() + ": ");
+                    status.path("details")
+                            .path("causes")
+                            .forEach(cause -> fields.add(cause.path("field").asText()));
+                    assertThat(fields)
+                            .as("causes of %s", status.path("message").asText())
+                            .contains(c.path("field").asText());
+                    assertThat(status.path("message").asText())
+                            .contains(c.path("field").asText() + ": ");
                 }
             }));
         }
@@ -89,7 +101,8 @@ class ValidationCorpusTest {
         while (all.hasNext()) {
             Map.Entry<String, JsonNode> base = all.next();
             if (!base.getKey().equals("crd")) {
-                tests.add(accepted("base " + base.getKey(), (ObjectNode) base.getValue().deepCopy()));
+                tests.add(accepted(
+                        "base " + base.getKey(), (ObjectNode) base.getValue().deepCopy()));
             }
         }
         for (JsonNode c : read("valid.yaml")) {
@@ -97,8 +110,10 @@ class ValidationCorpusTest {
         }
         for (String env : List.of("dev", "staging", "prod")) {
             for (ObjectNode object : overlay(env)) {
-                tests.add(accepted(env + " " + object.path("kind").asText() + " " + object.path("metadata").path("name")
-                        .asText(), object));
+                tests.add(accepted(
+                        env + " " + object.path("kind").asText() + " "
+                                + object.path("metadata").path("name").asText(),
+                        object));
             }
         }
         assertThat(tests).hasSizeGreaterThanOrEqualTo(50);
@@ -108,7 +123,9 @@ class ValidationCorpusTest {
     private static DynamicTest accepted(String name, ObjectNode object) {
         return DynamicTest.dynamicTest(name, () -> {
             HttpResponse<String> response = post(object, true);
-            assertThat(response.statusCode()).as("%s\n%s", name, response.body()).isBetween(200, 201);
+            assertThat(response.statusCode())
+                    .as("%s\n%s", name, response.body())
+                    .isBetween(200, 201);
         });
     }
 
@@ -117,9 +134,11 @@ class ValidationCorpusTest {
      * (the objects in them are then dry-run).
      */
     private static List<ObjectNode> overlay(String env) throws Exception {
-        assumeTrue(new ProcessBuilder("kubectl", "version", "--client").start().waitFor() == 0, "kubectl is not on PATH");
+        assumeTrue(
+                new ProcessBuilder("kubectl", "version", "--client").start().waitFor() == 0, "kubectl is not on PATH");
         Path dir = Path.of("examples/alfred-platform/infra/k8s/overlays", env);
-        Process p = new ProcessBuilder("kubectl", "kustomize", dir.toString()).redirectError(ProcessBuilder.Redirect.DISCARD)
+        Process p = new ProcessBuilder("kubectl", "kustomize", dir.toString())
+                .redirectError(ProcessBuilder.Redirect.DISCARD)
                 .start();
         String yaml = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         assertThat(p.waitFor()).isZero();
@@ -140,7 +159,10 @@ class ValidationCorpusTest {
         return dryRun;
     }
 
-    /** A case's object: its base with {@code set} and {@code remove} applied (JSON pointers; {@code @repeat c n} expanded). */
+    /**
+     * A case's object: its base with {@code set} and {@code remove} applied (JSON pointers; {@code @repeat c n}
+     * expanded).
+     */
     static ObjectNode build(JsonNode c) {
         ObjectNode object = (ObjectNode) bases.get(c.path("base").asText()).deepCopy();
         c.path("set").fields().forEachRemaining(e -> set(object, e.getKey(), expand(e.getValue())));
@@ -157,8 +179,9 @@ class ValidationCorpusTest {
         }
         if (value.isObject()) {
             ObjectNode out = JSON.createObjectNode();
-            value.fields().forEachRemaining(e -> out.set(expand(JSON.getNodeFactory().textNode(e.getKey())).asText(),
-                    expand(e.getValue())));
+            value.fields()
+                    .forEachRemaining(e -> out.set(
+                            expand(JSON.getNodeFactory().textNode(e.getKey())).asText(), expand(e.getValue())));
             return out;
         }
         return value.deepCopy();
@@ -213,10 +236,13 @@ class ValidationCorpusTest {
         String[] resource = resource(apiVersion, object.path("kind").asText());
         String base = apiVersion.contains("/") ? "/apis/" + apiVersion : "/api/" + apiVersion;
         String namespace = object.path("metadata").path("namespace").asText("");
-        String path = base + (resource[1].equals("true") ? "/namespaces/" + (namespace.isEmpty() ? "default" : namespace) : "")
+        String path = base
+                + (resource[1].equals("true") ? "/namespaces/" + (namespace.isEmpty() ? "default" : namespace) : "")
                 + "/" + resource[0] + (dryRun ? "?dryRun=All" : "");
-        HttpRequest request = HttpRequest.newBuilder(URI.create(sandbox.url() + path)).header("Content-Type",
-                "application/json").POST(HttpRequest.BodyPublishers.ofString(JSON.writeValueAsString(object))).build();
+        HttpRequest request = HttpRequest.newBuilder(URI.create(sandbox.url() + path))
+                .header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString(JSON.writeValueAsString(object)))
+                .build();
         return HTTP.send(request, HttpResponse.BodyHandlers.ofString());
     }
 
@@ -225,12 +251,15 @@ class ValidationCorpusTest {
         String key = apiVersion + "/" + kind;
         if (!RESOURCES.containsKey(key)) {
             String base = apiVersion.contains("/") ? "/apis/" + apiVersion : "/api/" + apiVersion;
-            HttpResponse<String> r = HTTP.send(HttpRequest.newBuilder(URI.create(sandbox.url() + base)).build(),
+            HttpResponse<String> r = HTTP.send(
+                    HttpRequest.newBuilder(URI.create(sandbox.url() + base)).build(),
                     HttpResponse.BodyHandlers.ofString());
             for (JsonNode res : JSON.readTree(r.body()).path("resources")) {
                 if (!res.path("name").asText().contains("/")) {
-                    RESOURCES.put(apiVersion + "/" + res.path("kind").asText(), new String[] {res.path("name").asText(),
-                            String.valueOf(res.path("namespaced").asBoolean())});
+                    RESOURCES.put(apiVersion + "/" + res.path("kind").asText(), new String[] {
+                        res.path("name").asText(),
+                        String.valueOf(res.path("namespaced").asBoolean())
+                    });
                 }
             }
         }

@@ -25,32 +25,76 @@ class WatchEventsTest extends ClusterSuite {
 
     @Test
     void oneLabelEditOfARolledOutDeploymentIsOneWatchEvent() throws Exception {
-        Deployment d = new DeploymentBuilder().withNewMetadata().withName("web").withNamespace(ns).endMetadata()
-                .withNewSpec().withReplicas(2).withNewSelector().addToMatchLabels("app", "web").endSelector()
-                .withNewTemplate().withNewMetadata().addToLabels("app", "web").endMetadata().withNewSpec()
-                .addNewContainer().withName("app").withImage("nginx:1.26").endContainer().endSpec().endTemplate()
-                .endSpec().build();
+        Deployment d = new DeploymentBuilder()
+                .withNewMetadata()
+                .withName("web")
+                .withNamespace(ns)
+                .endMetadata()
+                .withNewSpec()
+                .withReplicas(2)
+                .withNewSelector()
+                .addToMatchLabels("app", "web")
+                .endSelector()
+                .withNewTemplate()
+                .withNewMetadata()
+                .addToLabels("app", "web")
+                .endMetadata()
+                .withNewSpec()
+                .addNewContainer()
+                .withName("app")
+                .withImage("nginx:1.26")
+                .endContainer()
+                .endSpec()
+                .endTemplate()
+                .endSpec()
+                .build();
         client.resource(d).fieldManager("test").serverSideApply();
-        Await.until(() -> rolledOut(client.apps().deployments().inNamespace(ns).withName("web").get()),
-                Duration.ofSeconds(60), () -> String.valueOf(client.apps().deployments().inNamespace(ns).withName("web")
-                        .get().getStatus()));
+        Await.until(
+                () -> rolledOut(client.apps()
+                        .deployments()
+                        .inNamespace(ns)
+                        .withName("web")
+                        .get()),
+                Duration.ofSeconds(60),
+                () -> String.valueOf(client.apps()
+                        .deployments()
+                        .inNamespace(ns)
+                        .withName("web")
+                        .get()
+                        .getStatus()));
         Thread.sleep(1500); // the controllers' last writes of the rollout
 
         List<String> events = new CopyOnWriteArrayList<>();
-        try (Watch ignored = client.apps().deployments().inNamespace(ns).withName("web").watch(
-                client.apps().deployments().inNamespace(ns).withName("web").get().getMetadata().getResourceVersion(),
-                new Watcher<>() {
-                    @Override
-                    public void eventReceived(Action action, Deployment resource) {
-                        events.add(action + " " + resource.getMetadata().getLabels());
-                    }
+        try (Watch ignored = client.apps()
+                .deployments()
+                .inNamespace(ns)
+                .withName("web")
+                .watch(
+                        client.apps()
+                                .deployments()
+                                .inNamespace(ns)
+                                .withName("web")
+                                .get()
+                                .getMetadata()
+                                .getResourceVersion(),
+                        new Watcher<>() {
+                            @Override
+                            public void eventReceived(Action action, Deployment resource) {
+                                events.add(action + " " + resource.getMetadata().getLabels());
+                            }
 
-                    @Override
-                    public void onClose(WatcherException cause) {
-                    }
-                })) {
-            client.apps().deployments().inNamespace(ns).withName("web").edit(x -> new DeploymentBuilder(x)
-                    .editMetadata().addToLabels("edited-by", "hand").endMetadata().build());
+                            @Override
+                            public void onClose(WatcherException cause) {}
+                        })) {
+            client.apps()
+                    .deployments()
+                    .inNamespace(ns)
+                    .withName("web")
+                    .edit(x -> new DeploymentBuilder(x)
+                            .editMetadata()
+                            .addToLabels("edited-by", "hand")
+                            .endMetadata()
+                            .build());
             Thread.sleep(2000);
         }
         // a WebSocket watch on the sandbox goes to fabric8's mock server, which also replays the object as ADDED
@@ -59,8 +103,11 @@ class WatchEventsTest extends ClusterSuite {
     }
 
     private static boolean rolledOut(Deployment d) {
-        return d != null && d.getStatus() != null && Objects.equals(d.getStatus().getObservedGeneration(),
-                d.getMetadata().getGeneration()) && Objects.equals(d.getStatus().getReadyReplicas(), 2)
+        return d != null
+                && d.getStatus() != null
+                && Objects.equals(
+                        d.getStatus().getObservedGeneration(), d.getMetadata().getGeneration())
+                && Objects.equals(d.getStatus().getReadyReplicas(), 2)
                 && Objects.equals(d.getStatus().getUpdatedReplicas(), 2);
     }
 }

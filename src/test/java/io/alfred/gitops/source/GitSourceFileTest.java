@@ -53,14 +53,17 @@ class GitSourceFileTest {
 
         PollResult again = src.poll();
         assertThat(again).isEqualTo(new PollResult(first, false, false));
-        assertThat(src.fetchCount()).as("no fetch when the remote ref did not move").isEqualTo(1);
+        assertThat(src.fetchCount())
+                .as("no fetch when the remote ref did not move")
+                .isEqualTo(1);
 
         String second = remote.write("app/config.yaml", "v: 2\n").commit("second");
         PollResult moved = src.poll();
         assertThat(moved.revision()).isEqualTo(second);
         assertThat(moved.changed()).isTrue();
         assertThat(src.fetchCount()).isEqualTo(2);
-        assertThat(Files.readString(src.checkout(second).resolve("app/config.yaml"))).isEqualTo("v: 2\n");
+        assertThat(Files.readString(src.checkout(second).resolve("app/config.yaml")))
+                .isEqualTo("v: 2\n");
     }
 
     @Test
@@ -105,7 +108,9 @@ class GitSourceFileTest {
         remote.tag("light", false);
         String second = remote.write("app/config.yaml", "v: 2\n").commit("second");
 
-        assertThat(source("refs/tags/v1.0.0").poll().revision()).as("annotated tag peeled to its commit").isEqualTo(first);
+        assertThat(source("refs/tags/v1.0.0").poll().revision())
+                .as("annotated tag peeled to its commit")
+                .isEqualTo(first);
         source.close();
         assertThat(source("light").poll().revision()).isEqualTo(first);
         source.close();
@@ -118,7 +123,8 @@ class GitSourceFileTest {
     void missingRefIsAnErrorListingWhatExists() {
         remote.commit("first");
         assertThatThrownBy(() -> source("release").poll())
-                .isInstanceOfSatisfying(SourceException.class, e -> assertThat(e.stage()).isEqualTo(Stage.FETCH))
+                .isInstanceOfSatisfying(
+                        SourceException.class, e -> assertThat(e.stage()).isEqualTo(Stage.FETCH))
                 .hasMessageContaining("ref 'release' does not exist")
                 .hasMessageContaining("refs/heads/main");
     }
@@ -131,7 +137,8 @@ class GitSourceFileTest {
         remote.close();
         Path moved = tmp.resolve("moved-away");
         Files.move(remote.dir(), moved);
-        assertThatThrownBy(src::poll).isInstanceOf(SourceException.class)
+        assertThatThrownBy(src::poll)
+                .isInstanceOf(SourceException.class)
                 .hasMessageStartingWith("fetch: " + remote.url());
         assertThat(src.lastRevision()).contains(first);
         Files.move(moved, remote.dir());
@@ -142,8 +149,10 @@ class GitSourceFileTest {
     @Test
     void unknownCommitIsAnError() {
         remote.commit("first");
-        assertThatThrownBy(() -> source("0123456789012345678901234567890123456789").poll())
-                .isInstanceOf(SourceException.class).hasMessageContaining("not reachable");
+        assertThatThrownBy(
+                        () -> source("0123456789012345678901234567890123456789").poll())
+                .isInstanceOf(SourceException.class)
+                .hasMessageContaining("not reachable");
     }
 
     @Test
@@ -158,7 +167,8 @@ class GitSourceFileTest {
 
         GitSource fresh = source("main");
         assertThat(fresh.poll().revision()).isEqualTo(first);
-        assertThat(Files.readString(fresh.checkout(first).resolve("app/config.yaml"))).isEqualTo("v: 1\n");
+        assertThat(Files.readString(fresh.checkout(first).resolve("app/config.yaml")))
+                .isEqualTo("v: 1\n");
     }
 
     @Test
@@ -168,7 +178,8 @@ class GitSourceFileTest {
         src.poll();
         GitSource.deleteRecursively(onlyMirror().resolve("objects"));
         Files.createDirectories(onlyMirror().resolve("objects"));
-        assertThat(Files.readString(src.checkout(first).resolve("app/config.yaml"))).isEqualTo("v: 1\n");
+        assertThat(Files.readString(src.checkout(first).resolve("app/config.yaml")))
+                .isEqualTo("v: 1\n");
     }
 
     @Test
@@ -201,7 +212,9 @@ class GitSourceFileTest {
         src.poll();
 
         assertThatThrownBy(() -> src.checkout(sha, new SnapshotBounds(5, Long.MAX_VALUE)))
-                .isInstanceOfSatisfying(RevisionTooLargeException.class, e -> assertThat(e.stage()).isEqualTo(Stage.RENDER))
+                .isInstanceOfSatisfying(
+                        RevisionTooLargeException.class,
+                        e -> assertThat(e.stage()).isEqualTo(Stage.RENDER))
                 .hasMessage("render: revision " + sha + ": the commit has more than 5 files"
                         + " (gitops.render.limits.checkout-files)");
         assertThatThrownBy(() -> src.checkout(sha, new SnapshotBounds(100, 1024 * 1024)))
@@ -210,9 +223,11 @@ class GitSourceFileTest {
         try (var written = Files.walk(tmp.resolve("work"))) {
             assertThat(written.map(Path::toString)).noneMatch(p -> p.contains(sha) || p.contains(".export-"));
         }
-        assertThat(src.checkout(sha, SnapshotBounds.defaults()).resolve("big.bin")).hasSize(3 * 1024 * 1024);
+        assertThat(src.checkout(sha, SnapshotBounds.defaults()).resolve("big.bin"))
+                .hasSize(3 * 1024 * 1024);
         assertThatThrownBy(() -> src.checkout(sha, new SnapshotBounds(5, Long.MAX_VALUE)))
-                .as("a snapshot already on disk is held to the bounds of the caller").hasMessageContaining("more than 5 files");
+                .as("a snapshot already on disk is held to the bounds of the caller")
+                .hasMessageContaining("more than 5 files");
         src.close();
         source = null;
         GitSource again = source("main"); // a new process, the snapshot still in the workdir

@@ -57,7 +57,8 @@ class GitSourceHttpTest {
     void refusedCredentialsAreReportedWithoutTheToken() throws Exception {
         Files.writeString(tokenFile, "wrong-secret-token");
         try (GitSource src = source(server.getUri().toString())) {
-            assertThatThrownBy(src::poll).isInstanceOf(SourceException.class)
+            assertThatThrownBy(src::poll)
+                    .isInstanceOf(SourceException.class)
                     .hasMessageContaining("credentials refused")
                     .hasMessageContaining(server.getUri().getHost())
                     .hasMessageNotContaining("wrong-secret-token");
@@ -80,10 +81,9 @@ class GitSourceHttpTest {
     void credentialsInTheUrlNeverReachTheMessage() throws Exception {
         Files.writeString(tokenFile, "whatever");
         String withUserInfo = server.getUri().toString().replace("://", "://agitter:hunter2secret@");
-        try (GitSource src = new GitSource(SourceSettings.anonymous(withUserInfo.replace("/sbasic/", "/nothing/"),
-                "main", ".", tmp.resolve("work")))) {
-            assertThatThrownBy(src::poll).isInstanceOf(SourceException.class)
-                    .hasMessageNotContaining("hunter2secret");
+        try (GitSource src = new GitSource(SourceSettings.anonymous(
+                withUserInfo.replace("/sbasic/", "/nothing/"), "main", ".", tmp.resolve("work")))) {
+            assertThatThrownBy(src::poll).isInstanceOf(SourceException.class).hasMessageNotContaining("hunter2secret");
         }
     }
 
@@ -96,7 +96,8 @@ class GitSourceHttpTest {
         Files.writeString(tokenFile, AppServer.password);
         String url = "http://127.0.0.1:" + port + "/infra.git";
         try (GitSource src = source(url)) {
-            assertThatThrownBy(src::poll).isInstanceOf(SourceException.class)
+            assertThatThrownBy(src::poll)
+                    .isInstanceOf(SourceException.class)
                     .hasMessageStartingWith("fetch: " + url + ": remote unreachable");
         }
     }

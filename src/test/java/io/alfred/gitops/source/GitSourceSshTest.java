@@ -64,7 +64,11 @@ class GitSourceSshTest {
     private Path knownHosts(KeyPair... keys) throws Exception {
         StringBuilder sb = new StringBuilder();
         for (KeyPair k : keys) {
-            sb.append("[127.0.0.1]:").append(port).append(' ').append(PublicKeyEntry.toString(k.getPublic())).append('\n');
+            sb.append("[127.0.0.1]:")
+                    .append(port)
+                    .append(' ')
+                    .append(PublicKeyEntry.toString(k.getPublic()))
+                    .append('\n');
         }
         Path file = tmp.resolve("known_hosts");
         Files.writeString(file, sb.toString());
@@ -73,7 +77,8 @@ class GitSourceSshTest {
 
     private GitSource source(Path key, Path knownHosts) {
         String url = "ssh://git@127.0.0.1:" + port + "/" + remote.dir().resolve(".git");
-        return new GitSource(SourceSettings.anonymous(url, "main", ".", tmp.resolve("work")).withSshAuth(key, knownHosts));
+        return new GitSource(
+                SourceSettings.anonymous(url, "main", ".", tmp.resolve("work")).withSshAuth(key, knownHosts));
     }
 
     @Test
@@ -89,17 +94,21 @@ class GitSourceSshTest {
     void unknownHostKeyIsRefused() throws Exception {
         Files.writeString(tmp.resolve("empty_known_hosts"), "");
         try (GitSource src = source(privateKeyFile(userKey), tmp.resolve("empty_known_hosts"))) {
-            assertThatThrownBy(src::poll).isInstanceOf(SourceException.class)
+            assertThatThrownBy(src::poll)
+                    .isInstanceOf(SourceException.class)
                     .hasMessageContaining("SSH host key rejected")
                     .hasMessageContaining("is not in known_hosts");
         }
-        assertThat(Files.readString(tmp.resolve("empty_known_hosts"))).as("never added silently").isEmpty();
+        assertThat(Files.readString(tmp.resolve("empty_known_hosts")))
+                .as("never added silently")
+                .isEmpty();
     }
 
     @Test
     void changedHostKeyIsRefused() throws Exception {
         try (GitSource src = source(privateKeyFile(userKey), knownHosts(newKey()))) {
-            assertThatThrownBy(src::poll).isInstanceOf(SourceException.class)
+            assertThatThrownBy(src::poll)
+                    .isInstanceOf(SourceException.class)
                     .hasMessageContaining("does not match the key in known_hosts");
         }
     }
@@ -107,7 +116,8 @@ class GitSourceSshTest {
     @Test
     void wrongUserKeyIsRefused() throws Exception {
         try (GitSource src = source(privateKeyFile(newKey()), knownHosts(hostKey))) {
-            assertThatThrownBy(src::poll).isInstanceOf(SourceException.class)
+            assertThatThrownBy(src::poll)
+                    .isInstanceOf(SourceException.class)
                     .hasMessageContaining("credentials refused");
         }
     }

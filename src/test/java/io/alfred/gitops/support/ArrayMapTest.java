@@ -49,7 +49,8 @@ class ArrayMapTest {
         }
     }
 
-    private static void removeWhileIterating(Map<String, Integer> expected, Map<String, Integer> actual, int remainder) {
+    private static void removeWhileIterating(
+            Map<String, Integer> expected, Map<String, Integer> actual, int remainder) {
         for (Map<String, Integer> map : List.of(expected, actual)) {
             Iterator<Map.Entry<String, Integer>> it = map.entrySet().iterator();
             while (it.hasNext()) {

@@ -16,24 +16,42 @@ class SubsetTest {
     private static final ObjectMapper JSON = new ObjectMapper();
 
     @ParameterizedTest(name = "git {0}, live {1}: {2}")
-    @CsvSource(delimiter = '|', value = {
-        "{'resources':{'limits':{'cpu':'1000m'}}}         | {'resources':{'limits':{'cpu':'1'}}}             | true",
-        "{'resources':{'limits':{'memory':'1024Mi'}}}     | {'resources':{'limits':{'memory':'1Gi'}}}        | true",
-        "{'resources':{'requests':{'cpu':2}}}             | {'resources':{'requests':{'cpu':'2'}}}           | true",
-        "{'resources':{'requests':{'cpu':0.5}}}           | {'resources':{'requests':{'cpu':'500m'}}}        | true",
-        "{'resources':{'requests':{'storage':'10G'}}}     | {'resources':{'requests':{'storage':'10G'}}}     | true",
-        "{'hard':{'pods':'10'}}                           | {'hard':{'pods':'10'}}                           | true",
-        "{'emptyDir':{'sizeLimit':'1024Mi'}}              | {'emptyDir':{'sizeLimit':'1Gi'}}                 | true",
-        "{'resources':{'limits':{'cpu':'1000m'}}}         | {'resources':{'limits':{'cpu':'2'}}}             | false",
-        "{'resources':{'limits':{'memory':'1Gi'}}}        | {'resources':{'limits':{'memory':'1G'}}}         | false",
-        "{'resources':{'limits':{'cpu':'1'}}}             | {'resources':{'limits':{}}}                      | false",
-        "{'data':{'cpu':'1000m'}}                         | {'data':{'cpu':'1'}}                             | false",
-        "{'metadata':{'labels':{'size':'1k'}}}            | {'metadata':{'labels':{'size':'1000'}}}          | false",
-        "{'image':'web:1'}                                | {'image':'web:1','extra':true}                   | true",
-        "{'ports':[{'port':80}]}                          | {'ports':[{'port':80,'protocol':'TCP'}]}         | true",
-        "{'ports':[{'port':80}]}                          | {'ports':[{'port':80},{'port':81}]}              | false",
-        "{'replicas':3}                                   | {'replicas':3.0}                                 | true",
-    })
+    @CsvSource(
+            delimiter = '|',
+            value = {
+                "{'resources':{'limits':{'cpu':'1000m'}}}         | {'resources':{'limits':{'cpu':'1'}}} "
+                        + "            | true",
+                "{'resources':{'limits':{'memory':'1024Mi'}}}     | "
+                        + "{'resources':{'limits':{'memory':'1Gi'}}}        | true",
+                "{'resources':{'requests':{'cpu':2}}}             | "
+                        + "{'resources':{'requests':{'cpu':'2'}}}           | true",
+                "{'resources':{'requests':{'cpu':0.5}}}           | "
+                        + "{'resources':{'requests':{'cpu':'500m'}}}        | true",
+                "{'resources':{'requests':{'storage':'10G'}}}     | "
+                        + "{'resources':{'requests':{'storage':'10G'}}}     | true",
+                "{'hard':{'pods':'10'}}                           | {'hard':{'pods':'10'}}               "
+                        + "            | true",
+                "{'emptyDir':{'sizeLimit':'1024Mi'}}              | {'emptyDir':{'sizeLimit':'1Gi'}}     "
+                        + "            | true",
+                "{'resources':{'limits':{'cpu':'1000m'}}}         | {'resources':{'limits':{'cpu':'2'}}} "
+                        + "            | false",
+                "{'resources':{'limits':{'memory':'1Gi'}}}        | "
+                        + "{'resources':{'limits':{'memory':'1G'}}}         | false",
+                "{'resources':{'limits':{'cpu':'1'}}}             | {'resources':{'limits':{}}}          "
+                        + "            | false",
+                "{'data':{'cpu':'1000m'}}                         | {'data':{'cpu':'1'}}                 "
+                        + "            | false",
+                "{'metadata':{'labels':{'size':'1k'}}}            | "
+                        + "{'metadata':{'labels':{'size':'1000'}}}          | false",
+                "{'image':'web:1'}                                | {'image':'web:1','extra':true}       "
+                        + "            | true",
+                "{'ports':[{'port':80}]}                          | "
+                        + "{'ports':[{'port':80,'protocol':'TCP'}]}         | true",
+                "{'ports':[{'port':80}]}                          | {'ports':[{'port':80},{'port':81}]}  "
+                        + "            | false",
+                "{'replicas':3}                                   | {'replicas':3.0}                     "
+                        + "            | true",
+            })
     void comparesAsTheApiServerStores(String git, String live, boolean holds) throws Exception {
         assertThat(Subset.holds(json(git), json(live))).isEqualTo(holds);
     }

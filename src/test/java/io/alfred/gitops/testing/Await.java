@@ -6,8 +6,7 @@ import java.util.function.Supplier;
 
 /** Waits for a condition that asynchronous work (a daemon cycle, a Pub/Sub delivery) makes true. */
 public final class Await {
-    private Await() {
-    }
+    private Await() {}
 
     public static void until(BooleanSupplier condition) {
         until(condition, Duration.ofSeconds(60), () -> "");

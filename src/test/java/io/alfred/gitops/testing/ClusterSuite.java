@@ -29,6 +29,12 @@ public abstract class ClusterSuite {
     @BeforeEach
     void namespace() {
         ns = "t-" + COUNTER.incrementAndGet();
-        client.namespaces().resource(new NamespaceBuilder().withNewMetadata().withName(ns).endMetadata().build()).create();
+        client.namespaces()
+                .resource(new NamespaceBuilder()
+                        .withNewMetadata()
+                        .withName(ns)
+                        .endMetadata()
+                        .build())
+                .create();
     }
 }

@@ -23,7 +23,8 @@ public final class DaemonProcess implements AutoCloseable {
     private final Process process;
     private final int port;
     private final Path log;
-    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+    private final HttpClient http =
+            HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
 
     private DaemonProcess(Process process, int port, Path log) {
         this.process = process;
@@ -42,14 +43,19 @@ public final class DaemonProcess implements AutoCloseable {
     }
 
     /** As {@link #start(List, List, Map, Path)}, on the JDK or JRE at {@code javaHome}. */
-    public static DaemonProcess start(Path javaHome, List<String> jvmOptions, List<String> args, Map<String, String> env,
-            Path log) throws IOException {
+    public static DaemonProcess start(
+            Path javaHome, List<String> jvmOptions, List<String> args, Map<String, String> env, Path log)
+            throws IOException {
         return start(javaHome, JAR, jvmOptions, args, env, log);
     }
 
-    /** As {@link #start(Path, List, List, Map, Path)}, from another build of the daemon ({@code mvn -Paot package}, say). */
-    public static DaemonProcess start(Path javaHome, Path jar, List<String> jvmOptions, List<String> args,
-            Map<String, String> env, Path log) throws IOException {
+    /**
+     * As {@link #start(Path, List, List, Map, Path)}, from another build of the daemon ({@code mvn -Paot package},
+     * say).
+     */
+    public static DaemonProcess start(
+            Path javaHome, Path jar, List<String> jvmOptions, List<String> args, Map<String, String> env, Path log)
+            throws IOException {
         int port;
         try (ServerSocket s = new ServerSocket(0)) {
             port = s.getLocalPort();
@@ -59,7 +65,8 @@ public final class DaemonProcess implements AutoCloseable {
         cmd.add("-Dquarkus.http.port=" + port);
         cmd.addAll(List.of("-jar", jar.toString()));
         cmd.addAll(args);
-        ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true)
+        ProcessBuilder pb = new ProcessBuilder(cmd)
+                .redirectErrorStream(true)
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
         pb.environment().putAll(env);
         return new DaemonProcess(pb.start(), port, log);
@@ -80,7 +87,8 @@ public final class DaemonProcess implements AutoCloseable {
     /** HTTP status of a GET, 0 when the daemon does not answer. */
     public int code(String path) {
         try {
-            return http.send(request(path), HttpResponse.BodyHandlers.discarding()).statusCode();
+            return http.send(request(path), HttpResponse.BodyHandlers.discarding())
+                    .statusCode();
         } catch (Exception e) {
             return 0;
         }
@@ -89,21 +97,26 @@ public final class DaemonProcess implements AutoCloseable {
     /** Body of a GET, empty when the daemon does not answer. */
     public String body(String path) {
         try {
-            return http.send(request(path), HttpResponse.BodyHandlers.ofString()).body();
+            return http.send(request(path), HttpResponse.BodyHandlers.ofString())
+                    .body();
         } catch (Exception e) {
             return "";
         }
     }
 
-    public HttpResponse<String> post(String path, Map<String, String> headers, String body) throws IOException, InterruptedException {
+    public HttpResponse<String> post(String path, Map<String, String> headers, String body)
+            throws IOException, InterruptedException {
         HttpRequest.Builder b = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
-                .timeout(Duration.ofSeconds(30)).POST(HttpRequest.BodyPublishers.ofString(body));
+                .timeout(Duration.ofSeconds(30))
+                .POST(HttpRequest.BodyPublishers.ofString(body));
         headers.forEach(b::header);
         return http.send(b.build(), HttpResponse.BodyHandlers.ofString());
     }
 
     private HttpRequest request(String path) {
-        return HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path)).timeout(Duration.ofSeconds(10)).build();
+        return HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
+                .timeout(Duration.ofSeconds(10))
+                .build();
     }
 
     /**
@@ -134,7 +147,11 @@ public final class DaemonProcess implements AutoCloseable {
 
     /** CPU time the process has used so far (all its threads, JIT and GC included), in milliseconds. */
     public double cpuMs() {
-        return process.toHandle().info().totalCpuDuration().map(Duration::toMillis).orElse(-1L);
+        return process.toHandle()
+                .info()
+                .totalCpuDuration()
+                .map(Duration::toMillis)
+                .orElse(-1L);
     }
 
     /** Waits for the process to end by itself; its exit code. */

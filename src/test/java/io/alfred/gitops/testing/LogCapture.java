@@ -1,7 +1,6 @@
 package io.alfred.gitops.testing;
 
 import java.text.MessageFormat;
-
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.logging.Handler;
@@ -37,7 +36,8 @@ public final class LogCapture extends Handler implements AutoCloseable {
         String message = record.getMessage();
         try {
             if (record.getParameters() != null && message != null) {
-                message = message.contains("%") ? String.format(message, record.getParameters())
+                message = message.contains("%")
+                        ? String.format(message, record.getParameters())
                         : MessageFormat.format(message, record.getParameters());
             }
         } catch (RuntimeException e) {
@@ -59,8 +59,7 @@ public final class LogCapture extends Handler implements AutoCloseable {
     }
 
     @Override
-    public void flush() {
-    }
+    public void flush() {}
 
     @Override
     public void close() {

@@ -42,21 +42,38 @@ public final class PromotionDaemon implements AutoCloseable {
     PubSubTrigger proofs;
     public PromotionGate gate;
 
-private final PubSubEmulator emulator;
+    private final PubSubEmulator emulator;
 
-public PromotionDaemon(PubSubEmulator emulator, TestRepo repo, Path workdir, String cluster, String environment,
-        PromotionSettings promotion, TestCluster sandbox) {
-    this.emulator = emulator;
+    public PromotionDaemon(
+            PubSubEmulator emulator,
+            TestRepo repo,
+            Path workdir,
+            String cluster,
+            String environment,
+            PromotionSettings promotion,
+            TestCluster sandbox) {
+        this.emulator = emulator;
         this.sandbox = sandbox;
         this.client = sandbox.client();
-        this.settings = new Settings(new ClusterSettings(cluster, environment),
+        this.settings = new Settings(
+                new ClusterSettings(cluster, environment),
                 SourceSettings.anonymous(repo.url(), "main", "infra/k8s/overlays/" + environment, workdir),
-                new RenderSettings("auto", Duration.ofMinutes(1), Map.of("cluster_name", cluster, "cluster_env", environment)),
-                ApplySettings.defaults(), new SafetySettings("enforce", Duration.ofSeconds(3), true), DriftSettings.defaults(),
-                VerifySettings.off(), promotion);
+                new RenderSettings(
+                        "auto", Duration.ofMinutes(1), Map.of("cluster_name", cluster, "cluster_env", environment)),
+                ApplySettings.defaults(),
+                new SafetySettings("enforce", Duration.ofSeconds(3), true),
+                DriftSettings.defaults(),
+                VerifySettings.off(),
+                promotion);
         this.outbox = new Outbox(client, "alfred-gitops", 1000, OutboxStatus.detached());
-        this.publisher = new EventPublisher(outbox, emulator.connection(), PubSubEmulator.PROJECT, "events",
-                OutboxStatus.detached(), PubSubHealth.detached()).start();
+        this.publisher = new EventPublisher(
+                        outbox,
+                        emulator.connection(),
+                        PubSubEmulator.PROJECT,
+                        "events",
+                        OutboxStatus.detached(),
+                        PubSubHealth.detached())
+                .start();
         start(true);
     }
 
@@ -64,13 +81,16 @@ public PromotionDaemon(PubSubEmulator emulator, TestRepo repo, Path workdir, Str
     public void start(boolean listen) {
         runner = new CycleRunner(settings, client, status, outbox);
         if (settings.promotion().enabled()) {
-            gate = new PromotionGate(settings.promotion(), new ProofStore(client, "alfred-gitops", "alfred-gitops"),
-                    Clock.systemUTC());
+            gate = new PromotionGate(
+                    settings.promotion(), new ProofStore(client, "alfred-gitops", "alfred-gitops"), Clock.systemUTC());
             runner.gatePromotion(gate);
             if (listen) {
-                proofs = new PubSubTrigger(emulator.connection(), PubSubResource.promotionSubscription(
-                        PubSubEmulator.PROJECT, "prod-proofs"), gate.listener(() -> runner.offer(Trigger.of(
-                                Trigger.Kind.PROMOTION))), PubSubHealth.detached()).start();
+                proofs = new PubSubTrigger(
+                                emulator.connection(),
+                                PubSubResource.promotionSubscription(PubSubEmulator.PROJECT, "prod-proofs"),
+                                gate.listener(() -> runner.offer(Trigger.of(Trigger.Kind.PROMOTION))),
+                                PubSubHealth.detached())
+                        .start();
             }
         }
     }

@@ -43,6 +43,7 @@ public final class PubSubEmulator implements AutoCloseable {
     private final int backendPort;
     /** What the code under test connects to: shut during an outage and while a restart is set up. */
     private final TcpGate gate;
+
     private final PubSubConnection connection;
     /** The tests' own admin and subscriber channel, straight to the emulator. */
     private PubSubConnection admin;
@@ -96,20 +97,25 @@ public final class PubSubEmulator implements AutoCloseable {
 
     private static Process launch(Path bin, int port) {
         try {
-            Process p = new ProcessBuilder(bin.toString(), "--host=127.0.0.1", "--port=" + port).redirectErrorStream(true).start();
+            Process p = new ProcessBuilder(bin.toString(), "--host=127.0.0.1", "--port=" + port)
+                    .redirectErrorStream(true)
+                    .start();
             CountDownLatch ready = new CountDownLatch(1);
-            Thread reader = new Thread(() -> {
-                try (BufferedReader r = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
-                    String line;
-                    while ((line = r.readLine()) != null) {
-                        if (line.contains("Server started")) {
-                            ready.countDown();
+            Thread reader = new Thread(
+                    () -> {
+                        try (BufferedReader r =
+                                new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
+                            String line;
+                            while ((line = r.readLine()) != null) {
+                                if (line.contains("Server started")) {
+                                    ready.countDown();
+                                }
+                            }
+                        } catch (IOException ignored) {
+                            // process ended
                         }
-                    }
-                } catch (IOException ignored) {
-                    // process ended
-                }
-            }, "pubsub-emulator-log");
+                    },
+                    "pubsub-emulator-log");
             reader.setDaemon(true);
             reader.start();
             if (!ready.await(60, TimeUnit.SECONDS)) {
@@ -130,7 +136,8 @@ public final class PubSubEmulator implements AutoCloseable {
         if (explicit != null && Files.isExecutable(Path.of(explicit))) {
             return Path.of(explicit);
         }
-        for (String root : new String[] {sdkRootFromGcloud(), "/usr/lib/google-cloud-sdk", "/usr/share/google-cloud-sdk"}) {
+        for (String root :
+                new String[] {sdkRootFromGcloud(), "/usr/lib/google-cloud-sdk", "/usr/share/google-cloud-sdk"}) {
             if (root != null) {
                 Path bin = Path.of(root, "platform/pubsub-emulator/bin/cloud-pubsub-emulator");
                 if (Files.isExecutable(bin)) {
@@ -144,7 +151,8 @@ public final class PubSubEmulator implements AutoCloseable {
     private static String sdkRootFromGcloud() {
         try {
             Process p = new ProcessBuilder("gcloud", "info", "--format=value(installation.sdk_root)")
-                    .redirectError(ProcessBuilder.Redirect.DISCARD).start();
+                    .redirectError(ProcessBuilder.Redirect.DISCARD)
+                    .start();
             String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).trim();
             return p.waitFor(30, TimeUnit.SECONDS) && p.exitValue() == 0 && !out.isEmpty() ? out : null;
         } catch (IOException | InterruptedException e) {
@@ -161,12 +169,15 @@ public final class PubSubEmulator implements AutoCloseable {
     }
 
     private FixedTransportChannelProvider channel() {
-        return FixedTransportChannelProvider.create(GrpcTransportChannel.create(admin.channel().orElseThrow()));
+        return FixedTransportChannelProvider.create(
+                GrpcTransportChannel.create(admin.channel().orElseThrow()));
     }
 
     public void createTopic(String topic) {
         try (TopicAdminClient admin = TopicAdminClient.create(TopicAdminSettings.newBuilder()
-                .setTransportChannelProvider(channel()).setCredentialsProvider(NoCredentialsProvider.create()).build())) {
+                .setTransportChannelProvider(channel())
+                .setCredentialsProvider(NoCredentialsProvider.create())
+                .build())) {
             admin.createTopic(TopicName.of(PROJECT, topic));
         } catch (IOException e) {
             throw new IllegalStateException(e);
@@ -184,11 +195,16 @@ public final class PubSubEmulator implements AutoCloseable {
 
     public void createSubscription(String topic, String subscription, String filter, boolean ordered) {
         try (SubscriptionAdminClient admin = SubscriptionAdminClient.create(SubscriptionAdminSettings.newBuilder()
-                .setTransportChannelProvider(channel()).setCredentialsProvider(NoCredentialsProvider.create()).build())) {
+                .setTransportChannelProvider(channel())
+                .setCredentialsProvider(NoCredentialsProvider.create())
+                .build())) {
             admin.createSubscription(com.google.pubsub.v1.Subscription.newBuilder()
                     .setName(SubscriptionName.of(PROJECT, subscription).toString())
-                    .setTopic(TopicName.of(PROJECT, topic).toString()).setAckDeadlineSeconds(10)
-                    .setEnableMessageOrdering(ordered).setFilter(filter).build());
+                    .setTopic(TopicName.of(PROJECT, topic).toString())
+                    .setAckDeadlineSeconds(10)
+                    .setEnableMessageOrdering(ordered)
+                    .setFilter(filter)
+                    .build());
         } catch (IOException e) {
             throw new IllegalStateException(e);
         }
@@ -206,11 +222,14 @@ public final class PubSubEmulator implements AutoCloseable {
 
         Received(PubSubEmulator emulator, String subscription) {
             subscriber = com.google.cloud.pubsub.v1.Subscriber.newBuilder(
-                    com.google.pubsub.v1.ProjectSubscriptionName.of(PROJECT, subscription),
-                    (com.google.cloud.pubsub.v1.MessageReceiver) (m, ack) -> {
-                        messages.add(m);
-                        ack.ack();
-                    }).setChannelProvider(emulator.channel()).setCredentialsProvider(NoCredentialsProvider.create()).build();
+                            com.google.pubsub.v1.ProjectSubscriptionName.of(PROJECT, subscription),
+                            (com.google.cloud.pubsub.v1.MessageReceiver) (m, ack) -> {
+                                messages.add(m);
+                                ack.ack();
+                            })
+                    .setChannelProvider(emulator.channel())
+                    .setCredentialsProvider(NoCredentialsProvider.create())
+                    .build();
             subscriber.startAsync().awaitRunning();
         }
 
@@ -228,10 +247,16 @@ public final class PubSubEmulator implements AutoCloseable {
     public String publish(String topic, String data, Map<String, String> attributes) {
         Publisher publisher = null;
         try {
-            publisher = Publisher.newBuilder(TopicName.of(PROJECT, topic)).setChannelProvider(channel())
-                    .setCredentialsProvider(NoCredentialsProvider.create()).build();
-            return publisher.publish(PubsubMessage.newBuilder().setData(ByteString.copyFromUtf8(data))
-                    .putAllAttributes(attributes).build()).get(30, TimeUnit.SECONDS);
+            publisher = Publisher.newBuilder(TopicName.of(PROJECT, topic))
+                    .setChannelProvider(channel())
+                    .setCredentialsProvider(NoCredentialsProvider.create())
+                    .build();
+            return publisher
+                    .publish(PubsubMessage.newBuilder()
+                            .setData(ByteString.copyFromUtf8(data))
+                            .putAllAttributes(attributes)
+                            .build())
+                    .get(30, TimeUnit.SECONDS);
         } catch (Exception e) {
             throw new IllegalStateException("publish failed: " + e, e);
         } finally {

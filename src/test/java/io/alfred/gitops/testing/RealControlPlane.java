@@ -25,9 +25,15 @@ import java.util.Set;
  */
 final class RealControlPlane {
     static final String VARIABLE = "ALFRED_TEST_KUBECONFIG";
-    private static final List<String> CLUSTER_SCOPED = List.of("clusterroles", "clusterrolebindings",
-            "persistentvolumes", "priorityclasses", "storageclasses", "ingressclasses",
-            "validatingwebhookconfigurations", "mutatingwebhookconfigurations");
+    private static final List<String> CLUSTER_SCOPED = List.of(
+            "clusterroles",
+            "clusterrolebindings",
+            "persistentvolumes",
+            "priorityclasses",
+            "storageclasses",
+            "ingressclasses",
+            "validatingwebhookconfigurations",
+            "mutatingwebhookconfigurations");
     private static RealControlPlane shared;
 
     private final Path kubeconfig;
@@ -35,7 +41,8 @@ final class RealControlPlane {
     private final KubernetesClient client;
     private final TestNode node;
     /** The namespaces every cluster has; all others are the suites'. */
-    private static final Set<String> BASE_NAMESPACES = Set.of("default", "kube-system", "kube-public", "kube-node-lease");
+    private static final Set<String> BASE_NAMESPACES =
+            Set.of("default", "kube-system", "kube-public", "kube-node-lease");
 
     private RealControlPlane(Path kubeconfig) throws IOException {
         this.kubeconfig = kubeconfig;
@@ -54,7 +61,8 @@ final class RealControlPlane {
         Path path = Path.of(value);
         if (!Files.isRegularFile(path)) {
             throw new IllegalStateException(VARIABLE + "=" + value + " is not a file: start a control plane with "
-                    + "../shared/realk8s/start.sh DIR and set " + VARIABLE + "=DIR/kubeconfig, or unset it for the sandbox");
+                    + "../shared/realk8s/start.sh DIR and set " + VARIABLE
+                    + "=DIR/kubeconfig, or unset it for the sandbox");
         }
         return path;
     }
@@ -127,30 +135,53 @@ final class RealControlPlane {
             List<ResourceDefinitionContext> kinds = namespacedKinds();
             for (String name : gone) {
                 for (ResourceDefinitionContext kind : kinds) {
-                    ignoreGone(() -> client.genericKubernetesResources(kind).inNamespace(name).withGracePeriod(0).delete());
+                    ignoreGone(() -> client.genericKubernetesResources(kind)
+                            .inNamespace(name)
+                            .withGracePeriod(0)
+                            .delete());
                 }
                 ignoreGone(() -> client.namespaces().withName(name).delete());
-                ignoreGone(() -> client.raw("/api/v1/namespaces/" + name + "/finalize", "PUT",
-                        java.util.Map.of("apiVersion", "v1", "kind", "Namespace",
-                                "metadata", java.util.Map.of("name", name), "spec", java.util.Map.of("finalizers", List.of()))));
+                ignoreGone(() -> client.raw(
+                        "/api/v1/namespaces/" + name + "/finalize",
+                        "PUT",
+                        java.util.Map.of(
+                                "apiVersion",
+                                "v1",
+                                "kind",
+                                "Namespace",
+                                "metadata",
+                                java.util.Map.of("name", name),
+                                "spec",
+                                java.util.Map.of("finalizers", List.of()))));
             }
         }
         for (String plural : CLUSTER_SCOPED) {
             for (GenericKubernetesResource o : clusterScoped(plural)) {
                 if (!builtIn(o)) {
-                    ignoreGone(() -> client.genericKubernetesResources(context(plural)).withName(o.getMetadata().getName())
+                    ignoreGone(() -> client.genericKubernetesResources(context(plural))
+                            .withName(o.getMetadata().getName())
                             .delete());
                 }
             }
         }
-        client.apiextensions().v1().customResourceDefinitions().list().getItems()
+        client.apiextensions()
+                .v1()
+                .customResourceDefinitions()
+                .list()
+                .getItems()
                 .forEach(crd -> ignoreGone(() -> client.resource(crd).delete()));
         // objects suites left in the namespaces every cluster has (default): all of them the suites' own
         for (String plural : List.of("configmaps", "secrets", "services", "serviceaccounts", "leases")) {
             deleteSuitesObjects("default", plural);
         }
         long deadline = System.nanoTime() + Duration.ofSeconds(120).toNanos();
-        while (!gone.isEmpty() || !client.apiextensions().v1().customResourceDefinitions().list().getItems().isEmpty()) {
+        while (!gone.isEmpty()
+                || !client.apiextensions()
+                        .v1()
+                        .customResourceDefinitions()
+                        .list()
+                        .getItems()
+                        .isEmpty()) {
             gone.removeIf(name -> client.namespaces().withName(name).get() == null);
             if (System.nanoTime() > deadline) {
                 throw new IllegalStateException("the real control plane did not delete namespaces " + gone
@@ -164,7 +195,9 @@ final class RealControlPlane {
     private List<ResourceDefinitionContext> namespacedKinds() {
         List<ResourceDefinitionContext> out = new java.util.ArrayList<>();
         List<String> groupVersions = new java.util.ArrayList<>(List.of("v1"));
-        client.getApiGroups().getGroups().forEach(g -> groupVersions.add(g.getPreferredVersion().getGroupVersion()));
+        client.getApiGroups()
+                .getGroups()
+                .forEach(g -> groupVersions.add(g.getPreferredVersion().getGroupVersion()));
         for (String gv : groupVersions) {
             var resources = client.getApiResources(gv);
             if (resources == null) {
@@ -173,15 +206,21 @@ final class RealControlPlane {
             String group = gv.contains("/") ? gv.substring(0, gv.indexOf('/')) : "";
             String version = gv.contains("/") ? gv.substring(gv.indexOf('/') + 1) : gv;
             for (var r : resources.getResources()) {
-                if (Boolean.TRUE.equals(r.getNamespaced()) && !r.getName().contains("/")
+                if (Boolean.TRUE.equals(r.getNamespaced())
+                        && !r.getName().contains("/")
                         && r.getVerbs().contains("deletecollection")) {
-                    out.add(new ResourceDefinitionContext.Builder().withGroup(group).withVersion(version)
-                            .withPlural(r.getName()).withKind(r.getKind()).withNamespaced(true).build());
+                    out.add(new ResourceDefinitionContext.Builder()
+                            .withGroup(group)
+                            .withVersion(version)
+                            .withPlural(r.getName())
+                            .withKind(r.getKind())
+                            .withNamespaced(true)
+                            .build());
                 }
             }
         }
-        List<String> first = List.of("deployments", "statefulsets", "daemonsets", "cronjobs", "jobs", "replicasets",
-                "pods");
+        List<String> first =
+                List.of("deployments", "statefulsets", "daemonsets", "cronjobs", "jobs", "replicasets", "pods");
         out.sort(java.util.Comparator.comparingInt(k -> {
             int i = first.indexOf(k.getPlural());
             return i < 0 ? first.size() : i;
@@ -190,14 +229,21 @@ final class RealControlPlane {
     }
 
     private void deleteSuitesObjects(String namespace, String plural) {
-        ResourceDefinitionContext context = new ResourceDefinitionContext.Builder().withGroup(
-                plural.equals("leases") ? "coordination.k8s.io" : "").withVersion("v1").withPlural(plural)
-                .withNamespaced(true).build();
-        for (GenericKubernetesResource o : client.genericKubernetesResources(context).inNamespace(namespace).list()
+        ResourceDefinitionContext context = new ResourceDefinitionContext.Builder()
+                .withGroup(plural.equals("leases") ? "coordination.k8s.io" : "")
+                .withVersion("v1")
+                .withPlural(plural)
+                .withNamespaced(true)
+                .build();
+        for (GenericKubernetesResource o : client.genericKubernetesResources(context)
+                .inNamespace(namespace)
+                .list()
                 .getItems()) {
             if (!builtIn(plural, o)) {
-                ignoreGone(() -> client.genericKubernetesResources(context).inNamespace(namespace)
-                        .withName(o.getMetadata().getName()).delete());
+                ignoreGone(() -> client.genericKubernetesResources(context)
+                        .inNamespace(namespace)
+                        .withName(o.getMetadata().getName())
+                        .delete());
             }
         }
     }
@@ -206,7 +252,8 @@ final class RealControlPlane {
     private static boolean builtIn(HasMetadata o) {
         String name = o.getMetadata().getName();
         java.util.Map<String, String> labels = o.getMetadata().getLabels();
-        return name.startsWith("system:") || name.startsWith("system-")
+        return name.startsWith("system:")
+                || name.startsWith("system-")
                 || labels != null && "rbac-defaults".equals(labels.get("kubernetes.io/bootstrapping"));
     }
 
@@ -238,8 +285,12 @@ final class RealControlPlane {
             case "validatingwebhookconfigurations", "mutatingwebhookconfigurations" -> "admissionregistration.k8s.io";
             default -> "";
         };
-        return new ResourceDefinitionContext.Builder().withGroup(group).withVersion("v1").withPlural(plural)
-                .withNamespaced(false).build();
+        return new ResourceDefinitionContext.Builder()
+                .withGroup(group)
+                .withVersion("v1")
+                .withPlural(plural)
+                .withNamespaced(false)
+                .build();
     }
 
     private static void ignoreGone(Runnable call) {

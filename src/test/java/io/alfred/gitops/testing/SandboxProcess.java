@@ -37,15 +37,21 @@ public final class SandboxProcess implements AutoCloseable {
     public static SandboxProcess start(Path dir) throws IOException {
         Files.createDirectories(dir);
         Path kubeconfig = dir.resolve("kubeconfig");
-        Process p = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-XX:+UseSerialGC", "-cp", System.getProperty("java.class.path"), SandboxProcess.class.getName(),
-                kubeconfig.toString())
-                .redirectError(dir.resolve("sandbox.log").toFile()).start();
+        Process p = new ProcessBuilder(
+                        Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                        "-XX:+UseSerialGC",
+                        "-cp",
+                        System.getProperty("java.class.path"),
+                        SandboxProcess.class.getName(),
+                        kubeconfig.toString())
+                .redirectError(dir.resolve("sandbox.log").toFile())
+                .start();
         SandboxProcess sandbox = new SandboxProcess(p, kubeconfig);
         String line = sandbox.out.readLine();
         if (!"ready".equals(line)) {
             p.destroyForcibly();
-            throw new IOException("the sandbox process did not start (" + line + "); see " + dir.resolve("sandbox.log"));
+            throw new IOException(
+                    "the sandbox process did not start (" + line + "); see " + dir.resolve("sandbox.log"));
         }
         return sandbox;
     }
@@ -55,7 +61,9 @@ public final class SandboxProcess implements AutoCloseable {
     }
 
     public KubernetesClient client() throws IOException {
-        return new KubernetesClientBuilder().withConfig(Config.fromKubeconfig(Files.readString(kubeconfig))).build();
+        return new KubernetesClientBuilder()
+                .withConfig(Config.fromKubeconfig(Files.readString(kubeconfig)))
+                .build();
     }
 
     /** Requests served since the last reset, by verb (as {@link SandboxApiServer#requestCounts()}). */
@@ -96,7 +104,11 @@ public final class SandboxProcess implements AutoCloseable {
             for (String c = commands.readLine(); c != null && !c.equals("quit"); c = commands.readLine()) {
                 if (c.equals("counts")) {
                     StringBuilder sb = new StringBuilder();
-                    server.requestCounts().forEach((k, v) -> sb.append(sb.length() == 0 ? "" : ";").append(k).append('=').append(v));
+                    server.requestCounts()
+                            .forEach((k, v) -> sb.append(sb.length() == 0 ? "" : ";")
+                                    .append(k)
+                                    .append('=')
+                                    .append(v));
                     protocol.println(sb);
                 } else if (c.equals("reset")) {
                     server.resetRequestCounts();

@@ -46,25 +46,29 @@ import org.eclipse.jgit.revwalk.RevWalk;
 public final class Signing {
     private static final PersonIdent IDENT = new PersonIdent("Test Signer", "signer@example.com");
 
-    private Signing() {
-    }
+    private Signing() {}
 
-    /** An OpenPGP key pair with one user id; {@code expiresAfter} seconds of validity (0: never), created at {@code created}. */
-    public record OpenPgpKey(PGPKeyPair pair, String userId, String armoredPublicKey) {
-    }
+    /**
+     * An OpenPGP key pair with one user id; {@code expiresAfter} seconds of validity (0: never), created at {@code
+     * created}.
+     */
+    public record OpenPgpKey(PGPKeyPair pair, String userId, String armoredPublicKey) {}
 
-    public static OpenPgpKey openPgpKey(String userId, Date created, long expiresAfter) throws PGPException, IOException {
+    public static OpenPgpKey openPgpKey(String userId, Date created, long expiresAfter)
+            throws PGPException, IOException {
         RSAKeyPairGenerator generator = new RSAKeyPairGenerator();
         generator.init(new RSAKeyGenerationParameters(BigInteger.valueOf(0x10001), new SecureRandom(), 2048, 12));
         PGPKeyPair pair = new BcPGPKeyPair(PublicKeyAlgorithmTags.RSA_GENERAL, generator.generateKeyPair(), created);
         PGPSignatureSubpacketGenerator hashed = new PGPSignatureSubpacketGenerator();
-        hashed.setKeyFlags(false, org.bouncycastle.bcpg.sig.KeyFlags.SIGN_DATA | org.bouncycastle.bcpg.sig.KeyFlags.CERTIFY_OTHER);
+        hashed.setKeyFlags(
+                false, org.bouncycastle.bcpg.sig.KeyFlags.SIGN_DATA | org.bouncycastle.bcpg.sig.KeyFlags.CERTIFY_OTHER);
         hashed.setSignatureCreationTime(false, created);
         if (expiresAfter > 0) {
             hashed.setKeyExpirationTime(false, expiresAfter);
         }
         PGPSignatureGenerator certifier = new PGPSignatureGenerator(
-                new BcPGPContentSignerBuilder(PublicKeyAlgorithmTags.RSA_GENERAL, HashAlgorithmTags.SHA256), pair.getPublicKey());
+                new BcPGPContentSignerBuilder(PublicKeyAlgorithmTags.RSA_GENERAL, HashAlgorithmTags.SHA256),
+                pair.getPublicKey());
         certifier.init(PGPSignature.POSITIVE_CERTIFICATION, pair.getPrivateKey());
         certifier.setHashedSubpackets(hashed.generate());
         PGPSignature certification = certifier.generateCertification(userId, pair.getPublicKey());
@@ -94,8 +98,10 @@ public final class Signing {
      * A commit on {@code main} with the tree of the current head, signed by {@code key} (or unsigned
      * when null); with {@code tamper}, the signature is of another message than the commit's.
      */
-    public static String commitOpenPgp(Repository repository, String message, OpenPgpKey key, boolean tamper) throws Exception {
-        try (RevWalk walk = new RevWalk(repository); ObjectInserter inserter = repository.newObjectInserter()) {
+    public static String commitOpenPgp(Repository repository, String message, OpenPgpKey key, boolean tamper)
+            throws Exception {
+        try (RevWalk walk = new RevWalk(repository);
+                ObjectInserter inserter = repository.newObjectInserter()) {
             RevCommit head = walk.parseCommit(repository.resolve("refs/heads/main"));
             CommitBuilder commit = new CommitBuilder();
             commit.setTreeId(head.getTree());
@@ -117,8 +123,11 @@ public final class Signing {
         }
     }
 
-    /** An annotated tag on {@code commit}, signed by {@code key} (or unsigned when null); returns the tag object's id. */
-    public static String tagOpenPgp(Repository repository, String name, String commit, OpenPgpKey key) throws Exception {
+    /**
+     * An annotated tag on {@code commit}, signed by {@code key} (or unsigned when null); returns the tag object's id.
+     */
+    public static String tagOpenPgp(Repository repository, String name, String commit, OpenPgpKey key)
+            throws Exception {
         try (ObjectInserter inserter = repository.newObjectInserter()) {
             TagBuilder tag = new TagBuilder();
             tag.setObjectId(ObjectId.fromString(commit), Constants.OBJ_COMMIT);
@@ -166,7 +175,8 @@ public final class Signing {
     }
 
     private static List<String> gitWithKey(Path sshKey) {
-        List<String> cmd = new ArrayList<>(List.of("git", "-c", "user.name=Test Signer", "-c", "user.email=signer@example.com"));
+        List<String> cmd =
+                new ArrayList<>(List.of("git", "-c", "user.name=Test Signer", "-c", "user.email=signer@example.com"));
         if (sshKey != null) {
             cmd.addAll(List.of("-c", "gpg.format=ssh", "-c", "user.signingkey=" + sshKey));
         }
@@ -174,7 +184,10 @@ public final class Signing {
     }
 
     private static String run(Path dir, String... cmd) throws Exception {
-        Process p = new ProcessBuilder(cmd).directory(dir.toFile()).redirectErrorStream(true).start();
+        Process p = new ProcessBuilder(cmd)
+                .directory(dir.toFile())
+                .redirectErrorStream(true)
+                .start();
         String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         if (!p.waitFor(60, TimeUnit.SECONDS) || p.exitValue() != 0) {
             throw new IllegalStateException(String.join(" ", cmd) + " failed: " + out);

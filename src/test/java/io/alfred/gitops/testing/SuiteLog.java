@@ -55,8 +55,8 @@ public final class SuiteLog implements BeforeAllCallback, BeforeEachCallback {
             setLevel(Level.ALL);
             try {
                 Files.createDirectories(file.toAbsolutePath().getParent());
-                out = Files.newBufferedWriter(file, StandardCharsets.UTF_8, StandardOpenOption.CREATE,
-                        StandardOpenOption.TRUNCATE_EXISTING);
+                out = Files.newBufferedWriter(
+                        file, StandardCharsets.UTF_8, StandardOpenOption.CREATE, StandardOpenOption.TRUNCATE_EXISTING);
             } catch (IOException e) {
                 throw new UncheckedIOException(e);
             }

@@ -30,7 +30,8 @@ public final class TestCluster implements AutoCloseable {
     /** Where the cluster suites run, for CI's log. */
     public static String kind() {
         Path kubeconfig = RealControlPlane.configured();
-        return kubeconfig == null ? "the sandbox API server (set " + RealControlPlane.VARIABLE + " for a real one)"
+        return kubeconfig == null
+                ? "the sandbox API server (set " + RealControlPlane.VARIABLE + " for a real one)"
                 : "the real control plane of " + kubeconfig;
     }
 
@@ -70,8 +71,11 @@ public final class TestCluster implements AutoCloseable {
 
     /** The suite that asked, for the CI log. */
     private static String caller() {
-        return StackWalker.getInstance().walk(frames -> frames.map(StackWalker.StackFrame::getClassName)
-                .filter(c -> !c.equals(TestCluster.class.getName())).findFirst().orElse("?"))
+        return StackWalker.getInstance()
+                .walk(frames -> frames.map(StackWalker.StackFrame::getClassName)
+                        .filter(c -> !c.equals(TestCluster.class.getName()))
+                        .findFirst()
+                        .orElse("?"))
                 .replaceFirst(".*\\.", "");
     }
 

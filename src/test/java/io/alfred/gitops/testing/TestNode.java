@@ -68,8 +68,8 @@ public final class TestNode implements AutoCloseable {
     public static TestNode start(KubernetesClient client) {
         TestNode node = new TestNode(client);
         node.register();
-        node.executor.scheduleWithFixedDelay(node::heartbeat, LEASE_RENEWAL.toMillis(), LEASE_RENEWAL.toMillis(),
-                TimeUnit.MILLISECONDS);
+        node.executor.scheduleWithFixedDelay(
+                node::heartbeat, LEASE_RENEWAL.toMillis(), LEASE_RENEWAL.toMillis(), TimeUnit.MILLISECONDS);
         node.pods = client.pods().inAnyNamespace().inform(new ResourceEventHandler<>() {
             @Override
             public void onAdd(Pod pod) {
@@ -102,8 +102,10 @@ public final class TestNode implements AutoCloseable {
         this.failImages = regex == null ? null : Pattern.compile(regex);
         if (regex != null && pods != null) {
             for (Pod pod : pods.getStore().list()) {
-                if (NAME.equals(pod.getSpec().getNodeName()) && pod.getMetadata().getDeletionTimestamp() == null
-                        && "Running".equals(phase(pod)) && pod.getSpec().getContainers().stream().anyMatch(this::fails)) {
+                if (NAME.equals(pod.getSpec().getNodeName())
+                        && pod.getMetadata().getDeletionTimestamp() == null
+                        && "Running".equals(phase(pod))
+                        && pod.getSpec().getContainers().stream().anyMatch(this::fails)) {
                     executor.execute(() -> start(pod));
                 }
             }
@@ -116,44 +118,92 @@ public final class TestNode implements AutoCloseable {
     }
 
     private void register() {
-        Node node = new NodeBuilder().withNewMetadata().withName(NAME)
-                .addToLabels("kubernetes.io/hostname", NAME).addToLabels("kubernetes.io/os", "linux")
-                .addToLabels("kubernetes.io/arch", "amd64").endMetadata()
-                .withNewSpec().endSpec().build();
+        Node node = new NodeBuilder()
+                .withNewMetadata()
+                .withName(NAME)
+                .addToLabels("kubernetes.io/hostname", NAME)
+                .addToLabels("kubernetes.io/os", "linux")
+                .addToLabels("kubernetes.io/arch", "amd64")
+                .endMetadata()
+                .withNewSpec()
+                .endSpec()
+                .build();
         // an earlier run's node has no heartbeat any more, so the node lifecycle controller tainted it: a new one
         client.nodes().withName(NAME).withGracePeriod(0).delete();
         client.nodes().withName(NAME).waitUntilCondition(n -> n == null, 30, TimeUnit.SECONDS);
         client.nodes().resource(node).create();
-        Map<String, Quantity> capacity = Map.of("cpu", new Quantity("64"), "memory", new Quantity("256Gi"),
-                "pods", new Quantity("1000"), "ephemeral-storage", new Quantity("1Ti"));
-        Node status = new NodeBuilder().withNewStatus()
-                .withCapacity(capacity).withAllocatable(capacity).withConditions(readyCondition())
+        Map<String, Quantity> capacity = Map.of(
+                "cpu",
+                new Quantity("64"),
+                "memory",
+                new Quantity("256Gi"),
+                "pods",
+                new Quantity("1000"),
+                "ephemeral-storage",
+                new Quantity("1Ti"));
+        Node status = new NodeBuilder()
+                .withNewStatus()
+                .withCapacity(capacity)
+                .withAllocatable(capacity)
+                .withConditions(readyCondition())
                 .withAddresses(new NodeAddress("192.0.2.20", "InternalIP"))
-                .withNewNodeInfo().withKubeletVersion("v1.23.0").withContainerRuntimeVersion("test://1")
-                .withOperatingSystem("linux").withArchitecture("amd64").withMachineID("test").withSystemUUID("test")
-                .withBootID("test").withKernelVersion("test").withOsImage("test").withKubeProxyVersion("v1.23.0")
-                .endNodeInfo().endStatus().build();
+                .withNewNodeInfo()
+                .withKubeletVersion("v1.23.0")
+                .withContainerRuntimeVersion("test://1")
+                .withOperatingSystem("linux")
+                .withArchitecture("amd64")
+                .withMachineID("test")
+                .withSystemUUID("test")
+                .withBootID("test")
+                .withKernelVersion("test")
+                .withOsImage("test")
+                .withKubeProxyVersion("v1.23.0")
+                .endNodeInfo()
+                .endStatus()
+                .build();
         // a merge patch carries no resourceVersion: the node lifecycle controller's own writes cannot conflict with it
-        client.nodes().withName(NAME).subresource("status").patch(PatchContext.of(PatchType.STRATEGIC_MERGE),
-                Serialization.asJson(Map.of("status", status.getStatus())));
+        client.nodes()
+                .withName(NAME)
+                .subresource("status")
+                .patch(
+                        PatchContext.of(PatchType.STRATEGIC_MERGE),
+                        Serialization.asJson(Map.of("status", status.getStatus())));
         heartbeat();
     }
 
     private static NodeCondition readyCondition() {
         String now = now();
-        return new NodeConditionBuilder().withType("Ready").withStatus("True").withReason("KubeletReady")
-                .withMessage("the test node is ready").withLastHeartbeatTime(now).withLastTransitionTime(now).build();
+        return new NodeConditionBuilder()
+                .withType("Ready")
+                .withStatus("True")
+                .withReason("KubeletReady")
+                .withMessage("the test node is ready")
+                .withLastHeartbeatTime(now)
+                .withLastTransitionTime(now)
+                .build();
     }
 
     private void heartbeat() {
         try {
             ZonedDateTime now = ZonedDateTime.now();
-            Lease lease = new LeaseBuilder().withNewMetadata().withName(NAME).withNamespace("kube-node-lease").endMetadata()
-                    .withNewSpec().withHolderIdentity(NAME).withLeaseDurationSeconds(40)
-                    .withRenewTime(now).endSpec().build();
+            Lease lease = new LeaseBuilder()
+                    .withNewMetadata()
+                    .withName(NAME)
+                    .withNamespace("kube-node-lease")
+                    .endMetadata()
+                    .withNewSpec()
+                    .withHolderIdentity(NAME)
+                    .withLeaseDurationSeconds(40)
+                    .withRenewTime(now)
+                    .endSpec()
+                    .build();
             client.leases().inNamespace("kube-node-lease").resource(lease).serverSideApply();
-            client.nodes().withName(NAME).subresource("status").patch(PatchContext.of(PatchType.STRATEGIC_MERGE),
-                    Serialization.asJson(Map.of("status", Map.of("conditions", List.of(readyCondition())))));
+            client.nodes()
+                    .withName(NAME)
+                    .subresource("status")
+                    .patch(
+                            PatchContext.of(PatchType.STRATEGIC_MERGE),
+                            Serialization.asJson(Map.of("status", Map.of("conditions", List.of(readyCondition())))));
         } catch (RuntimeException e) {
             // the next heartbeat tries again; the controller allows 40 s
         }
@@ -163,8 +213,11 @@ public final class TestNode implements AutoCloseable {
         String key = key(pod);
         if (pod.getMetadata().getDeletionTimestamp() != null) {
             if (NAME.equals(pod.getSpec().getNodeName())) {
-                executor.execute(() -> ignoreGone(() -> client.pods().inNamespace(pod.getMetadata().getNamespace())
-                        .withName(pod.getMetadata().getName()).withGracePeriod(0).delete()));
+                executor.execute(() -> ignoreGone(() -> client.pods()
+                        .inNamespace(pod.getMetadata().getNamespace())
+                        .withName(pod.getMetadata().getName())
+                        .withGracePeriod(0)
+                        .delete()));
             }
             return;
         }
@@ -180,15 +233,28 @@ public final class TestNode implements AutoCloseable {
     }
 
     private void bind(Pod pod) {
-        Binding binding = new BindingBuilder().withNewMetadata().withName(pod.getMetadata().getName())
-                .withNamespace(pod.getMetadata().getNamespace()).endMetadata()
-                .withNewTarget().withKind("Node").withApiVersion("v1").withName(NAME).endTarget().build();
-        ignoreGone(() -> client.bindings().inNamespace(pod.getMetadata().getNamespace()).resource(binding).create());
+        Binding binding = new BindingBuilder()
+                .withNewMetadata()
+                .withName(pod.getMetadata().getName())
+                .withNamespace(pod.getMetadata().getNamespace())
+                .endMetadata()
+                .withNewTarget()
+                .withKind("Node")
+                .withApiVersion("v1")
+                .withName(NAME)
+                .endTarget()
+                .build();
+        ignoreGone(() -> client.bindings()
+                .inNamespace(pod.getMetadata().getNamespace())
+                .resource(binding)
+                .create());
     }
 
     private void start(Pod pod) {
         boolean fails = pod.getSpec().getContainers().stream().anyMatch(this::fails);
-        boolean job = pod.getMetadata().getOwnerReferences().stream().map(OwnerReference::getKind).anyMatch("Job"::equals);
+        boolean job = pod.getMetadata().getOwnerReferences().stream()
+                .map(OwnerReference::getKind)
+                .anyMatch("Job"::equals);
         String now = now();
         List<Map<String, Object>> containers = new ArrayList<>();
         for (Container c : pod.getSpec().getContainers()) {
@@ -201,16 +267,29 @@ public final class TestNode implements AutoCloseable {
                 status.put("ready", false);
                 status.put("started", false);
                 status.put("restartCount", 3);
-                status.put("state", Map.of("waiting", Map.of("reason", "CrashLoopBackOff",
-                        "message", "back-off restarting failed container " + c.getName())));
-                status.put("lastState", Map.of("terminated", Map.of("exitCode", 1, "reason", "Error",
-                        "startedAt", now, "finishedAt", now)));
+                status.put(
+                        "state",
+                        Map.of(
+                                "waiting",
+                                Map.of(
+                                        "reason",
+                                        "CrashLoopBackOff",
+                                        "message",
+                                        "back-off restarting failed container " + c.getName())));
+                status.put(
+                        "lastState",
+                        Map.of(
+                                "terminated",
+                                Map.of("exitCode", 1, "reason", "Error", "startedAt", now, "finishedAt", now)));
             } else if (job) {
                 status.put("ready", false);
                 status.put("started", false);
                 status.put("restartCount", 0);
-                status.put("state", Map.of("terminated", Map.of("exitCode", 0, "reason", "Completed",
-                        "startedAt", now, "finishedAt", now)));
+                status.put(
+                        "state",
+                        Map.of(
+                                "terminated",
+                                Map.of("exitCode", 0, "reason", "Completed", "startedAt", now, "finishedAt", now)));
             } else {
                 status.put("ready", true);
                 status.put("started", true);
@@ -227,12 +306,16 @@ public final class TestNode implements AutoCloseable {
         status.put("phase", job && !fails ? "Succeeded" : "Running");
         status.put("conditions", conditions);
         status.put("hostIP", "192.0.2.20");
-        status.put("podIP", "10.244.0." + (1 + Math.floorMod(pod.getMetadata().getUid().hashCode(), 250)));
+        status.put(
+                "podIP",
+                "10.244.0." + (1 + Math.floorMod(pod.getMetadata().getUid().hashCode(), 250)));
         status.put("startTime", now);
         status.put("containerStatuses", containers);
-        ignoreGone(() -> client.pods().inNamespace(pod.getMetadata().getNamespace()).withName(pod.getMetadata().getName())
-                .subresource("status").patch(PatchContext.of(PatchType.STRATEGIC_MERGE),
-                        Serialization.asJson(Map.of("status", status))));
+        ignoreGone(() -> client.pods()
+                .inNamespace(pod.getMetadata().getNamespace())
+                .withName(pod.getMetadata().getName())
+                .subresource("status")
+                .patch(PatchContext.of(PatchType.STRATEGIC_MERGE), Serialization.asJson(Map.of("status", status))));
     }
 
     private boolean fails(Container c) {
@@ -245,11 +328,14 @@ public final class TestNode implements AutoCloseable {
     }
 
     private static String phase(Pod pod) {
-        return pod.getStatus() == null || pod.getStatus().getPhase() == null ? "Pending" : pod.getStatus().getPhase();
+        return pod.getStatus() == null || pod.getStatus().getPhase() == null
+                ? "Pending"
+                : pod.getStatus().getPhase();
     }
 
     private static String key(Pod pod) {
-        return pod.getMetadata().getNamespace() + "/" + pod.getMetadata().getName() + "/" + pod.getMetadata().getUid();
+        return pod.getMetadata().getNamespace() + "/" + pod.getMetadata().getName() + "/"
+                + pod.getMetadata().getUid();
     }
 
     private static String now() {

@@ -30,7 +30,12 @@ public final class TestRepo implements AutoCloseable {
     public static TestRepo create(Path dir) {
         try {
             Files.createDirectories(dir);
-            return new TestRepo(dir, Git.init().setDirectory(dir.toFile()).setInitialBranch("main").call());
+            return new TestRepo(
+                    dir,
+                    Git.init()
+                            .setDirectory(dir.toFile())
+                            .setInitialBranch("main")
+                            .call());
         } catch (IOException | GitAPIException e) {
             throw new IllegalStateException(e);
         }
@@ -99,8 +104,7 @@ public final class TestRepo implements AutoCloseable {
         if (!content.contains(from)) {
             throw new IllegalArgumentException(path + " does not contain " + from);
         }
-        return write(path, content.replaceFirst(Pattern.quote(from),
-                Matcher.quoteReplacement(to)));
+        return write(path, content.replaceFirst(Pattern.quote(from), Matcher.quoteReplacement(to)));
     }
 
     public TestRepo delete(String path) {
@@ -116,7 +120,13 @@ public final class TestRepo implements AutoCloseable {
         try {
             git.add().addFilepattern(".").call();
             git.add().addFilepattern(".").setUpdate(true).call();
-            return git.commit().setMessage(message).setAuthor(AUTHOR).setCommitter(AUTHOR).setSign(false).call().name();
+            return git.commit()
+                    .setMessage(message)
+                    .setAuthor(AUTHOR)
+                    .setCommitter(AUTHOR)
+                    .setSign(false)
+                    .call()
+                    .name();
         } catch (GitAPIException e) {
             throw new IllegalStateException(e);
         }
@@ -125,8 +135,13 @@ public final class TestRepo implements AutoCloseable {
     public void tag(String name, boolean annotated) {
         try {
             if (annotated) {
-                git.tag().setName(name).setAnnotated(true).setMessage("release " + name).setTagger(AUTHOR)
-                        .setSigned(false).call();
+                git.tag()
+                        .setName(name)
+                        .setAnnotated(true)
+                        .setMessage("release " + name)
+                        .setTagger(AUTHOR)
+                        .setSigned(false)
+                        .call();
             } else {
                 git.tag().setName(name).setAnnotated(false).call();
             }
@@ -138,7 +153,12 @@ public final class TestRepo implements AutoCloseable {
     /** A new repository cloned from this one (to prepare commits this one does not have yet). */
     public TestRepo cloneTo(Path dir) {
         try {
-            return new TestRepo(dir, Git.cloneRepository().setURI(url()).setDirectory(dir.toFile()).call());
+            return new TestRepo(
+                    dir,
+                    Git.cloneRepository()
+                            .setURI(url())
+                            .setDirectory(dir.toFile())
+                            .call());
         } catch (GitAPIException e) {
             throw new IllegalStateException(e);
         }
@@ -147,8 +167,10 @@ public final class TestRepo implements AutoCloseable {
     /** Takes main from another repository, as a push to this one would. */
     public void fetchMainFrom(TestRepo other) {
         try {
-            git.fetch().setRemote(other.url())
-                    .setRefSpecs(new RefSpec("+refs/heads/main:refs/heads/main")).call();
+            git.fetch()
+                    .setRemote(other.url())
+                    .setRefSpecs(new RefSpec("+refs/heads/main:refs/heads/main"))
+                    .call();
         } catch (GitAPIException e) {
             throw new IllegalStateException(e);
         }
@@ -159,8 +181,14 @@ public final class TestRepo implements AutoCloseable {
         try {
             String last = null;
             for (int i = 0; i < n; i++) {
-                last = git.commit().setMessage("c" + i).setAuthor(AUTHOR).setCommitter(AUTHOR).setAllowEmpty(true)
-                        .setSign(false).call().name();
+                last = git.commit()
+                        .setMessage("c" + i)
+                        .setAuthor(AUTHOR)
+                        .setCommitter(AUTHOR)
+                        .setAllowEmpty(true)
+                        .setSign(false)
+                        .call()
+                        .name();
             }
             return last;
         } catch (GitAPIException e) {

@@ -11,8 +11,7 @@ import java.util.Map;
 
 /** The settings most tests run with: cluster {@code test}, default apply settings, one path of a repository. */
 public final class TestSettings {
-    private TestSettings() {
-    }
+    private TestSettings() {}
 
     /** The example's overlay for {@code env} ({@code infra/k8s/overlays/<env>}). */
     public static Settings overlay(String url, String env, Path workdir) {
@@ -20,7 +19,9 @@ public final class TestSettings {
     }
 
     public static Settings path(String url, String path, String env, Path workdir) {
-        return new Settings(new ClusterSettings("test", env), SourceSettings.anonymous(url, "main", path, workdir),
+        return new Settings(
+                new ClusterSettings("test", env),
+                SourceSettings.anonymous(url, "main", path, workdir),
                 new RenderSettings("auto", Duration.ofMinutes(1), Map.of("cluster_name", "test", "cluster_env", env)),
                 ApplySettings.defaults());
     }

@@ -25,6 +25,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 class PubSubTriggerBackoffTest {
     @RegisterExtension
     static final SharedPubSubEmulator EMULATOR = new SharedPubSubEmulator();
+
     PubSubEmulator emulator;
 
     @BeforeEach
@@ -33,8 +34,11 @@ class PubSubTriggerBackoffTest {
     }
 
     private static NoticeHandler ignoringHandler() {
-        return new NoticeHandler(new RepoMatcher("https://example.com/infra.git", "main"), trigger -> true,
-                new TriggerMetrics(new SimpleMeterRegistry()), new DeliveryLog());
+        return new NoticeHandler(
+                new RepoMatcher("https://example.com/infra.git", "main"),
+                trigger -> true,
+                new TriggerMetrics(new SimpleMeterRegistry()),
+                new DeliveryLog());
     }
 
     @Test
@@ -44,8 +48,15 @@ class PubSubTriggerBackoffTest {
         // the daemon's backoff (1 s doubling to 1 min), scaled down 10x so that the test takes seconds
         Backoff backoff = new Backoff(Duration.ofMillis(100), Duration.ofSeconds(6));
         try (LogCapture log = LogCapture.install();
-                PubSubTrigger trigger = new PubSubTrigger(emulator.connection(), PubSubEmulator.PROJECT, "missing",
-                        ignoringHandler(), health, backoff, Duration.ofSeconds(1)).start()) {
+                PubSubTrigger trigger = new PubSubTrigger(
+                                emulator.connection(),
+                                PubSubEmulator.PROJECT,
+                                "missing",
+                                ignoringHandler(),
+                                health,
+                                backoff,
+                                Duration.ofSeconds(1))
+                        .start()) {
             Thread.sleep(4_000);
             int attempts = trigger.attempts();
             // 0, 0.1, 0.3, 0.7, 1.5, 3.1 s: six attempts in four seconds (plus the emulator's answer time each);
@@ -53,10 +64,16 @@ class PubSubTriggerBackoffTest {
             assertThat(attempts).as("attempts in 4 s").isBetween(4, 7);
             assertThat(health.state(resource)).isEqualTo(PubSubState.NOT_FOUND);
             assertThat(health.ready()).isFalse();
-            List<String> reports = log.lines().stream().filter(l -> l.contains("projects/alfred-test/subscriptions/missing")
-                    && l.startsWith(PubSubHealth.class.getName())).toList();
-            assertThat(reports).as("one line for the state change, not one per attempt").singleElement().asString()
-                    .contains("trigger subscription (gitops.trigger.subscription)").contains("does not exist")
+            List<String> reports = log.lines().stream()
+                    .filter(l -> l.contains("projects/alfred-test/subscriptions/missing")
+                            && l.startsWith(PubSubHealth.class.getName()))
+                    .toList();
+            assertThat(reports)
+                    .as("one line for the state change, not one per attempt")
+                    .singleElement()
+                    .asString()
+                    .contains("trigger subscription (gitops.trigger.subscription)")
+                    .contains("does not exist")
                     .contains("gcloud pubsub subscriptions create missing");
 
             emulator.createTopic("pushes-for-missing");

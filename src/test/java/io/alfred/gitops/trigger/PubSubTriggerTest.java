@@ -31,6 +31,7 @@ import org.junit.jupiter.api.io.TempDir;
 class PubSubTriggerTest {
     @RegisterExtension
     static final SharedPubSubEmulator EMULATOR = new SharedPubSubEmulator();
+
     PubSubEmulator emulator;
     static int counter;
 
@@ -46,7 +47,6 @@ class PubSubTriggerTest {
     TriggerMetrics metrics;
     String topic;
 
-
     @BeforeEach
     void setUp() {
         emulator = EMULATOR.get();
@@ -61,9 +61,13 @@ class PubSubTriggerTest {
         status = new SyncStatus();
         runner = new CycleRunner(settings, client, status);
         metrics = new TriggerMetrics(new SimpleMeterRegistry());
-        trigger = new PubSubTrigger(emulator.connection(), PubSubEmulator.PROJECT, "alfred-" + counter,
-                new NoticeHandler(new RepoMatcher(repo.url(), "main"), runner, metrics, new DeliveryLog()),
-                PubSubHealth.detached()).start();
+        trigger = new PubSubTrigger(
+                        emulator.connection(),
+                        PubSubEmulator.PROJECT,
+                        "alfred-" + counter,
+                        new NoticeHandler(new RepoMatcher(repo.url(), "main"), runner, metrics, new DeliveryLog()),
+                        PubSubHealth.detached())
+                .start();
         String first = head();
         runner.offer(Trigger.of(Trigger.Kind.STARTUP));
         await(() -> first.equals(status.view().lastAppliedRevision()));
@@ -97,13 +101,23 @@ class PubSubTriggerTest {
     }
 
     private String image(String deployment) {
-        return client.apps().deployments().inNamespace("alfred-platform").withName(deployment).get().getSpec()
-                .getTemplate().getSpec().getContainers().get(0).getImage();
+        return client.apps()
+                .deployments()
+                .inNamespace("alfred-platform")
+                .withName(deployment)
+                .get()
+                .getSpec()
+                .getTemplate()
+                .getSpec()
+                .getContainers()
+                .get(0)
+                .getImage();
     }
 
     @Test
     void anAnnouncedPushIsApplied() {
-        String sha = repo.edit("infra/k8s/base/ui/ui-chat.yaml", "ui-chat:latest", "ui-chat:4.0").commit("ui 4.0");
+        String sha = repo.edit("infra/k8s/base/ui/ui-chat.yaml", "ui-chat:latest", "ui-chat:4.0")
+                .commit("ui 4.0");
         emulator.publish(topic, githubPush(sha, repo.url(), "refs/heads/main"), Map.of());
         await(() -> sha.equals(status.view().lastAppliedRevision()));
         assertThat(image("ui-chat")).isEqualTo("alfred-platform/ui-chat:4.0");
@@ -117,7 +131,8 @@ class PubSubTriggerTest {
      */
     @Test
     void theSubscriptionResumesAfterPubSubIsKilledAndRestarted() {
-        String before = repo.edit("infra/k8s/base/ui/ui-chat.yaml", "ui-chat:latest", "ui-chat:5.0").commit("ui 5.0");
+        String before = repo.edit("infra/k8s/base/ui/ui-chat.yaml", "ui-chat:latest", "ui-chat:5.0")
+                .commit("ui 5.0");
         emulator.publish(topic, githubPush(before, repo.url(), "refs/heads/main"), Map.of());
         await(() -> before.equals(status.view().lastAppliedRevision()));
 
@@ -125,21 +140,25 @@ class PubSubTriggerTest {
             e.createTopic(topic);
             e.createSubscription(topic, "alfred-" + counter);
         });
-        String after = repo.edit("infra/k8s/base/ui/ui-chat.yaml", "ui-chat:5.0", "ui-chat:6.0").commit("ui 6.0");
+        String after = repo.edit("infra/k8s/base/ui/ui-chat.yaml", "ui-chat:5.0", "ui-chat:6.0")
+                .commit("ui 6.0");
         // nothing polls in this test: only a delivered message can apply it; published until one is
         // delivered, as the subscriber may still be backing off
-        Await.until(() -> {
-            if (after.equals(status.view().lastAppliedRevision())) {
-                return true;
-            }
-            emulator.publish(topic, githubPush(after, repo.url(), "refs/heads/main"), Map.of());
-            try {
-                Thread.sleep(1000);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-            return after.equals(status.view().lastAppliedRevision());
-        }, Duration.ofSeconds(90), status::view);
+        Await.until(
+                () -> {
+                    if (after.equals(status.view().lastAppliedRevision())) {
+                        return true;
+                    }
+                    emulator.publish(topic, githubPush(after, repo.url(), "refs/heads/main"), Map.of());
+                    try {
+                        Thread.sleep(1000);
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                    }
+                    return after.equals(status.view().lastAppliedRevision());
+                },
+                Duration.ofSeconds(90),
+                status::view);
         assertThat(image("ui-chat")).isEqualTo("alfred-platform/ui-chat:6.0");
     }
 
@@ -148,8 +167,11 @@ class PubSubTriggerTest {
         long before = runner.cycles();
         List<String> commits = new ArrayList<>();
         for (int i = 1; i <= 10; i++) {
-            commits.add(repo.edit("infra/k8s/base/ui/ui-admin.yaml", i == 1 ? "ui-admin:latest" : "ui-admin:" + (i - 1),
-                    "ui-admin:" + i).commit("admin " + i));
+            commits.add(repo.edit(
+                            "infra/k8s/base/ui/ui-admin.yaml",
+                            i == 1 ? "ui-admin:latest" : "ui-admin:" + (i - 1),
+                            "ui-admin:" + i)
+                    .commit("admin " + i));
         }
         for (int round = 0; round < 5; round++) {
             for (String sha : commits) {
@@ -165,7 +187,8 @@ class PubSubTriggerTest {
 
     @Test
     void anotherRepositoryOrBranchIsIgnoredAndAMalformedMessageCounted() {
-        String sha = repo.edit("infra/k8s/base/ui/ui-chat.yaml", "ui-chat:latest", "ui-chat:5.0").commit("ui 5.0");
+        String sha = repo.edit("infra/k8s/base/ui/ui-chat.yaml", "ui-chat:latest", "ui-chat:5.0")
+                .commit("ui 5.0");
         long before = runner.cycles();
         emulator.publish(topic, githubPush(sha, "https://github.com/someone/else.git", "refs/heads/main"), Map.of());
         emulator.publish(topic, githubPush(sha, repo.url(), "refs/heads/feature"), Map.of());
@@ -177,7 +200,8 @@ class PubSubTriggerTest {
 
     @Test
     void theGenericFormInAttributesWorks() {
-        String sha = repo.edit("infra/k8s/base/ui/ui-chat.yaml", "ui-chat:latest", "ui-chat:6.0").commit("ui 6.0");
+        String sha = repo.edit("infra/k8s/base/ui/ui-chat.yaml", "ui-chat:latest", "ui-chat:6.0")
+                .commit("ui 6.0");
         emulator.publish(topic, "", Map.of("ref", "refs/heads/main", "revision", sha));
         await(() -> sha.equals(status.view().lastAppliedRevision()));
     }

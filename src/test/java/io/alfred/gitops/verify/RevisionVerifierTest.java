@@ -26,6 +26,7 @@ import org.junit.jupiter.api.io.TempDir;
 class RevisionVerifierTest {
     @TempDir
     static Path keys;
+
     @TempDir
     Path tmp;
 
@@ -40,7 +41,8 @@ class RevisionVerifierTest {
         alice = Signing.openPgpKey("Alice <alice@example.com>", new Date(), 0);
         mallory = Signing.openPgpKey("Mallory <mallory@example.com>", new Date(), 0);
         Date tenDaysAgo = Date.from(Instant.now().minus(Duration.ofDays(10)));
-        expired = Signing.openPgpKey("Old <old@example.com>", tenDaysAgo, Duration.ofDays(1).toSeconds());
+        expired = Signing.openPgpKey(
+                "Old <old@example.com>", tenDaysAgo, Duration.ofDays(1).toSeconds());
         carol = Signing.sshKey(keys, "carol");
         dave = Signing.sshKey(keys, "dave");
     }
@@ -52,11 +54,12 @@ class RevisionVerifierTest {
     }
 
     private static RevisionVerifier verifier(VerifyMode mode, Path gpgKeys, Path allowedSigners, Path revoked) {
-        return new RevisionVerifier(new VerifySettings(mode, Optional.ofNullable(gpgKeys), Optional.ofNullable(allowedSigners),
-                Optional.ofNullable(revoked)));
+        return new RevisionVerifier(new VerifySettings(
+                mode, Optional.ofNullable(gpgKeys), Optional.ofNullable(allowedSigners), Optional.ofNullable(revoked)));
     }
 
-    private static RevisionVerification verify(RevisionVerifier verifier, Repository r, String commit, String tag) throws Exception {
+    private static RevisionVerification verify(RevisionVerifier verifier, Repository r, String commit, String tag)
+            throws Exception {
         return verifier.verify(r, commit, tag);
     }
 
@@ -74,10 +77,14 @@ class RevisionVerifierTest {
             assertThat(ok.signer().orElseThrow().format()).isEqualTo("openpgp");
             assertThat(ok.signer().orElseThrow().fingerprint()).matches("[0-9A-F]{40}");
 
-            assertThat(refusal(v, r, Signing.commitOpenPgp(r, "unsigned", null, false))).contains("it is not signed");
-            assertThat(refusal(v, r, Signing.commitOpenPgp(r, "unknown", mallory, false))).contains("not a trusted key");
-            assertThat(refusal(v, r, Signing.commitOpenPgp(r, "expired", expired, false))).contains("expired");
-            assertThat(refusal(v, r, Signing.commitOpenPgp(r, "tampered", alice, true))).contains("does not match");
+            assertThat(refusal(v, r, Signing.commitOpenPgp(r, "unsigned", null, false)))
+                    .contains("it is not signed");
+            assertThat(refusal(v, r, Signing.commitOpenPgp(r, "unknown", mallory, false)))
+                    .contains("not a trusted key");
+            assertThat(refusal(v, r, Signing.commitOpenPgp(r, "expired", expired, false)))
+                    .contains("expired");
+            assertThat(refusal(v, r, Signing.commitOpenPgp(r, "tampered", alice, true)))
+                    .contains("does not match");
 
             // key rotation without a restart: mallory's key added to the file, alice's removed
             String byMallory = Signing.commitOpenPgp(r, "by mallory", mallory, false);
@@ -100,16 +107,29 @@ class RevisionVerifierTest {
             String signedTag = Signing.tagOpenPgp(r, "v1", unsignedCommit, alice);
             assertThat(verify(tag, r, unsignedCommit, signedTag).isVerified()).isTrue();
             assertThat(verify(head, r, unsignedCommit, signedTag).isVerified()).isFalse();
-            assertThat(verify(both, r, unsignedCommit, signedTag).refusal().orElseThrow().describe())
-                    .startsWith("commit " + unsignedCommit.substring(0, 7)).contains("not signed");
-            assertThat(verify(tag, r, unsignedCommit, null).refusal().orElseThrow().reason()).contains("names no annotated tag");
+            assertThat(verify(both, r, unsignedCommit, signedTag)
+                            .refusal()
+                            .orElseThrow()
+                            .describe())
+                    .startsWith("commit " + unsignedCommit.substring(0, 7))
+                    .contains("not signed");
+            assertThat(verify(tag, r, unsignedCommit, null)
+                            .refusal()
+                            .orElseThrow()
+                            .reason())
+                    .contains("names no annotated tag");
 
             String signedCommit = Signing.commitOpenPgp(r, "signed", alice, false);
             String unsignedTag = Signing.tagOpenPgp(r, "v2", signedCommit, null);
             assertThat(verify(head, r, signedCommit, unsignedTag).isVerified()).isTrue();
-            assertThat(verify(tag, r, signedCommit, unsignedTag).refusal().orElseThrow().describe())
+            assertThat(verify(tag, r, signedCommit, unsignedTag)
+                            .refusal()
+                            .orElseThrow()
+                            .describe())
                     .isEqualTo("tag v2: it is not signed");
-            assertThat(verify(both, r, signedCommit, Signing.tagOpenPgp(r, "v3", signedCommit, alice)).isVerified()).isTrue();
+            assertThat(verify(both, r, signedCommit, Signing.tagOpenPgp(r, "v3", signedCommit, alice))
+                            .isVerified())
+                    .isTrue();
         }
     }
 
@@ -118,7 +138,8 @@ class RevisionVerifierTest {
         try (TestRepo repo = TestRepo.withExample(tmp.resolve("repo"))) {
             Repository r = repo.repository();
             Path work = repo.dir();
-            Path allowed = file("allowed_signers", "carol@example.com namespaces=\"git\" " + Signing.publicKey(carol) + "\n");
+            Path allowed =
+                    file("allowed_signers", "carol@example.com namespaces=\"git\" " + Signing.publicKey(carol) + "\n");
             RevisionVerifier head = verifier(VerifyMode.HEAD, null, allowed, null);
 
             String good = Signing.commitSsh(work, "good", carol);
@@ -127,25 +148,35 @@ class RevisionVerifierTest {
             assertThat(ok.signer().orElseThrow().identity()).isEqualTo("carol@example.com");
             assertThat(ok.signer().orElseThrow().fingerprint()).startsWith("SHA256:");
 
-            assertThat(refusal(head, r, Signing.commitSsh(work, "unknown", dave))).contains("No principal matched");
-            assertThat(refusal(head, r, Signing.commitSsh(work, "unsigned", null))).contains("not signed");
+            assertThat(refusal(head, r, Signing.commitSsh(work, "unknown", dave)))
+                    .contains("No principal matched");
+            assertThat(refusal(head, r, Signing.commitSsh(work, "unsigned", null)))
+                    .contains("not signed");
             // an SSH signature with no SSH keys trusted
             assertThat(refusal(verifier(VerifyMode.HEAD, file("k.asc", alice.armoredPublicKey()), null, null), r, good))
                     .contains("no SSH key is trusted");
 
             // a validity window that has ended
-            Path lapsed = file("lapsed_signers", "carol@example.com namespaces=\"git\",valid-before=\"20200101\" "
-                    + Signing.publicKey(carol) + "\n");
-            assertThat(refusal(verifier(VerifyMode.HEAD, null, lapsed, null), r, good)).contains("validity window");
+            Path lapsed = file(
+                    "lapsed_signers",
+                    "carol@example.com namespaces=\"git\",valid-before=\"20200101\" " + Signing.publicKey(carol)
+                            + "\n");
+            assertThat(refusal(verifier(VerifyMode.HEAD, null, lapsed, null), r, good))
+                    .contains("validity window");
             // a revoked key
             Path revoked = file("revoked_keys", Signing.publicKey(carol) + "\n");
-            assertThat(refusal(verifier(VerifyMode.HEAD, null, allowed, revoked), r, good)).contains("revoked");
+            assertThat(refusal(verifier(VerifyMode.HEAD, null, allowed, revoked), r, good))
+                    .contains("revoked");
 
             // a signed tag on an unsigned commit
             String unsigned = Signing.commitSsh(work, "unsigned too", null);
             String tag = Signing.tagSsh(work, "v1", carol);
-            assertThat(verify(verifier(VerifyMode.TAG, null, allowed, null), r, unsigned, tag).isVerified()).isTrue();
-            assertThat(verify(verifier(VerifyMode.TAG_AND_HEAD, null, allowed, null), r, unsigned, tag).isVerified()).isFalse();
+            assertThat(verify(verifier(VerifyMode.TAG, null, allowed, null), r, unsigned, tag)
+                            .isVerified())
+                    .isTrue();
+            assertThat(verify(verifier(VerifyMode.TAG_AND_HEAD, null, allowed, null), r, unsigned, tag)
+                            .isVerified())
+                    .isFalse();
 
             // rotation: dave added to the allowed signers file while the verifier runs
             String byDave = Signing.commitSsh(work, "by dave", dave);

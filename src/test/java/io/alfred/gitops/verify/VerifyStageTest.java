@@ -48,8 +48,14 @@ class VerifyStageTest {
                 TestCluster sandbox = TestCluster.start();
                 KubernetesClient client = sandbox.client()) {
             Settings plain = TestSettings.overlay(repo.url(), "dev", tmp.resolve("work"));
-            Settings settings = new Settings(plain.cluster(), plain.source(), plain.render(), plain.apply(), plain.safety(),
-                    plain.drift(), new VerifySettings(VerifyMode.HEAD, Optional.of(keys), Optional.empty(), Optional.empty()));
+            Settings settings = new Settings(
+                    plain.cluster(),
+                    plain.source(),
+                    plain.render(),
+                    plain.apply(),
+                    plain.safety(),
+                    plain.drift(),
+                    new VerifySettings(VerifyMode.HEAD, Optional.of(keys), Optional.empty(), Optional.empty()));
             String unsigned = repo.repository().resolve("refs/heads/main").name();
             SyncStatus status = new SyncStatus();
             List<DeployEvent> events = new CopyOnWriteArrayList<>();
@@ -57,12 +63,18 @@ class VerifyStageTest {
                 CycleResult blocked = runner.runOnce(Trigger.of(Trigger.Kind.STARTUP));
                 assertThat(blocked.outcome()).isEqualTo(CycleResult.Outcome.BLOCKED);
                 assertThat(blocked.refusal().gate()).isEqualTo("verify");
-                assertThat(blocked.refusal().getMessage()).contains("commit " + unsigned.substring(0, 7))
-                        .contains("it is not signed").contains("the last verified revision stays applied");
-                assertThat(client.namespaces().withName("alfred-platform").get()).as("nothing applied").isNull();
-                assertThat(runner.runOnce(Trigger.of(Trigger.Kind.SCHEDULE)).outcome()).isEqualTo(CycleResult.Outcome.BLOCKED);
-                assertThat(types(events)).as("one event per revision, not per interval").containsExactly("sync.started",
-                        "sync.blocked");
+                assertThat(blocked.refusal().getMessage())
+                        .contains("commit " + unsigned.substring(0, 7))
+                        .contains("it is not signed")
+                        .contains("the last verified revision stays applied");
+                assertThat(client.namespaces().withName("alfred-platform").get())
+                        .as("nothing applied")
+                        .isNull();
+                assertThat(runner.runOnce(Trigger.of(Trigger.Kind.SCHEDULE)).outcome())
+                        .isEqualTo(CycleResult.Outcome.BLOCKED);
+                assertThat(types(events))
+                        .as("one event per revision, not per interval")
+                        .containsExactly("sync.started", "sync.blocked");
                 assertThat(events.get(1).data().path("gate").asText()).isEqualTo("verify");
                 events.clear();
 
@@ -71,11 +83,18 @@ class VerifyStageTest {
                 assertThat(applied.outcome()).isEqualTo(CycleResult.Outcome.SUCCEEDED);
                 assertThat(status.view().lastAppliedRevision()).isEqualTo(signed);
                 assertThat(status.view().verified().signer().identity()).isEqualTo("Alice <alice@example.com>");
-                assertThat(events).as("every event of the cycle names the signer").isNotEmpty().allSatisfy(e ->
-                        assertThat(e.data().path("signer").path("identity").asText()).isEqualTo("Alice <alice@example.com>"));
-                assertThat(new HistoryStore(client, settings.apply().namespace(), "alfred-gitops", WriteGuard.ALWAYS).load())
-                        .filteredOn(r -> r.revision().equals(signed)).isNotEmpty()
-                        .allSatisfy(r -> assertThat(r.signer()).startsWith("openpgp ").endsWith("(Alice <alice@example.com>)"));
+                assertThat(events)
+                        .as("every event of the cycle names the signer")
+                        .isNotEmpty()
+                        .allSatisfy(e -> assertThat(
+                                        e.data().path("signer").path("identity").asText())
+                                .isEqualTo("Alice <alice@example.com>"));
+                assertThat(new HistoryStore(client, settings.apply().namespace(), "alfred-gitops", WriteGuard.ALWAYS)
+                                .load())
+                        .filteredOn(r -> r.revision().equals(signed))
+                        .isNotEmpty()
+                        .allSatisfy(r ->
+                                assertThat(r.signer()).startsWith("openpgp ").endsWith("(Alice <alice@example.com>)"));
 
                 // a force-push back to the unsigned commit: held back, and the signed revision is still reconciled
                 repo.resetHard(unsigned);
@@ -87,11 +106,17 @@ class VerifyStageTest {
                 assertThat(status.view().held().revision()).isEqualTo(unsigned);
                 assertThat(status.view().lastAppliedRevision()).isEqualTo(signed);
                 assertThat(types(events)).containsExactly("sync.started", "sync.blocked");
-                client.configMaps().inNamespace("alfred-platform").withName("prometheus-config")
-                        .edit(cm -> { cm.getData().put("prometheus.yml", "edited by hand"); return cm; });
+                client.configMaps()
+                        .inNamespace("alfred-platform")
+                        .withName("prometheus-config")
+                        .edit(cm -> {
+                            cm.getData().put("prometheus.yml", "edited by hand");
+                            return cm;
+                        });
                 CycleResult corrected = runner.runOnce(Trigger.of(Trigger.Kind.DRIFT));
-                assertThat(corrected.outcome()).as("drift of the verified revision is still put back").isEqualTo(
-                        CycleResult.Outcome.SUCCEEDED);
+                assertThat(corrected.outcome())
+                        .as("drift of the verified revision is still put back")
+                        .isEqualTo(CycleResult.Outcome.SUCCEEDED);
                 assertThat(types(events)).as("the hold is said once").containsOnlyOnce("sync.blocked");
             }
         }
@@ -111,18 +136,25 @@ class VerifyStageTest {
                 TestCluster sandbox = TestCluster.start();
                 KubernetesClient client = sandbox.client()) {
             Settings plain = TestSettings.overlay(repo.url(), "dev", tmp.resolve("work"));
-            Settings settings = new Settings(plain.cluster(), plain.source(), plain.render(), plain.apply(),
-                    new SafetySettings("enforce", Duration.ofSeconds(2), true), plain.drift(),
+            Settings settings = new Settings(
+                    plain.cluster(),
+                    plain.source(),
+                    plain.render(),
+                    plain.apply(),
+                    new SafetySettings("enforce", Duration.ofSeconds(2), true),
+                    plain.drift(),
                     new VerifySettings(VerifyMode.HEAD, Optional.of(keys), Optional.empty(), Optional.empty()));
             String good = Signing.commitOpenPgp(repo.repository(), "signed by alice", alice, false);
             List<DeployEvent> events = new CopyOnWriteArrayList<>();
             SyncStatus status = new SyncStatus();
             try (CycleRunner runner = new CycleRunner(settings, client, status, events::add)) {
-                assertThat(runner.runOnce(Trigger.of(Trigger.Kind.STARTUP)).outcome()).isEqualTo(CycleResult.Outcome.SUCCEEDED);
+                assertThat(runner.runOnce(Trigger.of(Trigger.Kind.STARTUP)).outcome())
+                        .isEqualTo(CycleResult.Outcome.SUCCEEDED);
                 Files.writeString(keys, bob.armoredPublicKey());
                 Files.setLastModifiedTime(keys, FileTime.from(Instant.now().plusSeconds(5)));
                 sandbox.failImages("crashloop");
-                repo.edit("infra/k8s/base/ui/ui-chat.yaml", "ui-chat:latest", "ui-chat:crashloop").commit("bad image");
+                repo.edit("infra/k8s/base/ui/ui-chat.yaml", "ui-chat:latest", "ui-chat:crashloop")
+                        .commit("bad image");
                 String bad = Signing.commitOpenPgp(repo.repository(), "bad image, signed by bob", bob, false);
                 events.clear();
 
@@ -132,17 +164,32 @@ class VerifyStageTest {
                 assertThat(types(events)).endsWith("sync.failed", "sync.failed");
                 DeployEvent refused = events.get(events.size() - 1);
                 assertThat(refused.data().path("stage").asText()).isEqualTo("verify");
-                assertThat(refused.data().path("cause").asText()).contains("rollback to " + good + " refused")
+                assertThat(refused.data().path("cause").asText())
+                        .contains("rollback to " + good + " refused")
                         .contains("not a trusted key");
-                assertThat(client.apps().deployments().inAnyNamespace().withField("metadata.name", "ui-chat").list().getItems())
-                        .as("nothing was restored").singleElement().satisfies(d -> assertThat(d.getSpec().getTemplate().getSpec()
-                                .getContainers().get(0).getImage()).endsWith("ui-chat:crashloop"));
+                assertThat(client.apps()
+                                .deployments()
+                                .inAnyNamespace()
+                                .withField("metadata.name", "ui-chat")
+                                .list()
+                                .getItems())
+                        .as("nothing was restored")
+                        .singleElement()
+                        .satisfies(d -> assertThat(d.getSpec()
+                                        .getTemplate()
+                                        .getSpec()
+                                        .getContainers()
+                                        .get(0)
+                                        .getImage())
+                                .endsWith("ui-chat:crashloop"));
                 assertThat(status.view().failedRevision()).isEqualTo(bad);
             }
         }
     }
 
     private static List<String> types(List<DeployEvent> events) {
-        return events.stream().map(e -> e.type().type().replace("io.alfred.gitops.", "")).toList();
+        return events.stream()
+                .map(e -> e.type().type().replace("io.alfred.gitops.", ""))
+                .toList();
     }
 }

@@ -11,8 +11,7 @@ import java.util.Map;
  * as the server collects them before it answers 422 Invalid.
  */
 public final class BuiltInRules {
-    private BuiltInRules() {
-    }
+    private BuiltInRules() {}
 
     public static List<FieldError> validate(String group, String kind, JsonNode object) {
         Errors errors = new Errors();
@@ -72,7 +71,9 @@ public final class BuiltInRules {
         while (it.hasNext()) {
             Map.Entry<String, JsonNode> e = it.next();
             if (!e.getValue().equals(labels.path(e.getKey()))) {
-                errors.add(FieldError.invalid("spec.template.metadata.labels", labels.toString(),
+                errors.add(FieldError.invalid(
+                        "spec.template.metadata.labels",
+                        labels.toString(),
                         "`selector` does not match template `labels`"));
                 return;
             }

@@ -6,13 +6,16 @@ import java.util.Iterator;
 import java.util.Map;
 import java.util.regex.Pattern;
 
-/** The core group's validation (k8s.io/kubernetes/pkg/apis/core/validation) for Services, claims, ConfigMaps and Secrets. */
+/**
+ * The core group's validation (k8s.io/kubernetes/pkg/apis/core/validation) for Services, claims, ConfigMaps and
+ * Secrets.
+ */
 final class CoreRules {
     private static final long MAX_DATA_SIZE = 1024 * 1024;
-    private static final Pattern IPV4 = Pattern.compile("(25[0-5]|2[0-4]\\d|1?\\d?\\d)(\\.(25[0-5]|2[0-4]\\d|1?\\d?\\d)){3}");
+    private static final Pattern IPV4 =
+            Pattern.compile("(25[0-5]|2[0-4]\\d|1?\\d?\\d)(\\.(25[0-5]|2[0-4]\\d|1?\\d?\\d)){3}");
 
-    private CoreRules() {
-    }
+    private CoreRules() {}
 
     static void service(JsonNode spec, Errors errors) {
         String type = spec.path("type").asText("ClusterIP");
@@ -45,18 +48,24 @@ final class CoreRules {
             if (p.path("nodePort").asLong(0) != 0) {
                 if (type.equals("ClusterIP")) {
                     errors.add(FieldError.forbidden(at + ".nodePort", "may not be used when `type` is 'ClusterIP'"));
-                } else if (p.path("nodePort").asLong() < 30000 || p.path("nodePort").asLong() > 32767) {
-                    errors.add(FieldError.invalid(at + ".nodePort", p.path("nodePort"), "provided port is not in the "
-                            + "valid range. The range of valid ports is 30000-32767"));
+                } else if (p.path("nodePort").asLong() < 30000
+                        || p.path("nodePort").asLong() > 32767) {
+                    errors.add(FieldError.invalid(
+                            at + ".nodePort",
+                            p.path("nodePort"),
+                            "provided port is not in the " + "valid range. The range of valid ports is 30000-32767"));
                 }
             }
         }
         errors.unique(ports, "name", "spec.ports");
         JsonNode ip = spec.path("clusterIP");
-        if (ip.isTextual() && !ip.asText().isEmpty() && !headless && !IPV4.matcher(ip.asText()).matches()
+        if (ip.isTextual()
+                && !ip.asText().isEmpty()
+                && !headless
+                && !IPV4.matcher(ip.asText()).matches()
                 && !ip.asText().contains(":")) {
-            errors.add(FieldError.invalid("spec.clusterIPs[0]", ip, "must be a valid IP address, (e.g. 10.9.8.7 or "
-                    + "2001:db8::ffff)"));
+            errors.add(FieldError.invalid(
+                    "spec.clusterIPs[0]", ip, "must be a valid IP address, (e.g. 10.9.8.7 or " + "2001:db8::ffff)"));
         }
         Iterator<Map.Entry<String, JsonNode>> selector = spec.path("selector").fields();
         while (selector.hasNext()) {
@@ -66,7 +75,9 @@ final class CoreRules {
         errors.oneOf(spec.path("externalTrafficPolicy"), "spec.externalTrafficPolicy", "Cluster", "Local");
         errors.oneOf(spec.path("internalTrafficPolicy"), "spec.internalTrafficPolicy", "Cluster", "Local");
         if (spec.has("externalTrafficPolicy") && type.equals("ClusterIP")) {
-            errors.add(FieldError.invalid("spec.externalTrafficPolicy", spec.path("externalTrafficPolicy"),
+            errors.add(FieldError.invalid(
+                    "spec.externalTrafficPolicy",
+                    spec.path("externalTrafficPolicy"),
                     "may only be set for externally-accessible services"));
         }
     }
@@ -82,7 +93,8 @@ final class CoreRules {
             errors.add(FieldError.required(path + ".accessModes", "at least 1 access mode is required"));
         }
         for (JsonNode mode : modes) {
-            errors.oneOf(mode, path + ".accessModes", "ReadOnlyMany", "ReadWriteMany", "ReadWriteOnce", "ReadWriteOncePod");
+            errors.oneOf(
+                    mode, path + ".accessModes", "ReadOnlyMany", "ReadWriteMany", "ReadWriteOnce", "ReadWriteOncePod");
         }
         JsonNode storage = spec.path("resources").path("requests").path("storage");
         if (storage.isMissingNode()) {
@@ -90,8 +102,8 @@ final class CoreRules {
         } else {
             BigDecimal value = Quantities.value(storage.asText());
             if (value != null && value.signum() <= 0) {
-                errors.add(FieldError.invalid(path + ".resources.requests[storage]", storage.asText(),
-                        "must be greater than zero"));
+                errors.add(FieldError.invalid(
+                        path + ".resources.requests[storage]", storage.asText(), "must be greater than zero"));
             }
         }
         errors.oneOf(spec.path("volumeMode"), path + ".volumeMode", "Block", "Filesystem");
@@ -101,7 +113,8 @@ final class CoreRules {
     static void configMap(JsonNode object, Errors errors) {
         long size = 0;
         for (String field : new String[] {"data", "binaryData"}) {
-            for (Map.Entry<String, JsonNode> e : (Iterable<Map.Entry<String, JsonNode>>) () -> object.path(field).fields()) {
+            for (Map.Entry<String, JsonNode> e : (Iterable<Map.Entry<String, JsonNode>>)
+                    () -> object.path(field).fields()) {
                 size += e.getKey().length() + e.getValue().asText().length();
                 if (field.equals("binaryData") && object.path("data").has(e.getKey())) {
                     errors.add(FieldError.invalid("data", e.getKey(), "duplicate of key present in binaryData"));
@@ -116,7 +129,8 @@ final class CoreRules {
     /** ValidateSecret: size, and the keys each Secret type requires. */
     static void secret(JsonNode object, Errors errors) {
         long size = 0;
-        for (Map.Entry<String, JsonNode> e : (Iterable<Map.Entry<String, JsonNode>>) () -> object.path("data").fields()) {
+        for (Map.Entry<String, JsonNode> e : (Iterable<Map.Entry<String, JsonNode>>)
+                () -> object.path("data").fields()) {
             size += e.getValue().asText().length() * 3L / 4;
         }
         if (size > MAX_DATA_SIZE) {
@@ -138,13 +152,18 @@ final class CoreRules {
                 }
             }
             case "kubernetes.io/service-account-token" -> {
-                if (object.path("metadata").path("annotations").path("kubernetes.io/service-account.name").asText("")
+                if (object.path("metadata")
+                        .path("annotations")
+                        .path("kubernetes.io/service-account.name")
+                        .asText("")
                         .isEmpty()) {
                     errors.add(FieldError.required("metadata.annotations[kubernetes.io/service-account.name]", null));
                 }
             }
             case "kubernetes.io/basic-auth" -> {
-                if (!data.has("username") && !data.has("password") && !stringData.has("username")
+                if (!data.has("username")
+                        && !data.has("password")
+                        && !stringData.has("username")
                         && !stringData.has("password")) {
                     errors.add(FieldError.required("data[username]", null));
                 }

@@ -8,8 +8,7 @@ import com.fasterxml.jackson.databind.node.TextNode;
  * scope, and versions (one storage version, a schema for each, an object at the schema's root).
  */
 final class CrdRules {
-    private CrdRules() {
-    }
+    private CrdRules() {}
 
     static void validate(JsonNode crd, Errors errors) {
         JsonNode spec = crd.path("spec");
@@ -39,7 +38,8 @@ final class CrdRules {
         errors.required(names, "kind", "spec.names.kind");
         JsonNode versions = spec.path("versions");
         if (versions.isEmpty()) {
-            errors.add(FieldError.invalid("spec.versions", "null", "must have exactly one version marked as storage version"));
+            errors.add(FieldError.invalid(
+                    "spec.versions", "null", "must have exactly one version marked as storage version"));
             return;
         }
         int storage = 0;
@@ -52,16 +52,18 @@ final class CrdRules {
             JsonNode schema = v.path("schema").path("openAPIV3Schema");
             if (!schema.isObject()) {
                 errors.add(FieldError.required(at + ".schema.openAPIV3Schema", "schemas are required"));
-            } else if (!"object".equals(schema.path("type").asText()) && !schema.path("x-kubernetes-preserve-unknown-fields")
-                    .asBoolean(false)) {
-                errors.add(FieldError.notSupported(at + ".schema.openAPIV3Schema.type",
-                        TextNode.valueOf(schema.path("type").asText("")), "object"));
+            } else if (!"object".equals(schema.path("type").asText())
+                    && !schema.path("x-kubernetes-preserve-unknown-fields").asBoolean(false)) {
+                errors.add(FieldError.notSupported(
+                        at + ".schema.openAPIV3Schema.type",
+                        TextNode.valueOf(schema.path("type").asText("")),
+                        "object"));
             }
         }
         errors.unique(versions, "name", "spec.versions");
         if (storage != 1) {
-            errors.add(FieldError.invalid("spec.versions", versions.toString(),
-                    "must have exactly one version marked as storage version"));
+            errors.add(FieldError.invalid(
+                    "spec.versions", versions.toString(), "must have exactly one version marked as storage version"));
         }
     }
 }

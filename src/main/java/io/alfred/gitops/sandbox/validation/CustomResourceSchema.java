@@ -16,8 +16,7 @@ import java.util.regex.PatternSyntaxException;
  * schema's {@code default}s, filled in before validation as the server does.
  */
 public final class CustomResourceSchema {
-    private CustomResourceSchema() {
-    }
+    private CustomResourceSchema() {}
 
     /** Fills in the schema's defaults, in place. */
     public static void applyDefaults(JsonNode value, JsonNode schema) {
@@ -27,7 +26,8 @@ public final class CustomResourceSchema {
             }
             return;
         }
-        Iterator<Map.Entry<String, JsonNode>> properties = schema.path("properties").fields();
+        Iterator<Map.Entry<String, JsonNode>> properties =
+                schema.path("properties").fields();
         while (properties.hasNext()) {
             Map.Entry<String, JsonNode> p = properties.next();
             if (!object.has(p.getKey()) && p.getValue().has("default")) {
@@ -39,7 +39,10 @@ public final class CustomResourceSchema {
         }
     }
 
-    /** The errors of {@code object} (a whole custom resource) under {@code schema}; metadata, apiVersion and kind are the server's. */
+    /**
+     * The errors of {@code object} (a whole custom resource) under {@code schema}; metadata, apiVersion and kind are
+     * the server's.
+     */
     public static List<FieldError> validate(JsonNode object, JsonNode schema) {
         Errors errors = new Errors();
         Iterator<Map.Entry<String, JsonNode>> fields = object.fields();
@@ -63,22 +66,24 @@ public final class CustomResourceSchema {
     private static void check(JsonNode value, JsonNode schema, String path, Errors errors) {
         if (value.isNull()) {
             if (!schema.path("nullable").asBoolean(false)) {
-                errors.add(FieldError.invalid(path, "null", path + " in body must be of type " + schema.path("type")
-                        .asText("object") + ": \"null\""));
+                errors.add(FieldError.invalid(
+                        path,
+                        "null",
+                        path + " in body must be of type " + schema.path("type").asText("object") + ": \"null\""));
             }
             return;
         }
         if (schema.path("x-kubernetes-int-or-string").asBoolean(false)) {
             if (!value.isIntegralNumber() && !value.isTextual()) {
-                errors.add(FieldError.invalid(path, value, path + " in body must be of type integer,string: \""
-                        + typeOf(value) + "\""));
+                errors.add(FieldError.invalid(
+                        path, value, path + " in body must be of type integer,string: \"" + typeOf(value) + "\""));
             }
             return;
         }
         String type = schema.path("type").asText("");
         if (!type.isEmpty() && !matches(type, value)) {
-            errors.add(FieldError.invalid(path, value, path + " in body must be of type " + type + ": \"" + typeOf(value)
-                    + "\""));
+            errors.add(FieldError.invalid(
+                    path, value, path + " in body must be of type " + type + ": \"" + typeOf(value) + "\""));
             return;
         }
         JsonNode allowed = schema.path("enum");
@@ -101,12 +106,18 @@ public final class CustomResourceSchema {
             number(value, schema, path, errors);
         } else if (value.isArray()) {
             if (schema.has("maxItems") && value.size() > schema.get("maxItems").asInt()) {
-                errors.add(new FieldError(path, FieldError.Type.TOO_MANY, null, "must have at most "
-                        + schema.get("maxItems").asInt() + " items"));
+                errors.add(new FieldError(
+                        path,
+                        FieldError.Type.TOO_MANY,
+                        null,
+                        "must have at most " + schema.get("maxItems").asInt() + " items"));
             }
             if (schema.has("minItems") && value.size() < schema.get("minItems").asInt()) {
-                errors.add(FieldError.invalid(path, value.size() + "", path + " in body should have at least "
-                        + schema.get("minItems").asInt() + " items"));
+                errors.add(FieldError.invalid(
+                        path,
+                        value.size() + "",
+                        path + " in body should have at least "
+                                + schema.get("minItems").asInt() + " items"));
             }
             if (schema.has("items")) {
                 for (int i = 0; i < value.size(); i++) {
@@ -123,7 +134,8 @@ public final class CustomResourceSchema {
             while (fields.hasNext()) {
                 Map.Entry<String, JsonNode> f = fields.next();
                 JsonNode property = schema.path("properties").path(f.getKey());
-                if (property.isMissingNode() && schema.path("additionalProperties").isObject()) {
+                if (property.isMissingNode()
+                        && schema.path("additionalProperties").isObject()) {
                     property = schema.get("additionalProperties");
                 }
                 if (!property.isMissingNode()) {
@@ -137,17 +149,24 @@ public final class CustomResourceSchema {
         String s = value.asText();
         int length = s.codePointCount(0, s.length());
         if (schema.has("maxLength") && length > schema.get("maxLength").asInt()) {
-            errors.add(FieldError.tooLong(path, "may not be more than " + schema.get("maxLength").asInt() + " bytes"));
+            errors.add(FieldError.tooLong(
+                    path, "may not be more than " + schema.get("maxLength").asInt() + " bytes"));
         }
         if (schema.has("minLength") && length < schema.get("minLength").asInt()) {
-            errors.add(FieldError.invalid(path, value, path + " in body should be at least " + schema.get("minLength").asInt()
-                    + " chars long"));
+            errors.add(FieldError.invalid(
+                    path,
+                    value,
+                    path + " in body should be at least "
+                            + schema.get("minLength").asInt() + " chars long"));
         }
         if (schema.has("pattern")) {
             try {
                 if (!Pattern.compile(schema.get("pattern").asText()).matcher(s).find()) {
-                    errors.add(FieldError.invalid(path, value, path + " in body should match '" + schema.get("pattern")
-                            .asText() + "'"));
+                    errors.add(FieldError.invalid(
+                            path,
+                            value,
+                            path + " in body should match '"
+                                    + schema.get("pattern").asText() + "'"));
                 }
             } catch (PatternSyntaxException e) {
                 // refused when the CRD was written
@@ -161,16 +180,22 @@ public final class CustomResourceSchema {
             double min = schema.get("minimum").asDouble();
             boolean exclusive = schema.path("exclusiveMinimum").asBoolean(false);
             if (exclusive ? v <= min : v < min) {
-                errors.add(FieldError.invalid(path, value, path + " in body should be greater than " + (exclusive ? ""
-                        : "or equal to ") + schema.get("minimum")));
+                errors.add(FieldError.invalid(
+                        path,
+                        value,
+                        path + " in body should be greater than " + (exclusive ? "" : "or equal to ")
+                                + schema.get("minimum")));
             }
         }
         if (schema.has("maximum")) {
             double max = schema.get("maximum").asDouble();
             boolean exclusive = schema.path("exclusiveMaximum").asBoolean(false);
             if (exclusive ? v >= max : v > max) {
-                errors.add(FieldError.invalid(path, value, path + " in body should be less than " + (exclusive ? ""
-                        : "or equal to ") + schema.get("maximum")));
+                errors.add(FieldError.invalid(
+                        path,
+                        value,
+                        path + " in body should be less than " + (exclusive ? "" : "or equal to ")
+                                + schema.get("maximum")));
             }
         }
     }
@@ -188,7 +213,14 @@ public final class CustomResourceSchema {
     }
 
     private static String typeOf(JsonNode value) {
-        return value.isTextual() ? "string" : value.isIntegralNumber() ? "integer" : value.isNumber() ? "number"
-                : value.isBoolean() ? "boolean" : value.isArray() ? "array" : value.isObject() ? "object" : "null";
+        return value.isTextual()
+                ? "string"
+                : value.isIntegralNumber()
+                        ? "integer"
+                        : value.isNumber()
+                                ? "number"
+                                : value.isBoolean()
+                                        ? "boolean"
+                                        : value.isArray() ? "array" : value.isObject() ? "object" : "null";
     }
 }

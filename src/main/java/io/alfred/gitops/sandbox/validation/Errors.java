@@ -31,7 +31,10 @@ final class Errors {
     /** A value that must be present: a missing, null or empty string, list or map one is Required. */
     boolean required(JsonNode parent, String key, String path) {
         JsonNode v = parent.path(key);
-        if (v.isMissingNode() || v.isNull() || v.isTextual() && v.asText().isEmpty() || v.isContainerNode() && v.isEmpty()) {
+        if (v.isMissingNode()
+                || v.isNull()
+                || v.isTextual() && v.asText().isEmpty()
+                || v.isContainerNode() && v.isEmpty()) {
             add(FieldError.required(path, null));
             return false;
         }
@@ -39,7 +42,9 @@ final class Errors {
     }
 
     void oneOf(JsonNode value, String path, String... supported) {
-        if (!value.isMissingNode() && !value.isNull() && !Arrays.asList(supported).contains(value.asText())) {
+        if (!value.isMissingNode()
+                && !value.isNull()
+                && !Arrays.asList(supported).contains(value.asText())) {
             add(FieldError.notSupported(path, value, supported));
         }
     }
@@ -69,7 +74,8 @@ final class Errors {
         if (name.length() > 15) {
             add(FieldError.invalid(path, value, "must be no more than 15 characters"));
         } else if (!IANA_SVC_NAME.matcher(name).matches()) {
-            add(FieldError.invalid(path, value, "must contain only alphanumeric characters (a-z, 0-9), and hyphens (-)"));
+            add(FieldError.invalid(
+                    path, value, "must contain only alphanumeric characters (a-z, 0-9), and hyphens (-)"));
         } else if (name.contains("--")) {
             add(FieldError.invalid(path, value, "must not contain consecutive hyphens"));
         } else if (name.startsWith("-") || name.endsWith("-")) {
@@ -90,23 +96,41 @@ final class Errors {
 
     /** IsDNS1123Label: each failed rule is an error of its own, as the API server lists them. */
     void dnsLabel(JsonNode value, String path) {
-        syntax(value, path, 63, DNS_LABEL, "a lowercase RFC 1123 label must consist of lower case alphanumeric characters "
-                + "or '-', and must start and end with an alphanumeric character (e.g. 'my-name',  or '123-abc', regex "
-                + "used for validation is '" + DNS_LABEL_REGEX + "')");
+        syntax(
+                value,
+                path,
+                63,
+                DNS_LABEL,
+                "a lowercase RFC 1123 label must consist of lower case alphanumeric characters "
+                        + "or '-', and must start and end with an alphanumeric character (e.g. "
+                        + "'my-name',  or '123-abc', regex "
+                        + "used for validation is '" + DNS_LABEL_REGEX + "')");
     }
 
     /** IsDNS1035Label (Service names): a label that starts with a letter. */
     void dns1035Label(JsonNode value, String path) {
-        syntax(value, path, 63, DNS_1035_LABEL, "a DNS-1035 label must consist of lower case alphanumeric characters or "
-                + "'-', start with an alphabetic character, and end with an alphanumeric character (e.g. 'my-name',  "
-                + "or 'abc-123', regex used for validation is '[a-z]([-a-z0-9]*[a-z0-9])?')");
+        syntax(
+                value,
+                path,
+                63,
+                DNS_1035_LABEL,
+                "a DNS-1035 label must consist of lower case alphanumeric characters or "
+                        + "'-', start with an alphabetic character, and end with an alphanumeric "
+                        + "character (e.g. 'my-name',  "
+                        + "or 'abc-123', regex used for validation is '[a-z]([-a-z0-9]*[a-z0-9])?')");
     }
 
     /** IsDNS1123Subdomain. */
     void dnsSubdomain(JsonNode value, String path) {
-        syntax(value, path, 253, DNS_SUBDOMAIN, "a lowercase RFC 1123 subdomain must consist of lower case alphanumeric "
-                + "characters, '-' or '.', and must start and end with an alphanumeric character (e.g. 'example.com', "
-                + "regex used for validation is '" + DNS_LABEL_REGEX + "(\\." + DNS_LABEL_REGEX + ")*')");
+        syntax(
+                value,
+                path,
+                253,
+                DNS_SUBDOMAIN,
+                "a lowercase RFC 1123 subdomain must consist of lower case alphanumeric "
+                        + "characters, '-' or '.', and must start and end with an alphanumeric character "
+                        + "(e.g. 'example.com', "
+                        + "regex used for validation is '" + DNS_LABEL_REGEX + "(\\." + DNS_LABEL_REGEX + ")*')");
     }
 
     /** A name rule: a length error and a syntax error, each reported when it applies. */
@@ -132,8 +156,11 @@ final class Errors {
         }
         if (value.isTextual()) {
             if (!PERCENT.matcher(value.asText()).matches()) {
-                add(FieldError.invalid(path, value, "a valid percent string must be a numeric string followed by an ending "
-                        + "'%' (e.g. '1%',  or '93%', regex used for validation is '[0-9]+%')"));
+                add(FieldError.invalid(
+                        path,
+                        value,
+                        "a valid percent string must be a numeric string followed by an ending "
+                                + "'%' (e.g. '1%',  or '93%', regex used for validation is '[0-9]+%')"));
             } else if (atMost100 && Long.parseLong(value.asText().replace("%", "")) > 100) {
                 add(FieldError.invalid(path, value, "must not be greater than 100%"));
             }
@@ -180,7 +207,8 @@ final class Errors {
                 add(FieldError.required(at + ".values", "must be specified when `operator` is 'In' or 'NotIn'"));
             }
             if ((op.equals("Exists") || op.equals("DoesNotExist")) && values > 0) {
-                add(FieldError.forbidden(at + ".values", "may not be specified when `operator` is 'Exists' or 'DoesNotExist'"));
+                add(FieldError.forbidden(
+                        at + ".values", "may not be specified when `operator` is 'Exists' or 'DoesNotExist'"));
             }
         }
     }

@@ -9,7 +9,10 @@ import com.fasterxml.jackson.databind.node.TextNode;
  */
 public record FieldError(String field, Type type, String value, String detail) {
 
-    /** The error types of {@code k8s.io/apimachinery/pkg/util/validation/field}, with their wording and Status cause reason. */
+    /**
+     * The error types of {@code k8s.io/apimachinery/pkg/util/validation/field}, with their wording and Status cause
+     * reason.
+     */
     public enum Type {
         REQUIRED("Required value", "FieldValueRequired"),
         INVALID("Invalid value", "FieldValueInvalid"),
@@ -70,12 +73,16 @@ public record FieldError(String field, Type type, String value, String detail) {
         return new FieldError(field, Type.TOO_LONG, null, detail);
     }
 
-    /** A value as Go's {@code %#v}-like printing in field errors shows it: strings quoted, numbers and booleans bare. */
+    /**
+     * A value as Go's {@code %#v}-like printing in field errors shows it: strings quoted, numbers and booleans bare.
+     */
     static String shown(JsonNode value) {
         if (value == null || value.isMissingNode() || value.isNull()) {
             return "null";
         }
-        return value.isTextual() ? '"' + value.asText().replace("\\", "\\\\").replace("\"", "\\\"") + '"' : value.toString();
+        return value.isTextual()
+                ? '"' + value.asText().replace("\\", "\\\\").replace("\"", "\\\"") + '"'
+                : value.toString();
     }
 
     /** The part after the field: {@code Invalid value: -1: must be ...}, as the Status cause's message. */

@@ -17,10 +17,10 @@ public final class MetadataRules {
     private static final Pattern CONFIG_KEY = Pattern.compile("[-._a-zA-Z0-9]+");
     private static final long TOTAL_ANNOTATION_SIZE = 256 * 1024;
     private static final Set<String> LABEL_NAMED = Set.of("/Namespace");
-    private static final Set<String> PATH_SEGMENT_NAMED = Set.of("Role", "ClusterRole", "RoleBinding", "ClusterRoleBinding");
+    private static final Set<String> PATH_SEGMENT_NAMED =
+            Set.of("Role", "ClusterRole", "RoleBinding", "ClusterRoleBinding");
 
-    private MetadataRules() {
-    }
+    private MetadataRules() {}
 
     static void validate(String group, String kind, JsonNode object, Errors errors) {
         JsonNode metadata = object.path("metadata");
@@ -31,9 +31,13 @@ public final class MetadataRules {
             for (String field : new String[] {"data", "binaryData", "stringData"}) {
                 object.path(field).fieldNames().forEachRemaining(key -> {
                     if (key.length() > 253 || !CONFIG_KEY.matcher(key).matches()) {
-                        errors.add(FieldError.invalid(field + "[" + key + "]", key, "a valid config key must consist of "
-                                + "alphanumeric characters, '-', '_' or '.' (e.g. 'key.name',  or 'KEY_NAME',  or "
-                                + "'key-name', regex used for validation is '[-._a-zA-Z0-9]+')"));
+                        errors.add(FieldError.invalid(
+                                field + "[" + key + "]",
+                                key,
+                                "a valid config key must consist of "
+                                        + "alphanumeric characters, '-', '_' or '.' (e.g. 'key.name',  "
+                                        + "or 'KEY_NAME',  or "
+                                        + "'key-name', regex used for validation is '[-._a-zA-Z0-9]+')"));
                     }
                 });
             }
@@ -44,7 +48,8 @@ public final class MetadataRules {
         String n = name.asText("");
         if (PATH_SEGMENT_NAMED.contains(kind) && group.equals("rbac.authorization.k8s.io")) {
             if (n.equals(".") || n.equals("..") || n.contains("/") || n.contains("%")) {
-                errors.add(FieldError.invalid("metadata.name", n, "may not be '.' or '..' and may not contain '/' or '%'"));
+                errors.add(FieldError.invalid(
+                        "metadata.name", n, "may not be '.' or '..' and may not contain '/' or '%'"));
             }
         } else if (LABEL_NAMED.contains(group + "/" + kind)) {
             errors.dnsLabel(name, "metadata.name");
@@ -68,9 +73,14 @@ public final class MetadataRules {
         if (value.length() > 63) {
             errors.add(FieldError.invalid(field, value, "must be no more than 63 characters"));
         } else if (!LABEL_VALUE.matcher(value).matches()) {
-            errors.add(FieldError.invalid(field, value, "a valid label must be an empty string or consist of alphanumeric "
-                    + "characters, '-', '_' or '.', and must start and end with an alphanumeric character (e.g. 'MyValue',  "
-                    + "or 'my_value',  or '12345', regex used for validation is '(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])?')"));
+            errors.add(FieldError.invalid(
+                    field,
+                    value,
+                    "a valid label must be an empty string or consist of alphanumeric "
+                            + "characters, '-', '_' or '.', and must start and end with an "
+                            + "alphanumeric character (e.g. 'MyValue',  "
+                            + "or 'my_value',  or '12345', regex used for validation is "
+                            + "'(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])?')"));
         }
     }
 
@@ -83,7 +93,8 @@ public final class MetadataRules {
             total += e.getKey().length() + e.getValue().asText().length();
         }
         if (total > TOTAL_ANNOTATION_SIZE) {
-            errors.add(FieldError.tooLong("metadata.annotations", "must have at most " + TOTAL_ANNOTATION_SIZE + " bytes"));
+            errors.add(FieldError.tooLong(
+                    "metadata.annotations", "must have at most " + TOTAL_ANNOTATION_SIZE + " bytes"));
         }
     }
 
@@ -91,13 +102,21 @@ public final class MetadataRules {
         int slash = key.lastIndexOf('/');
         String prefix = slash < 0 ? null : key.substring(0, slash);
         String local = slash < 0 ? key : key.substring(slash + 1);
-        boolean ok = local.length() <= 63 && QUALIFIED_NAME.matcher(local).matches()
-                && (prefix == null || prefix.length() <= 253 && Errors.DNS_SUBDOMAIN.matcher(prefix).matches());
+        boolean ok = local.length() <= 63
+                && QUALIFIED_NAME.matcher(local).matches()
+                && (prefix == null
+                        || prefix.length() <= 253
+                                && Errors.DNS_SUBDOMAIN.matcher(prefix).matches());
         if (!ok) {
-            errors.add(FieldError.invalid(field, key, "name part must consist of alphanumeric characters, '-', '_' or '.', "
-                    + "and must start and end with an alphanumeric character (e.g. 'MyName',  or 'my.name',  or '123-abc', "
-                    + "regex used for validation is '([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9]') with an optional DNS "
-                    + "subdomain prefix and '/'"));
+            errors.add(FieldError.invalid(
+                    field,
+                    key,
+                    "name part must consist of alphanumeric characters, '-', '_' or '.', "
+                            + "and must start and end with an alphanumeric character (e.g. 'MyName',  or "
+                            + "'my.name',  or '123-abc', "
+                            + "regex used for validation is '([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9]') "
+                            + "with an optional DNS "
+                            + "subdomain prefix and '/'"));
         }
     }
 }

@@ -8,13 +8,13 @@ import java.util.regex.Pattern;
 final class NetworkingRules {
     private static final Pattern CIDR = Pattern.compile("[0-9.]+/\\d{1,2}|[0-9a-fA-F:]+/\\d{1,3}");
 
-    private NetworkingRules() {
-    }
+    private NetworkingRules() {}
 
     static void ingress(JsonNode spec, Errors errors) {
         JsonNode rules = spec.path("rules");
         if (rules.isEmpty() && !spec.has("defaultBackend")) {
-            errors.add(FieldError.invalid("spec", spec.toString(), "either `defaultBackend` or `rules` must be specified"));
+            errors.add(FieldError.invalid(
+                    "spec", spec.toString(), "either `defaultBackend` or `rules` must be specified"));
         }
         if (spec.has("defaultBackend")) {
             backend(spec.path("defaultBackend"), "spec.defaultBackend", errors);
@@ -43,8 +43,10 @@ final class NetworkingRules {
                 }
                 errors.oneOf(p.path("pathType"), pat + ".pathType", "Exact", "ImplementationSpecific", "Prefix");
                 String type = p.path("pathType").asText();
-                if ((type.equals("Exact") || type.equals("Prefix")) && !p.path("path").asText("").startsWith("/")) {
-                    errors.add(FieldError.invalid(pat + ".path", p.path("path").asText(""), "must be an absolute path"));
+                if ((type.equals("Exact") || type.equals("Prefix"))
+                        && !p.path("path").asText("").startsWith("/")) {
+                    errors.add(
+                            FieldError.invalid(pat + ".path", p.path("path").asText(""), "must be an absolute path"));
                 }
                 backend(p.path("backend"), pat + ".backend", errors);
             }
@@ -54,7 +56,8 @@ final class NetworkingRules {
             JsonNode hosts = tls.get(i).path("hosts");
             for (int j = 0; j < hosts.size(); j++) {
                 String h = hosts.get(j).asText();
-                errors.dnsSubdomain(TextNode.valueOf(h.startsWith("*.") ? h.substring(2) : h),
+                errors.dnsSubdomain(
+                        TextNode.valueOf(h.startsWith("*.") ? h.substring(2) : h),
                         "spec.tls[" + i + "].hosts[" + j + "]");
             }
         }
@@ -77,10 +80,11 @@ final class NetworkingRules {
             boolean named = !port.path("name").asText("").isEmpty();
             boolean numbered = port.path("number").asLong(0) != 0;
             if (named && numbered) {
-                errors.add(FieldError.invalid(path + ".service.port", port.toString(),
-                        "cannot set both port name & port number"));
+                errors.add(FieldError.invalid(
+                        path + ".service.port", port.toString(), "cannot set both port name & port number"));
             } else if (!named && !numbered) {
-                errors.add(FieldError.invalid(path + ".service.port", port.toString(), "port name or number is required"));
+                errors.add(
+                        FieldError.invalid(path + ".service.port", port.toString(), "port name or number is required"));
             }
             if (numbered) {
                 errors.port(port.path("number"), path + ".service.port.number");
@@ -114,8 +118,8 @@ final class NetworkingRules {
                     if (!p.path("port").isNumber()) {
                         errors.add(FieldError.required(pat + ".port", "must be specified when endPort is specified"));
                     } else if (p.path("endPort").asLong() < p.path("port").asLong()) {
-                        errors.add(FieldError.invalid(pat + ".endPort", p.path("endPort"),
-                                "must be greater than or equal to `port`"));
+                        errors.add(FieldError.invalid(
+                                pat + ".endPort", p.path("endPort"), "must be greater than or equal to `port`"));
                     }
                 }
             }
@@ -123,7 +127,8 @@ final class NetworkingRules {
             for (int j = 0; j < list.size(); j++) {
                 JsonNode peer = list.get(j);
                 String pat = at + "." + peers + "[" + j + "]";
-                int kinds = (peer.has("podSelector") || peer.has("namespaceSelector") ? 1 : 0) + (peer.has("ipBlock") ? 1 : 0);
+                int kinds = (peer.has("podSelector") || peer.has("namespaceSelector") ? 1 : 0)
+                        + (peer.has("ipBlock") ? 1 : 0);
                 if (kinds == 0) {
                     errors.add(FieldError.required(pat, "must specify a peer"));
                 } else if (kinds > 1) {
@@ -131,8 +136,10 @@ final class NetworkingRules {
                 }
                 JsonNode cidr = peer.path("ipBlock").path("cidr");
                 if (peer.has("ipBlock") && !CIDR.matcher(cidr.asText("")).matches()) {
-                    errors.add(FieldError.invalid(pat + ".ipBlock.cidr", cidr.asText(""), "must be a valid CIDR value, "
-                            + "(e.g. 10.9.8.0/24 or 2001:db8::/64)"));
+                    errors.add(FieldError.invalid(
+                            pat + ".ipBlock.cidr",
+                            cidr.asText(""),
+                            "must be a valid CIDR value, " + "(e.g. 10.9.8.0/24 or 2001:db8::/64)"));
                 }
             }
         }

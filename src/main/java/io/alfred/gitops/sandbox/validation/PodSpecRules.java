@@ -15,14 +15,39 @@ import java.util.regex.Pattern;
  */
 final class PodSpecRules {
     private static final Pattern ENV_NAME = Pattern.compile("[-._a-zA-Z][-._a-zA-Z0-9]*");
-    private static final Set<String> VOLUME_SOURCES = Set.of("hostPath", "emptyDir", "gcePersistentDisk",
-            "awsElasticBlockStore", "gitRepo", "secret", "nfs", "iscsi", "glusterfs", "persistentVolumeClaim", "rbd",
-            "flexVolume", "cinder", "cephfs", "flocker", "downwardAPI", "fc", "azureFile", "configMap", "vsphereVolume",
-            "quobyte", "azureDisk", "photonPersistentDisk", "projected", "portworxVolume", "scaleIO", "storageos", "csi",
-            "ephemeral", "image");
+    private static final Set<String> VOLUME_SOURCES = Set.of(
+            "hostPath",
+            "emptyDir",
+            "gcePersistentDisk",
+            "awsElasticBlockStore",
+            "gitRepo",
+            "secret",
+            "nfs",
+            "iscsi",
+            "glusterfs",
+            "persistentVolumeClaim",
+            "rbd",
+            "flexVolume",
+            "cinder",
+            "cephfs",
+            "flocker",
+            "downwardAPI",
+            "fc",
+            "azureFile",
+            "configMap",
+            "vsphereVolume",
+            "quobyte",
+            "azureDisk",
+            "photonPersistentDisk",
+            "projected",
+            "portworxVolume",
+            "scaleIO",
+            "storageos",
+            "csi",
+            "ephemeral",
+            "image");
 
-    private PodSpecRules() {
-    }
+    private PodSpecRules() {}
 
     /**
      * @param restartPolicies the restart policies the owner allows ({@code Always} for workloads,
@@ -33,7 +58,8 @@ final class PodSpecRules {
     }
 
     /** @param claimTemplates a StatefulSet's volume claim templates, which its containers mount like volumes */
-    static void validate(JsonNode spec, String path, Set<String> claimTemplates, Errors errors, String... restartPolicies) {
+    static void validate(
+            JsonNode spec, String path, Set<String> claimTemplates, Errors errors, String... restartPolicies) {
         Set<String> volumes = new HashSet<>(claimTemplates);
         JsonNode volumeList = spec.path("volumes");
         for (int i = 0; i < volumeList.size(); i++) {
@@ -60,7 +86,8 @@ final class PodSpecRules {
         Set<String> names = new HashSet<>();
         for (JsonNode c : containers) {
             for (JsonNode i : spec.path("initContainers")) {
-                if (c.path("name").asText().equals(i.path("name").asText()) && !c.path("name").asText().isEmpty()) {
+                if (c.path("name").asText().equals(i.path("name").asText())
+                        && !c.path("name").asText().isEmpty()) {
                     names.add(c.path("name").asText());
                 }
             }
@@ -72,20 +99,34 @@ final class PodSpecRules {
             }
         }
         errors.oneOf(spec.path("restartPolicy"), path + ".restartPolicy", restartPolicies);
-        errors.oneOf(spec.path("dnsPolicy"), path + ".dnsPolicy", "ClusterFirst", "ClusterFirstWithHostNet", "Default", "None");
+        errors.oneOf(
+                spec.path("dnsPolicy"),
+                path + ".dnsPolicy",
+                "ClusterFirst",
+                "ClusterFirstWithHostNet",
+                "Default",
+                "None");
         errors.nonNegative(spec.path("terminationGracePeriodSeconds"), path + ".terminationGracePeriodSeconds");
         errors.atLeast(spec.path("activeDeadlineSeconds"), path + ".activeDeadlineSeconds", 1);
-        if (spec.has("serviceAccountName") && !spec.path("serviceAccountName").asText().isEmpty()) {
+        if (spec.has("serviceAccountName")
+                && !spec.path("serviceAccountName").asText().isEmpty()) {
             errors.dnsSubdomain(spec.path("serviceAccountName"), path + ".serviceAccountName");
         }
         JsonNode tolerations = spec.path("tolerations");
         for (int i = 0; i < tolerations.size(); i++) {
             JsonNode t = tolerations.get(i);
             errors.oneOf(t.path("operator"), path + ".tolerations[" + i + "].operator", "Equal", "Exists");
-            errors.oneOf(t.path("effect"), path + ".tolerations[" + i + "].effect", "NoExecute", "NoSchedule",
+            errors.oneOf(
+                    t.path("effect"),
+                    path + ".tolerations[" + i + "].effect",
+                    "NoExecute",
+                    "NoSchedule",
                     "PreferNoSchedule");
-            if ("Exists".equals(t.path("operator").asText()) && !t.path("value").asText("").isEmpty()) {
-                errors.add(FieldError.invalid(path + ".tolerations[" + i + "].operator", t.path("operator"),
+            if ("Exists".equals(t.path("operator").asText())
+                    && !t.path("value").asText("").isEmpty()) {
+                errors.add(FieldError.invalid(
+                        path + ".tolerations[" + i + "].operator",
+                        t.path("operator"),
                         "value must be empty when `operator` is 'Exists'"));
             }
         }
@@ -104,7 +145,10 @@ final class PodSpecRules {
         }
         errors.required(c, "image", path + ".image");
         errors.oneOf(c.path("imagePullPolicy"), path + ".imagePullPolicy", "Always", "IfNotPresent", "Never");
-        errors.oneOf(c.path("terminationMessagePolicy"), path + ".terminationMessagePolicy", "File",
+        errors.oneOf(
+                c.path("terminationMessagePolicy"),
+                path + ".terminationMessagePolicy",
+                "File",
                 "FallbackToLogsOnError");
         JsonNode ports = c.path("ports");
         for (int i = 0; i < ports.size(); i++) {
@@ -125,14 +169,22 @@ final class PodSpecRules {
         for (int i = 0; i < env.size(); i++) {
             JsonNode e = env.get(i);
             String at = path + ".env[" + i + "]";
-            if (errors.required(e, "name", at + ".name") && !ENV_NAME.matcher(e.path("name").asText()).matches()) {
-                errors.add(FieldError.invalid(at + ".name", e.path("name"), "a valid environment variable name must "
-                        + "consist of alphabetic characters, digits, '_', '-', or '.', and must not start with a digit "
-                        + "(e.g. 'my.env-name',  or 'MY_ENV.NAME',  or 'MyEnvName1', regex used for validation is "
-                        + "'[-._a-zA-Z][-._a-zA-Z0-9]*')"));
+            if (errors.required(e, "name", at + ".name")
+                    && !ENV_NAME.matcher(e.path("name").asText()).matches()) {
+                errors.add(FieldError.invalid(
+                        at + ".name",
+                        e.path("name"),
+                        "a valid environment variable name must "
+                                + "consist of alphabetic characters, digits, '_', '-', or '.', and must "
+                                + "not start with a digit "
+                                + "(e.g. 'my.env-name',  or 'MY_ENV.NAME',  or 'MyEnvName1', regex used "
+                                + "for validation is "
+                                + "'[-._a-zA-Z][-._a-zA-Z0-9]*')"));
             }
             if (!e.path("value").asText("").isEmpty() && e.has("valueFrom")) {
-                errors.add(FieldError.invalid(at + ".valueFrom", e.path("valueFrom").toString(),
+                errors.add(FieldError.invalid(
+                        at + ".valueFrom",
+                        e.path("valueFrom").toString(),
                         "may not be specified when `value` is not empty"));
             }
         }
@@ -140,7 +192,8 @@ final class PodSpecRules {
         for (int i = 0; i < mounts.size(); i++) {
             JsonNode m = mounts.get(i);
             String at = path + ".volumeMounts[" + i + "]";
-            if (errors.required(m, "name", at + ".name") && !volumes.contains(m.path("name").asText())) {
+            if (errors.required(m, "name", at + ".name")
+                    && !volumes.contains(m.path("name").asText())) {
                 errors.add(FieldError.notFound(at + ".name", m.path("name")));
             }
             errors.required(m, "mountPath", at + ".mountPath");
@@ -157,10 +210,13 @@ final class PodSpecRules {
         JsonNode limits = resources.path("limits");
         JsonNode requests = resources.path("requests");
         for (String part : new String[] {"limits", "requests"}) {
-            for (Map.Entry<String, JsonNode> e : (Iterable<Map.Entry<String, JsonNode>>) () -> resources.path(part).fields()) {
+            for (Map.Entry<String, JsonNode> e : (Iterable<Map.Entry<String, JsonNode>>)
+                    () -> resources.path(part).fields()) {
                 BigDecimal value = Quantities.value(e.getValue().asText());
                 if (value != null && value.signum() < 0) {
-                    errors.add(FieldError.invalid(path + "." + part + "[" + e.getKey() + "]", e.getValue().asText(),
+                    errors.add(FieldError.invalid(
+                            path + "." + part + "[" + e.getKey() + "]",
+                            e.getValue().asText(),
                             "must be greater than or equal to 0"));
                 }
             }
@@ -170,8 +226,10 @@ final class PodSpecRules {
             BigDecimal request = Quantities.value(e.getValue().asText());
             BigDecimal max = limit.isMissingNode() ? null : Quantities.value(limit.asText());
             if (request != null && max != null && request.compareTo(max) > 0) {
-                errors.add(FieldError.invalid(path + ".requests", e.getValue().asText(), "must be less than or equal to "
-                        + e.getKey() + " limit of " + limit.asText()));
+                errors.add(FieldError.invalid(
+                        path + ".requests",
+                        e.getValue().asText(),
+                        "must be less than or equal to " + e.getKey() + " limit of " + limit.asText()));
             }
         }
     }
@@ -180,17 +238,21 @@ final class PodSpecRules {
         if (!probe.isObject()) {
             return;
         }
-        long handlers = Set.of("exec", "httpGet", "tcpSocket", "grpc").stream().filter(probe::has).count();
+        long handlers = Set.of("exec", "httpGet", "tcpSocket", "grpc").stream()
+                .filter(probe::has)
+                .count();
         if (handlers == 0) {
             errors.add(FieldError.required(path, "must specify a handler type"));
         } else if (handlers > 1) {
             errors.add(FieldError.forbidden(path, "may not specify more than 1 handler type"));
         }
-        for (String f : new String[] {"initialDelaySeconds", "timeoutSeconds", "periodSeconds", "successThreshold",
-            "failureThreshold"}) {
+        for (String f : new String[] {
+            "initialDelaySeconds", "timeoutSeconds", "periodSeconds", "successThreshold", "failureThreshold"
+        }) {
             errors.nonNegative(probe.path(f), path + "." + f);
         }
-        if (!kind.equals("readinessProbe") && probe.path("successThreshold").isNumber()
+        if (!kind.equals("readinessProbe")
+                && probe.path("successThreshold").isNumber()
                 && probe.path("successThreshold").asInt() != 1) {
             errors.add(FieldError.invalid(path + ".successThreshold", probe.path("successThreshold"), "must be 1"));
         }

@@ -7,18 +7,21 @@ import com.fasterxml.jackson.databind.JsonNode;
  * the rules between fields a schema cannot express.
  */
 final class PolicyRules {
-    private PolicyRules() {
-    }
+    private PolicyRules() {}
 
     static void podDisruptionBudget(JsonNode spec, Errors errors) {
         // ValidatePodDisruptionBudgetSpec: one of minAvailable and maxUnavailable, each an int or a percent <= 100%
         if (spec.has("minAvailable") && spec.has("maxUnavailable")) {
-            errors.add(FieldError.invalid("spec", spec.toString(), "minAvailable and maxUnavailable cannot be both set"));
+            errors.add(
+                    FieldError.invalid("spec", spec.toString(), "minAvailable and maxUnavailable cannot be both set"));
         }
         errors.intOrPercent(spec.path("minAvailable"), "spec.minAvailable", true);
         errors.intOrPercent(spec.path("maxUnavailable"), "spec.maxUnavailable", true);
         errors.labelSelector(spec.path("selector"), "spec.selector");
-        errors.oneOf(spec.path("unhealthyPodEvictionPolicy"), "spec.unhealthyPodEvictionPolicy", "AlwaysAllow",
+        errors.oneOf(
+                spec.path("unhealthyPodEvictionPolicy"),
+                "spec.unhealthyPodEvictionPolicy",
+                "AlwaysAllow",
                 "IfHealthyBudget");
     }
 
@@ -49,7 +52,8 @@ final class PolicyRules {
             if ("Resource".equals(m.path("type").asText())) {
                 JsonNode r = m.path("resource");
                 if (!m.has("resource")) {
-                    errors.add(FieldError.required(at + ".resource", "must populate information for the given metric source"));
+                    errors.add(FieldError.required(
+                            at + ".resource", "must populate information for the given metric source"));
                     continue;
                 }
                 errors.required(r, "name", at + ".resource.name");
@@ -57,8 +61,8 @@ final class PolicyRules {
                 errors.oneOf(target.path("type"), at + ".resource.target.type", "AverageValue", "Utilization", "Value");
                 JsonNode utilization = target.path("averageUtilization");
                 if (utilization.isNumber() && utilization.asLong() < 1) {
-                    errors.add(FieldError.invalid(at + ".resource.target.averageUtilization", utilization,
-                            "must be greater than 0"));
+                    errors.add(FieldError.invalid(
+                            at + ".resource.target.averageUtilization", utilization, "must be greater than 0"));
                 }
             }
         }

@@ -10,13 +10,13 @@ import java.util.regex.Pattern;
  * (requests at most limits).
  */
 public final class Quantities {
-    private static final Pattern QUANTITY = Pattern.compile("([+-]?(?:\\d+\\.?\\d*|\\.\\d+))(Ki|Mi|Gi|Ti|Pi|Ei|n|u|m|k|M|G|T|P|E|[eE][+-]?\\d+)?");
+    private static final Pattern QUANTITY =
+            Pattern.compile("([+-]?(?:\\d+\\.?\\d*|\\.\\d+))(Ki|Mi|Gi|Ti|Pi|Ei|n|u|m|k|M|G|T|P|E|[eE][+-]?\\d+)?");
     /** The message of {@code resource.ErrFormatWrong}, which the decoder reports for a malformed quantity. */
-    public static final String FORMAT_WRONG = "quantities must match the regular expression "
-            + "'^([+-]?[0-9.]+)([eEinumkKMGTP]*[-+]?[0-9]*)$'";
+    public static final String FORMAT_WRONG =
+            "quantities must match the regular expression " + "'^([+-]?[0-9.]+)([eEinumkKMGTP]*[-+]?[0-9]*)$'";
 
-    private Quantities() {
-    }
+    private Quantities() {}
 
     public static boolean valid(String text) {
         return QUANTITY.matcher(text).matches();

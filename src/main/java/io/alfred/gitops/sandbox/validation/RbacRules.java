@@ -4,8 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 
 /** RBAC validation (k8s.io/kubernetes/pkg/apis/rbac/validation): policy rules, role references and subjects. */
 final class RbacRules {
-    private RbacRules() {
-    }
+    private RbacRules() {}
 
     /** @param namespaced a Role's rules (not a ClusterRole's), which cannot name non-resource URLs */
     static void rules(JsonNode rules, boolean namespaced, Errors errors) {
@@ -17,19 +16,25 @@ final class RbacRules {
             }
             boolean urls = !r.path("nonResourceURLs").isEmpty();
             if (urls && namespaced) {
-                errors.add(FieldError.invalid(at + ".nonResourceURLs", r.path("nonResourceURLs").toString(),
+                errors.add(FieldError.invalid(
+                        at + ".nonResourceURLs",
+                        r.path("nonResourceURLs").toString(),
                         "namespaced rules cannot apply to non-resource URLs"));
             }
             if (urls && (!r.path("resources").isEmpty() || !r.path("apiGroups").isEmpty())) {
-                errors.add(FieldError.invalid(at + ".nonResourceURLs", r.path("nonResourceURLs").toString(),
+                errors.add(FieldError.invalid(
+                        at + ".nonResourceURLs",
+                        r.path("nonResourceURLs").toString(),
                         "rules cannot apply to both regular resources and non-resource URLs"));
             }
             if (!urls) {
                 if (r.path("apiGroups").isEmpty()) {
-                    errors.add(FieldError.required(at + ".apiGroups", "resource rules must supply at least one api group"));
+                    errors.add(FieldError.required(
+                            at + ".apiGroups", "resource rules must supply at least one api group"));
                 }
                 if (r.path("resources").isEmpty()) {
-                    errors.add(FieldError.required(at + ".resources", "resource rules must supply at least one resource"));
+                    errors.add(
+                            FieldError.required(at + ".resources", "resource rules must supply at least one resource"));
                 }
             }
         }

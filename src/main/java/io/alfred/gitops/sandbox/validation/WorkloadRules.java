@@ -9,24 +9,25 @@ import java.util.Set;
  * Deployments, ReplicaSets, StatefulSets, DaemonSets, Jobs and CronJobs, each with its pod template.
  */
 final class WorkloadRules {
-    private WorkloadRules() {
-    }
+    private WorkloadRules() {}
 
     static void deployment(JsonNode spec, Errors errors) {
         replicasAndHistory(spec, errors);
         JsonNode strategy = spec.path("strategy");
         errors.oneOf(strategy.path("type"), "spec.strategy.type", "Recreate", "RollingUpdate");
         if ("Recreate".equals(strategy.path("type").asText()) && strategy.has("rollingUpdate")) {
-            errors.add(FieldError.forbidden("spec.strategy.rollingUpdate",
-                    "may not be specified when strategy `type` is 'Recreate'"));
+            errors.add(FieldError.forbidden(
+                    "spec.strategy.rollingUpdate", "may not be specified when strategy `type` is 'Recreate'"));
         }
         JsonNode ru = strategy.path("rollingUpdate");
         rollingUpdate(ru, "spec.strategy.rollingUpdate", errors);
         errors.nonNegative(spec.path("minReadySeconds"), "spec.minReadySeconds");
         JsonNode deadline = spec.path("progressDeadlineSeconds");
         errors.nonNegative(deadline, "spec.progressDeadlineSeconds");
-        if (deadline.isNumber() && deadline.asLong() <= spec.path("minReadySeconds").asLong(0)) {
-            errors.add(FieldError.invalid("spec.progressDeadlineSeconds", deadline, "must be greater than minReadySeconds"));
+        if (deadline.isNumber()
+                && deadline.asLong() <= spec.path("minReadySeconds").asLong(0)) {
+            errors.add(FieldError.invalid(
+                    "spec.progressDeadlineSeconds", deadline, "must be greater than minReadySeconds"));
         }
         template(spec, errors, "Always");
     }
@@ -43,10 +44,13 @@ final class WorkloadRules {
         JsonNode strategy = spec.path("updateStrategy");
         errors.oneOf(strategy.path("type"), "spec.updateStrategy.type", "OnDelete", "RollingUpdate");
         if ("OnDelete".equals(strategy.path("type").asText()) && strategy.has("rollingUpdate")) {
-            errors.add(FieldError.invalid("spec.updateStrategy.rollingUpdate", strategy.path("rollingUpdate").toString(),
+            errors.add(FieldError.invalid(
+                    "spec.updateStrategy.rollingUpdate",
+                    strategy.path("rollingUpdate").toString(),
                     "only allowed for updateStrategy 'RollingUpdate'"));
         }
-        errors.nonNegative(strategy.path("rollingUpdate").path("partition"), "spec.updateStrategy.rollingUpdate.partition");
+        errors.nonNegative(
+                strategy.path("rollingUpdate").path("partition"), "spec.updateStrategy.rollingUpdate.partition");
         errors.nonNegative(spec.path("minReadySeconds"), "spec.minReadySeconds");
         JsonNode claims = spec.path("volumeClaimTemplates");
         Set<String> claimNames = new HashSet<>();
@@ -70,9 +74,12 @@ final class WorkloadRules {
         JsonNode ru = strategy.path("rollingUpdate");
         errors.intOrPercent(ru.path("maxUnavailable"), "spec.updateStrategy.rollingUpdate.maxUnavailable", true);
         errors.intOrPercent(ru.path("maxSurge"), "spec.updateStrategy.rollingUpdate.maxSurge", true);
-        if (ru.has("maxUnavailable") && Errors.amount(ru.path("maxUnavailable")) == 0
+        if (ru.has("maxUnavailable")
+                && Errors.amount(ru.path("maxUnavailable")) == 0
                 && Errors.amount(ru.path("maxSurge")) <= 0) {
-            errors.add(FieldError.invalid("spec.updateStrategy.rollingUpdate.maxUnavailable", ru.path("maxUnavailable"),
+            errors.add(FieldError.invalid(
+                    "spec.updateStrategy.rollingUpdate.maxUnavailable",
+                    ru.path("maxUnavailable"),
                     "may not be 0 when `maxSurge` is 0"));
         }
         template(spec, errors, "Always");
@@ -90,7 +97,8 @@ final class WorkloadRules {
             return;
         }
         if (template.path("spec").path("restartPolicy").isMissingNode()) {
-            errors.add(FieldError.required(path + ".template.spec.restartPolicy", "valid values: \"OnFailure\", \"Never\""));
+            errors.add(FieldError.required(
+                    path + ".template.spec.restartPolicy", "valid values: \"OnFailure\", \"Never\""));
         }
         PodSpecRules.validate(template.path("spec"), path + ".template.spec", errors, "OnFailure", "Never");
     }
@@ -100,11 +108,15 @@ final class WorkloadRules {
         if (errors.required(spec, "schedule", "spec.schedule")) {
             String schedule = spec.path("schedule").asText().trim();
             String[] fields = schedule.split("\\s+");
-            boolean macro = schedule.startsWith("@") && Set.of("@yearly", "@annually", "@monthly", "@weekly",
-                    "@daily", "@midnight", "@hourly").contains(schedule);
+            boolean macro = schedule.startsWith("@")
+                    && Set.of("@yearly", "@annually", "@monthly", "@weekly", "@daily", "@midnight", "@hourly")
+                            .contains(schedule);
             if (!macro && fields.length != 5) {
-                errors.add(FieldError.invalid("spec.schedule", spec.path("schedule"), "unparseable schedule: "
-                        + "expected exactly 5 fields, found " + fields.length + ": " + schedule));
+                errors.add(FieldError.invalid(
+                        "spec.schedule",
+                        spec.path("schedule"),
+                        "unparseable schedule: " + "expected exactly 5 fields, found " + fields.length + ": "
+                                + schedule));
             }
         }
         errors.oneOf(spec.path("concurrencyPolicy"), "spec.concurrencyPolicy", "Allow", "Forbid", "Replace");
@@ -127,8 +139,8 @@ final class WorkloadRules {
         errors.intOrPercent(ru.path("maxUnavailable"), path + ".maxUnavailable", true);
         errors.intOrPercent(ru.path("maxSurge"), path + ".maxSurge", false);
         if (Errors.amount(ru.path("maxUnavailable")) == 0 && Errors.amount(ru.path("maxSurge")) == 0) {
-            errors.add(FieldError.invalid(path + ".maxUnavailable", ru.path("maxUnavailable"),
-                    "may not be 0 when `maxSurge` is 0"));
+            errors.add(FieldError.invalid(
+                    path + ".maxUnavailable", ru.path("maxUnavailable"), "may not be 0 when `maxSurge` is 0"));
         }
     }
 
