@@ -8,7 +8,6 @@ import io.alfred.gitops.change.ChangeSet;
 import io.alfred.gitops.drift.DriftConflict;
 import io.alfred.gitops.health.ObjectHealth;
 import io.alfred.gitops.safety.GateRefusal;
-import io.alfred.gitops.state.Suspension;
 import io.alfred.gitops.trigger.Trigger;
 import io.alfred.gitops.verify.Signer;
 import java.time.Duration;
@@ -125,10 +124,10 @@ public final class CycleEvents {
     }
 
     /** {@code alfred-gitops suspend} or {@code resume} took effect: who, why, since when. */
-    public void suspension(Suspension s) {
+    public void suspension(boolean suspended, String by, String reason, String since) {
         emit(
-                s.suspended() ? EventType.SUSPENDED : EventType.RESUMED,
-                data().put("by", s.by()).put("reason", s.reason()).put("since", s.since()));
+                suspended ? EventType.SUSPENDED : EventType.RESUMED,
+                data().put("by", by).put("reason", reason).put("since", since));
     }
 
     /** An object the daemon stopped correcting, and the writer it would otherwise fight with. */

@@ -154,7 +154,7 @@ public final class CycleRunner implements TriggerSink, AutoCloseable {
         announcer.suspension(now);
         String applied = status.view().lastAppliedRevision();
         new CycleEvents(events, cluster, environment, Trigger.of(Trigger.Kind.MANUAL), applied, applied)
-                .suspension(now);
+                .suspension(now.suspended(), now.by(), now.reason(), now.since());
         if (now.suspended()) {
             LOG.warnf(
                     "%s: the daemon fetches and reports drift but writes nothing until alfred-gitops resume",
