@@ -2,7 +2,10 @@ package io.alfred.gitops.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.alfred.gitops.testing.TestCluster;
 import io.alfred.gitops.testing.TestRepo;
+import io.alfred.gitops.testing.Workloads;
+import io.fabric8.kubernetes.client.KubernetesClient;
 import io.quarkus.test.junit.main.LaunchResult;
 import io.quarkus.test.junit.main.QuarkusMainLauncher;
 import io.quarkus.test.junit.main.QuarkusMainTest;
@@ -99,6 +102,69 @@ class ReconcileCommandTest {
                     launcher.launch("reconcile", "--once", "--repo", repo.dir().toString(), "--env", "dev");
             assertThat(config.exitCode()).isEqualTo(2);
             assertThat(config.getErrorOutput()).contains("gitops.cluster.name is not set");
+        }
+    }
+
+    /**
+     * A PodDisruptionBudget refusal through the command line, on the suites' cluster (the real
+     * control plane in CI): exit 3, and nothing of the refused revision written.
+     */
+    @Test
+    void aBudgetRefusalExitsThreeAndWritesNothing(QuarkusMainLauncher launcher) throws Exception {
+        Path dir = Files.createTempDirectory("rc-pdb");
+        String previous = System.getProperty("kubeconfig");
+        try (TestCluster cluster = TestCluster.start();
+                KubernetesClient client = cluster.client();
+                TestRepo repo = TestRepo.create(dir.resolve("infra"))) {
+            System.setProperty(
+                    "kubeconfig",
+                    cluster.writeKubeconfig(dir.resolve("kubeconfig")).toString());
+            String rolling = "{type: RollingUpdate, rollingUpdate: {maxUnavailable: 1, maxSurge: 0}}";
+            repo.write("app/ns.yaml", "apiVersion: v1\nkind: Namespace\nmetadata: {name: shop}\n");
+            repo.write("app/web.yaml", Workloads.deployment("web", 3, "web:1", rolling));
+            repo.write("app/pdb.yaml", Workloads.pdb("web", "web", "minAvailable: 3"));
+            repo.commit("web behind a budget that allows no disruption");
+            String[] args = {
+                "reconcile",
+                "--once",
+                "--repo",
+                repo.dir().toString(),
+                "--cluster",
+                "local",
+                "--env",
+                "dev",
+                "--path",
+                "app"
+            };
+            LaunchResult first = launcher.launch(args);
+            assertThat(first.exitCode()).as(first.getErrorOutput()).isZero();
+
+            repo.write("app/web.yaml", Workloads.deployment("web", 3, "web:2", rolling))
+                    .commit("web 2");
+            LaunchResult refused = launcher.launch(args);
+            assertThat(refused.exitCode())
+                    .as(refused.getOutput() + refused.getErrorOutput())
+                    .isEqualTo(3);
+            assertThat(refused.getErrorOutput()).contains("PodDisruptionBudget shop/web");
+            assertThat(client.apps()
+                            .deployments()
+                            .inNamespace("shop")
+                            .withName("web")
+                            .get()
+                            .getSpec()
+                            .getTemplate()
+                            .getSpec()
+                            .getContainers()
+                            .get(0)
+                            .getImage())
+                    .as("nothing written")
+                    .isEqualTo("web:1");
+        } finally {
+            if (previous == null) {
+                System.clearProperty("kubeconfig");
+            } else {
+                System.setProperty("kubeconfig", previous);
+            }
         }
     }
 }

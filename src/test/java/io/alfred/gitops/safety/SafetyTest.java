@@ -1,5 +1,9 @@
 package io.alfred.gitops.safety;
 
+import static io.alfred.gitops.testing.Workloads.daemonSet;
+import static io.alfred.gitops.testing.Workloads.deployment;
+import static io.alfred.gitops.testing.Workloads.pdb;
+import static io.alfred.gitops.testing.Workloads.statefulSet;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.alfred.gitops.Stage;
@@ -67,63 +71,6 @@ class SafetyTest {
 
     private static String namespace() {
         return "apiVersion: v1\nkind: Namespace\nmetadata:\n  name: " + NS + "\n";
-    }
-
-    static String deployment(String name, int replicas, String image, String strategy) {
-        return """
-                apiVersion: apps/v1
-                kind: Deployment
-                metadata: {name: %s, namespace: shop}
-                spec:
-                  replicas: %d
-                  selector: {matchLabels: {app: %s}}
-                  strategy: %s
-                  template:
-                    metadata: {labels: {app: %s}}
-                    spec:
-                      containers: [{name: app, image: "%s"}]
-                """.formatted(name, replicas, name, strategy, name, image);
-    }
-
-    static String statefulSet(String name, int replicas, String image) {
-        return """
-                apiVersion: apps/v1
-                kind: StatefulSet
-                metadata: {name: %s, namespace: shop}
-                spec:
-                  replicas: %d
-                  serviceName: %s
-                  selector: {matchLabels: {app: %s}}
-                  template:
-                    metadata: {labels: {app: %s}}
-                    spec:
-                      containers: [{name: app, image: "%s"}]
-                """.formatted(name, replicas, name, name, name, image);
-    }
-
-    static String daemonSet(String name, String image) {
-        return """
-                apiVersion: apps/v1
-                kind: DaemonSet
-                metadata: {name: %s, namespace: shop}
-                spec:
-                  selector: {matchLabels: {app: %s}}
-                  template:
-                    metadata: {labels: {app: %s}}
-                    spec:
-                      containers: [{name: app, image: "%s"}]
-                """.formatted(name, name, name, image);
-    }
-
-    static String pdb(String name, String app, String rule) {
-        return """
-                apiVersion: policy/v1
-                kind: PodDisruptionBudget
-                metadata: {name: %s, namespace: shop}
-                spec:
-                  %s
-                  selector: {matchLabels: {app: %s}}
-                """.formatted(name, rule, app);
     }
 
     private CycleResult cycle(String pdbMode, String... files) {
