@@ -462,7 +462,7 @@ class SafetyTest {
         String good = head();
         List<DeployEvent> events = new CopyOnWriteArrayList<>();
         SyncStatus status = new SyncStatus();
-        Settings settings = settings(new SafetySettings("enforce", Duration.ofSeconds(20), true));
+        Settings settings = settings(new SafetySettings("enforce", Duration.ofSeconds(5), true));
         try (CycleRunner runner = new CycleRunner(settings, client, status, events::add)) {
             runner.offer(Trigger.of(Trigger.Kind.STARTUP));
             await(() -> good.equals(status.view().lastAppliedRevision()));
