@@ -49,7 +49,9 @@ class SettingsResolverTest {
                 .containsEntry("cluster_name", "eu-1")
                 .containsEntry("cluster_env", "prod");
         // a fight is more than 5 corrections per minute, Config Sync's figure (and the daemon's defaults record)
-        assertThat(s.drift()).isEqualTo(new DriftSettings(5, Duration.ofMinutes(1))).isEqualTo(DriftSettings.defaults());
+        assertThat(s.drift())
+                .isEqualTo(new DriftSettings(5, Duration.ofMinutes(1)))
+                .isEqualTo(DriftSettings.defaults());
     }
 
     @Test
