@@ -11,6 +11,7 @@ import io.fabric8.kubernetes.api.model.GenericKubernetesResourceBuilder;
 import io.fabric8.kubernetes.api.model.LoadBalancerIngressBuilder;
 import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.ServiceBuilder;
+import io.fabric8.kubernetes.api.model.ServiceStatusBuilder;
 import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinition;
 import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinitionBuilder;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
@@ -131,14 +132,12 @@ class SandboxSemanticsTest extends ClusterSuite {
         assertThat(d.getMetadata().getGeneration()).isEqualTo(1L);
         assertThat(d.getMetadata().getUid()).isNotBlank();
 
+        // a merge patch carries no resourceVersion: the Deployment controller's status writes cannot conflict with it
         Deployment labelled = client.apps()
                 .deployments()
                 .inNamespace(ns)
                 .withName("gen")
-                .edit(x -> {
-                    x.getMetadata().setLabels(Map.of("team", "platform"));
-                    return x;
-                });
+                .patch(PatchContext.of(PatchType.JSON_MERGE), "{\"metadata\":{\"labels\":{\"team\":\"platform\"}}}");
         assertThat(labelled.getMetadata().getGeneration()).isEqualTo(1L);
         assertThat(labelled.getMetadata().getResourceVersion())
                 .isNotEqualTo(d.getMetadata().getResourceVersion());
@@ -172,15 +171,21 @@ class SandboxSemanticsTest extends ClusterSuite {
                 .endStatus()
                 .build();
         Service created = client.resource(svc).create();
-        assertThat(created.getStatus().getLoadBalancer().getIngress())
+        // a real server answers with an empty loadBalancer status, the sandbox with none: neither holds the ingress
+        assertThat(created.getStatus() == null
+                        || created.getStatus().getLoadBalancer() == null
+                        || created.getStatus().getLoadBalancer().getIngress().isEmpty())
                 .as("status is not written by a create")
-                .isEmpty();
+                .isTrue();
 
         Service withStatus = client.services().inNamespace(ns).withName("st").editStatus(x -> {
-            x.getStatus()
-                    .getLoadBalancer()
-                    .setIngress(List.of(
-                            new LoadBalancerIngressBuilder().withIp("192.0.2.2").build()));
+            x.setStatus(new ServiceStatusBuilder()
+                    .withNewLoadBalancer()
+                    .addNewIngress()
+                    .withIp("192.0.2.2")
+                    .endIngress()
+                    .endLoadBalancer()
+                    .build());
             return x;
         });
         assertThat(withStatus.getStatus().getLoadBalancer().getIngress())
