@@ -144,6 +144,9 @@ public final class Controllers {
             }
         } else if (gk.equals("/Namespace")) {
             next.putObject("status").put("phase", "Active");
+        } else if (gk.equals("/Service") && live == null) {
+            // a real server creates every Service with an empty status (loadBalancer: {}), whatever the request held
+            next.putObject("status").putObject("loadBalancer");
         }
     }
 
