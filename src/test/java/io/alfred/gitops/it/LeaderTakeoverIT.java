@@ -2,8 +2,6 @@ package io.alfred.gitops.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import io.alfred.gitops.testing.Await;
 import io.alfred.gitops.testing.DaemonProcess;
 import io.alfred.gitops.testing.TestCluster;
@@ -23,8 +21,6 @@ import org.junit.jupiter.api.io.TempDir;
  * once the Lease expires (15 s) and applies the commit that arrived meanwhile.
  */
 class LeaderTakeoverIT {
-    private static final ObjectMapper JSON = new ObjectMapper();
-
     @TempDir
     Path tmp;
 
@@ -90,18 +86,10 @@ class LeaderTakeoverIT {
     }
 
     private static boolean leads(DaemonProcess daemon) {
-        return daemon.isAlive() && status(daemon).path("leader").asBoolean(false);
+        return daemon.isAlive() && daemon.status().path("leader").asBoolean(false);
     }
 
     private static String applied(DaemonProcess daemon) {
-        return status(daemon).path("lastAppliedRevision").asText("");
-    }
-
-    private static JsonNode status(DaemonProcess daemon) {
-        try {
-            return JSON.readTree(daemon.body("/status"));
-        } catch (IOException | RuntimeException e) {
-            return JSON.createObjectNode();
-        }
+        return daemon.status().path("lastAppliedRevision").asText("");
     }
 }

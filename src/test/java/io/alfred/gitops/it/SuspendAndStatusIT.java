@@ -17,6 +17,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -27,9 +28,9 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The daemon on the suites' cluster (the real control plane, or its own {@code --sandbox}), and the
- * CLI as a person runs it against that cluster's kubeconfig: {@code status} (text and JSON, exit codes), {@code
- * suspend} stopping writes while
- * drift is reported, {@code resume} correcting it at once, and the history kept in the cluster.
+ * CLI as a person runs it against that cluster's kubeconfig: {@code status} (text and JSON, exit
+ * codes), {@code suspend} stopping writes while drift is reported, {@code resume} correcting it at
+ * once, and the history kept in the cluster.
  */
 class SuspendAndStatusIT {
     static final ObjectMapper JSON = new ObjectMapper();
@@ -86,7 +87,7 @@ class SuspendAndStatusIT {
         Path realKubeconfig = cluster == null ? null : cluster.writeKubeconfig(tmp.resolve("kubeconfig"));
         List<String> args = new ArrayList<>(
                 List.of("run", "--repo", repo.dir().toString(), "--path", "app", "--cluster", "it", "--env", "dev"));
-        Map<String, String> daemonEnv = new java.util.HashMap<>(env);
+        Map<String, String> daemonEnv = new HashMap<>(env);
         if (cluster == null) {
             args.add(1, "--sandbox");
         } else {
@@ -97,7 +98,7 @@ class SuspendAndStatusIT {
                 AutoCloseable closingCluster = cluster == null ? () -> {} : cluster) {
             Await.until(
                     () -> first.equals(
-                            status(daemon).path("lastAppliedRevision").asText()),
+                            daemon.status().path("lastAppliedRevision").asText()),
                     Duration.ofSeconds(90),
                     daemon::log);
             Path kubeconfig;
@@ -124,11 +125,11 @@ class SuspendAndStatusIT {
             assertThat(suspended.exit()).as(suspended.err()).isZero();
             long asked = System.nanoTime();
             Await.until(
-                    () -> status(daemon).path("suspension").path("suspended").asBoolean(),
+                    () -> daemon.status().path("suspension").path("suspended").asBoolean(),
                     Duration.ofSeconds(10),
                     daemon::log);
             long seenMs = (System.nanoTime() - asked) / 1_000_000;
-            assertThat(status(daemon).path("suspension").path("reason").asText())
+            assertThat(daemon.status().path("suspension").path("reason").asText())
                     .isEqualTo("hotfix INC-42 by hand");
             assertThat(daemon.body("/q/metrics")).containsPattern("(?m)^gitops_suspended(\\{[^}]*})? 1\\.0$");
 
@@ -140,11 +141,11 @@ class SuspendAndStatusIT {
                         repo.write("app/web.yaml", String.format(DEPLOY, "2")).commit("Web 2");
                 daemon.post("/reconcile", Map.of("Authorization", "Bearer " + TOKEN), "");
                 Await.until(
-                        () -> second.equals(status(daemon)
+                        () -> second.equals(daemon.status()
                                         .path("lastAttemptedRevision")
                                         .asText())
                                 && "blocked"
-                                        .equals(status(daemon)
+                                        .equals(daemon.status()
                                                 .path("lastResult")
                                                 .asText()),
                         Duration.ofSeconds(60),
@@ -178,7 +179,7 @@ class SuspendAndStatusIT {
                 long resumedAt = System.nanoTime();
                 Await.until(
                         () -> second.equals(
-                                status(daemon).path("lastAppliedRevision").asText()),
+                                daemon.status().path("lastAppliedRevision").asText()),
                         Duration.ofSeconds(30),
                         daemon::log);
                 long appliedMs = (System.nanoTime() - resumedAt) / 1_000_000;
@@ -259,13 +260,5 @@ class SuspendAndStatusIT {
                         + tmp.resolve("no-such-kubeconfig")
                         + " names no file; point KUBECONFIG at an existing kubeconfig, or unset"
                         + " it to use ~/.kube/config");
-    }
-
-    private static JsonNode status(DaemonProcess daemon) {
-        try {
-            return JSON.readTree(daemon.body("/status"));
-        } catch (IOException e) {
-            return JSON.createObjectNode();
-        }
     }
 }

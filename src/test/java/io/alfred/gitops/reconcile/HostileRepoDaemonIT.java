@@ -159,7 +159,8 @@ class HostileRepoDaemonIT {
                 env,
                 tmp.resolve("daemon.log"))) {
             Await.until(
-                    () -> good.equals(status(daemon).path("lastAppliedRevision").asText()),
+                    () -> good.equals(
+                            daemon.status().path("lastAppliedRevision").asText()),
                     Duration.ofSeconds(90),
                     daemon::log);
             for (BadInputCorpusTest.Case c : BadInputCorpusTest.corpus()) {
@@ -184,7 +185,8 @@ class HostileRepoDaemonIT {
             String next = repo.commit("good again");
             daemon.post("/reconcile", Map.of("Authorization", "Bearer " + TOKEN), "");
             Await.until(
-                    () -> next.equals(status(daemon).path("lastAppliedRevision").asText()),
+                    () -> next.equals(
+                            daemon.status().path("lastAppliedRevision").asText()),
                     Duration.ofSeconds(90),
                     daemon::log);
             assertThat(daemon.code("/q/health/ready")).isEqualTo(200);
@@ -205,15 +207,15 @@ class HostileRepoDaemonIT {
         daemon.post("/reconcile", Map.of("Authorization", "Bearer " + TOKEN), "");
         Await.until(
                 () -> {
-                    JsonNode s = status(daemon);
+                    JsonNode s = daemon.status();
                     return sha.equals(s.path("lastAttemptedRevision").asText())
                             && "failed".equals(s.path("lastResult").asText())
                             && Instant.parse(s.path("lastError").path("at").asText(Instant.EPOCH.toString()))
                                     .isAfter(asked);
                 },
                 Duration.ofSeconds(120),
-                () -> name + "\n" + status(daemon) + "\n" + daemon.log());
-        JsonNode error = status(daemon).path("lastError");
+                () -> name + "\n" + daemon.status() + "\n" + daemon.log());
+        JsonNode error = daemon.status().path("lastError");
         assertThat(error.path("object").asText() + ": " + error.path("message").asText())
                 .as(name)
                 .contains(message);
@@ -226,14 +228,6 @@ class HostileRepoDaemonIT {
                 daemon.rssMiB(),
                 error.path("stage").asText(),
                 error.path("message").asText().lines().findFirst().orElse(""));
-    }
-
-    private static JsonNode status(DaemonProcess daemon) {
-        try {
-            return JSON.readTree(daemon.body("/status"));
-        } catch (IOException e) {
-            return JSON.createObjectNode();
-        }
     }
 
     private static void replaceApp(TestRepo repo, Consumer<Path> write) throws IOException {

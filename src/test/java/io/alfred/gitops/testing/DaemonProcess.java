@@ -1,5 +1,7 @@
 package io.alfred.gitops.testing;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 import java.net.ServerSocket;
 import java.net.URI;
@@ -18,6 +20,7 @@ import java.util.regex.Pattern;
 
 /** The packaged daemon ({@code target/quarkus-app}) as an operating-system process, with its HTTP port. */
 public final class DaemonProcess implements AutoCloseable {
+    private static final ObjectMapper JSON = new ObjectMapper();
     public static final Path JAR = Path.of("target/quarkus-app/quarkus-run.jar");
 
     private final Process process;
@@ -91,6 +94,16 @@ public final class DaemonProcess implements AutoCloseable {
                     .statusCode();
         } catch (Exception e) {
             return 0;
+        }
+    }
+
+    /** {@code GET /status} as JSON; an empty object when the daemon does not answer with JSON. */
+    public JsonNode status() {
+        try {
+            JsonNode status = JSON.readTree(body("/status"));
+            return status == null || status.isMissingNode() ? JSON.createObjectNode() : status;
+        } catch (IOException e) {
+            return JSON.createObjectNode();
         }
     }
 

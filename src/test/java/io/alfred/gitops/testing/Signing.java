@@ -49,8 +49,8 @@ public final class Signing {
     private Signing() {}
 
     /**
-     * An OpenPGP key pair with one user id; {@code expiresAfter} seconds of validity (0: never), created at {@code
-     * created}.
+     * An OpenPGP key pair with one user id; {@code expiresAfter} seconds of validity (0: never),
+     * created at {@code created}.
      */
     public record OpenPgpKey(PGPKeyPair pair, String userId, String armoredPublicKey) {}
 
