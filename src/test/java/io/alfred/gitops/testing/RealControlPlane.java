@@ -13,15 +13,17 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 
 /**
  * The real control plane of {@code ../shared/realk8s} (kube-apiserver, kube-controller-manager,
  * etcd), started by {@code .ci/run} or by hand and named by {@value #VARIABLE}. One per test JVM:
- * it is shared by every suite, and {@link #reset()} gives each suite a cluster as it was when the
- * JVM first connected (every namespace, CRD and cluster-scoped object made since deleted, and waited
- * for), with the {@link TestNode} serving pods.
+ * it is shared by every suite, one at a time, and {@link #reset()} gives each suite a cluster with
+ * only what every cluster has, with the {@link TestNode} serving pods.
  */
 final class RealControlPlane {
     static final String VARIABLE = "ALFRED_TEST_KUBECONFIG";
@@ -34,15 +36,17 @@ final class RealControlPlane {
             "ingressclasses",
             "validatingwebhookconfigurations",
             "mutatingwebhookconfigurations");
+    /** The namespaces every cluster has; all others are the suites'. */
+    private static final Set<String> BASE_NAMESPACES =
+            Set.of("default", "kube-system", "kube-public", "kube-node-lease");
+
     private static RealControlPlane shared;
 
     private final Path kubeconfig;
     private final Config config;
     private final KubernetesClient client;
     private final TestNode node;
-    /** The namespaces every cluster has; all others are the suites'. */
-    private static final Set<String> BASE_NAMESPACES =
-            Set.of("default", "kube-system", "kube-public", "kube-node-lease");
+    private boolean leased;
 
     private RealControlPlane(Path kubeconfig) throws IOException {
         this.kubeconfig = kubeconfig;
@@ -94,12 +98,6 @@ final class RealControlPlane {
         return node;
     }
 
-    String server() {
-        return config.getMasterUrl();
-    }
-
-    private boolean leased;
-
     /** Takes the control plane for one suite, reset; a second suite at once is a test's mistake. */
     synchronized void lease() {
         if (leased) {
@@ -124,7 +122,7 @@ final class RealControlPlane {
      */
     private void reset() {
         node.reset();
-        List<String> gone = new java.util.ArrayList<>();
+        List<String> gone = new ArrayList<>();
         for (Namespace ns : client.namespaces().list().getItems()) {
             String name = ns.getMetadata().getName();
             if (!BASE_NAMESPACES.contains(name)) {
@@ -144,15 +142,15 @@ final class RealControlPlane {
                 ignoreGone(() -> client.raw(
                         "/api/v1/namespaces/" + name + "/finalize",
                         "PUT",
-                        java.util.Map.of(
+                        Map.of(
                                 "apiVersion",
                                 "v1",
                                 "kind",
                                 "Namespace",
                                 "metadata",
-                                java.util.Map.of("name", name),
+                                Map.of("name", name),
                                 "spec",
-                                java.util.Map.of("finalizers", List.of()))));
+                                Map.of("finalizers", List.of()))));
             }
         }
         for (String plural : CLUSTER_SCOPED) {
@@ -193,8 +191,8 @@ final class RealControlPlane {
 
     /** Every namespaced kind the server can delete by collection, workloads first and pods after their owners. */
     private List<ResourceDefinitionContext> namespacedKinds() {
-        List<ResourceDefinitionContext> out = new java.util.ArrayList<>();
-        List<String> groupVersions = new java.util.ArrayList<>(List.of("v1"));
+        List<ResourceDefinitionContext> out = new ArrayList<>();
+        List<String> groupVersions = new ArrayList<>(List.of("v1"));
         client.getApiGroups()
                 .getGroups()
                 .forEach(g -> groupVersions.add(g.getPreferredVersion().getGroupVersion()));
@@ -221,7 +219,7 @@ final class RealControlPlane {
         }
         List<String> first =
                 List.of("deployments", "statefulsets", "daemonsets", "cronjobs", "jobs", "replicasets", "pods");
-        out.sort(java.util.Comparator.comparingInt(k -> {
+        out.sort(Comparator.comparingInt(k -> {
             int i = first.indexOf(k.getPlural());
             return i < 0 ? first.size() : i;
         }));
@@ -251,7 +249,7 @@ final class RealControlPlane {
     /** The control plane's own cluster-scoped objects (bootstrap RBAC, system priority classes). */
     private static boolean builtIn(HasMetadata o) {
         String name = o.getMetadata().getName();
-        java.util.Map<String, String> labels = o.getMetadata().getLabels();
+        Map<String, String> labels = o.getMetadata().getLabels();
         return name.startsWith("system:")
                 || name.startsWith("system-")
                 || labels != null && "rbac-defaults".equals(labels.get("kubernetes.io/bootstrapping"));

@@ -8,6 +8,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.util.Optional;
 
@@ -27,14 +28,6 @@ public final class TestCluster implements AutoCloseable {
         this.real = real;
     }
 
-    /** Where the cluster suites run, for CI's log. */
-    public static String kind() {
-        Path kubeconfig = RealControlPlane.configured();
-        return kubeconfig == null
-                ? "the sandbox API server (set " + RealControlPlane.VARIABLE + " for a real one)"
-                : "the real control plane of " + kubeconfig;
-    }
-
     /** Whether the suites run on a real control plane. */
     public static boolean isRealConfigured() {
         return RealControlPlane.configured() != null;
@@ -42,7 +35,7 @@ public final class TestCluster implements AutoCloseable {
 
     /** The real control plane when one is configured, else a new sandbox. */
     public static TestCluster start() {
-        if (RealControlPlane.configured() != null) {
+        if (isRealConfigured()) {
             RealControlPlane plane = RealControlPlane.shared();
             plane.lease();
             return new TestCluster(null, plane);
@@ -55,15 +48,12 @@ public final class TestCluster implements AutoCloseable {
      * which, and is printed so that a CI log shows what did not run on the real control plane.
      */
     public static TestCluster sandbox(String why) {
-        if (RealControlPlane.configured() != null) {
-            System.out.println("on the sandbox, not the real control plane: " + caller() + ": " + why);
-        }
-        return new TestCluster(SandboxApiServer.start(), null);
+        return sandboxOnPort(0, why);
     }
 
     /** The sandbox on a given port (0: any), for suites that stop and restart the server. */
     public static TestCluster sandboxOnPort(int port, String why) {
-        if (RealControlPlane.configured() != null) {
+        if (isRealConfigured()) {
             System.out.println("on the sandbox, not the real control plane: " + caller() + ": " + why);
         }
         return new TestCluster(SandboxApiServer.start(port), null);
@@ -104,11 +94,6 @@ public final class TestCluster implements AutoCloseable {
         return new KubernetesClientBuilder().withConfig(config()).build();
     }
 
-    /** The API server's URL. */
-    public String url() {
-        return sandbox != null ? sandbox.url() : real.server();
-    }
-
     /** A kubeconfig for kubectl and daemon processes, written to {@code file}. */
     public Path writeKubeconfig(Path file) {
         if (sandbox != null) {
@@ -116,7 +101,7 @@ public final class TestCluster implements AutoCloseable {
         }
         try {
             Files.createDirectories(file.toAbsolutePath().getParent());
-            Files.copy(real.kubeconfig(), file, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+            Files.copy(real.kubeconfig(), file, StandardCopyOption.REPLACE_EXISTING);
             return file;
         } catch (IOException e) {
             throw new UncheckedIOException("cannot write kubeconfig " + file, e);

@@ -48,6 +48,9 @@ import java.util.regex.Pattern;
 public final class TestNode implements AutoCloseable {
     public static final String NAME = "alfred-test-node";
     private static final Duration LEASE_RENEWAL = Duration.ofSeconds(10);
+    private static final Duration READY_DELAY = Duration.ofMillis(200);
+    /** The node's address, and so every pod's hostIP (TEST-NET-1: never routed). */
+    private static final String ADDRESS = "192.0.2.20";
 
     private final KubernetesClient client;
     private final ScheduledExecutorService executor = Executors.newScheduledThreadPool(2, r -> {
@@ -55,8 +58,11 @@ public final class TestNode implements AutoCloseable {
         t.setDaemon(true);
         return t;
     });
+    /** Pods asked to bind, and pods whose start is scheduled: each is done once per pod. */
+    private final Set<String> binding = ConcurrentHashMap.newKeySet();
+
     private final Set<String> scheduled = ConcurrentHashMap.newKeySet();
-    private volatile Duration readyDelay = Duration.ofMillis(200);
+    private volatile Duration readyDelay = READY_DELAY;
     private volatile Pattern failImages;
     private SharedIndexInformer<Pod> pods;
 
@@ -83,6 +89,7 @@ public final class TestNode implements AutoCloseable {
 
             @Override
             public void onDelete(Pod pod, boolean unknown) {
+                node.binding.remove(key(pod));
                 node.scheduled.remove(key(pod));
             }
         });
@@ -113,7 +120,7 @@ public final class TestNode implements AutoCloseable {
     }
 
     public void reset() {
-        readyDelay = Duration.ofMillis(200);
+        readyDelay = READY_DELAY;
         failImages = null;
     }
 
@@ -146,7 +153,7 @@ public final class TestNode implements AutoCloseable {
                 .withCapacity(capacity)
                 .withAllocatable(capacity)
                 .withConditions(readyCondition())
-                .withAddresses(new NodeAddress("192.0.2.20", "InternalIP"))
+                .withAddresses(new NodeAddress(ADDRESS, "InternalIP"))
                 .withNewNodeInfo()
                 .withKubeletVersion("v1.23.0")
                 .withContainerRuntimeVersion("test://1")
@@ -223,7 +230,9 @@ public final class TestNode implements AutoCloseable {
         }
         String nodeName = pod.getSpec().getNodeName();
         if (nodeName == null || nodeName.isEmpty()) {
-            executor.execute(() -> bind(pod));
+            if (binding.add(key)) {
+                executor.execute(() -> bind(pod));
+            }
             return;
         }
         if (!NAME.equals(nodeName) || !"Pending".equals(phase(pod)) || !scheduled.add(key)) {
@@ -244,10 +253,17 @@ public final class TestNode implements AutoCloseable {
                 .withName(NAME)
                 .endTarget()
                 .build();
-        ignoreGone(() -> client.bindings()
-                .inNamespace(pod.getMetadata().getNamespace())
-                .resource(binding)
-                .create());
+        try {
+            client.bindings()
+                    .inNamespace(pod.getMetadata().getNamespace())
+                    .resource(binding)
+                    .create();
+        } catch (KubernetesClientException e) {
+            if (e.getCode() != 404 && e.getCode() != 409) {
+                this.binding.remove(key(pod)); // the pod's next event tries again
+                System.err.println("test node: " + e.getMessage());
+            }
+        }
     }
 
     private void start(Pod pod) {
@@ -305,7 +321,7 @@ public final class TestNode implements AutoCloseable {
         Map<String, Object> status = new LinkedHashMap<>();
         status.put("phase", job && !fails ? "Succeeded" : "Running");
         status.put("conditions", conditions);
-        status.put("hostIP", "192.0.2.20");
+        status.put("hostIP", ADDRESS);
         status.put(
                 "podIP",
                 "10.244.0." + (1 + Math.floorMod(pod.getMetadata().getUid().hashCode(), 250)));
