@@ -141,9 +141,9 @@ public final class RolloutWaiter {
                     .inNamespace(ns)
                     .list()
                     .getItems()) {
-                Integer before = healthyBefore.get(ns + "/" + pdb.getMetadata().getName());
-                var s = pdb.getStatus();
                 String key = ns + "/" + pdb.getMetadata().getName();
+                Integer before = healthyBefore.get(key);
+                var s = pdb.getStatus();
                 boolean below = before != null
                         && s != null
                         && s.getCurrentHealthy() != null
@@ -158,8 +158,7 @@ public final class RolloutWaiter {
                 if (System.nanoTime() - since >= BUDGET_GRACE.toNanos()) {
                     throw new StageException(
                             Stage.WAIT,
-                            "PodDisruptionBudget " + ns + "/"
-                                    + pdb.getMetadata().getName(),
+                            "PodDisruptionBudget " + key,
                             "the rollout took healthy pods below the budget: " + s.getCurrentHealthy()
                                     + " healthy (was " + before + "), " + s.getDesiredHealthy() + " required, for "
                                     + Durations.format(BUDGET_GRACE));

@@ -22,6 +22,8 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
@@ -162,7 +164,7 @@ class ReconcilerTest {
 
         cluster.sandbox().ifPresent(s -> s.resetRequestCounts());
         sleepPastTheSecond(); // managedFields times have a resolution of one second
-        java.time.Instant noopStart = java.time.Instant.now().truncatedTo(java.time.temporal.ChronoUnit.SECONDS);
+        Instant noopStart = Instant.now().truncatedTo(ChronoUnit.SECONDS);
         CycleResult second = cycle();
         assertThat(second.outcome()).isEqualTo(CycleResult.Outcome.NOOP);
         assertThat(second.changes().effective()).isEmpty();
@@ -182,7 +184,7 @@ class ReconcilerTest {
             assertThat(live).as(m.ref().toString()).isNotNull();
             live.getMetadata().getManagedFields().stream()
                     .filter(f -> ApplySettings.defaults().fieldManager().equals(f.getManager()))
-                    .forEach(f -> assertThat(java.time.Instant.parse(f.getTime()))
+                    .forEach(f -> assertThat(Instant.parse(f.getTime()))
                             .as("%s written by the no-op", m.ref())
                             .isBefore(noopStart));
         }

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.util.List;
 import java.util.Map;
 import java.util.regex.Pattern;
+import java.util.stream.Collectors;
 
 /**
  * How the kubectl session's answers from the sandbox and from the real control plane are compared:
@@ -50,7 +51,7 @@ final class Differences {
             out = n.getKey().matcher(out).replaceAll(n.getValue());
         }
         // rows in the order of their generated names, which differ: compare them as a set
-        return out.strip().lines().sorted().collect(java.util.stream.Collectors.joining("\n"));
+        return out.strip().lines().sorted().collect(Collectors.joining("\n"));
     }
 
     static void assertSame(
