@@ -254,7 +254,9 @@ class SandboxSemanticsTest extends ClusterSuite {
                 .customResourceDefinitions()
                 .withName("widgets.example.alfred.io")
                 .waitUntilCondition(
-                        c -> c.getStatus() != null
+                        c -> c != null
+                                && c.getStatus() != null
+                                && c.getStatus().getConditions() != null
                                 && c.getStatus().getConditions().stream()
                                         .anyMatch(x -> x.getType().equals("Established")
                                                 && x.getStatus().equals("True")),

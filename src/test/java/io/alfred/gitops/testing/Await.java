@@ -17,7 +17,8 @@ public final class Await {
         long deadline = System.nanoTime() + limit.toNanos();
         while (!condition.getAsBoolean()) {
             if (System.nanoTime() > deadline) {
-                throw new AssertionError("condition not reached within " + limit + " " + state.get());
+                throw new AssertionError(
+                        "condition not reached within " + limit + " " + state.get() + busyCycles());
             }
             try {
                 Thread.sleep(20);
@@ -26,5 +27,22 @@ public final class Await {
                 throw new AssertionError("interrupted while waiting");
             }
         }
+    }
+
+    /**
+     * Where the daemon's cycle threads are when a wait runs out: a cycle stuck in one call (a wait
+     * for a CRD, a retried request) names that call, which a status snapshot cannot.
+     */
+    static String busyCycles() {
+        StringBuilder out = new StringBuilder();
+        Thread.getAllStackTraces().forEach((thread, stack) -> {
+            if (thread.getName().startsWith("gitops-cycle")) {
+                out.append("\n  thread ").append(thread.getName()).append(" (").append(thread.getState()).append(")");
+                for (int i = 0; i < Math.min(stack.length, 25); i++) {
+                    out.append("\n    at ").append(stack[i]);
+                }
+            }
+        });
+        return out.toString();
     }
 }
