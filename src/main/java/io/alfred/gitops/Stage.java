@@ -5,6 +5,7 @@ import java.util.Locale;
 /**
  * The pipeline stages of one reconcile cycle; every failure is attributed to exactly one.
  * {@link #CONFIG} and {@link #CLUSTER} come before any cycle: the settings, and reaching the API server.
+ * {@link #GATE} (the safety gates between plan and apply) refuses rather than fails: its stage is timed.
  */
 public enum Stage {
     CONFIG,
@@ -13,6 +14,7 @@ public enum Stage {
     VERIFY,
     RENDER,
     PLAN,
+    GATE,
     APPLY,
     WAIT,
     PRUNE;

@@ -20,6 +20,19 @@ public class StageException extends RuntimeException {
         this.reason = reason;
     }
 
+    /**
+     * A failure no stage foresaw (a bug, or a library's surprise): the stage it happened in, and the
+     * cause whose stack trace the log keeps.
+     */
+    public static StageException unexpected(Stage stage, String object, RuntimeException cause) {
+        return new StageException(stage, object, "unexpected error: " + cause, cause);
+    }
+
+    /** Made by {@link #unexpected}: its cause's stack trace belongs in the log. */
+    public boolean isUnexpected() {
+        return getCause() instanceof RuntimeException && reason.startsWith("unexpected error: ");
+    }
+
     public Stage stage() {
         return stage;
     }

@@ -5,11 +5,11 @@ import java.time.Duration;
 /**
  * The safety gate and rollout settings.
  *
- * @param pdb {@code enforce}, {@code warn} or {@code off}
+ * @param pdb what the PodDisruptionBudget gate does
  */
-public record SafetySettings(String pdb, Duration rolloutTimeout, boolean rollback) {
+public record SafetySettings(PdbMode pdb, Duration rolloutTimeout, boolean rollback) {
 
     public static SafetySettings defaults() {
-        return new SafetySettings("enforce", Duration.ofMinutes(5), true);
+        return new SafetySettings(PdbMode.ENFORCE, Duration.ofMinutes(5), true);
     }
 }

@@ -10,7 +10,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
 import java.util.function.Supplier;
 import java.util.regex.Pattern;
 
@@ -145,7 +144,8 @@ public final class SettingsResolver {
         }
 
         GitopsConfig.Safety safety = config.safety();
-        if (!Set.of("enforce", "warn", "off").contains(safety.pdb())) {
+        Optional<PdbMode> pdb = PdbMode.of(safety.pdb());
+        if (pdb.isEmpty()) {
             problem("gitops.safety.pdb", "must be enforce, warn or off, got '" + safety.pdb() + "'");
         }
         Duration rolloutTimeout = duration("gitops.safety.rollout-timeout", safety.rolloutTimeout());
@@ -173,7 +173,7 @@ public final class SettingsResolver {
                         apply.pruneGuard(),
                         apply.allowEmpty(),
                         config.namespace()),
-                new SafetySettings(safety.pdb(), rolloutTimeout, safety.rollback()),
+                new SafetySettings(pdb.orElseThrow(), rolloutTimeout, safety.rollback()),
                 new DriftSettings(drift.fightThreshold(), fightWindow),
                 verify,
                 promotion);

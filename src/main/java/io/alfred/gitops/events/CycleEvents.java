@@ -104,7 +104,7 @@ public final class CycleEvents {
 
     public void blocked(GateRefusal refusal, Duration duration) {
         started(false);
-        ObjectNode data = data().put("gate", refusal.gate())
+        ObjectNode data = data().put("gate", refusal.gate().label())
                 .put("object", refusal.object())
                 .put("reason", refusal.getMessage())
                 .put("durationMs", duration.toMillis());
@@ -144,6 +144,11 @@ public final class CycleEvents {
     }
 
     /** The revision of the cycle (null before it was fetched). */
+    /** The revision applied before this cycle, or null. */
+    public String previous() {
+        return previousRevision;
+    }
+
     public String revision() {
         return revision;
     }

@@ -1,5 +1,6 @@
 package io.alfred.gitops.promotion;
 
+import io.alfred.gitops.safety.Gate;
 import io.alfred.gitops.safety.GateRefusal;
 
 /**
@@ -8,16 +9,15 @@ import io.alfred.gitops.safety.GateRefusal;
  * becomes is published once per revision and state, not once per message.
  */
 public final class PromotionRefusal extends GateRefusal {
-    public static final String GATE = "promotion";
     private final PromotionDecision.State state;
 
     public PromotionRefusal(String revision, PromotionDecision decision) {
-        super(GATE, "revision " + revision.substring(0, 7), decision.reason());
+        super(Gate.PROMOTION, "revision " + revision.substring(0, 7), decision.reason());
         this.state = decision.state();
     }
 
     @Override
     public String dedupKey() {
-        return GATE + " " + state;
+        return Gate.PROMOTION.label() + " " + state;
     }
 }

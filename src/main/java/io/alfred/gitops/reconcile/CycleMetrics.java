@@ -1,5 +1,6 @@
 package io.alfred.gitops.reconcile;
 
+import io.alfred.gitops.Stage;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -60,17 +61,17 @@ public final class CycleMetrics {
         if (result.refusal() != null) {
             Counter.builder("gitops.gate.blocked")
                     .description("Cycles refused by a safety gate")
-                    .tag("rule", result.refusal().gate())
+                    .tag("rule", result.refusal().gate().label())
                     .register(registry)
                     .increment();
         }
         result.stageDurations().forEach((stage, d) -> stage(stage, d));
     }
 
-    void stage(String stage, Duration duration) {
+    void stage(Stage stage, Duration duration) {
         Timer.builder("gitops.reconcile.duration")
                 .description("Time spent per stage of a cycle")
-                .tag("stage", stage)
+                .tag("stage", stage.label())
                 .register(registry)
                 .record(duration);
     }

@@ -1,5 +1,6 @@
 package io.alfred.gitops.reconcile;
 
+import io.alfred.gitops.Stage;
 import io.alfred.gitops.StageException;
 import io.alfred.gitops.change.ChangeSet;
 import io.alfred.gitops.health.ObjectHealth;
@@ -7,6 +8,7 @@ import io.alfred.gitops.safety.GateRefusal;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.OptionalInt;
 
 /**
  * How one cycle ended; made by the named factories ({@link #succeeded}, {@link #noop},
@@ -16,8 +18,8 @@ import java.util.Map;
  * @param error the failure (outcome FAILED), else null
  * @param refusal the gate that refused (outcome BLOCKED), else null
  * @param findings safety findings that did not block (warn mode, budgets that never allow a disruption)
- * @param stageDurations time spent in plan, apply, wait and prune
- * @param inventorySize objects in the inventory after the cycle, -1 when it could not be read
+ * @param stageDurations time spent in plan, gate, apply, wait and prune
+ * @param inventorySize objects in the inventory after the cycle, empty when it could not be read
  * @param workloads the final health of the workloads and custom resources the cycle waited for
  */
 public record CycleResult(
@@ -29,8 +31,8 @@ public record CycleResult(
         GateRefusal refusal,
         Duration duration,
         List<String> findings,
-        Map<String, Duration> stageDurations,
-        int inventorySize,
+        Map<Stage, Duration> stageDurations,
+        OptionalInt inventorySize,
         List<ObjectHealth> workloads) {
 
     public CycleResult {
@@ -54,8 +56,8 @@ public record CycleResult(
             boolean drift,
             Duration duration,
             List<String> findings,
-            Map<String, Duration> stages,
-            int inventorySize,
+            Map<Stage, Duration> stages,
+            OptionalInt inventorySize,
             List<ObjectHealth> workloads) {
         return new CycleResult(
                 Outcome.SUCCEEDED,
@@ -76,8 +78,8 @@ public record CycleResult(
             ChangeSet changes,
             Duration duration,
             List<String> findings,
-            Map<String, Duration> stages,
-            int inventorySize) {
+            Map<Stage, Duration> stages,
+            OptionalInt inventorySize) {
         return new CycleResult(
                 Outcome.NOOP,
                 revision,
@@ -97,8 +99,8 @@ public record CycleResult(
             GateRefusal refusal,
             Duration duration,
             List<String> findings,
-            Map<String, Duration> stages,
-            int inventorySize) {
+            Map<Stage, Duration> stages,
+            OptionalInt inventorySize) {
         return new CycleResult(
                 Outcome.BLOCKED,
                 revision,
@@ -118,8 +120,8 @@ public record CycleResult(
             StageException error,
             Duration duration,
             List<String> findings,
-            Map<String, Duration> stages,
-            int inventorySize) {
+            Map<Stage, Duration> stages,
+            OptionalInt inventorySize) {
         return new CycleResult(
                 Outcome.FAILED,
                 revision,
@@ -134,8 +136,18 @@ public record CycleResult(
                 List.of());
     }
 
+    /** A cycle refused before it reached the cluster (a hold: verify, promotion). */
+    public static CycleResult blocked(String revision, GateRefusal refusal, Duration duration) {
+        return blocked(revision, refusal, duration, List.of(), Map.of(), OptionalInt.empty());
+    }
+
+    /** The cluster matches the revision: applied now, or already. */
+    public boolean inSync() {
+        return outcome == Outcome.SUCCEEDED || outcome == Outcome.NOOP;
+    }
+
     /** A cycle that failed before it reached the cluster (fetch, render): nothing else to say. */
     public static CycleResult failed(String revision, StageException error, Duration duration) {
-        return failed(revision, error, duration, List.of(), Map.of(), -1);
+        return failed(revision, error, duration, List.of(), Map.of(), OptionalInt.empty());
     }
 }

@@ -8,12 +8,17 @@ import io.alfred.gitops.source.CommitInfo;
 import io.alfred.gitops.source.GitSource;
 import io.alfred.gitops.source.PollResult;
 import io.alfred.gitops.source.SnapshotBounds;
+import io.alfred.gitops.trigger.Trigger;
 import io.alfred.gitops.verify.RevisionVerification;
 import io.alfred.gitops.verify.RevisionVerifier;
+import java.time.Duration;
 import java.util.List;
+import org.jboss.logging.Logger;
 
 /** Fetch then render: the newest revision of the configured ref, as objects in apply order. */
 public final class Revisions implements AutoCloseable {
+    private static final Logger LOG = Logger.getLogger(CycleRunner.class);
+    static final Duration LAG_WINDOW = Duration.ofSeconds(20);
     private final GitSource source;
     private final Renderer renderer;
     private final String path;
@@ -51,6 +56,36 @@ public final class Revisions implements AutoCloseable {
 
     public PollResult poll() {
         return source.poll();
+    }
+
+    /**
+     * The ref's revision now; for an announced push, polled again with backoff for up to
+     * {@link #LAG_WINDOW} until the server serves it (a host may announce before it serves).
+     */
+    String pollFor(Trigger trigger) {
+        String polled = poll().revision();
+        if (trigger.revision() == null) {
+            return polled;
+        }
+        long deadline = System.nanoTime() + LAG_WINDOW.toNanos();
+        long backoff = 250;
+        while (!reached(trigger.revision(), polled) && System.nanoTime() < deadline) {
+            try {
+                Thread.sleep(backoff);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                break;
+            }
+            backoff = Math.min(backoff * 2, 4000);
+            polled = poll().revision();
+        }
+        if (!reached(trigger.revision(), polled)) {
+            LOG.warnf(
+                    "trigger %s: the remote does not serve the announced revision after %s; applying %s, the next poll"
+                            + " picks it up",
+                    trigger, LAG_WINDOW, CycleRunner.shortSha(polled));
+        }
+        return polled;
     }
 
     /** The verify stage: the signatures {@code gitops.source.verify.mode} asks for on this revision. */

@@ -1,5 +1,6 @@
 package io.alfred.gitops.reconcile;
 
+import io.alfred.gitops.Stage;
 import io.alfred.gitops.StageException;
 import io.alfred.gitops.change.Change;
 import io.alfred.gitops.config.Settings;
@@ -159,13 +160,13 @@ public class SyncStatus {
     }
 
     /** The cycle in progress reached {@code stage}; null when it ended. */
-    public synchronized void stage(String stage, String revision) {
+    public synchronized void stage(Stage stage, String revision) {
         running = stage == null
                 ? null
                 : new Running(
-                        stage,
+                        stage.label(),
                         revision,
-                        running != null && running.stage().equals(stage) ? running.since() : Instant.now());
+                        running != null && running.stage().equals(stage.label()) ? running.since() : Instant.now());
     }
 
     /** The last {@value #RECENT} cycles that changed something, failed or were refused, newest first. */

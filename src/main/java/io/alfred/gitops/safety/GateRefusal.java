@@ -7,18 +7,17 @@ package io.alfred.gitops.safety;
  * @see io.alfred.gitops.reconcile.CycleResult
  */
 public class GateRefusal extends RuntimeException {
-    private final String gate;
+    private final Gate gate;
     private final String object;
 
-    public GateRefusal(String gate, String object, String reason) {
-        super(gate + ": " + (object == null || object.isEmpty() || reason.startsWith(object) ? "" : object + ": ")
-                + reason);
+    public GateRefusal(Gate gate, String object, String reason) {
+        super(gate.label() + ": "
+                + (object == null || object.isEmpty() || reason.startsWith(object) ? "" : object + ": ") + reason);
         this.gate = gate;
         this.object = object;
     }
 
-    /** Which gate: {@code prune-guard}, {@code empty-render}, later {@code pdb}, {@code rollout}. */
-    public String gate() {
+    public Gate gate() {
         return gate;
     }
 

@@ -30,7 +30,14 @@ public final class PdbGate {
     private static final Set<String> WORKLOADS = Set.of("Deployment", "StatefulSet", "DaemonSet");
 
     /** Reasons to refuse, findings that do not block, and scale-downs to take in steps. */
-    public record Report(List<String> refusals, List<String> warnings, List<ScaleStep> steps) {}
+    public record Report(List<Refusal> refusals, List<String> warnings, List<ScaleStep> steps) {}
+
+    /** A change a budget cannot afford: the workload, and why. */
+    public record Refusal(String object, String reason) {
+        public String line() {
+            return object + ": " + reason;
+        }
+    }
 
     private final KubernetesClient client;
 
@@ -39,7 +46,7 @@ public final class PdbGate {
     }
 
     public Report check(List<PlannedObject> plan) {
-        List<String> refusals = new ArrayList<>();
+        List<Refusal> refusals = new ArrayList<>();
         List<String> warnings = new ArrayList<>();
         List<ScaleStep> steps = new ArrayList<>();
         Map<String, List<Budget>> budgets = new HashMap<>();
@@ -89,11 +96,15 @@ public final class PdbGate {
                             + describe(pdb.spec()) + "): node drains will hang");
                 }
                 if (pdb.allowedNow() != null && down > pdb.allowedNow()) {
-                    refusals.add(workload + ": " + change + ", but " + name + " allows " + pdb.allowedNow()
-                            + " disruption(s) now (status.disruptionsAllowed)");
+                    refusals.add(new Refusal(
+                            workload,
+                            change + ", but " + name + " allows " + pdb.allowedNow()
+                                    + " disruption(s) now (status.disruptionsAllowed)"));
                 } else if (down > byDesign) {
-                    refusals.add(workload + ": " + change + ", but " + name + " (" + describe(pdb.spec()) + ") allows "
-                            + byDesign + " disruption(s) for " + expected + " healthy pod(s)");
+                    refusals.add(new Refusal(
+                            workload,
+                            change + ", but " + name + " (" + describe(pdb.spec()) + ") allows " + byDesign
+                                    + " disruption(s) for " + expected + " healthy pod(s)"));
                 }
             }
         }

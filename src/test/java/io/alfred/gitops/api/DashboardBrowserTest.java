@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.alfred.gitops.config.ApplySettings;
 import io.alfred.gitops.config.ClusterSettings;
+import io.alfred.gitops.config.PdbMode;
 import io.alfred.gitops.config.RenderSettings;
 import io.alfred.gitops.config.SafetySettings;
 import io.alfred.gitops.config.Settings;
@@ -85,7 +86,7 @@ class DashboardBrowserTest {
                 SourceSettings.anonymous(repo.url(), "main", "infra/k8s/overlays/dev", tmp.resolve("work")),
                 new RenderSettings("auto", Duration.ofMinutes(1), Map.of("cluster_name", "test", "cluster_env", "dev")),
                 ApplySettings.defaults(),
-                new SafetySettings("enforce", Duration.ofSeconds(3), true));
+                new SafetySettings(PdbMode.ENFORCE, Duration.ofSeconds(3), true));
         loop.start(settings, sandbox.client());
         ChromeOptions options = new ChromeOptions()
                 .setBinary("/usr/bin/chromium")

@@ -1,6 +1,7 @@
 package io.alfred.gitops.bench;
 
 import com.sun.management.OperatingSystemMXBean;
+import io.alfred.gitops.Stage;
 import io.alfred.gitops.config.ApplySettings;
 import io.alfred.gitops.config.RenderLimits;
 import io.alfred.gitops.config.RenderSettings;
@@ -84,7 +85,7 @@ class ReconcileBench {
                 }
                 // the cycle also waits for the Deployments to roll out, which the bare loop does not
                 double waited = cold.stageDurations()
-                                .getOrDefault("wait", Duration.ZERO)
+                                .getOrDefault(Stage.WAIT, Duration.ZERO)
                                 .toNanos()
                         / 1e9;
                 double oursWithoutWait = ours - waited;

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.alfred.gitops.Stage;
 import io.alfred.gitops.config.ApplySettings;
 import io.alfred.gitops.config.ClusterSettings;
+import io.alfred.gitops.config.PdbMode;
 import io.alfred.gitops.config.RenderSettings;
 import io.alfred.gitops.config.SafetySettings;
 import io.alfred.gitops.config.Settings;
@@ -65,7 +66,7 @@ class RolloutHealthCycleTest {
                 SourceSettings.anonymous(repo.url(), "main", "app", tmp.resolve("work")),
                 new RenderSettings("auto", Duration.ofMinutes(1), Map.of()),
                 ApplySettings.defaults(),
-                new SafetySettings("enforce", Duration.ofSeconds(3), true));
+                new SafetySettings(PdbMode.ENFORCE, Duration.ofSeconds(3), true));
         try (Revisions revisions = new Revisions(settings);
                 Reconciler reconciler = new Reconciler(client, settings.apply(), settings.safety())) {
             return reconciler.reconcile(revisions.latest());

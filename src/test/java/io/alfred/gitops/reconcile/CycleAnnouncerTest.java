@@ -16,6 +16,7 @@ import io.fabric8.kubernetes.client.KubernetesClient;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.OptionalInt;
 import java.util.stream.IntStream;
 import org.junit.jupiter.api.Test;
 
@@ -44,7 +45,7 @@ class CycleAnnouncerTest {
                     Duration.ofSeconds(1),
                     List.of(),
                     Map.of(),
-                    150,
+                    OptionalInt.of(150),
                     List.of());
             new CycleAnnouncer(new ClusterEventRecorder(client, WriteGuard.ALWAYS, "test"), "alfred-gitops")
                     .cycleEnded(result, Trigger.of(Trigger.Kind.STARTUP), "many configmaps");

@@ -18,7 +18,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Quiet intervals cost no API request: with the drift watch open on every managed kind and no drift
- * seen, an interval cycle on the applied revision is skipped, except one in {@link CycleRunner#RELIST_EVERY},
+ * seen, an interval cycle on the applied revision is skipped, except one in {@link QuietIntervals#RELIST_EVERY},
  * which lists and compares everything as the safety net. A drift makes the next interval a full one.
  */
 class QuietIntervalTest {
@@ -52,7 +52,7 @@ class QuietIntervalTest {
                 Await.until(watch::quiet, Duration.ofSeconds(10), () -> "watch not quiet");
                 settle(sandbox); // the startup cycle's Kubernetes Events are written in the background
                 sandbox.resetRequestCounts();
-                for (int i = 1; i < CycleRunner.RELIST_EVERY; i++) {
+                for (int i = 1; i < QuietIntervals.RELIST_EVERY; i++) {
                     assertThat(runner.runOnce(Trigger.of(Trigger.Kind.SCHEDULE)))
                             .as("interval %d", i)
                             .isNull();

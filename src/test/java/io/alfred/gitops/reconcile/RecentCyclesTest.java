@@ -10,6 +10,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.OptionalInt;
 import org.junit.jupiter.api.Test;
 
 /** The cycles the dashboard shows keep every change, but diffs only up to a bound per cycle. */
@@ -34,7 +35,7 @@ class RecentCyclesTest {
                         Duration.ofSeconds(1),
                         List.of(),
                         Map.of(),
-                        5_000,
+                        OptionalInt.of(5_000),
                         List.of()),
                 5_000);
 
@@ -57,7 +58,14 @@ class RecentCyclesTest {
         SyncStatus status = new SyncStatus();
         status.cycle(
                 CycleResult.succeeded(
-                        "abc", new ChangeSet(changes), false, Duration.ofSeconds(1), List.of(), Map.of(), 1, List.of()),
+                        "abc",
+                        new ChangeSet(changes),
+                        false,
+                        Duration.ofSeconds(1),
+                        List.of(),
+                        Map.of(),
+                        OptionalInt.of(1),
+                        List.of()),
                 1);
         assertThat(status.recentCycles().get(0).changes()).isEqualTo(changes);
     }

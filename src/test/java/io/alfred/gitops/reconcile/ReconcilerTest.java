@@ -12,6 +12,7 @@ import io.alfred.gitops.config.Settings;
 import io.alfred.gitops.config.SourceSettings;
 import io.alfred.gitops.prune.Inventory;
 import io.alfred.gitops.render.RenderResult;
+import io.alfred.gitops.safety.Gate;
 import io.alfred.gitops.testing.LogCapture;
 import io.alfred.gitops.testing.TestCluster;
 import io.alfred.gitops.testing.TestRepo;
@@ -459,7 +460,7 @@ class ReconcilerTest {
                 .commit("empty");
         CycleResult r = cycle();
         assertThat(r.outcome()).isEqualTo(CycleResult.Outcome.BLOCKED);
-        assertThat(r.refusal().gate()).isEqualTo("empty-render");
+        assertThat(r.refusal().gate()).isEqualTo(Gate.EMPTY_RENDER);
         assertThat(reconciler.inventory().size()).isEqualTo(before);
         assertThat(deployment("agent-core")).isNotNull();
     }
@@ -478,7 +479,7 @@ class ReconcilerTest {
                 .commit("oops");
         CycleResult r = cycle();
         assertThat(r.outcome()).isEqualTo(CycleResult.Outcome.BLOCKED);
-        assertThat(r.refusal().gate()).isEqualTo("prune-guard");
+        assertThat(r.refusal().gate()).isEqualTo(Gate.PRUNE_GUARD);
         assertThat(r.refusal().getMessage())
                 .contains("would delete 16 of 35")
                 .contains("more than gitops.apply.prune-guard=30%");

@@ -9,6 +9,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.alfred.gitops.Stage;
 import io.alfred.gitops.config.ApplySettings;
 import io.alfred.gitops.config.ClusterSettings;
+import io.alfred.gitops.config.PdbMode;
 import io.alfred.gitops.config.RenderSettings;
 import io.alfred.gitops.config.SafetySettings;
 import io.alfred.gitops.config.Settings;
@@ -73,7 +74,7 @@ class SafetyTest {
         return "apiVersion: v1\nkind: Namespace\nmetadata:\n  name: " + NS + "\n";
     }
 
-    private CycleResult cycle(String pdbMode, String... files) {
+    private CycleResult cycle(PdbMode pdbMode, String... files) {
         for (int i = 0; i < files.length; i += 2) {
             repo.write(files[i], files[i + 1]);
         }
@@ -100,7 +101,7 @@ class SafetyTest {
     @Test
     void aRollingUpdateTheBudgetCannotAffordIsRefused() {
         assertThat(cycle(
-                                "enforce",
+                                PdbMode.ENFORCE,
                                 "app/ns.yaml",
                                 namespace(),
                                 "app/web.yaml",
@@ -109,9 +110,9 @@ class SafetyTest {
                                 pdb("web", "web", "minAvailable: 3"))
                         .outcome())
                 .isEqualTo(CycleResult.Outcome.SUCCEEDED);
-        CycleResult r = cycle("enforce", "app/web.yaml", deployment("web", 3, "web:2", ROLLING_1));
+        CycleResult r = cycle(PdbMode.ENFORCE, "app/web.yaml", deployment("web", 3, "web:2", ROLLING_1));
         assertThat(r.outcome()).isEqualTo(CycleResult.Outcome.BLOCKED);
-        assertThat(r.refusal().gate()).isEqualTo("pdb");
+        assertThat(r.refusal().gate()).isEqualTo(Gate.PDB);
         assertThat(r.refusal().getMessage())
                 .contains("Deployment shop/web: rolling it takes down 1 pod(s) at once")
                 .contains("PodDisruptionBudget shop/web")
@@ -122,7 +123,7 @@ class SafetyTest {
     @Test
     void percentagesAndBudgetsThatAffordTheRolloutPass() {
         cycle(
-                "enforce",
+                PdbMode.ENFORCE,
                 "app/ns.yaml",
                 namespace(),
                 "app/web.yaml",
@@ -134,7 +135,7 @@ class SafetyTest {
                 "app/pdb.yaml",
                 pdb("web", "web", "maxUnavailable: '50%'"));
         CycleResult r = cycle(
-                "enforce",
+                PdbMode.ENFORCE,
                 "app/web.yaml",
                 deployment(
                         "web",
@@ -143,7 +144,7 @@ class SafetyTest {
                         "{type: RollingUpdate, rollingUpdate: {maxUnavailable: '50%', maxSurge: 0}}"));
         assertThat(r.outcome()).as(String.valueOf(r.refusal())).isEqualTo(CycleResult.Outcome.SUCCEEDED);
         CycleResult tighter = cycle(
-                "enforce",
+                PdbMode.ENFORCE,
                 "app/pdb.yaml",
                 pdb("web", "web", "maxUnavailable: '25%'"),
                 "app/web.yaml",
@@ -162,7 +163,7 @@ class SafetyTest {
     @Test
     void aSurgeOnlyRolloutPassesUnderASpentBudget() {
         cycle(
-                "enforce",
+                PdbMode.ENFORCE,
                 "app/ns.yaml",
                 namespace(),
                 "app/web.yaml",
@@ -178,7 +179,7 @@ class SafetyTest {
                         .getStatus()
                         .getDisruptionsAllowed())
                 .isZero();
-        CycleResult r = cycle("enforce", "app/web.yaml", deployment("web", 2, "web:2", SURGE_ONLY));
+        CycleResult r = cycle(PdbMode.ENFORCE, "app/web.yaml", deployment("web", 2, "web:2", SURGE_ONLY));
         assertThat(r.outcome()).isEqualTo(CycleResult.Outcome.SUCCEEDED);
         assertThat(image("web")).isEqualTo("web:2");
     }
@@ -186,7 +187,7 @@ class SafetyTest {
     @Test
     void aBudgetSpentByUnhealthyPodsStopsARolloutThatTakesPodsDown() {
         cycle(
-                "enforce",
+                PdbMode.ENFORCE,
                 "app/ns.yaml",
                 namespace(),
                 "app/web.yaml",
@@ -196,18 +197,18 @@ class SafetyTest {
         // another workload behind the same budget is unhealthy: the budget is spent right now
         sandbox.failImages("canary-crash");
         cycle(
-                "enforce",
+                PdbMode.ENFORCE,
                 "app/canary.yaml",
                 deployment("web-canary", 1, "web:canary-crash", SURGE_ONLY)
                         .replace("{app: web-canary}", "{app: web}")
                         .replace("app: web-canary}", "app: web}"));
-        CycleResult r = cycle("enforce", "app/web.yaml", deployment("web", 3, "web:2", ROLLING_1));
+        CycleResult r = cycle(PdbMode.ENFORCE, "app/web.yaml", deployment("web", 3, "web:2", ROLLING_1));
         assertThat(r.outcome()).isEqualTo(CycleResult.Outcome.BLOCKED);
         assertThat(r.refusal().getMessage()).contains("allows 0 disruption(s) now (status.disruptionsAllowed)");
     }
 
     private CycleResult again() {
-        Settings settings = settings(new SafetySettings("enforce", Duration.ofSeconds(30), true));
+        Settings settings = settings(new SafetySettings(PdbMode.ENFORCE, Duration.ofSeconds(30), true));
         try (Revisions revisions = new Revisions(settings);
                 Reconciler reconciler = new Reconciler(client, settings.apply(), settings.safety())) {
             return reconciler.reconcile(revisions.latest());
@@ -235,7 +236,7 @@ class SafetyTest {
     @Test
     void aScaleDownTheBudgetCannotAbsorbGoesInStepsWhileTheRestIsApplied() {
         cycle(
-                "enforce",
+                PdbMode.ENFORCE,
                 "app/ns.yaml",
                 namespace(),
                 "app/web.yaml",
@@ -245,7 +246,11 @@ class SafetyTest {
                 "app/cm.yaml",
                 configMap("1"));
         CycleResult first = cycle(
-                "enforce", "app/web.yaml", deployment("web", 1, "web:1", SURGE_ONLY), "app/cm.yaml", configMap("2"));
+                PdbMode.ENFORCE,
+                "app/web.yaml",
+                deployment("web", 1, "web:1", SURGE_ONLY),
+                "app/cm.yaml",
+                configMap("2"));
         assertThat(first.outcome()).isEqualTo(CycleResult.Outcome.SUCCEEDED);
         assertThat(configValue()).as("the rest of the change set went ahead").isEqualTo("2");
         assertThat(replicas("web")).isEqualTo(3);
@@ -276,7 +281,7 @@ class SafetyTest {
     @Test
     void aBudgetGitCanNeverSatisfyIsAFindingAndHoldsBackNothingElse() {
         cycle(
-                "enforce",
+                PdbMode.ENFORCE,
                 "app/ns.yaml",
                 namespace(),
                 "app/web.yaml",
@@ -297,7 +302,7 @@ class SafetyTest {
             return pdb.getStatus() != null
                     && Integer.valueOf(3).equals(pdb.getStatus().getCurrentHealthy());
         });
-        CycleResult first = cycle("enforce", "app/cm.yaml", configMap("2"));
+        CycleResult first = cycle(PdbMode.ENFORCE, "app/cm.yaml", configMap("2"));
         assertThat(first.outcome()).isEqualTo(CycleResult.Outcome.SUCCEEDED);
         assertThat(configValue()).isEqualTo("2");
         assertThat(replicas("web")).isEqualTo(2);
@@ -305,7 +310,7 @@ class SafetyTest {
                 .contains("PodDisruptionBudget shop/web (minAvailable 2) can never be satisfied by the"
                         + " 1 replica(s) git declares for Deployment shop/web: change one of them in git");
 
-        CycleResult second = cycle("enforce", "app/cm.yaml", configMap("3"));
+        CycleResult second = cycle(PdbMode.ENFORCE, "app/cm.yaml", configMap("3"));
         assertThat(second.outcome()).isEqualTo(CycleResult.Outcome.SUCCEEDED);
         assertThat(configValue()).isEqualTo("3");
         assertThat(replicas("web")).as("never below what the budget allows").isEqualTo(2);
@@ -317,7 +322,7 @@ class SafetyTest {
     @Test
     void statefulSetsAndDaemonSetsAreChecked() {
         cycle(
-                "enforce",
+                PdbMode.ENFORCE,
                 "app/ns.yaml",
                 namespace(),
                 "app/db.yaml",
@@ -328,11 +333,11 @@ class SafetyTest {
                 pdb("db", "db", "maxUnavailable: 0"),
                 "app/pdb-agent.yaml",
                 pdb("agent", "agent", "minAvailable: '100%'"));
-        CycleResult db = cycle("enforce", "app/db.yaml", statefulSet("db", 3, "db:2"));
+        CycleResult db = cycle(PdbMode.ENFORCE, "app/db.yaml", statefulSet("db", 3, "db:2"));
         assertThat(db.outcome()).isEqualTo(CycleResult.Outcome.BLOCKED);
         assertThat(db.refusal().getMessage()).contains("StatefulSet shop/db: rolling it takes down 1 pod(s)");
         repo.write("app/db.yaml", statefulSet("db", 3, "db:1"));
-        CycleResult agent = cycle("enforce", "app/agent.yaml", daemonSet("agent", "agent:2"));
+        CycleResult agent = cycle(PdbMode.ENFORCE, "app/agent.yaml", daemonSet("agent", "agent:2"));
         assertThat(agent.outcome()).isEqualTo(CycleResult.Outcome.BLOCKED);
         assertThat(agent.refusal().getMessage()).contains("DaemonSet shop/agent");
     }
@@ -340,17 +345,17 @@ class SafetyTest {
     @Test
     void warnModeAppliesAndReportsOffModeIgnores() {
         cycle(
-                "enforce",
+                PdbMode.ENFORCE,
                 "app/ns.yaml",
                 namespace(),
                 "app/web.yaml",
                 deployment("web", 3, "web:1", ROLLING_1),
                 "app/pdb.yaml",
                 pdb("web", "web", "minAvailable: 3"));
-        CycleResult warned = cycle("warn", "app/web.yaml", deployment("web", 3, "web:2", ROLLING_1));
+        CycleResult warned = cycle(PdbMode.WARN, "app/web.yaml", deployment("web", 3, "web:2", ROLLING_1));
         assertThat(warned.outcome()).as(String.valueOf(warned.error())).isEqualTo(CycleResult.Outcome.SUCCEEDED);
         assertThat(warned.findings()).anyMatch(f -> f.contains("allows 0 disruption(s)"));
-        CycleResult off = cycle("off", "app/web.yaml", deployment("web", 3, "web:3", ROLLING_1));
+        CycleResult off = cycle(PdbMode.OFF, "app/web.yaml", deployment("web", 3, "web:3", ROLLING_1));
         assertThat(off.outcome()).isEqualTo(CycleResult.Outcome.SUCCEEDED);
         assertThat(off.findings()).isEmpty();
         assertThat(image("web")).isEqualTo("web:3");
@@ -359,14 +364,14 @@ class SafetyTest {
     @Test
     void aBudgetThatCanNeverAllowADisruptionWarnsWithoutBlockingSurgeOnlyRollouts() {
         cycle(
-                "enforce",
+                PdbMode.ENFORCE,
                 "app/ns.yaml",
                 namespace(),
                 "app/web.yaml",
                 deployment("web", 1, "web:1", SURGE_ONLY),
                 "app/pdb.yaml",
                 pdb("web", "web", "minAvailable: 2"));
-        CycleResult r = cycle("enforce", "app/web.yaml", deployment("web", 1, "web:2", SURGE_ONLY));
+        CycleResult r = cycle(PdbMode.ENFORCE, "app/web.yaml", deployment("web", 1, "web:2", SURGE_ONLY));
         assertThat(r.outcome()).isEqualTo(CycleResult.Outcome.SUCCEEDED);
         assertThat(r.findings())
                 .anyMatch(f -> f.contains("can never allow a disruption") && f.contains("node drains will hang"));
@@ -384,7 +389,7 @@ class SafetyTest {
                   maxReplicas: 10
                 """;
         cycle(
-                "enforce",
+                PdbMode.ENFORCE,
                 "app/ns.yaml",
                 namespace(),
                 "app/web.yaml",
@@ -405,23 +410,23 @@ class SafetyTest {
                                 .build(),
                         "{\"spec\":{\"replicas\":8}}");
         assertThat(replicas("web")).isEqualTo(8);
-        CycleResult image = cycle("enforce", "app/web.yaml", deployment("web", 5, "web:2", SURGE_ONLY));
+        CycleResult image = cycle(PdbMode.ENFORCE, "app/web.yaml", deployment("web", 5, "web:2", SURGE_ONLY));
         assertThat(image.outcome()).isEqualTo(CycleResult.Outcome.SUCCEEDED);
         assertThat(replicas("web")).as("the HPA's count stays").isEqualTo(8);
         assertThat(image("web")).isEqualTo("web:2");
-        CycleResult again = cycle("enforce", "app/README.md", "unchanged manifests\n");
+        CycleResult again = cycle(PdbMode.ENFORCE, "app/README.md", "unchanged manifests\n");
         assertThat(again.outcome()).isEqualTo(CycleResult.Outcome.NOOP);
         assertThat(replicas("web")).isEqualTo(8);
     }
 
     @Test
     void aStuckRolloutFailsAndRollsBackWithEventsInOrder() {
-        cycle("enforce", "app/ns.yaml", namespace(), "app/web.yaml", deployment("web", 2, "web:1", SURGE_ONLY));
+        cycle(PdbMode.ENFORCE, "app/ns.yaml", namespace(), "app/web.yaml", deployment("web", 2, "web:1", SURGE_ONLY));
         String good = head();
         sandbox.failImages("crashloop");
         List<DeployEvent> events = new CopyOnWriteArrayList<>();
         SyncStatus status = new SyncStatus();
-        Settings settings = settings(new SafetySettings("enforce", Duration.ofSeconds(2), true));
+        Settings settings = settings(new SafetySettings(PdbMode.ENFORCE, Duration.ofSeconds(2), true));
         try (CycleRunner runner = new CycleRunner(settings, client, status, events::add)) {
             runner.offer(Trigger.of(Trigger.Kind.STARTUP));
             await(() -> good.equals(status.view().lastAppliedRevision()));
@@ -454,7 +459,7 @@ class SafetyTest {
     @Test
     void aRollbackThatFailsTooEndsWithoutALoop() {
         cycle(
-                "enforce",
+                PdbMode.ENFORCE,
                 "app/ns.yaml",
                 namespace(),
                 "app/web.yaml",
@@ -462,7 +467,7 @@ class SafetyTest {
         String good = head();
         List<DeployEvent> events = new CopyOnWriteArrayList<>();
         SyncStatus status = new SyncStatus();
-        Settings settings = settings(new SafetySettings("enforce", Duration.ofSeconds(5), true));
+        Settings settings = settings(new SafetySettings(PdbMode.ENFORCE, Duration.ofSeconds(5), true));
         try (CycleRunner runner = new CycleRunner(settings, client, status, events::add)) {
             runner.offer(Trigger.of(Trigger.Kind.STARTUP));
             await(() -> good.equals(status.view().lastAppliedRevision()));
@@ -493,7 +498,7 @@ class SafetyTest {
         sandbox.failImages("crash");
         try {
             cycle(
-                    "enforce",
+                    PdbMode.ENFORCE,
                     "app/ns.yaml",
                     namespace(),
                     "app/web.yaml",
@@ -502,7 +507,7 @@ class SafetyTest {
                     pdb("web", "web", "minAvailable: 3"));
             repo.write("app/web.yaml", deployment("web", 3, "web:crash", ROLLING_1));
             repo.commit("crashing image");
-            Settings settings = settings(new SafetySettings("warn", Duration.ofSeconds(60), true));
+            Settings settings = settings(new SafetySettings(PdbMode.WARN, Duration.ofSeconds(60), true));
             try (Revisions revisions = new Revisions(settings);
                     Reconciler reconciler = new Reconciler(client, settings.apply(), settings.safety())) {
                 CycleResult r = reconciler.reconcile(revisions.latest());

@@ -17,8 +17,7 @@ public final class Await {
         long deadline = System.nanoTime() + limit.toNanos();
         while (!condition.getAsBoolean()) {
             if (System.nanoTime() > deadline) {
-                throw new AssertionError(
-                        "condition not reached within " + limit + " " + state.get() + busyCycles());
+                throw new AssertionError("condition not reached within " + limit + " " + state.get() + busyCycles());
             }
             try {
                 Thread.sleep(20);
@@ -37,7 +36,11 @@ public final class Await {
         StringBuilder out = new StringBuilder();
         Thread.getAllStackTraces().forEach((thread, stack) -> {
             if (thread.getName().startsWith("gitops-cycle")) {
-                out.append("\n  thread ").append(thread.getName()).append(" (").append(thread.getState()).append(")");
+                out.append("\n  thread ")
+                        .append(thread.getName())
+                        .append(" (")
+                        .append(thread.getState())
+                        .append(")");
                 for (int i = 0; i < Math.min(stack.length, 25); i++) {
                     out.append("\n    at ").append(stack[i]);
                 }

@@ -3,6 +3,7 @@ package io.alfred.gitops.testing;
 import io.alfred.gitops.config.ApplySettings;
 import io.alfred.gitops.config.ClusterSettings;
 import io.alfred.gitops.config.DriftSettings;
+import io.alfred.gitops.config.PdbMode;
 import io.alfred.gitops.config.PromotionSettings;
 import io.alfred.gitops.config.RenderSettings;
 import io.alfred.gitops.config.SafetySettings;
@@ -61,7 +62,7 @@ public final class PromotionDaemon implements AutoCloseable {
                 new RenderSettings(
                         "auto", Duration.ofMinutes(1), Map.of("cluster_name", cluster, "cluster_env", environment)),
                 ApplySettings.defaults(),
-                new SafetySettings("enforce", Duration.ofSeconds(3), true),
+                new SafetySettings(PdbMode.ENFORCE, Duration.ofSeconds(3), true),
                 DriftSettings.defaults(),
                 VerifySettings.off(),
                 promotion);

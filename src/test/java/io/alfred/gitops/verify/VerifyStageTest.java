@@ -3,6 +3,7 @@ package io.alfred.gitops.verify;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.alfred.gitops.apply.WriteGuard;
+import io.alfred.gitops.config.PdbMode;
 import io.alfred.gitops.config.SafetySettings;
 import io.alfred.gitops.config.Settings;
 import io.alfred.gitops.config.VerifyMode;
@@ -11,6 +12,7 @@ import io.alfred.gitops.events.DeployEvent;
 import io.alfred.gitops.reconcile.CycleResult;
 import io.alfred.gitops.reconcile.CycleRunner;
 import io.alfred.gitops.reconcile.SyncStatus;
+import io.alfred.gitops.safety.Gate;
 import io.alfred.gitops.state.HistoryStore;
 import io.alfred.gitops.testing.Signing;
 import io.alfred.gitops.testing.TestCluster;
@@ -62,7 +64,7 @@ class VerifyStageTest {
             try (CycleRunner runner = new CycleRunner(settings, client, status, events::add)) {
                 CycleResult blocked = runner.runOnce(Trigger.of(Trigger.Kind.STARTUP));
                 assertThat(blocked.outcome()).isEqualTo(CycleResult.Outcome.BLOCKED);
-                assertThat(blocked.refusal().gate()).isEqualTo("verify");
+                assertThat(blocked.refusal().gate()).isEqualTo(Gate.VERIFY);
                 assertThat(blocked.refusal().getMessage())
                         .contains("commit " + unsigned.substring(0, 7))
                         .contains("it is not signed")
@@ -141,7 +143,7 @@ class VerifyStageTest {
                     plain.source(),
                     plain.render(),
                     plain.apply(),
-                    new SafetySettings("enforce", Duration.ofSeconds(2), true),
+                    new SafetySettings(PdbMode.ENFORCE, Duration.ofSeconds(2), true),
                     plain.drift(),
                     new VerifySettings(VerifyMode.HEAD, Optional.of(keys), Optional.empty(), Optional.empty()));
             String good = Signing.commitOpenPgp(repo.repository(), "signed by alice", alice, false);
