@@ -20,7 +20,7 @@ import java.util.stream.Collectors;
 
 /**
  * The gates a planned cycle passes before it writes: an empty render, the prune guard and the
- * PodDisruptionBudgets (docs/reference.md, "Gates"). Each refuses by throwing {@link GateRefusal};
+ * PodDisruptionBudgets (docs/design.md, "Safety: disruption budgets, HPAs, rollouts, rollback"). Each refuses by throwing {@link GateRefusal};
  * what does not refuse but deserves a word becomes a finding.
  */
 final class Gates {

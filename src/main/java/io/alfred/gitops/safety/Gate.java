@@ -3,8 +3,9 @@ package io.alfred.gitops.safety;
 import java.util.Locale;
 
 /**
- * The gates that may refuse a cycle before it writes (docs/reference.md, "Gates"); the label is
- * what events ({@code gate}), metrics ({@code rule}) and {@code /status} ({@code held.gate}) say.
+ * The gates that may refuse a cycle before it writes (docs/operations.md, "Metrics and alerts"):
+ * the label is what events ({@code gate}), metrics ({@code rule}) and {@code /status}
+ * ({@code held.gate}) say.
  */
 public enum Gate {
     /** the revision lacks the signatures {@code gitops.source.verify.mode} asks for */
