@@ -1,0 +1,109 @@
+package io.alfred.gitops.cli;
+
+import io.alfred.gitops.Main;
+import io.alfred.gitops.Revision;
+import io.alfred.gitops.Stage;
+import io.alfred.gitops.StageException;
+import io.alfred.gitops.config.GitopsConfig;
+import io.alfred.gitops.config.Settings;
+import io.alfred.gitops.config.SettingsResolver;
+import io.alfred.gitops.reconcile.Revisions;
+import io.alfred.gitops.render.RenderResult;
+import io.alfred.gitops.render.Renderer;
+import io.alfred.gitops.render.WorkingTree;
+import io.alfred.gitops.verify.RevisionVerification;
+import io.alfred.gitops.verify.Signer;
+import jakarta.inject.Inject;
+import java.io.PrintWriter;
+import java.net.URI;
+import java.nio.file.Path;
+import java.util.List;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Spec;
+
+/** What every one-shot command shares: its output streams, the settings, and how an error is reported. */
+abstract class CommandSupport {
+    @Spec
+    CommandSpec spec;
+
+    @Inject
+    GitopsConfig config;
+
+    PrintWriter out() {
+        return spec.commandLine().getOut();
+    }
+
+    PrintWriter err() {
+        return spec.commandLine().getErr();
+    }
+
+    Settings settings(CommonOptions options) {
+        String command = spec.name();
+        if (options.local != null && !command.equals("render") && !command.equals("diff")) {
+            throw new StageException(
+                    Stage.CONFIG,
+                    "--local",
+                    "previews with render and diff only: " + command
+                            + " applies commits, so that what runs in the cluster is always in git");
+        }
+        return SettingsResolver.resolve(config, options.overrides());
+    }
+
+    /**
+     * Renders the working tree ({@code --local DIR}), or the newest commit, saying on stderr when the
+     * local repository has uncommitted changes under the path that the commit does not include.
+     */
+    RenderResult renderFor(CommonOptions options, Settings settings) {
+        if (options.local != null) {
+            return WorkingTree.of(options.local).render(new Renderer(settings.render()));
+        }
+        try (Revisions revisions = new Revisions(settings)) {
+            return latestWithNote(revisions, settings);
+        }
+    }
+
+    private RenderResult latestWithNote(Revisions revisions, Settings settings) {
+        RenderResult result = revisions.latest();
+        RevisionVerification verification = revisions.verify(result.revision());
+        if (verification.isRequired()) {
+            if (verification.isVerified()) {
+                err().printf(
+                                "note: commit %s is verified: %s%n",
+                                Revision.abbreviate(result.revision()),
+                                verification.signer().map(Signer::describe).orElse("signed"));
+            } else {
+                err().printf(
+                                "warning: commit %s is UNVERIFIED (%s); the daemon will not apply it "
+                                        + "(gitops.source.verify.mode=%s)%n",
+                                Revision.abbreviate(result.revision()),
+                                verification.refusal().orElseThrow().describe(),
+                                settings.verify().mode().label());
+            }
+        }
+        List<String> uncommitted = revisions.uncommittedUnderPath();
+        if (!uncommitted.isEmpty()) {
+            err().printf(
+                            "note: this is commit %s; %d uncommitted change(s) under %s are not included (%s%s);"
+                                    + " to see them, use --local %s%n",
+                            Revision.abbreviate(result.revision()),
+                            uncommitted.size(),
+                            settings.source().path(),
+                            uncommitted.get(0),
+                            uncommitted.size() > 1 ? ", ..." : "",
+                            Path.of(URI.create(settings.source().url()))
+                                    .resolve(settings.source().path())
+                                    .normalize());
+        }
+        return result;
+    }
+
+    /** Prints {@code alfred-gitops: <stage>: <object>: <cause>} once and returns the exit code. */
+    int fail(StageException e, int exitCode) {
+        out().flush();
+        err().println("alfred-gitops: " + e.getMessage());
+        if (Main.verbose() && e.getCause() != null) {
+            e.getCause().printStackTrace(err());
+        }
+        return exitCode;
+    }
+}

@@ -1,0 +1,54 @@
+package io.alfred.gitops.cli;
+
+import io.alfred.gitops.StageException;
+import io.alfred.gitops.apply.WriteGuard;
+import io.alfred.gitops.change.ChangeSet;
+import io.alfred.gitops.cluster.ClusterConnection;
+import io.alfred.gitops.config.SafetySettings;
+import io.alfred.gitops.config.Settings;
+import io.alfred.gitops.reconcile.Reconciler;
+import io.alfred.gitops.render.RenderResult;
+import io.fabric8.kubernetes.client.KubernetesClientException;
+import jakarta.inject.Inject;
+import java.io.PrintWriter;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+
+/** {@code diff}: what a cycle would change, from a server-side dry run; writes nothing. */
+@Command(
+        name = "diff",
+        mixinStandardHelpOptions = true,
+        description = "Server-side dry-run diff against the cluster. Exit 0 no changes, 1 changes, 2 error.")
+public class DiffCommand extends CommandSupport implements Callable<Integer> {
+    @Mixin
+    CommonOptions options;
+
+    @Inject
+    ClusterOpener clusters;
+
+    @Override
+    public Integer call() {
+        PrintWriter out = out();
+        try {
+            Settings settings = settings(options);
+            try (ClusterConnection cluster = clusters.openVerified(options, settings);
+                    Reconciler reconciler = new Reconciler(
+                            cluster.client(), settings.apply(), SafetySettings.defaults(), WriteGuard.ALWAYS)) {
+                RenderResult render = renderFor(options, settings);
+                ChangeSet changes;
+                try {
+                    changes = reconciler.diff(render);
+                } catch (KubernetesClientException e) {
+                    throw cluster.accessFailure(e);
+                }
+                out.print(changes.render(true));
+                out.printf("diff at %s: %s%n", render.revision(), changes.summary());
+                out.flush();
+                return changes.hasChanges() ? ExitCodes.CHANGES_OR_FAILED : ExitCodes.OK;
+            }
+        } catch (StageException e) {
+            return fail(e, ExitCodes.ERROR);
+        }
+    }
+}

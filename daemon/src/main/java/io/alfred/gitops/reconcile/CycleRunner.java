@@ -1,0 +1,293 @@
+package io.alfred.gitops.reconcile;
+
+import io.alfred.gitops.Revision;
+import io.alfred.gitops.Stage;
+import io.alfred.gitops.apply.WriteGuard;
+import io.alfred.gitops.config.Durations;
+import io.alfred.gitops.config.Settings;
+import io.alfred.gitops.drift.DriftConflict;
+import io.alfred.gitops.drift.DriftWatch;
+import io.alfred.gitops.events.ClusterEventRecorder;
+import io.alfred.gitops.events.EventSink;
+import io.alfred.gitops.plan.LiveView;
+import io.alfred.gitops.promotion.PromotionGate;
+import io.alfred.gitops.state.HistoryStore;
+import io.alfred.gitops.state.SuspendStore;
+import io.alfred.gitops.state.Suspension;
+import io.alfred.gitops.trigger.Trigger;
+import io.alfred.gitops.trigger.TriggerSink;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import java.time.Duration;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
+import org.jboss.logging.Logger;
+import org.jboss.logging.MDC;
+
+/**
+ * Runs cycles ({@link Cycle}) one at a time on a single worker. Triggers that arrive while a cycle
+ * runs or waits collapse into one follow-up cycle that targets the newest announced revision. A push
+ * whose revision is already applied starts nothing; one announced before the git server serves it is
+ * fetched again with backoff ({@link Revisions#pollFor}), then left to the next poll.
+ */
+public final class CycleRunner implements TriggerSink, AutoCloseable {
+    private static final Logger LOG = Logger.getLogger(CycleRunner.class);
+    /** How long SIGTERM waits for the cycle in flight (part of k8s/'s terminationGracePeriodSeconds). */
+    public static final Duration SHUTDOWN_GRACE = Duration.ofSeconds(30);
+    /**
+     * The text log's prefix, {@code "cycle 12 at f099837b4411: "}: the cycle number and the revision
+     * stay separate fields ({@code cycle}, {@code revision}) in the JSON log.
+     */
+    static final String LOG_PREFIX = "cyclePrefix";
+
+    private final SyncStatus status;
+    final Revisions revisions;
+    final Reconciler reconciler;
+    final CycleReporter reporter;
+    final SuspendStore suspendStore;
+    final HeapRelease heapRelease;
+    final boolean rollback;
+    private final ScheduledExecutorService worker = new ScheduledThreadPoolExecutor(1, r -> {
+        Thread t = new Thread(r, "gitops-cycle");
+        t.setDaemon(true);
+        return t;
+    });
+    private final AtomicReference<Trigger> queued = new AtomicReference<>();
+    private final AtomicLong cycles = new AtomicLong();
+    private volatile DriftWatch driftWatch;
+    private volatile PromotionGate promotion;
+    private final QuietIntervals quiet = new QuietIntervals();
+    /** A revision that failed to render or to roll out: not retried until a newer commit or a manual reconcile. */
+    private volatile String failedRevision;
+
+    /**
+     * Where a runner's outcomes go besides {@code /status}, and what it asks before every write.
+     *
+     * @param guard asked before every write (leader election)
+     */
+    public record Outlets(EventSink events, CycleMetrics metrics, WriteGuard guard) {
+        /** No events, metrics of its own, always allowed to write: a command or a test. */
+        public static Outlets none() {
+            return events(EventSink.NONE);
+        }
+
+        public static Outlets events(EventSink events) {
+            return new Outlets(events, CycleMetrics.detached(), WriteGuard.ALWAYS);
+        }
+    }
+
+    public CycleRunner(Settings settings, KubernetesClient client, SyncStatus status, Outlets outlets) {
+        this.status = status;
+        ((ScheduledThreadPoolExecutor) worker).setExecuteExistingDelayedTasksAfterShutdownPolicy(false);
+        this.revisions = new Revisions(settings);
+        WriteGuard guard = outlets.guard();
+        this.reconciler = new Reconciler(client, settings.apply(), settings.safety(), guard);
+        this.rollback = settings.safety().rollback();
+        String namespace = settings.apply().namespace();
+        this.reporter = new CycleReporter(
+                status,
+                outlets.metrics(),
+                outlets.events(),
+                new CycleJournal(
+                        new HistoryStore(client, namespace, settings.apply().fieldManager(), guard),
+                        revisions::describe),
+                new CycleAnnouncer(
+                        new ClusterEventRecorder(client, guard, ClusterEventRecorder.thisInstance()), namespace),
+                revisions,
+                settings.cluster().name(),
+                settings.cluster().environment());
+        this.suspendStore = new SuspendStore(client, namespace);
+        this.heapRelease = HeapRelease.ofJvm();
+        status.configure(settings);
+    }
+
+    /** Where {@code suspend}/{@code resume} leave their state, for the daemon's watch. */
+    public SuspendStore suspendStore() {
+        return suspendStore;
+    }
+
+    /**
+     * {@code suspend} or {@code resume} took effect (seen by the watch, or by a cycle): status,
+     * metric, log and event; a resume starts a cycle at once.
+     */
+    public void suspensionChanged(Suspension now) {
+        boolean resumed = status.view().suspension().suspended() && !now.suspended();
+        reporter.suspension(now, Trigger.of(Trigger.Kind.MANUAL));
+        if (resumed) {
+            offer(Trigger.of(Trigger.Kind.RESUME));
+        }
+    }
+
+    /**
+     * An object became a drift conflict: said once (a WARN line, a {@code drift.conflict} deploy
+     * event), and shown in {@code /status} and {@code gitops_drift_conflicts} while it lasts.
+     */
+    public void conflicted(DriftConflict conflict) {
+        reporter.conflict(conflict);
+        DriftWatch watch = driftWatch;
+        if (watch != null) {
+            reporter.conflicts(watch.conflicts());
+        }
+    }
+
+    /** Tells {@code watch} what each cycle applies, so that it reports drift between cycles (the daemon's loop). */
+    public void watchDrift(DriftWatch watch) {
+        this.driftWatch = watch;
+    }
+
+    DriftWatch driftWatch() {
+        return driftWatch;
+    }
+
+    /** Applies new revisions only once the environments of {@code gitops.promotion.after} have proven them. */
+    public void gatePromotion(PromotionGate gate) {
+        this.promotion = gate;
+    }
+
+    @Override
+    public boolean offer(Trigger trigger) {
+        return offer(trigger, Duration.ZERO);
+    }
+
+    public boolean offer(Trigger trigger, Duration delay) {
+        if (worker.isShutdown()) {
+            return false;
+        }
+        Trigger previous = queued.getAndUpdate(pending -> newest(pending, trigger));
+        if (previous == null) {
+            worker.schedule(this::runQueued, delay.toMillis(), TimeUnit.MILLISECONDS);
+        }
+        return true;
+    }
+
+    /** The pending trigger that targets the newest announced revision. */
+    private static Trigger newest(Trigger pending, Trigger incoming) {
+        if (pending == null || incoming.revision() != null || pending.revision() == null) {
+            return incoming;
+        }
+        return pending;
+    }
+
+    /** Cycles run so far (no-op pushes that were skipped are not cycles). */
+    public long cycles() {
+        return cycles.get();
+    }
+
+    private void runQueued() {
+        Trigger trigger = queued.getAndSet(null);
+        if (trigger != null) {
+            runCycle(trigger);
+        }
+    }
+
+    /**
+     * One cycle now, on the caller's thread ({@code reconcile --once}): the same cycle as the
+     * daemon's, events and rollback included.
+     *
+     * @return how it ended; null when there was nothing to do (an applied or rolled-back revision)
+     */
+    public CycleResult runOnce(Trigger trigger) {
+        reporter.callerReports(true);
+        try {
+            return runCycle(trigger);
+        } finally {
+            reporter.callerReports(false);
+        }
+    }
+
+    CycleResult runCycle(Trigger trigger) {
+        if (trigger.revision() != null
+                && trigger.revision().equals(status.view().lastAppliedRevision())) {
+            LOG.debugf("trigger %s: revision already applied, nothing to do", trigger);
+            return null;
+        }
+        long number = cycles.incrementAndGet();
+        MDC.put("cycle", String.valueOf(number));
+        MDC.put(LOG_PREFIX, "cycle " + number + ": ");
+        reporter.stage(Stage.FETCH, null);
+        try {
+            return new Cycle(this, trigger, lastApplied()).run();
+        } finally {
+            MDC.remove("cycle");
+            MDC.remove(LOG_PREFIX);
+            MDC.remove("revision");
+            MDC.remove("signer");
+            reporter.stage(null, null);
+        }
+    }
+
+    /**
+     * Whether the fetched revision deserves a cycle: not one that failed (unless asked by hand), not
+     * a quiet interval. Tells the reconciler whether to plan from the watches' view or to relist.
+     */
+    boolean worthACycle(Trigger trigger, String revision) {
+        if (revision.equals(failedRevision)) {
+            if (trigger.kind() != Trigger.Kind.MANUAL) {
+                LOG.debugf(
+                        "cycle (%s): %s failed (render, or rollout and rolled back); waiting for a newer commit",
+                        trigger, Revision.abbreviate(revision));
+                return false;
+            }
+            failedRevision(null);
+        }
+        DriftWatch watch = driftWatch;
+        QuietIntervals.Interval interval =
+                quiet.next(trigger, watch, revision.equals(status.view().lastAppliedRevision()));
+        if (interval == QuietIntervals.Interval.SKIP) {
+            LOG.debugf(
+                    "interval: %s still applied and the watches saw no drift; nothing to do",
+                    Revision.abbreviate(revision));
+            return false;
+        }
+        // the safety net reads the cluster itself, not what the watches say of it
+        reconciler.use(interval == QuietIntervals.Interval.RELIST || watch == null ? LiveView.NONE : watch.view());
+        return true;
+    }
+
+    void failedRevision(String revision) {
+        failedRevision = revision;
+        reporter.failedRevision(revision);
+    }
+
+    PromotionGate promotion() {
+        return promotion;
+    }
+
+    /**
+     * The revision applied before this cycle: this process's last, or after a restart the one the
+     * inventory in the cluster names (so that a restart neither re-announces nor re-gates it).
+     */
+    private String lastApplied() {
+        String known = status.view().lastAppliedRevision();
+        if (known != null) {
+            return known;
+        }
+        try {
+            return reconciler.inventory().lastAppliedRevision();
+        } catch (RuntimeException e) {
+            return null; // the cycle reports the cluster's absence itself
+        }
+    }
+
+    /** Lets a cycle in flight finish its writes (bounded by {@link #SHUTDOWN_GRACE}), starts no new one. */
+    @Override
+    public void close() {
+        queued.set(null);
+        worker.shutdown();
+        try {
+            if (!worker.awaitTermination(SHUTDOWN_GRACE.toSeconds(), TimeUnit.SECONDS)) {
+                LOG.warnf(
+                        "shutdown: the cycle in flight did not finish within %s; interrupting it",
+                        Durations.format(SHUTDOWN_GRACE));
+                worker.shutdownNow();
+                worker.awaitTermination(5, TimeUnit.SECONDS);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        revisions.close();
+        reconciler.close();
+    }
+}

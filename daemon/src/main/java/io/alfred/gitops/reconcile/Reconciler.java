@@ -1,0 +1,258 @@
+package io.alfred.gitops.reconcile;
+
+import io.alfred.gitops.Stage;
+import io.alfred.gitops.StageException;
+import io.alfred.gitops.apply.Applier;
+import io.alfred.gitops.apply.RolloutWaiter;
+import io.alfred.gitops.apply.WriteGuard;
+import io.alfred.gitops.change.Action;
+import io.alfred.gitops.change.Change;
+import io.alfred.gitops.change.ChangeSet;
+import io.alfred.gitops.config.ApplySettings;
+import io.alfred.gitops.config.SafetySettings;
+import io.alfred.gitops.health.Health;
+import io.alfred.gitops.health.ObjectHealth;
+import io.alfred.gitops.plan.ClusterKinds;
+import io.alfred.gitops.plan.LiveView;
+import io.alfred.gitops.plan.Plan;
+import io.alfred.gitops.plan.PlannedObject;
+import io.alfred.gitops.plan.Planner;
+import io.alfred.gitops.prune.Inventory;
+import io.alfred.gitops.prune.InventoryEntry;
+import io.alfred.gitops.prune.InventoryStore;
+import io.alfred.gitops.prune.Pruner;
+import io.alfred.gitops.render.Manifest;
+import io.alfred.gitops.render.RenderResult;
+import io.alfred.gitops.safety.GateRefusal;
+import io.alfred.gitops.safety.HpaAwareness;
+import io.alfred.gitops.safety.PdbGate;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientException;
+import java.io.IOException;
+import java.time.Duration;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.stream.Collectors;
+
+/**
+ * One reconcile cycle on a rendered revision (docs/design.md, "How it works"): bootstrap the render's new
+ * Namespaces and CRDs, plan everything (all or nothing), check the gates, apply the changes, prune
+ * what left git, record the inventory.
+ *
+ * <p>The inventory is written as "previous plus everything about to be applied" before any write
+ * and as "what is rendered" after pruning, so a crash in between neither loses track of an object
+ * nor deletes one that is still rendered.
+ */
+public final class Reconciler implements AutoCloseable {
+    /** Concurrent API calls inside one stage. */
+    static final int CONCURRENCY = 8;
+
+    private final KubernetesClient client;
+    private final ApplySettings settings;
+    private final RolloutWaiter waiter;
+    private final ExecutorService pool = Executors.newFixedThreadPool(CONCURRENCY, r -> {
+        Thread t = new Thread(r, "gitops-api");
+        t.setDaemon(true);
+        return t;
+    });
+    private final Planner planner;
+    private final Applier applier;
+    private final Pruner pruner;
+    private final InventoryStore inventoryStore;
+    private final Gates gates;
+    private final Foundations foundations;
+    private final RenderDigest digests = new RenderDigest();
+
+    private volatile Set<String> held = Set.of();
+
+    /** @param guard asked before every write (leader election) */
+    public Reconciler(KubernetesClient client, ApplySettings settings, SafetySettings safety, WriteGuard guard) {
+        this.client = client;
+        this.settings = settings;
+        this.waiter = new RolloutWaiter(client, safety.rolloutTimeout(), Duration.ofMillis(500));
+        this.planner = new Planner(client, settings.fieldManager(), pool);
+        this.applier = new Applier(client, settings.fieldManager(), pool, guard);
+        this.pruner = new Pruner(guard);
+        this.inventoryStore = new InventoryStore(client, settings.namespace(), settings.fieldManager(), guard);
+        this.gates = new Gates(settings, safety.pdb(), new PdbGate(client));
+        this.foundations = new Foundations(client, planner, applier, inventoryStore);
+    }
+
+    /** Plans ask the watches' view of the live objects before listing them. */
+    public void use(LiveView view) {
+        planner.use(view);
+    }
+
+    public Inventory inventory() {
+        return inventoryStore.load();
+    }
+
+    /** What a cycle would do, without writing anything (the {@code diff} command). */
+    public ChangeSet diff(RenderResult render) {
+        ClusterKinds kinds = new ClusterKinds(client);
+        Plan plan = planner.plan(render.manifests(), kinds, foundations.missing(render.manifests(), kinds));
+        Inventory inventory = inventoryStore.load();
+        ChangeSet changes = plan.changeSet();
+        if (settings.prune()) {
+            List<InventoryEntry> gone = inventory.without(keys(render.manifests()));
+            changes = changes.plus(new ChangeSet(
+                    gone.stream().map(e -> Change.of(e.ref(), Action.DELETED)).toList()));
+        }
+        return changes;
+    }
+
+    /** Told of a cycle's progress, so that events go out as it happens. */
+    public interface Listener {
+        Listener NONE = new Listener() {};
+
+        /** The plan found something to do (changes or prunes); called before the gates and the apply. */
+        default void planned(ChangeSet planned, boolean drift) {}
+
+        /** The changes were applied (before the rollout wait and the prune). */
+        default void applied(ChangeSet done, boolean drift) {}
+    }
+
+    public CycleResult reconcile(RenderResult render) {
+        return reconcile(render, Listener.NONE);
+    }
+
+    public CycleResult reconcile(RenderResult render, Listener listener) {
+        Attempt attempt = new Attempt(render.revision());
+        try {
+            return run(render, listener, attempt);
+        } catch (GateRefusal refusal) {
+            return attempt.blocked(refusal);
+        } catch (StageException e) {
+            return attempt.failed(e);
+        } catch (KubernetesClientException e) {
+            return attempt.failed(unreachable(Planner.serverMessage(e), e));
+        } catch (RuntimeException e) {
+            if (!connectionLost(e)) {
+                throw e;
+            }
+            // a connection closed under a call fabric8 does not wrap (a watch, a wait): the same failure
+            return attempt.failed(unreachable(e.getMessage(), e));
+        }
+    }
+
+    /** The cycle as a script: bootstrap, plan, gates, apply, wait, prune, record. */
+    private CycleResult run(RenderResult render, Listener listener, Attempt attempt) {
+        Inventory inventory = attempt.inventory(inventoryStore.load());
+        List<Manifest> manifests = new HpaAwareness(client, settings.fieldManager()).apply(render.manifests());
+        ClusterKinds kinds = new ClusterKinds(client);
+        String digest = digests.of(manifests);
+        // live objects may be trusted only when exactly this render was applied in full before:
+        // then nothing was removed from git since, and a dry run could not find anything else
+        boolean seenBefore = digest.equals(inventory.renderDigest());
+        gates.checkEmptyRender(manifests);
+        Foundations.Bootstrap bootstrap = foundations.bootstrap(manifests, inventory, kinds);
+        inventory = attempt.inventory(bootstrap.inventory());
+
+        Plan plan = planner.plan(manifests, kinds, Set.of(), seenBefore);
+        attempt.timer.lap(Stage.PLAN);
+        List<InventoryEntry> toPrune = settings.prune() ? inventory.without(keys(manifests)) : List.of();
+        Work work = Work.of(plan, bootstrap.created(), toPrune, seenBefore);
+        work = work.withoutHeld(seenBefore ? heldBack(work.changed(), attempt.findings) : Set.of());
+        if (work.writes()) {
+            listener.planned(work.announced(), work.drift());
+        }
+        gates.checkPruneGuard(work.toPrune(), inventory);
+        work = work.inSteps(gates.checkBudgets(plan, attempt.findings));
+        attempt.timer.lap(Stage.GATE);
+
+        List<InventoryEntry> rendered =
+                manifests.stream().map(m -> InventoryEntry.of(m.ref())).toList();
+        List<ObjectHealth> health = List.of();
+        if (!work.changed().isEmpty()) {
+            inventoryStore.save(attempt.inventory(inventory.union(rendered)), Stage.APPLY);
+            health = applyAndWait(work, kinds, listener, attempt);
+        } else if (!work.bootstrapped().isEmpty()) {
+            listener.applied(work.changes(), work.drift());
+        }
+        ChangeSet pruned = pruner.prune(work.toPrune(), kinds);
+        attempt.timer.lap(Stage.PRUNE);
+
+        boolean wrote = !work.changed().isEmpty()
+                || !work.bootstrapped().isEmpty()
+                || pruned.changes().stream().anyMatch(c -> c.action() == Action.DELETED);
+        // a render held back by scale steps was not applied in full: the next cycle plans it again, not as drift
+        Inventory next = new Inventory(rendered, render.revision(), render.revision(), work.stepped() ? null : digest);
+        if (wrote || !next.equals(inventory)) {
+            inventoryStore.save(next, Stage.PRUNE);
+        }
+        attempt.inventory(next);
+        ChangeSet changes = work.changes().plus(pruned);
+        return wrote ? attempt.succeeded(changes, work.drift(), health) : attempt.noop(changes);
+    }
+
+    /** Applies the changes and waits for the workloads among them to roll out; their final health. */
+    private List<ObjectHealth> applyAndWait(Work work, ClusterKinds kinds, Listener listener, Attempt attempt) {
+        List<PlannedObject> rolling = RolloutWaiter.workloads(work.changed());
+        Map<String, Integer> healthy = rolling.isEmpty()
+                ? Map.of()
+                : waiter.healthyBefore(rolling.stream()
+                        .map(o -> o.desired().ref().namespace())
+                        .distinct()
+                        .toList());
+        attempt.timer.lap(Stage.GATE);
+        applier.apply(work.changed(), kinds);
+        attempt.timer.lap(Stage.APPLY);
+        listener.applied(work.changes(), work.drift());
+        List<ObjectHealth> health = waiter.await(rolling, healthy);
+        health.stream()
+                .filter(w -> w.health().state() == Health.State.SUSPENDED)
+                .forEach(w -> attempt.findings.add(w.line() + ": not waited for"));
+        attempt.timer.lap(Stage.WAIT);
+        return health;
+    }
+
+    private StageException unreachable(String cause, Exception e) {
+        return new StageException(
+                Stage.PLAN, client.getMasterUrl().toString(), "the API server is unreachable or failing: " + cause, e);
+    }
+
+    /**
+     * Objects another writer keeps changing back ({@link #holdBack}) that this cycle would correct
+     * again: left alone, each named in a finding. Only on a render applied before: a change in git is
+     * always applied.
+     */
+    private Set<String> heldBack(List<PlannedObject> changed, List<String> findings) {
+        Set<String> holding = new HashSet<>();
+        for (PlannedObject p : changed) {
+            if (held.contains(p.desired().ref().key())) {
+                holding.add(p.desired().ref().key());
+                findings.add(
+                        p.desired().ref() + ": not corrected: another writer keeps changing it back (drift.conflict)");
+            }
+        }
+        return holding;
+    }
+
+    /** Objects not to correct in the next cycles (a drift fight), by key; see {@code DriftWatch}. */
+    public void holdBack(Set<String> keys) {
+        this.held = Set.copyOf(keys);
+    }
+
+    /** An I/O failure anywhere in the cause chain: an IOException, or the HTTP client's closed connection. */
+    static boolean connectionLost(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
+            if (t instanceof IOException || t.getClass().getSimpleName().endsWith("ClosedException")) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static Set<String> keys(List<Manifest> manifests) {
+        return manifests.stream().map(m -> m.ref().key()).collect(Collectors.toSet());
+    }
+
+    @Override
+    public void close() {
+        pool.shutdownNow();
+    }
+}

@@ -1,0 +1,168 @@
+package io.alfred.gitops.bench;
+
+import io.alfred.gitops.apply.WriteGuard;
+import io.alfred.gitops.config.ApplySettings;
+import io.alfred.gitops.config.RenderSettings;
+import io.alfred.gitops.config.SafetySettings;
+import io.alfred.gitops.reconcile.CycleResult;
+import io.alfred.gitops.reconcile.Reconciler;
+import io.alfred.gitops.render.RenderResult;
+import io.alfred.gitops.render.Renderer;
+import io.alfred.gitops.testing.SandboxProcess;
+import io.alfred.gitops.testing.TestCluster;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The same objects through alfred-gitops and through kubectl, against the same API server, side by
+ * side in one run: the real control plane when {@code ALFRED_TEST_KUBECONFIG} names one (reset before
+ * each tool), else a sandbox API server in a JVM of its own: a cold apply ({@code kubectl apply --server-side}),
+ * a diff with nothing to change ({@code kubectl diff --server-side}) and a no-op
+ * ({@code kubectl apply --server-side} again, against a cycle on the applied revision). The objects
+ * are ConfigMaps, Services and ServiceAccounts in thirds, as in the measurement on a real server that
+ * the targets come from. Run with {@code mvn -Pbench}.
+ */
+class KubectlComparisonBench {
+    static final int[] SIZES = {1000};
+    static final int RUNS = 3;
+
+    @Test
+    void alfredGitopsAgainstKubectl() throws Exception {
+        BenchResults results = new BenchResults();
+        for (int size : SIZES) {
+            Path dir = Files.createTempDirectory("kubectl-bench-" + size);
+            Path file = ReconcileBench.generated(dir, size, "ServiceAccount");
+            RenderResult render = new Renderer(new RenderSettings("auto", Duration.ofMinutes(2), Map.of()))
+                    .render(dir, "app", "kubectl-bench-" + size);
+            Map<String, Object> params =
+                    Map.of("objects", render.manifests().size(), "runs", RUNS, "cluster", Server.describe());
+
+            double kubectlCold;
+            double[] kubectlDiff = new double[RUNS];
+            double[] kubectlNoop = new double[RUNS];
+            try (Server sandbox = Server.start(dir.resolve("kubectl"))) {
+                String kubeconfig = sandbox.kubeconfig().toString();
+                kubectlCold = seconds(
+                        () -> kubectl(0, "--kubeconfig", kubeconfig, "apply", "--server-side", "-f", file.toString()));
+                for (int i = 0; i < RUNS; i++) {
+                    kubectlDiff[i] = seconds(() ->
+                            kubectl(0, "--kubeconfig", kubeconfig, "diff", "--server-side", "-f", file.toString()));
+                    kubectlNoop[i] = seconds(() ->
+                            kubectl(0, "--kubeconfig", kubeconfig, "apply", "--server-side", "-f", file.toString()));
+                }
+            }
+
+            double oursCold;
+            double[] oursDiff = new double[RUNS];
+            double[] oursNoop = new double[RUNS];
+            try (Server sandbox = Server.start(dir.resolve("ours"));
+                    KubernetesClient client = sandbox.client();
+                    Reconciler reconciler = new Reconciler(
+                            client, ApplySettings.defaults(), SafetySettings.defaults(), WriteGuard.ALWAYS)) {
+                oursCold = seconds(() -> expect(reconciler.reconcile(render), CycleResult.Outcome.SUCCEEDED));
+                for (int i = 0; i < RUNS; i++) {
+                    oursDiff[i] = seconds(() -> {
+                        if (reconciler.diff(render).hasChanges()) {
+                            throw new AssertionError("diff found changes after the apply");
+                        }
+                        return null;
+                    });
+                    oursNoop[i] = seconds(() -> expect(reconciler.reconcile(render), CycleResult.Outcome.NOOP));
+                }
+            }
+
+            add(results, "cold_apply", size, oursCold, kubectlCold, params);
+            add(
+                    results,
+                    "diff_no_change",
+                    size,
+                    BenchResults.percentile(oursDiff, 50),
+                    BenchResults.percentile(kubectlDiff, 50),
+                    params);
+            add(
+                    results,
+                    "noop",
+                    size,
+                    BenchResults.percentile(oursNoop, 50),
+                    BenchResults.percentile(kubectlNoop, 50),
+                    params);
+        }
+        results.printAndWrite(
+                "alfred-gitops against kubectl, same objects, same API server: " + Server.describe() + " (2 cores)");
+    }
+
+    /** The API server both tools talk to: the real control plane if configured, else a sandbox process. */
+    private record Server(SandboxProcess sandbox, TestCluster real, Path kubeconfig) implements AutoCloseable {
+        static String describe() {
+            return TestCluster.isRealConfigured()
+                    ? "the real control plane (kube-apiserver 1.23 and its controllers)"
+                    : "sandbox API server in its own JVM";
+        }
+
+        static Server start(Path dir) throws Exception {
+            if (TestCluster.isRealConfigured()) {
+                TestCluster real = TestCluster.start();
+                return new Server(null, real, real.writeKubeconfig(dir.resolve("kubeconfig")));
+            }
+            SandboxProcess sandbox = SandboxProcess.start(dir);
+            return new Server(sandbox, null, sandbox.kubeconfig());
+        }
+
+        KubernetesClient client() throws Exception {
+            return real != null ? real.client() : sandbox.client();
+        }
+
+        @Override
+        public void close() throws Exception {
+            if (real != null) {
+                real.close();
+            } else {
+                sandbox.close();
+            }
+        }
+    }
+
+    private static void add(
+            BenchResults results, String what, int size, double ours, double kubectl, Map<String, Object> params) {
+        results.add(what + "_alfred_gitops_s_" + size, ours, "s", params);
+        results.add(what + "_kubectl_s_" + size, kubectl, "s", params);
+        Map<String, Object> ratio = new LinkedHashMap<>(params);
+        ratio.put("note", "alfred-gitops time / kubectl time");
+        results.add(what + "_ratio_vs_kubectl_" + size, ours / kubectl, "x", ratio);
+    }
+
+    private static Object expect(CycleResult result, CycleResult.Outcome outcome) {
+        if (result.outcome() != outcome) {
+            throw new AssertionError("expected " + outcome + ", got " + result.outcome() + ": " + result.error());
+        }
+        return null;
+    }
+
+    private static double seconds(Callable<?> work) throws Exception {
+        long t0 = System.nanoTime();
+        work.call();
+        return (System.nanoTime() - t0) / 1e9;
+    }
+
+    /** Runs kubectl; {@code diff} exits 1 when it finds differences, which the runs here must not. */
+    private static Object kubectl(int expectedExit, String... args) throws Exception {
+        List<String> cmd = new ArrayList<>(List.of("kubectl"));
+        cmd.addAll(List.of(args));
+        Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
+        String out = new String(p.getInputStream().readAllBytes());
+        if (!p.waitFor(10, TimeUnit.MINUTES) || p.exitValue() != expectedExit) {
+            throw new AssertionError(String.join(" ", cmd) + " exited " + p.exitValue() + ": "
+                    + out.substring(0, Math.min(2000, out.length())));
+        }
+        return null;
+    }
+}
