@@ -4,10 +4,11 @@ import io.alfred.gitops.change.Action;
 import io.alfred.gitops.change.Change;
 import io.alfred.gitops.change.ChangeSet;
 import io.alfred.gitops.cluster.NoAnswerRetry;
+import io.alfred.gitops.cluster.ServerMessage;
+import io.alfred.gitops.cluster.WriteGuard;
 import io.alfred.gitops.config.Durations;
 import io.alfred.gitops.plan.ClusterKinds;
 import io.alfred.gitops.plan.PlannedObject;
-import io.alfred.gitops.plan.Planner;
 import io.alfred.gitops.render.ApplyOrder;
 import io.alfred.gitops.render.ObjectRef;
 import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinition;
@@ -100,7 +101,7 @@ public final class Applier {
                     .serverSideApply());
             LOG.debugf("apply: %s %s", ref, o.action().label());
         } catch (KubernetesClientException e) {
-            throw new ApplyException(ref.toString(), "the API server refused it: " + Planner.serverMessage(e), e);
+            throw new ApplyException(ref.toString(), "the API server refused it: " + ServerMessage.of(e), e);
         } catch (IllegalStateException e) {
             throw new ApplyException(
                     ref.toString(), "the cluster does not serve " + ref.apiVersion() + " " + ref.kind(), e);

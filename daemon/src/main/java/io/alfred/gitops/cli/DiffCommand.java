@@ -1,9 +1,9 @@
 package io.alfred.gitops.cli;
 
 import io.alfred.gitops.StageException;
-import io.alfred.gitops.apply.WriteGuard;
 import io.alfred.gitops.change.ChangeSet;
 import io.alfred.gitops.cluster.ClusterConnection;
+import io.alfred.gitops.cluster.WriteGuard;
 import io.alfred.gitops.config.SafetySettings;
 import io.alfred.gitops.config.Settings;
 import io.alfred.gitops.reconcile.Reconciler;

@@ -1,10 +1,10 @@
 package io.alfred.gitops.cli;
 
 import io.alfred.gitops.StageException;
-import io.alfred.gitops.apply.WriteGuard;
 import io.alfred.gitops.cluster.ClusterAccessException;
 import io.alfred.gitops.cluster.ClusterConnection;
 import io.alfred.gitops.cluster.Leadership;
+import io.alfred.gitops.cluster.WriteGuard;
 import io.alfred.gitops.config.GitopsConfig;
 import io.alfred.gitops.config.Settings;
 import io.alfred.gitops.config.SettingsResolver;

@@ -1,8 +1,8 @@
 package io.alfred.gitops.dashboard;
 
 import io.alfred.gitops.Revision;
-import io.alfred.gitops.apply.WriteGuard;
 import io.alfred.gitops.change.Change;
+import io.alfred.gitops.cluster.WriteGuard;
 import io.alfred.gitops.dashboard.DashboardPage.Badge;
 import io.alfred.gitops.dashboard.DashboardPage.ChangeRow;
 import io.alfred.gitops.dashboard.DashboardPage.CycleRow;

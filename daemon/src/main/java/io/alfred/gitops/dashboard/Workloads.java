@@ -1,7 +1,7 @@
 package io.alfred.gitops.dashboard;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.alfred.gitops.apply.WriteGuard;
+import io.alfred.gitops.cluster.WriteGuard;
 import io.alfred.gitops.dashboard.DashboardPage.WorkloadRow;
 import io.alfred.gitops.prune.InventoryEntry;
 import io.alfred.gitops.prune.InventoryStore;

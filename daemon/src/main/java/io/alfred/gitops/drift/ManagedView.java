@@ -1,9 +1,9 @@
 package io.alfred.gitops.drift;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.alfred.gitops.cluster.ManagedBy;
 import io.alfred.gitops.plan.ClusterKinds;
 import io.alfred.gitops.plan.LiveView;
-import io.alfred.gitops.plan.Planner;
 import io.alfred.gitops.render.ObjectRef;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.client.KubernetesClient;
@@ -88,7 +88,7 @@ public final class ManagedView implements LiveView, AutoCloseable {
         SharedIndexInformer<GenericKubernetesResource> informer = client.genericKubernetesResources(
                         discovery.context(ref))
                 .inAnyNamespace()
-                .withLabel(Planner.MANAGED_BY, Planner.MANAGER_NAME)
+                .withLabel(ManagedBy.LABEL, ManagedBy.VALUE)
                 .runnableInformer(0);
         informer.itemStore(store)
                 .addEventHandler(new ResourceEventHandler<>() {

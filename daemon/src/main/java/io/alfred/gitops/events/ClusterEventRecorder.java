@@ -1,6 +1,6 @@
 package io.alfred.gitops.events;
 
-import io.alfred.gitops.apply.WriteGuard;
+import io.alfred.gitops.cluster.WriteGuard;
 import io.alfred.gitops.render.ObjectRef;
 import io.alfred.gitops.support.LruMap;
 import io.fabric8.kubernetes.api.model.MicroTime;

@@ -1,6 +1,6 @@
 package io.alfred.gitops.events;
 
-import io.alfred.gitops.plan.Planner;
+import io.alfred.gitops.cluster.ServerMessage;
 import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.ConfigMapBuilder;
 import io.fabric8.kubernetes.api.model.NamespaceBuilder;
@@ -74,7 +74,7 @@ public final class Outbox implements EventSink {
                         LOG.errorf(
                                 "events: cannot store %d event(s) in ConfigMap %s/%s (%s); they are kept in memory and "
                                         + "stored before the next one",
-                                unsaved.size(), namespace, NAME, Planner.serverMessage(e));
+                                unsaved.size(), namespace, NAME, ServerMessage.of(e));
                         return;
                     }
                     changed.await(backoff, TimeUnit.MILLISECONDS);

@@ -5,8 +5,9 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.alfred.gitops.change.Action;
-import io.alfred.gitops.cluster.ClusterFailure;
+import io.alfred.gitops.cluster.ManagedBy;
 import io.alfred.gitops.cluster.NoAnswerRetry;
+import io.alfred.gitops.cluster.ServerMessage;
 import io.alfred.gitops.render.Manifest;
 import io.alfred.gitops.render.ObjectRef;
 import io.alfred.gitops.support.Subset;
@@ -34,8 +35,6 @@ import java.util.concurrent.ExecutorService;
  * the cluster does not serve is a rejection naming the missing CRD.
  */
 public final class Planner {
-    public static final String MANAGED_BY = "app.kubernetes.io/managed-by";
-    public static final String MANAGER_NAME = "alfred-gitops";
 
     private static final ObjectMapper JSON = new ObjectMapper();
 
@@ -74,7 +73,7 @@ public final class Planner {
     public Plan plan(List<Manifest> manifests, ClusterKinds kinds, Set<String> pending, boolean trustLive) {
         LiveView watched = view;
         Map<String, JsonNode> listed = trustLive ? listManaged(manifests, kinds, watched) : Map.of();
-        List<CompletableFuture<Object>> futures = new ArrayList<>();
+        List<CompletableFuture<ObjectPlan>> futures = new ArrayList<>();
         for (Manifest m : manifests) {
             JsonNode known = listed.get(m.ref().key());
             // the steady state, answered from the watches' view or the LIST alone: no copy, no request
@@ -84,7 +83,7 @@ public final class Planner {
                     : trustLive && watched.covers(m.ref()) && watched.holds(m.ref(), m.body());
             if (steady) {
                 futures.add(CompletableFuture.completedFuture(
-                        new PlannedObject(m, known, null, Action.UNCHANGED, "", true)));
+                        new ObjectPlan.Planned(new PlannedObject(m, known, null, Action.UNCHANGED, "", true))));
                 continue;
             }
             Manifest desired = withManagedByLabel(m);
@@ -95,11 +94,11 @@ public final class Planner {
         String firstObject = null;
         String firstReason = null;
         for (int i = 0; i < futures.size(); i++) {
-            Object result = join(futures.get(i));
-            if (result instanceof PlannedObject p) {
-                planned.add(p);
-            } else {
-                String reason = (String) result;
+            ObjectPlan result = join(futures.get(i));
+            if (result instanceof ObjectPlan.Planned p) {
+                planned.add(p.object());
+            } else if (result instanceof ObjectPlan.Refused refused) {
+                String reason = refused.reason();
                 ObjectRef ref = manifests.get(i).ref();
                 rejections.add(ref + ": " + reason);
                 if (firstObject == null) {
@@ -114,12 +113,12 @@ public final class Planner {
         return new Plan(planned);
     }
 
-    private static Object join(CompletableFuture<Object> f) {
+    private static ObjectPlan join(CompletableFuture<ObjectPlan> f) {
         try {
             return f.join();
         } catch (CompletionException e) {
             Throwable cause = e.getCause() == null ? e : e.getCause();
-            return "unexpected error: " + cause;
+            return new ObjectPlan.Refused("unexpected error: " + cause);
         }
     }
 
@@ -167,7 +166,7 @@ public final class Planner {
                         ? "api/" + ctx.getVersion()
                         : "apis/" + ctx.getGroup() + "/" + ctx.getVersion())
                 + "/" + ctx.getPlural()
-                + "?labelSelector=" + URLEncoder.encode(MANAGED_BY + "=" + MANAGER_NAME, StandardCharsets.UTF_8);
+                + "?labelSelector=" + URLEncoder.encode(ManagedBy.SELECTOR, StandardCharsets.UTF_8);
         String base = client.getMasterUrl().toString();
         String url = base.endsWith("/") ? base + path : base + "/" + path;
         String body = NoAnswerRetry.call(() -> client.raw(url));
@@ -179,33 +178,34 @@ public final class Planner {
     }
 
     /**
-     * A PlannedObject, or the reason the cluster refuses the object.
+     * The object planned, or the reason the cluster refuses it.
      *
      * @param listed the live object from this cycle's list of its kind, or null: then it is read on its own
      */
-    private Object planOne(
+    private ObjectPlan planOne(
             Manifest desired, ClusterKinds kinds, Set<String> pending, boolean trustLive, JsonNode listed) {
         ObjectRef ref = desired.ref();
         Optional<APIResource> served = kinds.find(ref);
         if (served.isEmpty()) {
             if (pending.contains(ref.group() + "/" + ref.kind())) {
-                return unvalidated(desired);
+                return new ObjectPlan.Planned(unvalidated(desired));
             }
-            return "the cluster does not serve " + ref.apiVersion() + " " + ref.kind() + " (no CRD "
-                    + (ref.group().isEmpty() ? "can serve the core group" : "for group " + ref.group())
-                    + " is installed;"
-                    + " install it or add it to the render)";
+            return new ObjectPlan.Refused(
+                    "the cluster does not serve " + ref.apiVersion() + " " + ref.kind() + " (no CRD "
+                            + (ref.group().isEmpty() ? "can serve the core group" : "for group " + ref.group())
+                            + " is installed;"
+                            + " install it or add it to the render)");
         }
         boolean namespaced = Boolean.TRUE.equals(served.get().getNamespaced());
         if (namespaced && ref.namespace().isEmpty()) {
-            return ref.kind()
-                    + " is namespaced and has no metadata.namespace (set it, or `namespace:` in the kustomization)";
+            return new ObjectPlan.Refused(ref.kind()
+                    + " is namespaced and has no metadata.namespace (set it, or `namespace:` in the kustomization)");
         }
         if (!namespaced && !ref.namespace().isEmpty()) {
-            return ref.kind() + " is cluster-scoped and cannot have metadata.namespace";
+            return new ObjectPlan.Refused(ref.kind() + " is cluster-scoped and cannot have metadata.namespace");
         }
         if (namespaced && pending.contains(ref.namespace())) {
-            return unvalidated(desired);
+            return new ObjectPlan.Planned(unvalidated(desired));
         }
         try {
             Resource<GenericKubernetesResource> resource = kinds.resource(desired);
@@ -217,7 +217,7 @@ public final class Planner {
                 live = existedBefore(wouldBe) ? read(resource) : null;
             }
             if (trustLive && live != null && Subset.holds(desired.body(), live)) {
-                return new PlannedObject(desired, live, null, Action.UNCHANGED, "", true);
+                return new ObjectPlan.Planned(new PlannedObject(desired, live, null, Action.UNCHANGED, "", true));
             }
             if (wouldBe == null) {
                 wouldBe = dryRun(resource);
@@ -227,9 +227,9 @@ public final class Planner {
             String diff = action == Action.UNCHANGED ? "" : Differ.diff(title(ref), live, wouldBe, desired.isSecret());
             List<String> takeovers =
                     action == Action.CONFIGURED ? FieldTakeover.describe(live, wouldBe, fieldManager) : List.of();
-            return new PlannedObject(desired, live, wouldBe, action, diff, true, takeovers);
+            return new ObjectPlan.Planned(new PlannedObject(desired, live, wouldBe, action, diff, true, takeovers));
         } catch (KubernetesClientException e) {
-            return "the API server refused it: " + serverMessage(e);
+            return new ObjectPlan.Refused("the API server refused it: " + ServerMessage.of(e));
         }
     }
 
@@ -265,28 +265,13 @@ public final class Planner {
         return ref.kind() + "/" + (ref.namespace().isEmpty() ? "" : ref.namespace() + "/") + ref.name();
     }
 
-    /**
-     * The API server's own message (its Status), not fabric8's wrapping of it; a denied request
-     * (401, 403) says which credentials lack which permission.
-     */
-    public static String serverMessage(KubernetesClientException e) {
-        Optional<ClusterFailure> denied = ClusterFailure.of(e).filter(f -> !f.isAddressProblem());
-        if (denied.isPresent()) {
-            return denied.get().reason();
-        }
-        if (e.getStatus() != null && e.getStatus().getMessage() != null) {
-            return e.getStatus().getMessage() + " (" + e.getCode() + ")";
-        }
-        return e.getMessage();
-    }
-
     /** Every applied object carries {@code app.kubernetes.io/managed-by: alfred-gitops}. */
     static Manifest withManagedByLabel(Manifest m) {
         ObjectNode body = m.body().deepCopy();
         ObjectNode metadata = (ObjectNode) body.get("metadata");
         JsonNode labels = metadata.get("labels");
         ObjectNode l = labels instanceof ObjectNode o ? o : metadata.putObject("labels");
-        l.put(MANAGED_BY, MANAGER_NAME);
+        l.put(ManagedBy.LABEL, ManagedBy.VALUE);
         return new Manifest(m.ref(), body, m.origin());
     }
 }

@@ -2,10 +2,10 @@ package io.alfred.gitops.prune;
 
 import io.alfred.gitops.Stage;
 import io.alfred.gitops.StageException;
-import io.alfred.gitops.apply.WriteGuard;
 import io.alfred.gitops.cluster.NoAnswerRetry;
+import io.alfred.gitops.cluster.ServerMessage;
 import io.alfred.gitops.cluster.StateConfigMaps;
-import io.alfred.gitops.plan.Planner;
+import io.alfred.gitops.cluster.WriteGuard;
 import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
@@ -60,7 +60,7 @@ public final class InventoryStore {
             throw new StageException(
                     Stage.PLAN,
                     "ConfigMap " + namespace + "/" + NAME,
-                    "cannot read the inventory: " + Planner.serverMessage(e),
+                    "cannot read the inventory: " + ServerMessage.of(e),
                     e);
         } catch (IllegalArgumentException e) {
             throw new StageException(
@@ -86,7 +86,7 @@ public final class InventoryStore {
             throw new StageException(
                     stage,
                     "ConfigMap " + namespace + "/" + NAME,
-                    "cannot write the inventory: " + Planner.serverMessage(e),
+                    "cannot write the inventory: " + ServerMessage.of(e),
                     e);
         }
     }

@@ -2,13 +2,14 @@ package io.alfred.gitops.prune;
 
 import io.alfred.gitops.Stage;
 import io.alfred.gitops.StageException;
-import io.alfred.gitops.apply.WriteGuard;
 import io.alfred.gitops.change.Action;
 import io.alfred.gitops.change.Change;
 import io.alfred.gitops.change.ChangeSet;
+import io.alfred.gitops.cluster.ManagedBy;
 import io.alfred.gitops.cluster.NoAnswerRetry;
+import io.alfred.gitops.cluster.ServerMessage;
+import io.alfred.gitops.cluster.WriteGuard;
 import io.alfred.gitops.plan.ClusterKinds;
-import io.alfred.gitops.plan.Planner;
 import io.alfred.gitops.render.ApplyOrder;
 import io.alfred.gitops.render.ObjectRef;
 import io.fabric8.kubernetes.api.model.DeletionPropagation;
@@ -67,12 +68,9 @@ public final class Pruner {
                 return new Change(ref, Action.SKIPPED, "", PRUNE_ANNOTATION + ": disabled");
             }
             Map<String, String> labels = live.getMetadata().getLabels();
-            if (labels == null || !Planner.MANAGER_NAME.equals(labels.get(Planner.MANAGED_BY))) {
+            if (labels == null || !ManagedBy.VALUE.equals(labels.get(ManagedBy.LABEL))) {
                 return new Change(
-                        ref,
-                        Action.SKIPPED,
-                        "",
-                        "no longer labelled " + Planner.MANAGED_BY + "=" + Planner.MANAGER_NAME);
+                        ref, Action.SKIPPED, "", "no longer labelled " + ManagedBy.LABEL + "=" + ManagedBy.VALUE);
             }
             guard.check(ref.toString());
             NoAnswerRetry.call(() -> resource.withPropagationPolicy(DeletionPropagation.BACKGROUND)
@@ -81,7 +79,7 @@ public final class Pruner {
         } catch (StageException e) {
             throw e;
         } catch (KubernetesClientException e) {
-            throw new StageException(Stage.PRUNE, ref.toString(), "cannot delete: " + Planner.serverMessage(e), e);
+            throw new StageException(Stage.PRUNE, ref.toString(), "cannot delete: " + ServerMessage.of(e), e);
         }
     }
 }

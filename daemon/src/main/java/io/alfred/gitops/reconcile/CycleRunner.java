@@ -2,7 +2,7 @@ package io.alfred.gitops.reconcile;
 
 import io.alfred.gitops.Revision;
 import io.alfred.gitops.Stage;
-import io.alfred.gitops.apply.WriteGuard;
+import io.alfred.gitops.cluster.WriteGuard;
 import io.alfred.gitops.config.Durations;
 import io.alfred.gitops.config.Settings;
 import io.alfred.gitops.drift.DriftConflict;

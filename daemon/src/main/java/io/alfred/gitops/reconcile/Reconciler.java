@@ -4,10 +4,11 @@ import io.alfred.gitops.Stage;
 import io.alfred.gitops.StageException;
 import io.alfred.gitops.apply.Applier;
 import io.alfred.gitops.apply.RolloutWaiter;
-import io.alfred.gitops.apply.WriteGuard;
 import io.alfred.gitops.change.Action;
 import io.alfred.gitops.change.Change;
 import io.alfred.gitops.change.ChangeSet;
+import io.alfred.gitops.cluster.ServerMessage;
+import io.alfred.gitops.cluster.WriteGuard;
 import io.alfred.gitops.config.ApplySettings;
 import io.alfred.gitops.config.SafetySettings;
 import io.alfred.gitops.health.Health;
@@ -129,7 +130,7 @@ public final class Reconciler implements AutoCloseable {
         } catch (StageException e) {
             return attempt.failed(e);
         } catch (KubernetesClientException e) {
-            return attempt.failed(unreachable(Planner.serverMessage(e), e));
+            return attempt.failed(unreachable(ServerMessage.of(e), e));
         } catch (RuntimeException e) {
             if (!connectionLost(e)) {
                 throw e;

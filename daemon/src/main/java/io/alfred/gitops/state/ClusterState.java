@@ -1,8 +1,8 @@
 package io.alfred.gitops.state;
 
-import io.alfred.gitops.apply.WriteGuard;
 import io.alfred.gitops.cluster.Leadership;
 import io.alfred.gitops.cluster.NoAnswerRetry;
+import io.alfred.gitops.cluster.WriteGuard;
 import io.alfred.gitops.events.Outbox;
 import io.alfred.gitops.promotion.ProofLedger;
 import io.alfred.gitops.promotion.ProofStore;

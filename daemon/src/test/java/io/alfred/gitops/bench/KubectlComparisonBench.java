@@ -1,6 +1,6 @@
 package io.alfred.gitops.bench;
 
-import io.alfred.gitops.apply.WriteGuard;
+import io.alfred.gitops.cluster.WriteGuard;
 import io.alfred.gitops.config.ApplySettings;
 import io.alfred.gitops.config.RenderSettings;
 import io.alfred.gitops.config.SafetySettings;

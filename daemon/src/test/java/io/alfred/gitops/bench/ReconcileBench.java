@@ -2,7 +2,7 @@ package io.alfred.gitops.bench;
 
 import com.sun.management.OperatingSystemMXBean;
 import io.alfred.gitops.Stage;
-import io.alfred.gitops.apply.WriteGuard;
+import io.alfred.gitops.cluster.WriteGuard;
 import io.alfred.gitops.config.ApplySettings;
 import io.alfred.gitops.config.RenderLimits;
 import io.alfred.gitops.config.RenderSettings;

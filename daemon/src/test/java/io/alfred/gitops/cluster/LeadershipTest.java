@@ -2,7 +2,6 @@ package io.alfred.gitops.cluster;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.alfred.gitops.apply.WriteGuard;
 import io.alfred.gitops.config.Settings;
 import io.alfred.gitops.events.EventSink;
 import io.alfred.gitops.reconcile.CycleMetrics;

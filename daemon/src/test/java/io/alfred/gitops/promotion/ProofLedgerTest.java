@@ -3,6 +3,7 @@ package io.alfred.gitops.promotion;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.alfred.gitops.Revision;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.HashMap;
@@ -65,7 +66,8 @@ class ProofLedgerTest {
         ProofLedger ledger = new ProofLedger();
         List<String> after = List.of("staging");
         Duration soak = Duration.ofMinutes(10);
-        assertThat(ledger.decide(R, after, soak, T0).reason()).isEqualTo("waiting for staging to reach aaaaaaa");
+        assertThat(ledger.decide(R, after, soak, T0).reason())
+                .isEqualTo("waiting for staging to reach " + Revision.abbreviate(R));
 
         assertThat(ledger.record(UpstreamEvent.parse(event("e1", "sync.succeeded", "stg-1", "staging", T0))))
                 .isTrue();
@@ -75,7 +77,8 @@ class ProofLedgerTest {
         PromotionDecision soaking = ledger.decide(R, after, soak, T0.plusSeconds(60));
         assertThat(soaking.state()).isEqualTo(PromotionDecision.State.WAITING);
         assertThat(soaking.reason())
-                .isEqualTo("waiting for staging (cluster stg-1) to keep aaaaaaa healthy for 9m more (soak 10m)");
+                .isEqualTo("waiting for staging (cluster stg-1) to keep " + Revision.abbreviate(R)
+                        + " healthy for 9m more (soak 10m)");
         assertThat(soaking.recheckAt()).contains(T0.plus(soak));
         assertThat(ledger.decide(R, after, soak, T0.plus(soak)).isPromoted()).isTrue();
 
@@ -94,7 +97,7 @@ class ProofLedgerTest {
                 .isFalse();
         PromotionDecision refused = kept.decide(R, after, soak, T0.plusSeconds(900));
         assertThat(refused.state()).isEqualTo(PromotionDecision.State.REFUSED);
-        assertThat(refused.reason()).startsWith("staging failed aaaaaaa (cluster stg-1");
+        assertThat(refused.reason()).startsWith("staging failed " + Revision.abbreviate(R) + " (cluster stg-1");
     }
 
     @Test
@@ -103,7 +106,7 @@ class ProofLedgerTest {
         ledger.record(UpstreamEvent.parse(event("e1", "sync.succeeded", "stg-1", "staging", T0)));
         PromotionDecision d =
                 ledger.decide(R, List.of("staging", "canary-eu"), Duration.ofSeconds(1), T0.plusSeconds(5));
-        assertThat(d.reason()).isEqualTo("waiting for canary-eu to reach aaaaaaa");
+        assertThat(d.reason()).isEqualTo("waiting for canary-eu to reach " + Revision.abbreviate(R));
         ledger.record(UpstreamEvent.parse(event("e2", "sync.reached", "canary-eu", "canary", T0)));
         assertThat(ledger.decide(R, List.of("staging", "canary-eu"), Duration.ofSeconds(1), T0.plusSeconds(5))
                         .isPromoted())

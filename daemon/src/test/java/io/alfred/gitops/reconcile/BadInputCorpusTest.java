@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.alfred.gitops.Stage;
 import io.alfred.gitops.StageException;
-import io.alfred.gitops.apply.WriteGuard;
+import io.alfred.gitops.cluster.WriteGuard;
 import io.alfred.gitops.config.ApplySettings;
 import io.alfred.gitops.config.SafetySettings;
 import io.alfred.gitops.sandbox.SandboxApiServer;

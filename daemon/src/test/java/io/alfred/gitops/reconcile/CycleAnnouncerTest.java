@@ -2,10 +2,10 @@ package io.alfred.gitops.reconcile;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.alfred.gitops.apply.WriteGuard;
 import io.alfred.gitops.change.Action;
 import io.alfred.gitops.change.Change;
 import io.alfred.gitops.change.ChangeSet;
+import io.alfred.gitops.cluster.WriteGuard;
 import io.alfred.gitops.events.ClusterEventRecorder;
 import io.alfred.gitops.render.ObjectRef;
 import io.alfred.gitops.testing.TestCluster;

@@ -3,9 +3,9 @@ package io.alfred.gitops.reconcile;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.alfred.gitops.Stage;
-import io.alfred.gitops.apply.WriteGuard;
 import io.alfred.gitops.change.Action;
 import io.alfred.gitops.change.Change;
+import io.alfred.gitops.cluster.WriteGuard;
 import io.alfred.gitops.config.ApplySettings;
 import io.alfred.gitops.config.SafetySettings;
 import io.alfred.gitops.config.Settings;

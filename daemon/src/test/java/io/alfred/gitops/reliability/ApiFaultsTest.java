@@ -2,8 +2,8 @@ package io.alfred.gitops.reliability;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.alfred.gitops.apply.WriteGuard;
 import io.alfred.gitops.cluster.ClusterConnection;
+import io.alfred.gitops.cluster.WriteGuard;
 import io.alfred.gitops.config.ApplySettings;
 import io.alfred.gitops.config.SafetySettings;
 import io.alfred.gitops.config.Settings;

@@ -7,7 +7,7 @@ import static io.alfred.gitops.testing.Workloads.statefulSet;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.alfred.gitops.Stage;
-import io.alfred.gitops.apply.WriteGuard;
+import io.alfred.gitops.cluster.WriteGuard;
 import io.alfred.gitops.config.ClusterSettings;
 import io.alfred.gitops.config.PdbMode;
 import io.alfred.gitops.config.RenderSettings;

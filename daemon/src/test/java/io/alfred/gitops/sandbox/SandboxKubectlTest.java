@@ -2,7 +2,7 @@ package io.alfred.gitops.sandbox;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.alfred.gitops.apply.WriteGuard;
+import io.alfred.gitops.cluster.WriteGuard;
 import io.alfred.gitops.events.ClusterEventRecorder;
 import io.alfred.gitops.events.ClusterEventRecorder.Type;
 import io.alfred.gitops.render.ObjectRef;

@@ -2,7 +2,7 @@ package io.alfred.gitops.state;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.alfred.gitops.apply.WriteGuard;
+import io.alfred.gitops.cluster.WriteGuard;
 import io.alfred.gitops.config.Settings;
 import io.alfred.gitops.events.ClusterEventRecorder;
 import io.alfred.gitops.events.ClusterEventRecorder.Type;

@@ -3,7 +3,7 @@ package io.alfred.gitops.verify;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.alfred.gitops.Revision;
-import io.alfred.gitops.apply.WriteGuard;
+import io.alfred.gitops.cluster.WriteGuard;
 import io.alfred.gitops.config.PdbMode;
 import io.alfred.gitops.config.SafetySettings;
 import io.alfred.gitops.config.Settings;

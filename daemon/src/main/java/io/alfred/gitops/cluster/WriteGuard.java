@@ -1,4 +1,4 @@
-package io.alfred.gitops.apply;
+package io.alfred.gitops.cluster;
 
 import io.alfred.gitops.Stage;
 import io.alfred.gitops.StageException;
