@@ -80,7 +80,8 @@ final class CycleReporter {
         if (stage == null) {
             MDC.remove("stage");
         } else {
-            MDC.put("stage", stage.label());
+            // the log names plan to prune as one step, reconcile; /status.running says which of them
+            MDC.put("stage", stage.compareTo(Stage.PLAN) >= 0 ? "reconcile" : stage.label());
         }
         status.stage(stage, revision);
     }
