@@ -115,7 +115,7 @@ public class RunCommand implements Callable<Integer> {
             }
             loop.start(settings, client, events, guard);
             proofs = loop.promotionGate()
-                    .map(gate -> new PubSubTrigger(
+                    .map(gate -> PubSubTrigger.of(
                                     pubsub,
                                     PubSubResource.promotionSubscription(
                                             config.pubsub().project().get(),
@@ -126,17 +126,17 @@ public class RunCommand implements Callable<Integer> {
                     .orElse(null);
             trigger = config.trigger()
                     .subscription()
-                    .map(s -> new PubSubTrigger(
+                    .map(s -> PubSubTrigger.of(
                                     pubsub,
-                                    config.pubsub().project().get(),
-                                    s,
-                                    new NoticeHandler(
+                                    PubSubResource.triggerSubscription(
+                                            config.pubsub().project().get(), s),
+                                    PubSubTrigger.notices(new NoticeHandler(
                                             new RepoMatcher(
                                                     settings.source().url(),
                                                     settings.source().ref()),
                                             loop,
                                             new TriggerMetrics(registry),
-                                            new DeliveryLog()),
+                                            new DeliveryLog())),
                                     pubsubHealth)
                             .start())
                     .orElse(null);

@@ -9,6 +9,11 @@ public record ApplySettings(
         String fieldManager, boolean prune, double pruneGuard, boolean allowEmpty, String namespace) {
 
     public static ApplySettings defaults() {
-        return new ApplySettings("alfred-gitops", true, 0.5, false, "alfred-gitops");
+        return new ApplySettings(
+                Defaults.APPLY_FIELD_MANAGER,
+                Boolean.parseBoolean(Defaults.APPLY_PRUNE),
+                Double.parseDouble(Defaults.APPLY_PRUNE_GUARD),
+                Boolean.parseBoolean(Defaults.APPLY_ALLOW_EMPTY),
+                Defaults.NAMESPACE);
     }
 }

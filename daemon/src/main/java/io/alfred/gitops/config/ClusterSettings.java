@@ -7,9 +7,11 @@ import java.time.Duration;
  * a connection ({@code gitops.cluster.connect-timeout}).
  */
 public record ClusterSettings(String name, String environment, Duration connectTimeout) {
-    public static final Duration DEFAULT_CONNECT_TIMEOUT = Duration.ofSeconds(10);
+    public static final Duration DEFAULT_CONNECT_TIMEOUT =
+            Durations.parse("gitops.cluster.connect-timeout", Defaults.CLUSTER_CONNECT_TIMEOUT);
 
-    public ClusterSettings(String name, String environment) {
-        this(name, environment, DEFAULT_CONNECT_TIMEOUT);
+    /** A cluster with the default connect timeout. */
+    public static ClusterSettings of(String name, String environment) {
+        return new ClusterSettings(name, environment, DEFAULT_CONNECT_TIMEOUT);
     }
 }

@@ -13,6 +13,8 @@ import java.time.Duration;
 public record DriftSettings(int fightThreshold, Duration fightWindow) {
 
     public static DriftSettings defaults() {
-        return new DriftSettings(5, Duration.ofMinutes(1));
+        return new DriftSettings(
+                Integer.parseInt(Defaults.DRIFT_FIGHT_THRESHOLD),
+                Durations.parse("gitops.drift.fight-window", Defaults.DRIFT_FIGHT_WINDOW));
     }
 }

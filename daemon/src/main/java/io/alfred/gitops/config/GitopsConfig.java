@@ -32,7 +32,7 @@ public interface GitopsConfig {
     interface Promotion {
         Optional<List<String>> after();
 
-        @WithDefault("10m")
+        @WithDefault(Defaults.PROMOTION_SOAK)
         String soak();
 
         Optional<String> subscription();
@@ -50,7 +50,7 @@ public interface GitopsConfig {
 
     LeaderElection leaderElection();
 
-    @WithDefault("alfred-gitops")
+    @WithDefault(Defaults.NAMESPACE)
     String namespace();
 
     interface Cluster {
@@ -59,20 +59,20 @@ public interface GitopsConfig {
         Optional<String> environment();
 
         /** How long a connection to the API server may take before it counts as unreachable. */
-        @WithDefault("10s")
+        @WithDefault(Defaults.CLUSTER_CONNECT_TIMEOUT)
         String connectTimeout();
     }
 
     interface Source {
         Optional<String> url();
 
-        @WithDefault("main")
+        @WithDefault(Defaults.SOURCE_REF)
         String ref();
 
         /** Defaults to {@code infra/k8s/overlays/<environment>}, resolved after command line overrides. */
         Optional<String> path();
 
-        @WithDefault("1m")
+        @WithDefault(Defaults.SOURCE_INTERVAL)
         String interval();
 
         Optional<String> workdir();
@@ -83,7 +83,7 @@ public interface GitopsConfig {
 
         /** Which signatures a revision needs before it is rendered; see {@code io.alfred.gitops.verify}. */
         interface Verify {
-            @WithDefault("off")
+            @WithDefault(Defaults.SOURCE_VERIFY_MODE)
             String mode();
 
             Optional<String> gpgKeysFile();
@@ -105,10 +105,10 @@ public interface GitopsConfig {
     }
 
     interface Render {
-        @WithDefault("auto")
+        @WithDefault(Defaults.RENDER_KUSTOMIZE)
         String kustomize();
 
-        @WithDefault("2m")
+        @WithDefault(Defaults.RENDER_TIMEOUT)
         String timeout();
 
         Map<String, String> substitute();
@@ -117,75 +117,75 @@ public interface GitopsConfig {
 
         /** What one render may read and use; sizes as 4Mi, 512Mi, 1Gi. */
         interface Limits {
-            @WithDefault("4Mi")
+            @WithDefault(Defaults.RENDER_LIMITS_FILE_SIZE)
             String fileSize();
 
-            @WithDefault("64Mi")
+            @WithDefault(Defaults.RENDER_LIMITS_TOTAL_SIZE)
             String totalSize();
 
-            @WithDefault("10000")
+            @WithDefault(Defaults.RENDER_LIMITS_FILES)
             int files();
 
-            @WithDefault("10000")
+            @WithDefault(Defaults.RENDER_LIMITS_OBJECTS)
             int objects();
 
-            @WithDefault("50")
+            @WithDefault(Defaults.RENDER_LIMITS_YAML_ALIASES)
             int yamlAliases();
 
-            @WithDefault("100")
+            @WithDefault(Defaults.RENDER_LIMITS_YAML_DEPTH)
             int yamlDepth();
 
-            @WithDefault("1000000")
+            @WithDefault(Defaults.RENDER_LIMITS_YAML_NODES)
             int yamlNodes();
 
-            @WithDefault("10000")
+            @WithDefault(Defaults.RENDER_LIMITS_DOCUMENTS)
             int documents();
 
-            @WithDefault("100000")
+            @WithDefault(Defaults.RENDER_LIMITS_CHECKOUT_FILES)
             int checkoutFiles();
 
-            @WithDefault("1Gi")
+            @WithDefault(Defaults.RENDER_LIMITS_CHECKOUT_SIZE)
             String checkoutSize();
 
-            @WithDefault("512Mi")
+            @WithDefault(Defaults.RENDER_LIMITS_KUSTOMIZE_MEMORY)
             String kustomizeMemory();
 
-            @WithDefault("60s")
+            @WithDefault(Defaults.RENDER_LIMITS_KUSTOMIZE_CPU)
             String kustomizeCpu();
         }
     }
 
     interface Apply {
-        @WithDefault("alfred-gitops")
+        @WithDefault(Defaults.APPLY_FIELD_MANAGER)
         String fieldManager();
 
-        @WithDefault("true")
+        @WithDefault(Defaults.APPLY_PRUNE)
         boolean prune();
 
-        @WithDefault("0.5")
+        @WithDefault(Defaults.APPLY_PRUNE_GUARD)
         double pruneGuard();
 
-        @WithDefault("false")
+        @WithDefault(Defaults.APPLY_ALLOW_EMPTY)
         boolean allowEmpty();
     }
 
     interface Safety {
-        @WithDefault("enforce")
+        @WithDefault(Defaults.SAFETY_PDB)
         String pdb();
 
-        @WithDefault("5m")
+        @WithDefault(Defaults.SAFETY_ROLLOUT_TIMEOUT)
         String rolloutTimeout();
 
-        @WithDefault("true")
+        @WithDefault(Defaults.SAFETY_ROLLBACK)
         boolean rollback();
     }
 
     interface Drift {
-        @WithDefault("5")
+        @WithDefault(Defaults.DRIFT_FIGHT_THRESHOLD)
         int fightThreshold();
 
         /** Config Sync's figure: more than 5 corrections per minute is a fight ({@code DefaultFightThreshold}). */
-        @WithDefault("1m")
+        @WithDefault(Defaults.DRIFT_FIGHT_WINDOW)
         String fightWindow();
     }
 
@@ -223,7 +223,7 @@ public interface GitopsConfig {
             /** Expected {@code email} of push tokens: the push subscription's service account. */
             Optional<String> serviceAccount();
 
-            @WithDefault("https://www.googleapis.com/oauth2/v3/certs")
+            @WithDefault(Defaults.WEBHOOK_PUBSUB_JWKS_URL)
             String jwksUrl();
         }
     }
@@ -233,7 +233,7 @@ public interface GitopsConfig {
     }
 
     interface LeaderElection {
-        @WithDefault("false")
+        @WithDefault(Defaults.LEADER_ELECTION_ENABLED)
         boolean enabled();
     }
 }

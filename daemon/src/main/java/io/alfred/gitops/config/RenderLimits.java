@@ -22,15 +22,15 @@ public record RenderLimits(
 
     public static RenderLimits defaults() {
         return new RenderLimits(
-                100_000,
-                1024 * MIB,
-                4 * MIB,
-                64 * MIB,
-                10_000,
-                10_000,
+                Integer.parseInt(Defaults.RENDER_LIMITS_CHECKOUT_FILES),
+                Sizes.parse("gitops.render.limits.checkout-size", Defaults.RENDER_LIMITS_CHECKOUT_SIZE),
+                Sizes.parse("gitops.render.limits.file-size", Defaults.RENDER_LIMITS_FILE_SIZE),
+                Sizes.parse("gitops.render.limits.total-size", Defaults.RENDER_LIMITS_TOTAL_SIZE),
+                Integer.parseInt(Defaults.RENDER_LIMITS_FILES),
+                Integer.parseInt(Defaults.RENDER_LIMITS_OBJECTS),
                 YamlLimits.defaults(),
-                512 * MIB,
-                Duration.ofSeconds(60));
+                Sizes.parse("gitops.render.limits.kustomize-memory", Defaults.RENDER_LIMITS_KUSTOMIZE_MEMORY),
+                Durations.parse("gitops.render.limits.kustomize-cpu", Defaults.RENDER_LIMITS_KUSTOMIZE_CPU));
     }
 
     public RenderLimits withCheckout(int maxFiles, long maxBytes) {

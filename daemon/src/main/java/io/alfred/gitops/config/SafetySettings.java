@@ -10,6 +10,9 @@ import java.time.Duration;
 public record SafetySettings(PdbMode pdb, Duration rolloutTimeout, boolean rollback) {
 
     public static SafetySettings defaults() {
-        return new SafetySettings(PdbMode.ENFORCE, Duration.ofMinutes(5), true);
+        return new SafetySettings(
+                PdbMode.of(Defaults.SAFETY_PDB).orElseThrow(),
+                Durations.parse("gitops.safety.rollout-timeout", Defaults.SAFETY_ROLLOUT_TIMEOUT),
+                Boolean.parseBoolean(Defaults.SAFETY_ROLLBACK));
     }
 }

@@ -21,7 +21,7 @@ public record SourceSettings(
                 url,
                 ref,
                 path,
-                Duration.ofMinutes(1),
+                Durations.parse("gitops.source.interval", Defaults.SOURCE_INTERVAL),
                 workdir,
                 Optional.empty(),
                 Optional.empty(),

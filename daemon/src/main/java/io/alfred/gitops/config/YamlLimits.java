@@ -7,6 +7,10 @@ package io.alfred.gitops.config;
  */
 public record YamlLimits(int aliases, int depth, int nodes, int documents) {
     public static YamlLimits defaults() {
-        return new YamlLimits(50, 100, 1_000_000, 10_000);
+        return new YamlLimits(
+                Integer.parseInt(Defaults.RENDER_LIMITS_YAML_ALIASES),
+                Integer.parseInt(Defaults.RENDER_LIMITS_YAML_DEPTH),
+                Integer.parseInt(Defaults.RENDER_LIMITS_YAML_NODES),
+                Integer.parseInt(Defaults.RENDER_LIMITS_DOCUMENTS));
     }
 }

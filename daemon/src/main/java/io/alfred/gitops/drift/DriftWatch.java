@@ -42,12 +42,8 @@ public final class DriftWatch implements ManagedView.Changes, AutoCloseable {
     /** Since the last {@link #track}: whether nothing drifted. */
     private volatile boolean quiet;
 
-    /** @param drifted told what drifted ({@code Deployment shop/web changed}), once per event */
-    public DriftWatch(KubernetesClient client, Consumer<String> drifted) {
-        this(client, drifted, "alfred-gitops", DriftSettings.defaults(), conflict -> {});
-    }
-
     /**
+     * @param drifted told what drifted ({@code Deployment shop/web changed}), once per event
      * @param fieldManager the daemon's own field manager, not a writer it can fight with
      * @param conflicted told once when an object becomes a conflict (and is no longer reported as drift)
      */

@@ -64,11 +64,8 @@ public final class ClusterEventRecorder {
     private final Map<String, Bucket> buckets = new LruMap<>(MAX_TRACKED);
     private long sequence;
 
-    public ClusterEventRecorder(KubernetesClient client, WriteGuard guard, String instance) {
-        this(client, guard, instance, Clock.systemUTC());
-    }
-
-    ClusterEventRecorder(KubernetesClient client, WriteGuard guard, String instance, Clock clock) {
+    /** @param clock the time of each Event ({@code Clock.systemUTC()}, or a test's) */
+    public ClusterEventRecorder(KubernetesClient client, WriteGuard guard, String instance, Clock clock) {
         this.client = client;
         this.guard = guard;
         this.instance = instance;

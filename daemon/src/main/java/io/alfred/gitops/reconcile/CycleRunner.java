@@ -17,7 +17,9 @@ import io.alfred.gitops.state.Suspension;
 import io.alfred.gitops.trigger.Trigger;
 import io.alfred.gitops.trigger.TriggerSink;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import java.time.Clock;
 import java.time.Duration;
+import java.util.Optional;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
@@ -57,24 +59,30 @@ public final class CycleRunner implements TriggerSink, AutoCloseable {
     private final AtomicReference<Trigger> queued = new AtomicReference<>();
     private final AtomicLong cycles = new AtomicLong();
     private volatile DriftWatch driftWatch;
-    private volatile PromotionGate promotion;
+    private final PromotionGate promotion;
     private final QuietIntervals quiet = new QuietIntervals();
     /** A revision that failed to render or to roll out: not retried until a newer commit or a manual reconcile. */
     private volatile String failedRevision;
 
     /**
-     * Where a runner's outcomes go besides {@code /status}, and what it asks before every write.
+     * Where a runner's outcomes go besides {@code /status}, what it asks before every write, and the
+     * promotion gate new revisions must pass (none: every revision may be applied).
      *
      * @param guard asked before every write (leader election)
      */
-    public record Outlets(EventSink events, CycleMetrics metrics, WriteGuard guard) {
-        /** No events, metrics of its own, always allowed to write: a command or a test. */
+    public record Outlets(EventSink events, CycleMetrics metrics, WriteGuard guard, Optional<PromotionGate> promotion) {
+        /** No events, metrics of its own, always allowed to write, no promotion gate: a command or a test. */
         public static Outlets none() {
             return events(EventSink.NONE);
         }
 
         public static Outlets events(EventSink events) {
-            return new Outlets(events, CycleMetrics.detached(), WriteGuard.ALWAYS);
+            return new Outlets(events, CycleMetrics.detached(), WriteGuard.ALWAYS, Optional.empty());
+        }
+
+        /** The same, with new revisions applied only once {@code gate} has seen them proven. */
+        public Outlets gated(PromotionGate gate) {
+            return new Outlets(events, metrics, guard, Optional.of(gate));
         }
     }
 
@@ -83,6 +91,7 @@ public final class CycleRunner implements TriggerSink, AutoCloseable {
         ((ScheduledThreadPoolExecutor) worker).setExecuteExistingDelayedTasksAfterShutdownPolicy(false);
         this.revisions = new Revisions(settings);
         WriteGuard guard = outlets.guard();
+        this.promotion = outlets.promotion().orElse(null);
         this.reconciler = new Reconciler(client, settings.apply(), settings.safety(), guard);
         this.rollback = settings.safety().rollback();
         String namespace = settings.apply().namespace();
@@ -94,7 +103,8 @@ public final class CycleRunner implements TriggerSink, AutoCloseable {
                         new HistoryStore(client, namespace, settings.apply().fieldManager(), guard),
                         revisions::describe),
                 new CycleAnnouncer(
-                        new ClusterEventRecorder(client, guard, ClusterEventRecorder.thisInstance()), namespace),
+                        new ClusterEventRecorder(client, guard, ClusterEventRecorder.thisInstance(), Clock.systemUTC()),
+                        namespace),
                 revisions,
                 settings.cluster().name(),
                 settings.cluster().environment());
@@ -132,18 +142,16 @@ public final class CycleRunner implements TriggerSink, AutoCloseable {
         }
     }
 
-    /** Tells {@code watch} what each cycle applies, so that it reports drift between cycles (the daemon's loop). */
+    /**
+     * Tells {@code watch} what each cycle applies, so that it reports drift between cycles (the
+     * daemon's loop). Set after construction because the watch reports to this runner.
+     */
     public void watchDrift(DriftWatch watch) {
         this.driftWatch = watch;
     }
 
     DriftWatch driftWatch() {
         return driftWatch;
-    }
-
-    /** Applies new revisions only once the environments of {@code gitops.promotion.after} have proven them. */
-    public void gatePromotion(PromotionGate gate) {
-        this.promotion = gate;
     }
 
     @Override
@@ -255,10 +263,7 @@ public final class CycleRunner implements TriggerSink, AutoCloseable {
         return promotion;
     }
 
-    /**
-     * The revision applied before this cycle: this process's last, or after a restart the one the
-     * inventory in the cluster names (so that a restart neither re-announces nor re-gates it).
-     */
+    /** The revision applied before this cycle: this process's last, or after a restart the inventory's. */
     private String lastApplied() {
         String known = status.view().lastAppliedRevision();
         if (known != null) {

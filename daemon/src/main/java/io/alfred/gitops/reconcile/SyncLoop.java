@@ -77,8 +77,20 @@ public class SyncLoop implements TriggerSink {
         }
         this.settings = settings;
         this.client = client;
-        this.runner = new CycleRunner(
-                settings, client, status, new CycleRunner.Outlets(events, new CycleMetrics(registry), guard));
+        CycleRunner.Outlets outlets =
+                new CycleRunner.Outlets(events, new CycleMetrics(registry), guard, Optional.empty());
+        if (settings.promotion().enabled()) {
+            // before the first cycle: no new revision may pass unproven
+            promotionGate = new PromotionGate(
+                    settings.promotion(),
+                    new ProofStore(
+                            client,
+                            settings.apply().namespace(),
+                            settings.apply().fieldManager()),
+                    Clock.systemUTC());
+            outlets = outlets.gated(promotionGate);
+        }
+        this.runner = new CycleRunner(settings, client, status, outlets);
         status.leader(true);
         Duration interval = settings.source().interval();
         scheduler
@@ -107,17 +119,6 @@ public class SyncLoop implements TriggerSink {
                 settings.drift(),
                 r::conflicted);
         runner.watchDrift(driftWatch);
-        if (settings.promotion().enabled()) {
-            // before the first cycle: no new revision may pass unproven
-            promotionGate = new PromotionGate(
-                    settings.promotion(),
-                    new ProofStore(
-                            client,
-                            settings.apply().namespace(),
-                            settings.apply().fieldManager()),
-                    Clock.systemUTC());
-            runner.gatePromotion(promotionGate);
-        }
         runner.offer(Trigger.of(Trigger.Kind.STARTUP));
     }
 

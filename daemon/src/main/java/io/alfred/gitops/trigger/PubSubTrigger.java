@@ -58,45 +58,28 @@ public final class PubSubTrigger implements AutoCloseable {
         boolean handle(PubsubMessage message);
     }
 
-    public PubSubTrigger(
-            PubSubConnection connection,
-            String project,
-            String subscription,
-            NoticeHandler handler,
-            PubSubHealth health) {
-        this(connection, project, subscription, handler, health, Backoff.standard(), STABLE);
-    }
-
-    PubSubTrigger(
-            PubSubConnection connection,
-            String project,
-            String subscription,
-            NoticeHandler handler,
-            PubSubHealth health,
-            Backoff backoff,
-            Duration stable) {
-        this(
-                connection,
-                PubSubResource.triggerSubscription(project, subscription),
-                message -> handler.handle(
-                                "pubsub",
-                                Trigger.Kind.PUBSUB,
-                                message.getMessageId(),
-                                message.getData().toByteArray(),
-                                message.getAttributesMap())
-                        != NoticeHandler.Result.NOT_RUNNING,
-                health,
-                backoff,
-                stable);
-    }
-
-    /** Any subscription, each message to {@code handler} (the promotion proofs, say). */
-    public PubSubTrigger(
+    /** Any subscription, each message to {@code handler}, with the standard backoff. */
+    public static PubSubTrigger of(
             PubSubConnection connection, PubSubResource resource, MessageHandler handler, PubSubHealth health) {
-        this(connection, resource, handler, health, Backoff.standard(), STABLE);
+        return new PubSubTrigger(connection, resource, handler, health, Backoff.standard(), STABLE);
     }
 
-    PubSubTrigger(
+    /** Push notices (the trigger subscription) to {@code handler}; redelivered while it is not running. */
+    public static MessageHandler notices(NoticeHandler handler) {
+        return message -> handler.handle(
+                        "pubsub",
+                        Trigger.Kind.PUBSUB,
+                        message.getMessageId(),
+                        message.getData().toByteArray(),
+                        message.getAttributesMap())
+                != NoticeHandler.Result.NOT_RUNNING;
+    }
+
+    /**
+     * @param backoff between restarts of a subscriber that failed
+     * @param stable how long a subscriber must run before its backoff starts over
+     */
+    public PubSubTrigger(
             PubSubConnection connection,
             PubSubResource resource,
             MessageHandler handler,

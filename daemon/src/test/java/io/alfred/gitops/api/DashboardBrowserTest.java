@@ -83,7 +83,7 @@ class DashboardBrowserTest {
                 .commit(HTML_SUBJECT);
         sandbox = TestCluster.sandbox("it counts the requests the page makes").sandboxServer();
         Settings settings = TestSettings.builder(
-                        new ClusterSettings("test", "dev"),
+                        ClusterSettings.of("test", "dev"),
                         SourceSettings.anonymous(repo.url(), "main", "infra/k8s/overlays/dev", tmp.resolve("work")),
                         new RenderSettings(
                                 "auto", Duration.ofMinutes(1), Map.of("cluster_name", "test", "cluster_env", "dev")))

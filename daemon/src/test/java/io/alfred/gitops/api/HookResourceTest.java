@@ -68,7 +68,7 @@ class HookResourceTest {
         sandbox = TestCluster.start();
         loop.start(
                 TestSettings.builder(
-                                new ClusterSettings("test", "dev"),
+                                ClusterSettings.of("test", "dev"),
                                 new SourceSettings(
                                         repo.url(),
                                         "main",

@@ -7,6 +7,7 @@ import io.alfred.gitops.config.SafetySettings;
 import io.alfred.gitops.config.Settings;
 import io.alfred.gitops.config.SourceSettings;
 import io.alfred.gitops.pubsub.PubSubHealth;
+import io.alfred.gitops.pubsub.PubSubResource;
 import io.alfred.gitops.reconcile.CycleRunner;
 import io.alfred.gitops.reconcile.Reconciler;
 import io.alfred.gitops.reconcile.SyncStatus;
@@ -53,15 +54,14 @@ class PushLatencyBench {
             Settings settings = settings(repo, tmp.resolve("work"));
             SyncStatus status = new SyncStatus();
             try (CycleRunner runner = new CycleRunner(settings, client, status, CycleRunner.Outlets.none());
-                    PubSubTrigger trigger = new PubSubTrigger(
+                    PubSubTrigger trigger = PubSubTrigger.of(
                                     emulator.connection(),
-                                    PubSubEmulator.PROJECT,
-                                    "alfred",
-                                    new NoticeHandler(
+                                    PubSubResource.triggerSubscription(PubSubEmulator.PROJECT, "alfred"),
+                                    PubSubTrigger.notices(new NoticeHandler(
                                             new RepoMatcher(repo.url(), "main"),
                                             runner,
                                             new TriggerMetrics(new SimpleMeterRegistry()),
-                                            new DeliveryLog()),
+                                            new DeliveryLog())),
                                     PubSubHealth.detached())
                             .start()) {
                 String head = repo.repository().resolve("HEAD").name();
@@ -142,7 +142,7 @@ class PushLatencyBench {
 
     private static Settings settings(TestRepo repo, Path work) {
         return TestSettings.builder(
-                        new ClusterSettings("bench", "prod"),
+                        ClusterSettings.of("bench", "prod"),
                         SourceSettings.anonymous(repo.url(), "main", OVERLAY, work),
                         new RenderSettings(
                                 "auto", Duration.ofMinutes(1), Map.of("cluster_name", "bench", "cluster_env", "prod")))

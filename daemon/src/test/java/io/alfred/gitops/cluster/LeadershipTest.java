@@ -15,6 +15,7 @@ import io.alfred.gitops.trigger.Trigger;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Optional;
 import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -47,7 +48,10 @@ class LeadershipTest {
                                 client,
                                 status,
                                 new CycleRunner.Outlets(
-                                        EventSink.NONE, CycleMetrics.detached(), new WriteGuard(leadership::isLeader)));
+                                        EventSink.NONE,
+                                        CycleMetrics.detached(),
+                                        new WriteGuard(leadership::isLeader),
+                                        Optional.empty()));
                         runner.set(r);
                         r.offer(Trigger.of(Trigger.Kind.STARTUP));
                     },

@@ -2,6 +2,7 @@ package io.alfred.gitops.drift;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.alfred.gitops.config.DriftSettings;
 import io.alfred.gitops.config.Settings;
 import io.alfred.gitops.reconcile.CycleRunner;
 import io.alfred.gitops.reconcile.SyncStatus;
@@ -39,10 +40,15 @@ class DriftWatchTest {
             SyncStatus status = new SyncStatus();
             List<String> reports = new CopyOnWriteArrayList<>();
             try (CycleRunner runner = new CycleRunner(settings, client, status, CycleRunner.Outlets.none());
-                    DriftWatch watch = new DriftWatch(client, what -> {
-                        reports.add(what);
-                        runner.offer(Trigger.of(Trigger.Kind.DRIFT), Duration.ofMillis(100));
-                    })) {
+                    DriftWatch watch = new DriftWatch(
+                            client,
+                            what -> {
+                                reports.add(what);
+                                runner.offer(Trigger.of(Trigger.Kind.DRIFT), Duration.ofMillis(100));
+                            },
+                            "alfred-gitops",
+                            DriftSettings.defaults(),
+                            conflict -> {})) {
                 runner.watchDrift(watch);
                 runner.runOnce(Trigger.of(Trigger.Kind.STARTUP));
                 assertThat(watch.watchedKinds()).isGreaterThan(3);

@@ -82,7 +82,7 @@ class DeployEventsTest {
 
     private Settings settings(String cluster) {
         return TestSettings.builder(
-                        new ClusterSettings(cluster, "dev"),
+                        ClusterSettings.of(cluster, "dev"),
                         SourceSettings.anonymous(
                                 repo.url(), "main", "infra/k8s/overlays/dev", tmp.resolve("work-" + cluster)),
                         new RenderSettings(

@@ -63,7 +63,7 @@ class RolloutHealthCycleTest {
         }
         repo.commit("change");
         Settings settings = TestSettings.builder(
-                        new ClusterSettings("test", "dev"),
+                        ClusterSettings.of("test", "dev"),
                         SourceSettings.anonymous(repo.url(), "main", "app", tmp.resolve("work")),
                         new RenderSettings("auto", Duration.ofMinutes(1), Map.of()))
                 .safety(new SafetySettings(PdbMode.ENFORCE, Duration.ofSeconds(3), true))

@@ -13,6 +13,7 @@ import io.alfred.gitops.trigger.Trigger;
 import io.fabric8.kubernetes.api.model.NamespaceBuilder;
 import io.fabric8.kubernetes.api.model.events.v1.Event;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -47,7 +48,9 @@ class CycleAnnouncerTest {
                     Map.of(),
                     OptionalInt.of(150),
                     List.of());
-            new CycleAnnouncer(new ClusterEventRecorder(client, WriteGuard.ALWAYS, "test"), "alfred-gitops")
+            new CycleAnnouncer(
+                            new ClusterEventRecorder(client, WriteGuard.ALWAYS, "test", Clock.systemUTC()),
+                            "alfred-gitops")
                     .cycleEnded(result, Trigger.of(Trigger.Kind.STARTUP), "many configmaps");
 
             List<Event> onObjects =

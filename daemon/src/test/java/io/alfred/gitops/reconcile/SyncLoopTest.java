@@ -49,7 +49,7 @@ class SyncLoopTest {
                     Optional.empty());
             loop.start(
                     TestSettings.builder(
-                                    new ClusterSettings("test", "dev"),
+                                    ClusterSettings.of("test", "dev"),
                                     source,
                                     new RenderSettings(
                                             "auto",

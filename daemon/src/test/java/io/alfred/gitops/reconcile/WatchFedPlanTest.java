@@ -2,6 +2,7 @@ package io.alfred.gitops.reconcile;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.alfred.gitops.config.DriftSettings;
 import io.alfred.gitops.config.Settings;
 import io.alfred.gitops.drift.DriftWatch;
 import io.alfred.gitops.sandbox.SandboxApiServer;
@@ -35,7 +36,12 @@ class WatchFedPlanTest {
             Settings settings = TestSettings.overlay(repo.url(), "dev", tmp.resolve("work"));
             SyncStatus status = new SyncStatus();
             try (CycleRunner runner = new CycleRunner(settings, client, status, CycleRunner.Outlets.none());
-                    DriftWatch watch = new DriftWatch(client, what -> runner.offer(Trigger.of(Trigger.Kind.DRIFT)))) {
+                    DriftWatch watch = new DriftWatch(
+                            client,
+                            what -> runner.offer(Trigger.of(Trigger.Kind.DRIFT)),
+                            "alfred-gitops",
+                            DriftSettings.defaults(),
+                            conflict -> {})) {
                 runner.watchDrift(watch);
                 runner.runOnce(Trigger.of(Trigger.Kind.STARTUP));
                 Await.until(watch::quiet, Duration.ofSeconds(10), () -> "watch not quiet");

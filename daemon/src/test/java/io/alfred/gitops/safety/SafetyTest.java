@@ -90,7 +90,7 @@ class SafetyTest {
 
     private Settings settings(SafetySettings safety) {
         return TestSettings.builder(
-                        new ClusterSettings("test", "dev"),
+                        ClusterSettings.of("test", "dev"),
                         SourceSettings.anonymous(repo.url(), "main", "app", tmp.resolve("work")),
                         new RenderSettings("auto", Duration.ofMinutes(1), Map.of()))
                 .safety(safety)
@@ -532,7 +532,7 @@ class SafetyTest {
     void theExampleProdOverlayPassesTheGateAndRolls() {
         try (TestRepo example = TestRepo.withExample(tmp.resolve("example"))) {
             Settings settings = TestSettings.builder(
-                            new ClusterSettings("test", "prod"),
+                            ClusterSettings.of("test", "prod"),
                             SourceSettings.anonymous(
                                     example.url(), "main", "infra/k8s/overlays/prod", tmp.resolve("work-prod")),
                             new RenderSettings(
@@ -571,7 +571,7 @@ class SafetyTest {
     void theExampleOverlaysDeclareNoBudgetTheirReplicasCannotMeet(String env) {
         try (TestRepo example = TestRepo.withExample(tmp.resolve("example"))) {
             Settings settings = TestSettings.builder(
-                            new ClusterSettings("test", env),
+                            ClusterSettings.of("test", env),
                             SourceSettings.anonymous(
                                     example.url(), "main", "infra/k8s/overlays/" + env, tmp.resolve("work-" + env)),
                             new RenderSettings(

@@ -12,6 +12,7 @@ import io.fabric8.kubernetes.api.model.apps.DeploymentBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -162,7 +163,7 @@ class SandboxKubectlTest {
                             .endSpec()
                             .build())
                     .create();
-            new ClusterEventRecorder(client, WriteGuard.ALWAYS, "test")
+            new ClusterEventRecorder(client, WriteGuard.ALWAYS, "test", Clock.systemUTC())
                     .record(
                             ObjectRef.of("apps/v1", "Deployment", "default", "web"),
                             Type.Normal,

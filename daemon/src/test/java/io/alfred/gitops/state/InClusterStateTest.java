@@ -19,6 +19,7 @@ import io.fabric8.kubernetes.api.model.NamespaceBuilder;
 import io.fabric8.kubernetes.api.model.events.v1.Event;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import java.nio.file.Path;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -175,7 +176,8 @@ class InClusterStateTest {
                             .endMetadata()
                             .build())
                     .create();
-            ClusterEventRecorder recorder = new ClusterEventRecorder(client, WriteGuard.ALWAYS, "test");
+            ClusterEventRecorder recorder =
+                    new ClusterEventRecorder(client, WriteGuard.ALWAYS, "test", Clock.systemUTC());
             ObjectRef web = ObjectRef.of("apps/v1", "Deployment", "shop", "web");
             for (int i = 0; i < 5; i++) {
                 recorder.record(web, Type.Warning, "SyncFailed", "Reconcile", "the same failure");

@@ -54,7 +54,7 @@ public final class PromotionDaemon implements AutoCloseable {
         this.sandbox = sandbox;
         this.client = sandbox.client();
         this.settings = TestSettings.builder(
-                        new ClusterSettings(cluster, environment),
+                        ClusterSettings.of(cluster, environment),
                         SourceSettings.anonymous(repo.url(), "main", "infra/k8s/overlays/" + environment, workdir),
                         new RenderSettings(
                                 "auto",
@@ -77,13 +77,16 @@ public final class PromotionDaemon implements AutoCloseable {
 
     /** The daemon's loop, as {@code run} starts it: the gate before the first cycle, then the proofs' subscription. */
     public void start(boolean listen) {
-        runner = new CycleRunner(settings, client, status, CycleRunner.Outlets.events(outbox));
+        CycleRunner.Outlets outlets = CycleRunner.Outlets.events(outbox);
         if (settings.promotion().enabled()) {
             gate = new PromotionGate(
                     settings.promotion(), new ProofStore(client, "alfred-gitops", "alfred-gitops"), Clock.systemUTC());
-            runner.gatePromotion(gate);
+            outlets = outlets.gated(gate);
+        }
+        runner = new CycleRunner(settings, client, status, outlets);
+        if (gate != null) {
             if (listen) {
-                proofs = new PubSubTrigger(
+                proofs = PubSubTrigger.of(
                                 emulator.connection(),
                                 PubSubResource.promotionSubscription(PubSubEmulator.PROJECT, "prod-proofs"),
                                 gate.listener(() -> runner.offer(Trigger.of(Trigger.Kind.PROMOTION))),

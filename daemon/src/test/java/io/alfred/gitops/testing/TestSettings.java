@@ -27,7 +27,7 @@ public final class TestSettings {
 
     public static Settings path(String url, String path, String env, Path workdir) {
         return builder(
-                        new ClusterSettings("test", env),
+                        ClusterSettings.of("test", env),
                         SourceSettings.anonymous(url, "main", path, workdir),
                         new RenderSettings(
                                 "auto", Duration.ofMinutes(1), Map.of("cluster_name", "test", "cluster_env", env)))

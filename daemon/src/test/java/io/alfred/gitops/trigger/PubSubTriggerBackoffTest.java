@@ -50,9 +50,8 @@ class PubSubTriggerBackoffTest {
         try (LogCapture log = LogCapture.install();
                 PubSubTrigger trigger = new PubSubTrigger(
                                 emulator.connection(),
-                                PubSubEmulator.PROJECT,
-                                "missing",
-                                ignoringHandler(),
+                                PubSubResource.triggerSubscription(PubSubEmulator.PROJECT, "missing"),
+                                PubSubTrigger.notices(ignoringHandler()),
                                 health,
                                 backoff,
                                 Duration.ofSeconds(1))

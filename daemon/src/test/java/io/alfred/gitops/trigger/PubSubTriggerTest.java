@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.alfred.gitops.config.Settings;
 import io.alfred.gitops.pubsub.PubSubHealth;
+import io.alfred.gitops.pubsub.PubSubResource;
 import io.alfred.gitops.reconcile.CycleRunner;
 import io.alfred.gitops.reconcile.SyncStatus;
 import io.alfred.gitops.testing.Await;
@@ -61,11 +62,11 @@ class PubSubTriggerTest {
         status = new SyncStatus();
         runner = new CycleRunner(settings, client, status, CycleRunner.Outlets.none());
         metrics = new TriggerMetrics(new SimpleMeterRegistry());
-        trigger = new PubSubTrigger(
+        trigger = PubSubTrigger.of(
                         emulator.connection(),
-                        PubSubEmulator.PROJECT,
-                        "alfred-" + counter,
-                        new NoticeHandler(new RepoMatcher(repo.url(), "main"), runner, metrics, new DeliveryLog()),
+                        PubSubResource.triggerSubscription(PubSubEmulator.PROJECT, "alfred-" + counter),
+                        PubSubTrigger.notices(new NoticeHandler(
+                                new RepoMatcher(repo.url(), "main"), runner, metrics, new DeliveryLog())),
                         PubSubHealth.detached())
                 .start();
         String first = head();
