@@ -20,6 +20,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -53,6 +54,7 @@ class KubectlComparisonBench {
                 String kubeconfig = sandbox.kubeconfig().toString();
                 kubectlCold = seconds(
                         () -> kubectl(0, "--kubeconfig", kubeconfig, "apply", "--server-side", "-f", file.toString()));
+                settle(sandbox);
                 for (int i = 0; i < RUNS; i++) {
                     kubectlDiff[i] = seconds(() ->
                             kubectl(0, "--kubeconfig", kubeconfig, "diff", "--server-side", "-f", file.toString()));
@@ -69,6 +71,7 @@ class KubectlComparisonBench {
                     Reconciler reconciler = new Reconciler(
                             client, ApplySettings.defaults(), SafetySettings.defaults(), WriteGuard.ALWAYS)) {
                 oursCold = seconds(() -> expect(reconciler.reconcile(render), CycleResult.Outcome.SUCCEEDED));
+                settle(sandbox);
                 for (int i = 0; i < RUNS; i++) {
                     oursDiff[i] = seconds(() -> {
                         if (reconciler.diff(render).hasChanges()) {
@@ -127,6 +130,35 @@ class KubectlComparisonBench {
                 real.close();
             } else {
                 sandbox.close();
+            }
+        }
+    }
+
+    /**
+     * Waits, outside the timings, until the API server's controllers are done with the applied
+     * objects: on a real 1.23 control plane the token controller gives every ServiceAccount a
+     * {@code secrets} entry after its creation, and a diff before that sees it (both tools' diffs).
+     * Settled: no ServiceAccount of the bench changed for 2 s.
+     */
+    private static void settle(Server server) throws Exception {
+        try (KubernetesClient client = server.client()) {
+            String last = "";
+            long stableSince = System.nanoTime();
+            long deadline = System.nanoTime() + Duration.ofSeconds(120).toNanos();
+            while (System.nanoTime() < deadline) {
+                String now = client.serviceAccounts().inAnyNamespace().list().getItems().stream()
+                        .map(sa -> sa.getMetadata().getName() + "@"
+                                + sa.getMetadata().getResourceVersion())
+                        .sorted()
+                        .collect(Collectors.joining(","));
+                if (!now.equals(last)) {
+                    last = now;
+                    stableSince = System.nanoTime();
+                } else if (System.nanoTime() - stableSince
+                        > Duration.ofSeconds(2).toNanos()) {
+                    return;
+                }
+                Thread.sleep(250);
             }
         }
     }
