@@ -1,16 +1,15 @@
 package io.alfred.gitops;
 
 /**
- * A git revision (a commit's full SHA-1) and the one abbreviation of it that every message, log
- * line, event note, status line and dashboard shows: its first {@value #ABBREVIATED} characters.
+ * The one abbreviation of a git revision (a commit's full SHA-1) that every message, log line,
+ * event note, status line and dashboard shows: its first {@value #ABBREVIATED} characters.
+ * Revisions themselves are still passed as strings.
  */
-public record Revision(String sha) {
+public final class Revision {
     /** Characters of an abbreviated revision: unique in repositories far larger than git's 7 are. */
     public static final int ABBREVIATED = 12;
 
-    public String abbreviated() {
-        return abbreviate(sha);
-    }
+    private Revision() {}
 
     /** The abbreviation of {@code sha}; null and shorter strings as they are. */
     public static String abbreviate(String sha) {

@@ -5,7 +5,6 @@ import io.alfred.gitops.StageException;
 import io.alfred.gitops.apply.Applier;
 import io.alfred.gitops.apply.RolloutWaiter;
 import io.alfred.gitops.change.Action;
-import io.alfred.gitops.change.Change;
 import io.alfred.gitops.change.ChangeSet;
 import io.alfred.gitops.cluster.ServerMessage;
 import io.alfred.gitops.cluster.WriteGuard;
@@ -96,14 +95,12 @@ public final class Reconciler implements AutoCloseable {
     public ChangeSet diff(RenderResult render) {
         ClusterKinds kinds = new ClusterKinds(client);
         Plan plan = planner.plan(render.manifests(), kinds, foundations.missing(render.manifests(), kinds));
-        Inventory inventory = inventoryStore.load();
-        ChangeSet changes = plan.changeSet();
-        if (settings.prune()) {
-            List<InventoryEntry> gone = inventory.without(keys(render.manifests()));
-            changes = changes.plus(new ChangeSet(
-                    gone.stream().map(e -> Change.of(e.ref(), Action.DELETED)).toList()));
-        }
-        return changes;
+        return plan.changeSet().plus(Work.deletions(toPrune(inventoryStore.load(), render.manifests())));
+    }
+
+    /** The inventory entries that left git, to delete: none when pruning is off. */
+    private List<InventoryEntry> toPrune(Inventory inventory, List<Manifest> manifests) {
+        return settings.prune() ? inventory.without(keys(manifests)) : List.of();
     }
 
     /** Told of a cycle's progress, so that events go out as it happens. */
@@ -155,8 +152,7 @@ public final class Reconciler implements AutoCloseable {
 
         Plan plan = planner.plan(manifests, kinds, Set.of(), seenBefore);
         attempt.timer.lap(Stage.PLAN);
-        List<InventoryEntry> toPrune = settings.prune() ? inventory.without(keys(manifests)) : List.of();
-        Work work = Work.of(plan, bootstrap.created(), toPrune, seenBefore);
+        Work work = Work.of(plan, bootstrap.created(), toPrune(inventory, manifests), seenBefore);
         work = work.withoutHeld(seenBefore ? heldBack(work.changed(), attempt.findings) : Set.of());
         if (work.writes()) {
             listener.planned(work.announced(), work.drift());

@@ -45,8 +45,13 @@ record Work(
 
     /** The planned changes and the prunes, as the {@code planned} event says them. */
     ChangeSet announced() {
-        return changes.plus(new ChangeSet(
-                toPrune.stream().map(e -> Change.of(e.ref(), Action.DELETED)).toList()));
+        return changes.plus(deletions(toPrune));
+    }
+
+    /** Inventory entries to prune, as the changes that delete them. */
+    static ChangeSet deletions(List<InventoryEntry> entries) {
+        return new ChangeSet(
+                entries.stream().map(e -> Change.of(e.ref(), Action.DELETED)).toList());
     }
 
     /** Without the objects held back as a drift fight (by key). */
