@@ -8,6 +8,7 @@ import io.alfred.gitops.config.GitopsConfig;
 import io.alfred.gitops.config.Settings;
 import io.alfred.gitops.config.SettingsResolver;
 import io.alfred.gitops.reconcile.Revisions;
+import io.alfred.gitops.reconcile.Wiring;
 import io.alfred.gitops.render.RenderResult;
 import io.alfred.gitops.render.Renderer;
 import io.alfred.gitops.render.WorkingTree;
@@ -57,7 +58,7 @@ abstract class CommandSupport {
         if (options.local != null) {
             return WorkingTree.of(options.local).render(new Renderer(settings.render()));
         }
-        try (Revisions revisions = new Revisions(settings)) {
+        try (Revisions revisions = Wiring.revisions(settings)) {
             return latestWithNote(revisions, settings);
         }
     }

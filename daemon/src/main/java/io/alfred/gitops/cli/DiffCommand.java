@@ -7,6 +7,7 @@ import io.alfred.gitops.cluster.WriteGuard;
 import io.alfred.gitops.config.SafetySettings;
 import io.alfred.gitops.config.Settings;
 import io.alfred.gitops.reconcile.Reconciler;
+import io.alfred.gitops.reconcile.Wiring;
 import io.alfred.gitops.render.RenderResult;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import jakarta.inject.Inject;
@@ -33,7 +34,7 @@ public class DiffCommand extends CommandSupport implements Callable<Integer> {
         try {
             Settings settings = settings(options);
             try (ClusterConnection cluster = clusters.openVerified(options, settings);
-                    Reconciler reconciler = new Reconciler(
+                    Reconciler reconciler = Wiring.reconciler(
                             cluster.client(), settings.apply(), SafetySettings.defaults(), WriteGuard.ALWAYS)) {
                 RenderResult render = renderFor(options, settings);
                 ChangeSet changes;

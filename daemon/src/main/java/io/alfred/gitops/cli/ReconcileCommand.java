@@ -14,6 +14,7 @@ import io.alfred.gitops.pubsub.PubSubHealth;
 import io.alfred.gitops.reconcile.CycleResult;
 import io.alfred.gitops.reconcile.CycleRunner;
 import io.alfred.gitops.reconcile.SyncStatus;
+import io.alfred.gitops.reconcile.Wiring;
 import io.alfred.gitops.trigger.Trigger;
 import jakarta.inject.Inject;
 import java.io.PrintWriter;
@@ -70,7 +71,7 @@ public class ReconcileCommand extends CommandSupport implements Callable<Integer
                 events = outbox;
             }
             try (CycleRunner runner =
-                    new CycleRunner(settings, cluster.client(), new SyncStatus(), CycleRunner.Outlets.events(events))) {
+                    Wiring.runner(settings, cluster.client(), new SyncStatus(), CycleRunner.Outlets.events(events))) {
                 CycleResult result = runner.runOnce(Trigger.of(Trigger.Kind.MANUAL));
                 if (result == null) {
                     out.println("reconcile no-op: nothing to do");

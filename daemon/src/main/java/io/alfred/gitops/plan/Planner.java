@@ -41,17 +41,11 @@ public final class Planner {
     private final KubernetesClient client;
     private final String fieldManager;
     private final ExecutorService pool;
-    private volatile LiveView view = LiveView.NONE;
 
     public Planner(KubernetesClient client, String fieldManager, ExecutorService pool) {
         this.client = client;
         this.fieldManager = fieldManager;
         this.pool = pool;
-    }
-
-    /** What the watches know of the live objects: kinds it covers are not listed. */
-    public void use(LiveView view) {
-        this.view = view;
     }
 
     /**
@@ -62,16 +56,13 @@ public final class Planner {
      *        (only {@code diff} asks for that; a reconcile creates them first)
      */
     public Plan plan(List<Manifest> manifests, ClusterKinds kinds, Set<String> pending) {
-        return plan(manifests, kinds, pending, false);
+        return plan(manifests, kinds, pending, Baseline.dryRunAll());
     }
 
-    /**
-     * @param trustLive the revision was applied successfully before: an object whose live state
-     *        already holds every field git gives it is unchanged without a dry run (nothing was
-     *        removed from git since, so a dry run could not find anything else)
-     */
-    public Plan plan(List<Manifest> manifests, ClusterKinds kinds, Set<String> pending, boolean trustLive) {
-        LiveView watched = view;
+    /** @param baseline what may be taken from the live state instead of a dry run */
+    public Plan plan(List<Manifest> manifests, ClusterKinds kinds, Set<String> pending, Baseline baseline) {
+        boolean trustLive = baseline.trustLive();
+        LiveView watched = baseline.view();
         Map<String, JsonNode> listed = trustLive ? listManaged(manifests, kinds, watched) : Map.of();
         List<CompletableFuture<ObjectPlan>> futures = new ArrayList<>();
         for (Manifest m : manifests) {

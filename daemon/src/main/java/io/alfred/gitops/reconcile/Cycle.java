@@ -7,6 +7,7 @@ import io.alfred.gitops.change.ChangeSet;
 import io.alfred.gitops.drift.DriftConflict;
 import io.alfred.gitops.drift.DriftWatch;
 import io.alfred.gitops.events.CycleEvents;
+import io.alfred.gitops.plan.LiveView;
 import io.alfred.gitops.promotion.PromotionDecision;
 import io.alfred.gitops.promotion.PromotionGate;
 import io.alfred.gitops.promotion.PromotionRefusal;
@@ -23,6 +24,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalInt;
+import java.util.Set;
 import java.util.stream.Collectors;
 import org.jboss.logging.Logger;
 import org.jboss.logging.MDC;
@@ -42,6 +44,11 @@ final class Cycle {
     private final String previous;
     private final DriftWatch watch;
     private String revision;
+    /** What the plan reads the live objects from; set by the fetch. */
+    private LiveView view = LiveView.NONE;
+    /** Objects held as a drift fight, not corrected in this cycle; set by the render. */
+    private Set<String> fighting = Set.of();
+
     private CycleEvents events;
 
     Cycle(CycleRunner runner, Trigger trigger, String previous) {
@@ -49,7 +56,7 @@ final class Cycle {
         this.reporter = runner.reporter;
         this.trigger = trigger;
         this.previous = previous;
-        this.watch = runner.driftWatch();
+        this.watch = runner.driftWatch().orElse(null);
         this.events = reporter.eventsOf(trigger, null, previous);
     }
 
@@ -84,16 +91,19 @@ final class Cycle {
         if (suspension.suspended()) {
             return ended(reportOnly(render, suspension), render);
         }
-        return ended(runner.reconciler.reconcile(render, new Progress()), render);
+        return ended(
+                runner.reconciler.reconcile(render, new Reconciler.Context(view, fighting, new Progress())), render);
     }
 
     /** Polls the ref; false when there is nothing to do (a revision that failed, a quiet interval). */
     private boolean fetch() {
         revision = runner.revisions.pollFor(trigger);
         at(revision);
-        if (!runner.worthACycle(trigger, revision)) {
+        Optional<LiveView> worth = runner.worthACycle(trigger, revision);
+        if (worth.isEmpty()) {
             return false;
         }
+        view = worth.get();
         events = reporter.eventsOf(trigger, revision, previous);
         reporter.fetched(revision, timer.elapsed());
         reporter.stage(Stage.VERIFY, revision);
@@ -159,8 +169,7 @@ final class Cycle {
                 releaseHolds();
             }
             List<DriftConflict> conflicts = watch.conflicts();
-            runner.reconciler.holdBack(
-                    conflicts.stream().map(c -> c.ref().key()).collect(Collectors.toSet()));
+            fighting = conflicts.stream().map(c -> c.ref().key()).collect(Collectors.toSet());
             reporter.conflicts(conflicts);
         }
         return render;

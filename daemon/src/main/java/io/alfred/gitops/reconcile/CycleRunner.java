@@ -4,20 +4,15 @@ import io.alfred.gitops.Revision;
 import io.alfred.gitops.Stage;
 import io.alfred.gitops.cluster.WriteGuard;
 import io.alfred.gitops.config.Durations;
-import io.alfred.gitops.config.Settings;
 import io.alfred.gitops.drift.DriftConflict;
 import io.alfred.gitops.drift.DriftWatch;
-import io.alfred.gitops.events.ClusterEventRecorder;
 import io.alfred.gitops.events.EventSink;
 import io.alfred.gitops.plan.LiveView;
 import io.alfred.gitops.promotion.PromotionGate;
-import io.alfred.gitops.state.HistoryStore;
 import io.alfred.gitops.state.SuspendStore;
 import io.alfred.gitops.state.Suspension;
 import io.alfred.gitops.trigger.Trigger;
 import io.alfred.gitops.trigger.TriggerSink;
-import io.fabric8.kubernetes.client.KubernetesClient;
-import java.time.Clock;
 import java.time.Duration;
 import java.util.Optional;
 import java.util.concurrent.ScheduledExecutorService;
@@ -58,59 +53,74 @@ public final class CycleRunner implements TriggerSink, AutoCloseable {
     });
     private final AtomicReference<Trigger> queued = new AtomicReference<>();
     private final AtomicLong cycles = new AtomicLong();
-    private volatile DriftWatch driftWatch;
+    private final Optional<DriftWatch> driftWatch;
     private final PromotionGate promotion;
     private final QuietIntervals quiet = new QuietIntervals();
     /** A revision that failed to render or to roll out: not retried until a newer commit or a manual reconcile. */
     private volatile String failedRevision;
 
     /**
-     * Where a runner's outcomes go besides {@code /status}, what it asks before every write, and the
-     * promotion gate new revisions must pass (none: every revision may be applied).
+     * Where a runner's outcomes go besides {@code /status}, what it asks before every write, the
+     * promotion gate new revisions must pass (none: every revision may be applied), and the watch
+     * that reports drift between cycles (none: only cycles see drift).
      *
      * @param guard asked before every write (leader election)
      */
-    public record Outlets(EventSink events, CycleMetrics metrics, WriteGuard guard, Optional<PromotionGate> promotion) {
+    public record Outlets(
+            EventSink events,
+            CycleMetrics metrics,
+            WriteGuard guard,
+            Optional<PromotionGate> promotion,
+            Optional<DriftWatching> drift) {
         /** No events, metrics of its own, always allowed to write, no promotion gate: a command or a test. */
         public static Outlets none() {
             return events(EventSink.NONE);
         }
 
         public static Outlets events(EventSink events) {
-            return new Outlets(events, CycleMetrics.detached(), WriteGuard.ALWAYS, Optional.empty());
+            return new Outlets(events, CycleMetrics.detached(), WriteGuard.ALWAYS, Optional.empty(), Optional.empty());
         }
 
         /** The same, with new revisions applied only once {@code gate} has seen them proven. */
         public Outlets gated(PromotionGate gate) {
-            return new Outlets(events, metrics, guard, Optional.of(gate));
+            return new Outlets(events, metrics, guard, Optional.of(gate), drift);
+        }
+
+        /** The same, with drift between cycles reported by the watch {@code watching} builds. */
+        public Outlets watching(DriftWatching watching) {
+            return new Outlets(events, metrics, guard, promotion, Optional.of(watching));
         }
     }
 
-    public CycleRunner(Settings settings, KubernetesClient client, SyncStatus status, Outlets outlets) {
+    /**
+     * Builds the watch that reports drift to a runner: the watch reports to the runner and the runner
+     * tells the watch what each cycle applies, so the runner hands itself over as it is built.
+     */
+    @FunctionalInterface
+    public interface DriftWatching {
+        DriftWatch watch(CycleRunner runner);
+    }
+
+    /** Built by {@link Wiring#runner}. */
+    CycleRunner(
+            SyncStatus status,
+            Revisions revisions,
+            Reconciler reconciler,
+            CycleReporter reporter,
+            SuspendStore suspendStore,
+            boolean rollback,
+            Outlets outlets) {
         this.status = status;
-        ((ScheduledThreadPoolExecutor) worker).setExecuteExistingDelayedTasksAfterShutdownPolicy(false);
-        this.revisions = new Revisions(settings);
-        WriteGuard guard = outlets.guard();
+        this.revisions = revisions;
+        this.reconciler = reconciler;
+        this.reporter = reporter;
+        this.suspendStore = suspendStore;
+        this.rollback = rollback;
         this.promotion = outlets.promotion().orElse(null);
-        this.reconciler = new Reconciler(client, settings.apply(), settings.safety(), guard);
-        this.rollback = settings.safety().rollback();
-        String namespace = settings.apply().namespace();
-        this.reporter = new CycleReporter(
-                status,
-                outlets.metrics(),
-                outlets.events(),
-                new CycleJournal(
-                        new HistoryStore(client, namespace, settings.apply().fieldManager(), guard),
-                        revisions::describe),
-                new CycleAnnouncer(
-                        new ClusterEventRecorder(client, guard, ClusterEventRecorder.thisInstance(), Clock.systemUTC()),
-                        namespace),
-                revisions,
-                settings.cluster().name(),
-                settings.cluster().environment());
-        this.suspendStore = new SuspendStore(client, namespace);
         this.heapRelease = HeapRelease.ofJvm();
-        status.configure(settings);
+        ((ScheduledThreadPoolExecutor) worker).setExecuteExistingDelayedTasksAfterShutdownPolicy(false);
+        // the watch does nothing before the first cycle tells it what to expect
+        this.driftWatch = outlets.drift().map(watching -> watching.watch(this));
     }
 
     /** Where {@code suspend}/{@code resume} leave their state, for the daemon's watch. */
@@ -136,21 +146,11 @@ public final class CycleRunner implements TriggerSink, AutoCloseable {
      */
     public void conflicted(DriftConflict conflict) {
         reporter.conflict(conflict);
-        DriftWatch watch = driftWatch;
-        if (watch != null) {
-            reporter.conflicts(watch.conflicts());
-        }
+        driftWatch.ifPresent(watch -> reporter.conflicts(watch.conflicts()));
     }
 
-    /**
-     * Tells {@code watch} what each cycle applies, so that it reports drift between cycles (the
-     * daemon's loop). Set after construction because the watch reports to this runner.
-     */
-    public void watchDrift(DriftWatch watch) {
-        this.driftWatch = watch;
-    }
-
-    DriftWatch driftWatch() {
+    /** The watch that reports drift between cycles, when the runner has one (the daemon's loop). */
+    public Optional<DriftWatch> driftWatch() {
         return driftWatch;
     }
 
@@ -228,30 +228,31 @@ public final class CycleRunner implements TriggerSink, AutoCloseable {
 
     /**
      * Whether the fetched revision deserves a cycle: not one that failed (unless asked by hand), not
-     * a quiet interval. Tells the reconciler whether to plan from the watches' view or to relist.
+     * a quiet interval. When it does, the view the plan reads the live objects from: the watches'
+     * or, as the safety net every few intervals, none (the plan lists them).
      */
-    boolean worthACycle(Trigger trigger, String revision) {
+    Optional<LiveView> worthACycle(Trigger trigger, String revision) {
         if (revision.equals(failedRevision)) {
             if (trigger.kind() != Trigger.Kind.MANUAL) {
                 LOG.debugf(
                         "cycle (%s): %s failed (render, or rollout and rolled back); waiting for a newer commit",
                         trigger, Revision.abbreviate(revision));
-                return false;
+                return Optional.empty();
             }
             failedRevision(null);
         }
-        DriftWatch watch = driftWatch;
         QuietIntervals.Interval interval =
-                quiet.next(trigger, watch, revision.equals(status.view().lastAppliedRevision()));
+                quiet.next(trigger, driftWatch, revision.equals(status.view().lastAppliedRevision()));
         if (interval == QuietIntervals.Interval.SKIP) {
             LOG.debugf(
                     "interval: %s still applied and the watches saw no drift; nothing to do",
                     Revision.abbreviate(revision));
-            return false;
+            return Optional.empty();
         }
-        // the safety net reads the cluster itself, not what the watches say of it
-        reconciler.use(interval == QuietIntervals.Interval.RELIST || watch == null ? LiveView.NONE : watch.view());
-        return true;
+        if (interval == QuietIntervals.Interval.RELIST) {
+            return Optional.of(LiveView.NONE);
+        }
+        return Optional.of(driftWatch.map(DriftWatch::view).orElse(LiveView.NONE));
     }
 
     void failedRevision(String revision) {
@@ -292,6 +293,7 @@ public final class CycleRunner implements TriggerSink, AutoCloseable {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
+        driftWatch.ifPresent(DriftWatch::close);
         revisions.close();
         reconciler.close();
     }

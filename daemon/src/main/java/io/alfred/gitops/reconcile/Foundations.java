@@ -5,7 +5,9 @@ import io.alfred.gitops.Stage;
 import io.alfred.gitops.apply.Applier;
 import io.alfred.gitops.change.Action;
 import io.alfred.gitops.cluster.NoAnswerRetry;
+import io.alfred.gitops.plan.Baseline;
 import io.alfred.gitops.plan.ClusterKinds;
+import io.alfred.gitops.plan.LiveView;
 import io.alfred.gitops.plan.PlannedObject;
 import io.alfred.gitops.plan.Planner;
 import io.alfred.gitops.prune.Inventory;
@@ -43,16 +45,17 @@ final class Foundations {
     record Bootstrap(Inventory inventory, Set<String> created) {}
 
     /** Creates the render's Namespaces and CRDs that the cluster lacks (CRDs until Established). */
-    Bootstrap bootstrap(List<Manifest> manifests, Inventory inventory, ClusterKinds kinds) {
+    Bootstrap bootstrap(List<Manifest> manifests, Inventory inventory, ClusterKinds kinds, LiveView view) {
         List<Manifest> foundations =
                 manifests.stream().filter(Foundations::isFoundation).toList();
         if (foundations.isEmpty()) {
             return new Bootstrap(inventory, Set.of());
         }
         // trusting the live state: only missing foundations are dry-run here, the rest is planned with everything
-        List<PlannedObject> missing = planner.plan(foundations, kinds, Set.of(), true).objects().stream()
-                .filter(o -> o.action() == Action.CREATED)
-                .toList();
+        List<PlannedObject> missing =
+                planner.plan(foundations, kinds, Set.of(), Baseline.trusting(view)).objects().stream()
+                        .filter(o -> o.action() == Action.CREATED)
+                        .toList();
         if (missing.isEmpty()) {
             return new Bootstrap(inventory, Set.of());
         }

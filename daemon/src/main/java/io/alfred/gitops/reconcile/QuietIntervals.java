@@ -2,6 +2,7 @@ package io.alfred.gitops.reconcile;
 
 import io.alfred.gitops.drift.DriftWatch;
 import io.alfred.gitops.trigger.Trigger;
+import java.util.Optional;
 
 /**
  * Which interval cycles can be skipped: the revision did not move, and the drift watch has seen
@@ -23,8 +24,9 @@ final class QuietIntervals {
     private int skipped;
 
     /** @param stillApplied the fetched revision is the one applied last */
-    Interval next(Trigger trigger, DriftWatch watch, boolean stillApplied) {
-        if (trigger.kind() != Trigger.Kind.SCHEDULE || watch == null || !watch.quiet() || !stillApplied) {
+    Interval next(Trigger trigger, Optional<DriftWatch> watch, boolean stillApplied) {
+        boolean quiet = watch.map(DriftWatch::quiet).orElse(false);
+        if (trigger.kind() != Trigger.Kind.SCHEDULE || !quiet || !stillApplied) {
             skipped = 0;
             return Interval.RUN;
         }

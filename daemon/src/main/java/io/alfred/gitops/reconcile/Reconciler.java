@@ -7,11 +7,10 @@ import io.alfred.gitops.apply.RolloutWaiter;
 import io.alfred.gitops.change.Action;
 import io.alfred.gitops.change.ChangeSet;
 import io.alfred.gitops.cluster.ServerMessage;
-import io.alfred.gitops.cluster.WriteGuard;
 import io.alfred.gitops.config.ApplySettings;
-import io.alfred.gitops.config.SafetySettings;
 import io.alfred.gitops.health.Health;
 import io.alfred.gitops.health.ObjectHealth;
+import io.alfred.gitops.plan.Baseline;
 import io.alfred.gitops.plan.ClusterKinds;
 import io.alfred.gitops.plan.LiveView;
 import io.alfred.gitops.plan.Plan;
@@ -25,17 +24,14 @@ import io.alfred.gitops.render.Manifest;
 import io.alfred.gitops.render.RenderResult;
 import io.alfred.gitops.safety.GateRefusal;
 import io.alfred.gitops.safety.HpaAwareness;
-import io.alfred.gitops.safety.PdbGate;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import java.io.IOException;
-import java.time.Duration;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.stream.Collectors;
 
 /**
@@ -48,43 +44,39 @@ import java.util.stream.Collectors;
  * nor deletes one that is still rendered.
  */
 public final class Reconciler implements AutoCloseable {
-    /** Concurrent API calls inside one stage. */
-    static final int CONCURRENCY = 8;
-
     private final KubernetesClient client;
     private final ApplySettings settings;
-    private final RolloutWaiter waiter;
-    private final ExecutorService pool = Executors.newFixedThreadPool(CONCURRENCY, r -> {
-        Thread t = new Thread(r, "gitops-api");
-        t.setDaemon(true);
-        return t;
-    });
+    private final ExecutorService pool;
     private final Planner planner;
     private final Applier applier;
+    private final RolloutWaiter waiter;
     private final Pruner pruner;
     private final InventoryStore inventoryStore;
     private final Gates gates;
     private final Foundations foundations;
     private final RenderDigest digests = new RenderDigest();
 
-    private volatile Set<String> held = Set.of();
-
-    /** @param guard asked before every write (leader election) */
-    public Reconciler(KubernetesClient client, ApplySettings settings, SafetySettings safety, WriteGuard guard) {
+    /** Built by {@link Wiring#reconciler}; {@code pool} runs the API calls of the planner and the applier. */
+    Reconciler(
+            KubernetesClient client,
+            ApplySettings settings,
+            ExecutorService pool,
+            Planner planner,
+            Applier applier,
+            RolloutWaiter waiter,
+            Pruner pruner,
+            InventoryStore inventoryStore,
+            Gates gates) {
         this.client = client;
         this.settings = settings;
-        this.waiter = new RolloutWaiter(client, safety.rolloutTimeout(), Duration.ofMillis(500));
-        this.planner = new Planner(client, settings.fieldManager(), pool);
-        this.applier = new Applier(client, settings.fieldManager(), pool, guard);
-        this.pruner = new Pruner(guard);
-        this.inventoryStore = new InventoryStore(client, settings.namespace(), settings.fieldManager(), guard);
-        this.gates = new Gates(settings, safety.pdb(), new PdbGate(client));
+        this.pool = pool;
+        this.planner = planner;
+        this.applier = applier;
+        this.waiter = waiter;
+        this.pruner = pruner;
+        this.inventoryStore = inventoryStore;
+        this.gates = gates;
         this.foundations = new Foundations(client, planner, applier, inventoryStore);
-    }
-
-    /** Plans ask the watches' view of the live objects before listing them. */
-    public void use(LiveView view) {
-        planner.use(view);
     }
 
     public Inventory inventory() {
@@ -114,14 +106,26 @@ public final class Reconciler implements AutoCloseable {
         default void applied(ChangeSet done, boolean drift) {}
     }
 
-    public CycleResult reconcile(RenderResult render) {
-        return reconcile(render, Listener.NONE);
+    /**
+     * What a cycle brings besides its render.
+     *
+     * @param view what the watches know of the live objects ({@link LiveView#NONE}: list them)
+     * @param held objects not to correct in this cycle (a drift fight, see {@code DriftWatch}), by key
+     * @param listener told of the cycle's progress
+     */
+    public record Context(LiveView view, Set<String> held, Listener listener) {
+        /** No watches, nothing held, nobody told: a command, a rollback, a test. */
+        public static final Context NONE = new Context(LiveView.NONE, Set.of(), Listener.NONE);
     }
 
-    public CycleResult reconcile(RenderResult render, Listener listener) {
+    public CycleResult reconcile(RenderResult render) {
+        return reconcile(render, Context.NONE);
+    }
+
+    public CycleResult reconcile(RenderResult render, Context context) {
         Attempt attempt = new Attempt(render.revision());
         try {
-            return run(render, listener, attempt);
+            return run(render, context, attempt);
         } catch (GateRefusal refusal) {
             return attempt.blocked(refusal);
         } catch (StageException e) {
@@ -138,7 +142,8 @@ public final class Reconciler implements AutoCloseable {
     }
 
     /** The cycle as a script: bootstrap, plan, gates, apply, wait, prune, record. */
-    private CycleResult run(RenderResult render, Listener listener, Attempt attempt) {
+    private CycleResult run(RenderResult render, Context context, Attempt attempt) {
+        Listener listener = context.listener();
         Inventory inventory = attempt.inventory(inventoryStore.load());
         List<Manifest> manifests = new HpaAwareness(client, settings.fieldManager()).apply(render.manifests());
         ClusterKinds kinds = new ClusterKinds(client);
@@ -147,13 +152,13 @@ public final class Reconciler implements AutoCloseable {
         // then nothing was removed from git since, and a dry run could not find anything else
         boolean seenBefore = digest.equals(inventory.renderDigest());
         gates.checkEmptyRender(manifests);
-        Foundations.Bootstrap bootstrap = foundations.bootstrap(manifests, inventory, kinds);
+        Foundations.Bootstrap bootstrap = foundations.bootstrap(manifests, inventory, kinds, context.view());
         inventory = attempt.inventory(bootstrap.inventory());
 
-        Plan plan = planner.plan(manifests, kinds, Set.of(), seenBefore);
+        Plan plan = planner.plan(manifests, kinds, Set.of(), Baseline.of(seenBefore, context.view()));
         attempt.timer.lap(Stage.PLAN);
         Work work = Work.of(plan, bootstrap.created(), toPrune(inventory, manifests), seenBefore);
-        work = work.withoutHeld(seenBefore ? heldBack(work.changed(), attempt.findings) : Set.of());
+        work = work.withoutHeld(seenBefore ? heldBack(work.changed(), context.held(), attempt.findings) : Set.of());
         if (work.writes()) {
             listener.planned(work.announced(), work.drift());
         }
@@ -213,11 +218,11 @@ public final class Reconciler implements AutoCloseable {
     }
 
     /**
-     * Objects another writer keeps changing back ({@link #holdBack}) that this cycle would correct
-     * again: left alone, each named in a finding. Only on a render applied before: a change in git is
-     * always applied.
+     * Objects another writer keeps changing back ({@code held}) that this cycle would correct again:
+     * left alone, each named in a finding. Only on a render applied before: a change in git is always
+     * applied.
      */
-    private Set<String> heldBack(List<PlannedObject> changed, List<String> findings) {
+    private static Set<String> heldBack(List<PlannedObject> changed, Set<String> held, List<String> findings) {
         Set<String> holding = new HashSet<>();
         for (PlannedObject p : changed) {
             if (held.contains(p.desired().ref().key())) {
@@ -227,11 +232,6 @@ public final class Reconciler implements AutoCloseable {
             }
         }
         return holding;
-    }
-
-    /** Objects not to correct in the next cycles (a drift fight), by key; see {@code DriftWatch}. */
-    public void holdBack(Set<String> keys) {
-        this.held = Set.copyOf(keys);
     }
 
     /** An I/O failure anywhere in the cause chain: an IOException, or the HTTP client's closed connection. */

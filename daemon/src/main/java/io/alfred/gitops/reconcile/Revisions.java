@@ -27,12 +27,13 @@ public final class Revisions implements AutoCloseable {
     private final Settings settings;
     private final RevisionVerifier verifier;
 
-    public Revisions(Settings settings) {
-        this.source = new GitSource(settings.source());
-        this.renderer = new Renderer(settings.render());
+    /** Built by {@link Wiring#revisions}. */
+    Revisions(Settings settings, GitSource source, Renderer renderer, RevisionVerifier verifier) {
+        this.source = source;
+        this.renderer = renderer;
         this.path = settings.source().path();
         this.settings = settings;
-        this.verifier = new RevisionVerifier(settings.verify());
+        this.verifier = verifier;
         RenderLimits limits = settings.render().limits();
         this.bounds = new SnapshotBounds(limits.checkoutFiles(), limits.checkoutSize());
     }

@@ -3,7 +3,6 @@ package io.alfred.gitops.reconcile;
 import io.alfred.gitops.cluster.WriteGuard;
 import io.alfred.gitops.config.Durations;
 import io.alfred.gitops.config.Settings;
-import io.alfred.gitops.drift.DriftWatch;
 import io.alfred.gitops.events.EventSink;
 import io.alfred.gitops.promotion.PromotionGate;
 import io.alfred.gitops.promotion.ProofStore;
@@ -36,8 +35,6 @@ public class SyncLoop implements TriggerSink {
     private static final Logger LOG = Logger.getLogger(SyncLoop.class);
     private static final String JOB = "gitops-source-poll";
     private static final Duration MAX_JITTER = Duration.ofSeconds(30);
-    /** How long a drift report waits for others, so that a burst of edits is put back by one cycle. */
-    private static final Duration DRIFT_COALESCING = Duration.ofMillis(100);
 
     @Inject
     Scheduler scheduler;
@@ -68,7 +65,6 @@ public class SyncLoop implements TriggerSink {
     }
 
     private Watch suspendWatch;
-    private DriftWatch driftWatch;
     private PromotionGate promotionGate;
 
     public synchronized void start(Settings settings, KubernetesClient client, EventSink events, WriteGuard guard) {
@@ -77,8 +73,9 @@ public class SyncLoop implements TriggerSink {
         }
         this.settings = settings;
         this.client = client;
-        CycleRunner.Outlets outlets =
-                new CycleRunner.Outlets(events, new CycleMetrics(registry), guard, Optional.empty());
+        CycleRunner.Outlets outlets = new CycleRunner.Outlets(
+                        events, new CycleMetrics(registry), guard, Optional.empty(), Optional.empty())
+                .watching(Wiring.driftWatch(client, settings, settings.drift(), what -> LOG.debugf("drift: %s", what)));
         if (settings.promotion().enabled()) {
             // before the first cycle: no new revision may pass unproven
             promotionGate = new PromotionGate(
@@ -90,7 +87,7 @@ public class SyncLoop implements TriggerSink {
                     Clock.systemUTC());
             outlets = outlets.gated(promotionGate);
         }
-        this.runner = new CycleRunner(settings, client, status, outlets);
+        this.runner = Wiring.runner(settings, client, status, outlets);
         status.leader(true);
         Duration interval = settings.source().interval();
         scheduler
@@ -108,17 +105,6 @@ public class SyncLoop implements TriggerSink {
                 settings.source().path(),
                 Durations.format(interval));
         watchSuspension();
-        CycleRunner r = runner;
-        driftWatch = new DriftWatch(
-                client,
-                what -> {
-                    LOG.debugf("drift: %s", what);
-                    r.offer(Trigger.of(Trigger.Kind.DRIFT), DRIFT_COALESCING);
-                },
-                settings.apply().fieldManager(),
-                settings.drift(),
-                r::conflicted);
-        runner.watchDrift(driftWatch);
         runner.offer(Trigger.of(Trigger.Kind.STARTUP));
     }
 
@@ -178,10 +164,6 @@ public class SyncLoop implements TriggerSink {
             if (suspendWatch != null) {
                 suspendWatch.close();
                 suspendWatch = null;
-            }
-            if (driftWatch != null) {
-                driftWatch.close();
-                driftWatch = null;
             }
             runner.close();
             runner = null;

@@ -2,9 +2,9 @@ package io.alfred.gitops.bench;
 
 import io.alfred.gitops.config.DriftSettings;
 import io.alfred.gitops.config.Settings;
-import io.alfred.gitops.drift.DriftWatch;
 import io.alfred.gitops.reconcile.CycleRunner;
 import io.alfred.gitops.reconcile.SyncStatus;
+import io.alfred.gitops.reconcile.Wiring;
 import io.alfred.gitops.testing.TestCluster;
 import io.alfred.gitops.testing.TestRepo;
 import io.alfred.gitops.testing.TestSettings;
@@ -34,15 +34,11 @@ class DriftLatencyBench {
                 KubernetesClient client = sandbox.client();
                 KubernetesClient editor = sandbox.client()) {
             Settings settings = TestSettings.overlay(repo.url(), "prod", tmp.resolve("work"));
-            try (CycleRunner runner = new CycleRunner(settings, client, new SyncStatus(), CycleRunner.Outlets.none());
-                    // every edit is the same object's: a threshold no run reaches, so that no fight is detected
-                    DriftWatch watch = new DriftWatch(
-                            client,
-                            what -> runner.offer(Trigger.of(Trigger.Kind.DRIFT), Duration.ofMillis(100)),
-                            settings.apply().fieldManager(),
-                            new DriftSettings(10_000, Duration.ofMinutes(10)),
-                            conflict -> {})) {
-                runner.watchDrift(watch);
+            // every edit is the same object's: a threshold no run reaches, so that no fight is detected
+            CycleRunner.Outlets outlets = CycleRunner.Outlets.none()
+                    .watching(Wiring.driftWatch(
+                            client, settings, new DriftSettings(10_000, Duration.ofMinutes(10)), what -> {}));
+            try (CycleRunner runner = Wiring.runner(settings, client, new SyncStatus(), outlets)) {
                 runner.runOnce(Trigger.of(Trigger.Kind.STARTUP));
                 String original = data(editor);
                 double[] latencies = new double[EDITS];

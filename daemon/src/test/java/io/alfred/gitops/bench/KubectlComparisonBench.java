@@ -6,6 +6,7 @@ import io.alfred.gitops.config.RenderSettings;
 import io.alfred.gitops.config.SafetySettings;
 import io.alfred.gitops.reconcile.CycleResult;
 import io.alfred.gitops.reconcile.Reconciler;
+import io.alfred.gitops.reconcile.Wiring;
 import io.alfred.gitops.render.RenderResult;
 import io.alfred.gitops.render.Renderer;
 import io.alfred.gitops.testing.SandboxProcess;
@@ -68,7 +69,7 @@ class KubectlComparisonBench {
             double[] oursNoop = new double[RUNS];
             try (Server sandbox = Server.start(dir.resolve("ours"));
                     KubernetesClient client = sandbox.client();
-                    Reconciler reconciler = new Reconciler(
+                    Reconciler reconciler = Wiring.reconciler(
                             client, ApplySettings.defaults(), SafetySettings.defaults(), WriteGuard.ALWAYS)) {
                 oursCold = seconds(() -> expect(reconciler.reconcile(render), CycleResult.Outcome.SUCCEEDED));
                 settle(sandbox);

@@ -11,6 +11,7 @@ import io.alfred.gitops.pubsub.PubSubResource;
 import io.alfred.gitops.reconcile.CycleRunner;
 import io.alfred.gitops.reconcile.Reconciler;
 import io.alfred.gitops.reconcile.SyncStatus;
+import io.alfred.gitops.reconcile.Wiring;
 import io.alfred.gitops.render.RenderResult;
 import io.alfred.gitops.render.Renderer;
 import io.alfred.gitops.source.GitSource;
@@ -53,7 +54,7 @@ class PushLatencyBench {
             emulator.createSubscription("pushes", "alfred");
             Settings settings = settings(repo, tmp.resolve("work"));
             SyncStatus status = new SyncStatus();
-            try (CycleRunner runner = new CycleRunner(settings, client, status, CycleRunner.Outlets.none());
+            try (CycleRunner runner = Wiring.runner(settings, client, status, CycleRunner.Outlets.none());
                     PubSubTrigger trigger = PubSubTrigger.of(
                                     emulator.connection(),
                                     PubSubResource.triggerSubscription(PubSubEmulator.PROJECT, "alfred"),
@@ -99,7 +100,7 @@ class PushLatencyBench {
         double[] apply = new double[n];
         try (GitSource source = new GitSource(settings.source());
                 Reconciler reconciler =
-                        new Reconciler(client, settings.apply(), SafetySettings.defaults(), WriteGuard.ALWAYS)) {
+                        Wiring.reconciler(client, settings.apply(), SafetySettings.defaults(), WriteGuard.ALWAYS)) {
             Renderer renderer = new Renderer(settings.render());
             reconciler.reconcile(renderer.render(
                     source.checkout(source.poll().revision()),

@@ -11,6 +11,7 @@ import io.alfred.gitops.config.SourceSettings;
 import io.alfred.gitops.config.YamlLimits;
 import io.alfred.gitops.reconcile.CycleResult;
 import io.alfred.gitops.reconcile.Reconciler;
+import io.alfred.gitops.reconcile.Wiring;
 import io.alfred.gitops.render.Manifest;
 import io.alfred.gitops.render.RenderResult;
 import io.alfred.gitops.render.Renderer;
@@ -78,7 +79,7 @@ class ReconcileBench {
             }
             try (SandboxProcess sandbox = SandboxProcess.start(dir.resolve("ours"));
                     KubernetesClient client = sandbox.client();
-                    Reconciler reconciler = new Reconciler(
+                    Reconciler reconciler = Wiring.reconciler(
                             client, ApplySettings.defaults(), SafetySettings.defaults(), WriteGuard.ALWAYS)) {
                 long t0 = System.nanoTime();
                 CycleResult cold = reconciler.reconcile(render);

@@ -7,6 +7,7 @@ import io.alfred.gitops.events.EventSink;
 import io.alfred.gitops.reconcile.CycleMetrics;
 import io.alfred.gitops.reconcile.CycleRunner;
 import io.alfred.gitops.reconcile.SyncStatus;
+import io.alfred.gitops.reconcile.Wiring;
 import io.alfred.gitops.testing.Await;
 import io.alfred.gitops.testing.TestCluster;
 import io.alfred.gitops.testing.TestRepo;
@@ -43,7 +44,7 @@ class LeadershipTest {
             this.leadership = new Leadership(client, "alfred-gitops", name, LEASE, releaseOnClose);
             leadership.start(
                     () -> {
-                        CycleRunner r = new CycleRunner(
+                        CycleRunner r = Wiring.runner(
                                 settings,
                                 client,
                                 status,
@@ -51,6 +52,7 @@ class LeadershipTest {
                                         EventSink.NONE,
                                         CycleMetrics.detached(),
                                         new WriteGuard(leadership::isLeader),
+                                        Optional.empty(),
                                         Optional.empty()));
                         runner.set(r);
                         r.offer(Trigger.of(Trigger.Kind.STARTUP));

@@ -6,6 +6,7 @@ import io.alfred.gitops.config.DriftSettings;
 import io.alfred.gitops.config.Settings;
 import io.alfred.gitops.reconcile.CycleRunner;
 import io.alfred.gitops.reconcile.SyncStatus;
+import io.alfred.gitops.reconcile.Wiring;
 import io.alfred.gitops.testing.Await;
 import io.alfred.gitops.testing.TestCluster;
 import io.alfred.gitops.testing.TestRepo;
@@ -39,17 +40,10 @@ class DriftWatchTest {
             Settings settings = TestSettings.overlay(repo.url(), "dev", tmp.resolve("work"));
             SyncStatus status = new SyncStatus();
             List<String> reports = new CopyOnWriteArrayList<>();
-            try (CycleRunner runner = new CycleRunner(settings, client, status, CycleRunner.Outlets.none());
-                    DriftWatch watch = new DriftWatch(
-                            client,
-                            what -> {
-                                reports.add(what);
-                                runner.offer(Trigger.of(Trigger.Kind.DRIFT), Duration.ofMillis(100));
-                            },
-                            "alfred-gitops",
-                            DriftSettings.defaults(),
-                            conflict -> {})) {
-                runner.watchDrift(watch);
+            CycleRunner.Outlets outlets = CycleRunner.Outlets.none()
+                    .watching(Wiring.driftWatch(client, settings, DriftSettings.defaults(), reports::add));
+            try (CycleRunner runner = Wiring.runner(settings, client, status, outlets)) {
+                DriftWatch watch = runner.driftWatch().orElseThrow();
                 runner.runOnce(Trigger.of(Trigger.Kind.STARTUP));
                 assertThat(watch.watchedKinds()).isGreaterThan(3);
                 long cycles = runner.cycles();

@@ -12,6 +12,7 @@ import io.alfred.gitops.config.SourceSettings;
 import io.alfred.gitops.pubsub.PubSubHealth;
 import io.alfred.gitops.reconcile.CycleRunner;
 import io.alfred.gitops.reconcile.SyncStatus;
+import io.alfred.gitops.reconcile.Wiring;
 import io.alfred.gitops.testing.Await;
 import io.alfred.gitops.testing.PubSubEmulator;
 import io.alfred.gitops.testing.TestCluster;
@@ -65,7 +66,7 @@ class DeployEventsTest {
                         PubSubHealth.detached())
                 .start();
         status = new SyncStatus();
-        runner = new CycleRunner(settings("eu-1"), client, status, CycleRunner.Outlets.events(outbox));
+        runner = Wiring.runner(settings("eu-1"), client, status, CycleRunner.Outlets.events(outbox));
     }
 
     @AfterEach

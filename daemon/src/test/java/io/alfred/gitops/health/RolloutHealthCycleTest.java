@@ -14,6 +14,7 @@ import io.alfred.gitops.reconcile.CycleResult;
 import io.alfred.gitops.reconcile.Reconciler;
 import io.alfred.gitops.reconcile.Revisions;
 import io.alfred.gitops.reconcile.SyncStatus;
+import io.alfred.gitops.reconcile.Wiring;
 import io.alfred.gitops.testing.TestCluster;
 import io.alfred.gitops.testing.TestRepo;
 import io.alfred.gitops.testing.TestSettings;
@@ -68,9 +69,9 @@ class RolloutHealthCycleTest {
                         new RenderSettings("auto", Duration.ofMinutes(1), Map.of()))
                 .safety(new SafetySettings(PdbMode.ENFORCE, Duration.ofSeconds(3), true))
                 .build();
-        try (Revisions revisions = new Revisions(settings);
+        try (Revisions revisions = Wiring.revisions(settings);
                 Reconciler reconciler =
-                        new Reconciler(client, settings.apply(), settings.safety(), WriteGuard.ALWAYS)) {
+                        Wiring.reconciler(client, settings.apply(), settings.safety(), WriteGuard.ALWAYS)) {
             return reconciler.reconcile(revisions.latest());
         }
     }

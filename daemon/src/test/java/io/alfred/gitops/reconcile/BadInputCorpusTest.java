@@ -705,8 +705,8 @@ class BadInputCorpusTest {
         sandbox =
                 TestCluster.sandbox("it counts the requests of refused inputs").sandboxServer();
         client = sandbox.client();
-        try (Reconciler r =
-                        new Reconciler(client, ApplySettings.defaults(), SafetySettings.defaults(), WriteGuard.ALWAYS);
+        try (Reconciler r = Wiring.reconciler(
+                        client, ApplySettings.defaults(), SafetySettings.defaults(), WriteGuard.ALWAYS);
                 Revisions revisions = revisions("good")) {
             assertThat(r.reconcile(revisions.latest()).outcome()).isEqualTo(CycleResult.Outcome.SUCCEEDED);
         }
@@ -720,14 +720,14 @@ class BadInputCorpusTest {
     }
 
     static Revisions revisions(String path) {
-        return new Revisions(TestSettings.path(repo.url(), path, "dev", tmp.resolve("work")));
+        return Wiring.revisions(TestSettings.path(repo.url(), path, "dev", tmp.resolve("work")));
     }
 
     /** Runs a cycle on the case's path the way the daemon does; returns the failure. */
     static StageException fail(String path) {
         sandbox.resetRequestCounts();
         try (Revisions revisions = revisions(path);
-                Reconciler reconciler = new Reconciler(
+                Reconciler reconciler = Wiring.reconciler(
                         client, ApplySettings.defaults(), SafetySettings.defaults(), WriteGuard.ALWAYS)) {
             CycleResult r = reconciler.reconcile(revisions.latest());
             assertThat(r.outcome()).as("%s: %s", path, r.refusal()).isEqualTo(CycleResult.Outcome.FAILED);
@@ -755,7 +755,7 @@ class BadInputCorpusTest {
     @MethodSource("accepted")
     void isAppliedExactlyAsWritten(Accepted a) {
         try (Revisions revisions = revisions("accepted/" + a.name().replace(' ', '-'));
-                Reconciler reconciler = new Reconciler(
+                Reconciler reconciler = Wiring.reconciler(
                         client, ApplySettings.defaults(), SafetySettings.defaults(), WriteGuard.ALWAYS)) {
             CycleResult r = reconciler.reconcile(revisions.latest());
             assertThat(r.outcome())

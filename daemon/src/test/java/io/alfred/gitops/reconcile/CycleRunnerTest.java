@@ -28,7 +28,7 @@ class CycleRunnerTest {
                 KubernetesClient client = sandbox.client()) {
             Settings settings = TestSettings.overlay(served.url(), "dev", tmp.resolve("work"));
             SyncStatus status = new SyncStatus();
-            try (CycleRunner runner = new CycleRunner(settings, client, status, CycleRunner.Outlets.none());
+            try (CycleRunner runner = Wiring.runner(settings, client, status, CycleRunner.Outlets.none());
                     TestRepo ahead = served.cloneTo(tmp.resolve("ahead"))) {
                 String first = served.repository().resolve("HEAD").name();
                 runner.offer(Trigger.of(Trigger.Kind.STARTUP));
@@ -67,7 +67,7 @@ class CycleRunnerTest {
                 KubernetesClient client = sandbox.client()) {
             Settings settings = TestSettings.overlay(repo.url(), "dev", tmp.resolve("work"));
             SyncStatus status = new SyncStatus();
-            try (CycleRunner runner = new CycleRunner(settings, client, status, CycleRunner.Outlets.none())) {
+            try (CycleRunner runner = Wiring.runner(settings, client, status, CycleRunner.Outlets.none())) {
                 String broken = repo.write("infra/k8s/overlays/dev/dev-config.yaml", "kind: [\n")
                         .commit("broken");
                 runner.offer(Trigger.of(Trigger.Kind.STARTUP));

@@ -45,17 +45,17 @@ class DriftFightTest {
             List<DeployEvent> events = new CopyOnWriteArrayList<>();
             EventSink sink = events::add;
             List<DriftConflict> conflicts = new CopyOnWriteArrayList<>();
-            try (CycleRunner runner = new CycleRunner(settings, client, status, CycleRunner.Outlets.events(sink))) {
-                DriftWatch watch = new DriftWatch(
-                        client,
-                        what -> runner.offer(Trigger.of(Trigger.Kind.DRIFT), Duration.ofMillis(100)),
-                        settings.apply().fieldManager(),
-                        new DriftSettings(2, Duration.ofMinutes(5)),
-                        c -> {
-                            conflicts.add(c);
-                            runner.conflicted(c);
-                        });
-                runner.watchDrift(watch);
+            CycleRunner.Outlets outlets = CycleRunner.Outlets.events(sink)
+                    .watching(r -> new DriftWatch(
+                            client,
+                            what -> r.offer(Trigger.of(Trigger.Kind.DRIFT), Duration.ofMillis(100)),
+                            settings.apply().fieldManager(),
+                            new DriftSettings(2, Duration.ofMinutes(5)),
+                            c -> {
+                                conflicts.add(c);
+                                r.conflicted(c);
+                            }));
+            try (CycleRunner runner = Wiring.runner(settings, client, status, outlets)) {
                 runner.runOnce(Trigger.of(Trigger.Kind.STARTUP));
                 String original = data(client);
 
@@ -116,7 +116,6 @@ class DriftFightTest {
                         .isEqualTo(CycleResult.Outcome.SUCCEEDED);
                 assertThat(data(client)).isEqualTo(original);
                 assertThat(status.view().conflicts()).as("the hold is released").isEmpty();
-                watch.close();
             }
         }
     }
@@ -136,11 +135,15 @@ class DriftFightTest {
             List<DeployEvent> events = new CopyOnWriteArrayList<>();
             List<String> drifts = new CopyOnWriteArrayList<>();
             List<DriftConflict> conflicts = new CopyOnWriteArrayList<>();
-            try (CycleRunner runner =
-                    new CycleRunner(settings, client, new SyncStatus(), CycleRunner.Outlets.events(events::add))) {
-                DriftWatch watch = new DriftWatch(
-                        client, drifts::add, settings.apply().fieldManager(), DriftSettings.defaults(), conflicts::add);
-                runner.watchDrift(watch);
+            // a watch that only reports: nothing it sees starts a cycle
+            CycleRunner.Outlets outlets = CycleRunner.Outlets.events(events::add)
+                    .watching(r -> new DriftWatch(
+                            client,
+                            drifts::add,
+                            settings.apply().fieldManager(),
+                            DriftSettings.defaults(),
+                            conflicts::add));
+            try (CycleRunner runner = Wiring.runner(settings, client, new SyncStatus(), outlets)) {
                 assertThat(runner.runOnce(Trigger.of(Trigger.Kind.STARTUP)).outcome())
                         .isEqualTo(CycleResult.Outcome.SUCCEEDED);
                 drifts.clear();
@@ -167,7 +170,6 @@ class DriftFightTest {
                                 .get(0)
                                 .getImage())
                         .endsWith(":1.0.5");
-                watch.close();
             }
         }
     }

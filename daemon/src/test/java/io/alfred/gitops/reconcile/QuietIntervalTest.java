@@ -46,14 +46,10 @@ class QuietIntervalTest {
                 KubernetesClient client = sandbox.client()) {
             Settings settings = TestSettings.overlay(repo.url(), "dev", tmp.resolve("work"));
             SyncStatus status = new SyncStatus();
-            try (CycleRunner runner = new CycleRunner(settings, client, status, CycleRunner.Outlets.none());
-                    DriftWatch watch = new DriftWatch(
-                            client,
-                            what -> runner.offer(Trigger.of(Trigger.Kind.DRIFT)),
-                            "alfred-gitops",
-                            DriftSettings.defaults(),
-                            conflict -> {})) {
-                runner.watchDrift(watch);
+            CycleRunner.Outlets outlets = CycleRunner.Outlets.none()
+                    .watching(Wiring.driftWatch(client, settings, DriftSettings.defaults(), what -> {}));
+            try (CycleRunner runner = Wiring.runner(settings, client, status, outlets)) {
+                DriftWatch watch = runner.driftWatch().orElseThrow();
                 runner.runOnce(Trigger.of(Trigger.Kind.STARTUP));
                 Await.until(watch::quiet, Duration.ofSeconds(10), () -> "watch not quiet");
                 settle(sandbox); // the startup cycle's Kubernetes Events are written in the background

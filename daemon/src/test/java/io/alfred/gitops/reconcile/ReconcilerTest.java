@@ -120,8 +120,8 @@ class ReconcilerTest {
             revisions.close();
         }
         Settings settings = TestSettings.overlay(repo.url(), env, tmp.resolve("work"));
-        revisions = new Revisions(settings);
-        reconciler = new Reconciler(client, settings.apply(), SafetySettings.defaults(), WriteGuard.ALWAYS);
+        revisions = Wiring.revisions(settings);
+        reconciler = Wiring.reconciler(client, settings.apply(), SafetySettings.defaults(), WriteGuard.ALWAYS);
     }
 
     private CycleResult cycle() {
@@ -464,7 +464,7 @@ class ReconcilerTest {
         cycle();
         Inventory before = reconciler.inventory();
         reconciler.close();
-        reconciler = new Reconciler(
+        reconciler = Wiring.reconciler(
                 client,
                 new ApplySettings("alfred-gitops", true, 0.3, false, "alfred-gitops"),
                 SafetySettings.defaults(),

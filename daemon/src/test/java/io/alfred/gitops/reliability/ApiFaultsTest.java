@@ -10,6 +10,7 @@ import io.alfred.gitops.config.Settings;
 import io.alfred.gitops.reconcile.CycleResult;
 import io.alfred.gitops.reconcile.Reconciler;
 import io.alfred.gitops.reconcile.Revisions;
+import io.alfred.gitops.reconcile.Wiring;
 import io.alfred.gitops.render.Manifest;
 import io.alfred.gitops.render.RenderResult;
 import io.alfred.gitops.sandbox.SandboxApiServer;
@@ -43,7 +44,7 @@ class ApiFaultsTest {
         repo = TestRepo.withExample(tmp.resolve("infra"));
         sandbox = TestCluster.sandbox("it injects API faults").sandboxServer();
         Settings settings = TestSettings.overlay(repo.url(), "prod", tmp.resolve("work"));
-        try (Revisions revisions = new Revisions(settings)) {
+        try (Revisions revisions = Wiring.revisions(settings)) {
             render = revisions.latest();
         }
     }
@@ -67,7 +68,7 @@ class ApiFaultsTest {
     @Test
     void serverErrorsOnAShareOfRequestsAreRetriedAndTheCycleSucceeds() {
         try (KubernetesClient client = daemonClient(10_000);
-                Reconciler reconciler = new Reconciler(
+                Reconciler reconciler = Wiring.reconciler(
                         client, ApplySettings.defaults(), SafetySettings.defaults(), WriteGuard.ALWAYS)) {
             sandbox.faults().failRequests(0.25, 500);
             CycleResult first = reconciler.reconcile(render);
@@ -90,7 +91,7 @@ class ApiFaultsTest {
     @Test
     void timeoutsFailACycleCleanlyOrAreRetriedAndTheNextCycleConverges() {
         try (KubernetesClient client = daemonClient(300);
-                Reconciler reconciler = new Reconciler(
+                Reconciler reconciler = Wiring.reconciler(
                         client, ApplySettings.defaults(), SafetySettings.defaults(), WriteGuard.ALWAYS)) {
             sandbox.faults().delayRequests(0.15, Duration.ofSeconds(1));
             CycleResult faulty = reconciler.reconcile(render);
@@ -124,7 +125,7 @@ class ApiFaultsTest {
     @Test
     void droppedConnectionsAreRetriedOrFailTheCycleCleanly() {
         try (KubernetesClient client = daemonClient(10_000);
-                Reconciler reconciler = new Reconciler(
+                Reconciler reconciler = Wiring.reconciler(
                         client, ApplySettings.defaults(), SafetySettings.defaults(), WriteGuard.ALWAYS)) {
             sandbox.faults().dropConnections(0.1);
             CycleResult faulty = reconciler.reconcile(render);

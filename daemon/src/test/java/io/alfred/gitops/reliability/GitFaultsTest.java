@@ -9,6 +9,7 @@ import io.alfred.gitops.events.EventType;
 import io.alfred.gitops.reconcile.CycleResult;
 import io.alfred.gitops.reconcile.CycleRunner;
 import io.alfred.gitops.reconcile.SyncStatus;
+import io.alfred.gitops.reconcile.Wiring;
 import io.alfred.gitops.sandbox.SandboxApiServer;
 import io.alfred.gitops.testing.TestCluster;
 import io.alfred.gitops.testing.TestRepo;
@@ -50,7 +51,7 @@ class GitFaultsTest {
         client = sandbox.client();
         status = new SyncStatus();
         Settings settings = TestSettings.overlay(repo.url(), "dev", tmp.resolve("work"));
-        runner = new CycleRunner(settings, client, status, CycleRunner.Outlets.events(events::add));
+        runner = Wiring.runner(settings, client, status, CycleRunner.Outlets.events(events::add));
     }
 
     @AfterEach

@@ -20,6 +20,7 @@ import io.alfred.gitops.reconcile.CycleRunner;
 import io.alfred.gitops.reconcile.Reconciler;
 import io.alfred.gitops.reconcile.Revisions;
 import io.alfred.gitops.reconcile.SyncStatus;
+import io.alfred.gitops.reconcile.Wiring;
 import io.alfred.gitops.testing.Await;
 import io.alfred.gitops.testing.TestCluster;
 import io.alfred.gitops.testing.TestRepo;
@@ -81,9 +82,9 @@ class SafetyTest {
         }
         repo.commit("change");
         Settings settings = settings(new SafetySettings(pdbMode, Duration.ofSeconds(30), true));
-        try (Revisions revisions = new Revisions(settings);
+        try (Revisions revisions = Wiring.revisions(settings);
                 Reconciler reconciler =
-                        new Reconciler(client, settings.apply(), settings.safety(), WriteGuard.ALWAYS)) {
+                        Wiring.reconciler(client, settings.apply(), settings.safety(), WriteGuard.ALWAYS)) {
             return reconciler.reconcile(revisions.latest());
         }
     }
@@ -211,9 +212,9 @@ class SafetyTest {
 
     private CycleResult again() {
         Settings settings = settings(new SafetySettings(PdbMode.ENFORCE, Duration.ofSeconds(30), true));
-        try (Revisions revisions = new Revisions(settings);
+        try (Revisions revisions = Wiring.revisions(settings);
                 Reconciler reconciler =
-                        new Reconciler(client, settings.apply(), settings.safety(), WriteGuard.ALWAYS)) {
+                        Wiring.reconciler(client, settings.apply(), settings.safety(), WriteGuard.ALWAYS)) {
             return reconciler.reconcile(revisions.latest());
         }
     }
@@ -430,7 +431,7 @@ class SafetyTest {
         List<DeployEvent> events = new CopyOnWriteArrayList<>();
         SyncStatus status = new SyncStatus();
         Settings settings = settings(new SafetySettings(PdbMode.ENFORCE, Duration.ofSeconds(2), true));
-        try (CycleRunner runner = new CycleRunner(settings, client, status, CycleRunner.Outlets.events(events::add))) {
+        try (CycleRunner runner = Wiring.runner(settings, client, status, CycleRunner.Outlets.events(events::add))) {
             runner.offer(Trigger.of(Trigger.Kind.STARTUP));
             await(() -> good.equals(status.view().lastAppliedRevision()));
             String bad = repo.write("app/web.yaml", deployment("web", 2, "web:crashloop", SURGE_ONLY))
@@ -471,7 +472,7 @@ class SafetyTest {
         List<DeployEvent> events = new CopyOnWriteArrayList<>();
         SyncStatus status = new SyncStatus();
         Settings settings = settings(new SafetySettings(PdbMode.ENFORCE, Duration.ofSeconds(5), true));
-        try (CycleRunner runner = new CycleRunner(settings, client, status, CycleRunner.Outlets.events(events::add))) {
+        try (CycleRunner runner = Wiring.runner(settings, client, status, CycleRunner.Outlets.events(events::add))) {
             runner.offer(Trigger.of(Trigger.Kind.STARTUP));
             await(() -> good.equals(status.view().lastAppliedRevision()));
             sandbox.failImages("crashloop"); // now the good revision's image crashes too
@@ -511,9 +512,9 @@ class SafetyTest {
             repo.write("app/web.yaml", deployment("web", 3, "web:crash", ROLLING_1));
             repo.commit("crashing image");
             Settings settings = settings(new SafetySettings(PdbMode.WARN, Duration.ofSeconds(60), true));
-            try (Revisions revisions = new Revisions(settings);
+            try (Revisions revisions = Wiring.revisions(settings);
                     Reconciler reconciler =
-                            new Reconciler(client, settings.apply(), settings.safety(), WriteGuard.ALWAYS)) {
+                            Wiring.reconciler(client, settings.apply(), settings.safety(), WriteGuard.ALWAYS)) {
                 CycleResult r = reconciler.reconcile(revisions.latest());
                 assertThat(r.outcome()).isEqualTo(CycleResult.Outcome.FAILED);
                 assertThat(r.error().stage()).isEqualTo(Stage.WAIT);
@@ -540,9 +541,9 @@ class SafetyTest {
                                     Duration.ofMinutes(1),
                                     Map.of("cluster_name", "test", "cluster_env", "prod")))
                     .build();
-            try (Revisions revisions = new Revisions(settings);
+            try (Revisions revisions = Wiring.revisions(settings);
                     Reconciler reconciler =
-                            new Reconciler(client, settings.apply(), settings.safety(), WriteGuard.ALWAYS)) {
+                            Wiring.reconciler(client, settings.apply(), settings.safety(), WriteGuard.ALWAYS)) {
                 assertThat(reconciler.reconcile(revisions.latest()).outcome()).isEqualTo(CycleResult.Outcome.SUCCEEDED);
                 example.edit("infra/k8s/base/core/deployment.yaml", "agent-core:latest", "agent-core:2.0")
                         .commit("core 2.0");
@@ -577,9 +578,9 @@ class SafetyTest {
                             new RenderSettings(
                                     "auto", Duration.ofMinutes(1), Map.of("cluster_name", "test", "cluster_env", env)))
                     .build();
-            try (Revisions revisions = new Revisions(settings);
+            try (Revisions revisions = Wiring.revisions(settings);
                     Reconciler reconciler =
-                            new Reconciler(client, settings.apply(), settings.safety(), WriteGuard.ALWAYS)) {
+                            Wiring.reconciler(client, settings.apply(), settings.safety(), WriteGuard.ALWAYS)) {
                 CycleResult r = reconciler.reconcile(revisions.latest());
                 assertThat(r.outcome()).isEqualTo(CycleResult.Outcome.SUCCEEDED);
                 example.edit("infra/k8s/base/core/deployment.yaml", "agent-core:latest", "agent-core:2.0")

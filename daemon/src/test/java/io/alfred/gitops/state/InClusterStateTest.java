@@ -8,6 +8,7 @@ import io.alfred.gitops.events.ClusterEventRecorder;
 import io.alfred.gitops.events.ClusterEventRecorder.Type;
 import io.alfred.gitops.reconcile.CycleRunner;
 import io.alfred.gitops.reconcile.SyncStatus;
+import io.alfred.gitops.reconcile.Wiring;
 import io.alfred.gitops.render.ObjectRef;
 import io.alfred.gitops.testing.Await;
 import io.alfred.gitops.testing.TestCluster;
@@ -99,7 +100,7 @@ class InClusterStateTest {
             Settings settings = TestSettings.overlay(repo.url(), "dev", tmp.resolve("work"));
             String head = repo.repository().resolve("HEAD").name();
             SyncStatus first = new SyncStatus();
-            try (CycleRunner runner = new CycleRunner(settings, client, first, CycleRunner.Outlets.none())) {
+            try (CycleRunner runner = Wiring.runner(settings, client, first, CycleRunner.Outlets.none())) {
                 runner.offer(Trigger.of(Trigger.Kind.STARTUP));
                 Await.until(() -> head.equals(first.view().lastAppliedRevision()), Duration.ofSeconds(60), first::view);
                 String rotated = repo.edit(
@@ -127,7 +128,7 @@ class InClusterStateTest {
             new SuspendStore(client, "alfred-gitops").suspend("ana@laptop", "freeze for the audit");
 
             SyncStatus second = new SyncStatus();
-            try (CycleRunner restarted = new CycleRunner(settings, client, second, CycleRunner.Outlets.none())) {
+            try (CycleRunner restarted = Wiring.runner(settings, client, second, CycleRunner.Outlets.none())) {
                 String next = repo.edit("infra/k8s/base/ui/ui-chat.yaml", "ui-chat:latest", "ui-chat:14")
                         .commit("ui 14");
                 restarted.offer(Trigger.of(Trigger.Kind.STARTUP));

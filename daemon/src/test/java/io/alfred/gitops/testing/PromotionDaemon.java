@@ -16,6 +16,7 @@ import io.alfred.gitops.pubsub.PubSubHealth;
 import io.alfred.gitops.pubsub.PubSubResource;
 import io.alfred.gitops.reconcile.CycleRunner;
 import io.alfred.gitops.reconcile.SyncStatus;
+import io.alfred.gitops.reconcile.Wiring;
 import io.alfred.gitops.trigger.PubSubTrigger;
 import io.alfred.gitops.trigger.Trigger;
 import io.fabric8.kubernetes.client.KubernetesClient;
@@ -83,7 +84,7 @@ public final class PromotionDaemon implements AutoCloseable {
                     settings.promotion(), new ProofStore(client, "alfred-gitops", "alfred-gitops"), Clock.systemUTC());
             outlets = outlets.gated(gate);
         }
-        runner = new CycleRunner(settings, client, status, outlets);
+        runner = Wiring.runner(settings, client, status, outlets);
         if (gate != null) {
             if (listen) {
                 proofs = PubSubTrigger.of(

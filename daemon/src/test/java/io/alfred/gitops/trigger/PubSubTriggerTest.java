@@ -7,6 +7,7 @@ import io.alfred.gitops.pubsub.PubSubHealth;
 import io.alfred.gitops.pubsub.PubSubResource;
 import io.alfred.gitops.reconcile.CycleRunner;
 import io.alfred.gitops.reconcile.SyncStatus;
+import io.alfred.gitops.reconcile.Wiring;
 import io.alfred.gitops.testing.Await;
 import io.alfred.gitops.testing.PubSubEmulator;
 import io.alfred.gitops.testing.SharedPubSubEmulator;
@@ -60,7 +61,7 @@ class PubSubTriggerTest {
         client = sandbox.client();
         Settings settings = TestSettings.overlay(repo.url(), "dev", tmp.resolve("work"));
         status = new SyncStatus();
-        runner = new CycleRunner(settings, client, status, CycleRunner.Outlets.none());
+        runner = Wiring.runner(settings, client, status, CycleRunner.Outlets.none());
         metrics = new TriggerMetrics(new SimpleMeterRegistry());
         trigger = PubSubTrigger.of(
                         emulator.connection(),

@@ -13,6 +13,7 @@ import io.alfred.gitops.events.DeployEvent;
 import io.alfred.gitops.reconcile.CycleResult;
 import io.alfred.gitops.reconcile.CycleRunner;
 import io.alfred.gitops.reconcile.SyncStatus;
+import io.alfred.gitops.reconcile.Wiring;
 import io.alfred.gitops.safety.Gate;
 import io.alfred.gitops.state.HistoryStore;
 import io.alfred.gitops.testing.Signing;
@@ -58,7 +59,7 @@ class VerifyStageTest {
             SyncStatus status = new SyncStatus();
             List<DeployEvent> events = new CopyOnWriteArrayList<>();
             try (CycleRunner runner =
-                    new CycleRunner(settings, client, status, CycleRunner.Outlets.events(events::add))) {
+                    Wiring.runner(settings, client, status, CycleRunner.Outlets.events(events::add))) {
                 CycleResult blocked = runner.runOnce(Trigger.of(Trigger.Kind.STARTUP));
                 assertThat(blocked.outcome()).isEqualTo(CycleResult.Outcome.BLOCKED);
                 assertThat(blocked.refusal().gate()).isEqualTo(Gate.VERIFY);
@@ -143,7 +144,7 @@ class VerifyStageTest {
             List<DeployEvent> events = new CopyOnWriteArrayList<>();
             SyncStatus status = new SyncStatus();
             try (CycleRunner runner =
-                    new CycleRunner(settings, client, status, CycleRunner.Outlets.events(events::add))) {
+                    Wiring.runner(settings, client, status, CycleRunner.Outlets.events(events::add))) {
                 assertThat(runner.runOnce(Trigger.of(Trigger.Kind.STARTUP)).outcome())
                         .isEqualTo(CycleResult.Outcome.SUCCEEDED);
                 Files.writeString(keys, bob.armoredPublicKey());

@@ -1,0 +1,126 @@
+package io.alfred.gitops.reconcile;
+
+import io.alfred.gitops.apply.Applier;
+import io.alfred.gitops.apply.RolloutWaiter;
+import io.alfred.gitops.cluster.WriteGuard;
+import io.alfred.gitops.config.ApplySettings;
+import io.alfred.gitops.config.DriftSettings;
+import io.alfred.gitops.config.SafetySettings;
+import io.alfred.gitops.config.Settings;
+import io.alfred.gitops.drift.DriftWatch;
+import io.alfred.gitops.events.ClusterEventRecorder;
+import io.alfred.gitops.plan.Planner;
+import io.alfred.gitops.prune.InventoryStore;
+import io.alfred.gitops.prune.Pruner;
+import io.alfred.gitops.render.Renderer;
+import io.alfred.gitops.safety.PdbGate;
+import io.alfred.gitops.source.GitSource;
+import io.alfred.gitops.state.HistoryStore;
+import io.alfred.gitops.state.SuspendStore;
+import io.alfred.gitops.trigger.Trigger;
+import io.alfred.gitops.verify.RevisionVerifier;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.function.Consumer;
+
+/**
+ * The composition root of the cycle: every collaborator of a {@link CycleRunner}, a
+ * {@link Reconciler} and a {@link Revisions} is built here and nowhere else, from the settings, the
+ * cluster and the outlets. The daemon ({@link SyncLoop}), the commands and the tests all build
+ * through it, so they run the same parts.
+ */
+public final class Wiring {
+    /** Concurrent API calls inside one stage (dry runs, applies): within the API server's flow control. */
+    static final int API_CONCURRENCY = 8;
+    /** How often the rollout wait looks at the workloads. */
+    static final Duration ROLLOUT_POLL = Duration.ofMillis(500);
+    /** How long a drift report waits for others, so that a burst of edits is put back by one cycle. */
+    static final Duration DRIFT_COALESCING = Duration.ofMillis(100);
+
+    private Wiring() {}
+
+    /** The runner of the daemon, of {@code reconcile --once} and of the tests. */
+    public static CycleRunner runner(
+            Settings settings, KubernetesClient client, SyncStatus status, CycleRunner.Outlets outlets) {
+        Revisions revisions = revisions(settings);
+        WriteGuard guard = outlets.guard();
+        String namespace = settings.apply().namespace();
+        CycleReporter reporter = new CycleReporter(
+                status,
+                outlets.metrics(),
+                outlets.events(),
+                new CycleJournal(
+                        new HistoryStore(client, namespace, settings.apply().fieldManager(), guard),
+                        revisions::describe),
+                new CycleAnnouncer(
+                        new ClusterEventRecorder(client, guard, ClusterEventRecorder.thisInstance(), Clock.systemUTC()),
+                        namespace),
+                revisions,
+                settings.cluster().name(),
+                settings.cluster().environment());
+        status.configure(settings);
+        return new CycleRunner(
+                status,
+                revisions,
+                reconciler(client, settings.apply(), settings.safety(), guard),
+                reporter,
+                new SuspendStore(client, namespace),
+                settings.safety().rollback(),
+                outlets);
+    }
+
+    /**
+     * The plan, gates, apply, wait and prune of one rendered revision.
+     *
+     * @param guard asked before every write (leader election)
+     */
+    public static Reconciler reconciler(
+            KubernetesClient client, ApplySettings settings, SafetySettings safety, WriteGuard guard) {
+        ExecutorService pool = Executors.newFixedThreadPool(API_CONCURRENCY, r -> {
+            Thread t = new Thread(r, "gitops-api");
+            t.setDaemon(true);
+            return t;
+        });
+        return new Reconciler(
+                client,
+                settings,
+                pool,
+                new Planner(client, settings.fieldManager(), pool),
+                new Applier(client, settings.fieldManager(), pool, guard),
+                new RolloutWaiter(client, safety.rolloutTimeout(), ROLLOUT_POLL),
+                new Pruner(guard),
+                new InventoryStore(client, settings.namespace(), settings.fieldManager(), guard),
+                new Gates(settings, safety.pdb(), new PdbGate(client)));
+    }
+
+    /** Fetch, verify and render of the configured source. */
+    public static Revisions revisions(Settings settings) {
+        return new Revisions(
+                settings,
+                new GitSource(settings.source()),
+                new Renderer(settings.render()),
+                new RevisionVerifier(settings.verify()));
+    }
+
+    /**
+     * The daemon's drift watch: each report starts a cycle after {@link #DRIFT_COALESCING}, a
+     * conflict is reported by the runner.
+     *
+     * @param drifted also told what drifted (a log line, a test's list)
+     */
+    public static CycleRunner.DriftWatching driftWatch(
+            KubernetesClient client, Settings settings, DriftSettings drift, Consumer<String> drifted) {
+        return runner -> new DriftWatch(
+                client,
+                what -> {
+                    drifted.accept(what);
+                    runner.offer(Trigger.of(Trigger.Kind.DRIFT), DRIFT_COALESCING);
+                },
+                settings.apply().fieldManager(),
+                drift,
+                runner::conflicted);
+    }
+}
