@@ -1,7 +1,6 @@
 package io.alfred.gitops.cli;
 
 import io.alfred.gitops.Main;
-import io.alfred.gitops.Revision;
 import io.alfred.gitops.Stage;
 import io.alfred.gitops.StageException;
 import io.alfred.gitops.config.GitopsConfig;
@@ -70,13 +69,13 @@ abstract class CommandSupport {
             if (verification.isVerified()) {
                 err().printf(
                                 "note: commit %s is verified: %s%n",
-                                Revision.abbreviate(result.revision()),
+                                result.revision().abbreviated(),
                                 verification.signer().map(Signer::describe).orElse("signed"));
             } else {
                 err().printf(
                                 "warning: commit %s is UNVERIFIED (%s); the daemon will not apply it "
                                         + "(gitops.source.verify.mode=%s)%n",
-                                Revision.abbreviate(result.revision()),
+                                result.revision().abbreviated(),
                                 verification.refusal().orElseThrow().describe(),
                                 settings.verify().mode().label());
             }
@@ -86,7 +85,7 @@ abstract class CommandSupport {
             err().printf(
                             "note: this is commit %s; %d uncommitted change(s) under %s are not included (%s%s);"
                                     + " to see them, use --local %s%n",
-                            Revision.abbreviate(result.revision()),
+                            result.revision().abbreviated(),
                             uncommitted.size(),
                             settings.source().path(),
                             uncommitted.get(0),

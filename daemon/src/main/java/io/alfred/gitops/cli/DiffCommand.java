@@ -44,7 +44,7 @@ public class DiffCommand extends CommandSupport implements Callable<Integer> {
                     throw cluster.accessFailure(e);
                 }
                 out.print(changes.render(true));
-                out.printf("diff at %s: %s%n", render.revision(), changes.summary());
+                out.printf("diff at %s: %s%n", render.revision().sha(), changes.summary());
                 out.flush();
                 return changes.hasChanges() ? ExitCodes.CHANGES_OR_FAILED : ExitCodes.OK;
             }

@@ -83,7 +83,7 @@ public class ReconcileCommand extends CommandSupport implements Callable<Integer
                         out.printf(
                                 "reconcile %s at %s: %s in %d ms%n",
                                 result.outcome() == CycleResult.Outcome.NOOP ? "no-op" : "succeeded",
-                                result.revision(),
+                                result.revision().sha(),
                                 result.changes().summary(),
                                 result.duration().toMillis());
                         out.flush();

@@ -45,7 +45,7 @@ public class RenderCommand extends CommandSupport implements Callable<Integer> {
                                 "# %d objects from %s at %s, path %s%n",
                                 result.manifests().size(),
                                 settings.source().url(),
-                                result.revision(),
+                                result.revision().sha(),
                                 settings.source().path());
             }
             return ExitCodes.OK;

@@ -1,5 +1,6 @@
 package io.alfred.gitops.reconcile;
 
+import io.alfred.gitops.Revision;
 import io.alfred.gitops.StageException;
 import io.alfred.gitops.change.ChangeSet;
 import io.alfred.gitops.health.ObjectHealth;
@@ -11,12 +12,12 @@ import java.util.OptionalInt;
 
 /** One reconcile of one revision as it goes: its stage timer, its findings, the inventory size known so far. */
 final class Attempt {
-    private final String revision;
+    private final Revision revision;
     final StageTimer timer = new StageTimer();
     final List<String> findings = new ArrayList<>();
     private OptionalInt inventorySize = OptionalInt.empty();
 
-    Attempt(String revision) {
+    Attempt(Revision revision) {
         this.revision = revision;
     }
 

@@ -41,9 +41,9 @@ final class Cycle {
     private final CycleReporter reporter;
     private final Trigger trigger;
     private final StageTimer timer = new StageTimer();
-    private final String previous;
+    private final Revision previous;
     private final DriftWatch watch;
-    private String revision;
+    private Revision revision;
     /** What the plan reads the live objects from; set by the fetch. */
     private LiveView view = LiveView.NONE;
     /** Objects held as a drift fight, not corrected in this cycle; set by the render. */
@@ -51,7 +51,7 @@ final class Cycle {
 
     private CycleEvents events;
 
-    Cycle(CycleRunner runner, Trigger trigger, String previous) {
+    Cycle(CycleRunner runner, Trigger trigger, Revision previous) {
         this.runner = runner;
         this.reporter = runner.reporter;
         this.trigger = trigger;
@@ -76,7 +76,7 @@ final class Cycle {
         if (!fetch()) {
             return null;
         }
-        String newest = revision;
+        Revision newest = revision;
         RevisionVerification verification = runner.revisions.verify(newest);
         GateRefusal held = hold(verification);
         if (held != null) {
@@ -146,7 +146,7 @@ final class Cycle {
         if (gate == null || revision.equals(previous)) {
             return null;
         }
-        PromotionDecision decision = gate.decide(revision);
+        PromotionDecision decision = gate.decide(revision.sha());
         reporter.promotion(revision, decision);
         if (decision.isPromoted()) {
             return null;
@@ -155,7 +155,7 @@ final class Cycle {
                 .ifPresent(at -> runner.offer(
                         Trigger.of(Trigger.Kind.PROMOTION),
                         Duration.between(Instant.now(), at).plusMillis(100)));
-        return new PromotionRefusal(revision, decision);
+        return new PromotionRefusal(revision.sha(), decision);
     }
 
     private RenderResult render() {
@@ -236,12 +236,11 @@ final class Cycle {
      * rollback that fails too ends as failed.
      */
     private void rollBack() {
-        String failed = revision;
-        String good = runner.reconciler.inventory().lastGoodRevision();
+        Revision failed = revision;
+        Revision good = Revision.ofNullable(runner.reconciler.inventory().lastGoodRevision());
         runner.failedRevision(failed);
         if (good == null || good.equals(failed)) {
-            LOG.errorf(
-                    "rollback: no earlier good revision to return to; %s stays as it is", Revision.abbreviate(failed));
+            LOG.errorf("rollback: no earlier good revision to return to; %s stays as it is", failed);
             return;
         }
         StageTimer rollback = new StageTimer();
@@ -260,9 +259,9 @@ final class Cycle {
     }
 
     /** The log prefix names the cycle's revision from here on. */
-    private static void at(String revision) {
-        MDC.put("revision", revision);
-        MDC.put(CycleRunner.LOG_PREFIX, "cycle " + MDC.get("cycle") + " at " + Revision.abbreviate(revision) + ": ");
+    private static void at(Revision revision) {
+        MDC.put("revision", revision.sha());
+        MDC.put(CycleRunner.LOG_PREFIX, "cycle " + MDC.get("cycle") + " at " + revision.abbreviated() + ": ");
     }
 
     /** The reconcile's progress, reported as it happens. */

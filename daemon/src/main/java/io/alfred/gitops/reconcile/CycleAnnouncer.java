@@ -33,7 +33,7 @@ final class CycleAnnouncer {
     }
 
     void cycleEnded(CycleResult result, Trigger trigger, String subject) {
-        String at = "at " + Revision.abbreviate(result.revision()) + (subject.isEmpty() ? "" : " \"" + subject + "\"");
+        String at = "at " + result.revision().abbreviated() + (subject.isEmpty() ? "" : " \"" + subject + "\"");
         switch (result.outcome()) {
             case SUCCEEDED -> {
                 recorder.record(
@@ -78,22 +78,22 @@ final class CycleAnnouncer {
         }
     }
 
-    void rolledBack(String failed, String restored, ChangeSet changes) {
+    void rolledBack(Revision failed, Revision restored, ChangeSet changes) {
         recorder.record(
                 inventory,
                 Type.Warning,
                 "RolledBack",
                 "Rollback",
-                "the rollout of " + Revision.abbreviate(failed) + " failed; " + Revision.abbreviate(restored)
-                        + " applied again (" + changes.summary() + ")");
+                "the rollout of " + failed.abbreviated() + " failed; " + restored.abbreviated() + " applied again ("
+                        + changes.summary() + ")");
         for (Change c : changes.effective()) {
             recorder.record(
                     c.ref(),
                     Type.Warning,
                     "RolledBack",
                     "Rollback",
-                    "rolled back by alfred-gitops to " + Revision.abbreviate(restored) + " after the rollout of "
-                            + Revision.abbreviate(failed) + " failed" + what(c));
+                    "rolled back by alfred-gitops to " + restored.abbreviated() + " after the rollout of "
+                            + failed.abbreviated() + " failed" + what(c));
         }
     }
 
@@ -101,7 +101,7 @@ final class CycleAnnouncer {
         recorder.record(inventory, Type.Normal, s.suspended() ? "Suspended" : "Resumed", "Suspend", s.describe());
     }
 
-    private void objects(ChangeSet changes, String revision, String verb) {
+    private void objects(ChangeSet changes, Revision revision, String verb) {
         int recorded = 0;
         for (Change c : changes.effective()) {
             String reason = switch (c.action()) {
@@ -121,7 +121,7 @@ final class CycleAnnouncer {
                     Type.Normal,
                     reason,
                     c.action() == Action.DELETED ? "Prune" : "Apply",
-                    done + " by alfred-gitops at " + Revision.abbreviate(revision) + what(c));
+                    done + " by alfred-gitops at " + revision.abbreviated() + what(c));
         }
         if (recorded > MAX_OBJECT_EVENTS) {
             recorder.record(
@@ -130,7 +130,7 @@ final class CycleAnnouncer {
                     "ManyChanges",
                     "Apply",
                     (recorded - MAX_OBJECT_EVENTS)
-                            + " more objects changed at " + Revision.abbreviate(revision)
+                            + " more objects changed at " + revision.abbreviated()
                             + " than get an Event of their own ("
                             + MAX_OBJECT_EVENTS + "); alfred-gitops status and the deploy events list them all");
         }

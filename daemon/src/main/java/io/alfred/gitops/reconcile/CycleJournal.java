@@ -1,5 +1,6 @@
 package io.alfred.gitops.reconcile;
 
+import io.alfred.gitops.Revision;
 import io.alfred.gitops.source.CommitInfo;
 import io.alfred.gitops.state.CycleRecord;
 import io.alfred.gitops.state.HistoryStore;
@@ -30,17 +31,17 @@ final class CycleJournal {
     };
 
     private final HistoryStore history;
-    private final Function<String, CommitInfo> commits;
+    private final Function<Revision, CommitInfo> commits;
     private String lastRecorded;
 
-    CycleJournal(HistoryStore history, Function<String, CommitInfo> commits) {
+    CycleJournal(HistoryStore history, Function<Revision, CommitInfo> commits) {
         this.history = history;
         this.commits = commits;
     }
 
     /** The verify stage passed this revision, signed by {@code signer}: the history says so. */
-    void signed(String revision, String signer) {
-        signers.put(revision, signer);
+    void signed(Revision revision, String signer) {
+        signers.put(revision.sha(), signer);
     }
 
     void remember(Trigger trigger, CycleResult result) {
@@ -58,9 +59,13 @@ final class CycleJournal {
         record(result.drift() ? "drift" : trigger.kind().label(), result, outcome, problem);
     }
 
-    void rolledBack(CycleResult result, String failed, String restored) {
+    void rolledBack(CycleResult result, Revision failed, Revision restored) {
         lastRecorded = null;
-        record("rollback", result, "rolledback", "rollout of " + failed + " failed; " + restored + " applied again");
+        record(
+                "rollback",
+                result,
+                "rolledback",
+                "rollout of " + failed.sha() + " failed; " + restored.sha() + " applied again");
     }
 
     private void record(String trigger, CycleResult result, String outcome, String problem) {
@@ -70,7 +75,7 @@ final class CycleJournal {
         CycleRecord cycle = new CycleRecord(
                 Instant.now().truncatedTo(ChronoUnit.SECONDS).toString(),
                 trigger,
-                result.revision() == null ? "" : result.revision(),
+                result.revision() == null ? "" : result.revision().sha(),
                 commit.subject(),
                 commit.author(),
                 outcome,
@@ -79,7 +84,9 @@ final class CycleJournal {
                 result.duration().toMillis(),
                 problem,
                 result.findings(),
-                result.revision() == null ? "" : signers.getOrDefault(result.revision(), ""));
+                result.revision() == null
+                        ? ""
+                        : signers.getOrDefault(result.revision().sha(), ""));
         try {
             history.record(cycle);
         } catch (RuntimeException e) {

@@ -71,37 +71,38 @@ final class CycleReporter {
     }
 
     /** The deploy events of one cycle on {@code revision} (null before the fetch). */
-    CycleEvents eventsOf(Trigger trigger, String revision, String previous) {
-        return new CycleEvents(events, cluster, environment, trigger, revision, previous);
+    CycleEvents eventsOf(Trigger trigger, Revision revision, Revision previous) {
+        return new CycleEvents(
+                events, cluster, environment, trigger, Revision.shaOf(revision), Revision.shaOf(previous));
     }
 
     /** The cycle reached {@code stage}; null when it ended. */
-    void stage(Stage stage, String revision) {
+    void stage(Stage stage, Revision revision) {
         if (stage == null) {
             MDC.remove("stage");
         } else {
             // the log names plan to prune as one step, reconcile; /status.running says which of them
             MDC.put("stage", stage.compareTo(Stage.PLAN) >= 0 ? "reconcile" : stage.label());
         }
-        status.stage(stage, revision);
+        status.stage(stage, Revision.shaOf(revision));
     }
 
-    void fetched(String revision, Duration took) {
-        status.fetched(revision);
+    void fetched(Revision revision, Duration took) {
+        status.fetched(revision.sha());
         metrics.stage(Stage.FETCH, took);
     }
 
-    void verified(String revision, Optional<Signer> signer, CycleEvents cycle) {
+    void verified(Revision revision, Optional<Signer> signer, CycleEvents cycle) {
         signer.ifPresent(s -> {
             MDC.put("signer", s.describe());
             journal.signed(revision, s.describe());
         });
         cycle.signedBy(signer);
-        status.verified(revision, signer);
+        status.verified(revision.sha(), signer);
     }
 
-    void promotion(String revision, PromotionDecision decision) {
-        status.promotion(revision, decision);
+    void promotion(Revision revision, PromotionDecision decision) {
+        status.promotion(revision.sha(), decision);
     }
 
     void rendered(RenderResult render, Duration took) {
@@ -110,19 +111,19 @@ final class CycleReporter {
     }
 
     void planned(CycleEvents cycle, ChangeSet planned, boolean drift) {
-        stage(Stage.APPLY, cycle.revision());
+        stage(Stage.APPLY, Revision.ofNullable(cycle.revision()));
         cycle.started(drift);
         cycle.planned(planned);
     }
 
     void applied(CycleEvents cycle, ChangeSet done, boolean drift) {
-        stage(Stage.WAIT, cycle.revision());
+        stage(Stage.WAIT, Revision.ofNullable(cycle.revision()));
         cycle.applied(done, drift);
     }
 
     /** The newest revision is held back by a gate while {@code applied} stays: said once, shown while it lasts. */
-    void held(Trigger trigger, GateRefusal held, String revision, CycleEvents cycle, Duration took) {
-        status.held(new SyncStatus.Held(revision, held.gate().label(), held.getMessage()));
+    void held(Trigger trigger, GateRefusal held, Revision revision, CycleEvents cycle, Duration took) {
+        status.held(new SyncStatus.Held(revision.sha(), held.gate().label(), held.getMessage()));
         String key = revision + " " + held.dedupKey();
         if (key.equals(lastHold)) {
             return;
@@ -138,8 +139,8 @@ final class CycleReporter {
         lastHold = null;
     }
 
-    void failedRevision(String revision) {
-        status.failedRevision(revision);
+    void failedRevision(Revision revision) {
+        status.failedRevision(Revision.shaOf(revision));
     }
 
     /** How a cycle ended, to all six sinks. */
@@ -151,7 +152,7 @@ final class CycleReporter {
                 lastFailure = null;
             }
             case NOOP -> {
-                if (!result.revision().equals(cycle.previous())) {
+                if (!result.revision().is(cycle.previous())) {
                     // a new revision with nothing to change here: said once, for the environments promoted after it
                     cycle.reached(result.duration());
                 }
@@ -168,7 +169,7 @@ final class CycleReporter {
         }
         metrics.cycle(result, inventorySize);
         if (result.inSync()) {
-            metrics.applied(result.revision());
+            metrics.applied(result.revision().sha());
         }
         journal.remember(trigger, result);
         if (result.outcome() != CycleResult.Outcome.NOOP && result.revision() != null) {
@@ -190,37 +191,36 @@ final class CycleReporter {
     }
 
     /** A rollback to {@code good} ended: applied again, or failed too. */
-    void rollbackEnded(CycleEvents cycle, String failed, String good, CycleResult result, Duration took) {
+    void rollbackEnded(CycleEvents cycle, Revision failed, Revision good, CycleResult result, Duration took) {
         status.cycle(result, result.inventorySize().orElse(status.view().inventorySize()));
         if (result.inSync()) {
             LOG.warnf(
                     "rollback: %s failed its rollout; %s is applied again (%s)",
-                    Revision.abbreviate(failed),
-                    Revision.abbreviate(good),
-                    result.changes().summary());
-            cycle.rolledBack(good, result.changes(), took);
+                    failed, good, result.changes().summary());
+            cycle.rolledBack(good.sha(), result.changes(), took);
             journal.rolledBack(result, failed, good);
             announcer.rolledBack(failed, good, result.changes());
-            status.failedRevision(failed);
+            status.failedRevision(failed.sha());
             return;
         }
         StageException e = result.error() != null
                 ? result.error()
                 : new StageException(
-                        Stage.PLAN, good, "blocked: " + result.refusal().getMessage());
+                        Stage.PLAN, good.sha(), "blocked: " + result.refusal().getMessage());
         rollbackFailed(cycle, good, e, took);
     }
 
-    void rollbackFailed(CycleEvents cycle, String good, StageException e, Duration took) {
-        LOG.errorf("rollback to %s failed too: %s", Revision.abbreviate(good), e.getMessage());
-        cycle.failed(new StageException(e.stage(), e.object(), "rollback to " + good + " failed: " + e.reason()), took);
+    void rollbackFailed(CycleEvents cycle, Revision good, StageException e, Duration took) {
+        LOG.errorf("rollback to %s failed too: %s", good, e.getMessage());
+        cycle.failed(
+                new StageException(e.stage(), e.object(), "rollback to " + good.sha() + " failed: " + e.reason()),
+                took);
     }
 
-    void rollbackRefused(CycleEvents cycle, String failed, String good, String why, Duration took) {
-        LOG.errorf(
-                "rollback: %s failed its rollout, and %s may not be restored: %s",
-                Revision.abbreviate(failed), Revision.abbreviate(good), why);
-        cycle.failed(new StageException(Stage.VERIFY, good, "rollback to " + good + " refused: " + why), took);
+    void rollbackRefused(CycleEvents cycle, Revision failed, Revision good, String why, Duration took) {
+        LOG.errorf("rollback: %s failed its rollout, and %s may not be restored: %s", failed, good, why);
+        cycle.failed(
+                new StageException(Stage.VERIFY, good.sha(), "rollback to " + good.sha() + " refused: " + why), took);
     }
 
     /** {@code suspend} or {@code resume} took effect. */
@@ -232,7 +232,7 @@ final class CycleReporter {
         }
         metrics.suspended(now.suspended());
         announcer.suspension(now);
-        String applied = status.view().lastAppliedRevision();
+        Revision applied = Revision.ofNullable(status.view().lastAppliedRevision());
         eventsOf(trigger, applied, applied).suspension(now.suspended(), now.by(), now.reason(), now.since());
         if (now.suspended()) {
             LOG.warnf(
@@ -246,7 +246,7 @@ final class CycleReporter {
     /** An object became a drift conflict: a WARN line and a {@code drift.conflict} event, once. */
     void conflict(DriftConflict conflict) {
         LOG.warn("drift: " + conflict.describe());
-        String applied = status.view().lastAppliedRevision();
+        Revision applied = Revision.ofNullable(status.view().lastAppliedRevision());
         eventsOf(Trigger.of(Trigger.Kind.DRIFT), applied, applied).conflict(conflict);
     }
 

@@ -1,5 +1,6 @@
 package io.alfred.gitops.reconcile;
 
+import io.alfred.gitops.Revision;
 import io.alfred.gitops.Stage;
 import io.alfred.gitops.StageException;
 import io.alfred.gitops.change.ChangeSet;
@@ -24,7 +25,7 @@ import java.util.OptionalInt;
  */
 public record CycleResult(
         Outcome outcome,
-        String revision,
+        Revision revision,
         ChangeSet changes,
         boolean drift,
         StageException error,
@@ -51,7 +52,7 @@ public record CycleResult(
     }
 
     public static CycleResult succeeded(
-            String revision,
+            Revision revision,
             ChangeSet changes,
             boolean drift,
             Duration duration,
@@ -74,7 +75,7 @@ public record CycleResult(
     }
 
     public static CycleResult noop(
-            String revision,
+            Revision revision,
             ChangeSet changes,
             Duration duration,
             List<String> findings,
@@ -95,7 +96,7 @@ public record CycleResult(
     }
 
     public static CycleResult blocked(
-            String revision,
+            Revision revision,
             GateRefusal refusal,
             Duration duration,
             List<String> findings,
@@ -116,7 +117,7 @@ public record CycleResult(
     }
 
     public static CycleResult failed(
-            String revision,
+            Revision revision,
             StageException error,
             Duration duration,
             List<String> findings,
@@ -137,7 +138,7 @@ public record CycleResult(
     }
 
     /** A cycle refused before it reached the cluster (a hold: verify, promotion). */
-    public static CycleResult blocked(String revision, GateRefusal refusal, Duration duration) {
+    public static CycleResult blocked(Revision revision, GateRefusal refusal, Duration duration) {
         return blocked(revision, refusal, duration, List.of(), Map.of(), OptionalInt.empty());
     }
 
@@ -147,7 +148,7 @@ public record CycleResult(
     }
 
     /** A cycle that failed before it reached the cluster (fetch, render): nothing else to say. */
-    public static CycleResult failed(String revision, StageException error, Duration duration) {
+    public static CycleResult failed(Revision revision, StageException error, Duration duration) {
         return failed(revision, error, duration, List.of(), Map.of(), OptionalInt.empty());
     }
 }

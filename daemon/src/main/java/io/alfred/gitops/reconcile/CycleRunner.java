@@ -57,7 +57,7 @@ public final class CycleRunner implements TriggerSink, AutoCloseable {
     private final PromotionGate promotion;
     private final QuietIntervals quiet = new QuietIntervals();
     /** A revision that failed to render or to roll out: not retried until a newer commit or a manual reconcile. */
-    private volatile String failedRevision;
+    private volatile Revision failedRevision;
 
     /**
      * Where a runner's outcomes go besides {@code /status}, what it asks before every write, the
@@ -231,22 +231,20 @@ public final class CycleRunner implements TriggerSink, AutoCloseable {
      * a quiet interval. When it does, the view the plan reads the live objects from: the watches'
      * or, as the safety net every few intervals, none (the plan lists them).
      */
-    Optional<LiveView> worthACycle(Trigger trigger, String revision) {
+    Optional<LiveView> worthACycle(Trigger trigger, Revision revision) {
         if (revision.equals(failedRevision)) {
             if (trigger.kind() != Trigger.Kind.MANUAL) {
                 LOG.debugf(
                         "cycle (%s): %s failed (render, or rollout and rolled back); waiting for a newer commit",
-                        trigger, Revision.abbreviate(revision));
+                        trigger, revision);
                 return Optional.empty();
             }
             failedRevision(null);
         }
         QuietIntervals.Interval interval =
-                quiet.next(trigger, driftWatch, revision.equals(status.view().lastAppliedRevision()));
+                quiet.next(trigger, driftWatch, revision.is(status.view().lastAppliedRevision()));
         if (interval == QuietIntervals.Interval.SKIP) {
-            LOG.debugf(
-                    "interval: %s still applied and the watches saw no drift; nothing to do",
-                    Revision.abbreviate(revision));
+            LOG.debugf("interval: %s still applied and the watches saw no drift; nothing to do", revision);
             return Optional.empty();
         }
         if (interval == QuietIntervals.Interval.RELIST) {
@@ -255,7 +253,7 @@ public final class CycleRunner implements TriggerSink, AutoCloseable {
         return Optional.of(driftWatch.map(DriftWatch::view).orElse(LiveView.NONE));
     }
 
-    void failedRevision(String revision) {
+    void failedRevision(Revision revision) {
         failedRevision = revision;
         reporter.failedRevision(revision);
     }
@@ -265,13 +263,13 @@ public final class CycleRunner implements TriggerSink, AutoCloseable {
     }
 
     /** The revision applied before this cycle: this process's last, or after a restart the inventory's. */
-    private String lastApplied() {
+    private Revision lastApplied() {
         String known = status.view().lastAppliedRevision();
         if (known != null) {
-            return known;
+            return Revision.of(known);
         }
         try {
-            return reconciler.inventory().lastAppliedRevision();
+            return Revision.ofNullable(reconciler.inventory().lastAppliedRevision());
         } catch (RuntimeException e) {
             return null; // the cycle reports the cluster's absence itself
         }

@@ -182,7 +182,8 @@ public final class Reconciler implements AutoCloseable {
                 || !work.bootstrapped().isEmpty()
                 || pruned.changes().stream().anyMatch(c -> c.action() == Action.DELETED);
         // a render held back by scale steps was not applied in full: the next cycle plans it again, not as drift
-        Inventory next = new Inventory(rendered, render.revision(), render.revision(), work.stepped() ? null : digest);
+        String revision = render.revision().sha();
+        Inventory next = new Inventory(rendered, revision, revision, work.stepped() ? null : digest);
         if (wrote || !next.equals(inventory)) {
             inventoryStore.save(next, Stage.PRUNE);
         }

@@ -41,7 +41,7 @@ public final class Revisions implements AutoCloseable {
     /** Polls the remote (cheap when nothing moved) and renders the revision it points at (cached). */
     public RenderResult latest() {
         PollResult poll = source.poll();
-        return render(poll.revision());
+        return render(Revision.of(poll.revision()));
     }
 
     /**
@@ -52,8 +52,8 @@ public final class Revisions implements AutoCloseable {
         return source.uncommitted(path);
     }
 
-    public CommitInfo describe(String revision) {
-        return source.describe(revision);
+    public CommitInfo describe(Revision revision) {
+        return source.describe(revision.sha());
     }
 
     public PollResult poll() {
@@ -64,10 +64,10 @@ public final class Revisions implements AutoCloseable {
      * The ref's revision now; for an announced push, polled again with backoff for up to
      * {@link #LAG_WINDOW} until the server serves it (a host may announce before it serves).
      */
-    String pollFor(Trigger trigger) {
+    Revision pollFor(Trigger trigger) {
         String polled = poll().revision();
         if (trigger.revision() == null) {
-            return polled;
+            return Revision.of(polled);
         }
         long deadline = System.nanoTime() + LAG_WINDOW.toNanos();
         long backoff = 250;
@@ -87,16 +87,16 @@ public final class Revisions implements AutoCloseable {
                             + " picks it up",
                     trigger, LAG_WINDOW, Revision.abbreviate(polled));
         }
-        return polled;
+        return Revision.of(polled);
     }
 
     /** The verify stage: the signatures {@code gitops.source.verify.mode} asks for on this revision. */
-    public RevisionVerification verify(String revision) {
-        return source.verify(verifier, revision);
+    public RevisionVerification verify(Revision revision) {
+        return source.verify(verifier, revision.sha());
     }
 
-    public RenderResult render(String revision) {
-        return renderer.render(source.checkout(revision, bounds), path, revision);
+    public RenderResult render(Revision revision) {
+        return renderer.render(source.checkout(revision.sha(), bounds), path, revision);
     }
 
     /** Whether the announced revision is the polled one or older than it. */

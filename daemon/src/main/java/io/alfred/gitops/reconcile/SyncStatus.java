@@ -1,5 +1,6 @@
 package io.alfred.gitops.reconcile;
 
+import io.alfred.gitops.Revision;
 import io.alfred.gitops.Stage;
 import io.alfred.gitops.StageException;
 import io.alfred.gitops.change.Change;
@@ -193,7 +194,8 @@ public class SyncStatus {
     }
 
     public synchronized void rendered(RenderResult r) {
-        lastRender = new Render(r.revision(), r.manifests().size(), r.duration().toMillis(), r.warnings());
+        lastRender = new Render(
+                r.revision().sha(), r.manifests().size(), r.duration().toMillis(), r.warnings());
     }
 
     public synchronized void leader(boolean leading) {
@@ -214,7 +216,7 @@ public class SyncStatus {
                     : result.refusal() != null ? result.refusal().getMessage() : "";
             remember(new RecentCycle(
                     lastCycleAt,
-                    result.revision(),
+                    Revision.shaOf(result.revision()),
                     result.outcome().name().toLowerCase(Locale.ROOT),
                     result.duration().toMillis(),
                     result.drift(),
@@ -226,7 +228,7 @@ public class SyncStatus {
         this.inventorySize = inventorySize;
         switch (result.outcome()) {
             case SUCCEEDED, NOOP -> {
-                lastAppliedRevision = result.revision();
+                lastAppliedRevision = result.revision().sha();
                 lastError = null;
                 if (result.outcome() == CycleResult.Outcome.SUCCEEDED) {
                     lastChanges = result.changes().summary();

@@ -1,5 +1,6 @@
 package io.alfred.gitops.render;
 
+import io.alfred.gitops.Revision;
 import java.time.Duration;
 import java.util.List;
 
@@ -9,7 +10,7 @@ import java.util.List;
  * @param warnings what Kustomize printed without failing (deprecations and such)
  */
 public record RenderResult(
-        String revision, String path, List<Manifest> manifests, List<String> warnings, Duration duration) {
+        Revision revision, String path, List<Manifest> manifests, List<String> warnings, Duration duration) {
     public RenderResult {
         manifests = List.copyOf(manifests);
         warnings = List.copyOf(warnings);

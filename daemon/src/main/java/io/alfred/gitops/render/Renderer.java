@@ -1,5 +1,6 @@
 package io.alfred.gitops.render;
 
+import io.alfred.gitops.Revision;
 import io.alfred.gitops.config.RenderLimits;
 import io.alfred.gitops.config.RenderSettings;
 import io.alfred.gitops.support.LruMap;
@@ -47,8 +48,8 @@ public final class Renderer {
      * @param path the path inside it to render
      * @param revision the commit SHA, for the cache
      */
-    public RenderResult render(Path checkout, String path, String revision) {
-        String key = revision + "|" + path + "|" + settingsKey;
+    public RenderResult render(Path checkout, String path, Revision revision) {
+        String key = revision.sha() + "|" + path + "|" + settingsKey;
         synchronized (cache) {
             RenderResult cached = cache.get(key);
             if (cached != null) {
@@ -77,7 +78,7 @@ public final class Renderer {
         }
     }
 
-    private RenderResult renderUncached(Path checkout, String path, String revision) {
+    private RenderResult renderUncached(Path checkout, String path, Revision revision) {
         long start = System.nanoTime();
         Path root = checkout.toAbsolutePath().normalize();
         Path dir = root.resolve(path).normalize();

@@ -1,5 +1,6 @@
 package io.alfred.gitops.render;
 
+import io.alfred.gitops.Revision;
 import java.nio.file.Files;
 import java.nio.file.Path;
 
@@ -27,6 +28,7 @@ public record WorkingTree(Path root, String path) {
     }
 
     public RenderResult render(Renderer renderer) {
-        return renderer.render(root, path, REVISION + " " + root.resolve(path).normalize());
+        return renderer.render(
+                root, path, Revision.of(REVISION + " " + root.resolve(path).normalize()));
     }
 }

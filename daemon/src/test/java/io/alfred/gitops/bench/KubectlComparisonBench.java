@@ -1,5 +1,6 @@
 package io.alfred.gitops.bench;
 
+import io.alfred.gitops.Revision;
 import io.alfred.gitops.cluster.WriteGuard;
 import io.alfred.gitops.config.ApplySettings;
 import io.alfred.gitops.config.RenderSettings;
@@ -44,7 +45,7 @@ class KubectlComparisonBench {
             Path dir = Files.createTempDirectory("kubectl-bench-" + size);
             Path file = ReconcileBench.generated(dir, size, "ServiceAccount");
             RenderResult render = new Renderer(new RenderSettings("auto", Duration.ofMinutes(2), Map.of()))
-                    .render(dir, "app", "kubectl-bench-" + size);
+                    .render(dir, "app", Revision.of("kubectl-bench-" + size));
             Map<String, Object> params =
                     Map.of("objects", render.manifests().size(), "runs", RUNS, "cluster", Server.describe());
 

@@ -1,5 +1,6 @@
 package io.alfred.gitops.bench;
 
+import io.alfred.gitops.Revision;
 import io.alfred.gitops.cluster.WriteGuard;
 import io.alfred.gitops.config.ClusterSettings;
 import io.alfred.gitops.config.RenderSettings;
@@ -105,14 +106,14 @@ class PushLatencyBench {
             reconciler.reconcile(renderer.render(
                     source.checkout(source.poll().revision()),
                     OVERLAY,
-                    source.poll().revision()));
+                    Revision.of(source.poll().revision())));
             for (int i = 0; i < n; i++) {
                 bump(repo, 1000 + i);
                 long t0 = System.nanoTime();
                 String revision = source.poll().revision();
                 Path tree = source.checkout(revision);
                 long t1 = System.nanoTime();
-                RenderResult r = renderer.render(tree, OVERLAY, revision);
+                RenderResult r = renderer.render(tree, OVERLAY, Revision.of(revision));
                 long t2 = System.nanoTime();
                 reconciler.reconcile(r);
                 long t3 = System.nanoTime();

@@ -1,6 +1,7 @@
 package io.alfred.gitops.bench;
 
 import com.sun.management.OperatingSystemMXBean;
+import io.alfred.gitops.Revision;
 import io.alfred.gitops.Stage;
 import io.alfred.gitops.cluster.WriteGuard;
 import io.alfred.gitops.config.ApplySettings;
@@ -60,7 +61,7 @@ class ReconcileBench {
                     .withObjects(2 * size)
                     .withYaml(new YamlLimits(yaml.aliases(), yaml.depth(), yaml.nodes() + 100 * size, 2 * size));
             RenderResult render = new Renderer(new RenderSettings("auto", Duration.ofMinutes(2), Map.of(), limits))
-                    .render(dir, "app", "bench-" + size);
+                    .render(dir, "app", Revision.of("bench-" + size));
             Map<String, Object> params =
                     Map.of("objects", render.manifests().size(), "cluster", "sandbox API server in its own JVM");
 
@@ -260,7 +261,7 @@ class ReconcileBench {
                 long t0 = System.nanoTime();
                 new Renderer(new RenderSettings(
                                 "auto", Duration.ofMinutes(1), Map.of("cluster_name", "b", "cluster_env", "prod")))
-                        .render(repo.dir(), "infra/k8s/overlays/prod", "r" + i);
+                        .render(repo.dir(), "infra/k8s/overlays/prod", Revision.of("r" + i));
                 ours[i] = (System.nanoTime() - t0) / 1e6;
                 long t1 = System.nanoTime();
                 Process p = new ProcessBuilder("kubectl", "kustomize", overlay.toString())

@@ -2,6 +2,7 @@ package io.alfred.gitops.deploy;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.alfred.gitops.Revision;
 import io.alfred.gitops.config.RenderSettings;
 import io.alfred.gitops.events.EventPublisher;
 import io.alfred.gitops.reconcile.CycleRunner;
@@ -64,7 +65,7 @@ class K8sManifestsTest {
 
     private static List<HasMetadata> render(String env) {
         List<Manifest> manifests = new Renderer(new RenderSettings("auto", Duration.ofMinutes(1), Map.of()))
-                .render(Path.of("k8s"), "overlays/" + env, env + "-test")
+                .render(Path.of("k8s"), "overlays/" + env, Revision.of(env + "-test"))
                 .manifests();
         return manifests.stream()
                 .map(m -> SERIALIZATION.<HasMetadata>unmarshal(m.body().toString()))

@@ -2,6 +2,7 @@ package io.alfred.gitops.reconcile;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.alfred.gitops.Revision;
 import io.alfred.gitops.change.Action;
 import io.alfred.gitops.change.Change;
 import io.alfred.gitops.change.ChangeSet;
@@ -40,7 +41,7 @@ class CycleAnnouncerTest {
                     .mapToObj(i -> Change.of(ObjectRef.of("v1", "ConfigMap", "shop", "cm-" + i), Action.CREATED))
                     .toList();
             CycleResult result = CycleResult.succeeded(
-                    "0123456789abcdef0123456789abcdef01234567",
+                    Revision.of("0123456789abcdef0123456789abcdef01234567"),
                     new ChangeSet(created),
                     false,
                     Duration.ofSeconds(1),

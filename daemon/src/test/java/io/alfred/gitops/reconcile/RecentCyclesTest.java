@@ -2,6 +2,7 @@ package io.alfred.gitops.reconcile;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.alfred.gitops.Revision;
 import io.alfred.gitops.change.Action;
 import io.alfred.gitops.change.Change;
 import io.alfred.gitops.change.ChangeSet;
@@ -29,7 +30,7 @@ class RecentCyclesTest {
         SyncStatus status = new SyncStatus();
         status.cycle(
                 CycleResult.succeeded(
-                        "abc",
+                        Revision.of("abc"),
                         new ChangeSet(changes),
                         false,
                         Duration.ofSeconds(1),
@@ -58,7 +59,7 @@ class RecentCyclesTest {
         SyncStatus status = new SyncStatus();
         status.cycle(
                 CycleResult.succeeded(
-                        "abc",
+                        Revision.of("abc"),
                         new ChangeSet(changes),
                         false,
                         Duration.ofSeconds(1),

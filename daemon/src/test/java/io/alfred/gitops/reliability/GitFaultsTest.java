@@ -99,7 +99,7 @@ class GitFaultsTest {
                 .commit("scale while the remote was down");
         CycleResult back = interval();
         assertThat(back.outcome()).as(String.valueOf(back.error())).isEqualTo(CycleResult.Outcome.SUCCEEDED);
-        assertThat(back.revision()).isEqualTo(fixed);
+        assertThat(back.revision().sha()).isEqualTo(fixed);
         assertThat(replicas("agent-core")).isEqualTo(2);
     }
 
@@ -115,7 +115,7 @@ class GitFaultsTest {
         repo.resetHard(first);
         CycleResult rewound = interval();
         assertThat(rewound.outcome()).as(String.valueOf(rewound.error())).isEqualTo(CycleResult.Outcome.SUCCEEDED);
-        assertThat(rewound.revision()).isEqualTo(first);
+        assertThat(rewound.revision().sha()).isEqualTo(first);
         assertThat(image("ui-chat")).endsWith("ui-chat:latest");
         assertThat(status.view().lastAppliedRevision()).isEqualTo(first);
     }
@@ -142,7 +142,7 @@ class GitFaultsTest {
         String big = repo.writeBytes("assets/dataset.bin", blob).commit("a 50 MB file");
         CycleResult withBlob = interval();
         assertThat(withBlob.outcome()).as(String.valueOf(withBlob.error())).isEqualTo(CycleResult.Outcome.NOOP);
-        assertThat(withBlob.revision()).isEqualTo(big);
+        assertThat(withBlob.revision().sha()).isEqualTo(big);
 
         for (int i = 0; i < 10_000; i++) {
             repo.write("docs/page-" + (i / 100) + "/" + i + ".md", "# page " + i + "\n");
@@ -151,7 +151,7 @@ class GitFaultsTest {
                 .commit("10,000 files and a change");
         CycleResult withFiles = interval();
         assertThat(withFiles.outcome()).as(String.valueOf(withFiles.error())).isEqualTo(CycleResult.Outcome.SUCCEEDED);
-        assertThat(withFiles.revision()).isEqualTo(many);
+        assertThat(withFiles.revision().sha()).isEqualTo(many);
         assertThat(replicas("agent-core")).isEqualTo(2);
     }
 }

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.google.pubsub.v1.PubsubMessage;
+import io.alfred.gitops.Revision;
 import io.alfred.gitops.config.RenderSettings;
 import io.alfred.gitops.render.Manifest;
 import io.alfred.gitops.render.RenderResult;
@@ -120,7 +121,7 @@ class KillNineSoakIT {
                                     "auto",
                                     Duration.ofMinutes(1),
                                     Map.of("cluster_name", "soak", "cluster_env", "dev")))
-                            .render(repo.dir(), "infra/k8s/overlays/dev", head);
+                            .render(repo.dir(), "infra/k8s/overlays/dev", Revision.of(head));
                     assertClusterEqualsRender(client, render);
                     Map<String, Integer> deliveries = received(audit);
                     int duplicates =

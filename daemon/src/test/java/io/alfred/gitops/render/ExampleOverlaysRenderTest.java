@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.alfred.gitops.Revision;
 import io.alfred.gitops.config.RenderSettings;
 import io.alfred.gitops.config.SourceSettings;
 import io.alfred.gitops.source.GitSource;
@@ -57,7 +58,7 @@ class ExampleOverlaysRenderTest {
         Renderer renderer = new Renderer(new RenderSettings(
                 "auto", Duration.ofMinutes(1), Map.of("cluster_name", "test-" + env, "cluster_env", env)));
 
-        RenderResult result = renderer.render(checkout, path, head.revision());
+        RenderResult result = renderer.render(checkout, path, Revision.of(head.revision()));
 
         Map<String, JsonNode> expected =
                 byKey(ManifestParser.parse(kubectlKustomize(checkout.resolve(path)), "kubectl"));
@@ -78,7 +79,7 @@ class ExampleOverlaysRenderTest {
         Path checkout = source.checkout(head.revision());
         List<Manifest> manifests = new Renderer(new RenderSettings(
                         "auto", Duration.ofMinutes(1), Map.of("cluster_name", "c", "cluster_env", env)))
-                .render(checkout, "infra/k8s/overlays/" + env, head.revision())
+                .render(checkout, "infra/k8s/overlays/" + env, Revision.of(head.revision()))
                 .manifests();
         List<ApplyOrder.Phase> phases = manifests.stream()
                 .map(m -> ApplyOrder.phaseOf(m.ref(), Set.of()))

@@ -2,6 +2,7 @@ package io.alfred.gitops.render;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.alfred.gitops.Revision;
 import io.alfred.gitops.config.RenderSettings;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -19,7 +20,8 @@ class RenderCacheTest {
     void aRevisionIsRenderedOnce() throws Exception {
         Renderer renderer = renderer();
         Path dir = configMaps(3);
-        assertThat(renderer.render(dir, "app", "a")).isSameAs(renderer.render(dir, "app", "a"));
+        assertThat(renderer.render(dir, "app", Revision.of("a")))
+                .isSameAs(renderer.render(dir, "app", Revision.of("a")));
     }
 
     @Test
@@ -27,13 +29,13 @@ class RenderCacheTest {
         Renderer renderer = renderer();
         int size = Renderer.CACHE_OBJECTS / 2 + 1;
         Path dir = configMaps(size);
-        RenderResult first = renderer.render(dir, "app", "first");
-        RenderResult second = renderer.render(dir, "app", "second");
+        RenderResult first = renderer.render(dir, "app", Revision.of("first"));
+        RenderResult second = renderer.render(dir, "app", Revision.of("second"));
 
-        assertThat(renderer.render(dir, "app", "second"))
+        assertThat(renderer.render(dir, "app", Revision.of("second")))
                 .as("the newest is kept")
                 .isSameAs(second);
-        RenderResult again = renderer.render(dir, "app", "first");
+        RenderResult again = renderer.render(dir, "app", Revision.of("first"));
         assertThat(again)
                 .as("two renders of %d objects pass the budget of %d", size, Renderer.CACHE_OBJECTS)
                 .isNotSameAs(first);

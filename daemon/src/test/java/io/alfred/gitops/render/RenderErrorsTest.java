@@ -3,6 +3,7 @@ package io.alfred.gitops.render;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.alfred.gitops.Revision;
 import io.alfred.gitops.Stage;
 import io.alfred.gitops.StageException;
 import io.alfred.gitops.config.RenderLimits;
@@ -35,7 +36,7 @@ class RenderErrorsTest {
             """;
 
     private RenderResult render(String path) {
-        return renderer(Map.of()).render(root, path, "rev-" + System.nanoTime());
+        return renderer(Map.of()).render(root, path, Revision.of("rev-" + System.nanoTime()));
     }
 
     private Renderer renderer(Map<String, String> vars) {
@@ -220,7 +221,7 @@ class RenderErrorsTest {
         Files.setPosixFilePermissions(fake, PosixFilePermissions.fromString("rwx------"));
         write("k/kustomization.yaml", "resources: []\n");
         Renderer slow = new Renderer(new RenderSettings(fake.toString(), Duration.ofMillis(500), Map.of()));
-        assertThatThrownBy(() -> slow.render(root, "k", "r"))
+        assertThatThrownBy(() -> slow.render(root, "k", Revision.of("r")))
                 .isInstanceOf(RenderException.class)
                 .hasMessageContaining("did not finish within 500ms (gitops.render.timeout) and was killed");
     }
@@ -229,15 +230,20 @@ class RenderErrorsTest {
     void rendersAreCachedByRevision() throws Exception {
         write("p/cm.yaml", CM.formatted("v1"));
         Renderer r = renderer(Map.of());
-        RenderResult first = r.render(root, "p", "abc");
+        RenderResult first = r.render(root, "p", Revision.of("abc"));
         write("p/cm.yaml", CM.formatted("v2"));
-        assertThat(r.render(root, "p", "abc")).isSameAs(first);
-        assertThat(r.render(root, "p", "def").manifests().get(0).ref().name()).isEqualTo("v2");
+        assertThat(r.render(root, "p", Revision.of("abc"))).isSameAs(first);
+        assertThat(r.render(root, "p", Revision.of("def"))
+                        .manifests()
+                        .get(0)
+                        .ref()
+                        .name())
+                .isEqualTo("v2");
     }
 
     private RenderResult renderWith(RenderLimits limits, String path) {
         return new Renderer(new RenderSettings("auto", Duration.ofMinutes(1), Map.of(), limits))
-                .render(root, path, "rev-" + System.nanoTime());
+                .render(root, path, Revision.of("rev-" + System.nanoTime()));
     }
 
     /**

@@ -9,6 +9,7 @@ import com.fasterxml.jackson.databind.cfg.CoercionAction;
 import com.fasterxml.jackson.databind.cfg.CoercionInputShape;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.databind.type.LogicalType;
+import io.alfred.gitops.Revision;
 import io.alfred.gitops.config.RenderSettings;
 import io.alfred.gitops.config.SourceSettings;
 import io.alfred.gitops.source.GitSource;
@@ -89,7 +90,7 @@ class RenderRoundTripTest {
     static RenderResult render(String path) {
         return new Renderer(new RenderSettings(
                         "auto", Duration.ofMinutes(1), Map.of("cluster_name", "c", "cluster_env", "e")))
-                .render(source.checkout(head.revision()), path, head.revision());
+                .render(source.checkout(head.revision()), path, Revision.of(head.revision()));
     }
 
     /** The printed YAML, read as kubectl reads it and decoded strictly into the typed model. */

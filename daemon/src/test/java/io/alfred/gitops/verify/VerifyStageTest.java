@@ -100,7 +100,7 @@ class VerifyStageTest {
                 repo.resetHard(unsigned);
                 events.clear();
                 CycleResult again = runner.runOnce(Trigger.of(Trigger.Kind.MANUAL));
-                assertThat(again.revision()).isEqualTo(signed);
+                assertThat(again.revision().sha()).isEqualTo(signed);
                 assertThat(again.outcome()).isEqualTo(CycleResult.Outcome.NOOP);
                 assertThat(status.view().held().gate()).isEqualTo("verify");
                 assertThat(status.view().held().revision()).isEqualTo(unsigned);
