@@ -1,8 +1,13 @@
 package io.alfred.gitops;
 
+import io.alfred.gitops.cli.EarlyAnswer;
 import io.quarkus.picocli.runtime.PicocliRunner;
 import io.quarkus.runtime.Quarkus;
 import io.quarkus.runtime.annotations.QuarkusMain;
+import java.io.OutputStreamWriter;
+import java.io.PrintWriter;
+import java.nio.charset.StandardCharsets;
+import java.util.OptionalInt;
 import java.util.Set;
 import org.jboss.logging.Logger;
 
@@ -10,6 +15,8 @@ import org.jboss.logging.Logger;
  * Entry point. Decisions that must be made before Quarkus reads its runtime configuration are made
  * here, from the command line:
  * <ul>
+ * <li>help, the version and a command line that does not parse are answered without starting the
+ * application ({@link EarlyAnswer});</li>
  * <li>one-shot commands (render, diff, reconcile, events) do not serve HTTP, so they never fight a
  * running daemon for its port;</li>
  * <li>a one-shot command's result is its standard output: its standard error carries warnings and
@@ -23,13 +30,19 @@ import org.jboss.logging.Logger;
 public final class Main {
     private static final Set<String> ONE_SHOT =
             Set.of("render", "diff", "reconcile", "status", "suspend", "resume", "events");
-    private static final Logger LOG = Logger.getLogger(Main.class);
     /** Set when {@code -v} is given; commands print stack traces then. */
     public static final String VERBOSE_PROPERTY = "alfred.verbose";
 
     private Main() {}
 
     public static void main(String... args) {
+        OptionalInt early = EarlyAnswer.answer(
+                args,
+                new PrintWriter(new OutputStreamWriter(System.out, StandardCharsets.UTF_8)),
+                new PrintWriter(new OutputStreamWriter(System.err, StandardCharsets.UTF_8)));
+        if (early.isPresent()) {
+            System.exit(early.getAsInt());
+        }
         boolean verbose = isVerbose(args);
         if (verbose) {
             System.setProperty(VERBOSE_PROPERTY, "true");
@@ -44,8 +57,9 @@ public final class Main {
             setIfAbsent("quarkus.console.color", "false");
         }
         Thread.setDefaultUncaughtExceptionHandler((thread, e) -> {
-            LOG.errorf("uncaught %s in thread %s (run with -v for the stack trace)", e, thread.getName());
-            LOG.debug("uncaught exception", e);
+            Logger log = Logger.getLogger(Main.class);
+            log.errorf("uncaught %s in thread %s (run with -v for the stack trace)", e, thread.getName());
+            log.debug("uncaught exception", e);
         });
         Quarkus.run(PicocliRunner.class, args);
     }

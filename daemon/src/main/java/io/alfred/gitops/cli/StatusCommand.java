@@ -25,7 +25,6 @@ import picocli.CommandLine.Option;
         description = "Sync state, revisions, the last cycles, pending events and the leader, read from the cluster."
                 + " Exit 0 healthy, 1 failing, blocked, drifted or not synced yet, 2 error.")
 public class StatusCommand extends StateCommandSupport implements Callable<Integer> {
-    private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
 
     enum Format {
         text,
@@ -48,7 +47,9 @@ public class StatusCommand extends StateCommandSupport implements Callable<Integ
                 throw cluster.accessFailure(e);
             }
             if (output == Format.json) {
-                out().println(JSON.writeValueAsString(json(state)));
+                // built here, not in a static field: picocli loads this class for every --help
+                ObjectMapper json = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+                out().println(json.writeValueAsString(json(state)));
             } else {
                 print(state, out());
             }

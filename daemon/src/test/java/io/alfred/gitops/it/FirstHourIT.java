@@ -97,6 +97,27 @@ class FirstHourIT {
     }
 
     @Test
+    void aMistypedCommandIsOneLineAndStartsNothing() throws Exception {
+        Run r = run(Map.of(), "reconsile");
+        assertThat(r.exit()).isEqualTo(2);
+        assertThat(r.out()).isEmpty();
+        // one line: no start-up banner, no "Listening on", no usage dump
+        assertThat(r.errLines())
+                .singleElement()
+                .asString()
+                .isEqualTo("alfred-gitops: unknown command 'reconsile' (did you mean reconcile or resume?);"
+                        + " alfred-gitops --help lists the commands");
+    }
+
+    @Test
+    void helpIsTheUsageAndNothingElse() throws Exception {
+        Run r = run(Map.of(), "diff", "--help");
+        assertThat(r.exit()).isZero();
+        assertThat(r.err()).isEmpty();
+        assertThat(r.out()).startsWith("Usage: alfred-gitops diff").doesNotContain("Quarkus", "Listening");
+    }
+
+    @Test
     void aDeadApiServerIsOneLineNamingItAndTheKubeconfig() throws Exception {
         int port;
         try (ServerSocket s = new ServerSocket(0)) {

@@ -1,0 +1,86 @@
+package io.alfred.gitops.cli;
+
+import java.io.PrintWriter;
+import java.util.List;
+import java.util.OptionalInt;
+import java.util.stream.Collectors;
+import picocli.CommandLine;
+import picocli.CommandLine.MissingParameterException;
+import picocli.CommandLine.Model.OptionSpec;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.ParseResult;
+import picocli.CommandLine.UnmatchedArgumentException;
+
+/**
+ * What the command line can answer before the application starts: {@code --help}, {@code --version}
+ * and a command line that does not parse (a mistyped command, an unknown option). Picocli reads the
+ * same annotations the application runs with; only a command line that parses and asks for work
+ * starts Quarkus. So asking for help costs a JVM start, not a server's: no banner, no socket.
+ */
+public final class EarlyAnswer {
+    private EarlyAnswer() {}
+
+    /** The exit code when {@code args} are answered here, empty when the application must run them. */
+    public static OptionalInt answer(String[] args, PrintWriter out, PrintWriter err) {
+        CommandLine line = new CommandLine(GitopsCommand.class);
+        line.setOut(out);
+        line.setErr(err);
+        ParseResult parsed;
+        try {
+            parsed = line.parseArgs(args);
+        } catch (ParameterException e) {
+            err.println(oneLine(e));
+            err.flush();
+            return OptionalInt.of(ExitCodes.ERROR);
+        }
+        for (ParseResult p = parsed; p != null; p = p.subcommand()) {
+            if (p.isUsageHelpRequested()) {
+                p.commandSpec().commandLine().usage(out);
+                out.flush();
+                return OptionalInt.of(ExitCodes.OK);
+            }
+            if (p.isVersionHelpRequested()) {
+                p.commandSpec().commandLine().printVersionHelp(out);
+                out.flush();
+                return OptionalInt.of(ExitCodes.OK);
+            }
+        }
+        return OptionalInt.empty();
+    }
+
+    /**
+     * One line that says what is wrong and what to do: {@code alfred-gitops: unknown command
+     * 'reconsile' (did you mean reconcile?); alfred-gitops --help lists the commands}.
+     */
+    static String oneLine(ParameterException e) {
+        CommandLine where = e.getCommandLine();
+        String command = where.getCommandSpec().qualifiedName();
+        String help = command + " --help";
+        if (e instanceof UnmatchedArgumentException unmatched
+                && !unmatched.getUnmatched().isEmpty()) {
+            String first = unmatched.getUnmatched().get(0);
+            List<String> close = unmatched.getSuggestions();
+            String hint = close.isEmpty() ? "" : " (did you mean " + String.join(" or ", close) + "?)";
+            if (first.startsWith("-")) {
+                return "alfred-gitops: unknown option '" + first + "'" + hint + "; " + help + " lists the options";
+            }
+            if (where.getSubcommands().isEmpty()) {
+                return "alfred-gitops: unexpected argument '" + first + "'; " + help + " shows the usage";
+            }
+            return "alfred-gitops: unknown command '" + first + "'" + hint + "; " + help + " lists the commands";
+        }
+        if (e instanceof MissingParameterException missing
+                && !missing.getMissing().isEmpty()) {
+            String names = missing.getMissing().stream()
+                    .map(arg -> arg instanceof OptionSpec option ? option.longestName() : arg.paramLabel())
+                    .collect(Collectors.joining(" and "));
+            // an option given without its value, or a required option not given at all
+            String what = e.getMessage().startsWith("Missing required parameter for option")
+                    ? names + " needs a value"
+                    : command.substring(command.indexOf(' ') + 1) + " needs " + names;
+            return "alfred-gitops: " + what + "; " + help + " shows the usage";
+        }
+        String message = e.getMessage().replace('\n', ' ').trim();
+        return "alfred-gitops: " + message + "; " + help + " shows the usage";
+    }
+}
