@@ -42,12 +42,14 @@ public final class Applier {
     private final ExecutorService pool;
 
     private final WriteGuard guard;
+    private final Recreator recreator;
 
     public Applier(KubernetesClient client, String fieldManager, ExecutorService pool, WriteGuard guard) {
         this.client = client;
         this.fieldManager = fieldManager;
         this.pool = pool;
         this.guard = guard;
+        this.recreator = new Recreator(guard);
     }
 
     public ChangeSet apply(List<PlannedObject> objects, ClusterKinds kinds) {
@@ -55,7 +57,7 @@ public final class Applier {
                 objects.stream().map(PlannedObject::desired).toList());
         Map<ApplyOrder.Phase, List<PlannedObject>> byPhase = new EnumMap<>(ApplyOrder.Phase.class);
         for (PlannedObject o : objects) {
-            if (o.action() == Action.CREATED || o.action() == Action.CONFIGURED) {
+            if (o.action() == Action.CREATED || o.action() == Action.CONFIGURED || o.action() == Action.RECREATED) {
                 byPhase.computeIfAbsent(
                                 ApplyOrder.phaseOf(o.desired().ref(), customClusterScoped), p -> new ArrayList<>())
                         .add(o);
@@ -93,6 +95,9 @@ public final class Applier {
 
     private void applyOne(PlannedObject o, ClusterKinds kinds) {
         ObjectRef ref = o.desired().ref();
+        if (o.action() == Action.RECREATED) {
+            recreator.delete(o, kinds.resource(o.desired()));
+        }
         guard.check(ref.toString());
         try {
             NoAnswerRetry.call(() -> kinds.resource(o.desired())

@@ -8,7 +8,11 @@ public enum Action {
     CONFIGURED,
     UNCHANGED,
     DELETED,
-    SKIPPED;
+    SKIPPED,
+    /** deleted and created again: git changes a field the API server does not let change (opted in) */
+    RECREATED,
+    /** git changes a field the API server does not let change, and recreating it is not allowed */
+    IMMUTABLE;
 
     public String label() {
         return name().toLowerCase(Locale.ROOT);

@@ -37,7 +37,9 @@ public final class ChangeSet {
         return changes.stream()
                 .anyMatch(c -> c.action() == Action.CREATED
                         || c.action() == Action.CONFIGURED
-                        || c.action() == Action.DELETED);
+                        || c.action() == Action.DELETED
+                        || c.action() == Action.RECREATED
+                        || c.action() == Action.IMMUTABLE);
     }
 
     public Map<Action, Integer> counts() {

@@ -79,6 +79,9 @@ public final class Defaults {
     /** {@code gitops.apply.allow-empty} */
     public static final String APPLY_ALLOW_EMPTY = "false";
 
+    /** {@code gitops.apply.recreate-immutable} */
+    public static final String APPLY_RECREATE_IMMUTABLE = "false";
+
     /** {@code gitops.safety.pdb} */
     public static final String SAFETY_PDB = "enforce";
 

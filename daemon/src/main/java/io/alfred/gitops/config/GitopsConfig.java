@@ -167,6 +167,10 @@ public interface GitopsConfig {
 
         @WithDefault(Defaults.APPLY_ALLOW_EMPTY)
         boolean allowEmpty();
+
+        /** Recreate an object whose change the API server refuses for an immutable field. */
+        @WithDefault(Defaults.APPLY_RECREATE_IMMUTABLE)
+        boolean recreateImmutable();
     }
 
     interface Safety {

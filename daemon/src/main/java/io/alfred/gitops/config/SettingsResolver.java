@@ -172,6 +172,7 @@ public final class SettingsResolver {
                         apply.prune(),
                         apply.pruneGuard(),
                         apply.allowEmpty(),
+                        apply.recreateImmutable(),
                         config.namespace()),
                 new SafetySettings(pdb.orElseThrow(), rolloutTimeout, safety.rollback()),
                 new DriftSettings(drift.fightThreshold(), fightWindow),

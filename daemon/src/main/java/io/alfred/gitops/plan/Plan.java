@@ -14,6 +14,11 @@ public record Plan(List<PlannedObject> objects) {
         return objects.stream().filter(o -> o.action() != Action.UNCHANGED).toList();
     }
 
+    /** Objects git changes in fields that cannot change, and that may not be recreated. */
+    public List<PlannedObject> immutable() {
+        return objects.stream().filter(o -> o.action() == Action.IMMUTABLE).toList();
+    }
+
     public ChangeSet changeSet() {
         return new ChangeSet(objects.stream().map(PlannedObject::change).toList());
     }

@@ -19,4 +19,15 @@ public class PlanException extends StageException {
                                         + String.join("; ", rejections.subList(1, rejections.size())) + ")"
                                 : ""));
     }
+
+    /**
+     * Objects whose change the server refuses for immutable fields and that may not be recreated
+     * ({@link Recreation}): each named with its fields and what to do.
+     */
+    public static PlanException immutable(List<PlannedObject> objects) {
+        List<String> lines =
+                objects.stream().map(o -> o.desired().ref() + ": " + o.note()).toList();
+        PlannedObject first = objects.get(0);
+        return new PlanException(first.desired().ref().toString(), first.note(), lines);
+    }
 }

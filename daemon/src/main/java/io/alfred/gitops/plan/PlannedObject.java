@@ -15,6 +15,7 @@ import java.util.List;
  * @param wouldBe what the server-side dry run says the object would become, or null when not asked
  * @param validated false when the server could not validate it yet (its namespace or CRD is new)
  * @param takeovers fields the apply takes from other field managers ({@link FieldTakeover})
+ * @param note why, for an object that is recreated or cannot be changed (immutable fields), else empty
  */
 public record PlannedObject(
         Manifest desired,
@@ -23,11 +24,12 @@ public record PlannedObject(
         Action action,
         String diff,
         boolean validated,
-        List<String> takeovers) {
+        List<String> takeovers,
+        String note) {
 
     public PlannedObject(
             Manifest desired, JsonNode live, JsonNode wouldBe, Action action, String diff, boolean validated) {
-        this(desired, live, wouldBe, action, diff, validated, List.of());
+        this(desired, live, wouldBe, action, diff, validated, List.of(), "");
     }
 
     /** This object with {@code spec.replicas} set to a step on the way to git's count ({@code ScaleStep}). */
@@ -47,13 +49,16 @@ public record PlannedObject(
                 action,
                 diff,
                 validated,
-                takeovers);
+                takeovers,
+                note);
     }
 
     public Change change() {
-        String note = !validated
-                ? "not validated: its namespace or CRD is new"
-                : takeovers.isEmpty() ? "" : "fields taken over from " + String.join("; ", takeovers);
-        return new Change(desired.ref(), action, diff, note);
+        String why = !note.isEmpty()
+                ? note
+                : !validated
+                        ? "not validated: its namespace or CRD is new"
+                        : takeovers.isEmpty() ? "" : "fields taken over from " + String.join("; ", takeovers);
+        return new Change(desired.ref(), action, diff, why);
     }
 }

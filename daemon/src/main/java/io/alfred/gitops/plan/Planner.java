@@ -10,6 +10,7 @@ import io.alfred.gitops.cluster.NoAnswerRetry;
 import io.alfred.gitops.cluster.ServerMessage;
 import io.alfred.gitops.render.Manifest;
 import io.alfred.gitops.render.ObjectRef;
+import io.alfred.gitops.support.Overlay;
 import io.alfred.gitops.support.Subset;
 import io.fabric8.kubernetes.api.model.APIResource;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
@@ -41,11 +42,14 @@ public final class Planner {
     private final KubernetesClient client;
     private final String fieldManager;
     private final ExecutorService pool;
+    private final boolean recreateImmutable;
 
-    public Planner(KubernetesClient client, String fieldManager, ExecutorService pool) {
+    /** @param recreateImmutable {@code gitops.apply.recreate-immutable}: see {@link Recreation} */
+    public Planner(KubernetesClient client, String fieldManager, ExecutorService pool, boolean recreateImmutable) {
         this.client = client;
         this.fieldManager = fieldManager;
         this.pool = pool;
+        this.recreateImmutable = recreateImmutable;
     }
 
     /**
@@ -218,10 +222,52 @@ public final class Planner {
             String diff = action == Action.UNCHANGED ? "" : Differ.diff(title(ref), live, wouldBe, desired.isSecret());
             List<String> takeovers =
                     action == Action.CONFIGURED ? FieldTakeover.describe(live, wouldBe, fieldManager) : List.of();
-            return new ObjectPlan.Planned(new PlannedObject(desired, live, wouldBe, action, diff, true, takeovers));
+            return new ObjectPlan.Planned(new PlannedObject(desired, live, wouldBe, action, diff, true, takeovers, ""));
+        } catch (KubernetesClientException e) {
+            Optional<ImmutableFields> immutable = ImmutableFields.of(e);
+            if (immutable.isPresent()) {
+                return immutable(desired, kinds.resource(desired), listed, immutable.get());
+            }
+            return new ObjectPlan.Refused("the API server refused it: " + ServerMessage.of(e));
+        }
+    }
+
+    /**
+     * A change the server refuses for fields that cannot change: {@code recreated} when that is
+     * allowed for the object (the apply deletes it and creates it again), else {@code immutable}
+     * (the cycle fails at the plan, naming it). Either way the diff shows what git changes.
+     */
+    private ObjectPlan immutable(
+            Manifest desired, Resource<GenericKubernetesResource> resource, JsonNode listed, ImmutableFields refused) {
+        ObjectRef ref = desired.ref();
+        JsonNode live;
+        try {
+            live = listed != null ? listed : read(resource);
         } catch (KubernetesClientException e) {
             return new ObjectPlan.Refused("the API server refused it: " + ServerMessage.of(e));
         }
+        if (live == null) {
+            return new ObjectPlan.Refused("the API server refused it: " + refused.message());
+        }
+        JsonNode next = Overlay.of(live, desired.body());
+        String diff = Differ.diff(title(ref), live, next, desired.isSecret());
+        String fields = "immutable " + refused.describe();
+        Optional<String> never = Recreation.never(ref);
+        if (never.isPresent()) {
+            String note = fields + ": never recreated, " + never.get() + "; change it by hand";
+            return new ObjectPlan.Planned(
+                    new PlannedObject(desired, live, null, Action.IMMUTABLE, diff, true, List.of(), note));
+        }
+        if (!Recreation.allowed(desired, recreateImmutable)) {
+            String note = fields + ": to delete and create it again, annotate it " + Recreation.ANNOTATION
+                    + ": enabled or set gitops.apply.recreate-immutable=true";
+            return new ObjectPlan.Planned(
+                    new PlannedObject(desired, live, null, Action.IMMUTABLE, diff, true, List.of(), note));
+        }
+        String note = fields + " changes: deleted and created again"
+                + (Recreation.keepsPods(ref, live, desired.body()) ? ", its pods and claims kept" : "");
+        return new ObjectPlan.Planned(
+                new PlannedObject(desired, live, null, Action.RECREATED, diff, true, List.of(), note));
     }
 
     private JsonNode dryRun(Resource<GenericKubernetesResource> resource) {

@@ -107,6 +107,7 @@ final class CycleAnnouncer {
             String reason = switch (c.action()) {
                 case CREATED -> "Created";
                 case CONFIGURED -> "Configured";
+                case RECREATED -> "Recreated";
                 case DELETED -> "Pruned";
                 default -> null;
             };
@@ -145,6 +146,9 @@ final class CycleAnnouncer {
                 .filter(l -> !l.isEmpty() && !l.equals("-"))
                 .limit(3)
                 .collect(Collectors.joining("; "));
+        if (c.action() == Action.RECREATED) {
+            return ": " + c.note();
+        }
         return added.isEmpty() || c.action() != Action.CONFIGURED ? "" : ": " + added;
     }
 }

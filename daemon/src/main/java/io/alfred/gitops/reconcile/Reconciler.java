@@ -14,6 +14,7 @@ import io.alfred.gitops.plan.Baseline;
 import io.alfred.gitops.plan.ClusterKinds;
 import io.alfred.gitops.plan.LiveView;
 import io.alfred.gitops.plan.Plan;
+import io.alfred.gitops.plan.PlanException;
 import io.alfred.gitops.plan.PlannedObject;
 import io.alfred.gitops.plan.Planner;
 import io.alfred.gitops.prune.Inventory;
@@ -161,6 +162,10 @@ public final class Reconciler implements AutoCloseable {
         work = work.withoutHeld(seenBefore ? heldBack(work.changed(), context.held(), attempt.findings) : Set.of());
         if (work.writes()) {
             listener.planned(work.announced(), work.drift());
+        }
+        if (!plan.immutable().isEmpty()) {
+            // all or nothing: no other object is applied while one cannot be
+            throw PlanException.immutable(plan.immutable());
         }
         gates.checkPruneGuard(work.toPrune(), inventory);
         work = work.inSteps(gates.checkBudgets(plan, attempt.findings));

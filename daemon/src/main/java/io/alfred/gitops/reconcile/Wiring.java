@@ -88,7 +88,7 @@ public final class Wiring {
                 client,
                 settings,
                 pool,
-                new Planner(client, settings.fieldManager(), pool),
+                new Planner(client, settings.fieldManager(), pool, settings.recreateImmutable()),
                 new Applier(client, settings.fieldManager(), pool, guard),
                 new RolloutWaiter(client, safety.rolloutTimeout(), ROLLOUT_POLL),
                 new Pruner(guard),

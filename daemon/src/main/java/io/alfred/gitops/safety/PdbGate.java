@@ -3,6 +3,7 @@ package io.alfred.gitops.safety;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.alfred.gitops.change.Action;
 import io.alfred.gitops.plan.PlannedObject;
+import io.alfred.gitops.plan.Recreation;
 import io.alfred.gitops.render.Manifest;
 import io.alfred.gitops.support.Subset;
 import io.fabric8.kubernetes.api.model.policy.v1.PodDisruptionBudget;
@@ -57,13 +58,19 @@ public final class PdbGate {
             }
             warnings.addAll(unsatisfiable(
                     o, declared.computeIfAbsent(o.desired().ref().namespace(), ns -> declaredBudgets(ns, plan))));
-            if (o.action() != Action.CONFIGURED || o.live() == null) {
+            if ((o.action() != Action.CONFIGURED && o.action() != Action.RECREATED) || o.live() == null) {
                 continue;
             }
             JsonNode live = o.live();
             JsonNode next = o.wouldBe() != null ? o.wouldBe() : o.desired().body();
-            boolean templateChanged =
-                    !live.path("spec").path("template").equals(next.path("spec").path("template"));
+            // a recreate deletes the pods with their workload, unless a StatefulSet keeps them for its successor
+            boolean recreated = o.action() == Action.RECREATED
+                    && !Recreation.keepsPods(
+                            o.desired().ref(), live, o.desired().body());
+            boolean templateChanged = recreated
+                    || !live.path("spec")
+                            .path("template")
+                            .equals(next.path("spec").path("template"));
             int liveReplicas = live.path("spec").path("replicas").asInt(1);
             int replicas = next.path("spec").path("replicas").asInt(liveReplicas);
             if (!templateChanged && replicas >= liveReplicas) {
@@ -74,8 +81,10 @@ public final class PdbGate {
             int nodes = Math.max(
                     1, live.path("status").path("desiredNumberScheduled").asInt(1));
             int expected = kind.equals("DaemonSet") ? nodes : replicas;
-            int down =
-                    Disruptions.unavailableDuringChange(kind, next.path("spec"), liveReplicas, templateChanged, nodes);
+            int down = recreated
+                    ? (kind.equals("DaemonSet") ? nodes : liveReplicas)
+                    : Disruptions.unavailableDuringChange(
+                            kind, next.path("spec"), liveReplicas, templateChanged, nodes);
             JsonNode podLabels =
                     next.path("spec").path("template").path("metadata").path("labels");
             String workload = kind + " " + namespace + "/" + o.desired().ref().name();
@@ -90,7 +99,9 @@ public final class PdbGate {
                 }
                 String name = "PodDisruptionBudget " + namespace + "/" + pdb.name();
                 int byDesign = Disruptions.allowedByDesign(pdb.spec(), expected);
-                String change = "rolling it takes down " + down + " pod(s) at once";
+                String change = recreated
+                        ? "recreating it takes down all " + down + " pod(s) at once"
+                        : "rolling it takes down " + down + " pod(s) at once";
                 if (byDesign == 0) {
                     warnings.add(name + " can never allow a disruption of " + workload + " (" + expected + " pod(s), "
                             + describe(pdb.spec()) + "): node drains will hang");

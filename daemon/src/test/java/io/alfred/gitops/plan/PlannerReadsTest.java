@@ -54,7 +54,7 @@ class PlannerReadsTest {
             kinds.find(manifests.get(0).ref()); // discovery outside the counted requests
             sandbox.resetRequestCounts();
 
-            Plan plan = new Planner(client, "alfred-gitops", pool).plan(manifests, kinds, Set.of());
+            Plan plan = new Planner(client, "alfred-gitops", pool, false).plan(manifests, kinds, Set.of());
 
             assertThat(sandbox.requestCountsByResource())
                     .isEqualTo(Map.of("dry-run PATCH configmaps", 3L, "GET configmaps", 1L));

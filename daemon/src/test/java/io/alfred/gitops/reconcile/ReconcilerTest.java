@@ -466,7 +466,7 @@ class ReconcilerTest {
         reconciler.close();
         reconciler = Wiring.reconciler(
                 client,
-                new ApplySettings("alfred-gitops", true, 0.3, false, "alfred-gitops"),
+                new ApplySettings("alfred-gitops", true, 0.3, false, false, "alfred-gitops"),
                 SafetySettings.defaults(),
                 WriteGuard.ALWAYS);
         repo.write(
