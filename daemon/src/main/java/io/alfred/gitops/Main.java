@@ -2,6 +2,7 @@ package io.alfred.gitops;
 
 import io.alfred.gitops.cli.EarlyAnswer;
 import io.quarkus.picocli.runtime.PicocliRunner;
+import io.quarkus.runtime.LaunchMode;
 import io.quarkus.runtime.Quarkus;
 import io.quarkus.runtime.annotations.QuarkusMain;
 import java.io.OutputStreamWriter;
@@ -36,12 +37,16 @@ public final class Main {
     private Main() {}
 
     public static void main(String... args) {
-        OptionalInt early = EarlyAnswer.answer(
-                args,
-                new PrintWriter(new OutputStreamWriter(System.out, StandardCharsets.UTF_8)),
-                new PrintWriter(new OutputStreamWriter(System.err, StandardCharsets.UTF_8)));
-        if (early.isPresent()) {
-            System.exit(early.getAsInt());
+        // a @QuarkusMainTest runs this inside the tests' JVM, which an exit would end: there the
+        // application answers (the same answers, after its start-up)
+        if (LaunchMode.current() == LaunchMode.NORMAL) {
+            OptionalInt early = EarlyAnswer.answer(
+                    args,
+                    new PrintWriter(new OutputStreamWriter(System.out, StandardCharsets.UTF_8)),
+                    new PrintWriter(new OutputStreamWriter(System.err, StandardCharsets.UTF_8)));
+            if (early.isPresent()) {
+                System.exit(early.getAsInt());
+            }
         }
         boolean verbose = isVerbose(args);
         if (verbose) {
