@@ -86,7 +86,8 @@ public final class Renderer {
             throw new RenderException(path, "path leads outside the repository (gitops.source.path)");
         }
         if (!Files.isDirectory(dir)) {
-            throw new RenderException(path, "no such directory in revision " + revision + " (gitops.source.path)");
+            throw new RenderException(
+                    path, "no such directory in revision " + revision.sha() + " (gitops.source.path)");
         }
         SourceTreeGuard.checkSymlinks(root);
         List<Manifest> raw;

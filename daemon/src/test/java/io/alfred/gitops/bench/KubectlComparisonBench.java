@@ -12,6 +12,7 @@ import io.alfred.gitops.render.RenderResult;
 import io.alfred.gitops.render.Renderer;
 import io.alfred.gitops.testing.SandboxProcess;
 import io.alfred.gitops.testing.TestCluster;
+import io.alfred.gitops.testing.TestRepo;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -35,7 +36,12 @@ import org.junit.jupiter.api.Test;
  * the targets come from. Run with {@code mvn -Pbench}.
  */
 class KubectlComparisonBench {
-    static final int[] SIZES = {1000};
+    /** Objects per run: 1,000 by default; {@code -Dbench.kubectl.sizes=1000,5000} for the long run. */
+    static final int[] SIZES = java.util.Arrays.stream(
+                    System.getProperty("bench.kubectl.sizes", "1000").split(","))
+            .mapToInt(x -> Integer.parseInt(x.trim()))
+            .toArray();
+
     static final int RUNS = 3;
 
     @Test
@@ -100,9 +106,107 @@ class KubectlComparisonBench {
                     BenchResults.percentile(oursNoop, 50),
                     BenchResults.percentile(kubectlNoop, 50),
                     params);
+            wholeCommands(results, size, dir, file, params);
         }
         results.printAndWrite(
                 "alfred-gitops against kubectl, same objects, same API server: " + Server.describe() + " (2 cores)");
+    }
+
+    /** The packaged application, as {@code bin/alfred-gitops} runs it. */
+    static final Path JAR = Path.of("daemon/target/quarkus-app/quarkus-run.jar");
+
+    /**
+     * The whole commands as a person times them, each a process: {@code bin/alfred-gitops} (a JVM
+     * and the application per command, the fetch of a git repository holding the objects, the
+     * render) against kubectl with {@code -k} on the same directory. Needs the packaged application
+     * ({@code mvn -B package -DskipTests} first); without it these rows are left out, saying so.
+     */
+    private static void wholeCommands(
+            BenchResults results, int size, Path dir, Path objects, Map<String, Object> params) throws Exception {
+        if (!Files.isRegularFile(JAR)) {
+            System.out.println("whole-command rows left out: " + JAR + " is not built (mvn -B package -DskipTests)");
+            return;
+        }
+        try (TestRepo repo = TestRepo.create(dir.resolve("repo"))) {
+            repo.write("app/objects.yaml", Files.readString(objects))
+                    .write("app/kustomization.yaml", "resources: [objects.yaml]\n")
+                    .commit("bench objects");
+            String app = repo.dir().resolve("app").toString();
+            Map<String, Object> whole = new LinkedHashMap<>(params);
+            whole.put("process", "bin/alfred-gitops and kubectl -k, each a process");
+
+            double kubectlCold;
+            double[] kubectlDiff = new double[RUNS];
+            double[] kubectlNoop = new double[RUNS];
+            double[] kubectlRender = new double[RUNS];
+            double[] kubectlHelp = new double[RUNS];
+            try (Server server = Server.start(dir.resolve("kubectl-whole"))) {
+                String kubeconfig = server.kubeconfig().toString();
+                kubectlCold =
+                        seconds(() -> kubectl(0, "--kubeconfig", kubeconfig, "apply", "--server-side", "-k", app));
+                settle(server);
+                for (int i = 0; i < RUNS; i++) {
+                    kubectlDiff[i] =
+                            seconds(() -> kubectl(0, "--kubeconfig", kubeconfig, "diff", "--server-side", "-k", app));
+                    kubectlNoop[i] =
+                            seconds(() -> kubectl(0, "--kubeconfig", kubeconfig, "apply", "--server-side", "-k", app));
+                    kubectlRender[i] = seconds(() -> kubectl(0, "kustomize", app));
+                    kubectlHelp[i] = seconds(() -> kubectl(0, "--help"));
+                }
+            }
+
+            double oursCold;
+            double[] oursDiff = new double[RUNS];
+            double[] oursNoop = new double[RUNS];
+            double[] oursRender = new double[RUNS];
+            double[] oursHelp = new double[RUNS];
+            try (Server server = Server.start(dir.resolve("ours-whole"))) {
+                Map<String, String> env = Map.of(
+                        "KUBECONFIG", server.kubeconfig().toString(),
+                        "GITOPS_SOURCE_WORKDIR", dir.resolve("work").toString());
+                List<String> where =
+                        List.of("--repo", repo.dir().toString(), "--path", "app", "--cluster", "bench", "--env", "b");
+                oursCold = seconds(() -> ours(env, 0, with(where, "reconcile", "--once")));
+                settle(server);
+                for (int i = 0; i < RUNS; i++) {
+                    oursDiff[i] = seconds(() -> ours(env, 0, with(where, "diff")));
+                    oursNoop[i] = seconds(() -> ours(env, 0, with(where, "reconcile", "--once")));
+                    oursRender[i] = seconds(() -> ours(env, 0, with(where, "render")));
+                    oursHelp[i] = seconds(() -> ours(env, 0, List.of("--help")));
+                }
+            }
+            add(results, "command_cold_apply", size, oursCold, kubectlCold, whole);
+            add(results, "command_noop", size, median(oursNoop), median(kubectlNoop), whole);
+            add(results, "command_diff", size, median(oursDiff), median(kubectlDiff), whole);
+            add(results, "command_render", size, median(oursRender), median(kubectlRender), whole);
+            add(results, "command_help", size, median(oursHelp), median(kubectlHelp), whole);
+        }
+    }
+
+    private static List<String> with(List<String> options, String... command) {
+        List<String> all = new ArrayList<>(List.of(command));
+        all.addAll(options);
+        return all;
+    }
+
+    private static double median(double[] runs) {
+        return BenchResults.percentile(runs, 50);
+    }
+
+    /** Runs {@code bin/alfred-gitops}, its output discarded; fails the bench on another exit code. */
+    private static Object ours(Map<String, String> env, int expectedExit, List<String> args) throws Exception {
+        List<String> cmd = new ArrayList<>(List.of("bin/alfred-gitops"));
+        cmd.addAll(args);
+        ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true);
+        pb.environment().putAll(env);
+        Process p = pb.start();
+        byte[] out = p.getInputStream().readAllBytes();
+        if (!p.waitFor(10, TimeUnit.MINUTES) || p.exitValue() != expectedExit) {
+            String text = new String(out);
+            throw new AssertionError(String.join(" ", cmd) + " exited " + p.exitValue() + ": "
+                    + text.substring(Math.max(0, text.length() - 2000)));
+        }
+        return null;
     }
 
     /** The API server both tools talk to: the real control plane if configured, else a sandbox process. */
