@@ -146,7 +146,7 @@ public class EventsCommand extends CommandSupport implements Callable<Integer> {
             return Optional.of("Pub/Sub cannot be reached for " + resource.path() + " ("
                     + e.getStatusCode().getCode() + "): check the network or PUBSUB_EMULATOR_HOST");
         } catch (IOException e) {
-            return Optional.of("cannot connect to Pub/Sub: " + e.getMessage());
+            return Optional.of("cannot connect to Pub/Sub: " + PubSubConnection.describe(e));
         }
     }
 }

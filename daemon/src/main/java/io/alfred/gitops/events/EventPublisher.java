@@ -66,7 +66,8 @@ public final class EventPublisher implements AutoCloseable {
                             .build())
                     .build();
         } catch (IOException e) {
-            throw new UncheckedIOException("cannot create the Pub/Sub publisher for " + topic, e);
+            throw new UncheckedIOException(
+                    "cannot create the Pub/Sub publisher for " + topic + ": " + PubSubConnection.describe(e), e);
         }
         this.thread = new Thread(this::run, "gitops-events");
         this.thread.setDaemon(true);

@@ -9,6 +9,7 @@ import com.google.api.gax.rpc.TransportChannelProvider;
 import com.google.cloud.pubsub.v1.stub.PublisherStubSettings;
 import io.grpc.ManagedChannel;
 import io.grpc.ManagedChannelBuilder;
+import java.io.IOException;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 
@@ -46,6 +47,19 @@ public final class PubSubConnection implements AutoCloseable {
                 : GoogleCredentialsProvider.newBuilder()
                         .setScopesToApply(PublisherStubSettings.getDefaultServiceScopes())
                         .build();
+    }
+
+    /**
+     * Why Pub/Sub could not be reached, and what to do: missing credentials say how to provide
+     * them (the client library's own text points at a web page only).
+     */
+    public static String describe(IOException e) {
+        String message = String.valueOf(e.getMessage());
+        if (message.contains("default credentials were not found")) {
+            return "no Google credentials: run gcloud auth application-default login or set"
+                    + " GOOGLE_APPLICATION_CREDENTIALS (for the emulator, set PUBSUB_EMULATOR_HOST)";
+        }
+        return message;
     }
 
     public Optional<ManagedChannel> channel() {
