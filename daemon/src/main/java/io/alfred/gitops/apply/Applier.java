@@ -11,10 +11,12 @@ import io.alfred.gitops.plan.ClusterKinds;
 import io.alfred.gitops.plan.PlannedObject;
 import io.alfred.gitops.render.ApplyOrder;
 import io.alfred.gitops.render.ObjectRef;
+import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinition;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.fabric8.kubernetes.client.KubernetesClientTimeoutException;
+import io.fabric8.kubernetes.client.dsl.Resource;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.EnumMap;
@@ -95,15 +97,14 @@ public final class Applier {
 
     private void applyOne(PlannedObject o, ClusterKinds kinds) {
         ObjectRef ref = o.desired().ref();
-        if (o.action() == Action.RECREATED) {
-            recreator.delete(o, kinds.resource(o.desired()));
-        }
-        guard.check(ref.toString());
         try {
-            NoAnswerRetry.call(() -> kinds.resource(o.desired())
-                    .fieldManager(fieldManager)
-                    .forceConflicts()
-                    .serverSideApply());
+            Resource<GenericKubernetesResource> resource = kinds.resource(o.desired());
+            if (o.action() == Action.RECREATED) {
+                recreator.delete(o, resource);
+            }
+            guard.check(ref.toString());
+            NoAnswerRetry.call(
+                    () -> resource.fieldManager(fieldManager).forceConflicts().serverSideApply());
             LOG.debugf("apply: %s %s", ref, o.action().label());
         } catch (KubernetesClientException e) {
             throw new ApplyException(ref.toString(), "the API server refused it: " + ServerMessage.of(e), e);

@@ -10,8 +10,11 @@ import io.alfred.gitops.render.ObjectRef;
 import io.fabric8.kubernetes.api.model.DeletionPropagation;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.client.KubernetesClientException;
+import io.fabric8.kubernetes.client.KubernetesClientTimeoutException;
 import io.fabric8.kubernetes.client.dsl.Resource;
 import java.time.Duration;
+import java.util.Objects;
+import java.util.concurrent.TimeUnit;
 import org.jboss.logging.Logger;
 
 /**
@@ -40,23 +43,17 @@ final class Recreator {
             NoAnswerRetry.call(() -> resource.withPropagationPolicy(
                             keepsPods ? DeletionPropagation.ORPHAN : DeletionPropagation.BACKGROUND)
                     .delete());
-            long deadline = System.nanoTime() + GONE_TIMEOUT.toNanos();
-            while (NoAnswerRetry.call(resource::get) != null) {
-                if (System.nanoTime() > deadline) {
-                    throw new ApplyException(
-                            ref.toString(),
-                            "recreate: deleted, but still there after " + Durations.format(GONE_TIMEOUT)
-                                    + " (a finalizer holds it); nothing was created in its place",
-                            null);
-                }
-                Thread.sleep(100);
-            }
+            // the condition sees null once the object is gone
+            resource.waitUntilCondition(Objects::isNull, GONE_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (KubernetesClientTimeoutException e) {
+            throw new ApplyException(
+                    ref.toString(),
+                    "recreate: deleted, but still there after " + Durations.format(GONE_TIMEOUT)
+                            + " (a finalizer holds it); nothing was created in its place",
+                    e);
         } catch (KubernetesClientException e) {
             throw new ApplyException(
                     ref.toString(), "recreate: the API server refused the delete: " + ServerMessage.of(e), e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new ApplyException(ref.toString(), "recreate: interrupted while waiting for the delete", e);
         }
         LOG.infof(
                 "recreate: %s deleted (%s), created again from git: %s",

@@ -202,8 +202,8 @@ public final class Planner {
         if (namespaced && pending.contains(ref.namespace())) {
             return new ObjectPlan.Planned(unvalidated(desired));
         }
+        Resource<GenericKubernetesResource> resource = kinds.resource(desired);
         try {
-            Resource<GenericKubernetesResource> resource = kinds.resource(desired);
             JsonNode live = listed;
             JsonNode wouldBe = null;
             if (live == null) {
@@ -226,7 +226,7 @@ public final class Planner {
         } catch (KubernetesClientException e) {
             Optional<ImmutableFields> immutable = ImmutableFields.of(e);
             if (immutable.isPresent()) {
-                return immutable(desired, kinds.resource(desired), listed, immutable.get());
+                return immutable(desired, resource, listed, immutable.get());
             }
             return new ObjectPlan.Refused("the API server refused it: " + ServerMessage.of(e));
         }
@@ -249,25 +249,22 @@ public final class Planner {
         if (live == null) {
             return new ObjectPlan.Refused("the API server refused it: " + refused.message());
         }
-        JsonNode next = Overlay.of(live, desired.body());
-        String diff = Differ.diff(title(ref), live, next, desired.isSecret());
+        String diff = Differ.diff(title(ref), live, Overlay.of(live, desired.body()), desired.isSecret());
         String fields = "immutable " + refused.describe();
         Optional<String> never = Recreation.never(ref);
+        Action action = Action.IMMUTABLE;
+        String note;
         if (never.isPresent()) {
-            String note = fields + ": never recreated, " + never.get() + "; change it by hand";
-            return new ObjectPlan.Planned(
-                    new PlannedObject(desired, live, null, Action.IMMUTABLE, diff, true, List.of(), note));
-        }
-        if (!Recreation.allowed(desired, recreateImmutable)) {
-            String note = fields + ": to delete and create it again, annotate it " + Recreation.ANNOTATION
+            note = fields + ": never recreated, " + never.get() + "; change it by hand";
+        } else if (!Recreation.allowed(desired, recreateImmutable)) {
+            note = fields + ": to delete and create it again, annotate it " + Recreation.ANNOTATION
                     + ": enabled or set gitops.apply.recreate-immutable=true";
-            return new ObjectPlan.Planned(
-                    new PlannedObject(desired, live, null, Action.IMMUTABLE, diff, true, List.of(), note));
+        } else {
+            action = Action.RECREATED;
+            note = fields + " changes: deleted and created again"
+                    + (Recreation.keepsPods(ref, live, desired.body()) ? ", its pods and claims kept" : "");
         }
-        String note = fields + " changes: deleted and created again"
-                + (Recreation.keepsPods(ref, live, desired.body()) ? ", its pods and claims kept" : "");
-        return new ObjectPlan.Planned(
-                new PlannedObject(desired, live, null, Action.RECREATED, diff, true, List.of(), note));
+        return new ObjectPlan.Planned(new PlannedObject(desired, live, null, action, diff, true, List.of(), note));
     }
 
     private JsonNode dryRun(Resource<GenericKubernetesResource> resource) {

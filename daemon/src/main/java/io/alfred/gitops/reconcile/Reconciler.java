@@ -67,6 +67,7 @@ public final class Reconciler implements AutoCloseable {
             RolloutWaiter waiter,
             Pruner pruner,
             InventoryStore inventoryStore,
+            Foundations foundations,
             Gates gates) {
         this.client = client;
         this.settings = settings;
@@ -77,7 +78,7 @@ public final class Reconciler implements AutoCloseable {
         this.pruner = pruner;
         this.inventoryStore = inventoryStore;
         this.gates = gates;
-        this.foundations = new Foundations(client, planner, applier, inventoryStore);
+        this.foundations = foundations;
     }
 
     public Inventory inventory() {

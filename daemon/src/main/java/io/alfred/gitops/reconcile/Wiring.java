@@ -84,15 +84,19 @@ public final class Wiring {
             t.setDaemon(true);
             return t;
         });
+        Planner planner = new Planner(client, settings.fieldManager(), pool, settings.recreateImmutable());
+        Applier applier = new Applier(client, settings.fieldManager(), pool, guard);
+        InventoryStore inventory = new InventoryStore(client, settings.namespace(), settings.fieldManager(), guard);
         return new Reconciler(
                 client,
                 settings,
                 pool,
-                new Planner(client, settings.fieldManager(), pool, settings.recreateImmutable()),
-                new Applier(client, settings.fieldManager(), pool, guard),
+                planner,
+                applier,
                 new RolloutWaiter(client, safety.rolloutTimeout(), ROLLOUT_POLL),
                 new Pruner(guard),
-                new InventoryStore(client, settings.namespace(), settings.fieldManager(), guard),
+                inventory,
+                new Foundations(client, planner, applier, inventory),
                 new Gates(settings, safety.pdb(), new PdbGate(client)));
     }
 
