@@ -25,6 +25,7 @@ import io.alfred.gitops.testing.TestSettings;
 import io.alfred.gitops.trigger.Trigger;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.OwnerReference;
+import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.apps.ReplicaSet;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import java.io.IOException;
@@ -143,6 +144,16 @@ class RecreateTest {
                 WriteGuard.ALWAYS);
     }
 
+    private Deployment web() {
+        return client.apps().deployments().inNamespace(NS).withName("web").get();
+    }
+
+    /** The cycle succeeded (its error, if not, in the failure). */
+    private static CycleResult succeeded(CycleResult result) {
+        assertThat(result.outcome()).as("%s", result.error()).isEqualTo(CycleResult.Outcome.SUCCEEDED);
+        return result;
+    }
+
     private static Set<Action> actions(CycleResult result) {
         return result.changes().changes().stream().map(Change::action).collect(Collectors.toSet());
     }
@@ -154,16 +165,8 @@ class RecreateTest {
     @Test
     void withoutTheOptInTheCycleSaysImmutableNamesTheFieldAndWritesNothing() throws Exception {
         try (Reconciler reconciler = reconciler(false)) {
-            CycleResult first =
-                    reconciler.reconcile(render(NAMESPACE.formatted(1), DEPLOYMENT.formatted("{app: web}")));
-            assertThat(first.outcome()).as("%s", first.error()).isEqualTo(CycleResult.Outcome.SUCCEEDED);
-            String before = client.apps()
-                    .deployments()
-                    .inNamespace(NS)
-                    .withName("web")
-                    .get()
-                    .getMetadata()
-                    .getResourceVersion();
+            succeeded(reconciler.reconcile(render(NAMESPACE.formatted(1), DEPLOYMENT.formatted("{app: web}"))));
+            String before = web().getMetadata().getResourceVersion();
 
             RenderResult next = render(NAMESPACE.formatted(2), DEPLOYMENT.formatted("{app: web, track: blue}"));
             assertThat(reconciler.diff(next).changes())
@@ -187,29 +190,18 @@ class RecreateTest {
                             .get()
                             .getData())
                     .containsEntry("level", "1");
-            assertThat(client.apps()
-                            .deployments()
-                            .inNamespace(NS)
-                            .withName("web")
-                            .get()
-                            .getMetadata()
-                            .getResourceVersion())
-                    .isEqualTo(before);
+            assertThat(web().getMetadata().getResourceVersion()).isEqualTo(before);
         }
     }
 
     @Test
     void aDeploymentWhoseSelectorChangesEndsWithOnlyItsNewReplicaSet() throws Exception {
         try (Reconciler reconciler = reconciler(true)) {
-            CycleResult first =
-                    reconciler.reconcile(render(NAMESPACE.formatted(1), DEPLOYMENT.formatted("{app: web}")));
-            assertThat(first.outcome()).as("%s", first.error()).isEqualTo(CycleResult.Outcome.SUCCEEDED);
-            String old = uid(
-                    client.apps().deployments().inNamespace(NS).withName("web").get());
+            succeeded(reconciler.reconcile(render(NAMESPACE.formatted(1), DEPLOYMENT.formatted("{app: web}"))));
+            String old = uid(web());
 
-            CycleResult recreated = reconciler.reconcile(
-                    render(NAMESPACE.formatted(2), DEPLOYMENT.formatted("{app: web, track: blue}")));
-            assertThat(recreated.outcome()).as("%s", recreated.error()).isEqualTo(CycleResult.Outcome.SUCCEEDED);
+            CycleResult recreated = succeeded(reconciler.reconcile(
+                    render(NAMESPACE.formatted(2), DEPLOYMENT.formatted("{app: web, track: blue}"))));
             assertThat(recreated.changes().changes())
                     .filteredOn(c -> c.ref().name().equals("web"))
                     .singleElement()
@@ -217,18 +209,9 @@ class RecreateTest {
                         assertThat(c.action()).isEqualTo(Action.RECREATED);
                         assertThat(c.line()).contains("recreated (immutable spec.selector changes");
                     });
-            String now = uid(
-                    client.apps().deployments().inNamespace(NS).withName("web").get());
+            String now = uid(web());
             assertThat(now).isNotEqualTo(old);
-            assertThat(client.apps()
-                            .deployments()
-                            .inNamespace(NS)
-                            .withName("web")
-                            .get()
-                            .getSpec()
-                            .getSelector()
-                            .getMatchLabels())
-                    .containsEntry("track", "blue");
+            assertThat(web().getSpec().getSelector().getMatchLabels()).containsEntry("track", "blue");
             // the garbage collector removes the old ReplicaSet and its pods
             Await.until(
                     () -> {
@@ -260,23 +243,15 @@ class RecreateTest {
                 spec: {minAvailable: 1, selector: {matchLabels: {app: web}}}
                 """;
         try (Reconciler reconciler = reconciler(true)) {
-            CycleResult first =
-                    reconciler.reconcile(render(NAMESPACE.formatted(1), budget, DEPLOYMENT.formatted("{app: web}")));
-            assertThat(first.outcome()).as("%s", first.error()).isEqualTo(CycleResult.Outcome.SUCCEEDED);
-            String old = uid(
-                    client.apps().deployments().inNamespace(NS).withName("web").get());
+            succeeded(reconciler.reconcile(render(NAMESPACE.formatted(1), budget, DEPLOYMENT.formatted("{app: web}"))));
+            String old = uid(web());
 
             CycleResult blocked = reconciler.reconcile(
                     render(NAMESPACE.formatted(1), budget, DEPLOYMENT.formatted("{app: web, track: blue}")));
             assertThat(blocked.outcome()).as("%s", blocked.error()).isEqualTo(CycleResult.Outcome.BLOCKED);
             assertThat(blocked.refusal().getMessage())
                     .contains("Deployment recreate/web", "recreating it takes down all 2 pod(s)", "allows 1");
-            assertThat(uid(client.apps()
-                            .deployments()
-                            .inNamespace(NS)
-                            .withName("web")
-                            .get()))
-                    .isEqualTo(old);
+            assertThat(uid(web())).isEqualTo(old);
         }
     }
 
@@ -287,8 +262,7 @@ class RecreateTest {
                 "needs the real control plane: the garbage collector orphans the pods, the StatefulSet controller"
                         + " adopts them");
         try (Reconciler reconciler = reconciler(false)) {
-            CycleResult first = reconciler.reconcile(render(NAMESPACE.formatted(1), STATEFUL_SET.formatted("1Gi")));
-            assertThat(first.outcome()).as("%s", first.error()).isEqualTo(CycleResult.Outcome.SUCCEEDED);
+            succeeded(reconciler.reconcile(render(NAMESPACE.formatted(1), STATEFUL_SET.formatted("1Gi"))));
             Await.until(
                     () -> client.persistentVolumeClaims()
                                     .inNamespace(NS)
@@ -305,8 +279,8 @@ class RecreateTest {
                     client.apps().statefulSets().inNamespace(NS).withName("db").get());
 
             // annotated in git: recreated although gitops.apply.recreate-immutable is off
-            CycleResult grown = reconciler.reconcile(render(NAMESPACE.formatted(1), STATEFUL_SET.formatted("2Gi")));
-            assertThat(grown.outcome()).as("%s", grown.error()).isEqualTo(CycleResult.Outcome.SUCCEEDED);
+            CycleResult grown =
+                    succeeded(reconciler.reconcile(render(NAMESPACE.formatted(1), STATEFUL_SET.formatted("2Gi"))));
             assertThat(grown.changes().changes())
                     .filteredOn(
                             c -> c.ref().name().equals("db") && c.ref().kind().equals("StatefulSet"))
@@ -344,8 +318,7 @@ class RecreateTest {
     @Test
     void aJobWhoseTemplateChangesRunsAgain() throws Exception {
         try (Reconciler reconciler = reconciler(false)) {
-            CycleResult first = reconciler.reconcile(render(NAMESPACE.formatted(1), JOB.formatted("migrate:1")));
-            assertThat(first.outcome()).as("%s", first.error()).isEqualTo(CycleResult.Outcome.SUCCEEDED);
+            succeeded(reconciler.reconcile(render(NAMESPACE.formatted(1), JOB.formatted("migrate:1"))));
             String old = uid(client.batch()
                     .v1()
                     .jobs()
@@ -353,8 +326,8 @@ class RecreateTest {
                     .withName("migrate")
                     .get());
 
-            CycleResult again = reconciler.reconcile(render(NAMESPACE.formatted(1), JOB.formatted("migrate:2")));
-            assertThat(again.outcome()).as("%s", again.error()).isEqualTo(CycleResult.Outcome.SUCCEEDED);
+            CycleResult again =
+                    succeeded(reconciler.reconcile(render(NAMESPACE.formatted(1), JOB.formatted("migrate:2"))));
             assertThat(actions(again)).contains(Action.RECREATED);
             var job = client.batch()
                     .v1()
@@ -379,8 +352,7 @@ class RecreateTest {
     @Test
     void aClaimIsNeverRecreatedEvenWhenAnnotated() throws Exception {
         try (Reconciler reconciler = reconciler(true)) {
-            CycleResult first = reconciler.reconcile(render(NAMESPACE.formatted(1), CLAIM.formatted("slow")));
-            assertThat(first.outcome()).as("%s", first.error()).isEqualTo(CycleResult.Outcome.SUCCEEDED);
+            succeeded(reconciler.reconcile(render(NAMESPACE.formatted(1), CLAIM.formatted("slow"))));
             String old = uid(client.persistentVolumeClaims()
                     .inNamespace(NS)
                     .withName("cache")
@@ -417,8 +389,7 @@ class RecreateTest {
                                 NAMESPACE.formatted(1) + "---\n" + DEPLOYMENT.formatted("{app: web, track: green}"))
                         .commit("web: a new selector");
                 events.clear();
-                CycleResult result = runner.runOnce(Trigger.of(Trigger.Kind.WEBHOOK));
-                assertThat(result.outcome()).as("%s", result.error()).isEqualTo(CycleResult.Outcome.SUCCEEDED);
+                succeeded(runner.runOnce(Trigger.of(Trigger.Kind.WEBHOOK)));
             }
             assertThat(events)
                     .filteredOn(e -> e.type() == EventType.APPLIED)
