@@ -42,4 +42,9 @@ public class ClusterOpener {
             throw e;
         }
     }
+
+    /** {@link #openVerified} on a thread of its own while the command goes on, timed as stage cluster. */
+    Connecting connecting(CommonOptions options, Settings settings, CommandTimings timings) {
+        return new Connecting(() -> timings.time(Stage.CLUSTER, () -> openVerified(options, settings)));
+    }
 }

@@ -1,6 +1,7 @@
 package io.alfred.gitops.cli;
 
 import io.alfred.gitops.Main;
+import io.alfred.gitops.Revision;
 import io.alfred.gitops.Stage;
 import io.alfred.gitops.StageException;
 import io.alfred.gitops.config.GitopsConfig;
@@ -29,6 +30,9 @@ abstract class CommandSupport {
     @Inject
     GitopsConfig config;
 
+    /** Where the command's seconds went; {@code -v} prints them. */
+    final CommandTimings timings = new CommandTimings();
+
     PrintWriter out() {
         return spec.commandLine().getOut();
     }
@@ -55,7 +59,8 @@ abstract class CommandSupport {
      */
     RenderResult renderFor(CommonOptions options, Settings settings) {
         if (options.local != null) {
-            return WorkingTree.of(options.local).render(new Renderer(settings.render()));
+            return timings.time(
+                    Stage.RENDER, () -> WorkingTree.of(options.local).render(new Renderer(settings.render())));
         }
         try (Revisions revisions = Wiring.revisions(settings)) {
             return latestWithNote(revisions, settings);
@@ -63,7 +68,9 @@ abstract class CommandSupport {
     }
 
     private RenderResult latestWithNote(Revisions revisions, Settings settings) {
-        RenderResult result = revisions.latest();
+        Revision revision =
+                timings.time(Stage.FETCH, () -> Revision.of(revisions.poll().revision()));
+        RenderResult result = timings.time(Stage.RENDER, () -> revisions.render(revision));
         RevisionVerification verification = revisions.verify(result.revision());
         if (verification.isRequired()) {
             if (verification.isVerified()) {
@@ -95,6 +102,14 @@ abstract class CommandSupport {
                                     .normalize());
         }
         return result;
+    }
+
+    /** With {@code -v}: one line on standard error saying where the command's seconds went. */
+    void printTimings() {
+        if (Main.verbose()) {
+            err().println(timings.line());
+            err().flush();
+        }
     }
 
     /** Prints {@code alfred-gitops: <stage>: <object>: <cause>} once and returns the exit code. */

@@ -1,5 +1,6 @@
 package io.alfred.gitops.cli;
 
+import io.alfred.gitops.Stage;
 import io.alfred.gitops.StageException;
 import io.alfred.gitops.change.ChangeSet;
 import io.alfred.gitops.cluster.ClusterConnection;
@@ -33,19 +34,20 @@ public class DiffCommand extends CommandSupport implements Callable<Integer> {
         PrintWriter out = out();
         try {
             Settings settings = settings(options);
-            try (ClusterConnection cluster = clusters.openVerified(options, settings);
-                    Reconciler reconciler = Wiring.reconciler(
-                            cluster.client(), settings.apply(), SafetySettings.defaults(), WriteGuard.ALWAYS)) {
-                RenderResult render = renderFor(options, settings);
+            try (Connecting connecting = clusters.connecting(options, settings, timings)) {
+                RenderResult render = connecting.meanwhile(() -> renderFor(options, settings));
+                ClusterConnection cluster = connecting.connected();
                 ChangeSet changes;
-                try {
-                    changes = reconciler.diff(render);
+                try (Reconciler reconciler = Wiring.reconciler(
+                        cluster.client(), settings.apply(), SafetySettings.defaults(), WriteGuard.ALWAYS)) {
+                    changes = timings.time(Stage.PLAN, () -> reconciler.diff(render));
                 } catch (KubernetesClientException e) {
                     throw cluster.accessFailure(e);
                 }
                 out.print(changes.render(true));
                 out.printf("diff at %s: %s%n", render.revision().sha(), changes.summary());
                 out.flush();
+                printTimings();
                 return changes.hasChanges() ? ExitCodes.CHANGES_OR_FAILED : ExitCodes.OK;
             }
         } catch (StageException e) {

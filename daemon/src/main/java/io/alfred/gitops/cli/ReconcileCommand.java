@@ -1,5 +1,6 @@
 package io.alfred.gitops.cli;
 
+import io.alfred.gitops.Revision;
 import io.alfred.gitops.Stage;
 import io.alfred.gitops.StageException;
 import io.alfred.gitops.cluster.ClusterConnection;
@@ -13,12 +14,15 @@ import io.alfred.gitops.pubsub.PubSubConnection;
 import io.alfred.gitops.pubsub.PubSubHealth;
 import io.alfred.gitops.reconcile.CycleResult;
 import io.alfred.gitops.reconcile.CycleRunner;
+import io.alfred.gitops.reconcile.Revisions;
 import io.alfred.gitops.reconcile.SyncStatus;
 import io.alfred.gitops.reconcile.Wiring;
 import io.alfred.gitops.trigger.Trigger;
+import io.alfred.gitops.verify.RevisionVerification;
 import jakarta.inject.Inject;
 import java.io.PrintWriter;
 import java.util.concurrent.Callable;
+import org.jboss.logging.Logger;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -30,6 +34,8 @@ import picocli.CommandLine.Option;
         description =
                 "One full cycle, then exit. Exit 0 success or no-op, 1 failed, 3 blocked by a safety gate, 2 error.")
 public class ReconcileCommand extends CommandSupport implements Callable<Integer> {
+    private static final Logger LOG = Logger.getLogger(ReconcileCommand.class);
+
     @Mixin
     CommonOptions options;
 
@@ -53,8 +59,11 @@ public class ReconcileCommand extends CommandSupport implements Callable<Integer
         }
         var topic = config.events().topic();
         EventPublisher publisher = null;
-        try (ClusterConnection cluster = clusters.openVerified(options, settings);
+        try (Revisions revisions = Wiring.revisions(settings);
+                Connecting connecting = clusters.connecting(options, settings, timings);
                 PubSubConnection pubsub = PubSubConnection.fromEnvironment()) {
+            connecting.meanwhile(() -> prefetch(revisions));
+            ClusterConnection cluster = connecting.connected();
             EventSink events = EventSink.NONE; // stdout is the change set's; without a topic no events
             if (topic.isPresent()) {
                 OutboxStatus outboxStatus = OutboxStatus.detached();
@@ -70,9 +79,13 @@ public class ReconcileCommand extends CommandSupport implements Callable<Integer
                         .start();
                 events = outbox;
             }
-            try (CycleRunner runner =
-                    Wiring.runner(settings, cluster.client(), new SyncStatus(), CycleRunner.Outlets.events(events))) {
+            try (CycleRunner runner = Wiring.runner(
+                    settings, revisions, cluster.client(), new SyncStatus(), CycleRunner.Outlets.events(events))) {
                 CycleResult result = runner.runOnce(Trigger.of(Trigger.Kind.MANUAL));
+                if (result != null) {
+                    timings.addAll(result.stageDurations());
+                }
+                printTimings();
                 if (result == null) {
                     out.println("reconcile no-op: nothing to do");
                     return ExitCodes.OK;
@@ -116,6 +129,24 @@ public class ReconcileCommand extends CommandSupport implements Callable<Integer
                     e.stage() == Stage.CONFIG || e.stage() == Stage.CLUSTER
                             ? ExitCodes.ERROR
                             : ExitCodes.CHANGES_OR_FAILED);
+        }
+    }
+
+    /**
+     * Fetches and renders while the cluster is being reached, so that the cycle finds both done
+     * (the render is cached by revision). A revision the verify gate would refuse is not rendered.
+     * A failure here is left to the cycle, which meets it again and reports it with its event.
+     */
+    private void prefetch(Revisions revisions) {
+        try {
+            Revision revision =
+                    timings.time(Stage.FETCH, () -> Revision.of(revisions.poll().revision()));
+            RevisionVerification verification = revisions.verify(revision);
+            if (!verification.isRequired() || verification.isVerified()) {
+                timings.time(Stage.RENDER, () -> revisions.render(revision));
+            }
+        } catch (RuntimeException e) {
+            LOG.debugf("prefetch: %s; the cycle tries again", e.getMessage());
         }
     }
 }

@@ -48,6 +48,7 @@ public class RenderCommand extends CommandSupport implements Callable<Integer> {
                                 result.revision().sha(),
                                 settings.source().path());
             }
+            printTimings();
             return ExitCodes.OK;
         } catch (StageException e) {
             return fail(e, ExitCodes.ERROR);

@@ -87,9 +87,15 @@ public final class Reconciler implements AutoCloseable {
 
     /** What a cycle would do, without writing anything (the {@code diff} command). */
     public ChangeSet diff(RenderResult render) {
+        Inventory inventory = inventoryStore.load();
+        List<Manifest> manifests = new HpaAwareness(client, settings.fieldManager()).apply(render.manifests());
         ClusterKinds kinds = new ClusterKinds(client);
-        Plan plan = planner.plan(render.manifests(), kinds, foundations.missing(render.manifests(), kinds));
-        return plan.changeSet().plus(Work.deletions(toPrune(inventoryStore.load(), render.manifests())));
+        // as in a cycle: the live state is trusted only when exactly this render was applied in full
+        // before; then an object that holds every field git gives it needs no dry run
+        boolean seenBefore = digests.of(manifests).equals(inventory.renderDigest());
+        Plan plan = planner.plan(
+                manifests, kinds, foundations.missing(manifests, kinds), Baseline.of(seenBefore, LiveView.NONE));
+        return plan.changeSet().plus(Work.deletions(toPrune(inventory, manifests)));
     }
 
     /** The inventory entries that left git, to delete: none when pruning is off. */

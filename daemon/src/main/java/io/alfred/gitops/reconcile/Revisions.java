@@ -110,6 +110,6 @@ public final class Revisions implements AutoCloseable {
 
     @Override
     public void close() {
-        source.close();
+        source.close(); // idempotent: reconcile --once's runner and the command both close it
     }
 }

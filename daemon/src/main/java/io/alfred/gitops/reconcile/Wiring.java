@@ -45,7 +45,16 @@ public final class Wiring {
     /** The runner of the daemon, of {@code reconcile --once} and of the tests. */
     public static CycleRunner runner(
             Settings settings, KubernetesClient client, SyncStatus status, CycleRunner.Outlets outlets) {
-        Revisions revisions = revisions(settings);
+        return runner(settings, revisions(settings), client, status, outlets);
+    }
+
+    /** The same, with the revisions given ({@code reconcile --once} fetches while it connects); the runner closes them. */
+    public static CycleRunner runner(
+            Settings settings,
+            Revisions revisions,
+            KubernetesClient client,
+            SyncStatus status,
+            CycleRunner.Outlets outlets) {
         WriteGuard guard = outlets.guard();
         String namespace = settings.apply().namespace();
         CycleReporter reporter = new CycleReporter(

@@ -2,6 +2,7 @@ package io.alfred.gitops.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.alfred.gitops.testing.Signing;
 import io.alfred.gitops.testing.TestCluster;
 import io.alfred.gitops.testing.TestRepo;
 import io.alfred.gitops.testing.Workloads;
@@ -12,6 +13,7 @@ import io.quarkus.test.junit.main.QuarkusMainTest;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Date;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
@@ -166,5 +168,49 @@ class ReconcileCommandTest {
                 System.setProperty("kubeconfig", previous);
             }
         }
+    }
+
+    /** {@code -v} ends with one line saying where the seconds went, stage by stage. */
+    @Test
+    void verboseSaysWhereTheSecondsWent(QuarkusMainLauncher launcher) throws Exception {
+        try (TestRepo repo =
+                TestRepo.withExample(Files.createTempDirectory("rc").resolve("infra"))) {
+            LaunchResult reconcile = launcher.launch(args(repo, "reconcile", "infra/k8s/overlays/dev", "-v"));
+            assertThat(reconcile.exitCode()).as(reconcile.getErrorOutput()).isZero();
+            assertThat(secondsLine(reconcile))
+                    .matches("# seconds: start \\d+\\.\\d\\d, .*; wall \\d+\\.\\d\\d")
+                    .contains("cluster ", "fetch ", "render ", "plan ", "apply ", "wait ", "prune ");
+
+            LaunchResult diff = launcher.launch(args(repo, "diff", "infra/k8s/overlays/dev", "-v"));
+            assertThat(secondsLine(diff)).contains("cluster ", "fetch ", "render ", "plan ");
+        }
+    }
+
+    /**
+     * {@code reconcile --once} fetches and renders while it connects, but a revision the verify gate
+     * refuses is never rendered: the seconds line has a fetch and no render.
+     */
+    @Test
+    void anUnverifiedRevisionIsNotRenderedWhileConnecting(QuarkusMainLauncher launcher) throws Exception {
+        Path tmp = Files.createTempDirectory("rc-verify");
+        Signing.OpenPgpKey alice = Signing.openPgpKey("Alice <alice@example.com>", new Date(), 0);
+        Path keys = Files.writeString(tmp.resolve("keys.asc"), alice.armoredPublicKey());
+        System.setProperty("gitops.source.verify.mode", "head");
+        System.setProperty("gitops.source.verify.gpg-keys-file", keys.toString());
+        try (TestRepo repo = TestRepo.withExample(tmp.resolve("infra"))) {
+            LaunchResult unsigned = launcher.launch(args(repo, "reconcile", "infra/k8s/overlays/dev", "-v"));
+            assertThat(unsigned.exitCode()).as(unsigned.getErrorOutput()).isEqualTo(3);
+            assertThat(secondsLine(unsigned)).contains("fetch ").doesNotContain("render ");
+        } finally {
+            System.clearProperty("gitops.source.verify.mode");
+            System.clearProperty("gitops.source.verify.gpg-keys-file");
+        }
+    }
+
+    private static String secondsLine(LaunchResult result) {
+        return result.getErrorStream().stream()
+                .filter(line -> line.startsWith("# seconds: "))
+                .findFirst()
+                .orElseThrow(() -> new AssertionError("no '# seconds:' line in " + result.getErrorOutput()));
     }
 }

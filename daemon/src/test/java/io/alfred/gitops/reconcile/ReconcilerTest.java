@@ -542,4 +542,34 @@ class ReconcilerTest {
                         .get("jwt-secret"))
                 .isEqualTo("eW91ci1zdXBlci1zZWNyZXQtand0LXRva2Vu");
     }
+
+    /**
+     * {@code diff} on the revision a cycle applied in full trusts the live state as that cycle
+     * would: no dry run for an object that holds every field git gives it (on the sandbox, which
+     * counts requests: none at all), and a hand edit is still found and shown.
+     */
+    @Test
+    void diffOfTheAppliedRenderDryRunsOnlyWhatChanged() {
+        cycle();
+        cluster.sandbox().ifPresent(s -> s.resetRequestCounts());
+        var inSync = reconciler.diff(revisions.latest());
+        assertThat(inSync.hasChanges()).isFalse();
+        cluster.sandbox()
+                .ifPresent(s -> assertThat(s.requestCountsByResource().keySet())
+                        .as("requests of a diff with nothing to change")
+                        .noneMatch(request -> request.startsWith("dry-run")));
+
+        client.configMaps().inNamespace(NS).withName("alfred-config").edit(cm -> {
+            cm.getData().put("log-level", "trace");
+            return cm;
+        });
+        var edited = reconciler.diff(revisions.latest());
+        assertThat(edited.effective())
+                .extracting(Change::line)
+                .containsExactly("ConfigMap/alfred-platform/alfred-config configured (fields taken over from "
+                        + "fabric8-kubernetes-client: data.log-level)");
+        assertThat(edited.effective().get(0).diff())
+                .contains("-  log-level: trace")
+                .contains("+  log-level: debug");
+    }
 }
