@@ -33,7 +33,7 @@ final class BenchResults {
         StringBuilder sb = new StringBuilder("\n== ").append(title).append('\n');
         sb.append(String.format("%-44s %12s  %-6s %s%n", "figure", "value", "unit", "parameters"));
         for (Figure f : figures) {
-            sb.append(String.format("%-44s %12.1f  %-6s %s%n", f.name(), f.value(), f.unit(), f.parameters()));
+            sb.append(String.format("%-44s %12.2f  %-6s %s%n", f.name(), f.value(), f.unit(), f.parameters()));
         }
         System.out.println(sb);
         try {

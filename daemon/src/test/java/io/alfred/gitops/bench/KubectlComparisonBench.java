@@ -36,9 +36,9 @@ import org.junit.jupiter.api.Test;
  * the targets come from. Run with {@code mvn -Pbench}.
  */
 class KubectlComparisonBench {
-    /** Objects per run: 1,000 by default; {@code -Dbench.kubectl.sizes=1000,5000} for the long run. */
+    /** Objects per run: 1,000 and 5,000 ({@code -Pbench-quick}: 1,000; {@code -Dbench.kubectl.sizes} to choose). */
     static final int[] SIZES = java.util.Arrays.stream(
-                    System.getProperty("bench.kubectl.sizes", "1000").split(","))
+                    System.getProperty("bench.kubectl.sizes", "1000,5000").split(","))
             .mapToInt(x -> Integer.parseInt(x.trim()))
             .toArray();
 
@@ -55,10 +55,12 @@ class KubectlComparisonBench {
             Map<String, Object> params =
                     Map.of("objects", render.manifests().size(), "runs", RUNS, "cluster", Server.describe());
 
+            Throttled throttled = new Throttled();
             double kubectlCold;
             double[] kubectlDiff = new double[RUNS];
             double[] kubectlNoop = new double[RUNS];
             try (Server sandbox = Server.start(dir.resolve("kubectl"))) {
+                long answered = sandbox.answered429();
                 String kubeconfig = sandbox.kubeconfig().toString();
                 kubectlCold = seconds(
                         () -> kubectl(0, "--kubeconfig", kubeconfig, "apply", "--server-side", "-f", file.toString()));
@@ -69,6 +71,7 @@ class KubectlComparisonBench {
                     kubectlNoop[i] = seconds(() ->
                             kubectl(0, "--kubeconfig", kubeconfig, "apply", "--server-side", "-f", file.toString()));
                 }
+                throttled.kubectl += sandbox.answered429() - answered;
             }
 
             double oursCold;
@@ -78,6 +81,7 @@ class KubectlComparisonBench {
                     KubernetesClient client = sandbox.client();
                     Reconciler reconciler = Wiring.reconciler(
                             client, ApplySettings.defaults(), SafetySettings.defaults(), WriteGuard.ALWAYS)) {
+                long answered = sandbox.answered429();
                 oursCold = seconds(() -> expect(reconciler.reconcile(render), CycleResult.Outcome.SUCCEEDED));
                 settle(sandbox);
                 for (int i = 0; i < RUNS; i++) {
@@ -89,6 +93,7 @@ class KubectlComparisonBench {
                     });
                     oursNoop[i] = seconds(() -> expect(reconciler.reconcile(render), CycleResult.Outcome.NOOP));
                 }
+                throttled.ours += sandbox.answered429() - answered;
             }
 
             add(results, "cold_apply", size, oursCold, kubectlCold, params);
@@ -106,7 +111,11 @@ class KubectlComparisonBench {
                     BenchResults.percentile(oursNoop, 50),
                     BenchResults.percentile(kubectlNoop, 50),
                     params);
-            wholeCommands(results, size, dir, file, params);
+            wholeCommands(results, size, dir, file, params, throttled);
+            if (TestCluster.isRealConfigured()) {
+                results.add("answered_429_alfred_gitops_" + size, throttled.ours, "requests", params);
+                results.add("answered_429_kubectl_" + size, throttled.kubectl, "requests", params);
+            }
         }
         results.printAndWrite(
                 "alfred-gitops against kubectl, same objects, same API server: " + Server.describe() + " (2 cores)");
@@ -122,7 +131,8 @@ class KubectlComparisonBench {
      * ({@code mvn -B package -DskipTests} first); without it these rows are left out, saying so.
      */
     private static void wholeCommands(
-            BenchResults results, int size, Path dir, Path objects, Map<String, Object> params) throws Exception {
+            BenchResults results, int size, Path dir, Path objects, Map<String, Object> params, Throttled throttled)
+            throws Exception {
         if (!Files.isRegularFile(JAR)) {
             System.out.println("whole-command rows left out: " + JAR + " is not built (mvn -B package -DskipTests)");
             return;
@@ -141,6 +151,7 @@ class KubectlComparisonBench {
             double[] kubectlRender = new double[RUNS];
             double[] kubectlHelp = new double[RUNS];
             try (Server server = Server.start(dir.resolve("kubectl-whole"))) {
+                long answered = server.answered429();
                 String kubeconfig = server.kubeconfig().toString();
                 kubectlCold =
                         seconds(() -> kubectl(0, "--kubeconfig", kubeconfig, "apply", "--server-side", "-k", app));
@@ -153,6 +164,7 @@ class KubectlComparisonBench {
                     kubectlRender[i] = seconds(() -> kubectl(0, "kustomize", app));
                     kubectlHelp[i] = seconds(() -> kubectl(0, "--help"));
                 }
+                throttled.kubectl += server.answered429() - answered;
             }
 
             double oursCold;
@@ -160,27 +172,47 @@ class KubectlComparisonBench {
             double[] oursNoop = new double[RUNS];
             double[] oursRender = new double[RUNS];
             double[] oursHelp = new double[RUNS];
+            // each command's own account of its seconds (-v), from its last run
+            Map<String, String> spent = new LinkedHashMap<>();
             try (Server server = Server.start(dir.resolve("ours-whole"))) {
+                long answered = server.answered429();
                 Map<String, String> env = Map.of(
                         "KUBECONFIG", server.kubeconfig().toString(),
                         "GITOPS_SOURCE_WORKDIR", dir.resolve("work").toString());
-                List<String> where =
-                        List.of("--repo", repo.dir().toString(), "--path", "app", "--cluster", "bench", "--env", "b");
-                oursCold = seconds(() -> ours(env, 0, with(where, "reconcile", "--once")));
+                List<String> where = List.of(
+                        "--repo", repo.dir().toString(), "--path", "app", "--cluster", "bench", "--env", "b", "-v");
+                // untimed: the first command after a build records the launcher's class data archive
+                ours(env, 0, with(where, "render"));
+                oursCold = seconds(() -> spent.put("cold_apply", ours(env, 0, with(where, "reconcile", "--once"))));
                 settle(server);
                 for (int i = 0; i < RUNS; i++) {
-                    oursDiff[i] = seconds(() -> ours(env, 0, with(where, "diff")));
-                    oursNoop[i] = seconds(() -> ours(env, 0, with(where, "reconcile", "--once")));
-                    oursRender[i] = seconds(() -> ours(env, 0, with(where, "render")));
+                    oursDiff[i] = seconds(() -> spent.put("diff", ours(env, 0, with(where, "diff"))));
+                    oursNoop[i] = seconds(() -> spent.put("noop", ours(env, 0, with(where, "reconcile", "--once"))));
+                    oursRender[i] = seconds(() -> spent.put("render", ours(env, 0, with(where, "render"))));
                     oursHelp[i] = seconds(() -> ours(env, 0, List.of("--help")));
                 }
+                throttled.ours += server.answered429() - answered;
             }
-            add(results, "command_cold_apply", size, oursCold, kubectlCold, whole);
-            add(results, "command_noop", size, median(oursNoop), median(kubectlNoop), whole);
-            add(results, "command_diff", size, median(oursDiff), median(kubectlDiff), whole);
-            add(results, "command_render", size, median(oursRender), median(kubectlRender), whole);
+            add(results, "command_cold_apply", size, oursCold, kubectlCold, with(whole, spent, "cold_apply"));
+            add(results, "command_noop", size, median(oursNoop), median(kubectlNoop), with(whole, spent, "noop"));
+            add(results, "command_diff", size, median(oursDiff), median(kubectlDiff), with(whole, spent, "diff"));
+            add(
+                    results,
+                    "command_render",
+                    size,
+                    median(oursRender),
+                    median(kubectlRender),
+                    with(whole, spent, "render"));
             add(results, "command_help", size, median(oursHelp), median(kubectlHelp), whole);
+            spent.forEach((command, line) -> System.out.println(command + " " + size + ": " + line));
         }
+    }
+
+    /** The parameters with the command's own account of its seconds ({@code -v}'s last line). */
+    private static Map<String, Object> with(Map<String, Object> params, Map<String, String> spent, String command) {
+        Map<String, Object> all = new LinkedHashMap<>(params);
+        all.put("seconds", spent.getOrDefault(command, "-"));
+        return all;
     }
 
     private static List<String> with(List<String> options, String... command) {
@@ -193,20 +225,26 @@ class KubectlComparisonBench {
         return BenchResults.percentile(runs, 50);
     }
 
-    /** Runs {@code bin/alfred-gitops}, its output discarded; fails the bench on another exit code. */
-    private static Object ours(Map<String, String> env, int expectedExit, List<String> args) throws Exception {
+    /**
+     * Runs {@code bin/alfred-gitops}, its output discarded; fails the bench on another exit code.
+     * Returns the {@code # seconds:} line of {@code -v}, or "-".
+     */
+    private static String ours(Map<String, String> env, int expectedExit, List<String> args) throws Exception {
         List<String> cmd = new ArrayList<>(List.of("bin/alfred-gitops"));
         cmd.addAll(args);
         ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true);
         pb.environment().putAll(env);
         Process p = pb.start();
-        byte[] out = p.getInputStream().readAllBytes();
+        String text = new String(p.getInputStream().readAllBytes());
         if (!p.waitFor(10, TimeUnit.MINUTES) || p.exitValue() != expectedExit) {
-            String text = new String(out);
             throw new AssertionError(String.join(" ", cmd) + " exited " + p.exitValue() + ": "
                     + text.substring(Math.max(0, text.length() - 2000)));
         }
-        return null;
+        return text.lines()
+                .filter(line -> line.startsWith("# seconds: "))
+                .reduce((first, last) -> last)
+                .map(line -> line.substring("# seconds: ".length()))
+                .orElse("-");
     }
 
     /** The API server both tools talk to: the real control plane if configured, else a sandbox process. */
@@ -228,6 +266,23 @@ class KubectlComparisonBench {
 
         KubernetesClient client() throws Exception {
             return real != null ? real.client() : sandbox.client();
+        }
+
+        /**
+         * Requests the API server answered 429 (its flow control turned them away) since it started,
+         * from its own metrics ({@code apiserver_request_total}); the sandbox has no flow control: 0.
+         */
+        long answered429() throws Exception {
+            if (real == null) {
+                return 0;
+            }
+            try (KubernetesClient client = real.client()) {
+                return client.raw("/metrics")
+                        .lines()
+                        .filter(line -> line.startsWith("apiserver_request_total{") && line.contains("code=\"429\""))
+                        .mapToLong(line -> (long) Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1)))
+                        .sum();
+            }
         }
 
         @Override
@@ -269,11 +324,18 @@ class KubectlComparisonBench {
         }
     }
 
+    /** The three figures of a row; a command's own account of its seconds goes with its own figure only. */
     private static void add(
             BenchResults results, String what, int size, double ours, double kubectl, Map<String, Object> params) {
-        results.add(what + "_alfred_gitops_s_" + size, ours, "s", params);
-        results.add(what + "_kubectl_s_" + size, kubectl, "s", params);
-        Map<String, Object> ratio = new LinkedHashMap<>(params);
+        Map<String, Object> shared = new LinkedHashMap<>(params);
+        Object seconds = shared.remove("seconds");
+        Map<String, Object> oursParams = new LinkedHashMap<>(shared);
+        if (seconds != null) {
+            oursParams.put("seconds", seconds);
+        }
+        results.add(what + "_alfred_gitops_s_" + size, ours, "s", oursParams);
+        results.add(what + "_kubectl_s_" + size, kubectl, "s", shared);
+        Map<String, Object> ratio = new LinkedHashMap<>(shared);
         ratio.put("note", "alfred-gitops time / kubectl time");
         results.add(what + "_ratio_vs_kubectl_" + size, ours / kubectl, "x", ratio);
     }
@@ -302,5 +364,11 @@ class KubectlComparisonBench {
                     + out.substring(0, Math.min(2000, out.length())));
         }
         return null;
+    }
+
+    /** Requests each tool had answered 429 in its runs of one size. */
+    private static final class Throttled {
+        long ours;
+        long kubectl;
     }
 }

@@ -188,9 +188,7 @@ class ReconcileBench {
                         Map.of("objects", size));
             }
         }
-        if (System.getProperty("bench.sizes") == null) {
-            renderAndFetch(results);
-        }
+        renderAndFetch(results);
         results.printAndWrite("cold apply, steady state, render, fetch (sandbox; 2 cores)");
     }
 
