@@ -6,6 +6,9 @@ import io.alfred.gitops.testing.TestRepo;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.FileTime;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -113,5 +116,26 @@ class LauncherIT {
         Run damaged = render(Map.of());
         assertThat(damaged.out()).isEqualTo(clean.out());
         assertThat(damaged.err()).doesNotContain("cds", "shared archive", "warning]");
+    }
+
+    @Test
+    void sharingChosenInJavaOptsIsLeftAlone() throws Exception {
+        render(Map.of("JAVA_OPTS", "@daemon/src/main/docker/jvm.options -Xshare:off"));
+        assertThat(archives()).isEmpty();
+    }
+
+    @Test
+    void aNewRecordingKeepsTheFourNewestArchives() throws Exception {
+        Files.createDirectories(archives);
+        for (int i = 1; i <= 4; i++) {
+            Path old = Files.writeString(archives.resolve("cds-" + i + "-1-1-1.jsa"), "an older build's archive");
+            Files.setLastModifiedTime(old, FileTime.from(Instant.now().minus(Duration.ofDays(10 - i))));
+        }
+        render(Map.of());
+        assertThat(archives())
+                .hasSize(4)
+                .extracting(path -> path.getFileName().toString())
+                .doesNotContain("cds-1-1-1-1.jsa")
+                .contains("cds-2-1-1-1.jsa", "cds-3-1-1-1.jsa", "cds-4-1-1-1.jsa");
     }
 }
