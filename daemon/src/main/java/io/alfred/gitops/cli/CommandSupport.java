@@ -9,6 +9,7 @@ import io.alfred.gitops.config.Settings;
 import io.alfred.gitops.config.SettingsResolver;
 import io.alfred.gitops.reconcile.Revisions;
 import io.alfred.gitops.reconcile.Wiring;
+import io.alfred.gitops.render.KustomizeOutputs;
 import io.alfred.gitops.render.RenderResult;
 import io.alfred.gitops.render.Renderer;
 import io.alfred.gitops.render.WorkingTree;
@@ -60,7 +61,8 @@ abstract class CommandSupport {
     RenderResult renderFor(CommonOptions options, Settings settings) {
         if (options.local != null) {
             return timings.time(
-                    Stage.RENDER, () -> WorkingTree.of(options.local).render(new Renderer(settings.render())));
+                    Stage.RENDER,
+                    () -> WorkingTree.of(options.local).render(new Renderer(settings.render(), KustomizeOutputs.NONE)));
         }
         try (Revisions revisions = Wiring.revisions(settings)) {
             return latestWithNote(revisions, settings);

@@ -12,6 +12,7 @@ import io.alfred.gitops.events.ClusterEventRecorder;
 import io.alfred.gitops.plan.Planner;
 import io.alfred.gitops.prune.InventoryStore;
 import io.alfred.gitops.prune.Pruner;
+import io.alfred.gitops.render.KustomizeOutputs;
 import io.alfred.gitops.render.Renderer;
 import io.alfred.gitops.safety.PdbGate;
 import io.alfred.gitops.source.GitSource;
@@ -114,7 +115,9 @@ public final class Wiring {
         return new Revisions(
                 settings,
                 new GitSource(settings.source()),
-                new Renderer(settings.render()),
+                new Renderer(
+                        settings.render(),
+                        KustomizeOutputs.in(settings.source().workdir().resolve("kustomize-outputs"))),
                 new RevisionVerifier(settings.verify()));
     }
 

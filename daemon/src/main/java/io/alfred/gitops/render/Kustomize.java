@@ -10,7 +10,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.jboss.logging.Logger;
@@ -77,6 +79,31 @@ public final class Kustomize {
         cmd.add(name.startsWith("kubectl") ? "kustomize" : "build");
         cmd.add("--load-restrictor=LoadRestrictionsRootOnly");
         return List.copyOf(cmd);
+    }
+
+    /**
+     * The binary a command runs, as the cache of its outputs knows it: its real path, size and
+     * modification time; empty when it is neither a file nor found on PATH.
+     */
+    static Optional<String> identify(String binary) {
+        Optional<Path> file = binary.contains(File.separator)
+                ? Optional.of(Path.of(binary))
+                : Optional.ofNullable(System.getenv("PATH")).stream()
+                        .flatMap(path -> Arrays.stream(path.split(File.pathSeparator)))
+                        .filter(dir -> !dir.isEmpty())
+                        .map(dir -> Path.of(dir, binary))
+                        .filter(Files::isExecutable)
+                        .findFirst();
+        try {
+            if (file.isEmpty()) {
+                return Optional.empty();
+            }
+            Path real = file.get().toRealPath();
+            return Optional.of(real + " " + Files.size(real) + " "
+                    + Files.getLastModifiedTime(real).toMillis());
+        } catch (IOException e) {
+            return Optional.empty();
+        }
     }
 
     private static boolean onPath(String executable) {

@@ -12,6 +12,7 @@ import java.util.HashMap;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
 
@@ -31,12 +32,15 @@ public final class Renderer {
     static final int CACHE_OBJECTS = 10_000;
 
     private final Kustomize kustomize;
+    private final KustomizeOutputs outputs;
     private final RenderLimits limits;
     private final Substitution substitution;
     private final String settingsKey;
     private final Map<String, RenderResult> cache = new LruMap<>(CACHE_SIZE);
 
-    public Renderer(RenderSettings settings) {
+    /** @param outputs what Kustomize printed for earlier renders, kept on disk ({@link KustomizeOutputs#NONE}: none) */
+    public Renderer(RenderSettings settings, KustomizeOutputs outputs) {
+        this.outputs = outputs;
         this.limits = settings.limits();
         this.kustomize = new Kustomize(settings.kustomize(), settings.timeout(), limits);
         this.substitution = new Substitution(settings.substitutions());
@@ -95,7 +99,12 @@ public final class Renderer {
         if (SourceTreeGuard.kustomizationFile(dir) != null) {
             Set<Path> kustomizationDirs = SourceTreeGuard.checkNoRemoteBases(root, dir, limits.yaml());
             SourceLimits.check(root, kustomizationDirs, limits);
-            Kustomize.Output output = kustomize.build(root, dir, path);
+            Optional<String> key = KustomizeOutputs.key(revision, path, kustomize.command());
+            Kustomize.Output output = outputs.get(key).orElseGet(() -> {
+                Kustomize.Output built = kustomize.build(root, dir, path);
+                outputs.put(key, built);
+                return built;
+            });
             warnings = output.warnings();
             raw = ManifestParser.parse(output.yaml(), "kustomize build " + path, limits.yaml());
         } else {

@@ -8,6 +8,7 @@ import io.alfred.gitops.config.SafetySettings;
 import io.alfred.gitops.reconcile.CycleResult;
 import io.alfred.gitops.reconcile.Reconciler;
 import io.alfred.gitops.reconcile.Wiring;
+import io.alfred.gitops.render.KustomizeOutputs;
 import io.alfred.gitops.render.RenderResult;
 import io.alfred.gitops.render.Renderer;
 import io.alfred.gitops.testing.SandboxProcess;
@@ -50,7 +51,8 @@ class KubectlComparisonBench {
         for (int size : SIZES) {
             Path dir = Files.createTempDirectory("kubectl-bench-" + size);
             Path file = ReconcileBench.generated(dir, size, "ServiceAccount");
-            RenderResult render = new Renderer(new RenderSettings("auto", Duration.ofMinutes(2), Map.of()))
+            RenderResult render = new Renderer(
+                            new RenderSettings("auto", Duration.ofMinutes(2), Map.of()), KustomizeOutputs.NONE)
                     .render(dir, "app", Revision.of("kubectl-bench-" + size));
             Map<String, Object> params =
                     Map.of("objects", render.manifests().size(), "runs", RUNS, "cluster", Server.describe());

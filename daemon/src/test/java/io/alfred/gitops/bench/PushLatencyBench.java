@@ -13,6 +13,7 @@ import io.alfred.gitops.reconcile.CycleRunner;
 import io.alfred.gitops.reconcile.Reconciler;
 import io.alfred.gitops.reconcile.SyncStatus;
 import io.alfred.gitops.reconcile.Wiring;
+import io.alfred.gitops.render.KustomizeOutputs;
 import io.alfred.gitops.render.RenderResult;
 import io.alfred.gitops.render.Renderer;
 import io.alfred.gitops.source.GitSource;
@@ -102,7 +103,7 @@ class PushLatencyBench {
         try (GitSource source = new GitSource(settings.source());
                 Reconciler reconciler =
                         Wiring.reconciler(client, settings.apply(), SafetySettings.defaults(), WriteGuard.ALWAYS)) {
-            Renderer renderer = new Renderer(settings.render());
+            Renderer renderer = new Renderer(settings.render(), KustomizeOutputs.NONE);
             reconciler.reconcile(renderer.render(
                     source.checkout(source.poll().revision()),
                     OVERLAY,

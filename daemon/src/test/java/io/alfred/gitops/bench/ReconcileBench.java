@@ -13,6 +13,7 @@ import io.alfred.gitops.config.YamlLimits;
 import io.alfred.gitops.reconcile.CycleResult;
 import io.alfred.gitops.reconcile.Reconciler;
 import io.alfred.gitops.reconcile.Wiring;
+import io.alfred.gitops.render.KustomizeOutputs;
 import io.alfred.gitops.render.Manifest;
 import io.alfred.gitops.render.RenderResult;
 import io.alfred.gitops.render.Renderer;
@@ -60,7 +61,8 @@ class ReconcileBench {
             RenderLimits limits = RenderLimits.defaults()
                     .withObjects(2 * size)
                     .withYaml(new YamlLimits(yaml.aliases(), yaml.depth(), yaml.nodes() + 100 * size, 2 * size));
-            RenderResult render = new Renderer(new RenderSettings("auto", Duration.ofMinutes(2), Map.of(), limits))
+            RenderResult render = new Renderer(
+                            new RenderSettings("auto", Duration.ofMinutes(2), Map.of(), limits), KustomizeOutputs.NONE)
                     .render(dir, "app", Revision.of("bench-" + size));
             Map<String, Object> params =
                     Map.of("objects", render.manifests().size(), "cluster", "sandbox API server in its own JVM");
@@ -257,8 +259,12 @@ class ReconcileBench {
             double[] kubectl = new double[n];
             for (int i = 0; i < n; i++) {
                 long t0 = System.nanoTime();
-                new Renderer(new RenderSettings(
-                                "auto", Duration.ofMinutes(1), Map.of("cluster_name", "b", "cluster_env", "prod")))
+                new Renderer(
+                                new RenderSettings(
+                                        "auto",
+                                        Duration.ofMinutes(1),
+                                        Map.of("cluster_name", "b", "cluster_env", "prod")),
+                                KustomizeOutputs.NONE)
                         .render(repo.dir(), "infra/k8s/overlays/prod", Revision.of("r" + i));
                 ours[i] = (System.nanoTime() - t0) / 1e6;
                 long t1 = System.nanoTime();

@@ -6,6 +6,7 @@ import io.alfred.gitops.Revision;
 import io.alfred.gitops.config.RenderSettings;
 import io.alfred.gitops.events.EventPublisher;
 import io.alfred.gitops.reconcile.CycleRunner;
+import io.alfred.gitops.render.KustomizeOutputs;
 import io.alfred.gitops.render.Manifest;
 import io.alfred.gitops.render.Renderer;
 import io.alfred.gitops.trigger.PubSubTrigger;
@@ -64,7 +65,8 @@ class K8sManifestsTest {
             new String[] {"coordination.k8s.io", "leases", "update"});
 
     private static List<HasMetadata> render(String env) {
-        List<Manifest> manifests = new Renderer(new RenderSettings("auto", Duration.ofMinutes(1), Map.of()))
+        List<Manifest> manifests = new Renderer(
+                        new RenderSettings("auto", Duration.ofMinutes(1), Map.of()), KustomizeOutputs.NONE)
                 .render(Path.of("k8s"), "overlays/" + env, Revision.of(env + "-test"))
                 .manifests();
         return manifests.stream()

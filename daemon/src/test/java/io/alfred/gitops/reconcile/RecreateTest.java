@@ -15,6 +15,7 @@ import io.alfred.gitops.config.SafetySettings;
 import io.alfred.gitops.config.Settings;
 import io.alfred.gitops.events.DeployEvent;
 import io.alfred.gitops.events.EventType;
+import io.alfred.gitops.render.KustomizeOutputs;
 import io.alfred.gitops.render.RenderResult;
 import io.alfred.gitops.render.Renderer;
 import io.alfred.gitops.testing.Await;
@@ -115,7 +116,8 @@ class RecreateTest {
 
     private TestCluster cluster;
     private KubernetesClient client;
-    private final Renderer renderer = new Renderer(new RenderSettings("auto", Duration.ofMinutes(2), Map.of()));
+    private final Renderer renderer =
+            new Renderer(new RenderSettings("auto", Duration.ofMinutes(2), Map.of()), KustomizeOutputs.NONE);
     private int revisions;
 
     @BeforeEach

@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.google.pubsub.v1.PubsubMessage;
 import io.alfred.gitops.Revision;
 import io.alfred.gitops.config.RenderSettings;
+import io.alfred.gitops.render.KustomizeOutputs;
 import io.alfred.gitops.render.Manifest;
 import io.alfred.gitops.render.RenderResult;
 import io.alfred.gitops.render.Renderer;
@@ -117,10 +118,12 @@ class KillNineSoakIT {
                                             .map(id -> id + " " + outboxIds.get(id))
                                             .toList());
 
-                    RenderResult render = new Renderer(new RenderSettings(
-                                    "auto",
-                                    Duration.ofMinutes(1),
-                                    Map.of("cluster_name", "soak", "cluster_env", "dev")))
+                    RenderResult render = new Renderer(
+                                    new RenderSettings(
+                                            "auto",
+                                            Duration.ofMinutes(1),
+                                            Map.of("cluster_name", "soak", "cluster_env", "dev")),
+                                    KustomizeOutputs.NONE)
                             .render(repo.dir(), "infra/k8s/overlays/dev", Revision.of(head));
                     assertClusterEqualsRender(client, render);
                     Map<String, Integer> deliveries = received(audit);

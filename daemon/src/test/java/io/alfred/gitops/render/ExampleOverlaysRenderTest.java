@@ -55,8 +55,10 @@ class ExampleOverlaysRenderTest {
     void rendersLikeKubectlKustomize(String env) throws Exception {
         String path = "infra/k8s/overlays/" + env;
         Path checkout = source.checkout(head.revision());
-        Renderer renderer = new Renderer(new RenderSettings(
-                "auto", Duration.ofMinutes(1), Map.of("cluster_name", "test-" + env, "cluster_env", env)));
+        Renderer renderer = new Renderer(
+                new RenderSettings(
+                        "auto", Duration.ofMinutes(1), Map.of("cluster_name", "test-" + env, "cluster_env", env)),
+                KustomizeOutputs.NONE);
 
         RenderResult result = renderer.render(checkout, path, Revision.of(head.revision()));
 
@@ -77,8 +79,10 @@ class ExampleOverlaysRenderTest {
     @ValueSource(strings = {"dev", "prod"})
     void ordersForApply(String env) {
         Path checkout = source.checkout(head.revision());
-        List<Manifest> manifests = new Renderer(new RenderSettings(
-                        "auto", Duration.ofMinutes(1), Map.of("cluster_name", "c", "cluster_env", env)))
+        List<Manifest> manifests = new Renderer(
+                        new RenderSettings(
+                                "auto", Duration.ofMinutes(1), Map.of("cluster_name", "c", "cluster_env", env)),
+                        KustomizeOutputs.NONE)
                 .render(checkout, "infra/k8s/overlays/" + env, Revision.of(head.revision()))
                 .manifests();
         List<ApplyOrder.Phase> phases = manifests.stream()

@@ -43,7 +43,7 @@ class RenderCacheTest {
     }
 
     private Renderer renderer() {
-        return new Renderer(new RenderSettings("auto", Duration.ofMinutes(1), Map.of()));
+        return new Renderer(new RenderSettings("auto", Duration.ofMinutes(1), Map.of()), KustomizeOutputs.NONE);
     }
 
     /** A directory {@code app} of plain YAML (no kustomization) with {@code n} ConfigMaps. */

@@ -40,7 +40,7 @@ class RenderErrorsTest {
     }
 
     private Renderer renderer(Map<String, String> vars) {
-        return new Renderer(new RenderSettings("auto", Duration.ofMinutes(1), vars));
+        return new Renderer(new RenderSettings("auto", Duration.ofMinutes(1), vars), KustomizeOutputs.NONE);
     }
 
     private void write(String path, String content) throws Exception {
@@ -220,7 +220,8 @@ class RenderErrorsTest {
         write("bin/kustomize", "#!/bin/sh\nsleep 60\n");
         Files.setPosixFilePermissions(fake, PosixFilePermissions.fromString("rwx------"));
         write("k/kustomization.yaml", "resources: []\n");
-        Renderer slow = new Renderer(new RenderSettings(fake.toString(), Duration.ofMillis(500), Map.of()));
+        Renderer slow = new Renderer(
+                new RenderSettings(fake.toString(), Duration.ofMillis(500), Map.of()), KustomizeOutputs.NONE);
         assertThatThrownBy(() -> slow.render(root, "k", Revision.of("r")))
                 .isInstanceOf(RenderException.class)
                 .hasMessageContaining("did not finish within 500ms (gitops.render.timeout) and was killed");
@@ -242,7 +243,7 @@ class RenderErrorsTest {
     }
 
     private RenderResult renderWith(RenderLimits limits, String path) {
-        return new Renderer(new RenderSettings("auto", Duration.ofMinutes(1), Map.of(), limits))
+        return new Renderer(new RenderSettings("auto", Duration.ofMinutes(1), Map.of(), limits), KustomizeOutputs.NONE)
                 .render(root, path, Revision.of("rev-" + System.nanoTime()));
     }
 

@@ -88,8 +88,10 @@ class RenderRoundTripTest {
     }
 
     static RenderResult render(String path) {
-        return new Renderer(new RenderSettings(
-                        "auto", Duration.ofMinutes(1), Map.of("cluster_name", "c", "cluster_env", "e")))
+        return new Renderer(
+                        new RenderSettings(
+                                "auto", Duration.ofMinutes(1), Map.of("cluster_name", "c", "cluster_env", "e")),
+                        KustomizeOutputs.NONE)
                 .render(source.checkout(head.revision()), path, Revision.of(head.revision()));
     }
 
