@@ -1,13 +1,24 @@
 package io.alfred.gitops.cluster;
 
+import io.fabric8.kubernetes.api.model.Status;
+import io.fabric8.kubernetes.api.model.StatusBuilder;
 import io.fabric8.kubernetes.client.Config;
 import io.fabric8.kubernetes.client.ConfigBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import io.fabric8.kubernetes.client.KubernetesClientException;
+import io.fabric8.kubernetes.client.RequestConfigBuilder;
+import io.fabric8.kubernetes.client.VersionInfo;
+import io.fabric8.kubernetes.client.http.HttpClient;
+import io.fabric8.kubernetes.client.http.HttpRequest;
+import io.fabric8.kubernetes.client.http.HttpResponse;
+import io.fabric8.kubernetes.client.utils.URLUtils;
 import java.nio.file.Files;
 import java.time.Duration;
 import java.util.Optional;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 
 /**
  * The cluster the daemon keeps equal to git: the one of the kubeconfig (or the in-cluster service
@@ -101,11 +112,52 @@ public final class ClusterConnection implements AutoCloseable {
      * @throws ClusterAccessException naming the server, where it came from, and what went wrong
      */
     public String verify(Duration timeout) {
-        try (KubernetesClient probe = askingOnce(client, timeout)) {
-            return probe.getKubernetesVersion().getGitVersion();
-        } catch (KubernetesClientException e) {
-            throw accessFailure(e);
+        // the client's own HTTP client without its retries: the probe's connection (its TLS set-up
+        // included) is the one the command goes on with. It shares the client's connections, so it
+        // is not closed: closing it would close them.
+        HttpClient once = client.getHttpClient()
+                .newBuilder()
+                .tag(new RequestConfigBuilder().withRequestRetryBackoffLimit(0).build())
+                .build();
+        HttpRequest request = once.newHttpRequestBuilder()
+                .uri(URLUtils.join(client.getMasterUrl().toString(), "version"))
+                .timeout(timeout.toMillis(), TimeUnit.MILLISECONDS)
+                .build();
+        HttpResponse<String> response;
+        try {
+            response = once.sendAsync(request, String.class).get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (ExecutionException e) {
+            Throwable cause = e.getCause() == null ? e : e.getCause();
+            throw accessFailure(new KubernetesClientException(String.valueOf(cause.getMessage()), cause));
+        } catch (TimeoutException e) {
+            throw accessFailure(new KubernetesClientException("no answer within " + timeout, e));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw accessFailure(new KubernetesClientException("interrupted", e));
         }
+        if (!response.isSuccessful()) {
+            throw accessFailure(new KubernetesClientException(statusOf(response)));
+        }
+        return client.getKubernetesSerialization()
+                .unmarshal(response.body(), VersionInfo.class)
+                .getGitVersion();
+    }
+
+    /** The server's Status for a refused request, or one made of its code and body. */
+    private Status statusOf(HttpResponse<String> response) {
+        String body = response.body() == null ? "" : response.body();
+        try {
+            Status status = client.getKubernetesSerialization().unmarshal(body, Status.class);
+            if (status != null && status.getCode() != null) {
+                return status;
+            }
+        } catch (RuntimeException notAStatus) {
+            // an answer that is not a Kubernetes Status (a proxy's page, say)
+        }
+        return new StatusBuilder()
+                .withCode(response.code())
+                .withMessage(body.isBlank() ? "HTTP " + response.code() : body.strip())
+                .build();
     }
 
     /**
