@@ -2,6 +2,7 @@ package io.alfred.gitops.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.alfred.gitops.Main;
 import io.alfred.gitops.testing.Signing;
 import io.alfred.gitops.testing.TestCluster;
 import io.alfred.gitops.testing.TestRepo;
@@ -14,7 +15,11 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Date;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /** {@code reconcile --once} and {@code diff} through the real command line, on the sandbox. */
@@ -205,6 +210,30 @@ class ReconcileCommandTest {
             System.clearProperty("gitops.source.verify.mode");
             System.clearProperty("gitops.source.verify.gpg-keys-file");
         }
+    }
+
+    /**
+     * {@code -v} sets JVM-wide properties (verbose, the log level), which would outlive a launch in
+     * this shared JVM and put log lines into later commands' output: restored after each test.
+     */
+    private final Map<String, String> before = new HashMap<>();
+
+    @BeforeEach
+    void rememberVerbosity() {
+        for (String key : List.of(Main.VERBOSE_PROPERTY, "quarkus.log.level")) {
+            before.put(key, System.getProperty(key));
+        }
+    }
+
+    @AfterEach
+    void restoreVerbosity() {
+        before.forEach((key, value) -> {
+            if (value == null) {
+                System.clearProperty(key);
+            } else {
+                System.setProperty(key, value);
+            }
+        });
     }
 
     private static String secondsLine(LaunchResult result) {
