@@ -174,6 +174,7 @@ class KubectlComparisonBench {
             double[] oursNoop = new double[RUNS];
             double[] oursRender = new double[RUNS];
             double[] oursHelp = new double[RUNS];
+            double[] oursRenderNew = new double[RUNS];
             // each command's own account of its seconds (-v), from its last run
             Map<String, String> spent = new LinkedHashMap<>();
             try (Server server = Server.start(dir.resolve("ours-whole"))) {
@@ -193,6 +194,12 @@ class KubectlComparisonBench {
                     oursRender[i] = seconds(() -> spent.put("render", ours(env, 0, with(where, "render"))));
                     oursHelp[i] = seconds(() -> ours(env, 0, List.of("--help")));
                 }
+                // render of a commit never rendered before (after a push): Kustomize runs, nothing is kept yet
+                for (int i = 0; i < RUNS; i++) {
+                    repo.write("app/pushed.txt", "push " + i + "\n").commit("push " + i);
+                    oursRenderNew[i] =
+                            seconds(() -> spent.put("render_new_commit", ours(env, 0, with(where, "render"))));
+                }
                 throttled.ours += server.answered429() - answered;
             }
             add(results, "command_cold_apply", size, oursCold, kubectlCold, with(whole, spent, "cold_apply"));
@@ -205,6 +212,13 @@ class KubectlComparisonBench {
                     median(oursRender),
                     median(kubectlRender),
                     with(whole, spent, "render"));
+            add(
+                    results,
+                    "command_render_new_commit",
+                    size,
+                    median(oursRenderNew),
+                    median(kubectlRender),
+                    with(whole, spent, "render_new_commit"));
             add(results, "command_help", size, median(oursHelp), median(kubectlHelp), whole);
             spent.forEach((command, line) -> System.out.println(command + " " + size + ": " + line));
         }
