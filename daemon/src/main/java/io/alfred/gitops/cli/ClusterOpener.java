@@ -45,6 +45,9 @@ public class ClusterOpener {
 
     /** {@link #openVerified} on a thread of its own while the command goes on, timed as stage cluster. */
     Connecting connecting(CommonOptions options, Settings settings, CommandTimings timings) {
+        if (!options.sandbox) {
+            ClusterConnection.locate(); // no cluster at all: said at once, before the fetch
+        }
         return new Connecting(() -> timings.time(Stage.CLUSTER, () -> openVerified(options, settings)));
     }
 }

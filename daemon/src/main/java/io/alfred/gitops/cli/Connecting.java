@@ -27,9 +27,6 @@ final class Connecting implements AutoCloseable {
      * before anything else.
      */
     <T> T meanwhile(Supplier<T> work) {
-        if (connection.isCompletedExceptionally()) {
-            connected(); // nothing to connect to (no kubeconfig): say so at once
-        }
         try {
             return work.get();
         } catch (RuntimeException e) {

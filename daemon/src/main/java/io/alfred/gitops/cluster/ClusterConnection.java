@@ -47,6 +47,22 @@ public final class ClusterConnection implements AutoCloseable {
      * @throws ClusterAccessException when there is neither: nothing to connect to
      */
     public static ClusterConnection fromEnvironment(Duration connectTimeout) {
+        ClusterOrigin origin = locate();
+        Config config = new ConfigBuilder(resilient(Config.autoConfigure(null)))
+                .withConnectionTimeout((int) connectTimeout.toMillis())
+                .build();
+        return new ClusterConnection(
+                new KubernetesClientBuilder().withConfig(config).build(), () -> {}, origin);
+    }
+
+    /**
+     * Where the cluster would come from, checked without reading the kubeconfig: a quick answer for
+     * a command with no cluster at all, before it fetches or renders anything.
+     *
+     * @throws ClusterAccessException when there is no kubeconfig and this is not a pod, or
+     *     {@code KUBECONFIG} names no file
+     */
+    public static ClusterOrigin locate() {
         ClusterOrigin origin = ClusterOrigin.detect();
         if (origin.kind() == ClusterOrigin.Kind.NONE) {
             throw ClusterAccessException.notConfigured();
@@ -56,11 +72,7 @@ public final class ClusterConnection implements AutoCloseable {
             throw ClusterAccessException.kubeconfigMissing(
                     origin.file().orElseThrow().toString());
         }
-        Config config = new ConfigBuilder(resilient(Config.autoConfigure(null)))
-                .withConnectionTimeout((int) connectTimeout.toMillis())
-                .build();
-        return new ClusterConnection(
-                new KubernetesClientBuilder().withConfig(config).build(), () -> {}, origin);
+        return origin;
     }
 
     /**
