@@ -52,6 +52,14 @@ class StartupBench {
      * intervals, 50 s) comes after the {@link #SETTLE} reading.
      */
     static final Duration STEADY_INTERVAL = Duration.ofSeconds(5);
+    /**
+     * {@code -Pbench-quick}: 3 runs instead of 5, and only what a target asks for (start-up to ready,
+     * memory at 5,000 objects): no C2 comparison, no 1,000-object run, no container image rows.
+     */
+    static final boolean QUICK = Boolean.getBoolean("bench.quick");
+
+    static final int RUNS = QUICK ? 3 : 5;
+
     /** The container image's training run for its AOT cache. */
     static final Path TRAIN = Path.of("daemon/src/main/docker/aot-train.sh");
 
@@ -65,9 +73,10 @@ class StartupBench {
         try (TestRepo example = TestRepo.withExample(tmp.resolve("infra"))) {
             List<String> demo = List.of(
                     "run", "--sandbox", "--repo", example.dir().toString(), "--cluster", "bench", "--env", "prod");
-            Measured withSandbox = median(5, () -> measure(jdk17, DaemonProcess.JAR, List.of(), demo, Map.of(), false));
+            Measured withSandbox =
+                    median(RUNS, () -> measure(jdk17, DaemonProcess.JAR, List.of(), demo, Map.of(), false));
             Map<String, Object> p =
-                    Map.of("runs", 5, "overlay", "prod", "note", "sandbox API server in the daemon's JVM");
+                    Map.of("runs", RUNS, "overlay", "prod", "note", "sandbox API server in the daemon's JVM");
             results.add("startup_to_ready_with_sandbox_median", withSandbox.readyMs, "ms", p);
             results.add("rss_with_sandbox_after_first_cycle_median", withSandbox.rssMiB, "MiB", p);
 
@@ -76,20 +85,40 @@ class StartupBench {
                         List.of("run", "--repo", example.dir().toString(), "--cluster", "bench", "--env", "prod");
                 Map<String, String> env =
                         Map.of("KUBECONFIG", sandbox.kubeconfig().toString());
-                Measured m = median(5, () -> measure(jdk17, DaemonProcess.JAR, List.of(), alone, env, true));
+                Measured m = median(RUNS, () -> measure(jdk17, DaemonProcess.JAR, List.of(), alone, env, true));
                 Map<String, Object> q = Map.of(
-                        "runs", 5, "overlay", "prod (35 objects)", "note", "daemon alone; API server in another JVM");
+                        "runs",
+                        RUNS,
+                        "overlay",
+                        "prod (35 objects)",
+                        "note",
+                        "daemon alone; API server in another JVM");
                 results.add("startup_to_ready_median", m.readyMs, "ms", q);
                 results.add("rss_after_steady_state_prod", m.rssMiB, "MiB", q);
                 results.add("heap_used_after_steady_state_prod", m.heapMiB, "MiB", q);
-                Measured c2 = median(5, () -> measure(jdk17, DaemonProcess.JAR, List.of(WITH_C2), alone, env, true));
-                results.add("startup_to_ready_median_with_c2", c2.readyMs, "ms", Map.of("runs", 5, "note", WITH_C2));
+                if (!QUICK) {
+                    Measured c2 =
+                            median(RUNS, () -> measure(jdk17, DaemonProcess.JAR, List.of(WITH_C2), alone, env, true));
+                    results.add(
+                            "startup_to_ready_median_with_c2", c2.readyMs, "ms", Map.of("runs", RUNS, "note", WITH_C2));
+                }
             }
         }
-        for (int size : new int[] {1000, 5000}) {
+        for (int size : QUICK ? new int[] {5000} : new int[] {1000, 5000}) {
             generatedRun(tmp, size, "jdk17", jdk17, DaemonProcess.JAR, List.of(), results);
         }
-        generatedRun(tmp, 5000, "jdk17_with_c2", jdk17, DaemonProcess.JAR, List.of(WITH_C2), results);
+        if (QUICK) {
+            System.out.println("StartupBench (quick): no C2 comparison, no 1,000-object run, no container image rows");
+        } else {
+            generatedRun(tmp, 5000, "jdk17_with_c2", jdk17, DaemonProcess.JAR, List.of(WITH_C2), results);
+            asTheImageRunsIfBuilt(tmp, results);
+        }
+        results.printAndWrite(
+                "start-up and memory of the packaged daemon (JVM options " + JVM_OPTIONS + " " + CONTAINER_LIMIT + ")");
+    }
+
+    /** The container image's rows, when a JDK 25 and the aot-jar build are there. */
+    private static void asTheImageRunsIfBuilt(Path tmp, BenchResults results) throws Exception {
         Path jdk25 = jdk25();
         if (jdk25 == null) {
             System.out.println(
@@ -100,8 +129,6 @@ class StartupBench {
         } else {
             asTheImageRuns(jdk25, tmp, results);
         }
-        results.printAndWrite(
-                "start-up and memory of the packaged daemon (JVM options " + JVM_OPTIONS + " " + CONTAINER_LIMIT + ")");
     }
 
     /**
