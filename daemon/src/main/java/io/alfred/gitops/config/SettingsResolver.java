@@ -159,7 +159,7 @@ public final class SettingsResolver {
         PromotionSettings promotion = promotionSettings(config);
 
         if (!problems.isEmpty()) {
-            throw new StageException(Stage.CONFIG, "", "invalid configuration:\n  " + String.join("\n  ", problems));
+            throw new StageException(Stage.CONFIG, "", "invalid configuration: " + String.join("; ", problems));
         }
         SourceSettings source =
                 new SourceSettings(url, ref, path, interval, workdir, auth.username(), token, sshKey, knownHosts);

@@ -82,7 +82,11 @@ class SettingsResolverTest {
                 .hasMessageContaining("gitops.source.url is not set")
                 .hasMessageContaining("GITOPS_SOURCE_URL")
                 .hasMessageContaining("--repo")
-                .hasMessageContaining("gitops.cluster.name is not set");
+                .hasMessageContaining("gitops.cluster.name is not set")
+                .satisfies(e -> assertThat(e.getMessage())
+                        .as("every problem on one line, as a person reads an error")
+                        .doesNotContain("\n")
+                        .contains("; "));
     }
 
     @Test
