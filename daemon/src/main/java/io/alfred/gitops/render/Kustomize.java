@@ -86,14 +86,7 @@ public final class Kustomize {
      * modification time; empty when it is neither a file nor found on PATH.
      */
     static Optional<String> identify(String binary) {
-        Optional<Path> file = binary.contains(File.separator)
-                ? Optional.of(Path.of(binary))
-                : Optional.ofNullable(System.getenv("PATH")).stream()
-                        .flatMap(path -> Arrays.stream(path.split(File.pathSeparator)))
-                        .filter(dir -> !dir.isEmpty())
-                        .map(dir -> Path.of(dir, binary))
-                        .filter(Files::isExecutable)
-                        .findFirst();
+        Optional<Path> file = binary.contains(File.separator) ? Optional.of(Path.of(binary)) : findOnPath(binary);
         try {
             if (file.isEmpty()) {
                 return Optional.empty();
@@ -107,16 +100,17 @@ public final class Kustomize {
     }
 
     private static boolean onPath(String executable) {
-        String path = System.getenv("PATH");
-        if (path == null) {
-            return false;
-        }
-        for (String dir : path.split(File.pathSeparator)) {
-            if (!dir.isEmpty() && Files.isExecutable(Path.of(dir, executable))) {
-                return true;
-            }
-        }
-        return false;
+        return findOnPath(executable).isPresent();
+    }
+
+    /** The first executable file of that name in a directory of PATH. */
+    private static Optional<Path> findOnPath(String executable) {
+        return Optional.ofNullable(System.getenv("PATH")).stream()
+                .flatMap(path -> Arrays.stream(path.split(File.pathSeparator)))
+                .filter(dir -> !dir.isEmpty())
+                .map(dir -> Path.of(dir, executable))
+                .filter(Files::isExecutable)
+                .findFirst();
     }
 
     /**

@@ -18,6 +18,7 @@ import java.util.Comparator;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Optional;
+import java.util.function.Supplier;
 import java.util.stream.Stream;
 import org.jboss.logging.Logger;
 
@@ -52,18 +53,28 @@ public final class KustomizeOutputs {
         return new KustomizeOutputs(dir);
     }
 
-    /** The key of a render: empty when the Kustomize binary cannot be identified (then nothing is kept). */
-    static Optional<String> key(Revision revision, String path, List<String> command) {
-        return Kustomize.identify(command.get(0))
-                .map(binary ->
-                        sha256(String.join("\n", FORMAT, revision.sha(), path, String.join(" ", command), binary)));
+    /**
+     * What Kustomize printed for this commit, path and command when it was kept, else what
+     * {@code build} prints, kept for the next time (when the Kustomize binary can be identified).
+     */
+    Kustomize.Output keptOr(Revision revision, String path, List<String> command, Supplier<Kustomize.Output> build) {
+        if (dir == null) {
+            return build.get();
+        }
+        Optional<Path> file = Kustomize.identify(command.get(0))
+                .map(binary -> dir.resolve(
+                        sha256(String.join("\n", FORMAT, revision.sha(), path, String.join(" ", command), binary))
+                                + ".json"));
+        Optional<Kustomize.Output> kept = file.flatMap(KustomizeOutputs::read);
+        if (kept.isPresent()) {
+            return kept.get();
+        }
+        Kustomize.Output built = build.get();
+        file.ifPresent(f -> write(f, built));
+        return built;
     }
 
-    Optional<Kustomize.Output> get(Optional<String> key) {
-        if (dir == null || key.isEmpty()) {
-            return Optional.empty();
-        }
-        Path file = dir.resolve(key.get() + ".json");
+    private static Optional<Kustomize.Output> read(Path file) {
         if (!Files.isRegularFile(file)) {
             return Optional.empty();
         }
@@ -81,10 +92,7 @@ public final class KustomizeOutputs {
         }
     }
 
-    void put(Optional<String> key, Kustomize.Output output) {
-        if (dir == null || key.isEmpty()) {
-            return;
-        }
+    private void write(Path file, Kustomize.Output output) {
         try {
             Files.createDirectories(dir);
             ObjectNode entry = JSON.createObjectNode().put("format", FORMAT).put("yaml", output.yaml());
@@ -94,7 +102,6 @@ public final class KustomizeOutputs {
                 Files.setPosixFilePermissions(partial, PosixFilePermissions.fromString("rw-------"));
             }
             Files.write(partial, JSON.writeValueAsBytes(entry));
-            Path file = dir.resolve(key.get() + ".json");
             try {
                 Files.move(partial, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
             } catch (AtomicMoveNotSupportedException e) {

@@ -12,7 +12,6 @@ import java.util.HashMap;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
 
@@ -99,12 +98,8 @@ public final class Renderer {
         if (SourceTreeGuard.kustomizationFile(dir) != null) {
             Set<Path> kustomizationDirs = SourceTreeGuard.checkNoRemoteBases(root, dir, limits.yaml());
             SourceLimits.check(root, kustomizationDirs, limits);
-            Optional<String> key = KustomizeOutputs.key(revision, path, kustomize.command());
-            Kustomize.Output output = outputs.get(key).orElseGet(() -> {
-                Kustomize.Output built = kustomize.build(root, dir, path);
-                outputs.put(key, built);
-                return built;
-            });
+            Kustomize.Output output =
+                    outputs.keptOr(revision, path, kustomize.command(), () -> kustomize.build(root, dir, path));
             warnings = output.warnings();
             raw = ManifestParser.parse(output.yaml(), "kustomize build " + path, limits.yaml());
         } else {
