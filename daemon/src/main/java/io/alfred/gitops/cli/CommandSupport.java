@@ -70,9 +70,7 @@ abstract class CommandSupport {
     }
 
     private RenderResult latestWithNote(Revisions revisions, Settings settings) {
-        Revision revision =
-                timings.time(Stage.FETCH, () -> Revision.of(revisions.poll().revision()));
-        RenderResult result = timings.time(Stage.RENDER, () -> revisions.render(revision));
+        RenderResult result = rendered(revisions, fetched(revisions));
         RevisionVerification verification = revisions.verify(result.revision());
         if (verification.isRequired()) {
             if (verification.isVerified()) {
@@ -104,6 +102,16 @@ abstract class CommandSupport {
                                     .normalize());
         }
         return result;
+    }
+
+    /** The revision the ref points at now, timed as stage fetch. */
+    Revision fetched(Revisions revisions) {
+        return timings.time(Stage.FETCH, () -> Revision.of(revisions.poll().revision()));
+    }
+
+    /** The revision rendered (cached by revision), timed as stage render. */
+    RenderResult rendered(Revisions revisions, Revision revision) {
+        return timings.time(Stage.RENDER, () -> revisions.render(revision));
     }
 
     /** With {@code -v}: one line on standard error saying where the command's seconds went. */

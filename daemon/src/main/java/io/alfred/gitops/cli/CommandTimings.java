@@ -50,10 +50,6 @@ final class CommandTimings {
         return Instant.ofEpochMilli(ManagementFactory.getRuntimeMXBean().getStartTime());
     }
 
-    synchronized Map<Stage, Duration> stages() {
-        return Map.copyOf(stages);
-    }
-
     /** {@code # seconds: start 0.82, cluster 0.41, fetch 0.20, render 0.61; wall 2.95}. */
     synchronized String line() {
         StringBuilder line = new StringBuilder("# seconds: ");

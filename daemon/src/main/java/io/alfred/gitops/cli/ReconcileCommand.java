@@ -139,11 +139,10 @@ public class ReconcileCommand extends CommandSupport implements Callable<Integer
      */
     private void prefetch(Revisions revisions) {
         try {
-            Revision revision =
-                    timings.time(Stage.FETCH, () -> Revision.of(revisions.poll().revision()));
+            Revision revision = fetched(revisions);
             RevisionVerification verification = revisions.verify(revision);
             if (!verification.isRequired() || verification.isVerified()) {
-                timings.time(Stage.RENDER, () -> revisions.render(revision));
+                rendered(revisions, revision);
             }
         } catch (RuntimeException e) {
             LOG.debugf("prefetch: %s; the cycle tries again", e.getMessage());
