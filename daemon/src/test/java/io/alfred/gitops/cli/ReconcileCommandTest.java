@@ -199,16 +199,11 @@ class ReconcileCommandTest {
     void anUnverifiedRevisionIsNotRenderedWhileConnecting(QuarkusMainLauncher launcher) throws Exception {
         Path tmp = Files.createTempDirectory("rc-verify");
         Signing.OpenPgpKey alice = Signing.openPgpKey("Alice <alice@example.com>", new Date(), 0);
-        Path keys = Files.writeString(tmp.resolve("keys.asc"), alice.armoredPublicKey());
-        System.setProperty("gitops.source.verify.mode", "head");
-        System.setProperty("gitops.source.verify.gpg-keys-file", keys.toString());
-        try (TestRepo repo = TestRepo.withExample(tmp.resolve("infra"))) {
+        try (Signing.Setting signedHeads = Signing.requireSignedHeads(alice, tmp);
+                TestRepo repo = TestRepo.withExample(tmp.resolve("infra"))) {
             LaunchResult unsigned = launcher.launch(args(repo, "reconcile", "infra/k8s/overlays/dev", "-v"));
             assertThat(unsigned.exitCode()).as(unsigned.getErrorOutput()).isEqualTo(3);
             assertThat(secondsLine(unsigned)).contains("fetch ").doesNotContain("render ");
-        } finally {
-            System.clearProperty("gitops.source.verify.mode");
-            System.clearProperty("gitops.source.verify.gpg-keys-file");
         }
     }
 

@@ -46,10 +46,8 @@ class RenderCommandTest {
     void rendersAnUnverifiedRevisionButSaysSo(QuarkusMainLauncher launcher) throws Exception {
         Path tmp = Files.createTempDirectory("render-verify");
         Signing.OpenPgpKey alice = Signing.openPgpKey("Alice <alice@example.com>", new Date(), 0);
-        Path keys = Files.writeString(tmp.resolve("keys.asc"), alice.armoredPublicKey());
-        System.setProperty("gitops.source.verify.mode", "head");
-        System.setProperty("gitops.source.verify.gpg-keys-file", keys.toString());
-        try (TestRepo repo = TestRepo.withExample(tmp.resolve("infra"))) {
+        try (Signing.Setting signedHeads = Signing.requireSignedHeads(alice, tmp);
+                TestRepo repo = TestRepo.withExample(tmp.resolve("infra"))) {
             LaunchResult unsigned =
                     launcher.launch("render", "--repo", repo.url(), "--cluster", "local", "--env", "dev");
             assertThat(unsigned.exitCode()).as(unsigned.getErrorOutput()).isZero();
@@ -63,9 +61,6 @@ class RenderCommandTest {
             assertThat(signed.getErrorOutput())
                     .contains("is verified: openpgp ")
                     .contains("(Alice <alice@example.com>)");
-        } finally {
-            System.clearProperty("gitops.source.verify.mode");
-            System.clearProperty("gitops.source.verify.gpg-keys-file");
         }
     }
 

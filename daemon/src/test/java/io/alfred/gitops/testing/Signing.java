@@ -54,6 +54,26 @@ public final class Signing {
      */
     public record OpenPgpKey(PGPKeyPair pair, String userId, String armoredPublicKey) {}
 
+    /** A configuration in force until closed; closing cannot fail. */
+    public interface Setting extends AutoCloseable {
+        @Override
+        void close();
+    }
+
+    /**
+     * For commands launched in this JVM: {@code gitops.source.verify.mode=head} with {@code key} the
+     * only trusted OpenPGP key (written to {@code dir/keys.asc}), as system properties until closed.
+     */
+    public static Setting requireSignedHeads(OpenPgpKey key, Path dir) throws IOException {
+        Path keys = Files.writeString(dir.resolve("keys.asc"), key.armoredPublicKey());
+        System.setProperty("gitops.source.verify.mode", "head");
+        System.setProperty("gitops.source.verify.gpg-keys-file", keys.toString());
+        return () -> {
+            System.clearProperty("gitops.source.verify.mode");
+            System.clearProperty("gitops.source.verify.gpg-keys-file");
+        };
+    }
+
     public static OpenPgpKey openPgpKey(String userId, Date created, long expiresAfter)
             throws PGPException, IOException {
         RSAKeyPairGenerator generator = new RSAKeyPairGenerator();
