@@ -3,9 +3,12 @@ package io.alfred.gitops.api;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.alfred.gitops.config.GitopsConfig;
+import io.alfred.gitops.config.Settings;
+import io.alfred.gitops.preview.PullRequestNotices;
 import io.alfred.gitops.reconcile.SyncLoop;
 import io.alfred.gitops.trigger.DeliveryLog;
 import io.alfred.gitops.trigger.NoticeHandler;
+import io.alfred.gitops.trigger.PushNotice;
 import io.alfred.gitops.trigger.PushTokenVerifier;
 import io.alfred.gitops.trigger.RepoMatcher;
 import io.alfred.gitops.trigger.Trigger;
@@ -24,12 +27,16 @@ import java.io.IOException;
 import java.util.Base64;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Supplier;
 import org.jboss.logging.Logger;
 
 /**
  * Push endpoints: GitHub and GitLab webhooks (shared secret) and Pub/Sub push subscriptions (OIDC
- * token). Bodies over {@code quarkus.http.limits.max-body-size} get 413, other content types 415.
+ * token). A push to the configured ref queues a deploy cycle; a pull request (GitHub's
+ * {@code pull_request}, GitLab's merge request hook) into it, or a notice naming a pull request's
+ * head ref, queues a preview. Bodies over {@code quarkus.http.limits.max-body-size} get 413, other content types 415.
  */
 @Path("/hooks")
 @Consumes(MediaType.APPLICATION_JSON)
@@ -67,6 +74,9 @@ public class HookResource {
         if ("ping".equals(event)) {
             return answer(200, "pong");
         }
+        if ("pull_request".equals(event)) {
+            return pullRequest("github", delivery, () -> PullRequestNotices.github(body));
+        }
         if (!"push".equals(event)) {
             return answer(202, "ignored: event " + event);
         }
@@ -86,6 +96,9 @@ public class HookResource {
         }
         if (!WebhookAuth.tokenValid(java.nio.file.Path.of(tokenFile.get()), token)) {
             return unauthorized("gitlab", delivery, "bad or missing X-Gitlab-Token");
+        }
+        if ("Merge Request Hook".equals(event)) {
+            return pullRequest("gitlab", delivery, () -> PullRequestNotices.gitlab(body));
         }
         if (event != null && !event.equals("Push Hook") && !event.equals("Tag Push Hook")) {
             return answer(202, "ignored: event " + event);
@@ -131,20 +144,54 @@ public class HookResource {
         return handle("pubsub-push", message.path("messageId").asText(null), data, attributes);
     }
 
+    /** A pull request's notice (signature checked): a preview when it targets the configured repository and ref. */
+    private Response pullRequest(String source, String id, Supplier<Optional<PullRequestNotices.Notice>> parse) {
+        var settings = loop.settings();
+        if (settings.isEmpty()) {
+            return answer(503, "the daemon is not running");
+        }
+        Optional<PullRequestNotices.Notice> notice;
+        try {
+            notice = parse.get();
+        } catch (IllegalArgumentException e) {
+            LOG.warnf("trigger: malformed %s pull request notification %s: %s", source, id, e.getMessage());
+            new TriggerMetrics(registry).count(source, "malformed");
+            return answer(400, "malformed notification");
+        }
+        if (notice.isEmpty()) {
+            return answer(202, "ignored: this pull request action starts no preview");
+        }
+        RepoMatcher matcher = matcher(settings.get());
+        if (!matcher.matches(
+                new PushNotice(source, notice.get().repositories(), notice.get().baseRef(), null, null))) {
+            new TriggerMetrics(registry).count(source, "ignored");
+            return answer(202, "ignored: another repository or base branch");
+        }
+        return switch (handler(settings.get()).preview(source, id, notice.get().pullRequest())) {
+            case PREVIEW -> answer(202, "preview queued");
+            case DUPLICATE -> answer(202, "ignored: this delivery was accepted before");
+            default -> answer(503, "the daemon is not running");
+        };
+    }
+
+    private RepoMatcher matcher(Settings settings) {
+        return new RepoMatcher(settings.source().url(), settings.source().ref());
+    }
+
+    private NoticeHandler handler(Settings settings) {
+        return new NoticeHandler(matcher(settings), loop, loop, new TriggerMetrics(registry), deliveries);
+    }
+
     private Response handle(String source, String id, byte[] body, Map<String, String> attributes) {
         var settings = loop.settings();
         if (settings.isEmpty()) {
             return answer(503, "the daemon is not running");
         }
-        NoticeHandler handler = new NoticeHandler(
-                new RepoMatcher(
-                        settings.get().source().url(), settings.get().source().ref()),
-                loop,
-                new TriggerMetrics(registry),
-                deliveries);
+        NoticeHandler handler = handler(settings.get());
         Trigger.Kind kind = source.startsWith("pubsub") ? Trigger.Kind.PUBSUB : Trigger.Kind.WEBHOOK;
         return switch (handler.handle(source, kind, id, body, attributes)) {
             case ACCEPTED -> answer(202, "queued");
+            case PREVIEW -> answer(202, "preview queued");
             case DUPLICATE -> answer(202, "ignored: this delivery was accepted before");
             case IGNORED -> answer(202, "ignored: another repository or ref");
             // acknowledged so that a push subscription does not redeliver it forever

@@ -16,7 +16,6 @@ public record Change(ObjectRef ref, Action action, String diff, String note) {
 
     /** {@code Kind/namespace/name action}, as Flux and kubectl print it. */
     public String line() {
-        String ns = ref.namespace().isEmpty() ? "" : ref.namespace() + "/";
-        return ref.kind() + "/" + ns + ref.name() + " " + action.label() + (note.isEmpty() ? "" : " (" + note + ")");
+        return ref.slashed() + " " + action.label() + (note.isEmpty() ? "" : " (" + note + ")");
     }
 }

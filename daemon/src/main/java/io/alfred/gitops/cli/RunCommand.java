@@ -13,6 +13,8 @@ import io.alfred.gitops.events.EventSink;
 import io.alfred.gitops.events.Outbox;
 import io.alfred.gitops.events.OutboxStatus;
 import io.alfred.gitops.events.StdoutEventSink;
+import io.alfred.gitops.githost.GitHostReporter;
+import io.alfred.gitops.githost.GitHostSettings;
 import io.alfred.gitops.pubsub.PubSubConnection;
 import io.alfred.gitops.pubsub.PubSubHealth;
 import io.alfred.gitops.pubsub.PubSubResource;
@@ -28,6 +30,7 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.runtime.Quarkus;
 import jakarta.inject.Inject;
 import java.time.Duration;
+import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.Callable;
 import org.jboss.logging.Logger;
@@ -86,10 +89,14 @@ public class RunCommand implements Callable<Integer> {
         private PubSubTrigger trigger;
         private PubSubTrigger proofs;
         private EventPublisher publisher;
+        private GitHostReporter githost;
         private boolean running;
 
-        Duties(Settings settings, KubernetesClient client, PubSubConnection pubsub) {
+        private final Optional<GitHostSettings> host;
+
+        Duties(Settings settings, Optional<GitHostSettings> host, KubernetesClient client, PubSubConnection pubsub) {
             this.settings = settings;
+            this.host = host;
             this.client = client;
             this.pubsub = pubsub;
         }
@@ -113,6 +120,16 @@ public class RunCommand implements Callable<Integer> {
                         .start();
                 events = outbox;
             }
+            githost = host.map(h -> new GitHostReporter(
+                            GitHostReporter.api(h),
+                            settings.cluster().name(),
+                            h.targetUrl(),
+                            GitHostReporter.FIRST_BACKOFF))
+                    .orElse(null);
+            if (githost != null) {
+                events = githost.statuses(events);
+                loop.previewListener(githost);
+            }
             loop.start(settings, client, events, guard);
             proofs = loop.promotionGate()
                     .map(gate -> PubSubTrigger.of(
@@ -135,6 +152,7 @@ public class RunCommand implements Callable<Integer> {
                                                     settings.source().url(),
                                                     settings.source().ref()),
                                             loop,
+                                            loop,
                                             new TriggerMetrics(registry),
                                             new DeliveryLog())),
                                     pubsubHealth)
@@ -154,6 +172,9 @@ public class RunCommand implements Callable<Integer> {
                 proofs.close();
             }
             loop.stop();
+            if (githost != null) {
+                githost.close();
+            }
             if (publisher != null) {
                 publisher.close();
             }
@@ -163,10 +184,17 @@ public class RunCommand implements Callable<Integer> {
     Integer runDaemon(CommonOptions opts) {
         try {
             Settings settings = SettingsResolver.resolve(config, opts.overrides());
+            Optional<GitHostSettings> host = GitHostSettings.resolve(
+                    config.githost().provider(),
+                    config.githost().apiUrl(),
+                    config.githost().tokenFile(),
+                    config.githost().repository(),
+                    config.githost().targetUrl(),
+                    settings.source().url());
             try (ClusterConnection cluster = clusters.open(opts, settings);
                     PubSubConnection pubsub = PubSubConnection.fromEnvironment()) {
                 checkCluster(cluster, settings);
-                Duties duties = new Duties(settings, cluster.client(), pubsub);
+                Duties duties = new Duties(settings, host, cluster.client(), pubsub);
                 shutdownHooks.add(duties::stop);
                 try {
                     if (config.leaderElection().enabled()) {

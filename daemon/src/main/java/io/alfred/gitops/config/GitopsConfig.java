@@ -48,6 +48,8 @@ public interface GitopsConfig {
 
     Api api();
 
+    Githost githost();
+
     LeaderElection leaderElection();
 
     @WithDefault(Defaults.NAMESPACE)
@@ -234,6 +236,24 @@ public interface GitopsConfig {
 
     interface Api {
         Optional<String> tokenFile();
+    }
+
+    /** Commit statuses and pull request comments (docs/operations.md, "Pull request previews"). */
+    interface Githost {
+        /** {@code github} or {@code gitlab}; nothing is written to a git host without it. */
+        Optional<String> provider();
+
+        /** The REST API's root; github.com's or gitlab.com's by default. */
+        Optional<String> apiUrl();
+
+        /** A file holding a token that may write commit statuses and comments. */
+        Optional<String> tokenFile();
+
+        /** GitHub's owner/name or GitLab's group/project; by default the source URL's path. */
+        Optional<String> repository();
+
+        /** The link each status carries (the dashboard's URL). */
+        Optional<String> targetUrl();
     }
 
     interface LeaderElection {

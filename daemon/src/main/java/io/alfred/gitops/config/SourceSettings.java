@@ -34,6 +34,11 @@ public record SourceSettings(
                 url, newRef, path, interval, workdir, username, tokenFile, sshKeyFile, knownHostsFile);
     }
 
+    /** The same source, mirrored under another directory (a pull request's previews keep their own). */
+    public SourceSettings withWorkdir(Path dir) {
+        return new SourceSettings(url, ref, path, interval, dir, username, tokenFile, sshKeyFile, knownHostsFile);
+    }
+
     public SourceSettings withHttpAuth(String user, Path token) {
         return new SourceSettings(
                 url,

@@ -7,9 +7,12 @@ import io.alfred.gitops.dashboard.DashboardPage.Badge;
 import io.alfred.gitops.dashboard.DashboardPage.ChangeRow;
 import io.alfred.gitops.dashboard.DashboardPage.CycleRow;
 import io.alfred.gitops.dashboard.DashboardPage.OutboxRow;
+import io.alfred.gitops.dashboard.DashboardPage.PreviewRow;
 import io.alfred.gitops.dashboard.DashboardPage.RevisionRow;
 import io.alfred.gitops.dashboard.DashboardPage.SourceRow;
 import io.alfred.gitops.events.OutboxStatus;
+import io.alfred.gitops.preview.GateVerdict;
+import io.alfred.gitops.preview.Preview;
 import io.alfred.gitops.pubsub.PubSubHealth;
 import io.alfred.gitops.reconcile.SyncLoop;
 import io.alfred.gitops.reconcile.SyncStatus;
@@ -41,6 +44,9 @@ public class Dashboard {
 
     @Inject
     PubSubHealth pubsub;
+
+    /** Previews shown, newest first ({@code GET /previews} has all that are kept). */
+    static final int PREVIEWS_SHOWN = 10;
 
     public DashboardPage page() {
         SyncStatus.View v = status.view();
@@ -97,6 +103,10 @@ public class Dashboard {
                                 e.getKey(),
                                 e.getValue().state(),
                                 nonNull(e.getValue().detail())))
+                        .toList(),
+                loop.previews().map(p -> p.recent()).orElse(List.of()).stream()
+                        .limit(PREVIEWS_SHOWN)
+                        .map(Dashboard::preview)
                         .toList(),
                 v.lastError() == null
                         ? ""
@@ -175,6 +185,24 @@ public class Dashboard {
                 r.problem(),
                 changes,
                 kept == null ? r.findings() : kept.findings());
+    }
+
+    private static PreviewRow preview(Preview p) {
+        String sha = p.revision().orElse("");
+        return new PreviewRow(
+                p.pullRequest().host().label() + " #" + p.pullRequest().number()
+                        + (p.pullRequest().fork() ? " (fork)" : ""),
+                Revision.abbreviate(sha),
+                sha,
+                p.verdict().name().toLowerCase(Locale.ROOT).replace('_', '-'),
+                p.verdict().label(),
+                p.summary(),
+                p.at().toString(),
+                p.gates().stream().map(GateVerdict::line).toList(),
+                p.changes(),
+                p.pruned(),
+                p.diff(),
+                p.error().orElse(""));
     }
 
     private static ChangeRow change(Change c) {

@@ -23,6 +23,7 @@ public record DashboardPage(
         String workloadsProblem,
         OutboxRow outbox,
         List<SourceRow> sources,
+        List<PreviewRow> previews,
         String lastError) {
 
     /** The sync state: a CSS class and the words, so that colour is never the only signal. */
@@ -50,6 +51,21 @@ public record DashboardPage(
             String object, String desired, String updated, String available, String pdb, String allowedDisruptions) {}
 
     public record OutboxRow(long pending, String lastPublished, long published, boolean full) {}
+
+    /** A pull request's preview: what a deploy of its head would do here. */
+    public record PreviewRow(
+            String pullRequest,
+            String shortSha,
+            String sha,
+            String verdictKey,
+            String verdict,
+            String summary,
+            String at,
+            List<String> gates,
+            List<String> changes,
+            List<String> pruned,
+            String diff,
+            String error) {}
 
     /** A trigger source or the events topic, and its state. */
     public record SourceRow(String name, String state, String detail) {}

@@ -14,7 +14,9 @@ public enum EventType {
     DRIFT_CORRECTED("io.alfred.gitops.drift.corrected", "drift-corrected"),
     DRIFT_CONFLICT("io.alfred.gitops.drift.conflict", "conflict"),
     SUSPENDED("io.alfred.gitops.sync.suspended", "suspended"),
-    RESUMED("io.alfred.gitops.sync.resumed", "resumed");
+    RESUMED("io.alfred.gitops.sync.resumed", "resumed"),
+    /** A pull request's head previewed against this cluster: what a deploy would do, nothing written. */
+    PREVIEW_READY("io.alfred.gitops.preview.ready", "preview");
 
     private final String type;
     private final String outcome;

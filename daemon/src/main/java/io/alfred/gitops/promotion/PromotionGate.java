@@ -44,6 +44,11 @@ public final class PromotionGate {
         return ledger.decide(revision, settings.after(), settings.soak(), clock.instant());
     }
 
+    /** What {@link #decide} would answer, without saving anything (a pull request's preview). */
+    public PromotionDecision wouldDecide(String revision) {
+        return ledger.decide(revision, settings.after(), settings.soak(), clock.instant());
+    }
+
     public List<ProofLedger.Proof> proofs() {
         return ledger.latest();
     }

@@ -22,12 +22,14 @@ import io.alfred.gitops.prune.InventoryEntry;
 import io.alfred.gitops.prune.InventoryStore;
 import io.alfred.gitops.prune.Pruner;
 import io.alfred.gitops.render.Manifest;
+import io.alfred.gitops.render.ObjectRef;
 import io.alfred.gitops.render.RenderResult;
 import io.alfred.gitops.safety.GateRefusal;
 import io.alfred.gitops.safety.HpaAwareness;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import java.io.IOException;
+import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -96,6 +98,56 @@ public final class Reconciler implements AutoCloseable {
         Plan plan = planner.plan(
                 manifests, kinds, foundations.missing(manifests, kinds), Baseline.of(seenBefore, LiveView.NONE));
         return plan.changeSet().plus(Work.deletions(toPrune(inventory, manifests)));
+    }
+
+    /**
+     * What a cycle of this render would do and which gates would refuse it, without writing anything
+     * (a pull request's preview): every object is dry-run, as for a revision never applied.
+     */
+    public Forecast forecast(RenderResult render) {
+        Inventory inventory = inventoryStore.load();
+        List<Manifest> manifests = new HpaAwareness(client, settings.fieldManager()).apply(render.manifests());
+        ClusterKinds kinds = new ClusterKinds(client);
+        List<GateRefusal> refusals = new ArrayList<>();
+        List<String> findings = new ArrayList<>();
+        refusing(refusals, () -> gates.checkEmptyRender(manifests));
+        Plan plan = planner.plan(
+                manifests, kinds, foundations.missing(manifests, kinds), Baseline.of(false, LiveView.NONE));
+        List<InventoryEntry> toPrune = toPrune(inventory, manifests);
+        refusing(refusals, () -> gates.checkPruneGuard(toPrune, inventory));
+        refusing(refusals, () -> gates.checkBudgets(plan, findings));
+        List<String> immutable =
+                plan.immutable().stream().map(p -> p.desired().ref().toString()).toList();
+        return new Forecast(
+                plan.changeSet().plus(Work.deletions(toPrune)),
+                toPrune.stream().map(InventoryEntry::ref).toList(),
+                refusals,
+                immutable,
+                findings);
+    }
+
+    /**
+     * A cycle's outcome, foretold.
+     *
+     * @param changes what would be created, configured, recreated or deleted, with diffs
+     * @param pruned the objects pruning would delete (also in {@code changes})
+     * @param refusals the gates of the plan that would refuse it (empty render, prune guard, budgets)
+     * @param immutable objects whose immutable fields change and that may not be recreated: the cycle would fail
+     * @param findings what would be said without refusing (scale steps, budget warnings)
+     */
+    public record Forecast(
+            ChangeSet changes,
+            List<ObjectRef> pruned,
+            List<GateRefusal> refusals,
+            List<String> immutable,
+            List<String> findings) {}
+
+    private static void refusing(List<GateRefusal> refusals, Runnable gate) {
+        try {
+            gate.run();
+        } catch (GateRefusal refusal) {
+            refusals.add(refusal);
+        }
     }
 
     /** The inventory entries that left git, to delete: none when pruning is off. */

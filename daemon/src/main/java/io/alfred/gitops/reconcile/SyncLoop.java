@@ -4,6 +4,9 @@ import io.alfred.gitops.cluster.WriteGuard;
 import io.alfred.gitops.config.Durations;
 import io.alfred.gitops.config.Settings;
 import io.alfred.gitops.events.EventSink;
+import io.alfred.gitops.preview.PreviewSink;
+import io.alfred.gitops.preview.Previews;
+import io.alfred.gitops.preview.PullRequest;
 import io.alfred.gitops.promotion.PromotionGate;
 import io.alfred.gitops.promotion.ProofStore;
 import io.alfred.gitops.state.SuspendStore;
@@ -31,7 +34,7 @@ import org.jboss.logging.Logger;
  * starts a cycle at once; the interval cycle still runs whether or not the revision moved.
  */
 @ApplicationScoped
-public class SyncLoop implements TriggerSink {
+public class SyncLoop implements TriggerSink, PreviewSink {
     private static final Logger LOG = Logger.getLogger(SyncLoop.class);
     private static final String JOB = "gitops-source-poll";
     private static final Duration MAX_JITTER = Duration.ofSeconds(30);
@@ -66,6 +69,13 @@ public class SyncLoop implements TriggerSink {
 
     private Watch suspendWatch;
     private PromotionGate promotionGate;
+    private volatile Previews previews;
+    private volatile Previews.Listener previewListener = Previews.Listener.NONE;
+
+    /** Told of each pull request's preview (the git host's comment and status); set before {@link #start}. */
+    public void previewListener(Previews.Listener listener) {
+        this.previewListener = listener;
+    }
 
     public synchronized void start(Settings settings, KubernetesClient client, EventSink events, WriteGuard guard) {
         if (this.runner != null) {
@@ -88,6 +98,7 @@ public class SyncLoop implements TriggerSink {
             outlets = outlets.gated(promotionGate);
         }
         this.runner = Wiring.runner(settings, client, status, outlets);
+        this.previews = Wiring.previews(settings, client, events, Optional.ofNullable(promotionGate), previewListener);
         status.leader(true);
         Duration interval = settings.source().interval();
         scheduler
@@ -131,6 +142,17 @@ public class SyncLoop implements TriggerSink {
     }
 
     @Override
+    public boolean offer(PullRequest pr) {
+        Previews p = previews;
+        return p != null && p.offer(pr);
+    }
+
+    /** The previews of the running daemon, empty before {@link #start}. */
+    public Optional<Previews> previews() {
+        return Optional.ofNullable(previews);
+    }
+
+    @Override
     public boolean offer(Trigger trigger) {
         CycleRunner r = runner;
         return r != null && r.offer(trigger);
@@ -165,6 +187,8 @@ public class SyncLoop implements TriggerSink {
                 suspendWatch.close();
                 suspendWatch = null;
             }
+            previews.close();
+            previews = null;
             runner.close();
             runner = null;
             settings = null;

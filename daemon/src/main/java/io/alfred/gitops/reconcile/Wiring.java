@@ -9,7 +9,13 @@ import io.alfred.gitops.config.SafetySettings;
 import io.alfred.gitops.config.Settings;
 import io.alfred.gitops.drift.DriftWatch;
 import io.alfred.gitops.events.ClusterEventRecorder;
+import io.alfred.gitops.events.EventSink;
 import io.alfred.gitops.plan.Planner;
+import io.alfred.gitops.preview.Preview;
+import io.alfred.gitops.preview.PreviewCycle;
+import io.alfred.gitops.preview.Previews;
+import io.alfred.gitops.preview.Redaction;
+import io.alfred.gitops.promotion.PromotionGate;
 import io.alfred.gitops.prune.InventoryStore;
 import io.alfred.gitops.prune.Pruner;
 import io.alfred.gitops.render.KustomizeOutputs;
@@ -23,6 +29,7 @@ import io.alfred.gitops.verify.RevisionVerifier;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.Optional;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.function.Consumer;
@@ -119,6 +126,47 @@ public final class Wiring {
                         settings.render(),
                         KustomizeOutputs.in(settings.source().workdir().resolve("kustomize-outputs"))),
                 new RevisionVerifier(settings.verify()));
+    }
+
+    /**
+     * Fetch, verify and render of a pull request's head ({@code ref}): a mirror of its own under
+     * the workdir's {@code previews/}, so that a preview never holds the deploy's, and no Kustomize
+     * output of it is kept.
+     */
+    public static Revisions previewRevisions(Settings settings, String ref) {
+        return new Revisions(
+                settings,
+                new GitSource(settings.source()
+                        .withRef(ref)
+                        .withWorkdir(settings.source().workdir().resolve("previews"))),
+                new Renderer(settings.render(), KustomizeOutputs.NONE),
+                new RevisionVerifier(settings.verify()));
+    }
+
+    /**
+     * The daemon's previews of pull requests: one at a time, each on its own mirror and with a
+     * reconciler that refuses every write.
+     */
+    public static Previews previews(
+            Settings settings,
+            KubernetesClient client,
+            EventSink events,
+            Optional<PromotionGate> promotion,
+            Previews.Listener listener) {
+        Reconciler reconciler = previewReconciler(client, settings);
+        PreviewCycle cycle = new PreviewCycle(
+                new Preview.Where(settings.cluster().name(), settings.cluster().environment()),
+                ref -> previewRevisions(settings, ref),
+                reconciler,
+                new SuspendStore(client, settings.apply().namespace()),
+                promotion,
+                Redaction.of(System.getenv(), settings.render().substitutions()));
+        return new Previews(cycle::run, events, listener, reconciler::close);
+    }
+
+    /** The plan and gates of a preview, on a pool of its own; every write it tried would be refused. */
+    public static Reconciler previewReconciler(KubernetesClient client, Settings settings) {
+        return reconciler(client, settings.apply(), settings.safety(), WriteGuard.NEVER);
     }
 
     /**

@@ -22,6 +22,11 @@ public record ObjectRef(String group, String version, String kind, String namesp
         return group + "/" + kind + "/" + namespace + "/" + name;
     }
 
+    /** {@code Kind/namespace/name} ({@code Kind/name} when cluster-scoped), as Flux and kubectl print it. */
+    public String slashed() {
+        return kind + "/" + (namespace.isEmpty() ? "" : namespace + "/") + name;
+    }
+
     @Override
     public String toString() {
         return kind + " " + (namespace.isEmpty() ? "" : namespace + "/") + name;

@@ -229,14 +229,18 @@ public final class GitSource implements AutoCloseable {
     }
 
     private Ref resolveRemoteRef(String ref) {
-        boolean symbolic = ref.equals("HEAD");
+        // HEAD and a ref outside branches and tags (a pull request's head, refs/pull/7/head) are
+        // listed among all refs; a branch or a tag among branches and tags only
+        boolean anyRef = ref.equals("HEAD")
+                || ref.startsWith("refs/") && !ref.startsWith("refs/heads/") && !ref.startsWith("refs/tags/");
         Collection<Ref> refs = remoteCall(() -> auth.configure(Git.lsRemoteRepository()
                         .setRemote(settings.url())
-                        .setHeads(!symbolic)
-                        .setTags(!symbolic))
+                        .setHeads(!anyRef)
+                        .setTags(!anyRef))
                 .call());
-        List<String> candidates =
-                symbolic || ref.startsWith("refs/") ? List.of(ref) : List.of("refs/heads/" + ref, "refs/tags/" + ref);
+        List<String> candidates = ref.equals("HEAD") || ref.startsWith("refs/")
+                ? List.of(ref)
+                : List.of("refs/heads/" + ref, "refs/tags/" + ref);
         for (String candidate : candidates) {
             for (Ref r : refs) {
                 if (r.getName().equals(candidate)) {

@@ -1,5 +1,7 @@
 package io.alfred.gitops.trigger;
 
+import io.alfred.gitops.preview.PreviewSink;
+import io.alfred.gitops.preview.PullRequest;
 import java.util.List;
 import java.util.Map;
 import org.jboss.logging.Logger;
@@ -17,17 +19,26 @@ public final class NoticeHandler {
         IGNORED,
         MALFORMED,
         NOT_RUNNING,
-        DUPLICATE
+        DUPLICATE,
+        /** it named a pull request's head ({@code refs/pull/7/head}): a preview was queued */
+        PREVIEW
     }
 
     private final RepoMatcher matcher;
     private final TriggerSink sink;
     private final TriggerMetrics metrics;
     private final DeliveryLog deliveries;
+    private final PreviewSink previews;
 
-    public NoticeHandler(RepoMatcher matcher, TriggerSink sink, TriggerMetrics metrics, DeliveryLog deliveries) {
+    public NoticeHandler(
+            RepoMatcher matcher,
+            TriggerSink sink,
+            PreviewSink previews,
+            TriggerMetrics metrics,
+            DeliveryLog deliveries) {
         this.matcher = matcher;
         this.sink = sink;
+        this.previews = previews;
         this.metrics = metrics;
         this.deliveries = deliveries;
     }
@@ -46,6 +57,12 @@ public final class NoticeHandler {
             metrics.count(source, "malformed");
             return Result.MALFORMED;
         }
+        for (PushNotice notice : notices) {
+            var pr = PullRequest.ofHeadRef(notice.ref(), notice.revision(), false, notice.actor());
+            if (pr.isPresent() && matcher.matchesRepository(notice.repositories())) {
+                return preview(source, id, pr.get());
+            }
+        }
         PushNotice match = notices.stream().filter(matcher::matches).findFirst().orElse(null);
         if (match == null) {
             LOG.debugf("trigger: %s notification %s is for another repository or ref; ignored", source, id);
@@ -61,5 +78,20 @@ public final class NoticeHandler {
                 source, match.revision() == null ? "?" : match.revision(), match.ref(), id);
         metrics.count(source, "accepted");
         return Result.ACCEPTED;
+    }
+
+    /** A pull request's head, to preview (never to deploy). */
+    public Result preview(String source, String id, PullRequest pr) {
+        if (deliveries.seen(source, id)) {
+            metrics.count(source, "duplicate");
+            return Result.DUPLICATE;
+        }
+        if (!previews.offer(pr)) {
+            return Result.NOT_RUNNING;
+        }
+        deliveries.accepted(source, id);
+        LOG.infof("trigger: %s notice of %s queued as a preview (%s)", source, pr, id);
+        metrics.count(source, "preview");
+        return Result.PREVIEW;
     }
 }

@@ -20,9 +20,13 @@ public final class RepoMatcher {
     }
 
     public boolean matches(PushNotice notice) {
-        boolean repoMatches = notice.repositories().isEmpty()
-                || notice.repositories().stream().map(RepoMatcher::normalise).anyMatch(repository::equals);
-        return repoMatches && refMatches(notice.ref());
+        return matchesRepository(notice.repositories()) && refMatches(notice.ref());
+    }
+
+    /** Whether one of the URLs is the configured repository; true when the notice names none. */
+    public boolean matchesRepository(java.util.List<String> repositories) {
+        return repositories.isEmpty()
+                || repositories.stream().map(RepoMatcher::normalise).anyMatch(repository::equals);
     }
 
     private boolean refMatches(String pushed) {

@@ -130,6 +130,103 @@ class HookResourceTest {
         await(() -> sha.equals(status.view().lastAppliedRevision()));
     }
 
+    private String pullRequestEvent(String action, String sha, String baseRef) {
+        return "{\"action\":\"" + action + "\",\"number\":7,\"pull_request\":{\"number\":7,\"head\":{\"sha\":\""
+                + sha + "\",\"repo\":{\"full_name\":\"acme/infra\"}},\"base\":{\"ref\":\"" + baseRef
+                + "\",\"repo\":{\"full_name\":\"acme/infra\",\"clone_url\":\"" + repo.url() + "\"}}}}";
+    }
+
+    /**
+     * A pull request into main is previewed, never deployed: its head is served at
+     * refs/pull/7/head, main stays where it is, and the preview is served at /previews.
+     */
+    @Test
+    void aPullRequestIsPreviewedAndServedNotDeployed() throws Exception {
+        String sha = repo.edit("infra/k8s/base/ui/ui-chat.yaml", "ui-chat:latest", "ui-chat:9.0")
+                .commit("ui 9, in review");
+        repo.ref("refs/pull/7/head", sha);
+        repo.resetHard(head);
+        long before = cycles();
+        for (String[] refused : new String[][] {
+            {"closed", "main", "ignored: this pull request action"},
+            {"opened", "release", "ignored: another repository or base branch"}
+        }) {
+            String body = pullRequestEvent(refused[0], sha, refused[1]);
+            String answer = given().contentType("application/json")
+                    .header("X-GitHub-Event", "pull_request")
+                    .header("X-Hub-Signature-256", sign(HookTestProfile.GITHUB_SECRET, body))
+                    .body(body)
+                    .post("/hooks/github")
+                    .then()
+                    .statusCode(202)
+                    .extract()
+                    .asString();
+            assertThat(answer).contains(refused[2]);
+        }
+        String body = pullRequestEvent("synchronize", sha, "main");
+        given().contentType("application/json")
+                .header("X-GitHub-Event", "pull_request")
+                .header("X-Hub-Signature-256", sign(HookTestProfile.GITHUB_SECRET + "x", body))
+                .body(body)
+                .post("/hooks/github")
+                .then()
+                .statusCode(401);
+        assertThat(loop.previews().orElseThrow().runs())
+                .as("an unsigned pull request starts nothing")
+                .isZero();
+
+        given().contentType("application/json")
+                .header("X-GitHub-Event", "pull_request")
+                .header("X-GitHub-Delivery", "pr-1")
+                .header("X-Hub-Signature-256", sign(HookTestProfile.GITHUB_SECRET, body))
+                .body(body)
+                .post("/hooks/github")
+                .then()
+                .statusCode(202);
+        await(() -> loop.previews().orElseThrow().runs() == 1);
+
+        given().header("Authorization", "Bearer " + HookTestProfile.API_TOKEN)
+                .get("/previews/" + sha.substring(0, 12))
+                .then()
+                .statusCode(200)
+                .body("verdict", org.hamcrest.Matchers.equalTo("would apply"))
+                .body("pullRequest.number", org.hamcrest.Matchers.equalTo(7))
+                .body("diff", org.hamcrest.Matchers.containsString("ui-chat:9.0"));
+        given().get("/previews").then().statusCode(401);
+        given().header("Authorization", "Bearer " + HookTestProfile.API_TOKEN)
+                .get("/previews")
+                .then()
+                .statusCode(200)
+                .body("[0].revision", org.hamcrest.Matchers.equalTo(sha));
+        given().header("Authorization", "Bearer " + HookTestProfile.API_TOKEN)
+                .get("/previews/ffffffffff")
+                .then()
+                .statusCode(404);
+        assertThat(cycles()).as("a preview is no deploy cycle").isEqualTo(before);
+        assertThat(status.view().lastAppliedRevision()).isEqualTo(head);
+    }
+
+    @Test
+    void aGitlabMergeRequestHookIsPreviewed() {
+        String sha = repo.edit("infra/k8s/base/ui/ui-chat.yaml", "ui-chat:latest", "ui-chat:10.0")
+                .commit("ui 10, in review");
+        repo.ref("refs/merge-requests/3/head", sha);
+        repo.resetHard(head);
+        String body = "{\"object_kind\":\"merge_request\",\"project\":{\"id\":1,\"git_http_url\":\"" + repo.url()
+                + "\"},\"object_attributes\":{\"iid\":3,\"action\":\"open\",\"target_branch\":\"main\","
+                + "\"source_project_id\":1,\"target_project_id\":1,\"last_commit\":{\"id\":\"" + sha + "\"}}}";
+        given().contentType("application/json")
+                .header("X-Gitlab-Event", "Merge Request Hook")
+                .header("X-Gitlab-Token", HookTestProfile.GITLAB_TOKEN)
+                .body(body)
+                .post("/hooks/gitlab")
+                .then()
+                .statusCode(202);
+        await(() -> loop.previews().orElseThrow().runs() == 1);
+        assertThat(loop.previews().orElseThrow().recent().get(0).line())
+                .startsWith("gitlab#3 at " + sha.substring(0, 12) + ": would apply");
+    }
+
     @Test
     void badOrMissingSignaturesGet401AndStartNothing() throws Exception {
         long before = cycles();

@@ -7,6 +7,7 @@ import io.alfred.gitops.config.RenderSettings;
 import io.alfred.gitops.config.SafetySettings;
 import io.alfred.gitops.config.Settings;
 import io.alfred.gitops.config.SourceSettings;
+import io.alfred.gitops.preview.PreviewSink;
 import io.alfred.gitops.pubsub.PubSubHealth;
 import io.alfred.gitops.pubsub.PubSubResource;
 import io.alfred.gitops.reconcile.CycleRunner;
@@ -63,6 +64,7 @@ class PushLatencyBench {
                                     PubSubTrigger.notices(new NoticeHandler(
                                             new RepoMatcher(repo.url(), "main"),
                                             runner,
+                                            PreviewSink.NONE,
                                             new TriggerMetrics(new SimpleMeterRegistry()),
                                             new DeliveryLog())),
                                     PubSubHealth.detached())

@@ -210,7 +210,7 @@ class ReadmeTest {
     void everyEventTypeIsDocumentedAndEveryDocumentedOneExists() {
         Set<String> types =
                 Arrays.stream(EventType.values()).map(EventType::type).collect(Collectors.toCollection(TreeSet::new));
-        Set<String> documented = Pattern.compile("io\\.alfred\\.gitops\\.(sync|drift)\\.[a-z]+")
+        Set<String> documented = Pattern.compile("io\\.alfred\\.gitops\\.(sync|drift|preview)\\.[a-z]+")
                 .matcher(README)
                 .results()
                 .map(r -> r.group())

@@ -205,6 +205,17 @@ public final class TestRepo implements AutoCloseable {
         }
     }
 
+    /** Points {@code ref} at {@code sha}, as a host does for a pull request's head ({@code refs/pull/7/head}). */
+    public void ref(String ref, String sha) {
+        try {
+            var update = git.getRepository().updateRef(ref);
+            update.setNewObjectId(org.eclipse.jgit.lib.ObjectId.fromString(sha));
+            update.forceUpdate();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
     public Repository repository() {
         return git.getRepository();
     }

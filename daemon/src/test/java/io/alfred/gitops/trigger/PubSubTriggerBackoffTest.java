@@ -2,6 +2,7 @@ package io.alfred.gitops.trigger;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.alfred.gitops.preview.PreviewSink;
 import io.alfred.gitops.pubsub.Backoff;
 import io.alfred.gitops.pubsub.PubSubHealth;
 import io.alfred.gitops.pubsub.PubSubResource;
@@ -37,6 +38,7 @@ class PubSubTriggerBackoffTest {
         return new NoticeHandler(
                 new RepoMatcher("https://example.com/infra.git", "main"),
                 trigger -> true,
+                PreviewSink.NONE,
                 new TriggerMetrics(new SimpleMeterRegistry()),
                 new DeliveryLog());
     }

@@ -3,6 +3,7 @@ package io.alfred.gitops.trigger;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.alfred.gitops.config.Settings;
+import io.alfred.gitops.preview.PreviewSink;
 import io.alfred.gitops.pubsub.PubSubHealth;
 import io.alfred.gitops.pubsub.PubSubResource;
 import io.alfred.gitops.reconcile.CycleRunner;
@@ -67,7 +68,11 @@ class PubSubTriggerTest {
                         emulator.connection(),
                         PubSubResource.triggerSubscription(PubSubEmulator.PROJECT, "alfred-" + counter),
                         PubSubTrigger.notices(new NoticeHandler(
-                                new RepoMatcher(repo.url(), "main"), runner, metrics, new DeliveryLog())),
+                                new RepoMatcher(repo.url(), "main"),
+                                runner,
+                                PreviewSink.NONE,
+                                metrics,
+                                new DeliveryLog())),
                         PubSubHealth.detached())
                 .start();
         String first = head();
