@@ -109,7 +109,7 @@ public final class Reconciler implements AutoCloseable {
         List<Manifest> manifests = new HpaAwareness(client, settings.fieldManager()).apply(render.manifests());
         ClusterKinds kinds = new ClusterKinds(client);
         List<GateRefusal> refusals = new ArrayList<>();
-        List<String> findings = new ArrayList<>();
+        List<String> findings = new ArrayList<>(leftToHpas(render.manifests(), manifests));
         refusing(refusals, () -> gates.checkEmptyRender(manifests));
         Plan plan = planner.plan(
                 manifests, kinds, foundations.missing(manifests, kinds), Baseline.of(false, LiveView.NONE));
@@ -141,6 +141,20 @@ public final class Reconciler implements AutoCloseable {
             List<GateRefusal> refusals,
             List<String> immutable,
             List<String> findings) {}
+
+    /** The workloads whose replicas an HPA keeps ({@link HpaAwareness}), as findings. */
+    private static List<String> leftToHpas(List<Manifest> rendered, List<Manifest> applied) {
+        List<String> out = new ArrayList<>();
+        for (int i = 0; i < rendered.size(); i++) {
+            var git = rendered.get(i).body().path("spec").path("replicas");
+            var sent = applied.get(i).body().path("spec").path("replicas");
+            if (!git.isMissingNode() && !git.equals(sent)) {
+                out.add("hpa: " + rendered.get(i).ref().slashed() + ": replicas left to its HorizontalPodAutoscaler"
+                        + " (git says " + git.asText() + ")");
+            }
+        }
+        return out;
+    }
 
     private static void refusing(List<GateRefusal> refusals, Runnable gate) {
         try {

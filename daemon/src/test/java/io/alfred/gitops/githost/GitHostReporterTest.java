@@ -10,6 +10,7 @@ import io.alfred.gitops.preview.Preview;
 import io.alfred.gitops.preview.PullRequest;
 import io.alfred.gitops.preview.Verdict;
 import io.alfred.gitops.safety.Gate;
+import io.alfred.gitops.testing.FakeGitHost;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;

@@ -6,6 +6,8 @@ import io.alfred.gitops.cluster.WriteGuard;
 import io.alfred.gitops.config.RenderSettings;
 import io.alfred.gitops.config.SafetySettings;
 import io.alfred.gitops.config.Settings;
+import io.alfred.gitops.config.VerifyMode;
+import io.alfred.gitops.config.VerifySettings;
 import io.alfred.gitops.events.DeployEvent;
 import io.alfred.gitops.events.EventType;
 import io.alfred.gitops.githost.PreviewComment;
@@ -220,6 +222,48 @@ class PreviewCycleTest {
                 new PullRequest(PullRequest.Host.GITHUB, 7, Optional.of(remote), true, Optional.empty()), settings);
         assertThat(refused.verdict()).as(refused.line()).isEqualTo(Verdict.WOULD_FAIL);
         assertThat(refused.error().orElseThrow()).contains("remote");
+        assertThat(writes()).isEmpty();
+    }
+
+    @Test
+    void anUnsignedHeadIsHeldByVerifyAndNotRendered() throws IOException {
+        String head = pullRequest(
+                () -> repo.edit("infra/k8s/overlays/dev/kustomization.yaml", "log-level=debug", "log-level=trace"));
+        Path keys = Files.writeString(tmp.resolve("allowed_signers"), "");
+        Settings verifying = TestSettings.from(settings)
+                .verify(new VerifySettings(VerifyMode.HEAD, Optional.empty(), Optional.of(keys), Optional.empty()))
+                .build();
+        Preview p = preview(
+                new PullRequest(PullRequest.Host.GITHUB, 7, Optional.of(head), true, Optional.empty()), verifying);
+        assertThat(p.verdict()).as(p.line()).isEqualTo(Verdict.WOULD_BE_BLOCKED);
+        GateVerdict verify = p.gates().get(0);
+        assertThat(verify.gate()).isEqualTo(Gate.VERIFY);
+        assertThat(verify.passes()).isFalse();
+        assertThat(p.summary()).isEqualTo("not rendered");
+        assertThat(p.changes()).isEmpty();
+        assertThat(requests).as("nothing of it was planned").noneMatch(r -> r.contains("dryRun=All"));
+    }
+
+    /** Prod's agent-core is scaled by an HPA: a pull request that changes its replicas is told it has no effect. */
+    @Test
+    void replicasAnHpaKeepsAreNamedNotDiffed() {
+        Settings prod = TestSettings.from(TestSettings.overlay(repo.url(), "prod", tmp.resolve("work-prod")))
+                .build();
+        try (Revisions revisions = Wiring.revisions(prod);
+                Reconciler reconciler =
+                        Wiring.reconciler(client, prod.apply(), SafetySettings.defaults(), WriteGuard.ALWAYS)) {
+            CycleResult applied = reconciler.reconcile(revisions.latest());
+            assertThat(applied.outcome()).as(String.valueOf(applied.error())).isEqualTo(CycleResult.Outcome.SUCCEEDED);
+            deployed = applied.revision().sha();
+        }
+        String head = pullRequest(
+                () -> repo.edit("infra/k8s/overlays/prod/patches/set-replicas.yaml", "replicas: 5", "replicas: 8"));
+        Preview p =
+                preview(new PullRequest(PullRequest.Host.GITHUB, 7, Optional.of(head), false, Optional.empty()), prod);
+        assertThat(p.findings())
+                .contains("hpa: Deployment/alfred-platform/agent-core: replicas left to its HorizontalPodAutoscaler"
+                        + " (git says 8)");
+        assertThat(p.diff()).doesNotContain("replicas: 8");
         assertThat(writes()).isEmpty();
     }
 

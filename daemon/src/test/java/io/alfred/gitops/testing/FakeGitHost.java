@@ -1,4 +1,4 @@
-package io.alfred.gitops.githost;
+package io.alfred.gitops.testing;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
+import io.alfred.gitops.githost.Provider;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
@@ -31,8 +32,8 @@ import java.util.regex.Pattern;
  * {@code X-Next-Page}), edited (200) or created (201), and faults on demand: a 500, a 403 with
  * {@code x-ratelimit-remaining: 0} and {@code x-ratelimit-reset}, a 429 with {@code Retry-After}.
  */
-final class FakeGitHost implements AutoCloseable {
-    static final String TOKEN = "ghp_test-token-of-the-daemon";
+public final class FakeGitHost implements AutoCloseable {
+    public static final String TOKEN = "ghp_test-token-of-the-daemon";
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final Pattern GH_STATUS = Pattern.compile("/repos/([^/]+/[^/]+)/statuses/([0-9a-f]{40})");
     private static final Pattern GH_COMMENTS = Pattern.compile("/repos/([^/]+/[^/]+)/issues/(\\d+)/comments");
@@ -43,26 +44,26 @@ final class FakeGitHost implements AutoCloseable {
             Pattern.compile("/api/v4/projects/([^/]+)/merge_requests/(\\d+)/notes/(\\d+)");
 
     /** A status as the host keeps it. */
-    record Status(String repository, String sha, String state, String context, String description) {}
+    public record Status(String repository, String sha, String state, String context, String description) {}
 
     /** A comment (GitHub) or note (GitLab) on a pull request. */
-    record Comment(long id, int number, String body) {}
+    public record Comment(long id, int number, String body) {}
 
     private final HttpServer server;
     private final Provider provider;
-    final List<Status> statuses = Collections.synchronizedList(new ArrayList<>());
-    final Map<Long, Comment> comments = Collections.synchronizedMap(new LinkedHashMap<>());
-    final List<String> requests = Collections.synchronizedList(new ArrayList<>());
+    public final List<Status> statuses = Collections.synchronizedList(new ArrayList<>());
+    public final Map<Long, Comment> comments = Collections.synchronizedMap(new LinkedHashMap<>());
+    public final List<String> requests = Collections.synchronizedList(new ArrayList<>());
     private final Deque<Fault> faults = new ArrayDeque<>();
     private final AtomicLong ids = new AtomicLong(1000);
 
     /** An answer given instead of the real one, to the next request. */
-    enum Fault {
+    public enum Fault {
         SERVER_ERROR,
         RATE_LIMITED
     }
 
-    FakeGitHost(Provider provider) {
+    public FakeGitHost(Provider provider) {
         this.provider = provider;
         try {
             server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
@@ -73,26 +74,26 @@ final class FakeGitHost implements AutoCloseable {
         server.start();
     }
 
-    String apiUrl() {
+    public String apiUrl() {
         String root = "http://127.0.0.1:" + server.getAddress().getPort();
         return provider == Provider.GITHUB ? root : root + "/api/v4";
     }
 
-    void fail(Fault... next) {
+    public void fail(Fault... next) {
         synchronized (faults) {
             faults.addAll(List.of(next));
         }
     }
 
     /** Comments someone else wrote, so that the daemon's is found on a later page. */
-    void othersComment(int number, int count) {
+    public void othersComment(int number, int count) {
         for (int i = 0; i < count; i++) {
             long id = ids.incrementAndGet();
             comments.put(id, new Comment(id, number, "LGTM " + i));
         }
     }
 
-    List<Comment> commentsOn(int number) {
+    public List<Comment> commentsOn(int number) {
         synchronized (comments) {
             return comments.values().stream().filter(c -> c.number() == number).toList();
         }
