@@ -44,6 +44,8 @@ class KubectlComparisonBench {
             .toArray();
 
     static final int RUNS = 3;
+    /** {@code -Pbench-quick}: the whole commands only (every target); the cycle-alone rows are the long run's. */
+    static final boolean QUICK = Boolean.getBoolean("bench.quick");
 
     @Test
     void alfredGitopsAgainstKubectl() throws Exception {
@@ -58,6 +60,14 @@ class KubectlComparisonBench {
                     Map.of("objects", render.manifests().size(), "runs", RUNS, "cluster", Server.describe());
 
             Throttled throttled = new Throttled();
+            if (QUICK) {
+                // the quick profile answers the targets, which are the whole commands'; the cycle-alone rows
+                // (two more control plane resets and cold applies) are the long run's
+                System.out.println("KubectlComparisonBench (quick): whole commands only, no cycle-alone rows");
+                wholeCommands(results, size, dir, file, params, throttled);
+                add429s(results, size, params, throttled);
+                continue;
+            }
             double kubectlCold;
             double[] kubectlDiff = new double[RUNS];
             double[] kubectlNoop = new double[RUNS];
@@ -114,13 +124,17 @@ class KubectlComparisonBench {
                     BenchResults.percentile(kubectlNoop, 50),
                     params);
             wholeCommands(results, size, dir, file, params, throttled);
-            if (TestCluster.isRealConfigured()) {
-                results.add("answered_429_alfred_gitops_" + size, throttled.ours, "requests", params);
-                results.add("answered_429_kubectl_" + size, throttled.kubectl, "requests", params);
-            }
+            add429s(results, size, params, throttled);
         }
         results.printAndWrite(
                 "alfred-gitops against kubectl, same objects, same API server: " + Server.describe() + " (2 cores)");
+    }
+
+    private static void add429s(BenchResults results, int size, Map<String, Object> params, Throttled throttled) {
+        if (TestCluster.isRealConfigured()) {
+            results.add("answered_429_alfred_gitops_" + size, throttled.ours, "requests", params);
+            results.add("answered_429_kubectl_" + size, throttled.kubectl, "requests", params);
+        }
     }
 
     /** The packaged application, as {@code bin/alfred-gitops} runs it. */

@@ -56,11 +56,21 @@ final class RealControlPlane {
         this.node = TestNode.start(client);
     }
 
-    /** The kubeconfig named by {@value #VARIABLE}, when it names a file. */
+    /**
+     * The benches' control plane ({@code mvn -Pbench} sets {@value #BENCH_PROPERTY} to
+     * {@code ../shared/realk8s}): started once per JVM when {@value #VARIABLE} names none, stopped
+     * at exit; absent when that folder is not there.
+     */
+    static final String BENCH_PROPERTY = "bench.realk8s";
+
+    private static Path benchPlane;
+    private static boolean benchPlaneTried;
+
+    /** The kubeconfig named by {@value #VARIABLE}, when it names a file; or the benches' own control plane. */
     static Path configured() {
         String value = System.getenv(VARIABLE);
         if (value == null || value.isBlank()) {
-            return null;
+            return benchPlane();
         }
         Path path = Path.of(value);
         if (!Files.isRegularFile(path)) {
@@ -69,6 +79,54 @@ final class RealControlPlane {
                     + "=DIR/kubeconfig, or unset it for the sandbox");
         }
         return path;
+    }
+
+    private static synchronized Path benchPlane() {
+        String folder = System.getProperty(BENCH_PROPERTY);
+        if (folder == null || folder.isBlank() || benchPlaneTried) {
+            return benchPlane;
+        }
+        Path scripts = Path.of(folder).toAbsolutePath().normalize();
+        if (!Files.isRegularFile(scripts.resolve("start.sh"))) {
+            System.out.println(
+                    "bench: " + scripts + " is not here: on the sandbox API server, not a real control plane");
+            return null;
+        }
+        Path state = Path.of("daemon/target/bench-realk8s").toAbsolutePath();
+        try {
+            Files.createDirectories(state);
+            run(scripts.resolve("install.sh"), state);
+            run(scripts.resolve("start.sh"), state);
+        } catch (IOException e) {
+            throw new UncheckedIOException("bench: cannot start the control plane of " + scripts, e);
+        }
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            try {
+                run(scripts.resolve("stop.sh"), state);
+            } catch (IOException e) {
+                System.out.println("bench: " + e.getMessage());
+            }
+        }));
+        System.out.println("bench: on the real control plane of " + scripts + " (state in " + state + ")");
+        benchPlaneTried = true;
+        benchPlane = state.resolve("kubeconfig");
+        return benchPlane;
+    }
+
+    private static void run(Path script, Path state) throws IOException {
+        Process p = new ProcessBuilder("bash", script.toString(), state.toString())
+                .redirectErrorStream(true)
+                .redirectOutput(state.resolve(script.getFileName() + ".log").toFile())
+                .start();
+        try {
+            if (p.waitFor() != 0) {
+                throw new IOException(script + " " + state + " failed (exit " + p.exitValue() + "); see "
+                        + state.resolve(script.getFileName() + ".log"));
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IOException(script + " interrupted", e);
+        }
     }
 
     static synchronized RealControlPlane shared() {
