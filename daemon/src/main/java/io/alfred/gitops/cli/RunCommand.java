@@ -8,6 +8,7 @@ import io.alfred.gitops.cluster.WriteGuard;
 import io.alfred.gitops.config.GitopsConfig;
 import io.alfred.gitops.config.Settings;
 import io.alfred.gitops.config.SettingsResolver;
+import io.alfred.gitops.dashboard.FleetBoard;
 import io.alfred.gitops.events.EventPublisher;
 import io.alfred.gitops.events.EventSink;
 import io.alfred.gitops.events.Outbox;
@@ -66,6 +67,9 @@ public class RunCommand implements Callable<Integer> {
     @Inject
     ShutdownHooks shutdownHooks;
 
+    @Inject
+    FleetBoard fleetBoard;
+
     static final Duration LEASE_DURATION = Duration.ofSeconds(15);
 
     /** Events the outbox holds at most before cycles wait (planned events are compacted first). */
@@ -88,6 +92,7 @@ public class RunCommand implements Callable<Integer> {
         private final PubSubConnection pubsub;
         private PubSubTrigger trigger;
         private PubSubTrigger proofs;
+        private PubSubTrigger fleet;
         private EventPublisher publisher;
         private GitHostReporter githost;
         private boolean running;
@@ -141,6 +146,17 @@ public class RunCommand implements Callable<Integer> {
                                     pubsubHealth)
                             .start())
                     .orElse(null);
+            fleet = config.fleet()
+                    .subscription()
+                    .map(s -> PubSubTrigger.of(
+                                    pubsub,
+                                    PubSubResource.fleetSubscription(
+                                            config.pubsub().project().get(), s),
+                                    fleetBoard::accept,
+                                    pubsubHealth)
+                            .start())
+                    .orElse(null);
+            fleetBoard.listening(fleet != null);
             trigger = config.trigger()
                     .subscription()
                     .map(s -> PubSubTrigger.of(
@@ -170,6 +186,10 @@ public class RunCommand implements Callable<Integer> {
             }
             if (proofs != null) {
                 proofs.close();
+            }
+            if (fleet != null) {
+                fleet.close();
+                fleetBoard.listening(false);
             }
             loop.stop();
             if (githost != null) {

@@ -50,6 +50,14 @@ public interface GitopsConfig {
 
     Githost githost();
 
+    Fleet fleet();
+
+    /** The dashboard's fleet page: every cluster heard of on the events topic. */
+    interface Fleet {
+        /** A subscription on the events topic (project {@code gitops.pubsub.project}); no fleet page without it. */
+        Optional<String> subscription();
+    }
+
     LeaderElection leaderElection();
 
     @WithDefault(Defaults.NAMESPACE)

@@ -141,6 +141,10 @@ public final class SettingsResolver {
                     .subscription()
                     .ifPresent(t ->
                             problem("gitops.pubsub.project", "is not set (required by gitops.trigger.subscription)"));
+            config.fleet()
+                    .subscription()
+                    .ifPresent(t ->
+                            problem("gitops.pubsub.project", "is not set (required by gitops.fleet.subscription)"));
         }
 
         GitopsConfig.Safety safety = config.safety();

@@ -25,6 +25,8 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
+import java.util.stream.Collectors;
 
 /**
  * Builds the dashboard's page from what the daemon knows: its status, the in-cluster history, the
@@ -108,6 +110,8 @@ public class Dashboard {
                         .limit(PREVIEWS_SHOWN)
                         .map(Dashboard::preview)
                         .toList(),
+                tree(namespace, recent, v),
+                Timeline.of(recent),
                 v.lastError() == null
                         ? ""
                         : v.lastError().stage() + ": " + v.lastError().message());
@@ -152,6 +156,19 @@ public class Dashboard {
             return new Badge("progressing", "Not synced yet");
         }
         return new Badge("in-sync", "In sync");
+    }
+
+    private ObjectTree tree(String namespace, List<SyncStatus.RecentCycle> recent, SyncStatus.View v) {
+        Set<String> held = v.conflicts() == null
+                ? Set.of()
+                : v.conflicts().stream().map(SyncStatus.Conflict::object).collect(Collectors.toSet());
+        Set<String> drifting = loop.runner()
+                .flatMap(r -> r.driftWatch())
+                .map(w -> w.drifting())
+                .orElse(Set.of());
+        return loop.client()
+                .map(c -> ObjectTree.read(c, namespace, recent, held, drifting))
+                .orElse(ObjectTree.none(""));
     }
 
     private List<CycleRecord> history(String namespace) {

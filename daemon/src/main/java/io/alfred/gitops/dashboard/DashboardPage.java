@@ -24,6 +24,8 @@ public record DashboardPage(
         OutboxRow outbox,
         List<SourceRow> sources,
         List<PreviewRow> previews,
+        ObjectTree tree,
+        Timeline timeline,
         String lastError) {
 
     /** The sync state: a CSS class and the words, so that colour is never the only signal. */

@@ -44,6 +44,15 @@ public class DashboardResource {
     @Location("login.html")
     Template login;
 
+    @Location("fleet.html")
+    Template fleet;
+
+    @Inject
+    FleetBoard board;
+
+    @Inject
+    io.alfred.gitops.reconcile.SyncLoop loop;
+
     @GET
     @Produces(MediaType.TEXT_HTML)
     public Response index(@CookieParam(COOKIE) String token) {
@@ -54,6 +63,25 @@ public class DashboardResource {
                     .build();
         }
         return Response.ok(page.data("page", dashboard.page()))
+                .header("Cache-Control", "no-store")
+                .build();
+    }
+
+    /** {@code GET /fleet}: every cluster heard of on the events topic ({@code gitops.fleet.subscription}). */
+    @GET
+    @Path("fleet")
+    @Produces(MediaType.TEXT_HTML)
+    public Response fleet(@CookieParam(COOKIE) String token) {
+        if (!allowed(token)) {
+            return Response.status(401)
+                    .entity(login.data("failed", false))
+                    .type(MediaType.TEXT_HTML)
+                    .build();
+        }
+        String self = loop.settings().map(s -> s.cluster().name()).orElse("");
+        FleetPage page = FleetPage.of(
+                self, config.fleet().subscription().isPresent(), board.clusters(), java.time.Instant.now());
+        return Response.ok(fleet.data("page", page))
                 .header("Cache-Control", "no-store")
                 .build();
     }

@@ -13,6 +13,8 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Consumer;
 
 /**
@@ -41,6 +43,8 @@ public final class DriftWatch implements ManagedView.Changes, AutoCloseable {
     private volatile boolean closed;
     /** Since the last {@link #track}: whether nothing drifted. */
     private volatile boolean quiet;
+    /** Keys of the objects seen drifted since the last cycle put the cluster back in line with git. */
+    private final Set<String> drifting = ConcurrentHashMap.newKeySet();
 
     /**
      * @param drifted told what drifted ({@code Deployment shop/web changed}), once per event
@@ -93,6 +97,7 @@ public final class DriftWatch implements ManagedView.Changes, AutoCloseable {
             return;
         }
         Rendered next = rendered(manifests);
+        drifting.clear();
         for (Map.Entry<String, GitObject> before : desired.objects().entrySet()) {
             GitObject after = next.objects().get(before.getKey());
             if (after == null || !before.getValue().digest().equals(after.digest())) {
@@ -185,6 +190,11 @@ public final class DriftWatch implements ManagedView.Changes, AutoCloseable {
         return view.size();
     }
 
+    /** The keys ({@link ObjectRef#key()}) of the objects changed or deleted by hand and not put back yet. */
+    public Set<String> drifting() {
+        return Set.copyOf(drifting);
+    }
+
     @Override
     public void changed(ObjectRef ref, JsonNode live) {
         GitObject want = desired.get(ref);
@@ -208,6 +218,7 @@ public final class DriftWatch implements ManagedView.Changes, AutoCloseable {
     private void drift(ObjectRef ref, String manager, String what) {
         Instant now = Instant.now();
         boolean wasHeld = fights.holds(ref.key(), now);
+        drifting.add(ref.key());
         Optional<DriftConflict> conflict = fights.drifted(ref, manager, now);
         if (conflict.isPresent()) {
             conflicted.accept(conflict.get());

@@ -5,9 +5,13 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.google.pubsub.v1.PubsubMessage;
 import io.alfred.gitops.Revision;
 import java.io.IOException;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.TreeMap;
 
 /**
@@ -18,8 +22,24 @@ import java.util.TreeMap;
 public final class FleetView {
     private static final ObjectMapper JSON = new ObjectMapper();
 
-    /** What the events said last about one cluster. */
-    public record Cluster(String name, String environment, String applied, String state, String waitingFor) {
+    /**
+     * What the events said last about one cluster.
+     *
+     * @param outcome the last event's outcome ({@code succeeded}, {@code failed}, {@code blocked}, ...)
+     * @param at when the last event was sent (its {@code ce-time}); null when it did not say
+     */
+    public record Cluster(
+            String name,
+            String environment,
+            String applied,
+            String state,
+            String waitingFor,
+            String outcome,
+            Instant at) {
+        Cluster(String name, String environment, String applied, String state, String waitingFor) {
+            this(name, environment, applied, state, waitingFor, "", null);
+        }
+
         public String line() {
             return String.format(
                     "%-16s %-10s %-8s %-28s %s",
@@ -77,12 +97,34 @@ public final class FleetView {
                 return false;
             }
         }
-        Cluster next = new Cluster(name, a.getOrDefault("environment", before.environment()), applied, state, waiting);
+        Cluster next = new Cluster(
+                name,
+                a.getOrDefault("environment", before.environment()),
+                applied,
+                state,
+                waiting,
+                a.getOrDefault("outcome", before.outcome()),
+                time(a.get("ce-time")).orElse(before.at()));
         if (next.equals(before)) {
             return false;
         }
         clusters.put(name, next);
         return true;
+    }
+
+    /** Every cluster heard of, by name. */
+    public synchronized List<Cluster> clusters() {
+        return List.copyOf(clusters.values());
+    }
+
+    private static Optional<Instant> time(String text) {
+        try {
+            return text == null
+                    ? Optional.empty()
+                    : Optional.of(OffsetDateTime.parse(text).toInstant());
+        } catch (DateTimeParseException e) {
+            return Optional.empty();
+        }
     }
 
     public synchronized List<String> lines() {

@@ -42,7 +42,7 @@ public record GitHostSettings(
         if (tokenFile.isEmpty()) {
             throw new InvalidConfigException(
                     "gitops.githost.token-file",
-                    "is not set; set it to a file holding a token that may write commit statuses and comments");
+                    "not set; set it to a file holding a token that may write commit statuses and comments");
         }
         Path token = Path.of(tokenFile.get());
         if (!Files.isReadable(token)) {
@@ -52,7 +52,7 @@ public record GitHostSettings(
         if (repo.isBlank() || !repo.contains("/") && !repo.chars().allMatch(Character::isDigit)) {
             throw new InvalidConfigException(
                     "gitops.githost.repository",
-                    "is not set and the source URL " + sourceUrl
+                    "not set, and the source URL " + sourceUrl
                             + " names no owner/name; set it (GitHub: owner/name, GitLab: group/project)");
         }
         return Optional.of(new GitHostSettings(

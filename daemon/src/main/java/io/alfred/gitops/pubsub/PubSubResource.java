@@ -33,6 +33,16 @@ public record PubSubResource(Kind kind, String project, String name, String role
                 "proofs from the environments promoted before this one do not arrive, so new revisions wait");
     }
 
+    /** The subscription the dashboard's fleet page reads the events topic from ({@code gitops.fleet.subscription}). */
+    public static PubSubResource fleetSubscription(String project, String subscription) {
+        return new PubSubResource(
+                Kind.SUBSCRIPTION,
+                project,
+                subscription,
+                "fleet subscription (gitops.fleet.subscription)",
+                "the fleet page at /fleet shows no other cluster");
+    }
+
     /** The subscription {@code alfred-gitops events} reads (not the daemon's). */
     public static PubSubResource eventsSubscription(String project, String subscription) {
         return new PubSubResource(

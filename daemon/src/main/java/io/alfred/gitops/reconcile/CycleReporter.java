@@ -89,6 +89,7 @@ final class CycleReporter {
 
     void fetched(Revision revision, Duration took) {
         status.fetched(revision.sha());
+        status.took(Stage.FETCH, took);
         metrics.stage(Stage.FETCH, took);
     }
 
@@ -107,6 +108,7 @@ final class CycleReporter {
 
     void rendered(RenderResult render, Duration took) {
         metrics.stage(Stage.RENDER, took);
+        status.took(Stage.RENDER, took);
         status.rendered(render);
     }
 
@@ -177,7 +179,7 @@ final class CycleReporter {
                     result, trigger, revisions.describe(result.revision()).subject());
         }
         log.ended(trigger, result);
-        status.cycle(result, inventorySize); // last: the status is what observers wait on
+        status.cycle(result, inventorySize, trigger); // last: the status is what observers wait on
     }
 
     private void failed(Trigger trigger, CycleResult result, CycleEvents cycle) {

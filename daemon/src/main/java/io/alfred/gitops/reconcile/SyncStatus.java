@@ -9,14 +9,20 @@ import io.alfred.gitops.promotion.PromotionDecision;
 import io.alfred.gitops.render.RenderResult;
 import io.alfred.gitops.source.Redactor;
 import io.alfred.gitops.state.Suspension;
+import io.alfred.gitops.trigger.Trigger;
 import io.alfred.gitops.verify.Signer;
 import jakarta.enterprise.context.ApplicationScoped;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.Deque;
+import java.util.EnumMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Optional;
 
 /** What the daemon knows about its last cycles; read by {@code GET /status}. */
@@ -57,6 +63,11 @@ public class SyncStatus {
      * One of the last cycles that did something or ended badly, with its change set (diffs included;
      * a Secret's values never: the plan hides them), for the dashboard.
      */
+    /**
+     * @param trigger what started it ({@code startup}, {@code webhook}, ...; empty when unknown)
+     * @param stagesMs the time spent per stage (fetch, render, plan, gate, apply, wait, prune), in order
+     * @param pushToAppliedMs from the push notice's arrival to the cycle's end; -1 when no push started it
+     */
     public record RecentCycle(
             Instant at,
             String revision,
@@ -65,7 +76,10 @@ public class SyncStatus {
             boolean drift,
             List<Change> changes,
             List<String> findings,
-            String problem) {}
+            String problem,
+            String trigger,
+            Map<String, Long> stagesMs,
+            long pushToAppliedMs) {}
 
     /** The newest revision, held back by a gate ({@code verify}, {@code promotion}) while the applied one stays. */
     public record Held(String revision, String gate, String reason) {}
@@ -111,6 +125,7 @@ public class SyncStatus {
     private Promotion promotion;
     private Running running;
     private final Deque<RecentCycle> recent = new ArrayDeque<>();
+    private final Map<Stage, Duration> stagesInFlight = new EnumMap<>(Stage.class);
 
     public synchronized View view() {
         return new View(
@@ -207,22 +222,56 @@ public class SyncStatus {
         failedRevision = revision;
     }
 
+    /** A stage of the cycle in flight took this long (fetch, render: the reconcile's come with its result). */
+    public synchronized void took(Stage stage, Duration took) {
+        stagesInFlight.merge(stage, took, Duration::plus);
+    }
+
     public synchronized void cycle(CycleResult result, int inventorySize) {
+        cycle(result, inventorySize, null);
+    }
+
+    /** A cycle ended; {@code trigger} started it (null: a rollback's, which the cycle before it reports). */
+    public synchronized void cycle(CycleResult result, int inventorySize, Trigger trigger) {
         lastCycleAt = Instant.now();
         running = null;
+        Map<Stage, Duration> stages = new EnumMap<>(Stage.class);
+        stages.putAll(stagesInFlight);
+        result.stageDurations().forEach((stage, d) -> stages.merge(stage, d, Duration::plus));
+        stagesInFlight.clear();
+        if (result.error() != null) {
+            // the stage that failed never finished its lap: it had what the reconcile's laps leave of its time
+            Duration lapped = result.stageDurations().values().stream().reduce(Duration.ZERO, Duration::plus);
+            Duration rest = result.duration().minus(lapped);
+            if (!rest.isNegative() && !rest.isZero()) {
+                stages.merge(result.error().stage(), rest, Duration::plus);
+            }
+        }
+        long totalMs = Math.max(
+                result.duration().toMillis(),
+                stages.values().stream().mapToLong(Duration::toMillis).sum());
         if (result.outcome() != CycleResult.Outcome.NOOP) {
             String problem = result.error() != null
                     ? result.error().getMessage()
                     : result.refusal() != null ? result.refusal().getMessage() : "";
+            Map<String, Long> stagesMs = new LinkedHashMap<>();
+            stages.forEach((stage, d) -> stagesMs.put(stage.label(), d.toMillis()));
+            boolean pushed = trigger != null
+                    && (trigger.kind() == Trigger.Kind.WEBHOOK || trigger.kind() == Trigger.Kind.PUBSUB);
             remember(new RecentCycle(
                     lastCycleAt,
                     Revision.shaOf(result.revision()),
                     result.outcome().name().toLowerCase(Locale.ROOT),
-                    result.duration().toMillis(),
+                    totalMs,
                     result.drift(),
                     withDiffsBounded(result.changes().effective()),
                     result.findings(),
-                    problem));
+                    problem,
+                    trigger == null
+                            ? ""
+                            : (result.drift() ? "drift" : trigger.kind().label()),
+                    Collections.unmodifiableMap(stagesMs),
+                    pushed ? Duration.between(trigger.received(), lastCycleAt).toMillis() : -1));
         }
         lastResult = result.outcome().name().toLowerCase();
         this.inventorySize = inventorySize;
@@ -284,7 +333,9 @@ public class SyncStatus {
 
     public synchronized void failed(String revision, StageException e) {
         running = null;
-        remember(new RecentCycle(Instant.now(), revision, "failed", 0, false, List.of(), List.of(), e.getMessage()));
+        remember(new RecentCycle(
+                Instant.now(), revision, "failed", 0, false, List.of(), List.of(), e.getMessage(), "", Map.of(), -1));
+        stagesInFlight.clear();
         if (revision != null) {
             lastAttemptedRevision = revision;
         }

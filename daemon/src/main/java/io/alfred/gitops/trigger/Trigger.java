@@ -1,5 +1,6 @@
 package io.alfred.gitops.trigger;
 
+import java.time.Instant;
 import java.util.Locale;
 
 /**
@@ -8,8 +9,13 @@ import java.util.Locale;
  * @param revision the commit a push announced, or null (poll the ref)
  * @param id the message id or webhook delivery id, for the audit trail
  * @param actor who pushed, when known
+ * @param received when it arrived (a push's notice: the start of its push-to-applied latency)
  */
-public record Trigger(Kind kind, String revision, String id, String actor) {
+public record Trigger(Kind kind, String revision, String id, String actor, Instant received) {
+    public Trigger(Kind kind, String revision, String id, String actor) {
+        this(kind, revision, id, actor, Instant.now());
+    }
+
     public enum Kind {
         STARTUP,
         SCHEDULE,

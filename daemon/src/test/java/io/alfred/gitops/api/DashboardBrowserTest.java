@@ -9,6 +9,7 @@ import io.alfred.gitops.config.RenderSettings;
 import io.alfred.gitops.config.SafetySettings;
 import io.alfred.gitops.config.Settings;
 import io.alfred.gitops.config.SourceSettings;
+import io.alfred.gitops.dashboard.FleetBoard;
 import io.alfred.gitops.reconcile.SyncLoop;
 import io.alfred.gitops.reconcile.SyncStatus;
 import io.alfred.gitops.sandbox.SandboxApiServer;
@@ -55,6 +56,7 @@ import org.openqa.selenium.interactions.Actions;
  */
 @QuarkusTest
 @TestProfile(HookTestProfile.class)
+@org.junit.jupiter.api.TestMethodOrder(org.junit.jupiter.api.MethodOrderer.OrderAnnotation.class)
 class DashboardBrowserTest {
     static final Path SHOTS = Path.of("daemon/target/dashboard");
     static final String HTML_SUBJECT = "<script>window.pwned=1</script><b id=\"injected\">bold</b> & more";
@@ -64,6 +66,9 @@ class DashboardBrowserTest {
 
     @Inject
     SyncStatus status;
+
+    @Inject
+    FleetBoard fleet;
 
     @TestHTTPResource("/")
     URL root;
@@ -150,7 +155,49 @@ class DashboardBrowserTest {
         browser.get(root.toString());
     }
 
+    /** The tree's row of one object ({@code Kind/namespace/name}). */
+    private WebElement node(String object) {
+        return browser.findElement(By.cssSelector("li.node[data-object='" + object + "']"));
+    }
+
+    /**
+     * What a person with a screen reader or weak eyes would miss: a form control without a label,
+     * an image without a name, text with less than WCAG's 4.5:1 contrast against its background
+     * (3:1 for large or bold text).
+     */
+    @SuppressWarnings("unchecked")
+    private List<String> accessibilityProblems() {
+        return (List<String>) ((JavascriptExecutor) browser).executeScript("""
+                const problems = [];
+                const rgb = s => (s.match(/[\\d.]+/g) || []).map(Number);
+                const lum = c => { const [r, g, b] = c.slice(0, 3).map(v => { v /= 255;
+                    return v <= 0.03928 ? v / 12.92 : Math.pow((v + 0.055) / 1.055, 2.4); });
+                    return 0.2126 * r + 0.7152 * g + 0.0722 * b; };
+                const background = el => { for (let e = el; e; e = e.parentElement) {
+                    const c = rgb(getComputedStyle(e).backgroundColor); if (c.length >= 3 && (c.length < 4 || c[3] > 0)) return c; }
+                    return [255, 255, 255]; };
+                document.querySelectorAll('input, select, textarea, button').forEach(e => {
+                  const named = e.labels && e.labels.length || e.getAttribute('aria-label') || (e.tagName === 'BUTTON' && e.textContent.trim());
+                  if (!named && e.type !== 'hidden') problems.push('no label: ' + e.outerHTML.slice(0, 80)); });
+                document.querySelectorAll('svg[role=img], img').forEach(e => {
+                  if (!e.getAttribute('aria-labelledby') && !e.getAttribute('aria-label') && !e.getAttribute('alt'))
+                    problems.push('no name: ' + e.outerHTML.slice(0, 80)); });
+                document.querySelectorAll('body *').forEach(e => {
+                  const own = [...e.childNodes].some(n => n.nodeType === 3 && n.textContent.trim());
+                  if (!own || e.closest('svg') || !e.getClientRects().length) return;
+                  const style = getComputedStyle(e);
+                  if (style.visibility === 'hidden' || e.closest('.skip')) return;
+                  const fg = lum(rgb(style.color)), bg = lum(background(e));
+                  const ratio = (Math.max(fg, bg) + 0.05) / (Math.min(fg, bg) + 0.05);
+                  const large = parseFloat(style.fontSize) >= 24 || parseFloat(style.fontSize) >= 18.66 && style.fontWeight >= 700;
+                  if (ratio < (large ? 3 : 4.5)) problems.push('contrast ' + ratio.toFixed(2) + ': ' + e.textContent.trim().slice(0, 60)); });
+                return problems;
+                """);
+    }
+
+    // first: the status the daemon keeps in memory outlives a test, and this one reads it from a cold start
     @Test
+    @org.junit.jupiter.api.Order(1)
     void theDaemonThroughItsPage() throws Exception {
         // the login form: a wrong token is refused, the right one is kept in an HttpOnly, SameSite=Strict cookie
         open();
@@ -184,6 +231,34 @@ class DashboardBrowserTest {
         assertThat(browser.findElements(By.cssSelector("#workloads tbody tr")).size())
                 .isGreaterThan(3);
         assertThat(browser.findElement(By.id("workloads")).getText()).contains("Deployment alfred-platform/ui-chat");
+        // the tree: every managed object by namespace and kind, a Deployment's ReplicaSet and Pods beneath it
+        WebElement objects = browser.findElement(By.id("objects"));
+        assertThat(objects.getText()).contains("alfred-platform").contains("Deployment (");
+        WebElement uiChat = node("Deployment/alfred-platform/ui-chat");
+        assertThat(uiChat.getAttribute("class")).contains("health-ready").contains("sync-in-sync");
+        assertThat(uiChat.getText()).contains("ready").contains("in sync").contains("last cycle: created");
+        assertThat(browser.findElements(By.cssSelector("li.node.depth-3")).stream()
+                        .map(e -> e.getAttribute("data-object")))
+                .as("ReplicaSets beneath their Deployments")
+                .anyMatch(o -> o.startsWith("ReplicaSet/alfred-platform/ui-chat-"));
+        assertThat(browser.findElements(By.cssSelector("li.node.depth-4")).stream()
+                        .map(e -> e.getAttribute("data-object")))
+                .as("Pods beneath their ReplicaSets")
+                .anyMatch(o -> o.startsWith("Pod/alfred-platform/ui-chat-"));
+        // the plot: one bar for the cold apply, its stages as parts, trigger and revision on hover
+        List<WebElement> bars = browser.findElements(By.cssSelector("#plot g.bar"));
+        assertThat(bars).hasSize(1);
+        assertThat(bars.get(0).getAttribute("class")).contains("outcome-succeeded");
+        assertThat(bars.get(0).findElement(By.tagName("title")).getAttribute("textContent"))
+                .contains("startup · " + Revision.abbreviate(head) + " · succeeded")
+                .contains("plan")
+                .contains("apply");
+        assertThat(bars.get(0).findElements(By.cssSelector("rect.st-apply"))).hasSize(1);
+        assertThat(bars.get(0).getText()).contains("succeeded");
+        assertThat(accessibilityProblems()).as("labels and contrast").isEmpty();
+        assertThat(browser.getPageSource().getBytes(java.nio.charset.StandardCharsets.UTF_8).length)
+                .as("the whole page, assets included (none are fetched)")
+                .isLessThan(200 * 1024);
         shot("1-cold-apply");
 
         // what came from git is text, not markup
@@ -235,6 +310,17 @@ class DashboardBrowserTest {
                 "the drift cycle on the page");
         assertThat(firstCycle().getText()).contains("succeeded").contains("configured");
         assertThat(badge()).isEqualTo("In sync");
+        // click the object: its diff against git as the drift cycle saw it, highlighted
+        WebElement prometheus = node("ConfigMap/alfred-platform/prometheus-config");
+        assertThat(prometheus.getText()).contains("last cycle: configured");
+        prometheus.findElement(By.tagName("summary")).click();
+        WebElement removed = prometheus.findElement(By.cssSelector("pre.diff span.del"));
+        assertThat(removed.isDisplayed()).isTrue();
+        assertThat(prometheus.findElements(By.cssSelector("pre.diff span.del")).stream()
+                        .map(WebElement::getText))
+                .anyMatch(l -> l.contains("edited by hand"));
+        assertThat(prometheus.findElements(By.cssSelector("pre.diff span.add"))).isNotEmpty();
+        assertThat(browser.findElements(By.cssSelector("#plot g.bar"))).hasSize(2);
         shot("2-drift-corrected");
 
         // 3. a blocked cycle: an overlay that renders nothing (the empty-render gate)
@@ -261,6 +347,15 @@ class DashboardBrowserTest {
                 () -> browser.findElement(By.id("stage")).getText().equals("Stage in progress: wait"),
                 "the wait stage, live");
         assertThat(badge()).isEqualTo("Progressing (wait)");
+        // the tree during the failing rollout: the Deployment is not ready, and its un-ready Pods are marked
+        open();
+        WebElement rolling = node("Deployment/alfred-platform/ui-chat");
+        assertThat(rolling.getAttribute("class")).doesNotContain("health-ready");
+        assertThat(browser.findElements(By.cssSelector("li.node.depth-4")).stream()
+                        .filter(e -> e.getAttribute("data-object").startsWith("Pod/alfred-platform/ui-chat-"))
+                        .map(e -> e.getAttribute("class")))
+                .as("the new ReplicaSet's pods")
+                .anyMatch(c -> c.contains("health-failed") || c.contains("health-progressing"));
         shot("4a-progressing");
         await(() -> bad.equals(status.view().failedRevision()), "the rollback");
         await(
@@ -278,5 +373,67 @@ class DashboardBrowserTest {
                 .contains("rollout not finished");
         assertThat(badge()).isEqualTo("Failed: " + Revision.abbreviate(bad) + " is not applied");
         shot("4-rolled-back");
+        // the plot of the five cycles: the failed one framed as failed, the rollback's beside it
+        WebElement plot = browser.findElement(By.id("plot"));
+        assertThat(plot.findElements(By.cssSelector("g.bar")).stream().map(b -> b.getAttribute("class")))
+                .contains("bar outcome-failed", "bar outcome-succeeded", "bar outcome-blocked");
+        Files.copy(
+                plot.getScreenshotAs(OutputType.FILE).toPath(),
+                SHOTS.resolve("4b-plot.png"),
+                StandardCopyOption.REPLACE_EXISTING);
+    }
+
+    static com.google.pubsub.v1.PubsubMessage event(
+            String cluster, String environment, String type, String outcome, String revision, String data) {
+        return com.google.pubsub.v1.PubsubMessage.newBuilder()
+                .putAttributes("cluster", cluster)
+                .putAttributes("environment", environment)
+                .putAttributes("ce-type", "io.alfred.gitops." + type)
+                .putAttributes(
+                        "ce-time",
+                        java.time.OffsetDateTime.now().minusSeconds(42).toString())
+                .putAttributes("outcome", outcome)
+                .putAttributes("revision", revision)
+                .setData(com.google.protobuf.ByteString.copyFromUtf8(data))
+                .build();
+    }
+
+    /** The fleet page: every cluster heard of on the events topic, and where promotion stands. */
+    @Test
+    @org.junit.jupiter.api.Order(2)
+    void theFleetOnOnePage() throws Exception {
+        String dev = "1111111111111111111111111111111111111111";
+        String next = "2222222222222222222222222222222222222222";
+        fleet.accept(event("dev-1", "dev", "sync.succeeded", "succeeded", dev, "{}"));
+        fleet.accept(event("prod-eu", "prod", "sync.succeeded", "succeeded", dev, "{}"));
+        fleet.accept(event(
+                "prod-eu",
+                "prod",
+                "sync.blocked",
+                "blocked",
+                next,
+                "{\"gate\":\"promotion\",\"object\":\"" + next + "\",\"reason\":\"promotion: " + next
+                        + ": waiting for staging to prove it\"}"));
+        fleet.accept(event("staging-1", "staging", "sync.failed", "failed", next, "{\"stage\":\"wait\"}"));
+        browser.get(root.toString() + "fleet");
+        browser.findElement(By.id("token")).sendKeys(HookTestProfile.API_TOKEN, Keys.ENTER);
+        browser.get(root.toString() + "fleet");
+        List<WebElement> rows = browser.findElements(By.cssSelector("#fleet tr.cluster"));
+        assertThat(rows)
+                .extracting(r -> r.getAttribute("data-cluster"))
+                .containsExactly("dev-1", "prod-eu", "staging-1");
+        assertThat(rows.get(1).getText())
+                .contains("prod")
+                .contains(Revision.abbreviate(dev))
+                .contains("blocked")
+                .contains("holds " + Revision.abbreviate(next) + " (promotion)")
+                .contains("waiting for staging to prove it")
+                .containsPattern("4\\d s ago");
+        assertThat(rows.get(2).getText()).contains("failed").contains("at wait");
+        assertThat(rows.get(2).findElement(By.cssSelector("td.outcome")).getAttribute("class"))
+                .contains("o-failed");
+        assertThat(browser.findElements(By.id("note"))).isEmpty();
+        assertThat(accessibilityProblems()).as("labels and contrast").isEmpty();
+        shot("5-fleet");
     }
 }

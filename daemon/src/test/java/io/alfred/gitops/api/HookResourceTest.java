@@ -128,6 +128,11 @@ class HookResourceTest {
                 .then()
                 .statusCode(202);
         await(() -> sha.equals(status.view().lastAppliedRevision()));
+        // the dashboard's plot: the cycle a push started, with its stages and push-to-applied latency
+        var cycle = status.recentCycles().get(0);
+        assertThat(cycle.trigger()).isEqualTo("webhook");
+        assertThat(cycle.pushToAppliedMs()).isBetween(0L, cycle.durationMs() + 60_000);
+        assertThat(cycle.stagesMs().keySet()).contains("fetch", "render", "plan", "apply");
     }
 
     private String pullRequestEvent(String action, String sha, String baseRef) {

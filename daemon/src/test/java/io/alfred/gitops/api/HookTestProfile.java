@@ -64,6 +64,9 @@ public class HookTestProfile implements QuarkusTestProfile {
                 "gitops.webhook.pubsub.service-account",
                 ACCOUNT,
                 "gitops.webhook.pubsub.jwks-url",
-                "http://127.0.0.1:" + JWKS_PORT + "/jwks");
+                "http://127.0.0.1:" + JWKS_PORT + "/jwks",
+                // the fleet page reads as when configured; the tests feed its board directly
+                "gitops.fleet.subscription",
+                "fleet-test");
     }
 }
