@@ -256,9 +256,18 @@ class DashboardBrowserTest {
         assertThat(bars.get(0).findElements(By.cssSelector("rect.st-apply"))).hasSize(1);
         assertThat(bars.get(0).getText()).contains("succeeded");
         assertThat(accessibilityProblems()).as("labels and contrast").isEmpty();
-        assertThat(browser.getPageSource().getBytes(java.nio.charset.StandardCharsets.UTF_8).length)
+        int bytes = browser.getPageSource().getBytes(java.nio.charset.StandardCharsets.UTF_8).length;
+        assertThat(bytes)
                 .as("the whole page, assets included (none are fetched)")
                 .isLessThan(200 * 1024);
+        // a figure, not an assertion (docs/performance.md has it): the browser's own first contentful paint
+        Object paint = ((JavascriptExecutor) browser)
+                .executeScript("const p = performance.getEntriesByName('first-contentful-paint')[0];"
+                        + " return p ? Math.round(p.startTime) : -1;");
+        Files.writeString(
+                SHOTS.resolve("figures.txt"),
+                "first contentful paint " + paint + " ms; page " + bytes + " bytes; "
+                        + browser.findElements(By.cssSelector("#objects li")).size() + " tree rows\n");
         shot("1-cold-apply");
 
         // what came from git is text, not markup

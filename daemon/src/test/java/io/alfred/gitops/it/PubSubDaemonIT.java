@@ -45,6 +45,11 @@ class PubSubDaemonIT {
     }
 
     private DaemonProcess start(TestRepo repo, String topic, String subscription) throws Exception {
+        return start(repo, topic, subscription, null);
+    }
+
+    /** @param fleet the fleet page's subscription on the events topic, or null */
+    private DaemonProcess start(TestRepo repo, String topic, String subscription, String fleet) throws Exception {
         Map<String, String> env = new HashMap<>(Map.of(
                 "GITOPS_LOG_JSON",
                 "true",
@@ -58,6 +63,9 @@ class PubSubDaemonIT {
                 subscription,
                 "GITOPS_SOURCE_WORKDIR",
                 tmp.resolve("work").toString()));
+        if (fleet != null) {
+            env.put("GITOPS_FLEET_SUBSCRIPTION", fleet);
+        }
         return DaemonProcess.start(
                 List.of(),
                 List.of("run", "--sandbox", "--repo", repo.dir().toString(), "--cluster", "it", "--env", "dev"),
@@ -91,13 +99,24 @@ class PubSubDaemonIT {
         emulator.createTopic("events");
         emulator.createTopic("pushes");
         emulator.createSubscription("pushes", "trigger");
+        emulator.createSubscription("events", "fleet");
         try (TestRepo repo = TestRepo.withExample(tmp.resolve("infra"))) {
-            DaemonProcess daemon = start(repo, "events", "trigger");
+            DaemonProcess daemon = start(repo, "events", "trigger", "fleet");
             Await.until(
                     () -> daemon.body("/status").contains("\"lastResult\":\"succeeded\"")
                             && daemon.body("/status").contains("\"state\":\"ok\""),
                     Duration.ofSeconds(90),
                     daemon::log);
+            // the fleet page hears the daemon's own events back through gitops.fleet.subscription
+            Await.until(
+                    () -> daemon.body("/fleet").contains("data-cluster=\"it\"")
+                            && daemon.body("/fleet").contains("o-succeeded"),
+                    Duration.ofSeconds(60),
+                    () -> daemon.body("/fleet"));
+            assertThat(daemon.body("/fleet"))
+                    .contains("it (this one)")
+                    .contains("in sync")
+                    .doesNotContain("id=\"note\"");
             Await.until(() -> daemon.metricSum("gitops_events_outbox_depth") == 0, Duration.ofSeconds(30), daemon::log);
             long stopMs = stopAndTime(daemon);
             assertThat(stopMs).as("stopped within the grace period").isLessThan(GRACE.toMillis());
