@@ -1,6 +1,7 @@
 package io.alfred.gitops.dashboard;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.alfred.gitops.Revision;
 import io.alfred.gitops.change.Action;
 import io.alfred.gitops.change.Change;
 import io.alfred.gitops.cluster.WriteGuard;
@@ -111,7 +112,7 @@ public record ObjectTree(List<Node> nodes, String problem) {
             List<InventoryEntry> entries = new InventoryStore(client, namespace, "", WriteGuard.ALWAYS)
                     .load()
                     .entries();
-            Map<String, Change> lastChanges = lastChanges(recent);
+            Map<String, LastChange> lastChanges = lastChanges(recent);
             Map<String, Map<String, List<ObjectRef>>> grouped = new TreeMap<>();
             for (InventoryEntry e : entries) {
                 grouped.computeIfAbsent(e.namespace().isEmpty() ? "(cluster)" : e.namespace(), k -> new TreeMap<>())
@@ -140,8 +141,8 @@ public record ObjectTree(List<Node> nodes, String problem) {
                     nodes.add(group(1, kind.getKey() + " (" + kind.getValue().size() + ")", kind.getKey()));
                     for (ObjectRef ref : kind.getValue()) {
                         Optional<JsonNode> live = lists.get(ref);
-                        Change last = lastChanges.get(ref.key());
-                        Sync sync = last != null && last.action() == Action.DELETED && live.isEmpty()
+                        LastChange last = lastChanges.get(ref.key());
+                        Sync sync = last != null && last.change().action() == Action.DELETED && live.isEmpty()
                                 ? Sync.PRUNED
                                 : held.contains(ref.toString())
                                         ? Sync.HELD
@@ -201,7 +202,7 @@ public record ObjectTree(List<Node> nodes, String problem) {
         return new Node(depth, label, kind, "", "", "", "", "", "", "", "");
     }
 
-    private static Node node(int depth, ObjectRef ref, Optional<JsonNode> live, Sync sync, Change last) {
+    private static Node node(int depth, ObjectRef ref, Optional<JsonNode> live, Sync sync, LastChange last) {
         Optional<Health> health = live.flatMap(l -> HealthAssessment.of(ref, l));
         String state = live.isEmpty()
                 ? (sync == Sync.PRUNED ? "" : "missing")
@@ -224,19 +225,30 @@ public record ObjectTree(List<Node> nodes, String problem) {
                 sync.key(),
                 sync.icon,
                 sync.label,
-                last == null ? "" : last.action().label(),
-                last == null ? "" : last.diff());
+                last == null ? "" : last.describe(),
+                last == null ? "" : last.change().diff());
     }
 
-    /** The newest change of each object over the recent cycles, by key. */
-    private static Map<String, Change> lastChanges(List<SyncStatus.RecentCycle> recent) {
-        Map<String, Change> out = new HashMap<>();
+    /** The newest change of each object over the recent cycles, by key, with the cycle that made it. */
+    private static Map<String, LastChange> lastChanges(List<SyncStatus.RecentCycle> recent) {
+        Map<String, LastChange> out = new HashMap<>();
         for (SyncStatus.RecentCycle cycle : recent) { // newest first
             for (Change c : cycle.changes()) {
-                out.putIfAbsent(c.ref().key(), c);
+                out.putIfAbsent(c.ref().key(), new LastChange(c, cycle));
             }
         }
         return out;
+    }
+
+    /** An object's newest change and the cycle it was part of. */
+    private record LastChange(Change change, SyncStatus.RecentCycle cycle) {
+        /** {@code configured by the webhook cycle of 10:23:01 at 0123456789ab}. */
+        String describe() {
+            String time = cycle.at().toString().replaceFirst("^.*T(\\d\\d:\\d\\d:\\d\\d).*$", "$1");
+            return change.action().label() + " by the " + (cycle.trigger().isEmpty() ? "" : cycle.trigger() + " ")
+                    + "cycle of " + time
+                    + (cycle.revision() == null ? "" : " at " + Revision.abbreviate(cycle.revision()));
+        }
     }
 
     /** One list per kind and namespace, kept for the page. */

@@ -236,7 +236,10 @@ class DashboardBrowserTest {
         assertThat(objects.getText()).contains("alfred-platform").contains("Deployment (");
         WebElement uiChat = node("Deployment/alfred-platform/ui-chat");
         assertThat(uiChat.getAttribute("class")).contains("health-ready").contains("sync-in-sync");
-        assertThat(uiChat.getText()).contains("ready").contains("in sync").contains("last cycle: created");
+        assertThat(uiChat.getText())
+                .contains("ready")
+                .contains("in sync")
+                .contains("last cycle: created by the startup cycle of ");
         assertThat(browser.findElements(By.cssSelector("li.node.depth-3")).stream()
                         .map(e -> e.getAttribute("data-object")))
                 .as("ReplicaSets beneath their Deployments")
@@ -321,7 +324,7 @@ class DashboardBrowserTest {
         assertThat(badge()).isEqualTo("In sync");
         // click the object: its diff against git as the drift cycle saw it, highlighted
         WebElement prometheus = node("ConfigMap/alfred-platform/prometheus-config");
-        assertThat(prometheus.getText()).contains("last cycle: configured");
+        assertThat(prometheus.getText()).contains("last cycle: configured by the drift cycle of ");
         prometheus.findElement(By.tagName("summary")).click();
         WebElement removed = prometheus.findElement(By.cssSelector("pre.diff span.del"));
         assertThat(removed.isDisplayed()).isTrue();
