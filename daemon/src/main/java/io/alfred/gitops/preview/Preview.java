@@ -41,6 +41,8 @@ public record Preview(
         Optional<String> error) {
 
     private static final ObjectMapper JSON = new ObjectMapper();
+    /** Diff characters a preview keeps, as a cycle keeps for the dashboard. */
+    static final int DIFF_CHARS_KEPT = 256 * 1024;
 
     /** A preview that found what a deploy would do; the verdict follows from the gates and the plan. */
     static Preview of(
@@ -193,15 +195,32 @@ public record Preview(
         values.forEach(array::add);
     }
 
+    /**
+     * The diffs of the objects that change, up to {@link #DIFF_CHARS_KEPT} characters: up to 50
+     * previews are kept, and a pull request that touches thousands of objects must not fill the heap.
+     */
     private static String diffs(ChangeSet changes) {
         StringBuilder sb = new StringBuilder();
+        int left = 0;
         for (Change c : changes.changes()) {
-            if (!c.diff().isEmpty()) {
-                sb.append(c.diff());
-                if (!c.diff().endsWith("\n")) {
-                    sb.append('\n');
-                }
+            if (c.diff().isEmpty()) {
+                continue;
             }
+            if (sb.length() + c.diff().length() > DIFF_CHARS_KEPT) {
+                left++;
+                continue;
+            }
+            sb.append(c.diff());
+            if (!c.diff().endsWith("\n")) {
+                sb.append('\n');
+            }
+        }
+        if (left > 0) {
+            sb.append("... the diffs of ")
+                    .append(left)
+                    .append(" more objects are not kept (past ")
+                    .append(DIFF_CHARS_KEPT / 1024)
+                    .append(" KiB); git diff of the pull request shows them\n");
         }
         return sb.toString();
     }

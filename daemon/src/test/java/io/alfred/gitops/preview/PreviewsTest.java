@@ -88,4 +88,31 @@ class PreviewsTest {
         previews.close();
         assertThat(previews.offer(pr(1, "aaaaaaa1"))).isFalse();
     }
+
+    @Test
+    void aPreviewKeepsAtMost256KiBOfDiffs() {
+        String big = "-  a: " + "x".repeat(100_000) + "\n";
+        var changes = new io.alfred.gitops.change.ChangeSet(java.util.stream.IntStream.range(0, 5)
+                .mapToObj(i -> new io.alfred.gitops.change.Change(
+                        io.alfred.gitops.render.ObjectRef.of("v1", "ConfigMap", "ns", "c" + i),
+                        io.alfred.gitops.change.Action.CONFIGURED,
+                        big,
+                        ""))
+                .toList());
+        Preview p = Preview.of(
+                pr(3, "aaaaaaa1"),
+                "aaaaaaa1",
+                new Preview.Where("test", "dev"),
+                Duration.ZERO,
+                List.of(),
+                changes,
+                List.of(),
+                List.of(),
+                List.of());
+        assertThat(p.diff().length()).isLessThan(Preview.DIFF_CHARS_KEPT + 200);
+        assertThat(p.diff())
+                .endsWith("the diffs of 3 more objects are not kept (past 256 KiB); git diff of the pull"
+                        + " request shows them\n");
+        assertThat(p.changes()).hasSize(5);
+    }
 }
