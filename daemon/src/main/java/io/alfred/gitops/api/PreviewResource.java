@@ -3,6 +3,7 @@ package io.alfred.gitops.api;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import io.alfred.gitops.config.GitopsConfig;
+import io.alfred.gitops.dashboard.DashboardResource;
 import io.alfred.gitops.preview.Preview;
 import io.alfred.gitops.reconcile.SyncLoop;
 import io.alfred.gitops.trigger.WebhookAuth;
@@ -37,7 +38,7 @@ public class PreviewResource {
 
     @GET
     public Response list(
-            @HeaderParam("Authorization") String authorization, @CookieParam("alfred_gitops_token") String cookie) {
+            @HeaderParam("Authorization") String authorization, @CookieParam(DashboardResource.COOKIE) String cookie) {
         if (!allowed(authorization, cookie)) {
             return HookResource.answer(401, "unauthorized: send the token of gitops.api.token-file as a bearer token");
         }
@@ -51,7 +52,7 @@ public class PreviewResource {
     public Response one(
             @PathParam("revision") String revision,
             @HeaderParam("Authorization") String authorization,
-            @CookieParam("alfred_gitops_token") String cookie) {
+            @CookieParam(DashboardResource.COOKIE) String cookie) {
         if (!allowed(authorization, cookie)) {
             return HookResource.answer(401, "unauthorized: send the token of gitops.api.token-file as a bearer token");
         }
@@ -74,9 +75,8 @@ public class PreviewResource {
         if (file.isEmpty()) {
             return true;
         }
-        String token = authorization != null && authorization.startsWith("Bearer ")
-                ? authorization.substring("Bearer ".length()).trim()
-                : cookie;
+        String bearer = WebhookAuth.bearer(authorization);
+        String token = bearer != null ? bearer : cookie;
         return WebhookAuth.tokenValid(java.nio.file.Path.of(file.get()), token);
     }
 }

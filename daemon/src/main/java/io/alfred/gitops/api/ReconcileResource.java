@@ -33,10 +33,7 @@ public class ReconcileResource {
         if (tokenFile.isEmpty()) {
             return HookResource.answer(404, "manual trigger not configured (gitops.api.token-file)");
         }
-        String token = authorization != null && authorization.startsWith("Bearer ")
-                ? authorization.substring("Bearer ".length()).trim()
-                : null;
-        if (!WebhookAuth.tokenValid(java.nio.file.Path.of(tokenFile.get()), token)) {
+        if (!WebhookAuth.tokenValid(java.nio.file.Path.of(tokenFile.get()), WebhookAuth.bearer(authorization))) {
             return HookResource.answer(401, "unauthorized");
         }
         if (revision != null && !SHA.matcher(revision).matches()) {

@@ -156,7 +156,6 @@ public class RunCommand implements Callable<Integer> {
                                     pubsubHealth)
                             .start())
                     .orElse(null);
-            fleetBoard.listening(fleet != null);
             trigger = config.trigger()
                     .subscription()
                     .map(s -> PubSubTrigger.of(
@@ -189,7 +188,6 @@ public class RunCommand implements Callable<Integer> {
             }
             if (fleet != null) {
                 fleet.close();
-                fleetBoard.listening(false);
             }
             loop.stop();
             if (githost != null) {

@@ -30,7 +30,8 @@ import java.util.Optional;
  */
 @Path("/")
 public class DashboardResource {
-    static final String COOKIE = "alfred_gitops_token";
+    /** The login cookie, which {@code GET /previews} also takes. */
+    public static final String COOKIE = "alfred_gitops_token";
 
     @Inject
     Dashboard dashboard;

@@ -12,21 +12,11 @@ import java.util.List;
 @ApplicationScoped
 public class FleetBoard {
     private final FleetView view = new FleetView();
-    private volatile boolean listening;
 
     /** Takes one event from the subscription; always acknowledged (the page keeps the last word). */
     public boolean accept(PubsubMessage message) {
         view.accept(message);
         return true;
-    }
-
-    /** The subscription is being read. */
-    public void listening(boolean now) {
-        listening = now;
-    }
-
-    public boolean listening() {
-        return listening;
     }
 
     public List<FleetView.Cluster> clusters() {

@@ -58,13 +58,13 @@ public record ObjectTree(List<Node> nodes, String problem) {
      *
      * @param depth 0 for a namespace, 1 for a kind, 2 for a managed object, 3 and 4 for what it owns
      * @param health {@code ready}, {@code progressing}, {@code failed}, {@code suspended}, or empty (no rule)
-     * @param lastChange the last cycle that changed it ({@code 2026-12-06T10:00:00Z configured}), or empty
+     * @param lastChange the last cycle that changed it ({@code configured by the drift cycle of 10:23:01 at
+     *     0123456789ab}), or empty
      * @param diff that cycle's diff of it (never a Secret's value), or empty
      */
     public record Node(
             int depth,
             String label,
-            String kind,
             String health,
             String healthIcon,
             String healthMessage,
@@ -136,9 +136,9 @@ public record ObjectTree(List<Node> nodes, String problem) {
             Lists lists = new Lists(client);
             List<Node> nodes = new ArrayList<>();
             for (var ns : grouped.entrySet()) {
-                nodes.add(group(0, ns.getKey(), "Namespace"));
+                nodes.add(group(0, ns.getKey()));
                 for (var kind : ns.getValue().entrySet()) {
-                    nodes.add(group(1, kind.getKey() + " (" + kind.getValue().size() + ")", kind.getKey()));
+                    nodes.add(group(1, kind.getKey() + " (" + kind.getValue().size() + ")"));
                     for (ObjectRef ref : kind.getValue()) {
                         Optional<JsonNode> live = lists.get(ref);
                         LastChange last = lastChanges.get(ref.key());
@@ -198,8 +198,8 @@ public record ObjectTree(List<Node> nodes, String problem) {
         }
     }
 
-    private static Node group(int depth, String label, String kind) {
-        return new Node(depth, label, kind, "", "", "", "", "", "", "", "");
+    private static Node group(int depth, String label) {
+        return new Node(depth, label, "", "", "", "", "", "", "", "");
     }
 
     private static Node node(int depth, ObjectRef ref, Optional<JsonNode> live, Sync sync, LastChange last) {
@@ -210,7 +210,6 @@ public record ObjectTree(List<Node> nodes, String problem) {
         return new Node(
                 depth,
                 ref.slashed(),
-                ref.kind(),
                 state,
                 switch (state) {
                     case "ready" -> "✔";

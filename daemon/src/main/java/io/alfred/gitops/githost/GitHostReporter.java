@@ -62,10 +62,6 @@ public final class GitHostReporter implements Previews.Listener, AutoCloseable {
         };
     }
 
-    public String context() {
-        return context;
-    }
-
     /**
      * The deploy events' sink, which also sets the deployed commit's status: {@code pending} when a
      * cycle starts on it, then {@code success}, {@code failure}, or {@code error} when blocked.

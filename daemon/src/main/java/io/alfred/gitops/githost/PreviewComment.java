@@ -1,5 +1,6 @@
 package io.alfred.gitops.githost;
 
+import io.alfred.gitops.Revision;
 import io.alfred.gitops.preview.GateVerdict;
 import io.alfred.gitops.preview.Preview;
 import io.alfred.gitops.preview.Verdict;
@@ -35,9 +36,7 @@ public final class PreviewComment {
                 .append(p.verdict().label())
                 .append("**\n\n");
         sb.append("Head `")
-                .append(p.revision()
-                        .map(r -> r.substring(0, Math.min(12, r.length())))
-                        .orElse("?"))
+                .append(p.revision().map(Revision::abbreviate).orElse("?"))
                 .append("` · ")
                 .append(p.summary())
                 .append(" · previewed in ")

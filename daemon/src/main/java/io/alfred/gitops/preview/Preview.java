@@ -3,6 +3,7 @@ package io.alfred.gitops.preview;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.alfred.gitops.Revision;
 import io.alfred.gitops.StageException;
 import io.alfred.gitops.change.Change;
 import io.alfred.gitops.change.ChangeSet;
@@ -149,8 +150,7 @@ public record Preview(
     /** {@code github#7 at 0123456789ab: would apply (2 configured, 1 deleted)}. */
     public String line() {
         return pullRequest.key()
-                + revision.map(r -> " at " + r.substring(0, Math.min(12, r.length())))
-                        .orElse("")
+                + revision.map(r -> " at " + Revision.abbreviate(r)).orElse("")
                 + ": " + verdict.label()
                 + (verdict == Verdict.WOULD_FAIL
                         ? error.map(e -> " (" + e + ")").orElse("")

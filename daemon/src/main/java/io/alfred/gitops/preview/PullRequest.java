@@ -1,5 +1,6 @@
 package io.alfred.gitops.preview;
 
+import io.alfred.gitops.Revision;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.regex.Matcher;
@@ -61,9 +62,6 @@ public record PullRequest(Host host, int number, Optional<String> headRevision, 
 
     @Override
     public String toString() {
-        return key()
-                + headRevision
-                        .map(r -> " at " + r.substring(0, Math.min(12, r.length())))
-                        .orElse("");
+        return key() + headRevision.map(r -> " at " + Revision.abbreviate(r)).orElse("");
     }
 }

@@ -2,8 +2,8 @@ package io.alfred.gitops.preview;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.alfred.gitops.support.JsonTexts;
 import java.io.IOException;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
@@ -24,9 +24,8 @@ public final class PullRequestNotices {
      *
      * @param repositories the base repository's URLs (any spelling), to match the configured one
      * @param baseRef the branch it would merge into ({@code refs/heads/main})
-     * @param action the host's word for what happened; only some start a preview
      */
-    public record Notice(PullRequest pullRequest, List<String> repositories, String baseRef, String action) {}
+    public record Notice(PullRequest pullRequest, List<String> repositories, String baseRef) {}
 
     /** GitHub's {@code pull_request} payload; empty when the action starts no preview (closed, labeled, ...). */
     public static Optional<Notice> github(byte[] body) {
@@ -49,9 +48,8 @@ public final class PullRequestNotices {
                         text(pr.path("head"), "sha"),
                         headRepo.isEmpty() || !headRepo.equals(baseRepo),
                         text(json.path("sender"), "login")),
-                texts(base.path("repo"), "clone_url", "ssh_url", "git_url", "html_url"),
-                "refs/heads/" + base.path("ref").asText(""),
-                action));
+                JsonTexts.of(base.path("repo"), "clone_url", "ssh_url", "git_url", "html_url"),
+                "refs/heads/" + base.path("ref").asText("")));
     }
 
     /** GitLab's merge request hook; empty when the action starts no preview (close, merge, approved, ...). */
@@ -74,9 +72,8 @@ public final class PullRequestNotices {
                                 .asText("")
                                 .equals(mr.path("target_project_id").asText("")),
                         text(json.path("user"), "username")),
-                texts(json.path("project"), "git_http_url", "git_ssh_url", "web_url"),
-                "refs/heads/" + mr.path("target_branch").asText(""),
-                action));
+                JsonTexts.of(json.path("project"), "git_http_url", "git_ssh_url", "web_url"),
+                "refs/heads/" + mr.path("target_branch").asText("")));
     }
 
     private static JsonNode read(byte[] body) {
@@ -94,15 +91,5 @@ public final class PullRequestNotices {
     private static Optional<String> text(JsonNode node, String field) {
         String value = node.path(field).asText("");
         return value.isBlank() ? Optional.empty() : Optional.of(value);
-    }
-
-    private static List<String> texts(JsonNode node, String... fields) {
-        List<String> out = new ArrayList<>();
-        for (String f : fields) {
-            if (node.path(f).isTextual() && !node.path(f).asText().isBlank()) {
-                out.add(node.path(f).asText());
-            }
-        }
-        return out;
     }
 }

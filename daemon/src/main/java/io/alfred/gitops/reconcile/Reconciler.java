@@ -89,15 +89,28 @@ public final class Reconciler implements AutoCloseable {
 
     /** What a cycle would do, without writing anything (the {@code diff} command). */
     public ChangeSet diff(RenderResult render) {
+        DryPlan dry = dryPlan(render, true);
+        return dry.plan().changeSet().plus(Work.deletions(toPrune(dry.inventory(), dry.manifests())));
+    }
+
+    /** A render planned without a write, what {@link #diff} and {@link #forecast} share. */
+    private record DryPlan(Inventory inventory, List<Manifest> manifests, Plan plan) {}
+
+    /**
+     * Plans {@code render} against the live cluster, Namespaces and CRDs it would create planned as
+     * missing, nothing written.
+     *
+     * @param trustApplied as in a cycle: when exactly this render was applied in full before, an
+     *     object that holds every field git gives it needs no dry run; false dry-runs every object
+     */
+    private DryPlan dryPlan(RenderResult render, boolean trustApplied) {
         Inventory inventory = inventoryStore.load();
         List<Manifest> manifests = new HpaAwareness(client, settings.fieldManager()).apply(render.manifests());
         ClusterKinds kinds = new ClusterKinds(client);
-        // as in a cycle: the live state is trusted only when exactly this render was applied in full
-        // before; then an object that holds every field git gives it needs no dry run
-        boolean seenBefore = digests.of(manifests).equals(inventory.renderDigest());
+        boolean seenBefore = trustApplied && digests.of(manifests).equals(inventory.renderDigest());
         Plan plan = planner.plan(
                 manifests, kinds, foundations.missing(manifests, kinds), Baseline.of(seenBefore, LiveView.NONE));
-        return plan.changeSet().plus(Work.deletions(toPrune(inventory, manifests)));
+        return new DryPlan(inventory, manifests, plan);
     }
 
     /**
@@ -105,16 +118,13 @@ public final class Reconciler implements AutoCloseable {
      * (a pull request's preview): every object is dry-run, as for a revision never applied.
      */
     public Forecast forecast(RenderResult render) {
-        Inventory inventory = inventoryStore.load();
-        List<Manifest> manifests = new HpaAwareness(client, settings.fieldManager()).apply(render.manifests());
-        ClusterKinds kinds = new ClusterKinds(client);
+        DryPlan dry = dryPlan(render, false);
+        Plan plan = dry.plan();
         List<GateRefusal> refusals = new ArrayList<>();
-        List<String> findings = new ArrayList<>(leftToHpas(render.manifests(), manifests));
-        refusing(refusals, () -> gates.checkEmptyRender(manifests));
-        Plan plan = planner.plan(
-                manifests, kinds, foundations.missing(manifests, kinds), Baseline.of(false, LiveView.NONE));
-        List<InventoryEntry> toPrune = toPrune(inventory, manifests);
-        refusing(refusals, () -> gates.checkPruneGuard(toPrune, inventory));
+        List<String> findings = new ArrayList<>(leftToHpas(render.manifests(), dry.manifests()));
+        refusing(refusals, () -> gates.checkEmptyRender(dry.manifests()));
+        List<InventoryEntry> toPrune = toPrune(dry.inventory(), dry.manifests());
+        refusing(refusals, () -> gates.checkPruneGuard(toPrune, dry.inventory()));
         refusing(refusals, () -> gates.checkBudgets(plan, findings));
         List<String> immutable =
                 plan.immutable().stream().map(p -> p.desired().ref().toString()).toList();

@@ -2,6 +2,7 @@ package io.alfred.gitops.trigger;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.alfred.gitops.support.JsonTexts;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.Iterator;
@@ -44,7 +45,7 @@ public final class PushNotices {
         if (json.path("object_kind").asText().equals("push") || json.has("project") && json.has("checkout_sha")) {
             return List.of(new PushNotice(
                     "gitlab",
-                    texts(json.path("project"), "git_http_url", "git_ssh_url", "web_url"),
+                    JsonTexts.of(json.path("project"), "git_http_url", "git_ssh_url", "web_url"),
                     json.path("ref").asText(null),
                     nonZero(json.path("after").asText(json.path("checkout_sha").asText(null))),
                     json.path("user_username").asText(null)));
@@ -52,7 +53,7 @@ public final class PushNotices {
         if (json.has("ref") && json.has("repository") && json.path("repository").isObject()) {
             return List.of(new PushNotice(
                     "github",
-                    texts(json.path("repository"), "clone_url", "ssh_url", "git_url", "html_url", "url"),
+                    JsonTexts.of(json.path("repository"), "clone_url", "ssh_url", "git_url", "html_url", "url"),
                     json.path("ref").asText(null),
                     json.path("deleted").asBoolean(false)
                             ? null
@@ -73,7 +74,7 @@ public final class PushNotices {
 
     private static List<PushNotice> cloudSourceRepositories(JsonNode json) {
         List<PushNotice> out = new ArrayList<>();
-        List<String> repos = texts(json, "url", "name");
+        List<String> repos = JsonTexts.of(json, "url", "name");
         String actor = json.path("refUpdateEvent").path("email").asText(null);
         Iterator<Map.Entry<String, JsonNode>> it =
                 json.path("refUpdateEvent").path("refUpdates").fields();
@@ -91,16 +92,6 @@ public final class PushNotices {
         }
         if (out.isEmpty() && !json.path("refUpdateEvent").path("refUpdates").isObject()) {
             throw new MalformedNoticeException("refUpdateEvent without refUpdates");
-        }
-        return out;
-    }
-
-    private static List<String> texts(JsonNode node, String... fields) {
-        List<String> out = new ArrayList<>();
-        for (String f : fields) {
-            if (node.path(f).isTextual() && !node.path(f).asText().isBlank()) {
-                out.add(node.path(f).asText());
-            }
         }
         return out;
     }

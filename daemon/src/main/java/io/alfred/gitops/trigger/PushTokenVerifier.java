@@ -41,10 +41,10 @@ public final class PushTokenVerifier {
 
     /** Null when the token is good, else why it is not (for the log; the caller answers 401 either way). */
     public String reject(String authorization) {
-        if (authorization == null || !authorization.startsWith("Bearer ")) {
+        String token = WebhookAuth.bearer(authorization);
+        if (token == null) {
             return "no bearer token";
         }
-        String token = authorization.substring("Bearer ".length()).trim();
         try {
             JwtClaims claims = consumer.processToClaims(token);
             if (!serviceAccount.equals(claims.getStringClaimValue("email"))) {

@@ -1,5 +1,6 @@
 package io.alfred.gitops.trigger;
 
+import io.alfred.gitops.Revision;
 import java.time.Instant;
 import java.util.Locale;
 
@@ -38,7 +39,7 @@ public record Trigger(Kind kind, String revision, String id, String actor, Insta
     @Override
     public String toString() {
         return kind.label()
-                + (revision == null ? "" : " " + revision.substring(0, Math.min(12, revision.length())))
+                + (revision == null ? "" : " " + Revision.abbreviate(revision))
                 + (id == null ? "" : " id=" + id);
     }
 }

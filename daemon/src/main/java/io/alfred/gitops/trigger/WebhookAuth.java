@@ -45,6 +45,13 @@ public final class WebhookAuth {
         return MessageDigest.isEqual(read(tokenFile), given.getBytes(StandardCharsets.UTF_8));
     }
 
+    /** The token of an {@code Authorization: Bearer <token>} header; null when the header is none. */
+    public static String bearer(String authorization) {
+        return authorization != null && authorization.startsWith("Bearer ")
+                ? authorization.substring("Bearer ".length()).trim()
+                : null;
+    }
+
     private static byte[] read(Path file) {
         try {
             return Files.readString(file, StandardCharsets.UTF_8).trim().getBytes(StandardCharsets.UTF_8);
