@@ -157,8 +157,8 @@ public record ObjectTree(List<Node> nodes, String problem) {
                 return new ObjectTree(
                         List.copyOf(nodes.subList(0, MAX_NODES)),
                         more
-                                + " more rows not shown; kubectl get with the label app.kubernetes.io/managed-by=alfred-gitops"
-                                + " lists them all");
+                                + " more rows not shown; kubectl get with the label"
+                                + " app.kubernetes.io/managed-by=alfred-gitops lists them all");
             }
             return new ObjectTree(nodes, "");
         } catch (KubernetesClientException e) {
