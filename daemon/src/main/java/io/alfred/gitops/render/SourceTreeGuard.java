@@ -7,11 +7,17 @@ import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.util.ArrayDeque;
+import java.util.ArrayList;
 import java.util.Deque;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.stream.Stream;
+import org.eclipse.jgit.lib.Repository;
+import org.eclipse.jgit.storage.file.FileRepositoryBuilder;
+import org.eclipse.jgit.treewalk.FileTreeIterator;
+import org.eclipse.jgit.treewalk.TreeWalk;
+import org.eclipse.jgit.treewalk.filter.NotIgnoredFilter;
 
 /**
  * Checks a checkout before anything reads it: no symlink may lead outside it, and no
@@ -23,9 +29,14 @@ final class SourceTreeGuard {
 
     private SourceTreeGuard() {}
 
+    /**
+     * Every symlink under {@code root} must stay inside it. A git work tree ({@code render --local})
+     * is walked as git sees it: what git ignores (build output, dependencies) and {@code .git} are
+     * not part of what is rendered, so they are not looked at.
+     */
     static void checkSymlinks(Path root) {
         Path realRoot = real(root);
-        try (Stream<Path> paths = Files.walk(root)) {
+        try (Stream<Path> paths = Files.exists(root.resolve(".git")) ? notIgnored(root) : Files.walk(root)) {
             paths.filter(Files::isSymbolicLink).forEach(link -> {
                 try {
                     Path target = link.getParent()
@@ -45,6 +56,24 @@ final class SourceTreeGuard {
         } catch (IOException e) {
             throw new RenderException(root.toString(), "cannot scan the checkout: " + e.getMessage());
         }
+    }
+
+    /** The files of a git work tree that git does not ignore, tracked or not. */
+    private static Stream<Path> notIgnored(Path root) throws IOException {
+        List<Path> files = new ArrayList<>();
+        try (Repository repository = new FileRepositoryBuilder()
+                        .setWorkTree(root.toFile())
+                        .setMustExist(true)
+                        .build();
+                TreeWalk walk = new TreeWalk(repository)) {
+            walk.addTree(new FileTreeIterator(repository));
+            walk.setFilter(new NotIgnoredFilter(0));
+            walk.setRecursive(true);
+            while (walk.next()) {
+                files.add(root.resolve(walk.getPathString()));
+            }
+        }
+        return files.stream();
     }
 
     /**

@@ -16,6 +16,7 @@ import java.time.Duration;
 import java.util.Collections;
 import java.util.List;
 import java.util.Map;
+import org.eclipse.jgit.api.Git;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -135,6 +136,27 @@ class RenderErrorsTest {
                 .hasMessageContaining("remote resource 'https://github.com/example/infra//base?ref=main' refused");
         write("base/kustomization.yaml", "resources:\n- github.com/example/infra/base\n");
         assertThatThrownBy(() -> render("overlay")).hasMessageContaining("remote resource");
+    }
+
+    /**
+     * {@code render --local} in a git work tree looks at what git would: an ignored directory
+     * (build output with a symlink out of it) is not part of the render; an untracked file is.
+     */
+    @Test
+    void aWorkingTreeIsCheckedAsGitSeesIt() throws Exception {
+        Git.init().setDirectory(root.toFile()).call().close();
+        write(".gitignore", "target/\n");
+        write("overlay/cm.yaml", CM.formatted("x"));
+        Files.createDirectories(root.resolve("target/bin"));
+        Files.createSymbolicLink(root.resolve("target/bin/etcd"), Path.of("/usr/bin/env"));
+        WorkingTree tree = WorkingTree.of(root.resolve("overlay"));
+        assertThat(tree.render(renderer(Map.of())).manifests()).hasSize(1);
+
+        Files.createSymbolicLink(root.resolve("overlay/passwd.yaml"), Path.of("/etc/passwd"));
+        assertThatThrownBy(() -> tree.render(renderer(Map.of())))
+                .isInstanceOf(RenderException.class)
+                .hasMessageContaining("overlay/passwd.yaml")
+                .hasMessageContaining("symlink leads outside the checkout");
     }
 
     @Test
