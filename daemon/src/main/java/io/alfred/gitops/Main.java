@@ -16,8 +16,8 @@ import org.jboss.logging.Logger;
  * Entry point. Decisions that must be made before Quarkus reads its runtime configuration are made
  * here, from the command line:
  * <ul>
- * <li>help, the version and a command line that does not parse are answered without starting the
- * application ({@link EarlyAnswer});</li>
+ * <li>help, the version, a command line that does not parse, and {@code render} are answered
+ * without starting the application ({@link EarlyAnswer});</li>
  * <li>one-shot commands (render, diff, reconcile, events) do not serve HTTP, so they never fight a
  * running daemon for its port;</li>
  * <li>a one-shot command's result is its standard output: its standard error carries warnings and
@@ -37,6 +37,10 @@ public final class Main {
     private Main() {}
 
     public static void main(String... args) {
+        boolean verbose = isVerbose(args);
+        if (verbose) {
+            System.setProperty(VERBOSE_PROPERTY, "true");
+        }
         // a @QuarkusMainTest runs this inside the tests' JVM, which an exit would end: there the
         // application answers (the same answers, after its start-up)
         if (LaunchMode.current() == LaunchMode.NORMAL) {
@@ -47,10 +51,6 @@ public final class Main {
             if (early.isPresent()) {
                 System.exit(early.getAsInt());
             }
-        }
-        boolean verbose = isVerbose(args);
-        if (verbose) {
-            System.setProperty(VERBOSE_PROPERTY, "true");
         }
         if (isOneShot(args)) {
             setIfAbsent("quarkus.http.host-enabled", "false");

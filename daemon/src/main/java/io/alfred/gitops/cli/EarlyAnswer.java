@@ -12,10 +12,12 @@ import picocli.CommandLine.ParseResult;
 import picocli.CommandLine.UnmatchedArgumentException;
 
 /**
- * What the command line can answer before the application starts: {@code --help}, {@code --version}
- * and a command line that does not parse (a mistyped command, an unknown option). Picocli reads the
- * same annotations the application runs with; only a command line that parses and asks for work
- * starts Quarkus. So asking for help costs a JVM start, not a server's: no banner, no socket.
+ * What the command line can answer before the application starts: {@code --help}, {@code --version},
+ * a command line that does not parse (a mistyped command, an unknown option), and {@code render},
+ * which needs its settings, git and Kustomize but none of the application's services (no cluster
+ * client, no HTTP, no metrics). Picocli reads the same annotations the application runs with; only
+ * a command line that parses and asks for a cluster or the daemon starts Quarkus. So asking for help
+ * costs a JVM start, not a server's: no banner, no socket.
  */
 public final class EarlyAnswer {
     private EarlyAnswer() {}
@@ -33,7 +35,9 @@ public final class EarlyAnswer {
             err.flush();
             return OptionalInt.of(ExitCodes.ERROR);
         }
+        ParseResult leaf = parsed;
         for (ParseResult p = parsed; p != null; p = p.subcommand()) {
+            leaf = p;
             if (p.isUsageHelpRequested()) {
                 p.commandSpec().commandLine().usage(out);
                 out.flush();
@@ -44,6 +48,12 @@ public final class EarlyAnswer {
                 out.flush();
                 return OptionalInt.of(ExitCodes.OK);
             }
+        }
+        if (leaf.commandSpec().userObject() instanceof RenderCommand render) {
+            int exitCode = render.callWithoutApplication();
+            out.flush();
+            err.flush();
+            return OptionalInt.of(exitCode);
         }
         return OptionalInt.empty();
     }

@@ -7,9 +7,12 @@ import io.alfred.gitops.testing.TestRepo;
 import io.quarkus.test.junit.main.LaunchResult;
 import io.quarkus.test.junit.main.QuarkusMainLauncher;
 import io.quarkus.test.junit.main.QuarkusMainTest;
+import java.io.PrintWriter;
+import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Date;
+import java.util.OptionalInt;
 import org.junit.jupiter.api.Test;
 
 /** {@code alfred-gitops render} end to end: the real command line on a real git repository. */
@@ -39,6 +42,44 @@ class RenderCommandTest {
                     launcher.launch("render", "--repo", repo.url(), "--cluster", "local", "--env", "dev");
             assertThat(fromUrl.exitCode()).isZero();
             assertThat(documents(fromUrl.getOutput())).isEqualTo(yaml);
+        }
+    }
+
+    /**
+     * {@code bin/alfred-gitops render} runs before and instead of the application's start
+     * ({@link EarlyAnswer}): the same command line prints the same documents and the same notes as
+     * the application's {@code render}, and a configuration error is one line.
+     */
+    @Test
+    void rendersTheSameWithoutTheApplication(QuarkusMainLauncher launcher) throws Exception {
+        Path tmp = Files.createTempDirectory("render-standalone");
+        try (TestRepo repo = TestRepo.withExample(tmp.resolve("infra"))) {
+            repo.write("infra/k8s/overlays/dev/uncommitted.txt", "not in the commit\n");
+            String[] args = {"render", "--repo", repo.dir().toString(), "--cluster", "local", "--env", "dev"};
+            LaunchResult application = launcher.launch(args);
+            assertThat(application.exitCode()).as(application.getErrorOutput()).isZero();
+
+            StringWriter out = new StringWriter();
+            StringWriter err = new StringWriter();
+            OptionalInt standalone = EarlyAnswer.answer(args, new PrintWriter(out), new PrintWriter(err));
+            assertThat(standalone).as(err.toString()).hasValue(ExitCodes.OK);
+            assertThat(out.toString()).isEqualTo(application.getOutput() + "\n").contains("cluster-name: local");
+            assertThat(err.toString())
+                    .contains("note: this is commit ")
+                    .contains("uncommitted change(s) under infra/k8s/overlays/dev")
+                    .isEqualTo(application.getErrorOutput() + "\n");
+
+            out.getBuffer().setLength(0);
+            err.getBuffer().setLength(0);
+            assertThat(EarlyAnswer.answer(
+                            new String[] {"render", "--repo", repo.dir().toString(), "--env", "dev"},
+                            new PrintWriter(out),
+                            new PrintWriter(err)))
+                    .hasValue(ExitCodes.ERROR);
+            assertThat(out.toString()).isEmpty();
+            assertThat(err.toString())
+                    .startsWith("alfred-gitops: config: invalid configuration: gitops.cluster.name is not set")
+                    .hasLineCount(1);
         }
     }
 

@@ -89,7 +89,7 @@ class LauncherIT {
         assertThat(archives())
                 .singleElement()
                 .satisfies(archive ->
-                        assertThat(archive.getFileName().toString()).matches("cds-\\d+-\\d+-\\d+-\\d+\\.jsa"));
+                        assertThat(archive.getFileName().toString()).matches("cds-render-\\d+-\\d+-\\d+-\\d+\\.jsa"));
 
         Path classes = tmp.resolve("classes.log");
         Map<String, String> logged = new HashMap<>();
@@ -128,14 +128,19 @@ class LauncherIT {
     void aNewRecordingKeepsTheFourNewestArchives() throws Exception {
         Files.createDirectories(archives);
         for (int i = 1; i <= 4; i++) {
-            Path old = Files.writeString(archives.resolve("cds-" + i + "-1-1-1.jsa"), "an older build's archive");
+            Path old =
+                    Files.writeString(archives.resolve("cds-render-" + i + "-1-1-1.jsa"), "an older build's archive");
             Files.setLastModifiedTime(old, FileTime.from(Instant.now().minus(Duration.ofDays(10 - i))));
         }
+        Path application = Files.writeString(archives.resolve("cds-app-0-1-1-1.jsa"), "the application's archive");
+        Files.setLastModifiedTime(application, FileTime.from(Instant.now().minus(Duration.ofDays(20))));
         render(Map.of());
         assertThat(archives())
-                .hasSize(4)
+                .as("four of render's, and the application's own: each kind keeps its four newest")
+                .hasSize(5)
                 .extracting(path -> path.getFileName().toString())
-                .doesNotContain("cds-1-1-1-1.jsa")
-                .contains("cds-2-1-1-1.jsa", "cds-3-1-1-1.jsa", "cds-4-1-1-1.jsa");
+                .doesNotContain("cds-render-1-1-1-1.jsa")
+                .contains("cds-render-2-1-1-1.jsa", "cds-render-3-1-1-1.jsa", "cds-render-4-1-1-1.jsa")
+                .contains("cds-app-0-1-1-1.jsa");
     }
 }

@@ -1,0 +1,47 @@
+package io.alfred.gitops.cli;
+
+import io.alfred.gitops.config.StandaloneConfig;
+import java.util.logging.Formatter;
+import java.util.logging.Logger;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.jboss.logmanager.Level;
+import org.jboss.logmanager.formatters.JsonFormatter;
+import org.jboss.logmanager.formatters.PatternFormatter;
+import org.jboss.logmanager.handlers.ConsoleHandler;
+
+/**
+ * The log of a command that runs without the application ({@code render}), set up from the keys
+ * Quarkus would read for a one-shot command: on standard error, at {@code quarkus.log.level} (WARN,
+ * with {@code -v} INFO), each {@code quarkus.log.category."NAME".level}, in
+ * {@code quarkus.log.console.format}, or one JSON object per line when
+ * {@code quarkus.log.console.json.enabled} ({@code GITOPS_LOG_JSON}) is true.
+ */
+final class ConsoleLog {
+    private static final Pattern CATEGORY = Pattern.compile("quarkus\\.log\\.category\\.\"?([^\"]+)\"?\\.level");
+
+    private ConsoleLog() {}
+
+    static void install(StandaloneConfig config, boolean verbose) {
+        boolean json = config.value("quarkus.log.console.json.enabled")
+                .map(Boolean::parseBoolean)
+                .orElse(false);
+        Formatter formatter = json
+                ? new JsonFormatter()
+                : new PatternFormatter(config.value("quarkus.log.console.format")
+                        .orElse("%d{yyyy-MM-dd HH:mm:ss,SSS} %-5p [%c{3.}] (%t) %s%e%n"));
+        Logger root = Logger.getLogger("");
+        for (var old : root.getHandlers()) {
+            root.removeHandler(old);
+        }
+        root.addHandler(new ConsoleHandler(ConsoleHandler.Target.SYSTEM_ERR, formatter));
+        root.setLevel(Level.parse(config.value("quarkus.log.level").orElse(verbose ? "INFO" : "WARN")));
+        for (String key : config.names()) {
+            Matcher category = CATEGORY.matcher(key);
+            if (category.matches()) {
+                config.value(key)
+                        .ifPresent(level -> Logger.getLogger(category.group(1)).setLevel(Level.parse(level)));
+            }
+        }
+    }
+}
