@@ -16,8 +16,9 @@ import org.jboss.logging.Logger;
  * Entry point. Decisions that must be made before Quarkus reads its runtime configuration are made
  * here, from the command line:
  * <ul>
- * <li>help, the version, a command line that does not parse, and {@code render} are answered
- * without starting the application ({@link EarlyAnswer});</li>
+ * <li>help, the version, a command line that does not parse, {@code render}, and {@code diff} and
+ * {@code reconcile --once} on a kubeconfig's cluster run without starting the application
+ * ({@link EarlyAnswer});</li>
  * <li>one-shot commands (render, diff, reconcile, events) do not serve HTTP, so they never fight a
  * running daemon for its port;</li>
  * <li>a one-shot command's result is its standard output: its standard error carries warnings and
@@ -33,6 +34,8 @@ public final class Main {
             Set.of("render", "diff", "reconcile", "status", "suspend", "resume", "events");
     /** Set when {@code -v} is given; commands print stack traces then. */
     public static final String VERBOSE_PROPERTY = "alfred.verbose";
+    /** Set by a JVM that runs the application inside it (the tests'): nothing may exit it. */
+    static final String IN_PROCESS_PROPERTY = "alfred.in-process";
 
     private Main() {}
 
@@ -42,8 +45,9 @@ public final class Main {
             System.setProperty(VERBOSE_PROPERTY, "true");
         }
         // a @QuarkusMainTest runs this inside the tests' JVM, which an exit would end: there the
-        // application answers (the same answers, after its start-up)
-        if (LaunchMode.current() == LaunchMode.NORMAL) {
+        // application answers (the same answers, after its start-up). The launch mode says NORMAL
+        // there too, until the application has started: the tests' JVM says so by a property.
+        if (LaunchMode.current() == LaunchMode.NORMAL && !Boolean.getBoolean(IN_PROCESS_PROPERTY)) {
             OptionalInt early = EarlyAnswer.answer(
                     args,
                     new PrintWriter(new OutputStreamWriter(System.out, StandardCharsets.UTF_8)),

@@ -7,6 +7,7 @@ import io.alfred.gitops.StageException;
 import io.alfred.gitops.config.GitopsConfig;
 import io.alfred.gitops.config.Settings;
 import io.alfred.gitops.config.SettingsResolver;
+import io.alfred.gitops.config.StandaloneConfig;
 import io.alfred.gitops.reconcile.Revisions;
 import io.alfred.gitops.reconcile.Wiring;
 import io.alfred.gitops.render.KustomizeOutputs;
@@ -33,6 +34,40 @@ abstract class CommandSupport {
 
     /** Where the command's seconds went; {@code -v} prints them. */
     final CommandTimings timings = new CommandTimings();
+
+    /** What the command does; picocli calls it through {@link java.util.concurrent.Callable}. */
+    public abstract Integer call();
+
+    /**
+     * Whether this command line can run before and instead of the application's start
+     * ({@link EarlyAnswer}): it needs its settings, git, Kustomize and the cluster's API server,
+     * none of the application's services (no HTTP, no metrics, no sandbox).
+     */
+    boolean runsWithoutApplication() {
+        return false;
+    }
+
+    /**
+     * Runs the command with the configuration read by {@link StandaloneConfig} (the application's
+     * sources, in its order) and the log set up from the same keys, instead of the application's.
+     */
+    int callWithoutApplication() {
+        try {
+            StandaloneConfig standalone = StandaloneConfig.read();
+            ConsoleLog.install(standalone, Main.verbose());
+            config = standalone.gitops();
+        } catch (RuntimeException e) {
+            err().println("alfred-gitops: config: " + oneLine(e) + "; see docs/reference.md for the keys");
+            err().flush();
+            return ExitCodes.ERROR;
+        }
+        return call();
+    }
+
+    private static String oneLine(RuntimeException e) {
+        String message = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
+        return message.replaceAll("\\s*\\R\\s*", " ").trim();
+    }
 
     PrintWriter out() {
         return spec.commandLine().getOut();

@@ -1,7 +1,9 @@
 package io.alfred.gitops.cli;
 
 import io.alfred.gitops.config.StandaloneConfig;
+import io.quarkus.bootstrap.logging.QuarkusDelayedHandler;
 import java.util.logging.Formatter;
+import java.util.logging.Handler;
 import java.util.logging.Logger;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -15,7 +17,8 @@ import org.jboss.logmanager.handlers.ConsoleHandler;
  * Quarkus would read for a one-shot command: on standard error, at {@code quarkus.log.level} (WARN,
  * with {@code -v} INFO), each {@code quarkus.log.category."NAME".level}, in
  * {@code quarkus.log.console.format}, or one JSON object per line when
- * {@code quarkus.log.console.json.enabled} ({@code GITOPS_LOG_JSON}) is true.
+ * {@code quarkus.log.console.json.enabled} ({@code GITOPS_LOG_JSON}) is true. A log that has a
+ * handler already is left as it is.
  */
 final class ConsoleLog {
     private static final Pattern CATEGORY = Pattern.compile("quarkus\\.log\\.category\\.\"?([^\"]+)\"?\\.level");
@@ -31,10 +34,21 @@ final class ConsoleLog {
                 : new PatternFormatter(config.value("quarkus.log.console.format")
                         .orElse("%d{yyyy-MM-dd HH:mm:ss,SSS} %-5p [%c{3.}] (%t) %s%e%n"));
         Logger root = Logger.getLogger("");
-        for (var old : root.getHandlers()) {
-            root.removeHandler(old);
+        ConsoleHandler console = new ConsoleHandler(ConsoleHandler.Target.SYSTEM_ERR, formatter);
+        Handler[] handlers = root.getHandlers();
+        if (handlers.length == 0) {
+            root.addHandler(console);
+        } else if (handlers.length == 1
+                && handlers[0] instanceof QuarkusDelayedHandler delayed
+                && !delayed.isActivated()) {
+            // the placeholder Quarkus' launcher installs, which holds records until the application
+            // sets its handlers up: here nothing will. What it held (the logging and configuration
+            // libraries' start-up, at DEBUG) is let go, and ours takes what comes.
+            delayed.setHandlers(new Handler[0]);
+            root.addHandler(console);
+        } else {
+            return; // set up already, by an application in this JVM (a test's)
         }
-        root.addHandler(new ConsoleHandler(ConsoleHandler.Target.SYSTEM_ERR, formatter));
         root.setLevel(Level.parse(config.value("quarkus.log.level").orElse(verbose ? "INFO" : "WARN")));
         for (String key : config.names()) {
             Matcher category = CATEGORY.matcher(key);

@@ -30,6 +30,15 @@ public class DiffCommand extends CommandSupport implements Callable<Integer> {
     ClusterOpener clusters;
 
     @Override
+    boolean runsWithoutApplication() {
+        if (options.sandbox) {
+            return false;
+        }
+        clusters = new ClusterOpener();
+        return true;
+    }
+
+    @Override
     public Integer call() {
         PrintWriter out = out();
         try {

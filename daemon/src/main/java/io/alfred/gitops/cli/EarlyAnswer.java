@@ -13,11 +13,12 @@ import picocli.CommandLine.UnmatchedArgumentException;
 
 /**
  * What the command line can answer before the application starts: {@code --help}, {@code --version},
- * a command line that does not parse (a mistyped command, an unknown option), and {@code render},
- * which needs its settings, git and Kustomize but none of the application's services (no cluster
- * client, no HTTP, no metrics). Picocli reads the same annotations the application runs with; only
- * a command line that parses and asks for a cluster or the daemon starts Quarkus. So asking for help
- * costs a JVM start, not a server's: no banner, no socket.
+ * a command line that does not parse (a mistyped command, an unknown option), and the commands that
+ * need their settings, git, Kustomize and the API server but none of the application's services (no
+ * HTTP, no metrics, no sandbox): {@code render}, and {@code diff} and {@code reconcile --once} on a
+ * kubeconfig's cluster ({@link CommandSupport#runsWithoutApplication}). Picocli reads the same
+ * annotations the application runs with; only the daemon, the sandbox and the state commands start
+ * Quarkus. So asking for help costs a JVM start, not a server's: no banner, no socket.
  */
 public final class EarlyAnswer {
     private EarlyAnswer() {}
@@ -49,8 +50,8 @@ public final class EarlyAnswer {
                 return OptionalInt.of(ExitCodes.OK);
             }
         }
-        if (leaf.commandSpec().userObject() instanceof RenderCommand render) {
-            int exitCode = render.callWithoutApplication();
+        if (leaf.commandSpec().userObject() instanceof CommandSupport command && command.runsWithoutApplication()) {
+            int exitCode = command.callWithoutApplication();
             out.flush();
             err.flush();
             return OptionalInt.of(exitCode);

@@ -49,6 +49,15 @@ public class ReconcileCommand extends CommandSupport implements Callable<Integer
     ClusterOpener clusters;
 
     @Override
+    boolean runsWithoutApplication() {
+        if (options.sandbox) {
+            return false;
+        }
+        clusters = new ClusterOpener();
+        return true;
+    }
+
+    @Override
     public Integer call() {
         PrintWriter out = out();
         Settings settings;

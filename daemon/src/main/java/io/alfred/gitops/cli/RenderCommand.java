@@ -3,7 +3,6 @@ package io.alfred.gitops.cli;
 import io.alfred.gitops.Main;
 import io.alfred.gitops.StageException;
 import io.alfred.gitops.config.Settings;
-import io.alfred.gitops.config.StandaloneConfig;
 import io.alfred.gitops.render.Manifest;
 import io.alfred.gitops.render.ManifestWriter;
 import io.alfred.gitops.render.RenderResult;
@@ -27,27 +26,9 @@ public class RenderCommand extends CommandSupport implements Callable<Integer> {
             description = "Print Secret values (hidden by default: a terminal or a CI log is no place for them).")
     boolean showSecrets;
 
-    /**
-     * Renders with the configuration read by {@link StandaloneConfig} (the application's sources, in
-     * its order), before and instead of the application's start: what {@code bin/alfred-gitops
-     * render} runs.
-     */
-    int callWithoutApplication() {
-        try {
-            StandaloneConfig standalone = StandaloneConfig.read();
-            ConsoleLog.install(standalone, Main.verbose());
-            config = standalone.gitops();
-        } catch (RuntimeException e) {
-            err().println("alfred-gitops: config: " + oneLine(e) + "; see docs/reference.md for the keys");
-            err().flush();
-            return ExitCodes.ERROR;
-        }
-        return call();
-    }
-
-    private static String oneLine(RuntimeException e) {
-        String message = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
-        return message.replaceAll("\\s*\\R\\s*", " ").trim();
+    @Override
+    boolean runsWithoutApplication() {
+        return true;
     }
 
     @Override

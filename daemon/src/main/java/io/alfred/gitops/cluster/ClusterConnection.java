@@ -13,6 +13,8 @@ import io.fabric8.kubernetes.client.http.HttpClient;
 import io.fabric8.kubernetes.client.http.HttpRequest;
 import io.fabric8.kubernetes.client.http.HttpResponse;
 import io.fabric8.kubernetes.client.utils.URLUtils;
+import io.fabric8.kubernetes.client.vertx.VertxHttpClientFactory;
+import io.vertx.core.Vertx;
 import java.nio.file.Files;
 import java.time.Duration;
 import java.util.Optional;
@@ -51,8 +53,12 @@ public final class ClusterConnection implements AutoCloseable {
         Config config = new ConfigBuilder(resilient(Config.autoConfigure(null)))
                 .withConnectionTimeout((int) connectTimeout.toMillis())
                 .build();
-        return new ClusterConnection(
-                new KubernetesClientBuilder().withConfig(config).build(), () -> {}, origin);
+        Vertx vertx = OwnVertx.create();
+        KubernetesClient client = new KubernetesClientBuilder()
+                .withHttpClientFactory(new VertxHttpClientFactory(vertx))
+                .withConfig(config)
+                .build();
+        return new ClusterConnection(client, () -> OwnVertx.close(vertx), origin);
     }
 
     /**

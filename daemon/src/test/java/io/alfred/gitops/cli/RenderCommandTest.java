@@ -18,7 +18,6 @@ import org.junit.jupiter.api.Test;
 /** {@code alfred-gitops render} end to end: the real command line on a real git repository. */
 @QuarkusMainTest
 class RenderCommandTest {
-
     @Test
     void rendersTheExampleFromALocalRepositoryOrItsUrlAlike(QuarkusMainLauncher launcher) throws Exception {
         Path tmp = Files.createTempDirectory("render-cmd");

@@ -2,6 +2,7 @@ package io.alfred.gitops.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.alfred.gitops.testing.TestCluster;
 import io.alfred.gitops.testing.TestRepo;
 import java.io.IOException;
 import java.net.ServerSocket;
@@ -170,6 +171,61 @@ class FirstHourIT {
                 .as("the change set once")
                 .isEqualTo(1);
         assertThat(r.out()).containsPattern("reconcile succeeded at [0-9a-f]{40}: 35 created in \\d+ ms\\n$");
+    }
+
+    /**
+     * On a kubeconfig's cluster (the real control plane when the tests have one), {@code diff} and
+     * {@code reconcile --once} run without starting the application: under {@code -v} no Quarkus
+     * line, and the same results and exit codes as ever.
+     */
+    @Test
+    void diffAndReconcileOnAKubeconfigRunWithoutTheApplication() throws Exception {
+        String namespace = "first-hour-" + Long.toString(System.nanoTime(), 36);
+        repo.write("plain/ns.yaml", "apiVersion: v1\nkind: Namespace\nmetadata: {name: %s}\n".formatted(namespace))
+                .write(
+                        "plain/cm.yaml",
+                        "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: settings, namespace: %s}\ndata: {level: info}\n"
+                                .formatted(namespace))
+                .commit("a namespace and a config map");
+        try (TestCluster cluster = TestCluster.start()) {
+            // the daemon's state (inventory, history) in a namespace of this test's own
+            Map<String, String> env = Map.of(
+                    "KUBECONFIG",
+                    cluster.writeKubeconfig(tmp.resolve("kubeconfig")).toString(),
+                    "GITOPS_NAMESPACE",
+                    namespace + "-state");
+
+            Run diff = run(env, "diff", "--path", "plain", "-v");
+            assertThat(diff.exit()).as("changes: exit 1, as kubectl diff").isEqualTo(1);
+            assertThat(diff.out())
+                    .contains("ConfigMap/" + namespace + "/settings created")
+                    .containsPattern("diff at [0-9a-f]{40}: 2 created\n$");
+            assertThat(diff.err())
+                    .as("no application started")
+                    .doesNotContain("io.quarkus", "Profile prod activated", "Listening on")
+                    .containsPattern("# seconds: start [0-9.]+, cluster [0-9.]+, fetch");
+
+            Run applied = run(env, "reconcile", "--once", "--path", "plain", "-v");
+            assertThat(applied.exit()).as(applied.err()).isZero();
+            assertThat(applied.out()).containsPattern("reconcile succeeded at [0-9a-f]{40}: 2 created in \\d+ ms\n$");
+            assertThat(applied.err()).doesNotContain("io.quarkus").contains("cycle 1 at ");
+            assertThat(cluster.client()
+                            .configMaps()
+                            .inNamespace(namespace)
+                            .withName("settings")
+                            .get()
+                            .getData())
+                    .containsEntry("level", "info");
+
+            Run again = run(env, "reconcile", "--once", "--path", "plain");
+            assertThat(again.exit()).as(again.err()).isZero();
+            assertThat(again.err()).isEmpty();
+            assertThat(again.out()).containsPattern("reconcile no-op at [0-9a-f]{40}: 2 unchanged in \\d+ ms\n$");
+            Run nothing = run(env, "diff", "--path", "plain");
+            assertThat(nothing.exit()).as(nothing.err()).isZero();
+            cluster.client().namespaces().withName(namespace).delete();
+            cluster.client().namespaces().withName(namespace + "-state").delete();
+        }
     }
 
     @Test

@@ -88,8 +88,8 @@ class LauncherIT {
         Run first = render(Map.of());
         assertThat(archives())
                 .singleElement()
-                .satisfies(archive ->
-                        assertThat(archive.getFileName().toString()).matches("cds-render-\\d+-\\d+-\\d+-\\d+\\.jsa"));
+                .satisfies(archive -> assertThat(archive.getFileName().toString())
+                        .matches("cds-standalone-\\d+-\\d+-\\d+-\\d+\\.jsa"));
 
         Path classes = tmp.resolve("classes.log");
         Map<String, String> logged = new HashMap<>();
@@ -128,8 +128,8 @@ class LauncherIT {
     void aNewRecordingKeepsTheFourNewestArchives() throws Exception {
         Files.createDirectories(archives);
         for (int i = 1; i <= 4; i++) {
-            Path old =
-                    Files.writeString(archives.resolve("cds-render-" + i + "-1-1-1.jsa"), "an older build's archive");
+            Path old = Files.writeString(
+                    archives.resolve("cds-standalone-" + i + "-1-1-1.jsa"), "an older build's archive");
             Files.setLastModifiedTime(old, FileTime.from(Instant.now().minus(Duration.ofDays(10 - i))));
         }
         Path application = Files.writeString(archives.resolve("cds-app-0-1-1-1.jsa"), "the application's archive");
@@ -139,8 +139,8 @@ class LauncherIT {
                 .as("four of render's, and the application's own: each kind keeps its four newest")
                 .hasSize(5)
                 .extracting(path -> path.getFileName().toString())
-                .doesNotContain("cds-render-1-1-1-1.jsa")
-                .contains("cds-render-2-1-1-1.jsa", "cds-render-3-1-1-1.jsa", "cds-render-4-1-1-1.jsa")
+                .doesNotContain("cds-standalone-1-1-1-1.jsa")
+                .contains("cds-standalone-2-1-1-1.jsa", "cds-standalone-3-1-1-1.jsa", "cds-standalone-4-1-1-1.jsa")
                 .contains("cds-app-0-1-1-1.jsa");
     }
 }
