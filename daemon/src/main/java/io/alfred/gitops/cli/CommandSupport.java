@@ -47,6 +47,9 @@ abstract class CommandSupport {
         return false;
     }
 
+    /** Makes what the application would inject besides the configuration; nothing by default. */
+    void wireWithoutApplication() {}
+
     /**
      * Runs the command with the configuration read by {@link StandaloneConfig} (the application's
      * sources, in its order) and the log set up from the same keys, instead of the application's.
@@ -61,6 +64,7 @@ abstract class CommandSupport {
             err().flush();
             return ExitCodes.ERROR;
         }
+        wireWithoutApplication();
         return call();
     }
 

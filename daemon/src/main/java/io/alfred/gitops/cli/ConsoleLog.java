@@ -13,7 +13,7 @@ import org.jboss.logmanager.formatters.PatternFormatter;
 import org.jboss.logmanager.handlers.ConsoleHandler;
 
 /**
- * The log of a command that runs without the application ({@code render}), set up from the keys
+ * The log of a command that runs without the application ({@link EarlyAnswer}), set up from the keys
  * Quarkus would read for a one-shot command: on standard error, at {@code quarkus.log.level} (WARN,
  * with {@code -v} INFO), each {@code quarkus.log.category."NAME".level}, in
  * {@code quarkus.log.console.format}, or one JSON object per line when

@@ -48,13 +48,15 @@ public class ReconcileCommand extends CommandSupport implements Callable<Integer
     @Inject
     ClusterOpener clusters;
 
+    /** On a kubeconfig's cluster; the sandbox is the application's. */
     @Override
     boolean runsWithoutApplication() {
-        if (options.sandbox) {
-            return false;
-        }
+        return !options.sandbox;
+    }
+
+    @Override
+    void wireWithoutApplication() {
         clusters = new ClusterOpener();
-        return true;
     }
 
     @Override

@@ -8,8 +8,8 @@ import java.nio.file.Path;
 import java.util.Optional;
 
 /**
- * The configuration read without starting the application, for a command that needs no more than
- * its settings ({@code render}). The sources and their order are the application's own (Quarkus'
+ * The configuration read without starting the application, for the commands that need none of its
+ * services ({@code render}; {@code diff} and {@code reconcile --once} on a kubeconfig's cluster). The sources and their order are the application's own (Quarkus'
  * defaults), so a key means the same in both: system properties (400), environment variables (300),
  * {@code .env} in the working directory (295), {@code config/application.properties} in the working
  * directory (260), {@code application.properties} in the jar (250); the profile is

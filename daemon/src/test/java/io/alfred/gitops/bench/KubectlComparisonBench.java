@@ -198,9 +198,31 @@ class KubectlComparisonBench {
                         "GITOPS_SOURCE_WORKDIR", dir.resolve("work").toString());
                 List<String> where = List.of(
                         "--repo", repo.dir().toString(), "--path", "app", "--cluster", "bench", "--env", "b", "-v");
-                // untimed: the first command after a build records the launcher's class data archive;
-                // status, so that nothing is rendered (and kept) before the cold apply
+                // untimed: the first command of each kind after a build records the launcher's class data
+                // archive of that kind: status for the application's, and for the commands that run
+                // without it a diff of another repository (nothing of this one fetched, rendered or kept
+                // before the cold apply)
                 ours(env, -1, List.of("status"));
+                try (TestRepo warm = TestRepo.create(dir.resolve("warm-repo"))) {
+                    warm.write("warm/kustomization.yaml", "resources:\n- cm.yaml\n")
+                            .write(
+                                    "warm/cm.yaml",
+                                    "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: warm, namespace: default}\n")
+                            .commit("warm");
+                    ours(
+                            env,
+                            -1,
+                            List.of(
+                                    "diff",
+                                    "--repo",
+                                    warm.dir().toString(),
+                                    "--path",
+                                    "warm",
+                                    "--cluster",
+                                    "bench",
+                                    "--env",
+                                    "b"));
+                }
                 oursCold = seconds(() -> spent.put("cold_apply", ours(env, 0, with(where, "reconcile", "--once"))));
                 settle(server);
                 for (int i = 0; i < RUNS; i++) {
