@@ -206,6 +206,8 @@ class DashboardBrowserTest {
         assertThat(browser.findElement(By.cssSelector("[role=alert]")).getText())
                 .contains("not the daemon's");
         browser.findElement(By.id("token")).sendKeys(HookTestProfile.API_TOKEN, Keys.ENTER);
+        // the form's answer sets the cookie; the browser may not have it yet when ENTER returns
+        await(() -> browser.manage().getCookieNamed("alfred_gitops_token") != null, "the login cookie");
         Cookie cookie = browser.manage().getCookieNamed("alfred_gitops_token");
         assertThat(cookie.isHttpOnly()).isTrue();
         assertThat(cookie.getSameSite()).isEqualTo("Strict");
