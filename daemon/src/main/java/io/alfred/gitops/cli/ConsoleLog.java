@@ -29,10 +29,8 @@ final class ConsoleLog {
         boolean json = config.value("quarkus.log.console.json.enabled")
                 .map(Boolean::parseBoolean)
                 .orElse(false);
-        Formatter formatter = json
-                ? new JsonFormatter()
-                : new PatternFormatter(config.value("quarkus.log.console.format")
-                        .orElse("%d{yyyy-MM-dd HH:mm:ss,SSS} %-5p [%c{3.}] (%t) %s%e%n"));
+        Formatter formatter =
+                json ? new JsonFormatter() : new PatternFormatter(config.required("quarkus.log.console.format"));
         Logger root = Logger.getLogger("");
         ConsoleHandler console = new ConsoleHandler(ConsoleHandler.Target.SYSTEM_ERR, formatter);
         Handler[] handlers = root.getHandlers();

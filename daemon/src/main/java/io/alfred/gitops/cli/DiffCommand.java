@@ -11,35 +11,16 @@ import io.alfred.gitops.reconcile.Reconciler;
 import io.alfred.gitops.reconcile.Wiring;
 import io.alfred.gitops.render.RenderResult;
 import io.fabric8.kubernetes.client.KubernetesClientException;
-import jakarta.inject.Inject;
 import java.io.PrintWriter;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
 
 /** {@code diff}: what a cycle would change, from a server-side dry run; writes nothing. */
 @Command(
         name = "diff",
         mixinStandardHelpOptions = true,
         description = "Server-side dry-run diff against the cluster. Exit 0 no changes, 1 changes, 2 error.")
-public class DiffCommand extends CommandSupport implements Callable<Integer> {
-    @Mixin
-    CommonOptions options;
-
-    @Inject
-    ClusterOpener clusters;
-
-    /** On a kubeconfig's cluster; the sandbox is the application's. */
-    @Override
-    boolean runsWithoutApplication() {
-        return !options.sandbox;
-    }
-
-    @Override
-    void wireWithoutApplication() {
-        clusters = new ClusterOpener();
-    }
-
+public class DiffCommand extends ClusterCommandSupport implements Callable<Integer> {
     @Override
     public Integer call() {
         PrintWriter out = out();

@@ -19,12 +19,10 @@ import io.alfred.gitops.reconcile.SyncStatus;
 import io.alfred.gitops.reconcile.Wiring;
 import io.alfred.gitops.trigger.Trigger;
 import io.alfred.gitops.verify.RevisionVerification;
-import jakarta.inject.Inject;
 import java.io.PrintWriter;
 import java.util.concurrent.Callable;
 import org.jboss.logging.Logger;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** {@code reconcile --once}: one full cycle (events and rollback included), then exit. */
@@ -33,31 +31,14 @@ import picocli.CommandLine.Option;
         mixinStandardHelpOptions = true,
         description =
                 "One full cycle, then exit. Exit 0 success or no-op, 1 failed, 3 blocked by a safety gate, 2 error.")
-public class ReconcileCommand extends CommandSupport implements Callable<Integer> {
+public class ReconcileCommand extends ClusterCommandSupport implements Callable<Integer> {
     private static final Logger LOG = Logger.getLogger(ReconcileCommand.class);
-
-    @Mixin
-    CommonOptions options;
 
     @Option(
             names = "--once",
             required = true,
             description = "Run one cycle and exit (continuous reconciling is `run`).")
     boolean once;
-
-    @Inject
-    ClusterOpener clusters;
-
-    /** On a kubeconfig's cluster; the sandbox is the application's. */
-    @Override
-    boolean runsWithoutApplication() {
-        return !options.sandbox;
-    }
-
-    @Override
-    void wireWithoutApplication() {
-        clusters = new ClusterOpener();
-    }
 
     @Override
     public Integer call() {

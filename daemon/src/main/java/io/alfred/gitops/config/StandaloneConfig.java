@@ -58,6 +58,11 @@ public final class StandaloneConfig {
         return config.getOptionalValue(key, String.class);
     }
 
+    /** A key the application's properties always set, e.g. the console log's format. */
+    public String required(String key) {
+        return config.getValue(key, String.class);
+    }
+
     /** The names of every key set in a source. */
     public Iterable<String> names() {
         return config.getPropertyNames();

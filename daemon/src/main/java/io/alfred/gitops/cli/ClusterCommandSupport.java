@@ -1,0 +1,27 @@
+package io.alfred.gitops.cli;
+
+import jakarta.inject.Inject;
+import picocli.CommandLine.Mixin;
+
+/**
+ * What {@code diff} and {@code reconcile --once} share: the common options and the cluster they
+ * reach. On a kubeconfig's cluster they run without the application; the sandbox is the
+ * application's.
+ */
+abstract class ClusterCommandSupport extends CommandSupport {
+    @Mixin
+    CommonOptions options;
+
+    @Inject
+    ClusterOpener clusters;
+
+    @Override
+    boolean runsWithoutApplication() {
+        return !options.sandbox;
+    }
+
+    @Override
+    void wireWithoutApplication() {
+        clusters = new ClusterOpener();
+    }
+}
