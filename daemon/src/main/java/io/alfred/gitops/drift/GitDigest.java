@@ -3,9 +3,8 @@ package io.alfred.gitops.drift;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.alfred.gitops.support.Sha256;
 import java.nio.ByteBuffer;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 
 /**
  * The identity of one git object's content: the first 128 bits of the SHA-256 of its JSON. The view
@@ -17,10 +16,9 @@ record GitDigest(long high, long low) {
 
     static GitDigest of(JsonNode git) {
         try {
-            ByteBuffer sha =
-                    ByteBuffer.wrap(MessageDigest.getInstance("SHA-256").digest(JSON.writeValueAsBytes(git)));
+            ByteBuffer sha = ByteBuffer.wrap(Sha256.digest().digest(JSON.writeValueAsBytes(git)));
             return new GitDigest(sha.getLong(), sha.getLong());
-        } catch (NoSuchAlgorithmException | JsonProcessingException e) {
+        } catch (JsonProcessingException e) {
             throw new IllegalStateException("cannot digest a rendered object", e);
         }
     }

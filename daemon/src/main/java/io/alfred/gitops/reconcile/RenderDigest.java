@@ -1,9 +1,9 @@
 package io.alfred.gitops.reconcile;
 
 import io.alfred.gitops.render.Manifest;
+import io.alfred.gitops.support.Sha256;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
 import java.util.List;
 
@@ -28,15 +28,11 @@ final class RenderDigest {
     }
 
     static String digest(List<Manifest> manifests) {
-        try {
-            MessageDigest sha = MessageDigest.getInstance("SHA-256");
-            for (Manifest m : manifests) {
-                sha.update(m.body().toString().getBytes(StandardCharsets.UTF_8));
-                sha.update((byte) 0);
-            }
-            return HexFormat.of().formatHex(sha.digest());
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
+        MessageDigest sha = Sha256.digest();
+        for (Manifest m : manifests) {
+            sha.update(m.body().toString().getBytes(StandardCharsets.UTF_8));
+            sha.update((byte) 0);
         }
+        return HexFormat.of().formatHex(sha.digest());
     }
 }

@@ -3,19 +3,16 @@ package io.alfred.gitops.render;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.alfred.gitops.Revision;
+import io.alfred.gitops.support.Sha256;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.FileSystems;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.PosixFilePermissions;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
 import java.util.Comparator;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Optional;
 import java.util.function.Supplier;
@@ -28,7 +25,8 @@ import org.jboss.logging.Logger;
  * it made before. A render is a function of the commit's tree (remote bases are refused), the path
  * and the Kustomize binary (its file, size and modification time), and those make the key: a new
  * commit, another path or another Kustomize never meets an old entry. The source checks run on
- * every render all the same; only the Kustomize process is saved. Entries are written whole (a
+ * every render all the same; only the Kustomize process is saved (and the parse of a source YAML
+ * file that passed before, {@link CheckedYaml}). Entries are written whole (a
  * temporary file moved into place), readable by their owner only (a render holds the Secrets git
  * holds, as the checkout beside it does), and the newest {@value #KEPT} are kept. An entry that
  * cannot be read is rendered again.
@@ -54,6 +52,14 @@ public final class KustomizeOutputs {
     }
 
     /**
+     * The source YAML files that passed the strict parse before, kept beside the outputs (for
+     * {@link #NONE}: by the renderer that asks, for its lifetime).
+     */
+    CheckedYaml checkedYaml() {
+        return new CheckedYaml(dir == null ? null : dir.resolve("checked-yaml"));
+    }
+
+    /**
      * What Kustomize printed for this commit, path and command when it was kept, else what
      * {@code build} prints, kept for the next time (when the Kustomize binary can be identified).
      */
@@ -63,7 +69,7 @@ public final class KustomizeOutputs {
         }
         Optional<Path> file = Kustomize.identify(command.get(0))
                 .map(binary -> dir.resolve(
-                        sha256(String.join("\n", FORMAT, revision.sha(), path, String.join(" ", command), binary))
+                        Sha256.hex(String.join("\n", FORMAT, revision.sha(), path, String.join(" ", command), binary))
                                 + ".json"));
         Optional<Kustomize.Output> kept = file.flatMap(KustomizeOutputs::read);
         if (kept.isPresent()) {
@@ -130,15 +136,6 @@ public final class KustomizeOutputs {
             return Files.getLastModifiedTime(file).toMillis();
         } catch (IOException e) {
             return 0;
-        }
-    }
-
-    private static String sha256(String text) {
-        try {
-            return HexFormat.of()
-                    .formatHex(MessageDigest.getInstance("SHA-256").digest(text.getBytes(StandardCharsets.UTF_8)));
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("SHA-256 is part of every JDK", e);
         }
     }
 }

@@ -32,6 +32,7 @@ public final class Renderer {
 
     private final Kustomize kustomize;
     private final KustomizeOutputs outputs;
+    private final CheckedYaml checked;
     private final RenderLimits limits;
     private final Substitution substitution;
     private final String settingsKey;
@@ -40,6 +41,7 @@ public final class Renderer {
     /** @param outputs what Kustomize printed for earlier renders, kept on disk ({@link KustomizeOutputs#NONE}: none) */
     public Renderer(RenderSettings settings, KustomizeOutputs outputs) {
         this.outputs = outputs;
+        this.checked = outputs.checkedYaml();
         this.limits = settings.limits();
         this.kustomize = new Kustomize(settings.kustomize(), settings.timeout(), limits);
         this.substitution = new Substitution(settings.substitutions());
@@ -97,13 +99,13 @@ public final class Renderer {
         List<String> warnings = List.of();
         if (SourceTreeGuard.kustomizationFile(dir) != null) {
             Set<Path> kustomizationDirs = SourceTreeGuard.checkNoRemoteBases(root, dir, limits.yaml());
-            SourceLimits.check(root, kustomizationDirs, limits);
+            SourceLimits.check(root, kustomizationDirs, limits, checked);
             Kustomize.Output output =
                     outputs.keptOr(revision, path, kustomize.command(), () -> kustomize.build(root, dir, path));
             warnings = output.warnings();
             raw = ManifestParser.parse(output.yaml(), "kustomize build " + path, limits.yaml());
         } else {
-            SourceLimits.check(root, List.of(dir), limits);
+            SourceLimits.check(root, List.of(dir), limits, checked);
             raw = PlainManifests.load(root, dir, limits.yaml());
         }
         if (raw.size() > limits.objects()) {

@@ -19,7 +19,16 @@ import java.util.stream.Stream;
 final class SourceLimits {
     private SourceLimits() {}
 
-    static void check(Path root, Collection<Path> dirs, RenderLimits limits) {
+    /** @param checked the YAML files that passed before, by content: not parsed again */
+    static void check(Path root, Collection<Path> dirs, RenderLimits limits, CheckedYaml checked) {
+        try {
+            checkFiles(root, dirs, limits, checked);
+        } finally {
+            checked.save();
+        }
+    }
+
+    private static void checkFiles(Path root, Collection<Path> dirs, RenderLimits limits, CheckedYaml checked) {
         Set<Path> files = new TreeSet<>();
         for (Path dir : dirs) {
             try (Stream<Path> walk = Files.walk(dir)) {
@@ -53,7 +62,12 @@ final class SourceLimits {
                                 + " in all (gitops.render.limits.total-size)");
             }
             if (isYaml(file)) {
-                YamlDocuments.parse(SourceText.read(file, display), display, limits.yaml());
+                String text = SourceText.read(file, display);
+                String digest = CheckedYaml.digest(text, limits.yaml());
+                if (!checked.passed(digest)) {
+                    YamlDocuments.parse(text, display, limits.yaml());
+                    checked.pass(digest);
+                }
             }
         }
     }

@@ -3,6 +3,7 @@ package io.alfred.gitops.source;
 import io.alfred.gitops.StageException;
 import io.alfred.gitops.config.SourceSettings;
 import io.alfred.gitops.config.VerifyMode;
+import io.alfred.gitops.support.Sha256;
 import io.alfred.gitops.verify.RevisionVerification;
 import io.alfred.gitops.verify.RevisionVerifier;
 import java.io.IOException;
@@ -16,11 +17,8 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.SimpleFileVisitor;
 import java.nio.file.attribute.BasicFileAttributes;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
 import java.util.Collection;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
@@ -510,12 +508,7 @@ public final class GitSource implements AutoCloseable {
     }
 
     private static String shortHash(String url) {
-        try {
-            byte[] digest = MessageDigest.getInstance("SHA-256").digest(url.getBytes(StandardCharsets.UTF_8));
-            return HexFormat.of().formatHex(digest, 0, 8);
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
-        }
+        return Sha256.hex(url).substring(0, 16);
     }
 
     /** Whether {@code ancestor} is {@code descendant} or one of its ancestors (both must be here). */

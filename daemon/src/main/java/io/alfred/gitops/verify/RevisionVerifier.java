@@ -24,8 +24,17 @@ import org.eclipse.jgit.revwalk.RevWalk;
  * validity windows, revoked keys), and for OpenPGP {@link OpenPgpVerifier} on the trusted keyring.
  */
 public final class RevisionVerifier {
-    static {
-        SignatureVerifiers.set(GpgFormat.OPENPGP, new OpenPgpVerifier());
+    /**
+     * JGit's verifiers, with ours for OpenPGP, registered on the first verification: JGit finds its
+     * own through a service loader (the SSH one loads Apache MINA sshd), about 0.1 s that a command
+     * with verification off need not pay.
+     */
+    private static final class Verifiers {
+        static {
+            SignatureVerifiers.set(GpgFormat.OPENPGP, new OpenPgpVerifier());
+        }
+
+        static void registered() {}
     }
 
     private final VerifyMode mode;
@@ -49,6 +58,7 @@ public final class RevisionVerifier {
         if (mode == VerifyMode.OFF) {
             return RevisionVerification.notRequired(commit);
         }
+        Verifiers.registered();
         List<SignatureCheck> checks = new ArrayList<>();
         try (RevWalk walk = new RevWalk(repository)) {
             if (mode.tag()) {
