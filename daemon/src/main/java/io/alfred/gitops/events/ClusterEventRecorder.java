@@ -16,7 +16,14 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
 import org.jboss.logging.Logger;
 
 /**
@@ -35,6 +42,9 @@ public final class ClusterEventRecorder {
     static final Duration REFILL = Duration.ofMinutes(5);
     private static final int MAX_NOTE = 1024;
     private static final int MAX_TRACKED = 4096;
+    /** Requests in flight at once, as a stage's dry runs and applies. */
+    static final int CONCURRENCY = 8;
+
     private static final DateTimeFormatter MICRO =
             DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm:ss.SSSSSS'Z'").withZone(ZoneOffset.UTC);
 
@@ -63,6 +73,8 @@ public final class ClusterEventRecorder {
     private final Map<String, Sent> recent = new LruMap<>(MAX_TRACKED);
     private final Map<String, Bucket> buckets = new LruMap<>(MAX_TRACKED);
     private long sequence;
+    /** Sends the requests: {@value #CONCURRENCY} threads, which end when idle. */
+    private final ThreadPoolExecutor requests;
 
     /** @param clock the time of each Event ({@code Clock.systemUTC()}, or a test's) */
     public ClusterEventRecorder(KubernetesClient client, WriteGuard guard, String instance, Clock clock) {
@@ -70,6 +82,13 @@ public final class ClusterEventRecorder {
         this.guard = guard;
         this.instance = instance;
         this.clock = clock;
+        this.requests = new ThreadPoolExecutor(
+                CONCURRENCY, CONCURRENCY, 10, TimeUnit.SECONDS, new LinkedBlockingQueue<>(), r -> {
+                    Thread t = new Thread(r, "gitops-events");
+                    t.setDaemon(true);
+                    return t;
+                });
+        requests.allowCoreThreadTimeOut(true);
     }
 
     /** Who records the Events: the pod (POD_NAME or HOSTNAME), else this host. */
@@ -89,69 +108,128 @@ public final class ClusterEventRecorder {
     }
 
     /**
+     * One Event to record.
+     *
      * @param action what alfred-gitops did (Apply, Prune, Reconcile, Rollback)
      * @param note what a person reads; never a Secret value (callers pass summaries, not data)
      */
-    public synchronized void record(ObjectRef regarding, Type type, String reason, String action, String note) {
-        String text = note.length() <= MAX_NOTE ? note : note.substring(0, MAX_NOTE - 1) + "…";
-        String namespace = regarding.namespace().isEmpty() ? "default" : regarding.namespace();
-        String key = regarding.key() + "|" + reason + "|" + text;
+    public record Note(ObjectRef regarding, Type type, String reason, String action, String note) {}
+
+    /** What a note comes to: a new Event, one more of a series, or nothing (the object's bucket is empty). */
+    private sealed interface Write permits Create, Repeat {}
+
+    private record Create(String key, Note note, String text, String namespace, String name, Instant at)
+            implements Write {}
+
+    private record Repeat(Sent previous, int count, Instant at) implements Write {}
+
+    public void record(ObjectRef regarding, Type type, String reason, String action, String note) {
+        recordAll(List.of(new Note(regarding, type, reason, action, note)));
+    }
+
+    /**
+     * Records {@code notes}, their requests {@value #CONCURRENCY} at a time: a cycle that changed
+     * 100 objects made 200 requests one after the other (each object's uid, then its Event), half
+     * a second at the end of every large apply.
+     */
+    public void recordAll(List<Note> notes) {
+        List<Write> writes = new ArrayList<>();
+        synchronized (this) {
+            for (Note n : notes) {
+                plan(n).ifPresent(writes::add);
+            }
+        }
+        List<CompletableFuture<Void>> sent = new ArrayList<>();
+        for (Write w : writes) {
+            sent.add(CompletableFuture.runAsync(() -> send(w), requests));
+        }
+        sent.forEach(CompletableFuture::join);
+    }
+
+    /** Decides under the lock, so that series and buckets stay consistent; sends nothing. */
+    private Optional<Write> plan(Note n) {
+        String text = n.note().length() <= MAX_NOTE ? n.note() : n.note().substring(0, MAX_NOTE - 1) + "…";
+        String namespace =
+                n.regarding().namespace().isEmpty() ? "default" : n.regarding().namespace();
+        String key = n.regarding().key() + "|" + n.reason() + "|" + text;
         Instant now = clock.instant();
         try {
-            guard.check("Event on " + regarding);
-            Sent previous = recent.get(key);
-            if (previous != null && previous.first().plus(SERIES_WINDOW).isAfter(now)) {
-                int count = previous.count() + 1;
+            guard.check("Event on " + n.regarding());
+        } catch (RuntimeException e) {
+            LOG.debugf("events: cannot record %s on %s: %s", n.reason(), n.regarding(), e.getMessage());
+            return Optional.empty();
+        }
+        Sent previous = recent.get(key);
+        if (previous != null && previous.first().plus(SERIES_WINDOW).isAfter(now)) {
+            int count = previous.count() + 1;
+            recent.put(key, new Sent(previous.namespace(), previous.name(), count, previous.first()));
+            return Optional.of(new Repeat(previous, count, now));
+        }
+        if (!take(n.regarding().key(), now)) {
+            LOG.debugf("events: too many events for %s; '%s' not recorded", n.regarding(), n.reason());
+            return Optional.empty();
+        }
+        // as kubelet names them: <object>.<unix nanos, hex>
+        String name = n.regarding().name() + "."
+                + Long.toHexString(now.getEpochSecond() * 1_000_000_000L + now.getNano() + sequence++);
+        return Optional.of(new Create(key, n, text, namespace, name, now));
+    }
+
+    private void send(Write write) {
+        try {
+            if (write instanceof Repeat r) {
                 client.events()
                         .v1()
                         .events()
-                        .inNamespace(previous.namespace())
-                        .withName(previous.name())
+                        .inNamespace(r.previous().namespace())
+                        .withName(r.previous().name())
                         .edit(e -> new EventBuilder(e)
                                 .withSeries(new EventSeriesBuilder()
-                                        .withCount(count)
-                                        .withLastObservedTime(new MicroTime(MICRO.format(now)))
+                                        .withCount(r.count())
+                                        .withLastObservedTime(new MicroTime(MICRO.format(r.at())))
                                         .build())
                                 .build());
-                recent.put(key, new Sent(previous.namespace(), previous.name(), count, previous.first()));
-                return;
+            } else if (write instanceof Create c) {
+                create(c);
             }
-            if (!take(regarding.key(), now)) {
-                LOG.debugf("events: too many events for %s; '%s' not recorded", regarding, reason);
-                return;
-            }
-            Event event = new EventBuilder()
-                    .withNewMetadata()
-                    .withName(regarding.name() + "."
-                            + Long.toHexString(now.getEpochSecond() * 1_000_000_000L
-                                    + now.getNano()
-                                    + sequence++)) // as kubelet names them: <object>.<unix nanos, hex>
-                    .withNamespace(namespace)
-                    .endMetadata()
-                    .withRegarding(new ObjectReferenceBuilder()
-                            .withApiVersion(regarding.apiVersion())
-                            .withKind(regarding.kind())
-                            .withNamespace(regarding.namespace().isEmpty() ? null : regarding.namespace())
-                            .withName(regarding.name())
-                            .withUid(uidOf(regarding))
-                            .build())
-                    .withType(type.name())
-                    .withReason(reason)
-                    .withAction(action)
-                    .withNote(text)
-                    .withEventTime(new MicroTime(MICRO.format(now)))
-                    .withReportingController(CONTROLLER)
-                    .withReportingInstance(instance)
-                    .build();
-            Event created = client.events()
-                    .v1()
-                    .events()
-                    .inNamespace(namespace)
-                    .resource(event)
-                    .create();
-            recent.put(key, new Sent(namespace, created.getMetadata().getName(), 1, now));
         } catch (RuntimeException e) {
-            LOG.debugf("events: cannot record %s on %s: %s", reason, regarding, e.getMessage());
+            Note n = write instanceof Create c ? c.note() : null;
+            LOG.debugf(
+                    "events: cannot record %s: %s",
+                    n == null ? "a repeated event" : n.reason() + " on " + n.regarding(), e.getMessage());
+        }
+    }
+
+    private void create(Create c) {
+        ObjectRef regarding = c.note().regarding();
+        Event event = new EventBuilder()
+                .withNewMetadata()
+                .withName(c.name())
+                .withNamespace(c.namespace())
+                .endMetadata()
+                .withRegarding(new ObjectReferenceBuilder()
+                        .withApiVersion(regarding.apiVersion())
+                        .withKind(regarding.kind())
+                        .withNamespace(regarding.namespace().isEmpty() ? null : regarding.namespace())
+                        .withName(regarding.name())
+                        .withUid(uidOf(regarding))
+                        .build())
+                .withType(c.note().type().name())
+                .withReason(c.note().reason())
+                .withAction(c.note().action())
+                .withNote(c.text())
+                .withEventTime(new MicroTime(MICRO.format(c.at())))
+                .withReportingController(CONTROLLER)
+                .withReportingInstance(instance)
+                .build();
+        Event created = client.events()
+                .v1()
+                .events()
+                .inNamespace(c.namespace())
+                .resource(event)
+                .create();
+        synchronized (this) {
+            recent.put(c.key(), new Sent(c.namespace(), created.getMetadata().getName(), 1, c.at()));
         }
     }
 

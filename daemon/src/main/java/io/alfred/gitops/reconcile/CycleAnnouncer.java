@@ -5,11 +5,14 @@ import io.alfred.gitops.change.Action;
 import io.alfred.gitops.change.Change;
 import io.alfred.gitops.change.ChangeSet;
 import io.alfred.gitops.events.ClusterEventRecorder;
+import io.alfred.gitops.events.ClusterEventRecorder.Note;
 import io.alfred.gitops.events.ClusterEventRecorder.Type;
 import io.alfred.gitops.prune.InventoryStore;
 import io.alfred.gitops.render.ObjectRef;
 import io.alfred.gitops.state.Suspension;
 import io.alfred.gitops.trigger.Trigger;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.stream.Collectors;
 
 /**
@@ -86,15 +89,17 @@ final class CycleAnnouncer {
                 "Rollback",
                 "the rollout of " + failed.abbreviated() + " failed; " + restored.abbreviated() + " applied again ("
                         + changes.summary() + ")");
+        List<Note> notes = new ArrayList<>();
         for (Change c : changes.effective()) {
-            recorder.record(
+            notes.add(new Note(
                     c.ref(),
                     Type.Warning,
                     "RolledBack",
                     "Rollback",
                     "rolled back by alfred-gitops to " + restored.abbreviated() + " after the rollout of "
-                            + failed.abbreviated() + " failed" + what(c));
+                            + failed.abbreviated() + " failed" + what(c)));
         }
+        recorder.recordAll(notes);
     }
 
     void suspension(Suspension s) {
@@ -102,6 +107,7 @@ final class CycleAnnouncer {
     }
 
     private void objects(ChangeSet changes, Revision revision, String verb) {
+        List<Note> notes = new ArrayList<>();
         int recorded = 0;
         for (Change c : changes.effective()) {
             String reason = switch (c.action()) {
@@ -117,13 +123,14 @@ final class CycleAnnouncer {
             String done = verb != null && c.action() == Action.CONFIGURED
                     ? verb
                     : c.action() == Action.DELETED ? "pruned" : c.action().label();
-            recorder.record(
+            notes.add(new Note(
                     c.ref(),
                     Type.Normal,
                     reason,
                     c.action() == Action.DELETED ? "Prune" : "Apply",
-                    done + " by alfred-gitops at " + revision.abbreviated() + what(c));
+                    done + " by alfred-gitops at " + revision.abbreviated() + what(c)));
         }
+        recorder.recordAll(notes);
         if (recorded > MAX_OBJECT_EVENTS) {
             recorder.record(
                     inventory,
