@@ -51,8 +51,9 @@ public class ReconcileCommand extends ClusterCommandSupport implements Callable<
         }
         var topic = config.events().topic();
         EventPublisher publisher = null;
-        try (Revisions revisions = Wiring.revisions(settings);
-                Connecting connecting = clusters.connecting(options, settings, timings);
+        // the cluster first: reaching it is the longest of the three (the kubeconfig, its keys, TLS)
+        try (Connecting connecting = clusters.connecting(options, settings, timings);
+                Revisions revisions = Wiring.revisions(settings);
                 PubSubConnection pubsub = PubSubConnection.fromEnvironment()) {
             connecting.meanwhile(() -> prefetch(revisions));
             ClusterConnection cluster = connecting.connected();
