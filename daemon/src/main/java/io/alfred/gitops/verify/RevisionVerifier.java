@@ -38,11 +38,20 @@ public final class RevisionVerifier {
     }
 
     private final VerifyMode mode;
-    private final TrustedKeys keys;
+    private final VerifySettings settings;
+    /** Read on the first verification: with verification off, never (JGit's configuration, the keyring). */
+    private TrustedKeys keys;
 
     public RevisionVerifier(VerifySettings settings) {
         this.mode = settings.mode();
-        this.keys = new TrustedKeys(settings);
+        this.settings = settings;
+    }
+
+    private synchronized TrustedKeys keys() {
+        if (keys == null) {
+            keys = new TrustedKeys(settings);
+        }
+        return keys;
     }
 
     public VerifyMode mode() {
@@ -87,7 +96,7 @@ public final class RevisionVerifier {
         }
         GpgFormat format = SignatureVerifiers.getFormat(signature);
         String label = format.name().toLowerCase(Locale.ROOT);
-        if (format == GpgFormat.SSH && !keys.trustsSsh()) {
+        if (format == GpgFormat.SSH && !keys().trustsSsh()) {
             return SignatureCheck.refused(
                     name,
                     null,
@@ -96,7 +105,7 @@ public final class RevisionVerifier {
         }
         SignatureVerification v;
         try {
-            v = SignatureVerifiers.verify(repository, keys, object);
+            v = SignatureVerifiers.verify(repository, keys(), object);
         } catch (IOException | RuntimeException e) {
             return SignatureCheck.refused(name, null, "its " + label + " signature cannot be read: " + e.getMessage());
         }
