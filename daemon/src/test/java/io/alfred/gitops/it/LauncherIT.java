@@ -101,7 +101,9 @@ class LauncherIT {
             shared = lines.filter(line -> line.contains("source: shared objects file (top)"))
                     .count();
         }
-        assertThat(shared).as("classes mapped from the recorded archive").isGreaterThan(2_000);
+        // render maps about 1,850 classes from it (without the archive, none): JDK, picocli, JGit,
+        // Jackson and ours; the JDK's own archive is not the "top" layer
+        assertThat(shared).as("classes mapped from the recorded archive").isGreaterThan(1_000);
         assertThat(archives()).as("recorded once").hasSize(1);
     }
 
