@@ -33,14 +33,7 @@ public class ClusterOpener {
      * @throws io.alfred.gitops.cluster.ClusterAccessException naming the server, its origin and the problem
      */
     ClusterConnection openVerified(CommonOptions options, Settings settings) {
-        ClusterConnection cluster = open(options, settings);
-        try {
-            cluster.verify(settings.cluster().connectTimeout());
-            return cluster;
-        } catch (RuntimeException e) {
-            cluster.close();
-            throw e;
-        }
+        return open(options, settings).verified(settings.cluster().connectTimeout());
     }
 
     /** {@link #openVerified} on a thread of its own while the command goes on, timed as stage cluster. */

@@ -28,14 +28,7 @@ abstract class StateCommandSupport extends CommandSupport {
     ClusterConnection connect() {
         Duration timeout = Durations.parse(
                 "gitops.cluster.connect-timeout", config.cluster().connectTimeout());
-        ClusterConnection cluster = ClusterConnection.fromEnvironment(timeout);
-        try {
-            cluster.verify(timeout);
-            return cluster;
-        } catch (RuntimeException e) {
-            cluster.close();
-            throw e;
-        }
+        return ClusterConnection.fromEnvironment(timeout).verified(timeout);
     }
 
     /** Who is at the keyboard: local user and host, and the kubeconfig user when there is one. */

@@ -129,6 +129,20 @@ public final class ClusterConnection implements AutoCloseable {
      * @return the server's version
      * @throws ClusterAccessException naming the server, where it came from, and what went wrong
      */
+    /**
+     * This connection, once the API server answered within {@code timeout}; closed again, and the
+     * failure thrown, when it did not.
+     */
+    public ClusterConnection verified(Duration timeout) {
+        try {
+            verify(timeout);
+            return this;
+        } catch (RuntimeException e) {
+            close();
+            throw e;
+        }
+    }
+
     public String verify(Duration timeout) {
         // the client's own HTTP client without its retries: the probe's connection (its TLS set-up
         // included) is the one the command goes on with. It shares the client's connections, so it
