@@ -1,5 +1,6 @@
 package io.alfred.gitops.cli;
 
+import io.alfred.gitops.cluster.ClusterConnection;
 import jakarta.inject.Inject;
 import picocli.CommandLine.Mixin;
 
@@ -18,6 +19,13 @@ abstract class ClusterCommandSupport extends CommandSupport {
     @Override
     boolean runsWithoutApplication() {
         return !options.sandbox;
+    }
+
+    /** The kubeconfig is read while the settings are: reaching the cluster is the longest step. */
+    @Override
+    int callWithoutApplication() {
+        ClusterConnection.readKubeconfigAhead();
+        return super.callWithoutApplication();
     }
 
     @Override

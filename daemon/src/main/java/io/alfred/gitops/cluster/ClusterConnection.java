@@ -18,9 +18,12 @@ import io.vertx.core.Vertx;
 import java.nio.file.Files;
 import java.time.Duration;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * The cluster the daemon keeps equal to git: the one of the kubeconfig (or the in-cluster service
@@ -50,7 +53,13 @@ public final class ClusterConnection implements AutoCloseable {
      */
     public static ClusterConnection fromEnvironment(Duration connectTimeout) {
         ClusterOrigin origin = locate();
-        Config config = new ConfigBuilder(resilient(Config.autoConfigure(null)))
+        Config read;
+        try {
+            read = kubeconfig();
+        } catch (RuntimeException e) {
+            throw ClusterAccessException.unreadable(origin, e);
+        }
+        Config config = new ConfigBuilder(resilient(read))
                 .withConnectionTimeout((int) connectTimeout.toMillis())
                 .build();
         Vertx vertx = OwnVertx.create();
@@ -59,6 +68,51 @@ public final class ClusterConnection implements AutoCloseable {
                 .withConfig(config)
                 .build();
         return new ClusterConnection(client, () -> OwnVertx.close(vertx), origin);
+    }
+
+    /** The kubeconfig read by {@link #readKubeconfigAhead()}, for the next {@link #fromEnvironment} to take. */
+    private static final AtomicReference<CompletableFuture<Config>> AHEAD = new AtomicReference<>();
+
+    /**
+     * Starts reading the kubeconfig on a thread of its own, for the next {@link #fromEnvironment} to
+     * take: a command that will reach the cluster calls it before it reads its own settings. The
+     * read is fabric8's first use in the process (its serialisation learns every model class,
+     * 0.3-0.4 s), and the cluster is the critical path of {@code diff} and a no-op.
+     */
+    public static void readKubeconfigAhead() {
+        CompletableFuture<Config> read = new CompletableFuture<>();
+        if (AHEAD.compareAndSet(null, read)) {
+            Thread thread = new Thread(
+                    () -> {
+                        try {
+                            read.complete(Config.autoConfigure(null));
+                        } catch (RuntimeException | Error e) {
+                            read.completeExceptionally(e);
+                        }
+                    },
+                    "gitops-kubeconfig");
+            thread.setDaemon(true);
+            thread.start();
+        }
+    }
+
+    /** The kubeconfig read ahead, or read now; what the read threw, thrown here. */
+    private static Config kubeconfig() {
+        CompletableFuture<Config> ahead = AHEAD.getAndSet(null);
+        if (ahead == null) {
+            return Config.autoConfigure(null);
+        }
+        try {
+            return ahead.join();
+        } catch (CompletionException e) {
+            if (e.getCause() instanceof RuntimeException cause) {
+                throw cause;
+            }
+            if (e.getCause() instanceof Error error) {
+                throw error;
+            }
+            throw e;
+        }
     }
 
     /**

@@ -262,4 +262,34 @@ class SuspendAndStatusIT {
                         + " names no file; point KUBECONFIG at an existing kubeconfig, or unset"
                         + " it to use ~/.kube/config");
     }
+
+    /** A kubeconfig that is not YAML: one line naming it and where it breaks, from a command with and without the application. */
+    @Test
+    void aKubeconfigThatDoesNotParseIsOneLine() throws Exception {
+        Path broken =
+                Files.writeString(tmp.resolve("broken-kubeconfig"), "apiVersion: v1\nkind: Config\nclusters: [oops\n");
+        String expected = "alfred-gitops: cluster: cannot read KUBECONFIG=" + broken
+                + ": while parsing a flow sequence (line 3, column 11); check it with kubectl config view";
+        Run status = cli(broken, "status");
+        assertThat(status.exit()).as(status.err()).isEqualTo(2);
+        assertThat(status.err().lines().toList()).as(status.err()).containsExactly(expected);
+
+        try (TestRepo repo = TestRepo.create(tmp.resolve("plain"))) {
+            repo.write("app/cm.yaml", "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: a, namespace: default}\n")
+                    .commit("one object");
+            Run diff = cli(
+                    broken,
+                    "diff",
+                    "--repo",
+                    repo.dir().toString(),
+                    "--path",
+                    "app",
+                    "--cluster",
+                    "it",
+                    "--env",
+                    "dev");
+            assertThat(diff.exit()).as(diff.err()).isEqualTo(2);
+            assertThat(diff.err().lines().toList()).as(diff.err()).containsExactly(expected);
+        }
+    }
 }
