@@ -3,6 +3,7 @@ package io.alfred.gitops.apply;
 import io.alfred.gitops.change.Action;
 import io.alfred.gitops.change.Change;
 import io.alfred.gitops.change.ChangeSet;
+import io.alfred.gitops.cluster.KnownUids;
 import io.alfred.gitops.cluster.NoAnswerRetry;
 import io.alfred.gitops.cluster.ServerMessage;
 import io.alfred.gitops.cluster.WriteGuard;
@@ -45,12 +46,16 @@ public final class Applier {
 
     private final WriteGuard guard;
     private final Recreator recreator;
+    private final KnownUids uids;
 
-    public Applier(KubernetesClient client, String fieldManager, ExecutorService pool, WriteGuard guard) {
+    /** @param uids told the uid of every object applied, from the apply's answer */
+    public Applier(
+            KubernetesClient client, String fieldManager, ExecutorService pool, WriteGuard guard, KnownUids uids) {
         this.client = client;
         this.fieldManager = fieldManager;
         this.pool = pool;
         this.guard = guard;
+        this.uids = uids;
         this.recreator = new Recreator(guard);
     }
 
@@ -103,8 +108,11 @@ public final class Applier {
                 recreator.delete(o, resource);
             }
             guard.check(ref.toString());
-            NoAnswerRetry.call(
+            GenericKubernetesResource applied = NoAnswerRetry.call(
                     () -> resource.fieldManager(fieldManager).forceConflicts().serverSideApply());
+            if (applied != null && applied.getMetadata() != null) {
+                uids.applied(ref, applied.getMetadata().getUid());
+            }
             LOG.debugf("apply: %s %s", ref, o.action().label());
         } catch (KubernetesClientException e) {
             throw new ApplyException(ref.toString(), "the API server refused it: " + ServerMessage.of(e), e);

@@ -1,5 +1,6 @@
 package io.alfred.gitops.events;
 
+import io.alfred.gitops.cluster.KnownUids;
 import io.alfred.gitops.cluster.WriteGuard;
 import io.alfred.gitops.render.ObjectRef;
 import io.alfred.gitops.support.LruMap;
@@ -73,12 +74,18 @@ public final class ClusterEventRecorder {
     private final Map<String, Sent> recent = new LruMap<>(MAX_TRACKED);
     private final Map<String, Bucket> buckets = new LruMap<>(MAX_TRACKED);
     private long sequence;
+    private final KnownUids uids;
     /** Sends the requests: {@value #CONCURRENCY} threads, which end when idle. */
     private final ThreadPoolExecutor requests;
 
-    /** @param clock the time of each Event ({@code Clock.systemUTC()}, or a test's) */
-    public ClusterEventRecorder(KubernetesClient client, WriteGuard guard, String instance, Clock clock) {
+    /**
+     * @param clock the time of each Event ({@code Clock.systemUTC()}, or a test's)
+     * @param uids the objects whose uid the applier already knows (the others are read)
+     */
+    public ClusterEventRecorder(
+            KubernetesClient client, WriteGuard guard, String instance, Clock clock, KnownUids uids) {
         this.client = client;
+        this.uids = uids;
         this.guard = guard;
         this.instance = instance;
         this.clock = clock;
@@ -238,6 +245,10 @@ public final class ClusterEventRecorder {
      * that is gone (pruned), as the API server then matches on kind, namespace and name alone.
      */
     private String uidOf(ObjectRef ref) {
+        Optional<String> known = uids.of(ref);
+        if (known.isPresent()) {
+            return known.get();
+        }
         try {
             var resource = client.genericKubernetesResources(ref.apiVersion(), ref.kind());
             var live = ref.namespace().isEmpty()

@@ -6,6 +6,7 @@ import io.alfred.gitops.apply.Applier;
 import io.alfred.gitops.apply.RolloutWaiter;
 import io.alfred.gitops.change.Action;
 import io.alfred.gitops.change.ChangeSet;
+import io.alfred.gitops.cluster.KnownUids;
 import io.alfred.gitops.cluster.ServerMessage;
 import io.alfred.gitops.config.ApplySettings;
 import io.alfred.gitops.health.Health;
@@ -58,6 +59,7 @@ public final class Reconciler implements AutoCloseable {
     private final Gates gates;
     private final Foundations foundations;
     private final RenderDigest digests = new RenderDigest();
+    private final KnownUids uids;
 
     /** Built by {@link Wiring#reconciler}; {@code pool} runs the API calls of the planner and the applier. */
     Reconciler(
@@ -70,8 +72,10 @@ public final class Reconciler implements AutoCloseable {
             Pruner pruner,
             InventoryStore inventoryStore,
             Foundations foundations,
-            Gates gates) {
+            Gates gates,
+            KnownUids uids) {
         this.client = client;
+        this.uids = uids;
         this.settings = settings;
         this.pool = pool;
         this.planner = planner;
@@ -81,6 +85,11 @@ public final class Reconciler implements AutoCloseable {
         this.inventoryStore = inventoryStore;
         this.gates = gates;
         this.foundations = foundations;
+    }
+
+    /** The uids of the objects this reconciler applied, from the applies' answers (for their Events). */
+    public KnownUids knownUids() {
+        return uids;
     }
 
     public Inventory inventory() {

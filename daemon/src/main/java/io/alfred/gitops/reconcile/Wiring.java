@@ -2,6 +2,7 @@ package io.alfred.gitops.reconcile;
 
 import io.alfred.gitops.apply.Applier;
 import io.alfred.gitops.apply.RolloutWaiter;
+import io.alfred.gitops.cluster.KnownUids;
 import io.alfred.gitops.cluster.WriteGuard;
 import io.alfred.gitops.config.ApplySettings;
 import io.alfred.gitops.config.DriftSettings;
@@ -65,6 +66,7 @@ public final class Wiring {
             CycleRunner.Outlets outlets) {
         WriteGuard guard = outlets.guard();
         String namespace = settings.apply().namespace();
+        Reconciler reconciler = reconciler(client, settings.apply(), settings.safety(), guard);
         CycleReporter reporter = new CycleReporter(
                 status,
                 outlets.metrics(),
@@ -73,7 +75,12 @@ public final class Wiring {
                         new HistoryStore(client, namespace, settings.apply().fieldManager(), guard),
                         revisions::describe),
                 new CycleAnnouncer(
-                        new ClusterEventRecorder(client, guard, ClusterEventRecorder.thisInstance(), Clock.systemUTC()),
+                        new ClusterEventRecorder(
+                                client,
+                                guard,
+                                ClusterEventRecorder.thisInstance(),
+                                Clock.systemUTC(),
+                                reconciler.knownUids()),
                         namespace),
                 revisions,
                 settings.cluster().name(),
@@ -82,7 +89,7 @@ public final class Wiring {
         return new CycleRunner(
                 status,
                 revisions,
-                reconciler(client, settings.apply(), settings.safety(), guard),
+                reconciler,
                 reporter,
                 new SuspendStore(client, namespace),
                 settings.safety().rollback(),
@@ -102,7 +109,8 @@ public final class Wiring {
             return t;
         });
         Planner planner = new Planner(client, settings.fieldManager(), pool, settings.recreateImmutable());
-        Applier applier = new Applier(client, settings.fieldManager(), pool, guard);
+        KnownUids uids = new KnownUids();
+        Applier applier = new Applier(client, settings.fieldManager(), pool, guard, uids);
         InventoryStore inventory = new InventoryStore(client, settings.namespace(), settings.fieldManager(), guard);
         return new Reconciler(
                 client,
@@ -114,7 +122,8 @@ public final class Wiring {
                 new Pruner(guard),
                 inventory,
                 new Foundations(client, planner, applier, inventory),
-                new Gates(settings, safety.pdb(), new PdbGate(client)));
+                new Gates(settings, safety.pdb(), new PdbGate(client)),
+                uids);
     }
 
     /** Fetch, verify and render of the configured source. */

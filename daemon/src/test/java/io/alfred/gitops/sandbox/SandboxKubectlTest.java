@@ -2,6 +2,7 @@ package io.alfred.gitops.sandbox;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.alfred.gitops.cluster.KnownUids;
 import io.alfred.gitops.cluster.WriteGuard;
 import io.alfred.gitops.events.ClusterEventRecorder;
 import io.alfred.gitops.events.ClusterEventRecorder.Type;
@@ -163,7 +164,7 @@ class SandboxKubectlTest {
                             .endSpec()
                             .build())
                     .create();
-            new ClusterEventRecorder(client, WriteGuard.ALWAYS, "test", Clock.systemUTC())
+            new ClusterEventRecorder(client, WriteGuard.ALWAYS, "test", Clock.systemUTC(), new KnownUids())
                     .record(
                             ObjectRef.of("apps/v1", "Deployment", "default", "web"),
                             Type.Normal,

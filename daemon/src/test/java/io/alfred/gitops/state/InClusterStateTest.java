@@ -2,6 +2,7 @@ package io.alfred.gitops.state;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.alfred.gitops.cluster.KnownUids;
 import io.alfred.gitops.cluster.WriteGuard;
 import io.alfred.gitops.config.Settings;
 import io.alfred.gitops.events.ClusterEventRecorder;
@@ -178,7 +179,7 @@ class InClusterStateTest {
                             .build())
                     .create();
             ClusterEventRecorder recorder =
-                    new ClusterEventRecorder(client, WriteGuard.ALWAYS, "test", Clock.systemUTC());
+                    new ClusterEventRecorder(client, WriteGuard.ALWAYS, "test", Clock.systemUTC(), new KnownUids());
             ObjectRef web = ObjectRef.of("apps/v1", "Deployment", "shop", "web");
             for (int i = 0; i < 5; i++) {
                 recorder.record(web, Type.Warning, "SyncFailed", "Reconcile", "the same failure");
