@@ -130,14 +130,14 @@ public final class ClusterEventRecorder {
 
     private record Repeat(Sent previous, int count, Instant at) implements Write {}
 
+    /** Records one note ({@link #recordAll}). */
     public void record(ObjectRef regarding, Type type, String reason, String action, String note) {
         recordAll(List.of(new Note(regarding, type, reason, action, note)));
     }
 
     /**
-     * Records {@code notes}, their requests {@value #CONCURRENCY} at a time: a cycle that changed
-     * 100 objects made 200 requests one after the other (each object's uid, then its Event), half
-     * a second at the end of every large apply.
+     * Records {@code notes}, their requests {@value #CONCURRENCY} at a time: one after the other,
+     * the Events of a cycle that changed 100 objects took half a second at its end.
      */
     public void recordAll(List<Note> notes) {
         List<Write> writes = new ArrayList<>();
