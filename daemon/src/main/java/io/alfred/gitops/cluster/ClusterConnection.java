@@ -177,13 +177,6 @@ public final class ClusterConnection implements AutoCloseable {
     }
 
     /**
-     * Asks the API server for its version once, without retries, within {@code timeout}: the
-     * quick answer to "can this cluster be used at all?".
-     *
-     * @return the server's version
-     * @throws ClusterAccessException naming the server, where it came from, and what went wrong
-     */
-    /**
      * This connection, once the API server answered within {@code timeout}; closed again, and the
      * failure thrown, when it did not.
      */
@@ -197,6 +190,13 @@ public final class ClusterConnection implements AutoCloseable {
         }
     }
 
+    /**
+     * Asks the API server for its version once, without retries, within {@code timeout}: the
+     * quick answer to "can this cluster be used at all?".
+     *
+     * @return the server's version
+     * @throws ClusterAccessException naming the server, where it came from, and what went wrong
+     */
     public String verify(Duration timeout) {
         // the client's own HTTP client without its retries: the probe's connection (its TLS set-up
         // included) is the one the command goes on with. It shares the client's connections, so it
