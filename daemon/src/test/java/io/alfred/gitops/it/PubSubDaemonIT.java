@@ -110,7 +110,7 @@ class PubSubDaemonIT {
             // the fleet page hears the daemon's own events back through gitops.fleet.subscription
             Await.until(
                     () -> daemon.body("/fleet").contains("data-cluster=\"it\"")
-                            && daemon.body("/fleet").contains("o-succeeded"),
+                            && daemon.body("/fleet").contains("class=\"outcome o-succeeded\""),
                     Duration.ofSeconds(60),
                     () -> daemon.body("/fleet"));
             assertThat(daemon.body("/fleet"))
