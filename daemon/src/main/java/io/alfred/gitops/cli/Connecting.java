@@ -1,8 +1,8 @@
 package io.alfred.gitops.cli;
 
 import io.alfred.gitops.cluster.ClusterConnection;
+import io.alfred.gitops.support.Background;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
 import java.util.function.Supplier;
 
 /**
@@ -14,11 +14,7 @@ final class Connecting implements AutoCloseable {
     private final CompletableFuture<ClusterConnection> connection;
 
     Connecting(Supplier<ClusterConnection> open) {
-        connection = CompletableFuture.supplyAsync(open, work -> {
-            Thread thread = new Thread(work, "gitops-connect");
-            thread.setDaemon(true);
-            thread.start();
-        });
+        connection = Background.supply("gitops-connect", open);
     }
 
     /**
@@ -45,17 +41,7 @@ final class Connecting implements AutoCloseable {
 
     /** The connection once the API server answered; throws what opening it threw. */
     ClusterConnection connected() {
-        try {
-            return connection.join();
-        } catch (CompletionException e) {
-            if (e.getCause() instanceof RuntimeException cause) {
-                throw cause;
-            }
-            if (e.getCause() instanceof Error error) {
-                throw error;
-            }
-            throw e;
-        }
+        return Background.join(connection);
     }
 
     @Override

@@ -1,5 +1,6 @@
 package io.alfred.gitops.cluster;
 
+import io.alfred.gitops.support.Background;
 import io.fabric8.kubernetes.api.model.Status;
 import io.fabric8.kubernetes.api.model.StatusBuilder;
 import io.fabric8.kubernetes.client.Config;
@@ -19,7 +20,6 @@ import java.nio.file.Files;
 import java.time.Duration;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -79,40 +79,16 @@ public final class ClusterConnection implements AutoCloseable {
      * read is fabric8's first use in the process (its serialisation learns every model class,
      * 0.3-0.4 s), and the cluster is the critical path of {@code diff} and a no-op.
      */
-    public static void readKubeconfigAhead() {
-        CompletableFuture<Config> read = new CompletableFuture<>();
-        if (AHEAD.compareAndSet(null, read)) {
-            Thread thread = new Thread(
-                    () -> {
-                        try {
-                            read.complete(Config.autoConfigure(null));
-                        } catch (RuntimeException | Error e) {
-                            read.completeExceptionally(e);
-                        }
-                    },
-                    "gitops-kubeconfig");
-            thread.setDaemon(true);
-            thread.start();
+    public static synchronized void readKubeconfigAhead() {
+        if (AHEAD.get() == null) {
+            AHEAD.set(Background.supply("gitops-kubeconfig", () -> Config.autoConfigure(null)));
         }
     }
 
     /** The kubeconfig read ahead, or read now; what the read threw, thrown here. */
     private static Config kubeconfig() {
         CompletableFuture<Config> ahead = AHEAD.getAndSet(null);
-        if (ahead == null) {
-            return Config.autoConfigure(null);
-        }
-        try {
-            return ahead.join();
-        } catch (CompletionException e) {
-            if (e.getCause() instanceof RuntimeException cause) {
-                throw cause;
-            }
-            if (e.getCause() instanceof Error error) {
-                throw error;
-            }
-            throw e;
-        }
+        return ahead == null ? Config.autoConfigure(null) : Background.join(ahead);
     }
 
     /**

@@ -3,6 +3,7 @@ package io.alfred.gitops.events;
 import io.alfred.gitops.cluster.KnownUids;
 import io.alfred.gitops.cluster.WriteGuard;
 import io.alfred.gitops.render.ObjectRef;
+import io.alfred.gitops.support.Background;
 import io.alfred.gitops.support.LruMap;
 import io.fabric8.kubernetes.api.model.MicroTime;
 import io.fabric8.kubernetes.api.model.ObjectReferenceBuilder;
@@ -90,11 +91,12 @@ public final class ClusterEventRecorder {
         this.instance = instance;
         this.clock = clock;
         this.requests = new ThreadPoolExecutor(
-                CONCURRENCY, CONCURRENCY, 10, TimeUnit.SECONDS, new LinkedBlockingQueue<>(), r -> {
-                    Thread t = new Thread(r, "gitops-events");
-                    t.setDaemon(true);
-                    return t;
-                });
+                CONCURRENCY,
+                CONCURRENCY,
+                10,
+                TimeUnit.SECONDS,
+                new LinkedBlockingQueue<>(),
+                Background.threads("gitops-k8s-events"));
         requests.allowCoreThreadTimeOut(true);
     }
 

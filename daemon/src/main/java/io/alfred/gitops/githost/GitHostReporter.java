@@ -6,6 +6,7 @@ import io.alfred.gitops.events.EventSink;
 import io.alfred.gitops.preview.Preview;
 import io.alfred.gitops.preview.Previews;
 import io.alfred.gitops.preview.PullRequest;
+import io.alfred.gitops.support.Background;
 import java.time.Duration;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
@@ -36,11 +37,7 @@ public final class GitHostReporter implements Previews.Listener, AutoCloseable {
     private final Optional<String> targetUrl;
     private final Duration firstBackoff;
     private final Map<String, Runnable> waiting = new LinkedHashMap<>();
-    private final ExecutorService worker = Executors.newSingleThreadExecutor(r -> {
-        Thread t = new Thread(r, "gitops-githost");
-        t.setDaemon(true);
-        return t;
-    });
+    private final ExecutorService worker = Executors.newSingleThreadExecutor(Background.threads("gitops-githost"));
     private volatile boolean closed;
 
     /**

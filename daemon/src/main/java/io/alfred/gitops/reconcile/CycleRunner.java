@@ -11,6 +11,7 @@ import io.alfred.gitops.plan.LiveView;
 import io.alfred.gitops.promotion.PromotionGate;
 import io.alfred.gitops.state.SuspendStore;
 import io.alfred.gitops.state.Suspension;
+import io.alfred.gitops.support.Background;
 import io.alfred.gitops.trigger.Trigger;
 import io.alfred.gitops.trigger.TriggerSink;
 import java.time.Duration;
@@ -46,11 +47,8 @@ public final class CycleRunner implements TriggerSink, AutoCloseable {
     final SuspendStore suspendStore;
     final HeapRelease heapRelease;
     final boolean rollback;
-    private final ScheduledExecutorService worker = new ScheduledThreadPoolExecutor(1, r -> {
-        Thread t = new Thread(r, "gitops-cycle");
-        t.setDaemon(true);
-        return t;
-    });
+    private final ScheduledExecutorService worker =
+            new ScheduledThreadPoolExecutor(1, Background.threads("gitops-cycle"));
     private final AtomicReference<Trigger> queued = new AtomicReference<>();
     private final AtomicLong cycles = new AtomicLong();
     private final Optional<DriftWatch> driftWatch;

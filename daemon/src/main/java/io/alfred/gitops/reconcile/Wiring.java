@@ -25,6 +25,7 @@ import io.alfred.gitops.safety.PdbGate;
 import io.alfred.gitops.source.GitSource;
 import io.alfred.gitops.state.HistoryStore;
 import io.alfred.gitops.state.SuspendStore;
+import io.alfred.gitops.support.Background;
 import io.alfred.gitops.trigger.Trigger;
 import io.alfred.gitops.verify.RevisionVerifier;
 import io.fabric8.kubernetes.client.KubernetesClient;
@@ -103,11 +104,7 @@ public final class Wiring {
      */
     public static Reconciler reconciler(
             KubernetesClient client, ApplySettings settings, SafetySettings safety, WriteGuard guard) {
-        ExecutorService pool = Executors.newFixedThreadPool(API_CONCURRENCY, r -> {
-            Thread t = new Thread(r, "gitops-api");
-            t.setDaemon(true);
-            return t;
-        });
+        ExecutorService pool = Executors.newFixedThreadPool(API_CONCURRENCY, Background.threads("gitops-api"));
         Planner planner = new Planner(client, settings.fieldManager(), pool, settings.recreateImmutable());
         KnownUids uids = new KnownUids();
         Applier applier = new Applier(client, settings.fieldManager(), pool, guard, uids);

@@ -10,6 +10,7 @@ import io.alfred.gitops.pubsub.Backoff;
 import io.alfred.gitops.pubsub.PubSubConnection;
 import io.alfred.gitops.pubsub.PubSubHealth;
 import io.alfred.gitops.pubsub.PubSubResource;
+import io.alfred.gitops.support.Background;
 import java.time.Duration;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
@@ -44,11 +45,8 @@ public final class PubSubTrigger implements AutoCloseable {
     private final Backoff backoff;
     private final Duration stable;
     private final AtomicInteger attempts = new AtomicInteger();
-    private final ScheduledThreadPoolExecutor restarts = new ScheduledThreadPoolExecutor(1, r -> {
-        Thread t = new Thread(r, "pubsub-trigger-restart");
-        t.setDaemon(true);
-        return t;
-    });
+    private final ScheduledThreadPoolExecutor restarts =
+            new ScheduledThreadPoolExecutor(1, Background.threads("pubsub-trigger-restart"));
     private Subscriber subscriber;
     private boolean closed;
 
