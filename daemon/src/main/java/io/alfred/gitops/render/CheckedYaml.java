@@ -1,15 +1,13 @@
 package io.alfred.gitops.render;
 
 import io.alfred.gitops.config.YamlLimits;
+import io.alfred.gitops.support.OwnerOnlyFile;
 import io.alfred.gitops.support.Sha256;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.FileSystems;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -69,10 +67,7 @@ final class CheckedYaml {
                 unreadable = false;
             }
             if (!Files.exists(file)) {
-                Files.writeString(file, FORMAT + "\n", StandardOpenOption.CREATE_NEW);
-                if (FileSystems.getDefault().supportedFileAttributeViews().contains("posix")) {
-                    Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rw-------"));
-                }
+                OwnerOnlyFile.replace(file, (FORMAT + "\n").getBytes(StandardCharsets.UTF_8));
             }
             Files.writeString(file, String.join("\n", added) + "\n", StandardOpenOption.APPEND);
             added.clear();
@@ -111,13 +106,12 @@ final class CheckedYaml {
         }
     }
 
-    /** Keeps the newest half: rewritten whole through a temporary file. */
+    /** Keeps the newest half, the file rewritten whole. */
     private void trim() throws IOException {
         List<String> all = read();
         List<String> newest = all.subList(Math.max(0, all.size() - KEPT / 2), all.size());
-        Path partial = Files.createTempFile(file.getParent(), "checked-", ".partial");
-        Files.writeString(partial, FORMAT + "\n" + String.join("\n", newest) + "\n");
-        Files.move(partial, file, StandardCopyOption.REPLACE_EXISTING);
+        OwnerOnlyFile.replace(
+                file, (FORMAT + "\n" + String.join("\n", newest) + "\n").getBytes(StandardCharsets.UTF_8));
         known = new HashSet<>(newest);
     }
 }

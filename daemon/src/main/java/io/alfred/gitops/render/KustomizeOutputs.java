@@ -3,14 +3,11 @@ package io.alfred.gitops.render;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.alfred.gitops.Revision;
+import io.alfred.gitops.support.OwnerOnlyFile;
 import io.alfred.gitops.support.Sha256;
 import java.io.IOException;
-import java.nio.file.AtomicMoveNotSupportedException;
-import java.nio.file.FileSystems;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
@@ -103,16 +100,7 @@ public final class KustomizeOutputs {
             Files.createDirectories(dir);
             ObjectNode entry = JSON.createObjectNode().put("format", FORMAT).put("yaml", output.yaml());
             output.warnings().forEach(entry.putArray("warnings")::add);
-            Path partial = Files.createTempFile(dir, "entry-", ".partial");
-            if (FileSystems.getDefault().supportedFileAttributeViews().contains("posix")) {
-                Files.setPosixFilePermissions(partial, PosixFilePermissions.fromString("rw-------"));
-            }
-            Files.write(partial, JSON.writeValueAsBytes(entry));
-            try {
-                Files.move(partial, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-            } catch (AtomicMoveNotSupportedException e) {
-                Files.move(partial, file, StandardCopyOption.REPLACE_EXISTING);
-            }
+            OwnerOnlyFile.replace(file, JSON.writeValueAsBytes(entry));
             keepNewest();
         } catch (IOException | RuntimeException e) {
             LOG.debugf("render: cannot keep the Kustomize output in %s (%s)", dir, e.toString());
