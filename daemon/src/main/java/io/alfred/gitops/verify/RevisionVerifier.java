@@ -37,13 +37,11 @@ public final class RevisionVerifier {
         static void registered() {}
     }
 
-    private final VerifyMode mode;
     private final VerifySettings settings;
     /** Read on the first verification: with verification off, never (JGit's configuration, the keyring). */
     private TrustedKeys keys;
 
     public RevisionVerifier(VerifySettings settings) {
-        this.mode = settings.mode();
         this.settings = settings;
     }
 
@@ -55,7 +53,7 @@ public final class RevisionVerifier {
     }
 
     public VerifyMode mode() {
-        return mode;
+        return settings.mode();
     }
 
     /**
@@ -64,6 +62,7 @@ public final class RevisionVerifier {
      *        or a lightweight tag
      */
     public RevisionVerification verify(Repository repository, String commit, String tag) throws IOException {
+        VerifyMode mode = settings.mode();
         if (mode == VerifyMode.OFF) {
             return RevisionVerification.notRequired(commit);
         }
