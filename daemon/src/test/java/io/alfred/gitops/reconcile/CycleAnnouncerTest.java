@@ -38,15 +38,7 @@ class CycleAnnouncerTest {
     void atMostAHundredObjectEventsPerCycleThenOneNote() {
         try (TestCluster sandbox = TestCluster.start();
                 KubernetesClient client = sandbox.client()) {
-            for (String ns : List.of("shop", "alfred-gitops")) {
-                client.namespaces()
-                        .resource(new NamespaceBuilder()
-                                .withNewMetadata()
-                                .withName(ns)
-                                .endMetadata()
-                                .build())
-                        .create();
-            }
+            namespaces(client, "shop", "alfred-gitops");
             List<Change> created = IntStream.range(0, 150)
                     .mapToObj(i -> Change.of(ObjectRef.of("v1", "ConfigMap", "shop", "cm-" + i), Action.CREATED))
                     .toList();
@@ -96,15 +88,7 @@ class CycleAnnouncerTest {
                 KubernetesClient client = sandbox.client();
                 Reconciler reconciler = Wiring.reconciler(
                         client, ApplySettings.defaults(), SafetySettings.defaults(), WriteGuard.ALWAYS)) {
-            for (String ns : List.of("shop", ApplySettings.defaults().namespace())) {
-                client.namespaces()
-                        .resource(new NamespaceBuilder()
-                                .withNewMetadata()
-                                .withName(ns)
-                                .endMetadata()
-                                .build())
-                        .create();
-            }
+            namespaces(client, "shop", ApplySettings.defaults().namespace());
             RenderResult render = new Renderer(
                             new RenderSettings("auto", Duration.ofMinutes(1), Map.of()), KustomizeOutputs.NONE)
                     .render(tree, ".", Revision.of("0123456789abcdef0123456789abcdef01234567"));
@@ -138,6 +122,18 @@ class CycleAnnouncerTest {
                     .filteredOn(e -> e.getReason().equals("Configured"))
                     .singleElement()
                     .satisfies(e -> assertThat(e.getRegarding().getUid()).isEqualTo("uid-from-the-apply"));
+        }
+    }
+
+    private static void namespaces(KubernetesClient client, String... names) {
+        for (String ns : names) {
+            client.namespaces()
+                    .resource(new NamespaceBuilder()
+                            .withNewMetadata()
+                            .withName(ns)
+                            .endMetadata()
+                            .build())
+                    .create();
         }
     }
 }
