@@ -17,6 +17,7 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.SimpleFileVisitor;
 import java.nio.file.attribute.BasicFileAttributes;
+import java.text.MessageFormat;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
@@ -32,6 +33,7 @@ import org.eclipse.jgit.api.errors.JGitInternalException;
 import org.eclipse.jgit.api.errors.TransportException;
 import org.eclipse.jgit.errors.IncorrectObjectTypeException;
 import org.eclipse.jgit.errors.NoRemoteRepositoryException;
+import org.eclipse.jgit.internal.JGitText;
 import org.eclipse.jgit.lib.Constants;
 import org.eclipse.jgit.lib.ObjectId;
 import org.eclipse.jgit.lib.Ref;
@@ -55,6 +57,10 @@ public final class GitSource implements AutoCloseable {
     private static final Logger LOG = Logger.getLogger(GitSource.class);
     private static final Pattern COMMIT = Pattern.compile("[0-9a-f]{40}");
     private static final String LOCAL_NAMESPACE = "refs/gitops/";
+    /** An address in a transport's message: a URL, or a host and port. */
+    private static final Pattern ADDRESS = Pattern.compile("\\S+://\\S+|\\S+:\\d+\\S*");
+    /** HTTP's refusals of credentials, as a status in a message. */
+    private static final Pattern HTTP_REFUSAL = Pattern.compile("\\b40[13]\\b");
 
     private final SourceSettings settings;
     private final Path home;
@@ -92,6 +98,12 @@ public final class GitSource implements AutoCloseable {
         if (COMMIT.matcher(ref).matches()) {
             boolean fetched = ensureCommit(ref);
             return remember(ref, ref, fetched);
+        }
+        if (lastRemoteObject == null) {
+            Optional<PollResult> direct = fetchTrackedBranch(ref);
+            if (direct.isPresent()) {
+                return direct.get();
+            }
         }
         Ref remote = resolveRemoteRef(ref);
         String remoteObject = remote.getObjectId().name();
@@ -226,6 +238,38 @@ public final class GitSource implements AutoCloseable {
         return true;
     }
 
+    /**
+     * The first poll of this source (a command's only one) of a branch the mirror fetched before:
+     * one fetch of it, whose ref advertisement says where it points, instead of listing the remote's
+     * refs and then fetching, a connection each. Empty when {@code ref} is not such a branch (never
+     * fetched, a tag of that name fetched too, HEAD, a full ref name) or the remote no longer has it:
+     * the listing then decides, and says what the remote has.
+     */
+    private Optional<PollResult> fetchTrackedBranch(String ref) {
+        if (ref.equals("HEAD") || ref.startsWith("refs/")) {
+            return Optional.empty();
+        }
+        String remoteName = "refs/heads/" + ref;
+        String localRef = LOCAL_NAMESPACE + "heads/" + ref;
+        boolean tracked = withRepository(
+                r -> r.exactRef(localRef) != null && r.exactRef(LOCAL_NAMESPACE + "tags/" + ref) == null);
+        if (!tracked) {
+            return Optional.empty();
+        }
+        FetchResult result;
+        try {
+            result = fetch(List.of(new RefSpec("+" + remoteName + ":" + localRef)));
+        } catch (MissingRemoteRefException e) {
+            return Optional.empty();
+        }
+        Ref remote = result.getAdvertisedRef(remoteName);
+        if (remote == null || remote.getObjectId() == null) {
+            return Optional.empty();
+        }
+        String commit = withRepository(r -> peel(r, remote.getObjectId()));
+        return Optional.of(remember(remote.getObjectId().name(), commit, true));
+    }
+
     private Ref resolveRemoteRef(String ref) {
         // HEAD and a ref outside branches and tags (a pull request's head, refs/pull/7/head) are
         // listed among all refs; a branch or a tag among branches and tags only
@@ -261,22 +305,35 @@ public final class GitSource implements AutoCloseable {
                                 : "it has " + String.join(", ", names)));
     }
 
-    private void fetch(List<RefSpec> specs) {
+    private FetchResult fetch(List<RefSpec> specs) {
         try {
-            fetchOnce(specs);
+            return fetchOnce(specs);
         } catch (WorkdirBrokenException e) {
             LOG.warnf("fetch: workdir %s is unusable (%s); cloning again", repoDir, e.getMessage());
             recreateRepository();
-            fetchOnce(specs);
+            return fetchOnce(specs);
         }
     }
 
-    private void fetchOnce(List<RefSpec> specs) {
-        FetchResult result = remoteCall(() -> auth.configure(git().fetch()
-                        .setRemote(settings.url())
-                        .setRefSpecs(specs)
-                        .setRemoveDeletedRefs(false))
-                .call());
+    private FetchResult fetchOnce(List<RefSpec> specs) {
+        FetchResult result = remoteCall(() -> {
+            try {
+                return auth.configure(git().fetch()
+                                .setRemote(settings.url())
+                                .setRefSpecs(specs)
+                                .setRemoveDeletedRefs(false))
+                        .call();
+            } catch (TransportException e) {
+                for (RefSpec spec : specs) {
+                    if (!spec.isWildcard()
+                            && MessageFormat.format(JGitText.get().remoteDoesNotHaveSpec, spec.getSource())
+                                    .equals(e.getMessage())) {
+                        throw new MissingRemoteRefException(spec.getSource());
+                    }
+                }
+                throw e;
+            }
+        });
         fetches.incrementAndGet();
         for (TrackingRefUpdate update : result.getTrackingRefUpdates()) {
             RefUpdate.Result r = update.getResult();
@@ -286,6 +343,7 @@ public final class GitSource implements AutoCloseable {
                 throw new WorkdirBrokenException("cannot update " + update.getLocalName() + ": " + r);
             }
         }
+        return result;
     }
 
     private String peel(Repository r, ObjectId id) throws IOException {
@@ -419,12 +477,12 @@ public final class GitSource implements AutoCloseable {
             return "SSH host key rejected: " + rejection;
         }
         String message = cause(e);
-        String lower = message.toLowerCase(Locale.ROOT);
+        // without the addresses it names: a port such as 37401 is no HTTP status
+        String lower = ADDRESS.matcher(message).replaceAll("").toLowerCase(Locale.ROOT);
         if (lower.contains("not authorized")
                 || lower.contains("authentication")
                 || lower.contains("auth fail")
-                || lower.contains("401")
-                || lower.contains("403")
+                || HTTP_REFUSAL.matcher(lower).find()
                 || lower.contains("no more authentication methods")) {
             return "credentials refused (check gitops.source.auth.*): " + message;
         }
@@ -536,6 +594,13 @@ public final class GitSource implements AutoCloseable {
             repository = null;
         }
         auth.close();
+    }
+
+    /** A fetch named a ref the remote does not have (the remote said so; nothing was fetched). */
+    private static final class MissingRemoteRefException extends RuntimeException {
+        MissingRemoteRefException(String ref) {
+            super(ref, null, false, false);
+        }
     }
 
     /** The local mirror is damaged or locked; the remedy is a fresh clone. */

@@ -5,9 +5,12 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.alfred.gitops.config.SourceSettings;
 import io.alfred.gitops.testing.TestRepo;
+import java.lang.reflect.Field;
 import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
+import org.eclipse.jgit.junit.http.AccessEvent;
 import org.eclipse.jgit.junit.http.AppServer;
 import org.eclipse.jgit.junit.http.SimpleHttpServer;
 import org.junit.jupiter.api.AfterEach;
@@ -84,6 +87,130 @@ class GitSourceHttpTest {
         try (GitSource src = new GitSource(SourceSettings.anonymous(
                 withUserInfo.replace("/sbasic/", "/nothing/"), "main", ".", tmp.resolve("work")))) {
             assertThatThrownBy(src::poll).isInstanceOf(SourceException.class).hasMessageNotContaining("hunter2secret");
+        }
+    }
+
+    /**
+     * The requests the server has answered with their content, in order: {@code refs} (for
+     * {@code GET info/refs}) and {@code git-upload-pack}. Each is first asked without credentials
+     * and refused; those refusals are left out.
+     */
+    private List<String> requests() throws Exception {
+        Field field = SimpleHttpServer.class.getDeclaredField("server");
+        field.setAccessible(true);
+        return ((AppServer) field.get(server))
+                .getRequests().stream()
+                        .filter(request -> request.getStatus() != 401)
+                        .map(AccessEvent::getPath)
+                        .map(path -> path.substring(path.lastIndexOf('/') + 1))
+                        .toList();
+    }
+
+    /** Every request the server answered, the refused ones too. */
+    private int allRequests() throws Exception {
+        Field field = SimpleHttpServer.class.getDeclaredField("server");
+        field.setAccessible(true);
+        return ((AppServer) field.get(server)).getRequests().size();
+    }
+
+    private int countOf(List<String> requests, String name) {
+        return (int) requests.stream().filter(name::equals).count();
+    }
+
+    /**
+     * A command is a process of its own: its only poll of a branch an earlier one fetched is one
+     * fetch, whose ref advertisement is the listing (one {@code info/refs} instead of two).
+     */
+    @Test
+    void aNewProcessFetchesABranchItsMirrorTracksWithoutListingFirst() throws Exception {
+        Files.writeString(tokenFile, AppServer.password);
+        String url = server.getUri().toString();
+        try (GitSource first = source(url)) {
+            assertThat(first.poll().revision()).isEqualTo(head);
+        }
+        assertThat(countOf(requests(), "refs")).isEqualTo(2); // listing, then fetch
+        String next = remote.write("app/config.yaml", "v: 2\n").commit("second");
+        int before = requests().size();
+
+        try (GitSource second = source(url)) {
+            PollResult poll = second.poll();
+            assertThat(poll.revision()).isEqualTo(next);
+            assertThat(poll.fetched()).isTrue();
+            List<String> made = requests().subList(before, requests().size());
+            assertThat(countOf(made, "refs")).isEqualTo(1);
+            assertThat(made).hasSizeLessThan(5); // the listing and then the fetch made 5 (protocol v2)
+            assertThat(second.checkout(next).resolve("app/config.yaml")).hasContent("v: 2\n");
+            // the process' next poll lists first, as the daemon's every poll does: no fetch when nothing moved
+            int after = requests().size();
+            assertThat(second.poll().fetched()).isFalse();
+            assertThat(countOf(requests().subList(after, requests().size()), "refs"))
+                    .isEqualTo(1);
+        }
+    }
+
+    @Test
+    void aTrackedBranchTheRemoteNoLongerHasIsReportedWithWhatItHas() throws Exception {
+        Files.writeString(tokenFile, AppServer.password);
+        String url = server.getUri().toString();
+        try (GitSource first = source(url)) {
+            first.poll();
+        }
+        remote.ref("refs/heads/release", head);
+        try (var git = new org.eclipse.jgit.api.Git(remote.repository())) {
+            git.checkout().setName("release").call();
+            git.branchDelete().setBranchNames("main").setForce(true).call();
+        }
+        try (GitSource second = source(url)) {
+            assertThatThrownBy(second::poll)
+                    .isInstanceOf(SourceException.class)
+                    .hasMessageContaining("ref 'main' does not exist on the remote (gitops.source.ref); it has")
+                    .hasMessageContaining("refs/heads/release");
+        }
+    }
+
+    /** A failure of the direct fetch is the poll's failure, met once: no listing repeats it. */
+    @Test
+    void refusedCredentialsOnTheDirectFetchAreReportedOnce() throws Exception {
+        Files.writeString(tokenFile, AppServer.password);
+        String url = server.getUri().toString();
+        try (GitSource first = source(url)) {
+            first.poll();
+        }
+        Files.writeString(tokenFile, "revoked-token");
+        int before = allRequests();
+        try (GitSource fresh = new GitSource(SourceSettings.anonymous(url, "main", ".", tmp.resolve("other-work"))
+                .withHttpAuth(AppServer.username, tokenFile))) {
+            assertThatThrownBy(fresh::poll).hasMessageContaining("credentials refused");
+        }
+        int refusedListing = allRequests() - before;
+
+        before = allRequests();
+        try (GitSource second = source(url)) {
+            assertThatThrownBy(second::poll)
+                    .isInstanceOf(SourceException.class)
+                    .hasMessageContaining("credentials refused")
+                    .hasMessageNotContaining("revoked-token");
+        }
+        assertThat(allRequests() - before).isEqualTo(refusedListing);
+    }
+
+    /** A port is no HTTP status: "refused" at port 40101 is unreachable, not refused credentials. */
+    @Test
+    void anUnreachablePortThatReadsLikeAStatusIsStillUnreachable() throws Exception {
+        int port = 0;
+        for (int candidate = 40101; candidate < 40199 && port == 0; candidate++) {
+            try (ServerSocket s = new ServerSocket(candidate)) {
+                port = s.getLocalPort();
+            } catch (java.io.IOException taken) {
+                // the next one
+            }
+        }
+        Files.writeString(tokenFile, AppServer.password);
+        String url = "http://127.0.0.1:" + port + "/infra.git";
+        try (GitSource src = source(url)) {
+            assertThatThrownBy(src::poll)
+                    .isInstanceOf(SourceException.class)
+                    .hasMessageStartingWith("fetch: " + url + ": remote unreachable");
         }
     }
 
