@@ -14,6 +14,8 @@ import io.alfred.gitops.render.KustomizeOutputs;
 import io.alfred.gitops.render.RenderResult;
 import io.alfred.gitops.render.Renderer;
 import io.alfred.gitops.render.WorkingTree;
+import io.alfred.gitops.source.GitSource;
+import io.alfred.gitops.support.Background;
 import io.alfred.gitops.verify.RevisionVerification;
 import io.alfred.gitops.verify.Signer;
 import jakarta.inject.Inject;
@@ -21,6 +23,7 @@ import java.io.PrintWriter;
 import java.net.URI;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Spec;
 
@@ -103,13 +106,25 @@ abstract class CommandSupport {
                     Stage.RENDER,
                     () -> WorkingTree.of(options.local).render(new Renderer(settings.render(), KustomizeOutputs.NONE)));
         }
-        try (Revisions revisions = Wiring.revisions(settings)) {
-            return latestWithNote(revisions, settings);
+        // git fetches while the renderer is built (its set-up is the process' first use of Jackson)
+        GitSource source = Wiring.source(settings);
+        CompletableFuture<Revision> fetch = Background.supply(
+                "gitops-fetch",
+                () -> timings.time(Stage.FETCH, () -> Revision.of(source.poll().revision())));
+        Revisions wired;
+        try {
+            wired = Wiring.revisions(settings, source);
+        } catch (RuntimeException e) {
+            source.close(); // waits for the fetch
+            throw e;
+        }
+        try (Revisions revisions = wired) {
+            return latestWithNote(revisions, settings, Background.join(fetch));
         }
     }
 
-    private RenderResult latestWithNote(Revisions revisions, Settings settings) {
-        RenderResult result = rendered(revisions, fetched(revisions));
+    private RenderResult latestWithNote(Revisions revisions, Settings settings, Revision fetched) {
+        RenderResult result = rendered(revisions, fetched);
         RevisionVerification verification = revisions.verify(result.revision());
         if (verification.isRequired()) {
             if (verification.isVerified()) {

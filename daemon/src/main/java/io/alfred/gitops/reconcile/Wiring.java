@@ -125,9 +125,19 @@ public final class Wiring {
 
     /** Fetch, verify and render of the configured source. */
     public static Revisions revisions(Settings settings) {
+        return revisions(settings, source(settings));
+    }
+
+    /** The configured repository's mirror, for a command that fetches before it wires the rest. */
+    public static GitSource source(Settings settings) {
+        return new GitSource(settings.source());
+    }
+
+    /** Fetch, verify and render of {@code source}, which the revisions close. */
+    public static Revisions revisions(Settings settings, GitSource source) {
         return new Revisions(
                 settings,
-                new GitSource(settings.source()),
+                source,
                 new Renderer(
                         settings.render(),
                         KustomizeOutputs.in(settings.source().workdir().resolve("kustomize-outputs"))),
