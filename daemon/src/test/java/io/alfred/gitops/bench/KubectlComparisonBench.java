@@ -11,6 +11,7 @@ import io.alfred.gitops.reconcile.Wiring;
 import io.alfred.gitops.render.KustomizeOutputs;
 import io.alfred.gitops.render.RenderResult;
 import io.alfred.gitops.render.Renderer;
+import io.alfred.gitops.testing.Kubectl;
 import io.alfred.gitops.testing.SandboxProcess;
 import io.alfred.gitops.testing.TestCluster;
 import io.alfred.gitops.testing.TestRepo;
@@ -418,6 +419,14 @@ class KubectlComparisonBench {
     private static Object kubectl(int expectedExit, String... args) throws Exception {
         List<String> cmd = new ArrayList<>(List.of("kubectl"));
         cmd.addAll(List.of(args));
+        int kubeconfig = cmd.indexOf("--kubeconfig");
+        if (kubeconfig > 0) { // a discovery cache of the server's own, as the tests' kubectl has
+            cmd.addAll(
+                    1,
+                    List.of(
+                            "--cache-dir",
+                            Kubectl.cacheFor(Path.of(cmd.get(kubeconfig + 1))).toString()));
+        }
         Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
         String out = new String(p.getInputStream().readAllBytes());
         if (!p.waitFor(10, TimeUnit.MINUTES) || p.exitValue() != expectedExit) {

@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.alfred.gitops.Revision;
 import io.alfred.gitops.testing.Await;
 import io.alfred.gitops.testing.DaemonProcess;
+import io.alfred.gitops.testing.Kubectl;
 import io.alfred.gitops.testing.TestCluster;
 import io.alfred.gitops.testing.TestRepo;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
@@ -239,7 +240,7 @@ class SuspendAndStatusIT {
     }
 
     Run kubectl(Path kubeconfig, String... args) throws IOException, InterruptedException {
-        List<String> cmd = new ArrayList<>(List.of("kubectl", "--kubeconfig", kubeconfig.toString()));
+        List<String> cmd = Kubectl.command(kubeconfig);
         cmd.addAll(List.of(args));
         Path out = tmp.resolve("kout-" + System.nanoTime());
         Path err = tmp.resolve("kerr-" + System.nanoTime());

@@ -3,6 +3,7 @@ package io.alfred.gitops.sandbox;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import io.alfred.gitops.testing.Kubectl;
 import io.alfred.gitops.testing.TestCluster;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -391,7 +392,7 @@ class KubectlSessionTest {
     record Result(int exit, String out, String err) {}
 
     static Result kubectl(Path config, List<String> args) throws Exception {
-        List<String> cmd = new ArrayList<>(List.of("kubectl", "--kubeconfig", config.toString()));
+        List<String> cmd = Kubectl.command(config);
         cmd.addAll(args);
         Path out = Files.createTempFile(tmp, "out", ".txt");
         Path err = Files.createTempFile(tmp, "err", ".txt");

@@ -7,6 +7,7 @@ import io.alfred.gitops.cluster.WriteGuard;
 import io.alfred.gitops.events.ClusterEventRecorder;
 import io.alfred.gitops.events.ClusterEventRecorder.Type;
 import io.alfred.gitops.render.ObjectRef;
+import io.alfred.gitops.testing.Kubectl;
 import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.ConfigMapBuilder;
 import io.fabric8.kubernetes.api.model.apps.DeploymentBuilder;
@@ -14,7 +15,6 @@ import io.fabric8.kubernetes.client.KubernetesClient;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Clock;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
@@ -55,7 +55,7 @@ class SandboxKubectlTest {
     record Result(int exit, String out, String err) {}
 
     static Result kubectl(String... args) throws Exception {
-        List<String> cmd = new ArrayList<>(List.of("kubectl", "--kubeconfig", kubeconfig.toString()));
+        List<String> cmd = Kubectl.command(kubeconfig);
         cmd.addAll(List.of(args));
         Process p = new ProcessBuilder(cmd).start();
         String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);

@@ -173,6 +173,9 @@ class SandboxWatchTest {
                         "kubectl",
                         "--kubeconfig",
                         kubeconfig.toString(),
+                        // a discovery cache of its own: ~/.kube/cache may hold another server's at this port
+                        "--cache-dir",
+                        kubeconfig.resolveSibling("kubectl-cache").toString(),
                         "get",
                         "configmaps",
                         "-n",
