@@ -15,6 +15,7 @@ import io.alfred.gitops.render.RenderResult;
 import io.alfred.gitops.render.Renderer;
 import io.alfred.gitops.render.WorkingTree;
 import io.alfred.gitops.source.GitSource;
+import io.alfred.gitops.source.PollResult;
 import io.alfred.gitops.support.Background;
 import io.alfred.gitops.verify.RevisionVerification;
 import io.alfred.gitops.verify.Signer;
@@ -24,6 +25,7 @@ import java.net.URI;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.function.Supplier;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Spec;
 
@@ -108,17 +110,15 @@ abstract class CommandSupport {
         }
         // git fetches while the renderer is built (its set-up is the process' first use of Jackson)
         GitSource source = Wiring.source(settings);
-        CompletableFuture<Revision> fetch = Background.supply(
-                "gitops-fetch",
-                () -> timings.time(Stage.FETCH, () -> Revision.of(source.poll().revision())));
-        Revisions wired;
+        CompletableFuture<Revision> fetch = Background.supply("gitops-fetch", () -> fetched(source::poll));
+        Revisions revisions;
         try {
-            wired = Wiring.revisions(settings, source);
+            revisions = Wiring.revisions(settings, source);
         } catch (RuntimeException e) {
             source.close(); // waits for the fetch
             throw e;
         }
-        try (Revisions revisions = wired) {
+        try (revisions) {
             return latestWithNote(revisions, settings, Background.join(fetch));
         }
     }
@@ -158,9 +158,9 @@ abstract class CommandSupport {
         return result;
     }
 
-    /** The revision the ref points at now, timed as stage fetch. */
-    Revision fetched(Revisions revisions) {
-        return timings.time(Stage.FETCH, () -> Revision.of(revisions.poll().revision()));
+    /** The revision the ref points at now, as {@code poll} finds it, timed as stage fetch. */
+    Revision fetched(Supplier<PollResult> poll) {
+        return timings.time(Stage.FETCH, () -> Revision.of(poll.get().revision()));
     }
 
     /** The revision rendered (cached by revision), timed as stage render. */

@@ -132,7 +132,7 @@ public class ReconcileCommand extends ClusterCommandSupport implements Callable<
      */
     private void prefetch(Revisions revisions) {
         try {
-            Revision revision = fetched(revisions);
+            Revision revision = fetched(revisions::poll);
             RevisionVerification verification = revisions.verify(revision);
             if (!verification.isRequired() || verification.isVerified()) {
                 rendered(revisions, revision);

@@ -31,6 +31,8 @@ public final class Kustomize {
     private static final AtomicBoolean WARNED_NO_LIMITER = new AtomicBoolean();
     private static final int SIGKILL = 9;
     private static final int SIGXCPU = 24;
+    /** Kustomize's flag for its final re-sort, as its messages name it. */
+    private static final String REORDER = "--reorder";
     /**
      * Kustomize's final re-sort (its legacy kind order, then by name) is left out: the render is put
      * in apply order afterwards ({@link ApplyOrder}), and the objects of one phase are applied
@@ -39,7 +41,7 @@ public final class Kustomize {
      * render keeps the order the kustomization asks for, else the order the files list. The flag is
      * deprecated in Kustomize 5: a Kustomize that no longer knows it runs without it.
      */
-    static final String NO_REORDER = "--reorder=none";
+    static final String NO_REORDER = REORDER + "=none";
 
     private final List<String> command;
     private final Duration timeout;
@@ -180,9 +182,7 @@ public final class Kustomize {
                 }
                 (line.startsWith("# Warning:") || line.startsWith("Warning:") ? warnings : errors).add(line.trim());
             }
-            if (process.exitValue() != 0
-                    && noReorder
-                    && err.contains("unknown flag: " + NO_REORDER.split("=")[0])) {
+            if (process.exitValue() != 0 && noReorder && err.contains("unknown flag: " + REORDER)) {
                 throw new UnknownReorderFlag();
             }
             if (process.exitValue() != 0) {
@@ -220,7 +220,8 @@ public final class Kustomize {
 
     /** What Kustomize says of {@link #NO_REORDER} itself: that it is deprecated, or that sortOptions wins. */
     static boolean aboutReorderFlag(String line) {
-        return line.startsWith("Flag --reorder has been deprecated") || line.contains("in a CLI flag ('--reorder')");
+        return line.startsWith("Flag " + REORDER + " has been deprecated")
+                || line.contains("in a CLI flag ('" + REORDER + "')");
     }
 
     private static final class UnknownReorderFlag extends RuntimeException {
