@@ -18,7 +18,6 @@ import io.alfred.gitops.render.RenderResult;
 import io.alfred.gitops.render.Renderer;
 import io.alfred.gitops.testing.TestCluster;
 import io.alfred.gitops.trigger.Trigger;
-import io.fabric8.kubernetes.api.model.NamespaceBuilder;
 import io.fabric8.kubernetes.api.model.events.v1.Event;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import java.nio.file.Files;
@@ -38,7 +37,7 @@ class CycleAnnouncerTest {
     void atMostAHundredObjectEventsPerCycleThenOneNote() {
         try (TestCluster sandbox = TestCluster.start();
                 KubernetesClient client = sandbox.client()) {
-            namespaces(client, "shop", "alfred-gitops");
+            TestCluster.createNamespaces(client, "shop", "alfred-gitops");
             List<Change> created = IntStream.range(0, 150)
                     .mapToObj(i -> Change.of(ObjectRef.of("v1", "ConfigMap", "shop", "cm-" + i), Action.CREATED))
                     .toList();
@@ -88,7 +87,8 @@ class CycleAnnouncerTest {
                 KubernetesClient client = sandbox.client();
                 Reconciler reconciler = Wiring.reconciler(
                         client, ApplySettings.defaults(), SafetySettings.defaults(), WriteGuard.ALWAYS)) {
-            namespaces(client, "shop", ApplySettings.defaults().namespace());
+            TestCluster.createNamespaces(
+                    client, "shop", ApplySettings.defaults().namespace());
             RenderResult render = new Renderer(
                             new RenderSettings("auto", Duration.ofMinutes(1), Map.of()), KustomizeOutputs.NONE)
                     .render(tree, ".", Revision.of("0123456789abcdef0123456789abcdef01234567"));
@@ -122,18 +122,6 @@ class CycleAnnouncerTest {
                     .filteredOn(e -> e.getReason().equals("Configured"))
                     .singleElement()
                     .satisfies(e -> assertThat(e.getRegarding().getUid()).isEqualTo("uid-from-the-apply"));
-        }
-    }
-
-    private static void namespaces(KubernetesClient client, String... names) {
-        for (String ns : names) {
-            client.namespaces()
-                    .resource(new NamespaceBuilder()
-                            .withNewMetadata()
-                            .withName(ns)
-                            .endMetadata()
-                            .build())
-                    .create();
         }
     }
 }

@@ -6,10 +6,11 @@ import io.alfred.gitops.Revision;
 import io.alfred.gitops.config.RenderSettings;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -21,19 +22,15 @@ class KustomizeOrderTest {
     @TempDir
     Path root;
 
-    private static final String CM = """
-            apiVersion: v1
-            kind: ConfigMap
-            metadata:
-              name: %s
-              namespace: apps
-            ---
-            """;
-
     private void write(String path, String content) throws Exception {
-        Path f = root.resolve(path);
-        Files.createDirectories(f.getParent());
-        Files.writeString(f, content);
+        SourceFiles.write(root, path, content);
+    }
+
+    /** ConfigMaps named {@code names}, in that order, each a document ending in {@code ---}. */
+    private static String configMaps(String... names) {
+        return Stream.of(names)
+                .map(name -> SourceFiles.configMap(name) + "---\n")
+                .collect(Collectors.joining());
     }
 
     private static Renderer renderer(String kustomize) {
@@ -51,8 +48,7 @@ class KustomizeOrderTest {
     void withinAPhaseTheRenderKeepsTheOrderTheFilesList() throws Exception {
         write(
                 "k/objects.yaml",
-                CM.formatted("zeta") + CM.formatted("alpha") + CM.formatted("mid")
-                        + "apiVersion: v1\nkind: Namespace\nmetadata: {name: apps}\n");
+                configMaps("zeta", "alpha", "mid") + "apiVersion: v1\nkind: Namespace\nmetadata: {name: apps}\n");
         write("k/kustomization.yaml", "resources: [objects.yaml]\n");
 
         RenderResult result = renderer("auto").render(root, "k", Revision.of("r1"));
@@ -64,7 +60,7 @@ class KustomizeOrderTest {
 
     @Test
     void aKustomizationsSortOptionsStillDecideWithoutAWarning() throws Exception {
-        write("k/objects.yaml", CM.formatted("zeta") + CM.formatted("alpha") + CM.formatted("mid"));
+        write("k/objects.yaml", configMaps("zeta", "alpha", "mid"));
         write("k/kustomization.yaml", "resources: [objects.yaml]\nsortOptions:\n  order: legacy\n");
 
         RenderResult result = renderer("auto").render(root, "k", Revision.of("r1"));
@@ -77,8 +73,7 @@ class KustomizeOrderTest {
     @Test
     void aKustomizeThatNoLongerKnowsTheFlagRunsWithoutIt() throws Exception {
         Path calls = root.resolve("calls");
-        Path fake = root.resolve("bin/kustomize");
-        write("bin/kustomize", """
+        Path fake = SourceFiles.script(root, "bin/kustomize", """
                 #!/bin/sh
                 echo "$*" >> %s
                 for arg; do
@@ -86,7 +81,6 @@ class KustomizeOrderTest {
                 done
                 printf 'apiVersion: v1\\nkind: ConfigMap\\nmetadata: {name: made, namespace: apps}\\n'
                 """.formatted(calls));
-        Files.setPosixFilePermissions(fake, PosixFilePermissions.fromString("rwx------"));
         write("k/kustomization.yaml", "resources: []\n");
         Renderer renderer = renderer(fake.toString());
 

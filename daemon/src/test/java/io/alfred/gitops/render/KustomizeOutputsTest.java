@@ -36,10 +36,8 @@ class KustomizeOutputsTest {
     @BeforeEach
     void countingKustomize() throws Exception {
         runs = tmp.resolve("runs");
-        kustomize = tmp.resolve("bin/kustomize");
-        Files.createDirectories(kustomize.getParent());
-        Files.writeString(kustomize, "#!/bin/sh\necho run >> '" + runs + "'\nshift\nexec kubectl kustomize \"$@\"\n");
-        Files.setPosixFilePermissions(kustomize, PosixFilePermissions.fromString("rwx------"));
+        kustomize = SourceFiles.script(
+                tmp, "bin/kustomize", "#!/bin/sh\necho run >> '" + runs + "'\nshift\nexec kubectl kustomize \"$@\"\n");
         kept = tmp.resolve("work/kustomize-outputs");
         tree = tmp.resolve("tree");
         Files.createDirectories(tree.resolve("app"));

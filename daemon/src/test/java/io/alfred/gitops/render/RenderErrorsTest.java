@@ -1,5 +1,6 @@
 package io.alfred.gitops.render;
 
+import static io.alfred.gitops.render.SourceFiles.configMap;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -11,7 +12,6 @@ import io.alfred.gitops.config.RenderSettings;
 import io.alfred.gitops.config.YamlLimits;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.util.Collections;
 import java.util.List;
@@ -26,16 +26,6 @@ class RenderErrorsTest {
     @TempDir
     Path root;
 
-    private static final String CM = """
-            apiVersion: v1
-            kind: ConfigMap
-            metadata:
-              name: %s
-              namespace: apps
-            data:
-              key: value
-            """;
-
     private RenderResult render(String path) {
         return renderer(Map.of()).render(root, path, Revision.of("rev-" + System.nanoTime()));
     }
@@ -45,18 +35,16 @@ class RenderErrorsTest {
     }
 
     private void write(String path, String content) throws Exception {
-        Path f = root.resolve(path);
-        Files.createDirectories(f.getParent());
-        Files.writeString(f, content);
+        SourceFiles.write(root, path, content);
     }
 
     @Test
     void aDirectoryWithoutKustomizationTakesEveryYamlFile() throws Exception {
-        write("plain/b.yaml", CM.formatted("b"));
-        write("plain/a.yml", CM.formatted("a") + "---\n" + CM.formatted("a2"));
-        write("plain/sub/c.yaml", CM.formatted("c"));
+        write("plain/b.yaml", configMap("b"));
+        write("plain/a.yml", configMap("a") + "---\n" + configMap("a2"));
+        write("plain/sub/c.yaml", configMap("c"));
         write("plain/README.md", "not yaml");
-        write("plain/.hidden/d.yaml", CM.formatted("d"));
+        write("plain/.hidden/d.yaml", configMap("d"));
         List<String> names =
                 render("plain").manifests().stream().map(m -> m.ref().name()).toList();
         assertThat(names).containsExactly("a", "a2", "b", "c");
@@ -64,7 +52,7 @@ class RenderErrorsTest {
 
     @Test
     void brokenYamlNamesFileAndLine() throws Exception {
-        write("plain/ok.yaml", CM.formatted("ok"));
+        write("plain/ok.yaml", configMap("ok"));
         write("plain/broken.yaml", "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: x\n data: [\n");
         assertThatThrownBy(() -> render("plain"))
                 .isInstanceOfSatisfying(
@@ -86,7 +74,7 @@ class RenderErrorsTest {
     @Test
     void brokenYamlInsideAKustomizationNamesFileAndLine() throws Exception {
         write("base/kustomization.yaml", "resources:\n- ok.yaml\n- cm.yaml\n");
-        write("base/ok.yaml", CM.formatted("ok"));
+        write("base/ok.yaml", configMap("ok"));
         write("base/cm.yaml", "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: [unclosed\n");
         write("overlay/kustomization.yaml", "resources:\n- ../base\n");
         assertThatThrownBy(() -> render("overlay"))
@@ -146,7 +134,7 @@ class RenderErrorsTest {
     void aWorkingTreeIsCheckedAsGitSeesIt() throws Exception {
         Git.init().setDirectory(root.toFile()).call().close();
         write(".gitignore", "target/\n");
-        write("overlay/cm.yaml", CM.formatted("x"));
+        write("overlay/cm.yaml", configMap("x"));
         Files.createDirectories(root.resolve("target/bin"));
         Files.createSymbolicLink(root.resolve("target/bin/etcd"), Path.of("/usr/bin/env"));
         WorkingTree tree = WorkingTree.of(root.resolve("overlay"));
@@ -161,7 +149,7 @@ class RenderErrorsTest {
 
     @Test
     void aSymlinkOutOfTheCheckoutIsRefused() throws Exception {
-        write("overlay/cm.yaml", CM.formatted("x"));
+        write("overlay/cm.yaml", configMap("x"));
         Files.createSymbolicLink(root.resolve("overlay/passwd.yaml"), Path.of("/etc/passwd"));
         assertThatThrownBy(() -> render("overlay"))
                 .isInstanceOf(RenderException.class)
@@ -174,8 +162,8 @@ class RenderErrorsTest {
 
     @Test
     void aSymlinkInsideTheCheckoutIsFine() throws Exception {
-        write("shared/cm.yaml", CM.formatted("shared"));
-        write("overlay/own.yaml", CM.formatted("own"));
+        write("shared/cm.yaml", configMap("shared"));
+        write("overlay/own.yaml", configMap("own"));
         Files.createSymbolicLink(root.resolve("overlay/link.yaml"), Path.of("../shared/cm.yaml"));
         assertThat(render("overlay").manifests()).hasSize(2);
     }
@@ -198,8 +186,8 @@ class RenderErrorsTest {
 
     @Test
     void duplicateObjectsAreRefusedNamingBothPlaces() throws Exception {
-        write("d/one.yaml", CM.formatted("same"));
-        write("d/two.yaml", CM.formatted("same"));
+        write("d/one.yaml", configMap("same"));
+        write("d/two.yaml", configMap("same"));
         assertThatThrownBy(() -> render("d"))
                 .isInstanceOf(RenderException.class)
                 .hasMessageContaining("ConfigMap apps/same is defined twice (d/one.yaml:1 and d/two.yaml:1)");
@@ -207,9 +195,9 @@ class RenderErrorsTest {
 
     @Test
     void sameNameInAnotherNamespaceOrKindIsNotADuplicate() throws Exception {
-        write("d/one.yaml", CM.formatted("same"));
-        write("d/two.yaml", CM.formatted("same").replace("namespace: apps", "namespace: other"));
-        write("d/three.yaml", CM.formatted("same").replace("kind: ConfigMap", "kind: Secret"));
+        write("d/one.yaml", configMap("same"));
+        write("d/two.yaml", configMap("same").replace("namespace: apps", "namespace: other"));
+        write("d/three.yaml", configMap("same").replace("kind: ConfigMap", "kind: Secret"));
         assertThat(render("d").manifests()).hasSize(3);
     }
 
@@ -238,9 +226,7 @@ class RenderErrorsTest {
 
     @Test
     void aHangingKustomizeIsKilledAtTheTimeout() throws Exception {
-        Path fake = root.resolve("bin/kustomize");
-        write("bin/kustomize", "#!/bin/sh\nsleep 60\n");
-        Files.setPosixFilePermissions(fake, PosixFilePermissions.fromString("rwx------"));
+        Path fake = SourceFiles.script(root, "bin/kustomize", "#!/bin/sh\nsleep 60\n");
         write("k/kustomization.yaml", "resources: []\n");
         Renderer slow = new Renderer(
                 new RenderSettings(fake.toString(), Duration.ofMillis(500), Map.of()), KustomizeOutputs.NONE);
@@ -251,10 +237,10 @@ class RenderErrorsTest {
 
     @Test
     void rendersAreCachedByRevision() throws Exception {
-        write("p/cm.yaml", CM.formatted("v1"));
+        write("p/cm.yaml", configMap("v1"));
         Renderer r = renderer(Map.of());
         RenderResult first = r.render(root, "p", Revision.of("abc"));
-        write("p/cm.yaml", CM.formatted("v2"));
+        write("p/cm.yaml", configMap("v2"));
         assertThat(r.render(root, "p", Revision.of("abc"))).isSameAs(first);
         assertThat(r.render(root, "p", Revision.of("def"))
                         .manifests()
@@ -300,8 +286,8 @@ class RenderErrorsTest {
     @Test
     void eachSourceLimitIsNamedWhenExceeded() throws Exception {
         write("overlay/kustomization.yaml", "resources:\n- a.yaml\n- b.yaml\n");
-        write("overlay/a.yaml", CM.formatted("a"));
-        write("overlay/b.yaml", CM.formatted("b") + "# " + "x".repeat(2000) + "\n");
+        write("overlay/a.yaml", configMap("a"));
+        write("overlay/b.yaml", configMap("b") + "# " + "x".repeat(2000) + "\n");
         RenderLimits defaults = RenderLimits.defaults();
         assertThatThrownBy(() -> renderWith(defaults.withFileSize(1024), "overlay"))
                 .hasMessageStartingWith("render: overlay/b.yaml: ")
@@ -312,7 +298,7 @@ class RenderErrorsTest {
                 .hasMessage("render: overlay: more than 2 files to read (gitops.render.limits.files)");
         assertThatThrownBy(() -> renderWith(defaults.withObjects(1), "overlay"))
                 .hasMessage("render: overlay: 2 objects, more than 1 (gitops.render.limits.objects)");
-        write("overlay/c.yaml", "a: &a [x, x]\nb: [*a, *a, *a]\n---\n" + CM.formatted("c"));
+        write("overlay/c.yaml", "a: &a [x, x]\nb: [*a, *a, *a]\n---\n" + configMap("c"));
         write("overlay/kustomization.yaml", "resources:\n- a.yaml\n- b.yaml\n- c.yaml\n");
         assertThatThrownBy(() -> renderWith(defaults.withYaml(new YamlLimits(2, 100, 1000, 10)), "overlay"))
                 .hasMessageContaining("overlay/c.yaml")
@@ -338,7 +324,7 @@ class RenderErrorsTest {
         Assumptions.assumeTrue(
                 Files.isExecutable(Path.of("/usr/bin/prlimit")), "prlimit (util-linux) is not installed");
         write("overlay/kustomization.yaml", "resources:\n- a.yaml\n");
-        write("overlay/a.yaml", CM.formatted("a"));
+        write("overlay/a.yaml", configMap("a"));
         RenderLimits defaults = RenderLimits.defaults();
         assertThatThrownBy(() -> renderWith(defaults.withKustomizeMemory(32 * RenderLimits.MIB), "overlay"))
                 .hasMessage("render: overlay: kustomize ran out of memory: it may use 32Mi"

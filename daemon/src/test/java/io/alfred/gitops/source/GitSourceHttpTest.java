@@ -5,11 +5,13 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.alfred.gitops.config.SourceSettings;
 import io.alfred.gitops.testing.TestRepo;
+import java.io.IOException;
 import java.lang.reflect.Field;
 import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import org.eclipse.jgit.api.Git;
 import org.eclipse.jgit.junit.http.AccessEvent;
 import org.eclipse.jgit.junit.http.AppServer;
 import org.eclipse.jgit.junit.http.SimpleHttpServer;
@@ -96,21 +98,33 @@ class GitSourceHttpTest {
      * and refused; those refusals are left out.
      */
     private List<String> requests() throws Exception {
-        Field field = SimpleHttpServer.class.getDeclaredField("server");
-        field.setAccessible(true);
-        return ((AppServer) field.get(server))
-                .getRequests().stream()
-                        .filter(request -> request.getStatus() != 401)
-                        .map(AccessEvent::getPath)
-                        .map(path -> path.substring(path.lastIndexOf('/') + 1))
-                        .toList();
+        return answered().stream()
+                .filter(request -> request.getStatus() != 401)
+                .map(AccessEvent::getPath)
+                .map(path -> path.substring(path.lastIndexOf('/') + 1))
+                .toList();
     }
 
     /** Every request the server answered, the refused ones too. */
     private int allRequests() throws Exception {
+        return answered().size();
+    }
+
+    /** The server's log of requests (JGit's test server keeps it in a field of its own). */
+    private List<AccessEvent> answered() throws Exception {
         Field field = SimpleHttpServer.class.getDeclaredField("server");
         field.setAccessible(true);
-        return ((AppServer) field.get(server)).getRequests().size();
+        return ((AppServer) field.get(server)).getRequests();
+    }
+
+    /** An earlier command's poll, which leaves the mirror tracking main; the URL it polled. */
+    private String polledByAnEarlierProcess() throws Exception {
+        Files.writeString(tokenFile, AppServer.password);
+        String url = server.getUri().toString();
+        try (GitSource earlier = source(url)) {
+            assertThat(earlier.poll().revision()).isEqualTo(head);
+        }
+        return url;
     }
 
     private int countOf(List<String> requests, String name) {
@@ -123,11 +137,7 @@ class GitSourceHttpTest {
      */
     @Test
     void aNewProcessFetchesABranchItsMirrorTracksWithoutListingFirst() throws Exception {
-        Files.writeString(tokenFile, AppServer.password);
-        String url = server.getUri().toString();
-        try (GitSource first = source(url)) {
-            assertThat(first.poll().revision()).isEqualTo(head);
-        }
+        String url = polledByAnEarlierProcess();
         assertThat(countOf(requests(), "refs")).isEqualTo(2); // listing, then fetch
         String next = remote.write("app/config.yaml", "v: 2\n").commit("second");
         int before = requests().size();
@@ -150,13 +160,9 @@ class GitSourceHttpTest {
 
     @Test
     void aTrackedBranchTheRemoteNoLongerHasIsReportedWithWhatItHas() throws Exception {
-        Files.writeString(tokenFile, AppServer.password);
-        String url = server.getUri().toString();
-        try (GitSource first = source(url)) {
-            first.poll();
-        }
+        String url = polledByAnEarlierProcess();
         remote.ref("refs/heads/release", head);
-        try (var git = new org.eclipse.jgit.api.Git(remote.repository())) {
+        try (Git git = new Git(remote.repository())) {
             git.checkout().setName("release").call();
             git.branchDelete().setBranchNames("main").setForce(true).call();
         }
@@ -171,11 +177,7 @@ class GitSourceHttpTest {
     /** A failure of the direct fetch is the poll's failure, met once: no listing repeats it. */
     @Test
     void refusedCredentialsOnTheDirectFetchAreReportedOnce() throws Exception {
-        Files.writeString(tokenFile, AppServer.password);
-        String url = server.getUri().toString();
-        try (GitSource first = source(url)) {
-            first.poll();
-        }
+        String url = polledByAnEarlierProcess();
         Files.writeString(tokenFile, "revoked-token");
         int before = allRequests();
         try (GitSource fresh = new GitSource(SourceSettings.anonymous(url, "main", ".", tmp.resolve("other-work"))
@@ -201,10 +203,11 @@ class GitSourceHttpTest {
         for (int candidate = 40101; candidate < 40199 && port == 0; candidate++) {
             try (ServerSocket s = new ServerSocket(candidate)) {
                 port = s.getLocalPort();
-            } catch (java.io.IOException taken) {
+            } catch (IOException taken) {
                 // the next one
             }
         }
+        assertThat(port).as("a free port among 40101-40198").isPositive();
         Files.writeString(tokenFile, AppServer.password);
         String url = "http://127.0.0.1:" + port + "/infra.git";
         try (GitSource src = source(url)) {

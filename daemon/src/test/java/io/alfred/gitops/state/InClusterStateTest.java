@@ -17,7 +17,6 @@ import io.alfred.gitops.testing.TestRepo;
 import io.alfred.gitops.testing.TestSettings;
 import io.alfred.gitops.trigger.Trigger;
 import io.fabric8.kubernetes.api.model.ConfigMap;
-import io.fabric8.kubernetes.api.model.NamespaceBuilder;
 import io.fabric8.kubernetes.api.model.events.v1.Event;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import java.nio.file.Path;
@@ -171,13 +170,7 @@ class InClusterStateTest {
     void eventsBecomeASeriesAndAreRateLimitedPerObject() {
         try (TestCluster sandbox = TestCluster.start();
                 KubernetesClient client = sandbox.client()) {
-            client.namespaces()
-                    .resource(new NamespaceBuilder()
-                            .withNewMetadata()
-                            .withName("shop")
-                            .endMetadata()
-                            .build())
-                    .create();
+            TestCluster.createNamespaces(client, "shop");
             ClusterEventRecorder recorder =
                     new ClusterEventRecorder(client, WriteGuard.ALWAYS, "test", Clock.systemUTC(), new KnownUids());
             ObjectRef web = ObjectRef.of("apps/v1", "Deployment", "shop", "web");

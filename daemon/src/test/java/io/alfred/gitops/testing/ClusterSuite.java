@@ -1,6 +1,5 @@
 package io.alfred.gitops.testing;
 
-import io.fabric8.kubernetes.api.model.NamespaceBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterAll;
@@ -29,12 +28,6 @@ public abstract class ClusterSuite {
     @BeforeEach
     void namespace() {
         ns = "t-" + COUNTER.incrementAndGet();
-        client.namespaces()
-                .resource(new NamespaceBuilder()
-                        .withNewMetadata()
-                        .withName(ns)
-                        .endMetadata()
-                        .build())
-                .create();
+        TestCluster.createNamespaces(client, ns);
     }
 }

@@ -1,6 +1,7 @@
 package io.alfred.gitops.testing;
 
 import io.alfred.gitops.sandbox.SandboxApiServer;
+import io.fabric8.kubernetes.api.model.NamespaceBuilder;
 import io.fabric8.kubernetes.client.Config;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
@@ -92,6 +93,19 @@ public final class TestCluster implements AutoCloseable {
     /** A new client; the caller closes it. */
     public KubernetesClient client() {
         return new KubernetesClientBuilder().withConfig(config()).build();
+    }
+
+    /** Creates the Namespaces {@code names} through {@code client}, for a test's objects to live in. */
+    public static void createNamespaces(KubernetesClient client, String... names) {
+        for (String name : names) {
+            client.namespaces()
+                    .resource(new NamespaceBuilder()
+                            .withNewMetadata()
+                            .withName(name)
+                            .endMetadata()
+                            .build())
+                    .create();
+        }
     }
 
     /** A kubeconfig for kubectl and daemon processes, written to {@code file}. */
