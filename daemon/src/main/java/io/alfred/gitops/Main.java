@@ -1,6 +1,7 @@
 package io.alfred.gitops;
 
 import io.alfred.gitops.cli.EarlyAnswer;
+import io.alfred.gitops.cluster.ClusterConnection;
 import io.quarkus.picocli.runtime.PicocliRunner;
 import io.quarkus.runtime.LaunchMode;
 import io.quarkus.runtime.Quarkus;
@@ -48,6 +49,9 @@ public final class Main {
         // application answers (the same answers, after its start-up). The launch mode says NORMAL
         // there too, until the application has started: the tests' JVM says so by a property.
         if (LaunchMode.current() == LaunchMode.NORMAL && !Boolean.getBoolean(IN_PROCESS_PROPERTY)) {
+            if (reachesKubeconfigCluster(args)) {
+                ClusterConnection.readKubeconfigAhead();
+            }
             OptionalInt early = EarlyAnswer.answer(
                     args,
                     new PrintWriter(new OutputStreamWriter(System.out, StandardCharsets.UTF_8)),
@@ -90,6 +94,28 @@ public final class Main {
             }
         }
         return false;
+    }
+
+    /**
+     * Whether the command line names {@code diff} or {@code reconcile} on a kubeconfig's cluster:
+     * they read the kubeconfig while picocli reads the command line (reaching the cluster is their
+     * longest step). A guess that is wrong only reads a file for nothing.
+     */
+    static boolean reachesKubeconfigCluster(String... args) {
+        String command = null;
+        for (String arg : args) {
+            switch (arg) {
+                case "--sandbox", "-h", "--help", "-V", "--version" -> {
+                    return false;
+                }
+                default -> {
+                    if (command == null && !arg.startsWith("-")) {
+                        command = arg;
+                    }
+                }
+            }
+        }
+        return "diff".equals(command) || "reconcile".equals(command);
     }
 
     static boolean isOneShot(String... args) {

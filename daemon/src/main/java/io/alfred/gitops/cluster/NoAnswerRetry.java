@@ -5,8 +5,8 @@ import java.util.function.Supplier;
 
 /**
  * Retries a request that got no answer at all: a dropped or closed connection or a timeout, which
- * the fabric8 client with its Vert.x transport reports without an HTTP status and does not retry
- * itself (it retries 429, 5xx and {@code IOException}s: {@link ClusterConnection#resilient}).
+ * the fabric8 client reports without an HTTP status when its own retries (429, 5xx and
+ * {@code IOException}s: {@link ClusterConnection#resilient}) do not cover it.
  * Only for requests that may safely run twice: reads, dry runs, server-side applies, deletes.
  */
 public final class NoAnswerRetry {

@@ -2,7 +2,6 @@ package io.alfred.gitops.cluster;
 
 import io.alfred.gitops.sandbox.SandboxApiServer;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -30,9 +29,7 @@ public class SandboxLauncher implements SandboxProvider {
                 "sandbox API server listening on %s until this process exits; look with: kubectl --kubeconfig %s"
                         + " get all -A",
                 server.url(), kubeconfig);
-        KubernetesClient client = new KubernetesClientBuilder()
-                .withConfig(ClusterConnection.resilient(server.config()))
-                .build();
+        KubernetesClient client = ClusterConnection.client(ClusterConnection.resilient(server.config()));
         return ClusterConnection.of(
                 client,
                 () -> {

@@ -7,8 +7,6 @@ import io.fabric8.kubernetes.api.model.Status;
 import io.fabric8.kubernetes.api.model.StatusBuilder;
 import io.fabric8.kubernetes.client.Config;
 import io.fabric8.kubernetes.client.ConfigBuilder;
-import io.fabric8.kubernetes.client.KubernetesClient;
-import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
 import java.io.IOException;
@@ -46,9 +44,7 @@ class ClusterAccessTest {
                 .withTrustCerts(trustCerts)
                 .withOauthToken("abc")
                 .build();
-        KubernetesClient client =
-                new KubernetesClientBuilder().withConfig(config).build();
-        return ClusterConnection.of(client, () -> {}, kubeconfig());
+        return ClusterConnection.of(ClusterConnection.client(config), () -> {}, kubeconfig());
     }
 
     private String failureOf(ClusterConnection cluster) {
