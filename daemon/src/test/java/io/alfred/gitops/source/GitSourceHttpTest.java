@@ -208,13 +208,7 @@ class GitSourceHttpTest {
             }
         }
         assertThat(port).as("a free port among 40101-40198").isPositive();
-        Files.writeString(tokenFile, AppServer.password);
-        String url = "http://127.0.0.1:" + port + "/infra.git";
-        try (GitSource src = source(url)) {
-            assertThatThrownBy(src::poll)
-                    .isInstanceOf(SourceException.class)
-                    .hasMessageStartingWith("fetch: " + url + ": remote unreachable");
-        }
+        assertPollOfClosedPortIsUnreachable(port);
     }
 
     @Test
@@ -223,6 +217,11 @@ class GitSourceHttpTest {
         try (ServerSocket s = new ServerSocket(0)) {
             port = s.getLocalPort();
         }
+        assertPollOfClosedPortIsUnreachable(port);
+    }
+
+    /** A poll of a repository at {@code port}, where nothing listens, names the URL and says unreachable. */
+    private void assertPollOfClosedPortIsUnreachable(int port) throws Exception {
         Files.writeString(tokenFile, AppServer.password);
         String url = "http://127.0.0.1:" + port + "/infra.git";
         try (GitSource src = source(url)) {
