@@ -19,7 +19,6 @@ import io.alfred.gitops.testing.TestRepo;
 import io.alfred.gitops.testing.TestSettings;
 import io.fabric8.kubernetes.client.ConfigBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import java.nio.file.Path;
 import java.time.Duration;
 import org.junit.jupiter.api.AfterEach;
@@ -57,12 +56,10 @@ class ApiFaultsTest {
 
     /** The daemon's client, with its backoff shortened so that the test is quick. */
     private KubernetesClient daemonClient(int requestTimeoutMs) {
-        return new KubernetesClientBuilder()
-                .withConfig(new ConfigBuilder(ClusterConnection.resilient(sandbox.config()))
-                        .withRequestRetryBackoffInterval(5)
-                        .withRequestTimeout(requestTimeoutMs)
-                        .build())
-                .build();
+        return ClusterConnection.client(new ConfigBuilder(ClusterConnection.resilient(sandbox.config()))
+                .withRequestRetryBackoffInterval(5)
+                .withRequestTimeout(requestTimeoutMs)
+                .build());
     }
 
     @Test

@@ -1,10 +1,10 @@
 package io.alfred.gitops.testing;
 
+import io.alfred.gitops.cluster.ClusterConnection;
 import io.alfred.gitops.sandbox.SandboxApiServer;
 import io.fabric8.kubernetes.api.model.NamespaceBuilder;
 import io.fabric8.kubernetes.client.Config;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -90,9 +90,9 @@ public final class TestCluster implements AutoCloseable {
         return sandbox != null ? sandbox.config() : real.config();
     }
 
-    /** A new client; the caller closes it. */
+    /** A new client, built as the product builds its own (its transport included); the caller closes it. */
     public KubernetesClient client() {
-        return new KubernetesClientBuilder().withConfig(config()).build();
+        return ClusterConnection.client(config());
     }
 
     /** Creates the Namespaces {@code names} through {@code client}, for a test's objects to live in. */
