@@ -1,6 +1,7 @@
 package io.alfred.gitops.cluster;
 
 import io.fabric8.kubernetes.client.KubernetesClientException;
+import java.io.InterruptedIOException;
 import java.net.ConnectException;
 import java.net.NoRouteToHostException;
 import java.net.SocketTimeoutException;
@@ -31,6 +32,9 @@ public record ClusterFailure(Kind kind, String reason) {
      * The real API server's RBAC denial: {@code ... cannot list resource "deployments" in API group "apps" in the
      * namespace "x"}.
      */
+    /** What OkHttp's call timeout says, an {@link InterruptedIOException} of its own. */
+    private static final String OKHTTP_TIMEOUT = "timeout";
+
     private static final Pattern RBAC_DENIAL = Pattern.compile("User \"([^\"]*)\" cannot (\\S+) resource \"([^\"]+)\""
             + "(?: in API group \"([^\"]*)\")?(?: in the namespace \"([^\"]+)\"| at the cluster scope)?");
 
@@ -101,9 +105,11 @@ public record ClusterFailure(Kind kind, String reason) {
     }
 
     private static boolean isTimeout(Throwable t) {
-        // Netty's ConnectTimeoutException is a ConnectException: look at timeouts first
+        // Netty's ConnectTimeoutException is a ConnectException: look at timeouts first. OkHttp's
+        // call timeout (Okio's) is an InterruptedIOException whose message is "timeout"
         return t instanceof SocketTimeoutException
                 || t instanceof TimeoutException
+                || (t instanceof InterruptedIOException && OKHTTP_TIMEOUT.equals(t.getMessage()))
                 || t.getClass().getSimpleName().contains("Timeout");
     }
 

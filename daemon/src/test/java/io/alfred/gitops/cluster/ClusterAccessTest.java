@@ -10,6 +10,7 @@ import io.fabric8.kubernetes.client.ConfigBuilder;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
 import java.io.IOException;
+import java.io.InterruptedIOException;
 import java.net.ServerSocket;
 import java.net.Socket;
 import java.nio.file.Files;
@@ -104,6 +105,15 @@ class ClusterAccessTest {
                 s.close();
             }
         }
+    }
+
+    /** The transport's call timeout, which a silent server meets first on a busy machine, is no answer too. */
+    @Test
+    void theTransportsCallTimeoutIsNoAnswer() {
+        var failure = new KubernetesClientException("timeout", new InterruptedIOException("timeout"));
+        assertThat(ClusterFailure.of(failure))
+                .hasValueSatisfying(f -> assertThat(f.kind()).isEqualTo(ClusterFailure.Kind.TIMEOUT));
+        assertThat(ClusterFailure.of(new InterruptedIOException("interrupted"))).isEmpty();
     }
 
     @Test
