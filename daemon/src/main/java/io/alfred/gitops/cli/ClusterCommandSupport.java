@@ -21,7 +21,11 @@ abstract class ClusterCommandSupport extends CommandSupport {
         return !options.sandbox;
     }
 
-    /** The kubeconfig is read while the settings are: reaching the cluster is the longest step. */
+    /**
+     * The kubeconfig is read while the settings are: reaching the cluster is the longest step.
+     * {@code Main} has usually started the read already (then this does nothing); this covers a
+     * command line its guess missed.
+     */
     @Override
     int callWithoutApplication() {
         ClusterConnection.readKubeconfigAhead();
